@@ -1,0 +1,367 @@
+"""Blocks: the fenced code blocks of a runbook, and the grammar of their fence headers.
+
+A fence header is ```` ```LANG {#id key=value key="quoted value"} ````: the language, then
+attributes in braces. The braces are parsed with Python-Markdown's own `attr_list` scanner, the
+one pymdownx.superfences uses, so the checker and the published site always agree on what a
+header says.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from markdown.extensions.attr_list import get_attrs_and_remainder
+
+from runbookdocs.location import Location
+
+KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "bash": "shell",
+        "sh": "shell",
+        "shell": "shell",
+        "console": "console",
+        "shell-session": "console",
+        "sql": "sql",
+        "mysql": "sql",
+        "mariadb": "sql",
+        "psql": "sql",
+        "postgresql": "sql",
+        "pgsql": "sql",
+        "json": "json",
+        "yaml": "yaml",
+        "yml": "yaml",
+        "ini": "ini",
+        "cfg": "ini",
+        "toml": "toml",
+        "decision-tree": "decision-tree",
+    }
+)
+"""Fence language -> block kind. Any other language is kind `other` (not checked, not run)."""
+
+RUNNABLE_KINDS = frozenset({"shell", "console", "sql"})
+"""Kinds whose blocks are executed in a target."""
+
+CONFIG_KINDS = frozenset({"json", "yaml", "ini", "toml"})
+"""Kinds that can be written into a target with `file=`."""
+
+BOOLEAN_ATTRIBUTES = frozenset({"hidden", "cleanup"})
+
+ATTRIBUTES: Mapping[str, str] = MappingProxyType(
+    {
+        "id": "stable block id, written #id",
+        "target": "where the block runs: debian, mysql, postgres or a configured target",
+        "expect": "expected exit status of a shell block (default 0)",
+        "timeout": "seconds before the block is interrupted",
+        "skip": "never executed; the quoted reason is shown to readers",
+        "session": "name of the shell session (several shells in one runbook)",
+        "file": "absolute path the block is written to in the target",
+        "schema": "JSON Schema (in the schemas directory) the block must satisfy",
+        "hidden": "set-up block: run, but not shown on the site (true/false)",
+        "user": "run the block as this user",
+        "cleanup": "run even after an earlier block failed (true/false)",
+        "mode": "octal mode of the file written by file=",
+        "owner": "owner[:group] of the file written by file=",
+        "title": "title shown above the block on the site",
+        "linenums": "pymdownx.highlight line numbering",
+        "hl_lines": "pymdownx.highlight highlighted lines",
+    }
+)
+"""Every attribute a fence header may carry, with its meaning."""
+
+HEADER_OPTIONS = frozenset({"title", "linenums", "hl_lines"})
+"""Options superfences accepts outside braces (quoted)."""
+
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+# Superfences' own header grammar (pymdownx/superfences.py, RE_NESTED_FENCE_START), reused so
+# that a header the site would silently drop is reported here.
+_HEADER = re.compile(
+    r"""(?x)
+    (?:[ \t]*\.?(?P<lang>[\w#.+-]+)(?=[\t ]|$))?
+    (?:
+        [ \t]*(\{(?P<attrs>[^\n]*)\}) |
+        (?P<options>(?:(?:[ \t]*[a-zA-Z][a-zA-Z0-9_]*(?:=(?P<quot>"|').*?(?P=quot))?)(?=[\t ]|$))+) |
+        (?P<unrecognized>(?:([ \t]*[^\s]+)(?=[\t ]|$))+)
+    )?[ \t]*$
+    """
+)
+_OPTION = re.compile(r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?""")
+
+
+@dataclass(frozen=True)
+class HeaderProblem:
+    """Something wrong in a fence header, at a column of the header line."""
+
+    col: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Header:
+    """A parsed fence header: language, attributes as written, and what is wrong with it."""
+
+    lang: str
+    attrs: Mapping[str, str]
+    classes: tuple[str, ...] = ()
+    problems: tuple[HeaderProblem, ...] = ()
+
+
+def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object]) -> str:
+    """`" (did you mean 'x'?)"` for the closest known name, or an empty string."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def parse_header(info: str, *, info_col: int = 4) -> Header:
+    """Parse the info string of a fence (what follows the backticks).
+
+    Args:
+        info: the text after the opening backticks or tildes.
+        info_col: 1-based column where `info` starts on its line, for problem columns.
+    """
+    problems: list[HeaderProblem] = []
+    attrs: dict[str, str] = {}
+    classes: list[str] = []
+    m = _HEADER.match(info)
+    if m is None:  # pragma: no cover - the last alternative matches any text
+        return Header("", {}, (), (HeaderProblem(info_col, "unreadable fence header"),))
+    lang = (m.group("lang") or "").lower()
+    if m.group("unrecognized") is not None or (m.group("attrs") is None and "{" in info):
+        col = info_col + (m.start("unrecognized") if m.group("unrecognized") else 0)
+        problems.append(
+            HeaderProblem(
+                col,
+                f"fence header {info.strip()!r} is not understood by pymdownx.superfences: "
+                "the site would render it as inline text and may swallow what follows; "
+                f"write ```{lang or 'bash'} {{key=value ...}}",
+            )
+        )
+    elif m.group("options") is not None:
+        for om in _OPTION.finditer(m.group("options")):
+            key, value = om.group("key"), om.group("value")
+            col = info_col + m.start("options") + om.start()
+            if key not in HEADER_OPTIONS or value is None:
+                fix = f"{{{key}=...}}" if value is not None or key in ATTRIBUTES else "alone"
+                problems.append(
+                    HeaderProblem(
+                        col,
+                        f"{key!r} after the language: pymdownx.superfences drops this fence "
+                        f"and renders it as text; write ```{lang or 'bash'} {fix}",
+                    )
+                )
+            else:
+                attrs[key] = value
+    elif m.group("attrs") is not None:
+        base = info_col + m.start("attrs")
+        raw = m.group("attrs")
+        pairs, remainder = get_attrs_and_remainder(raw)
+        if remainder or "}" in raw:
+            problems.append(HeaderProblem(base, f"unbalanced braces in attributes {{{raw}}}"))
+        for key, value in pairs:
+            col = base + max(raw.find(key), 0)
+            if key == ".":
+                classes.append(value or "")
+            elif value is None:
+                if key in BOOLEAN_ATTRIBUTES:
+                    hint = f"write {key}=true"
+                elif key in ATTRIBUTES:
+                    hint = f"write {key}=VALUE"
+                else:
+                    hint = "quote values that contain spaces: key=\"two words\""
+                problems.append(HeaderProblem(col, f"attribute {key!r} has no value; {hint}"))
+            elif key in attrs:
+                problems.append(HeaderProblem(col, f"attribute {key!r} is given twice"))
+            else:
+                attrs[key] = value
+    for key in attrs:
+        if key not in ATTRIBUTES:
+            col = info_col + max(info.find(key + "="), 0)
+            problems.append(
+                HeaderProblem(col, f"unknown attribute {key!r}{suggest(key, ATTRIBUTES)}")
+            )
+    problems.extend(_check_values(attrs, info_col))
+    return Header(lang, MappingProxyType(attrs), tuple(classes), tuple(problems))
+
+
+def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
+    out: list[HeaderProblem] = []
+
+    def bad(msg: str) -> None:
+        out.append(HeaderProblem(col, msg))
+
+    if "id" in attrs and not _ID.match(attrs["id"]):
+        bad(f"block id {attrs['id']!r}: use letters, digits, '-', '_' (starting with a letter)")
+    for key in ("target", "session", "schema", "user"):
+        if key in attrs and not _NAME.match(attrs[key]):
+            bad(f"{key}={attrs[key]!r} is not a valid name (letters, digits, '_', '-', '.')")
+    if "expect" in attrs and not (attrs["expect"].isdigit() and int(attrs["expect"]) <= 255):
+        bad(f"expect={attrs['expect']!r}: an exit status from 0 to 255")
+    if "timeout" in attrs:
+        try:
+            ok = 0 < float(attrs["timeout"]) <= 86400
+        except ValueError:
+            ok = False
+        if not ok:
+            bad(f"timeout={attrs['timeout']!r}: a number of seconds, more than 0")
+    for key in BOOLEAN_ATTRIBUTES:
+        if key in attrs and attrs[key] not in ("true", "false"):
+            bad(f"{key}={attrs[key]!r}: write {key}=true or {key}=false")
+    if "skip" in attrs and not attrs["skip"].strip():
+        bad('skip needs a reason readers will see: skip="no access to production"')
+    if "file" in attrs and not attrs["file"].startswith("/"):
+        bad(f"file={attrs['file']!r}: an absolute path in the target")
+    if "mode" in attrs and not re.fullmatch(r"0?[0-7]{3,4}", attrs["mode"]):
+        bad(f"mode={attrs['mode']!r}: an octal mode such as 0644")
+    if "owner" in attrs and not re.fullmatch(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?", attrs["owner"]):
+        bad(f"owner={attrs['owner']!r}: user or user:group")
+    return out
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply typed at an interactive prompt (from a `runbook: answer` directive)."""
+
+    prompt: str
+    """Regular expression matched against the command's output."""
+    value: str
+    """What to type; may hold `{{ name }}` placeholders (variables or secrets)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced code block of a runbook, as the reader sees it on the page.
+
+    `str(block)` is `path:line` of the opening fence and doubles as the pytest id.
+    """
+
+    path: str
+    """The runbook that contains the block."""
+    line: int
+    """Page line of the opening fence."""
+    end_line: int
+    """Page line of the closing fence (or the last line, for a fence never closed)."""
+    lang: str
+    """Fence language as written, lowercased (`bash`, `console`, `json`, ...)."""
+    info: str
+    """The raw info string after the backticks."""
+    source: str
+    """The content, with `--8<--` includes expanded and container indentation removed."""
+    source_lines: tuple[int, ...]
+    """Page line of each source line (an included line maps to its `--8<--` line)."""
+    origins: tuple[Location | None, ...] = ()
+    """For each source line that came from a snippet, where it is in the snippet file."""
+    attrs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Attributes as written in the header."""
+    classes: tuple[str, ...] = ()
+    """`.class` names from the header."""
+    default_target: str | None = None
+    """The runbook's `target` from front matter, used when the block names none."""
+    skip_reason: str | None = None
+    """Why the block is not run, from `skip=` or a `runbook: skip-next` directive."""
+    answers: tuple[Answer, ...] = ()
+    """Replies to interactive prompts, from `runbook: answer` directives."""
+    indent: int = 0
+    """Columns of container indentation (tabs, admonitions, lists) removed from each line."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    @property
+    def kind(self) -> str:
+        """`shell`, `console`, `sql`, `json`, `yaml`, `ini`, `toml`, `decision-tree` or `other`."""
+        return KINDS.get(self.lang, "other")
+
+    @property
+    def id(self) -> str | None:
+        """The stable block id (`#id`), if any."""
+        return self.attrs.get("id")
+
+    @property
+    def target(self) -> str | None:
+        """Where the block runs: its `target=`, else the runbook's default target."""
+        return self.attrs.get("target", self.default_target)
+
+    @property
+    def expect(self) -> int:
+        """Expected exit status."""
+        value = self.attrs.get("expect", "0")
+        return int(value) if value.isdigit() else 0
+
+    @property
+    def timeout(self) -> float | None:
+        """Seconds before the block is interrupted (None: the configured default)."""
+        try:
+            return float(self.attrs["timeout"]) if "timeout" in self.attrs else None
+        except ValueError:
+            return None
+
+    @property
+    def session(self) -> str:
+        """Name of the shell session the block runs in."""
+        return self.attrs.get("session", "main")
+
+    @property
+    def file(self) -> str | None:
+        """Absolute path the block is written to in its target."""
+        return self.attrs.get("file")
+
+    @property
+    def schema(self) -> str | None:
+        """Name of the JSON Schema the block must satisfy."""
+        return self.attrs.get("schema")
+
+    @property
+    def hidden(self) -> bool:
+        """Set-up block: run but not shown on the site."""
+        return self.attrs.get("hidden") == "true"
+
+    @property
+    def cleanup(self) -> bool:
+        """Runs even after an earlier block of the runbook failed."""
+        return self.attrs.get("cleanup") == "true"
+
+    @property
+    def user(self) -> str | None:
+        """User the block runs as."""
+        return self.attrs.get("user")
+
+    @property
+    def location(self) -> Location:
+        """Where the opening fence is."""
+        return Location(self.path, self.line, 1 + self.indent)
+
+    @property
+    def runnable(self) -> bool:
+        """True when `runbookdocs run` executes this block."""
+        return self.why_not_run() is None
+
+    def why_not_run(self) -> str | None:
+        """Why this block is not executed, or None when it is."""
+        if self.skip_reason is not None:
+            return f"skipped: {self.skip_reason}"
+        if self.kind in RUNNABLE_KINDS:
+            return None
+        if self.kind in CONFIG_KINDS and self.file:
+            return None
+        if self.kind in CONFIG_KINDS:
+            return "configuration block: validated only (no file=)"
+        if self.kind == "decision-tree":
+            return "decision tree: validated only"
+        return f"language {self.lang or '(none)'!r} is not checked or run"
+
+    def locate(self, index: int, col: int = 1) -> Location:
+        """Page location of line `index` (0-based) of `source`, column `col` of that line."""
+        if not self.source_lines:
+            return Location(self.path, self.line + 1, col + self.indent)
+        index = min(max(index, 0), len(self.source_lines) - 1)
+        return Location(self.path, self.source_lines[index], col + self.indent)
+
+    def origin(self, index: int) -> Location | None:
+        """Where line `index` of `source` comes from when it was included from a snippet."""
+        if 0 <= index < len(self.origins):
+            return self.origins[index]
+        return None

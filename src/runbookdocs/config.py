@@ -1,0 +1,275 @@
+"""One configuration for the CLI, the pytest plugin and the site: `[tool.runbookdocs]`.
+
+It is read from `pyproject.toml` (or `runbookdocs.toml`, top level) in the current directory or
+the nearest parent, validated up front, and every problem is reported together with its key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from runbookdocs.block import suggest
+from runbookdocs.errors import ConfigError
+
+TARGET_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "image": "image name (pulled, or built when dockerfile is given)",
+        "dockerfile": "Dockerfile path, relative to the project root",
+        "context": "build context directory (default: the Dockerfile's directory)",
+        "base": "built-in target whose image is the Dockerfile's base (BASE_IMAGE build arg)",
+        "command": "the container's main command",
+        "ready": "shell command run in the container until it exits 0",
+        "ready_timeout": "seconds to wait for readiness",
+        "sql": "client command for SQL blocks (reads SQL on stdin)",
+        "env": "environment variables of the container",
+        "user": "default user of shell sessions",
+        "workdir": "starting directory of shell sessions",
+        "memory": "memory limit, for example '1g'",
+        "pids": "maximum number of processes",
+        "network": "true (default) to reach other targets of the runbook and the package mirror",
+    }
+)
+
+KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "docs_dir": "directory of the runbooks",
+        "snippets_dir": "directory of reusable files included with --8<--",
+        "schemas_dir": "directory of JSON Schemas (NAME.json or NAME.schema.json)",
+        "cache_dir": "where results are cached",
+        "report": "default path of the run report read by the site",
+        "timeout": "default block timeout in seconds",
+        "review_interval_days": "days after which a page's review is stale",
+        "images": "how images are obtained: auto, official or local",
+        "exclude": "glob patterns of docs files that are not runbooks",
+        "variables": "project-wide variable defaults",
+        "targets": "custom targets: name -> settings",
+        "max_file_mb": "pages larger than this are refused",
+    }
+)
+"""Every key of `[tool.runbookdocs]` with its meaning."""
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """A target as configured by the project (see `runbookdocs.run.targets`)."""
+
+    name: str
+    image: str | None = None
+    dockerfile: str | None = None
+    context: str | None = None
+    base: str | None = None
+    command: str | None = None
+    ready: str | None = None
+    ready_timeout: float = 60.0
+    sql: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    user: str | None = None
+    workdir: str | None = None
+    memory: str = "1g"
+    pids: int = 1024
+    network: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration; paths are absolute."""
+
+    root: Path
+    docs_dir: Path
+    snippets_dir: Path
+    schemas_dir: Path
+    cache_dir: Path
+    report: Path
+    source: Path | None = None
+    timeout: float = 60.0
+    review_interval_days: int = 180
+    images: str = "auto"
+    exclude: tuple[str, ...] = ()
+    variables: Mapping[str, str] = field(default_factory=dict)
+    targets: Mapping[str, TargetConfig] = field(default_factory=dict)
+    max_file_mb: float = 16.0
+
+    @property
+    def snippet_base_paths(self) -> tuple[Path, ...]:
+        """Where `--8<--` names are looked up: the project root, then the snippets directory."""
+        return (self.root, self.snippets_dir)
+
+    def display(self, path: Path) -> str:
+        """`path` as shown to users: relative to the working directory when inside it."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest `runbookdocs.toml`, or `pyproject.toml` with a `[tool.runbookdocs]` table."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        own = folder / "runbookdocs.toml"
+        if own.is_file():
+            return own
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+                return pyproject  # let load_config report the problem
+            if "runbookdocs" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_config(path: Path | None = None, *, start: Path | None = None) -> Config:
+    """Read and validate the configuration.
+
+    Args:
+        path: an explicit file (`--config`); otherwise the nearest one from `start` (cwd).
+
+    Raises:
+        ConfigError: with every problem found, each naming its key.
+    """
+    source = path or find_config_file(start or Path.cwd())
+    raw: dict[str, Any] = {}
+    if source is not None:
+        if not source.is_file():
+            raise ConfigError([f"{source}: no such file"], source=str(source))
+        try:
+            data = tomllib.loads(source.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError([str(err)], source=str(source)) from None
+        raw = data.get("tool", {}).get("runbookdocs", {}) if source.name == "pyproject.toml" else data
+        root = source.parent.resolve()
+    else:
+        root = (start or Path.cwd()).resolve()
+    return _validate(raw, root, source)
+
+
+def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
+    problems: list[str] = []
+    prefix = "tool.runbookdocs." if source is not None and source.name == "pyproject.toml" else ""
+
+    def problem(key: str, message: str) -> None:
+        problems.append(f"{prefix}{key}: {message}")
+
+    for key in raw:
+        if key not in KEYS:
+            problem(key, f"unknown key{suggest(key, KEYS)}")
+
+    def text(key: str, default: str) -> str:
+        value = raw.get(key, default)
+        if not isinstance(value, str) or not value:
+            problem(key, f"must be a non-empty string, not {value!r}")
+            return default
+        return value
+
+    def number(key: str, default: float, *, integer: bool = False) -> Any:
+        value = raw.get(key, default)
+        ok = isinstance(value, int if integer else (int, float)) and not isinstance(value, bool)
+        if not ok or value <= 0:
+            problem(key, f"must be a positive {'integer' if integer else 'number'}, not {value!r}")
+            return default
+        return value
+
+    docs = root / text("docs_dir", "docs")
+    snippets = root / text("snippets_dir", "snippets")
+    schemas = root / text("schemas_dir", "schemas")
+    cache = root / text("cache_dir", ".runbookdocs-cache")
+    report = root / text("report", "runbookdocs-report.json")
+    timeout = float(number("timeout", 60.0))
+    review = int(number("review_interval_days", 180, integer=True))
+    max_mb = float(number("max_file_mb", 16.0))
+    images = text("images", "auto")
+    if images not in ("auto", "official", "local"):
+        problem("images", f"must be 'auto', 'official' or 'local', not {images!r}")
+    exclude = raw.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
+        problem("exclude", "must be a list of glob patterns")
+        exclude = []
+    variables = raw.get("variables", {})
+    if not isinstance(variables, dict) or not all(
+        isinstance(v, (str, int, float)) for v in variables.values()
+    ):
+        problem("variables", "must be a table of name = value")
+        variables = {}
+    targets: dict[str, TargetConfig] = {}
+    raw_targets = raw.get("targets", {})
+    if not isinstance(raw_targets, dict):
+        problem("targets", "must be a table of target tables")
+        raw_targets = {}
+    for name, spec in raw_targets.items():
+        target = _target(name, spec, root, lambda k, m, n=name: problem(f"targets.{n}.{k}", m))
+        if target is not None:
+            targets[name] = target
+    if problems:
+        raise ConfigError(problems, source=str(source) if source else "configuration")
+    return Config(
+        root=root,
+        docs_dir=docs,
+        snippets_dir=snippets,
+        schemas_dir=schemas,
+        cache_dir=cache,
+        report=report,
+        source=source,
+        timeout=timeout,
+        review_interval_days=review,
+        images=images,
+        exclude=tuple(exclude),
+        variables=MappingProxyType({k: str(v) for k, v in variables.items()}),
+        targets=MappingProxyType(targets),
+        max_file_mb=max_mb,
+    )
+
+
+def _target(name: str, spec: Any, root: Path, problem: Any) -> TargetConfig | None:
+    if not isinstance(spec, dict):
+        problem("", "must be a table")
+        return None
+    ok = True
+    for key in spec:
+        if key not in TARGET_KEYS:
+            problem(key, f"unknown key{suggest(key, TARGET_KEYS)}")
+            ok = False
+    if "image" not in spec and "dockerfile" not in spec:
+        problem("image", "a target needs an image or a dockerfile")
+        ok = False
+    values: dict[str, Any] = {}
+    for key in ("image", "dockerfile", "context", "base", "command", "ready", "sql", "user",
+                "workdir", "memory"):
+        if key in spec:
+            if not isinstance(spec[key], str) or not spec[key]:
+                problem(key, "must be a non-empty string")
+                ok = False
+            else:
+                values[key] = spec[key]
+    if "dockerfile" in values and not (root / values["dockerfile"]).is_file():
+        problem("dockerfile", f"{values['dockerfile']!r} does not exist")
+        ok = False
+    if "base" in values and values["base"] not in ("debian", "mysql", "postgres"):
+        problem("base", f"must be debian, mysql or postgres, not {values['base']!r}")
+        ok = False
+    for key, kind in (("ready_timeout", float), ("pids", int)):
+        if key in spec:
+            value = spec[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                problem(key, "must be a positive number")
+                ok = False
+            else:
+                values[key] = kind(value)
+    if "network" in spec:
+        if not isinstance(spec["network"], bool):
+            problem("network", "must be true or false")
+            ok = False
+        else:
+            values["network"] = spec["network"]
+    if "env" in spec:
+        if not isinstance(spec["env"], dict):
+            problem("env", "must be a table of NAME = value")
+            ok = False
+        else:
+            values["env"] = MappingProxyType({k: str(v) for k, v in spec["env"].items()})
+    return TargetConfig(name=name, **values) if ok else None

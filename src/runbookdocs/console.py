@@ -1,0 +1,71 @@
+"""Terminal output: rich progress on a terminal, plain lines otherwise (CI, pipes)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+
+def is_interactive(stream: TextIO = sys.stderr) -> bool:
+    """True when progress can be drawn: a terminal, not CI, not disabled."""
+    if os.environ.get("CI") or os.environ.get("RUNBOOKDOCS_PLAIN"):
+        return False
+    return stream.isatty()
+
+
+class Progress:
+    """A progress display: a rich bar on a terminal, nothing (or plain lines) otherwise."""
+
+    def __init__(self, total: int, label: str, *, plain_lines: bool = False) -> None:
+        self.total = total
+        self.label = label
+        self.plain_lines = plain_lines
+        self._rich: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if is_interactive() and self.total:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
+            self._rich = RichProgress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[item]}"), TimeElapsedColumn(), transient=True,
+                console=_stderr_console(),
+            )
+            self._rich.__enter__()
+            self._task = self._rich.add_task(self.label, total=self.total, item="")
+        return self
+
+    def advance(self, item: str = "", message: str = "") -> None:
+        """One more item done; `message` is printed as a plain line when not on a terminal."""
+        if self._rich is not None:
+            self._rich.update(self._task, advance=1, item=item)
+        elif self.plain_lines and message:
+            print(message, file=sys.stderr, flush=True)
+
+    def log(self, message: str) -> None:
+        """Print a line above the bar (or plainly)."""
+        if self._rich is not None:
+            self._rich.console.print(message, markup=False, highlight=False)
+        else:
+            print(message, file=sys.stderr, flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._rich is not None:
+            self._rich.__exit__(*exc)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """A no-op context, for symmetry with progress displays."""
+    yield

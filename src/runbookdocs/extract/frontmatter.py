@@ -1,0 +1,149 @@
+"""YAML front matter, and the `runbook:` settings inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from runbookdocs.block import suggest
+from runbookdocs.location import Location
+from runbookdocs.results import Finding
+from runbookdocs.yamlio import YamlProblem, load_yaml, node_line
+
+RUNBOOK_KEYS: Mapping[str, str] = {
+    "target": "default target of the page's blocks",
+    "owner": "team or person responsible for the page",
+    "reviewed": "date of the last review (YYYY-MM-DD)",
+    "variables": "name -> default value, used as {{ name }} in blocks",
+    "secrets": "name -> description; values come only from the environment",
+    "timeout": "default timeout of the page's blocks, in seconds",
+    "system": "the system the page belongs to (navigation, tags)",
+}
+"""Every key allowed under `runbook:`."""
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A page's front matter: the raw mapping and the typed `runbook:` settings."""
+
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Everything in the front matter (title, tags, ... for the site)."""
+    end_line: int = 0
+    """Page line of the closing `---` (0 when there is no front matter)."""
+    target: str | None = None
+    owner: str | None = None
+    reviewed: dt.date | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    timeout: float | None = None
+    system: str | None = None
+    variable_lines: Mapping[str, int] = field(default_factory=dict)
+    """Page line where each variable or secret is declared."""
+
+
+def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[Finding]]:
+    """Read the front matter at the top of a page (lines without their newlines)."""
+    if not lines or not _FENCE.match(lines[0]):
+        return FrontMatter(), []
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i]) or lines[i] == "..."), None)
+    if end is None:
+        return FrontMatter(), [
+            Finding(Location(path, 1), "front matter opened with '---' is never closed")
+        ]
+    text = "\n".join(lines[1:end])
+    try:
+        data = load_yaml(text)
+    except YamlProblem as err:
+        return FrontMatter(end_line=end + 1), [
+            Finding(Location(path, err.line + 1, err.col), f"front matter: {err.message}")
+        ]
+    if data is None:
+        return FrontMatter(end_line=end + 1), []
+    if not isinstance(data, dict):
+        return FrontMatter(end_line=end + 1), [
+            Finding(Location(path, 2), "front matter must be a mapping of keys to values")
+        ]
+    findings: list[Finding] = []
+    runbook = data.get("runbook")
+    if runbook is None:
+        return FrontMatter(meta=data, end_line=end + 1), []
+
+    def at(node: Any, key: Any = None) -> Location:
+        return Location(path, node_line(node, key, default=1) + 1)
+
+    if not isinstance(runbook, dict):
+        findings.append(Finding(at(data, "runbook"), "'runbook:' must be a mapping"))
+        return FrontMatter(meta=data, end_line=end + 1), findings
+    for key in runbook:
+        if key not in RUNBOOK_KEYS:
+            findings.append(
+                Finding(
+                    at(runbook, key),
+                    f"unknown key 'runbook.{key}'{suggest(str(key), RUNBOOK_KEYS)}",
+                    hint="known keys: " + ", ".join(RUNBOOK_KEYS),
+                )
+            )
+    values: dict[str, Any] = {}
+    for key in ("target", "owner", "system"):
+        if key in runbook:
+            if not isinstance(runbook[key], str) or not runbook[key].strip():
+                findings.append(Finding(at(runbook, key), f"'runbook.{key}' must be text"))
+            else:
+                values[key] = runbook[key]
+    if "reviewed" in runbook:
+        value = runbook["reviewed"]
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                value = None
+        if isinstance(value, dt.date):
+            values["reviewed"] = value
+        else:
+            findings.append(
+                Finding(at(runbook, "reviewed"), "'runbook.reviewed' must be a date: YYYY-MM-DD")
+            )
+    if "timeout" in runbook:
+        value = runbook["timeout"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            values["timeout"] = float(value)
+        else:
+            findings.append(
+                Finding(at(runbook, "timeout"), "'runbook.timeout' must be a number of seconds")
+            )
+    lines_of: dict[str, int] = {}
+    for key in ("variables", "secrets"):
+        if key not in runbook:
+            continue
+        table = runbook[key]
+        if isinstance(table, list) and key == "secrets":
+            table = {name: "" for name in table}
+        if not isinstance(table, dict):
+            findings.append(Finding(at(runbook, key), f"'runbook.{key}' must be a mapping"))
+            continue
+        clean: dict[str, str] = {}
+        for name, value in table.items():
+            loc = at(runbook[key], name) if isinstance(runbook[key], dict) else at(runbook, key)
+            if not isinstance(name, str) or not _NAME.match(name):
+                findings.append(Finding(loc, f"{key[:-1]} name {name!r}: letters, digits and '_'"))
+                continue
+            if isinstance(value, (dict, list)):
+                findings.append(Finding(loc, f"{key[:-1]} {name!r}: the value must be text"))
+                continue
+            if name in clean or name in lines_of:
+                findings.append(Finding(loc, f"{name!r} is declared twice"))
+            clean[name] = "" if value is None else str(value)
+            lines_of[name] = loc.line
+        values[key] = clean
+    return (
+        FrontMatter(meta=data, end_line=end + 1, variable_lines=lines_of, **values),
+        findings,
+    )

@@ -1,0 +1,164 @@
+"""Expand pymdownx.snippets includes (`--8<--`) the way the site does, keeping line origins.
+
+What is checked and run must be exactly what is published, so includes are expanded before
+fences are found. Each expanded line remembers the page line of its `--8<--` and, for included
+text, its place in the snippet file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from runbookdocs.location import Location
+from runbookdocs.results import Finding
+
+_INLINE = re.compile(r"""^(?P<indent>[ \t]*)(?P<escape>;*)--8<--[ \t]+(?P<q>["'])(?P<name>.*?)(?P=q)[ \t]*$""")
+_BLOCK = re.compile(r"^(?P<indent>[ \t]*)--8<--[ \t]*$")
+_SECTION = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the expanded page."""
+
+    text: str
+    page_line: int
+    """The page line the reader sees this text at (an include's `--8<--` line)."""
+    origin: Location | None = None
+    """Where the text really is, when it came from a snippet file."""
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _select(lines: list[str], spec: str) -> tuple[list[tuple[int, str]], str | None]:
+    """Apply a `:start:end` range or `:section` to a snippet; return (numbered lines, error)."""
+    numbered = list(enumerate(lines, 1))
+    if not spec:
+        return [(n, t) for n, t in numbered if not _SECTION.search(t)], None
+    parts = spec.split(":")
+    if all(p.isdigit() or p == "" for p in parts) and len(parts) <= 2:
+        start = int(parts[0]) if parts[0] else 1
+        end = int(parts[1]) if len(parts) > 1 and parts[1] else len(lines)
+        if start < 1 or start > max(len(lines), 1) or end < start:
+            return [], f"line range {spec!r} is outside the file ({len(lines)} lines)"
+        return numbered[start - 1 : end], None
+    name, inside, found = spec, False, False
+    out: list[tuple[int, str]] = []
+    for n, t in numbered:
+        m = _SECTION.search(t)
+        if m and m.group("name") == name:
+            inside = m.group("kind") == "start"
+            found = found or inside
+            continue
+        if inside and not _SECTION.search(t):
+            out.append((n, t))
+    return out, None if found else f"section {name!r} not found"
+
+
+def expand_snippets(
+    text: str, *, path: str, base_paths: Sequence[Path], root: Path
+) -> tuple[list[Line], list[Finding]]:
+    """Expand every `--8<--` include in `text` (a page).
+
+    Args:
+        text: the page text.
+        path: display path of the page, for findings.
+        base_paths: directories an include name is looked up in, in order.
+        root: project root, for display paths of snippet files.
+
+    Returns:
+        The expanded lines and a finding for each include that cannot be resolved.
+    """
+    findings: list[Finding] = []
+    lines = [(t, n, None) for n, t in enumerate(text.split("\n"), 1)]
+    out = _expand(lines, path, None, base_paths, root, findings, 0)
+    return out, findings
+
+
+def _expand(
+    lines: list[tuple[str, int, Location | None]],
+    path: str,
+    page_line: int | None,
+    base_paths: Sequence[Path],
+    root: Path,
+    findings: list[Finding],
+    depth: int,
+) -> list[Line]:
+    """Expand includes in `lines` (text, line in its file, origin); `page_line` is fixed inside snippets."""
+    out: list[Line] = []
+    in_block, block_indent = False, ""
+    for text, lineno, origin in lines:
+        where = page_line if page_line is not None else lineno
+        specs: list[tuple[str, str]] = []
+        inline = _INLINE.match(text)
+        if in_block:
+            if _BLOCK.match(text):
+                in_block = False
+            elif text.strip() and not text.strip().startswith("#"):
+                specs.append((block_indent, text.strip()))
+        elif inline and inline.group("escape"):
+            out.append(Line(text.replace(";", "", 1), where, origin))
+        elif inline:
+            specs.append((inline.group("indent"), inline.group("name")))
+        elif (bm := _BLOCK.match(text)) is not None:
+            in_block, block_indent = True, bm.group("indent")
+        else:
+            out.append(Line(text, where, origin))
+        for indent, spec in specs:
+            loc = origin or Location(path, lineno, len(indent) + 1)
+            loc = Location(loc.path, loc.line, len(indent) + 1)
+            out.extend(
+                _include(spec, indent, loc, where, base_paths, root, findings, depth)
+            )
+    return out
+
+
+def _include(
+    spec: str,
+    indent: str,
+    loc: Location,
+    page_line: int,
+    base_paths: Sequence[Path],
+    root: Path,
+    findings: list[Finding],
+    depth: int,
+) -> list[Line]:
+    if re.match(r"https?://", spec):
+        findings.append(Finding(loc, f"remote snippet {spec!r} is not checked", "warning"))
+        return []
+    name, _, selector = spec.partition(":")
+    target = next((b / name for b in base_paths if (b / name).is_file()), None)
+    if target is None:
+        where = ", ".join(_display(b, root) or "." for b in base_paths)
+        findings.append(
+            Finding(loc, f"included file {name!r} does not exist", hint=f"looked in {where}")
+        )
+        return []
+    if depth >= MAX_DEPTH:
+        findings.append(Finding(loc, f"includes nested deeper than {MAX_DEPTH} levels at {name!r}"))
+        return []
+    try:
+        content = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        findings.append(Finding(loc, f"cannot read included file {name!r}: {err}"))
+        return []
+    raw = content.split("\n")
+    if raw and raw[-1] == "":
+        raw.pop()
+    selected, error = _select(raw, selector)
+    if error:
+        findings.append(Finding(loc, f"include {spec!r}: {error}"))
+        return []
+    shown = _display(target, root)
+    sub = [(t, n, Location(shown, n)) for n, t in selected]
+    expanded = _expand(sub, shown, page_line, base_paths, root, findings, depth + 1)
+    return [Line(indent + ln.text if ln.text else "", ln.page_line, ln.origin) for ln in expanded]

@@ -1,0 +1,197 @@
+"""What checks and runs produce: findings, per-block results, and the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from runbookdocs.location import Location
+
+Severity = Literal["error", "warning"]
+Outcome = Literal["passed", "failed", "skipped", "error"]
+Stage = Literal["validate", "run"]
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in a runbook, at the page line where the reader sees it."""
+
+    location: Location
+    message: str
+    severity: Severity = "error"
+    hint: str | None = None
+    detail: str = ""
+    """Indented lines shown under the message (tool output, a diff)."""
+    origin: Location | None = None
+    """Where the text really is when it came from a snippet file."""
+
+    def render(self) -> str:
+        """Compiler-style text: `path:line:col: severity: message`, detail, hint."""
+        head = f"{self.location}: {self.severity}: {self.message}"
+        if self.origin is not None:
+            head += f" (in {self.origin.short})"
+        lines = [head]
+        lines += [f"    {ln}" for ln in self.detail.splitlines()]
+        if self.hint:
+            lines.append(f"    Hint: {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Result:
+    """The outcome of one stage (validate or run) for one block, or for a page."""
+
+    path: str
+    line: int
+    kind: str
+    stage: Stage
+    outcome: Outcome
+    id: str | None = None
+    target: str | None = None
+    severity: Severity | None = None
+    message: str = ""
+    duration_s: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+    output: str = ""
+    """What the block printed (already redacted), for failed runs."""
+
+    @property
+    def location(self) -> Location:
+        """Where the result is reported."""
+        return Location(self.path, self.line)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report's JSON form of this result."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "id": self.id,
+            "kind": self.kind,
+            "target": self.target,
+            "stage": self.stage,
+            "outcome": self.outcome,
+            "severity": self.severity,
+            "message": self.message,
+            "duration_s": round(self.duration_s, 4),
+            **({"output": self.output} if self.output else {}),
+            **({"findings": [_finding_json(f) for f in self.findings]} if self.findings else {}),
+        }
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    data = asdict(f)
+    data["location"] = str(f.location)
+    data["origin"] = str(f.origin) if f.origin else None
+    return data
+
+
+@dataclass
+class Report:
+    """Every result of a check or a run, with its summary, JSON and JUnit forms."""
+
+    results: list[Result] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    def extend(self, results: Iterable[Result]) -> None:
+        """Add results."""
+        self.results.extend(results)
+
+    def summary(self) -> dict[str, int]:
+        """Counts: passed, failed (errors in runbooks), skipped, errors (tool), warnings."""
+        counts = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0, "warnings": 0}
+        for r in self.results:
+            if r.outcome == "error":
+                counts["errors"] += 1
+            elif r.outcome == "failed" and r.severity == "warning":
+                counts["warnings"] += 1
+            elif r.outcome == "failed":
+                counts["failed"] += 1
+            else:
+                counts[r.outcome] += 1
+        return counts
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0 when clean, 1 when a runbook is wrong, 2 when the tool or environment failed."""
+        s = self.summary()
+        if s["errors"]:
+            return 2
+        if s["failed"] or (strict and s["warnings"]):
+            return 1
+        return 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented report format (version 1)."""
+        return {
+            "version": REPORT_VERSION,
+            "summary": self.summary(),
+            "duration_s": round(self.duration_s, 3),
+            "results": [r.to_json() for r in self.results],
+        }
+
+    def write_json(self, path: Path) -> None:
+        """Write the JSON report atomically."""
+        atomic_write(path, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
+
+    def write_junit(self, path: Path) -> None:
+        """Write a JUnit XML report (one testcase per result), atomically."""
+        suites = ET.Element("testsuites")
+        by_path: dict[str, list[Result]] = {}
+        for r in self.results:
+            by_path.setdefault(r.path, []).append(r)
+        for page, results in by_path.items():
+            suite = ET.SubElement(suites, "testsuite", name=page, tests=str(len(results)))
+            failures = errors = skipped = 0
+            for r in results:
+                name = f"{r.path}:{r.line}" + (f"#{r.id}" if r.id else "") + f" [{r.stage}]"
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    classname=page.replace("/", ".").removesuffix(".md"),
+                    name=name,
+                    time=f"{r.duration_s:.3f}",
+                )
+                text = "\n".join(f.render() for f in r.findings) or r.message
+                if r.output:
+                    text += "\n" + r.output
+                if r.outcome == "failed" and r.severity != "warning":
+                    failures += 1
+                    ET.SubElement(case, "failure", message=r.message).text = text
+                elif r.outcome == "error":
+                    errors += 1
+                    ET.SubElement(case, "error", message=r.message).text = text
+                elif r.outcome == "skipped":
+                    skipped += 1
+                    ET.SubElement(case, "skipped", message=r.message)
+                elif r.severity == "warning":
+                    ET.SubElement(case, "system-out").text = text
+            suite.set("failures", str(failures))
+            suite.set("errors", str(errors))
+            suite.set("skipped", str(skipped))
+        ET.indent(suites)
+        atomic_write(path, ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

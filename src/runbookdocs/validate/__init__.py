@@ -1,0 +1,220 @@
+"""Static checks: a registry of validators (kind -> callables) and the check of a set of pages.
+
+A block validator is `fn(block, ctx) -> Iterable[Finding]`, registered for one or more kinds with
+`@block_validator("json", ...)`. A page check is `fn(document, ctx) -> Iterable[Finding]`,
+registered with `@page_check`. Third-party validators load from the `runbookdocs.validators`
+entry-point group (each entry point is a module that registers on import).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from runbookdocs import __version__
+from runbookdocs.block import Block
+from runbookdocs.cache import Cache, digest
+from runbookdocs.config import Config
+from runbookdocs.document import Document
+from runbookdocs.location import Location
+from runbookdocs.results import Finding, Report, Result
+
+BlockValidator = Callable[[Block, "CheckContext"], Iterable[Finding]]
+PageCheck = Callable[[Document, "CheckContext"], Iterable[Finding]]
+
+BLOCK_VALIDATORS: dict[str, list[BlockValidator]] = {}
+PAGE_CHECKS: list[PageCheck] = []
+BATCH_CHECKS: list[Callable[[list[Block], "CheckContext"], dict[int, list[Finding]]]] = []
+"""Validators that check many blocks in one go (shell syntax); keyed by index in the list."""
+
+_BUILTIN = ("structure", "data", "shell", "sql", "pages", "trees")
+_loaded = False
+
+
+def block_validator(*kinds: str) -> Callable[[BlockValidator], BlockValidator]:
+    """Register a block validator for `kinds`."""
+
+    def register(fn: BlockValidator) -> BlockValidator:
+        for kind in kinds:
+            BLOCK_VALIDATORS.setdefault(kind, []).append(fn)
+        return fn
+
+    return register
+
+
+def page_check(fn: PageCheck) -> PageCheck:
+    """Register a page-level check (links, placeholders, markers)."""
+    PAGE_CHECKS.append(fn)
+    return fn
+
+
+def batch_check(
+    fn: Callable[[list[Block], CheckContext], dict[int, list[Finding]]],
+) -> Callable[[list[Block], CheckContext], dict[int, list[Finding]]]:
+    """Register a check that receives every block of the run at once."""
+    BATCH_CHECKS.append(fn)
+    return fn
+
+
+def load_validators() -> None:
+    """Import the built-in validators and the `runbookdocs.validators` entry points, once."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in _BUILTIN:
+        importlib.import_module(f"runbookdocs.validate.{name}")
+    for ep in entry_points(group="runbookdocs.validators"):
+        ep.load()
+
+
+@dataclass
+class CheckContext:
+    """What validators may consult besides the block: configuration, all pages, schemas."""
+
+    config: Config
+    documents: dict[str, Document] = field(default_factory=dict)
+    """Every page of the check, by absolute file path."""
+    document: Document | None = None
+    """The page being checked."""
+    memo: dict[str, object] = field(default_factory=dict)
+    """Per-check scratch space for validators (loaded schemas, anchors)."""
+
+
+def _fingerprint(config: Config, documents: Sequence[Document]) -> str:
+    """What every page's result depends on besides its own text."""
+    parts: list[str] = [__version__, repr(sorted(config.variables.items())),
+                        repr(sorted(config.targets)), str(config.review_interval_days)]
+    for folder in (config.schemas_dir, config.snippets_dir):
+        if folder.is_dir():
+            for f in sorted(folder.rglob("*")):
+                if f.is_file():
+                    parts += [str(f), f.read_bytes().hex() if f.stat().st_size < 1 << 20 else
+                              str(f.stat().st_mtime_ns)]
+    from runbookdocs.validate.pages import site_fingerprint
+
+    parts.append(site_fingerprint(documents, config))
+    return digest(*parts)
+
+
+def check_documents(
+    documents: Sequence[Document], config: Config, *, cache: Cache | None = None,
+    on_document: Callable[[Document], None] | None = None,
+) -> Report:
+    """Validate every page; results come from the cache for pages unchanged since last time."""
+    load_validators()
+    started = time.perf_counter()
+    report = Report()
+    ctx = CheckContext(config, {str(d.file): d for d in documents})
+    common = _fingerprint(config, documents) if cache and cache.enabled else ""
+    keys = {str(d.file): digest(common, d.path, d.text) for d in documents}
+    cached = cache.get_many("check", list(keys.values())) if cache else {}
+    fresh: dict[str, list[dict[str, object]]] = {}
+    todo = [d for d in documents if keys[str(d.file)] not in cached]
+    batch_findings = _run_batches([b for d in todo for b in d.blocks], ctx)
+    for doc in documents:
+        key = keys[str(doc.file)]
+        if key in cached:
+            report.extend(_result_from_json(r) for r in cached[key])
+        else:
+            results = _check_document(doc, ctx, batch_findings)
+            report.extend(results)
+            fresh[key] = [_result_to_cache(r) for r in results]
+        if on_document:
+            on_document(doc)
+    if cache:
+        cache.put_many("check", fresh)
+    report.duration_s = time.perf_counter() - started
+    return report
+
+
+def _run_batches(blocks: list[Block], ctx: CheckContext) -> dict[tuple[str, int], list[Finding]]:
+    out: dict[tuple[str, int], list[Finding]] = {}
+    for batch in BATCH_CHECKS:
+        for index, findings in batch(blocks, ctx).items():
+            b = blocks[index]
+            out.setdefault((b.path, b.line), []).extend(findings)
+    return out
+
+
+def _check_document(
+    doc: Document, ctx: CheckContext, batch: dict[tuple[str, int], list[Finding]]
+) -> list[Result]:
+    ctx.document = doc
+    results: list[Result] = []
+    page_findings = list(doc.findings)
+    if doc.readable:
+        for check in PAGE_CHECKS:
+            page_findings.extend(check(doc, ctx))
+    by_line: dict[int, list[Finding]] = {}
+    block_lines = {b.line for b in doc.blocks}
+    for f in page_findings:
+        if f.location.path == doc.path and f.location.line in block_lines:
+            by_line.setdefault(f.location.line, []).append(f)
+        else:
+            results.append(_finding_result(doc.path, f, "page"))
+    for block in doc.blocks:
+        t0 = time.perf_counter()
+        findings = list(by_line.get(block.line, []))
+        findings += batch.get((block.path, block.line), [])
+        for validator in BLOCK_VALIDATORS.get(block.kind, []) + BLOCK_VALIDATORS.get("*", []):
+            findings.extend(validator(block, ctx))
+        elapsed = time.perf_counter() - t0
+        errors = [f for f in findings if f.severity == "error"]
+        base = dict(path=block.path, line=block.line, id=block.id, kind=block.kind,
+                    target=block.target, stage="validate")
+        if errors:
+            results.append(Result(**base, outcome="failed", severity="error",  # type: ignore[arg-type]
+                                  message=errors[0].message, duration_s=elapsed,
+                                  findings=findings))
+        else:
+            results.append(Result(**base, outcome="passed", duration_s=elapsed,  # type: ignore[arg-type]
+                                  message="valid"))
+            for w in findings:
+                results.append(_finding_result(doc.path, w, block.kind, block))
+    return results
+
+
+def _finding_result(path: str, f: Finding, kind: str, block: Block | None = None) -> Result:
+    return Result(
+        path=f.location.path, line=f.location.line, kind=kind, stage="validate",
+        outcome="failed", severity=f.severity, message=f.message,
+        id=block.id if block else None, target=block.target if block else None, findings=[f],
+    )
+
+
+def _result_to_cache(r: Result) -> dict[str, object]:
+    data = r.to_json()
+    data["findings"] = [
+        {"location": [f.location.path, f.location.line, f.location.col], "message": f.message,
+         "severity": f.severity, "hint": f.hint, "detail": f.detail,
+         "origin": [f.origin.path, f.origin.line, f.origin.col] if f.origin else None}
+        for f in r.findings
+    ]
+    return data
+
+
+def _result_from_json(data: dict[str, object]) -> Result:
+    findings = [
+        Finding(Location(*f["location"]), f["message"], f["severity"], f["hint"], f["detail"],
+                Location(*f["origin"]) if f["origin"] else None)
+        for f in data.get("findings", [])  # type: ignore[attr-defined]
+    ]
+    return Result(
+        path=data["path"], line=data["line"], kind=data["kind"], stage=data["stage"],  # type: ignore[arg-type]
+        outcome=data["outcome"], id=data["id"], target=data["target"],  # type: ignore[arg-type]
+        severity=data["severity"], message=data["message"],  # type: ignore[arg-type]
+        duration_s=float(data["duration_s"]), findings=findings,  # type: ignore[arg-type]
+    )
+
+
+def documents_from_paths(paths: Sequence[Path], config: Config) -> list[Document]:
+    """Read every Markdown file under `paths` (the docs directory when empty)."""
+    from runbookdocs.document import iter_markdown, read_document
+
+    roots = list(paths) or [config.docs_dir]
+    return [read_document(f, config) for f in iter_markdown(roots, config)]
