@@ -1,0 +1,402 @@
+"""Console transcripts: parse, match output, diff, and rewrite expected output for `--update`.
+
+A ```` ```console ```` block holds commands (`$ ` or `# ` for root, `> ` continues a command)
+each followed by its expected output. In expected output:
+
+- `...` alone on a line matches any number of lines (including none);
+- a line ending with ` (re)` is a Python regular expression matched against the whole line;
+- a last line `[N]` means the command exits with status N (default 0).
+
+Output is compared after normalisation (`normalise`): CRLF and lone CR become line breaks,
+ANSI escape sequences are removed, trailing spaces and trailing blank lines are dropped.
+Nothing else is lost: a progress line rewritten with `\\r` keeps every version of its text.
+
+`align()` pairs expected lines with actual ones (an edit distance where `...` absorbs lines for
+free), which gives both the readable `diff()` (matched wildcards and regex lines are not
+reported as differences) and `updated_expected()` (the new expected lines for `--update`, keeping
+every wildcard and regex line that still matches). `rewrite()` puts them back into the page,
+changing only those lines and keeping every other byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from runbookdocs.block import Block
+
+ELLIPSIS = "..."
+REGEX_SUFFIX = " (re)"
+
+_EXIT = re.compile(r"\[(\d{1,3})\]\Z")
+_ANSI = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]                 # CSI: colours, cursor moves, bracketed paste
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?    # OSC: window titles, hyperlinks
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?         # DCS, SOS, PM, APC strings
+    | \x1b[@-Z\\-_=>()][0-9A-Za-z]?         # two-character escapes, charset selection
+    """,
+    re.VERBOSE,
+)
+# A DP table larger than this is not built: `align` falls back to the actual lines as they are.
+_MAX_ALIGN_CELLS = 4_000_000
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of a transcript and the output the page expects from it."""
+
+    text: str
+    """The command as typed, continuation lines joined with newlines, without prompts."""
+    line_index: int
+    """0-based index in the block's source of the prompt line (`$ ...`)."""
+    expected: list[str]
+    """Expected output lines (trailing spaces and trailing blank lines removed, no `[N]`)."""
+    exit: int = 0
+    """Expected exit status (from a last line `[N]`)."""
+    prompt: str = "$"
+    """`$`, or `#` for a command shown as run by root."""
+    n_lines: int = 1
+    """Source lines taken by the command itself (prompt line + continuation lines)."""
+    output_end: int = 0
+    """0-based source index just past the expected output, `[N]` line included (blank lines
+    after it are not part of the expected output)."""
+
+    @property
+    def output_index(self) -> int:
+        """0-based source index of the first expected output line."""
+        return self.line_index + self.n_lines
+
+    def matches(self, actual: Sequence[str], exit: int) -> bool:
+        """True when `actual` (normalised lines) and `exit` are what the page expects."""
+        return exit == self.exit and match(self.expected, actual)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A parsed console block."""
+
+    commands: list[Command] = field(default_factory=list)
+    preamble: list[int] = field(default_factory=list)
+    """Source indexes of non-blank lines before the first command (they are not checked)."""
+
+
+def parse(block: Block | str) -> Transcript:
+    """Parse a console block (or its source text) into commands and expected output."""
+    source = block.source if isinstance(block, Block) else block
+    lines = source.split("\n")
+    commands: list[Command] = []
+    preamble: list[int] = []
+    i = 0
+    while i < len(lines):
+        prompt = _prompt(lines[i])
+        if prompt is None:
+            if lines[i].strip():
+                preamble.append(i)
+            i += 1
+            continue
+        start = i
+        text = [lines[i][2:] if len(lines[i]) > 1 else ""]
+        i += 1
+        while i < len(lines) and (lines[i].startswith("> ") or lines[i] == ">"):
+            text.append(lines[i][2:])
+            i += 1
+        n_lines = i - start
+        body_start = i
+        while i < len(lines) and _prompt(lines[i]) is None:
+            i += 1
+        body = [ln.rstrip() for ln in lines[body_start:i]]
+        while body and not body[-1]:
+            body.pop()
+        end = body_start + len(body)
+        exit_status = 0
+        if body and (m := _EXIT.match(body[-1])) is not None and int(m.group(1)) <= 255:
+            exit_status = int(m.group(1))
+            body.pop()
+        commands.append(
+            Command(
+                text="\n".join(text),
+                line_index=start,
+                expected=body,
+                exit=exit_status,
+                prompt=lines[start][0],
+                n_lines=n_lines,
+                output_end=end,
+            )
+        )
+    return Transcript(commands, preamble)
+
+
+def _prompt(line: str) -> str | None:
+    if line.startswith(("$ ", "# ")) or line in ("$", "#"):
+        return line[0]
+    return None
+
+
+def normalise(text: str) -> list[str]:
+    """Output as comparable lines: no CR, no ANSI escapes, no trailing spaces or blank lines."""
+    text = _ANSI.sub("", text.replace("\r\n", "\n")).replace("\r", "\n")
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+@lru_cache(maxsize=512)
+def _regex(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def regex_error(line: str) -> str | None:
+    """Why the ` (re)` line `line` is not a valid regular expression, or None."""
+    if not line.endswith(REGEX_SUFFIX):
+        return None
+    try:
+        re.compile(line[: -len(REGEX_SUFFIX)])
+    except re.error as err:
+        return str(err)
+    return None
+
+
+def line_matches(expected: str, actual: str) -> bool:
+    """True when one expected line (literal or ` (re)`) matches one actual line."""
+    if expected == actual:
+        return True
+    if expected.endswith(REGEX_SUFFIX):
+        rx = _regex(expected[: -len(REGEX_SUFFIX)])
+        return rx is not None and rx.fullmatch(actual) is not None
+    return False
+
+
+def match(expected: Sequence[str], actual: Sequence[str]) -> bool:
+    """True when `actual` lines match `expected` lines (`...` and ` (re)` understood).
+
+    Both sides are compared without trailing spaces and trailing blank lines.
+    """
+    exp = _trim(expected)
+    act = _trim(actual)
+    # Glob matching with one-line items and `...` as the star: linear in practice, and the
+    # backtracking only ever resumes from the last `...` seen.
+    i = j = 0
+    star = -1
+    star_j = 0
+    while j < len(act):
+        if i < len(exp) and exp[i] == ELLIPSIS:
+            star, star_j = i, j
+            i += 1
+        elif i < len(exp) and line_matches(exp[i], act[j]):
+            i += 1
+            j += 1
+        elif star >= 0:
+            i = star + 1
+            star_j += 1
+            j = star_j
+        else:
+            return False
+    while i < len(exp) and exp[i] == ELLIPSIS:
+        i += 1
+    return i == len(exp)
+
+
+def _trim(lines: Sequence[str]) -> list[str]:
+    out = [ln.rstrip() for ln in lines]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def align(expected: Sequence[str], actual: Sequence[str]) -> list[tuple[str | None, str | None]]:
+    """Pair expected and actual lines with the fewest changes.
+
+    Returns `(expected_line, actual_line)` pairs in order: both set when they match (an
+    `...` pair carries the last actual line it absorbed, or None when it absorbed nothing);
+    `(line, None)` for an expected line with no counterpart, `(None, line)` for an actual line
+    the page does not expect.
+    """
+    exp, act = _trim(expected), _trim(actual)
+    m, n = len(exp), len(act)
+    if (m + 1) * (n + 1) > _MAX_ALIGN_CELLS:
+        if match(exp, act):
+            return [(e, None) for e in exp]
+        return [(e, None) for e in exp] + [(None, a) for a in act]
+    # cost[i][j]: fewest insertions, deletions and changed lines to align exp[i:] with act[j:];
+    # `...` absorbs lines for free.
+    cost = [[0] * (n + 1) for _ in range(m + 1)]
+    for j in range(n - 1, -1, -1):
+        cost[m][j] = cost[m][j + 1] + 1
+    for i in range(m - 1, -1, -1):
+        e = exp[i]
+        row, below = cost[i], cost[i + 1]
+        if e == ELLIPSIS:
+            row[n] = below[n]
+            for j in range(n - 1, -1, -1):
+                row[j] = min(below[j], row[j + 1])
+            continue
+        row[n] = below[n] + 1
+        for j in range(n - 1, -1, -1):
+            step = below[j + 1] + (0 if line_matches(e, act[j]) else 1)
+            row[j] = min(below[j] + 1, row[j + 1] + 1, step)
+    pairs: list[tuple[str | None, str | None]] = []
+    i = j = 0
+    absorbed: str | None = None
+    while i < m or j < n:
+        here = cost[i][j]
+        if i < m and exp[i] == ELLIPSIS:
+            # An `...` takes as few lines as it can: the lines after it stay where they were.
+            if j < n and cost[i + 1][j] != here:
+                absorbed = act[j]
+                j += 1
+            else:
+                pairs.append((ELLIPSIS, absorbed))
+                absorbed = None
+                i += 1
+        elif i < m and j < n and line_matches(exp[i], act[j]) and cost[i + 1][j + 1] == here:
+            pairs.append((exp[i], act[j]))
+            i += 1
+            j += 1
+        elif i < m and j < n and cost[i + 1][j + 1] + 1 == here:
+            # A changed line: shown (and rewritten) in place of the expected one.
+            pairs += [(exp[i], None), (None, act[j])]
+            i += 1
+            j += 1
+        elif i < m and cost[i + 1][j] + 1 == here:
+            pairs.append((exp[i], None))
+            i += 1
+        else:
+            pairs.append((None, act[j]))
+            j += 1
+    return pairs
+
+
+def escape(line: str, *, first: bool = False, last: bool = False) -> str:
+    """An expected line that matches exactly `line`, even when `line` looks like syntax.
+
+    Output that would read as a command (`$ `, `# `), a continuation (`> ` first), `...`, a
+    regex line or an exit line (`[N]` last) is written as an anchored ` (re)` line.
+    """
+    special = (
+        _prompt(line) is not None
+        or line == ELLIPSIS
+        or line.endswith(REGEX_SUFFIX)
+        or (first and (line.startswith("> ") or line == ">"))
+        or (last and _EXIT.match(line) is not None)
+    )
+    return re.escape(line) + REGEX_SUFFIX if special else line
+
+
+def updated_expected(expected: Sequence[str], actual: Sequence[str], exit: int = 0) -> list[str]:
+    """The expected lines `--update` writes: wildcards and regex lines kept where they match.
+
+    An `...` that still absorbs output stays; so does one that absorbs nothing (it is the
+    author's choice to allow extra lines). Lines that no longer appear are dropped, new lines
+    are written as printed (escaped when they look like transcript syntax); `[N]` is added,
+    changed or removed to match `exit`.
+    """
+    out: list[str] = []
+    pairs = align(expected, actual)
+    for k, (e, a) in enumerate(pairs):
+        if e is not None and (a is not None or e == ELLIPSIS):
+            out.append(e)
+        elif a is not None:
+            out.append(escape(a, first=not out, last=k == len(pairs) - 1 and not exit))
+    if exit:
+        out.append(f"[{exit}]")
+    return out
+
+
+def diff(
+    expected: Sequence[str],
+    actual: Sequence[str],
+    *,
+    exit: int | None = None,
+    expected_exit: int = 0,
+    label: str = "expected",
+) -> str:
+    """A unified diff from the expected to the actual output, showing only real differences.
+
+    Lines matched by `...` or a regex are shown as written on the page, so the diff reads like
+    the page with the changes `--update` would make.
+    """
+    new = updated_expected(expected, actual, 0)
+    old = _trim(expected)
+    if exit is not None and exit != expected_exit:
+        if expected_exit:
+            old = [*old, f"[{expected_exit}]"]
+        if exit:
+            new = [*new, f"[{exit}]"]
+    lines = difflib.unified_diff(old, new, label, "actual", n=3, lineterm="")
+    return "\n".join(lines)
+
+
+_SEP = re.compile(r"(\r\n|\r|\n)")
+
+
+def rewrite(page_text: str, block: Block, replacements: Mapping[int, Sequence[str]]) -> str:
+    """The page with the expected output of some commands of `block` replaced.
+
+    Args:
+        page_text: the page exactly as stored (read with `newline=""`: CRLF kept).
+        block: the console block, from this page.
+        replacements: index of a command in `parse(block).commands` -> its new expected lines
+            (as returned by `updated_expected`, `[N]` included).
+
+    Only the replaced lines change: indentation (admonitions, tabs, lists) is taken from the
+    command's own line, the page's line endings are kept, blank lines after the output stay.
+
+    Raises:
+        ValueError: when a command to rewrite comes from a `--8<--` include (the text is not in
+            this page).
+    """
+    commands = parse(block).commands
+    parts = _SEP.split(page_text)
+    lines, seps = parts[0::2], parts[1::2]
+    # Work from the bottom so earlier page lines keep their indexes.
+    for index in sorted(replacements, reverse=True):
+        cmd = commands[index]
+        span = range(cmd.output_index, cmd.output_end)
+        if any(block.origin(k) is not None for k in range(cmd.line_index, cmd.output_end)):
+            raise ValueError(
+                f"{block.locate(cmd.line_index)}: this command comes from an included file; "
+                "update the file it is included from"
+            )
+        last_cmd_line = block.source_lines[cmd.output_index - 1] - 1
+        first = block.source_lines[cmd.output_index] - 1 if span else last_cmd_line + 1
+        stop = block.source_lines[cmd.output_end - 1] if span else first
+        prompt_line = block.source_lines[cmd.line_index] - 1
+        raw = lines[prompt_line]
+        src = block.source.split("\n")[cmd.line_index]
+        prefix = raw[: len(raw) - len(src)] if raw.endswith(src) else " " * block.indent
+        sep = seps[prompt_line] if prompt_line < len(seps) else "\n"
+        new = [prefix + ln if ln else prefix.rstrip() for ln in replacements[index]]
+        lines[first:stop] = new
+        seps[first:stop] = [sep] * len(new)
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        if k < len(seps):
+            out.append(seps[k])
+    return "".join(out)
+
+
+__all__ = [
+    "ELLIPSIS",
+    "REGEX_SUFFIX",
+    "Command",
+    "Transcript",
+    "align",
+    "diff",
+    "escape",
+    "line_matches",
+    "match",
+    "normalise",
+    "parse",
+    "regex_error",
+    "rewrite",
+    "updated_expected",
+]
