@@ -2,28 +2,42 @@
 
 Markdown runbooks are extracted into `Document`s made of `Block`s, validated statically into
 `Finding`s, run in throwaway containers (`Target`, `Session`), and summed up in a `Report`.
+
+The public names are imported lazily: the pytest plugin loads this package in every pytest
+session, and that must stay cheap.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from runbookdocs.block import Block
-from runbookdocs.config import Config, load_config
-from runbookdocs.document import Document, parse_document, read_document
-from runbookdocs.location import Location
-from runbookdocs.results import Finding, Report, Result
+_PUBLIC = {
+    "Block": "runbookdocs.block",
+    "Config": "runbookdocs.config",
+    "load_config": "runbookdocs.config",
+    "Document": "runbookdocs.document",
+    "parse_document": "runbookdocs.document",
+    "read_document": "runbookdocs.document",
+    "Location": "runbookdocs.location",
+    "Finding": "runbookdocs.results",
+    "Report": "runbookdocs.results",
+    "Result": "runbookdocs.results",
+}
 
-__all__ = [
-    "Block",
-    "Config",
-    "Document",
-    "Finding",
-    "Location",
-    "Report",
-    "Result",
-    "__version__",
-    "load_config",
-    "parse_document",
-    "read_document",
-]
+__all__ = [*sorted(_PUBLIC), "__version__"]
+
+if TYPE_CHECKING:
+    from runbookdocs.block import Block
+    from runbookdocs.config import Config, load_config
+    from runbookdocs.document import Document, parse_document, read_document
+    from runbookdocs.location import Location
+    from runbookdocs.results import Finding, Report, Result
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'runbookdocs' has no attribute {name!r}")

@@ -132,12 +132,14 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
     lang = (m.group("lang") or "").lower()
     if m.group("unrecognized") is not None or (m.group("attrs") is None and "{" in info):
         col = info_col + (m.start("unrecognized") if m.group("unrecognized") else 0)
+        rest = (m.group("unrecognized") or "").strip()
+        braced = f"{{{rest}}}" if rest and "{" not in rest else "{key=value ...}"
         problems.append(
             HeaderProblem(
                 col,
                 f"fence header {info.strip()!r} is not understood by pymdownx.superfences: "
                 "the site would render it as inline text and may swallow what follows; "
-                f"write ```{lang or 'bash'} {{key=value ...}}",
+                f"write ```{lang or 'bash'} {braced}",
             )
         )
     elif m.group("options") is not None:

@@ -1,0 +1,47 @@
+"""Fence headers: the brace grammar, and every header superfences would drop."""
+
+from __future__ import annotations
+
+import pytest
+
+from runbookdocs.block import parse_header
+
+
+def test_brace_form() -> None:
+    h = parse_header(' bash {#backup-db target=mysql expect=0 timeout=30 skip="no prod"}')
+    assert h.lang == "bash"
+    assert dict(h.attrs) == {"id": "backup-db", "target": "mysql", "expect": "0",
+                             "timeout": "30", "skip": "no prod"}
+    assert h.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        ("shell script", "'script' after the language"),
+        ("bash target=debian", "write ```bash {target=debian}"),
+        ("bash {tagret=debian}", "unknown attribute 'tagret' (did you mean 'target'?)"),
+        ("bash {skip=needs network}", "attribute 'network' has no value"),
+        ("bash {hidden}", "attribute 'hidden' has no value; write hidden=true"),
+        ("bash {expect=x}", "expect='x': an exit status"),
+        ("bash {timeout=-1}", "timeout='-1'"),
+        ("bash {file=etc/x}", "an absolute path"),
+        ("bash {target=x target=y}", "given twice"),
+        ("bash {#a} trailing", "not understood by pymdownx.superfences"),
+        ("bash {target=\"debian; rm -rf /\"}", "is not a valid name"),
+        ("bash {hidden=yes}", "write hidden=true or hidden=false"),
+        ('bash {skip=""}', "skip needs a reason"),
+    ],
+)
+def test_bad_headers(info: str, message: str) -> None:
+    problems = parse_header(info).problems
+    assert any(message in p.message for p in problems), problems
+
+
+def test_header_options_material_accepts() -> None:
+    assert parse_header('bash title="backup.sh"').problems == ()
+
+
+def test_unknown_attribute_column_points_at_it() -> None:
+    [p] = parse_header("bash {#a bogus=1}", info_col=4).problems
+    assert p.col == 4 + len("bash {#a ")

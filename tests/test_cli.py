@@ -1,0 +1,79 @@
+"""The CLI as a user runs it: exit codes, output format, reports, list."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.helpers import cli, make_project
+
+PAGE = """\
+---
+runbook:
+  target: debian
+  reviewed: 2026-11-01
+---
+# Sauvegarde
+
+```bash {#ok}
+echo ok
+```
+
+```bash {#bad tagret=debian}
+echo bad
+```
+"""
+
+
+def test_check_exit_codes_and_locations(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": PAGE, "docs/clean.md": "# ok\n"})
+    proc = cli("check", "docs/clean.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = cli("check", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "docs/a.md:12:" in proc.stdout
+    assert "unknown attribute 'tagret' (did you mean 'target'?)" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_usage_errors_are_exit_2(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": PAGE})
+    assert cli("check", "missing.md", cwd=tmp_path).returncode == 2
+    assert cli("frobnicate", cwd=tmp_path).returncode == 2
+    assert cli("check", "--bogus", cwd=tmp_path).returncode == 2
+
+
+def test_reports(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": PAGE})
+    proc = cli("check", "--report", "out/r.json", "--junit", "out/j.xml", cwd=tmp_path)
+    assert proc.returncode == 1
+    report = json.loads((tmp_path / "out/r.json").read_text())
+    assert report["version"] == 1
+    assert set(report["summary"]) >= {"passed", "failed", "skipped", "errors"}
+    first = report["results"][0]
+    assert set(first) >= {"path", "line", "id", "kind", "target", "stage", "outcome",
+                          "severity", "message", "duration_s"}
+    failed = [r for r in report["results"] if r["outcome"] == "failed"]
+    assert failed and failed[0]["line"] == 12 and failed[0]["stage"] == "validate"
+    suite = ET.parse(tmp_path / "out/j.xml").getroot()
+    assert suite.find(".//failure") is not None
+
+
+def test_list(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": PAGE})
+    proc = cli("list", "--json", cwd=tmp_path)
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r["location"], r["id"], r["kind"], r["target"]) for r in rows] == [
+        ("docs/a.md:8", "ok", "shell", "debian"), ("docs/a.md:12", "bad", "shell", "debian")]
+
+
+def test_second_check_uses_cache(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": PAGE})
+    first = cli("check", "--report", "r1.json", cwd=tmp_path)
+    second = cli("check", "--report", "r2.json", cwd=tmp_path)
+    assert first.stdout == second.stdout
+    r1 = json.loads((tmp_path / "r1.json").read_text())["results"]
+    r2 = json.loads((tmp_path / "r2.json").read_text())["results"]
+    assert [(r["line"], r["outcome"]) for r in r1] == [(r["line"], r["outcome"]) for r in r2]
+    assert (tmp_path / ".runbookdocs-cache" / "cache.sqlite3").exists()

@@ -1,0 +1,82 @@
+"""The pytest plugin, run in-process with pytester: inert by default, one item per block."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+PAGE = """\
+---
+runbook:
+  target: debian
+---
+# Page
+
+```bash {#first}
+echo one
+```
+
+Some prose.
+
+```bash {#broken tagret=debian}
+echo "b"
+```
+
+<!-- runbook: skip-next reason="needs production" -->
+```bash
+systemctl restart app
+```
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makefile(".toml", pyproject='[tool.runbookdocs]\ndocs_dir = "docs"\n')
+    docs = pytester.mkdir("docs")
+    (docs / "page.md").write_text(PAGE, encoding="utf-8")
+    pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
+    return pytester
+
+
+def test_inert_unless_enabled(project: pytest.Pytester) -> None:
+    result = project.runpytest("-q")
+    result.assert_outcomes(passed=1)
+
+
+def test_one_item_per_block_named_path_line_id(project: pytest.Pytester) -> None:
+    result = project.runpytest("--runbookdocs", "--collect-only", "-q")
+    out = result.stdout.str()
+    assert "docs/page.md::docs/page.md:7#first" in out
+    assert "docs/page.md::docs/page.md:13#broken" in out
+    assert "docs/page.md::docs/page.md:18" in out
+
+
+def test_failure_reads_like_the_page(project: pytest.Pytester) -> None:
+    result = project.runpytest("--runbookdocs", "-q")
+    result.assert_outcomes(passed=4, failed=1)
+    out = result.stdout.str()
+    assert "13 | ```bash {#broken tagret=debian}" in out
+    assert '14 | echo "b"' in out
+    assert "docs/page.md:13:" in out and "did you mean 'target'?" in out
+    assert "runbookdocs/validate" not in out and "pytest_plugin.py" not in out
+
+
+def test_enabled_by_ini_option(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nrunbookdocs = check\n")
+    result = project.runpytest("-q")
+    result.assert_outcomes(passed=4, failed=1)
+
+
+def test_import_is_light() -> None:
+    """The pytest11 entry point loads in every session: no heavy module may come with it."""
+    code = textwrap.dedent("""
+        import sys, runbookdocs.pytest_plugin
+        heavy = [m for m in ("docker", "testcontainers", "pexpect", "jsonschema", "sqlglot",
+                             "rich", "ruamel", "markdown") if m in sys.modules]
+        print(",".join(heavy))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
