@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: check the knowledge base, run its runbooks in containers, build the site.
+set -euo pipefail
+# shellcheck source=scripts/prepare.sh
+source "$(dirname "$0")/prepare.sh"
+
+echo "==> runbookdocs check"
+runbookdocs check --report build/check-report.json
+echo "==> runbookdocs run"
+runbookdocs run --jobs 2 --report runbookdocs-report.json --junit build/run-junit.xml
+echo "==> mkdocs build --strict"
+mkdocs build --strict --site-dir site
+echo "==> done: site in site/, run report in runbookdocs-report.json"

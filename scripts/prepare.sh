@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Shared set-up for knowledge-base.sh and test.sh: system packages, a virtualenv, Docker, images.
+# Usage: source scripts/prepare.sh [--dev]
+# Installs what is missing when it can (root on Debian); otherwise says exactly what to install.
+set -euo pipefail
+
+RBD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$RBD_ROOT"
+
+want_dev=0
+[[ "${1:-}" == "--dev" ]] && want_dev=1
+
+apt_missing=()
+need() { command -v "$1" >/dev/null 2>&1 || apt_missing+=("$2"); }
+need git git
+need shellcheck shellcheck
+need debootstrap debootstrap
+need dockerd docker.io
+if (( want_dev )); then
+    need chromium chromium
+    need chromedriver chromium-driver
+fi
+python3 -c 'import venv, ensurepip' 2>/dev/null || apt_missing+=(python3-venv)
+
+if (( ${#apt_missing[@]} )); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "==> installing Debian packages: ${apt_missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+    else
+        echo "runbookdocs: missing system packages: ${apt_missing[*]}" >&2
+        echo "    Hint: sudo apt-get install -y ${apt_missing[*]}" >&2
+        exit 2
+    fi
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    echo "==> creating .venv"
+    python3 -m venv .venv
+fi
+# shellcheck disable=SC1091
+source .venv/bin/activate
+extra=site
+(( want_dev )) && extra=dev
+stamp=".venv/.installed-$extra-$(sha256sum pyproject.toml | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+    echo "==> installing runbookdocs[$extra] into .venv"
+    python -m pip install -q --upgrade pip >/dev/null
+    python -m pip install -q -e ".[$extra]"
+    touch "$stamp"
+fi
+
+bash scripts/ensure-docker.sh
+echo "==> images (built from Debian packages when missing)"
+runbookdocs images build
