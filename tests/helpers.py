@@ -26,11 +26,17 @@ def make_project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
     return tmp
 
 
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run `runbookdocs ARGS` in a subprocess, as a user would."""
     full_env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "runbookdocs.cli", *args], cwd=cwd, env=full_env,
-        capture_output=True, text=True, timeout=timeout, check=False,
+        [sys.executable, "-m", "runbookdocs.cli", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )

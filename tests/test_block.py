@@ -10,8 +10,13 @@ from runbookdocs.block import parse_header
 def test_brace_form() -> None:
     h = parse_header(' bash {#backup-db target=mysql expect=0 timeout=30 skip="no prod"}')
     assert h.lang == "bash"
-    assert dict(h.attrs) == {"id": "backup-db", "target": "mysql", "expect": "0",
-                             "timeout": "30", "skip": "no prod"}
+    assert dict(h.attrs) == {
+        "id": "backup-db",
+        "target": "mysql",
+        "expect": "0",
+        "timeout": "30",
+        "skip": "no prod",
+    }
     assert h.problems == ()
 
 
@@ -28,7 +33,7 @@ def test_brace_form() -> None:
         ("bash {file=etc/x}", "an absolute path"),
         ("bash {target=x target=y}", "given twice"),
         ("bash {#a} trailing", "not understood by pymdownx.superfences"),
-        ("bash {target=\"debian; rm -rf /\"}", "is not a valid name"),
+        ('bash {target="debian; rm -rf /"}', "is not a valid name"),
         ("bash {hidden=yes}", "write hidden=true or hidden=false"),
         ('bash {skip=""}', "skip needs a reason"),
     ],

@@ -52,8 +52,18 @@ def test_reports(tmp_path: Path) -> None:
     assert report["version"] == 1
     assert set(report["summary"]) >= {"passed", "failed", "skipped", "errors"}
     first = report["results"][0]
-    assert set(first) >= {"path", "line", "id", "kind", "target", "stage", "outcome",
-                          "severity", "message", "duration_s"}
+    assert set(first) >= {
+        "path",
+        "line",
+        "id",
+        "kind",
+        "target",
+        "stage",
+        "outcome",
+        "severity",
+        "message",
+        "duration_s",
+    }
     failed = [r for r in report["results"] if r["outcome"] == "failed"]
     assert failed and failed[0]["line"] == 12 and failed[0]["stage"] == "validate"
     suite = ET.parse(tmp_path / "out/j.xml").getroot()
@@ -65,7 +75,9 @@ def test_list(tmp_path: Path) -> None:
     proc = cli("list", "--json", cwd=tmp_path)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r["location"], r["id"], r["kind"], r["target"]) for r in rows] == [
-        ("docs/a.md:8", "ok", "shell", "debian"), ("docs/a.md:12", "bad", "shell", "debian")]
+        ("docs/a.md:8", "ok", "shell", "debian"),
+        ("docs/a.md:12", "bad", "shell", "debian"),
+    ]
 
 
 def test_second_check_uses_cache(tmp_path: Path) -> None:

@@ -17,14 +17,18 @@ def test_defaults_without_config(tmp_path: Path) -> None:
 
 
 def test_every_problem_reported_together(tmp_path: Path) -> None:
-    make_project(tmp_path, {}, """
+    make_project(
+        tmp_path,
+        {},
+        """
         docs_dri = "x"
         timeout = -3
         images = "cloud"
         [tool.runbookdocs.targets.app]
         dockerfile = "missing/Dockerfile"
         memroy = "1g"
-    """)
+    """,
+    )
     with pytest.raises(ConfigError) as err:
         load_config(start=tmp_path)
     problems = err.value.problems

@@ -90,7 +90,9 @@ def test_front_matter_lines_are_page_lines(project: Path) -> None:
     assert doc.blocks[0].target == "mysql"
     [finding] = doc.findings
     assert (finding.location.line, finding.message) == (
-        5, "unknown key 'runbook.tagret' (did you mean 'target'?)")
+        5,
+        "unknown key 'runbook.tagret' (did you mean 'target'?)",
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,7 +126,10 @@ def test_includes_are_expanded_with_origins(project: Path) -> None:
     assert block.source == '{\n  "a": 1\n}'
     assert block.source_lines == (4, 4, 4)
     assert [str(o) for o in block.origins] == [
-        "snippets/conf.json:1:1", "snippets/conf.json:2:1", "snippets/conf.json:3:1"]
+        "snippets/conf.json:1:1",
+        "snippets/conf.json:2:1",
+        "snippets/conf.json:3:1",
+    ]
 
 
 def test_include_line_range_and_missing_include(project: Path) -> None:
@@ -153,7 +158,8 @@ def test_directives_apply_to_next_block(project: Path) -> None:
     assert [b.skip_reason for b in doc.blocks] == ["needs production", None]
     assert doc.blocks[1].answers[0].prompt == "Password:"
     assert [f.message for f in doc.findings] == [
-        "unknown runbook directive 'skpi-next' (did you mean 'skip-next'?)"]
+        "unknown runbook directive 'skpi-next' (did you mean 'skip-next'?)"
+    ]
 
 
 def test_fences_inside_html_comments_are_not_blocks(project: Path) -> None:

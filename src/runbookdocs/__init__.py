@@ -29,12 +29,17 @@ _PUBLIC = {
 
 __all__ = [*sorted(_PUBLIC), "__version__"]
 
-if TYPE_CHECKING:
-    from runbookdocs.block import Block
-    from runbookdocs.config import Config, load_config
-    from runbookdocs.document import Document, parse_document, read_document
-    from runbookdocs.location import Location
-    from runbookdocs.results import Finding, Report, Result
+if TYPE_CHECKING:  # re-exported for type checkers; imported lazily at run time
+    from runbookdocs.block import Block as Block
+    from runbookdocs.config import Config as Config
+    from runbookdocs.config import load_config as load_config
+    from runbookdocs.document import Document as Document
+    from runbookdocs.document import parse_document as parse_document
+    from runbookdocs.document import read_document as read_document
+    from runbookdocs.location import Location as Location
+    from runbookdocs.results import Finding as Finding
+    from runbookdocs.results import Report as Report
+    from runbookdocs.results import Result as Result
 
 
 def __getattr__(name: str) -> Any:

@@ -84,12 +84,15 @@ _HEADER = re.compile(
     (?:[ \t]*\.?(?P<lang>[\w#.+-]+)(?=[\t ]|$))?
     (?:
         [ \t]*(\{(?P<attrs>[^\n]*)\}) |
-        (?P<options>(?:(?:[ \t]*[a-zA-Z][a-zA-Z0-9_]*(?:=(?P<quot>"|').*?(?P=quot))?)(?=[\t ]|$))+) |
+        (?P<options>(?:(?:[ \t]*[a-zA-Z][a-zA-Z0-9_]*
+            (?:=(?P<quot>"|').*?(?P=quot))?)(?=[\t ]|$))+) |
         (?P<unrecognized>(?:([ \t]*[^\s]+)(?=[\t ]|$))+)
     )?[ \t]*$
     """
 )
-_OPTION = re.compile(r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?""")
+_OPTION = re.compile(
+    r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?"""
+)
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
                 elif key in ATTRIBUTES:
                     hint = f"write {key}=VALUE"
                 else:
-                    hint = "quote values that contain spaces: key=\"two words\""
+                    hint = 'quote values that contain spaces: key="two words"'
                 problems.append(HeaderProblem(col, f"attribute {key!r} has no value; {hint}"))
             elif key in attrs:
                 problems.append(HeaderProblem(col, f"attribute {key!r} is given twice"))

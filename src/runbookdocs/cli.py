@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from runbookdocs.errors import RunbookdocsError, UsageError
 from runbookdocs.results import Report
@@ -44,10 +45,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS",
-                   help="Markdown files or directories (default: the configured docs directory)")
-    p.add_argument("--config", type=Path, help="configuration file (default: nearest "
-                   "pyproject.toml with [tool.runbookdocs], or runbookdocs.toml)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATHS",
+        help="Markdown files or directories (default: the configured docs directory)",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file (default: nearest "
+        "pyproject.toml with [tool.runbookdocs], or runbookdocs.toml)",
+    )
 
 
 def _reports(p: argparse.ArgumentParser) -> None:
@@ -70,7 +80,7 @@ def _write_reports(report: Report, args: argparse.Namespace) -> None:
         report.write_junit(args.junit)
 
 
-def print_findings(report: Report, *, stream: object = None) -> None:
+def print_findings(report: Report, *, stream: TextIO | None = None) -> None:
     """Print every finding compiler-style, in page order."""
     out = stream or sys.stdout
     printed: set[str] = set()
@@ -83,7 +93,7 @@ def print_findings(report: Report, *, stream: object = None) -> None:
         for t in texts:
             if t not in printed:
                 printed.add(t)
-                print(t, file=out)  # type: ignore[call-overload]
+                print(t, file=out)
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
@@ -100,19 +110,25 @@ def run_check(args: argparse.Namespace) -> int:
     config = _load(args)
     documents = documents_from_paths(args.paths, config)
     if not documents:
-        raise UsageError("no Markdown files to check in "
-                         + ", ".join(map(str, args.paths or [config.display(config.docs_dir)])))
+        raise UsageError(
+            "no Markdown files to check in "
+            + ", ".join(map(str, args.paths or [config.display(config.docs_dir)]))
+        )
     cache = Cache(config.cache_dir, enabled=not args.no_cache)
     with Progress(len(documents), "check") as progress:
-        report = check_documents(documents, config, cache=cache,
-                                 on_document=lambda d: progress.advance(d.path))
+        report = check_documents(
+            documents, config, cache=cache, on_document=lambda d: progress.advance(d.path)
+        )
     cache.close()
     print_findings(report)
     _write_reports(report, args)
     s = report.summary()
     blocks = sum(len(d.blocks) for d in documents)
-    print(f"checked {len(documents)} page(s), {blocks} block(s): {s['failed']} error(s), "
-          f"{s['warnings']} warning(s) in {report.duration_s:.2f} s", file=sys.stderr)
+    print(
+        f"checked {len(documents)} page(s), {blocks} block(s): {s['failed']} error(s), "
+        f"{s['warnings']} warning(s) in {report.duration_s:.2f} s",
+        file=sys.stderr,
+    )
     return report.exit_code(strict=args.strict)
 
 
@@ -132,12 +148,26 @@ def run_list(args: argparse.Namespace) -> int:
         for b in doc.blocks:
             why = b.why_not_run()
             if args.json:
-                print(json.dumps({"location": str(b), "id": b.id, "kind": b.kind,
-                                  "lang": b.lang, "target": b.target, "runnable": why is None,
-                                  "reason": why, "hidden": b.hidden}, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {
+                            "location": str(b),
+                            "id": b.id,
+                            "kind": b.kind,
+                            "lang": b.lang,
+                            "target": b.target,
+                            "runnable": why is None,
+                            "reason": why,
+                            "hidden": b.hidden,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
             else:
-                print(f"{b!s:40} {'#' + b.id if b.id else '-':24} {b.kind:14} "
-                      f"{b.target or '-':12} {'runnable' if why is None else why}")
+                print(
+                    f"{b!s:40} {'#' + b.id if b.id else '-':24} {b.kind:14} "
+                    f"{b.target or '-':12} {'runnable' if why is None else why}"
+                )
     return 0
 
 
@@ -173,12 +203,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+    except Exception as err:
         if os.environ.get("RUNBOOKDOCS_DEBUG"):
             raise
-        print(f"runbookdocs: internal error: {type(err).__name__}: {err}\n"
-              "    Hint: this is a bug in runbookdocs; rerun with RUNBOOKDOCS_DEBUG=1 for the "
-              "traceback and report it", file=sys.stderr)
+        print(
+            f"runbookdocs: internal error: {type(err).__name__}: {err}\n"
+            "    Hint: this is a bug in runbookdocs; rerun with RUNBOOKDOCS_DEBUG=1 for the "
+            "traceback and report it",
+            file=sys.stderr,
+        )
         return 2
 
 

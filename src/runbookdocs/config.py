@@ -142,7 +142,9 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
             data = tomllib.loads(source.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise ConfigError([str(err)], source=str(source)) from None
-        raw = data.get("tool", {}).get("runbookdocs", {}) if source.name == "pyproject.toml" else data
+        raw = (
+            data.get("tool", {}).get("runbookdocs", {}) if source.name == "pyproject.toml" else data
+        )
         root = source.parent.resolve()
     else:
         root = (start or Path.cwd()).resolve()
@@ -238,8 +240,18 @@ def _target(name: str, spec: Any, root: Path, problem: Any) -> TargetConfig | No
         problem("image", "a target needs an image or a dockerfile")
         ok = False
     values: dict[str, Any] = {}
-    for key in ("image", "dockerfile", "context", "base", "command", "ready", "sql", "user",
-                "workdir", "memory"):
+    for key in (
+        "image",
+        "dockerfile",
+        "context",
+        "base",
+        "command",
+        "ready",
+        "sql",
+        "user",
+        "workdir",
+        "memory",
+    ):
         if key in spec:
             if not isinstance(spec[key], str) or not spec[key]:
                 problem(key, "must be a non-empty string")

@@ -32,8 +32,12 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._rich = RichProgress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[item]}"), TimeElapsedColumn(), transient=True,
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[item]}"),
+                TimeElapsedColumn(),
+                transient=True,
                 console=_stderr_console(),
             )
             self._rich.__enter__()

@@ -53,7 +53,10 @@ def read_document(file: Path, config: Config) -> Document:
         size = file.stat().st_size
         if size > config.max_file_mb * 1024 * 1024:
             return _unreadable(
-                path, file, 1, f"file is {size / 1048576:.1f} MB, over max_file_mb="
+                path,
+                file,
+                1,
+                f"file is {size / 1048576:.1f} MB, over max_file_mb="
                 f"{config.max_file_mb:g}; not checked",
             )
         data = file.read_bytes()
@@ -64,9 +67,7 @@ def read_document(file: Path, config: Config) -> Document:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return _unreadable(
-            path, file, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x})", col
-        )
+        return _unreadable(path, file, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x})", col)
     if _NUL in text:
         line = text[: text.index(_NUL)].count("\n") + 1
         return _unreadable(path, file, line, "binary file (contains NUL bytes)")
@@ -74,8 +75,9 @@ def read_document(file: Path, config: Config) -> Document:
 
 
 def _unreadable(path: str, file: Path, line: int, message: str, col: int = 1) -> Document:
-    return Document(path, file, "", findings=(Finding(Location(path, line, col), message),),
-                    readable=False)
+    return Document(
+        path, file, "", findings=(Finding(Location(path, line, col), message),), readable=False
+    )
 
 
 def parse_document(text: str, *, path: str, file: Path, config: Config) -> Document:
@@ -90,8 +92,16 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     offset = front.end_line
     lines = [Line(ln.text, ln.page_line + offset, ln.origin) for ln in lines]
     findings.extend(
-        Finding(Location(f.location.path, f.location.line + (offset if f.location.path == path else 0),
-                         f.location.col), f.message, f.severity, f.hint)
+        Finding(
+            Location(
+                f.location.path,
+                f.location.line + (offset if f.location.path == path else 0),
+                f.location.col,
+            ),
+            f.message,
+            f.severity,
+            f.hint,
+        )
         for f in include_findings
     )
     directives, covered, directive_findings = find_directives(lines, path)
@@ -105,14 +115,18 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         opening = lines[fence.open_index]
         header = parse_header(fence.info, info_col=fence.info_col)
         for problem in header.problems:
-            findings.append(Finding(Location(path, opening.page_line, problem.col), problem.message))
+            findings.append(
+                Finding(Location(path, opening.page_line, problem.col), problem.message)
+            )
         if not fence.closed:
             findings.append(
                 Finding(
                     Location(path, opening.page_line, fence.indent + 1),
-                    "fence is never closed" + (
+                    "fence is never closed"
+                    + (
                         f" (its container ends at line {lines[fence.close_index + 1].page_line})"
-                        if fence.close_index + 1 < len(lines) else ""
+                        if fence.close_index + 1 < len(lines)
+                        else ""
                     ),
                     hint="add a closing ``` at the same indentation as the opening one",
                 )
@@ -134,7 +148,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             Block(
                 path=path,
                 line=opening.page_line,
-                end_line=lines[fence.close_index].page_line if fence.close_index < len(lines)
+                end_line=lines[fence.close_index].page_line
+                if fence.close_index < len(lines)
                 else opening.page_line,
                 lang=header.lang,
                 info=fence.info.strip(),
@@ -150,19 +165,28 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             )
         )
     for d in pending + queue:
-        findings.append(Finding(d.location, f"directive '{d.name}' is not followed by a block",
-                                "warning"))
+        findings.append(
+            Finding(d.location, f"directive '{d.name}' is not followed by a block", "warning")
+        )
     seen: dict[str, Block] = {}
     for b in blocks:
         if b.id is None:
             continue
         if b.id in seen:
-            findings.append(Finding(b.location, f"block id #{b.id} is already used at line "
-                                    f"{seen[b.id].line}"))
+            findings.append(
+                Finding(b.location, f"block id #{b.id} is already used at line {seen[b.id].line}")
+            )
         else:
             seen[b.id] = b
-    return Document(path, file, text, front, tuple(blocks), tuple(lines),
-                    tuple(sorted(findings, key=lambda f: f.location)))
+    return Document(
+        path,
+        file,
+        text,
+        front,
+        tuple(blocks),
+        tuple(lines),
+        tuple(sorted(findings, key=lambda f: f.location)),
+    )
 
 
 def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:
@@ -190,5 +214,12 @@ def placeholders(text: str) -> Iterator[re.Match[str]]:
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 """A placeholder: `{{ name }}`, filled from variables (readers, CLI, environment) or secrets."""
 
-__all__ = ["PLACEHOLDER", "Document", "iter_markdown", "parse_document", "placeholders",
-           "read_document", "MappingProxyType"]
+__all__ = [
+    "PLACEHOLDER",
+    "Document",
+    "MappingProxyType",
+    "iter_markdown",
+    "parse_document",
+    "placeholders",
+    "read_document",
+]

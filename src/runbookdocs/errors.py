@@ -4,7 +4,7 @@
 RunbookdocsError                  base class; never raised itself
 ├── UsageError                    bad command-line use (exit 2)
 ├── ConfigError                   invalid configuration; carries every problem at once (exit 2)
-├── EnvironmentProblem            the tool or its environment broke: no Docker, image build failed (exit 2)
+├── EnvironmentProblem            the tool or environment broke: no Docker, failed build (exit 2)
 │   └── TargetError               a target could not be started or became unusable
 └── RunbookError                  a runbook itself is wrong and cannot be read (exit 1)
 ```

@@ -28,16 +28,35 @@ _STATE = pytest.StashKey["_State"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("runbookdocs", "runbookdocs: Markdown runbooks as tests")
-    group.addoption("--runbookdocs", action="store_const", const="check", dest="runbookdocs",
-                    help="collect runbook blocks as tests (static checks)")
-    group.addoption("--runbookdocs-run", action="store_const", const="run", dest="runbookdocs",
-                    help="collect runbook blocks and run them in containers")
-    group.addoption("--runbookdocs-config", default=None,
-                    help="runbookdocs configuration file (default: the nearest one)")
-    group.addoption("--runbookdocs-var", action="append", default=[], metavar="NAME=VALUE",
-                    help="set a runbook variable (repeatable)")
-    parser.addini("runbookdocs", "collect runbook blocks: 'check' or 'run' (default: off)",
-                  default="")
+    group.addoption(
+        "--runbookdocs",
+        action="store_const",
+        const="check",
+        dest="runbookdocs",
+        help="collect runbook blocks as tests (static checks)",
+    )
+    group.addoption(
+        "--runbookdocs-run",
+        action="store_const",
+        const="run",
+        dest="runbookdocs",
+        help="collect runbook blocks and run them in containers",
+    )
+    group.addoption(
+        "--runbookdocs-config",
+        default=None,
+        help="runbookdocs configuration file (default: the nearest one)",
+    )
+    group.addoption(
+        "--runbookdocs-var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a runbook variable (repeatable)",
+    )
+    parser.addini(
+        "runbookdocs", "collect runbook blocks: 'check' or 'run' (default: off)", default=""
+    )
 
 
 class _State:
@@ -54,8 +73,11 @@ class _State:
         if self.documents is None:
             from runbookdocs.document import iter_markdown, read_document
 
-            files = list(iter_markdown([self.config.docs_dir], self.config)) \
-                if self.config.docs_dir.is_dir() else []
+            files = (
+                list(iter_markdown([self.config.docs_dir], self.config))
+                if self.config.docs_dir.is_dir()
+                else []
+            )
             self.documents = {f.resolve(): read_document(f, self.config) for f in files}
         return self.documents
 
@@ -89,8 +111,9 @@ class _State:
         if key not in self.ran:
             from runbookdocs.run.engine import RunOptions, run_document
 
-            self.ran[key] = run_document(self.document(path), self.config,
-                                         RunOptions(variables=variables))
+            self.ran[key] = run_document(
+                self.document(path), self.config, RunOptions(variables=variables)
+            )
         return self.ran[key]
 
 
@@ -153,8 +176,11 @@ class PageItem(pytest.Item):
         state: _State = self.config.stash[_STATE]
         doc = state.document(self.path)
         lines = {b.line for b in doc.blocks}
-        problems = [r for r in state.check(self.path) if r.kind == "page"
-                    and r.line not in lines and r.severity == "error"]
+        problems = [
+            r
+            for r in state.check(self.path)
+            if r.kind == "page" and r.line not in lines and r.severity == "error"
+        ]
         if problems:
             raise RunbookFailure("\n".join(f.render() for r in problems for f in r.findings))
 
@@ -179,16 +205,21 @@ class BlockItem(pytest.Item):
     def runtest(self) -> None:
         state: _State = self.config.stash[_STATE]
         block = self.block
-        mine = [r for r in state.check(self.path) if r.line == block.line
-                and r.outcome == "failed" and r.severity == "error"]
+        mine = [
+            r
+            for r in state.check(self.path)
+            if r.line == block.line and r.outcome == "failed" and r.severity == "error"
+        ]
         if mine:
             raise RunbookFailure(_describe(block, [f for r in mine for f in r.findings]))
         if state.mode != "run":
             return
-        variables = dict(v.split("=", 1) for v in self.config.getoption("runbookdocs_var")
-                         if "=" in v)
-        results = [r for r in state.run(self.path, variables)
-                   if r.line == block.line and r.stage == "run"]
+        variables = dict(
+            v.split("=", 1) for v in self.config.getoption("runbookdocs_var") if "=" in v
+        )
+        results = [
+            r for r in state.run(self.path, variables) if r.line == block.line and r.stage == "run"
+        ]
         for r in results:
             if r.outcome in ("failed", "error"):
                 raise RunbookFailure(_describe(block, r.findings, r))
@@ -224,5 +255,3 @@ def _describe(block: Block, findings: list[Any], result: Result | None = None) -
         if result.output:
             lines += ["", "output:"] + [f"    {ln}" for ln in result.output.splitlines()]
     return "\n".join(lines)
-
-

@@ -32,12 +32,11 @@ def load_yaml(text: str) -> Any:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
-        problem = (err.problem or err.context or "invalid YAML").strip()
-        if "duplicate key" in str(err).lower():
-            problem = "duplicate key " + str(err).split('found duplicate key "', 1)[-1].split('"')[0]
-            problem = f'duplicate key "{problem.removeprefix("duplicate key ")}"'
-        return_text = problem.splitlines()[0]
-        raise YamlProblem(return_text, line, col) from None
+        problem = (err.problem or err.context or "invalid YAML").strip().splitlines()[0]
+        if "found duplicate key" in str(err):
+            name = str(err).split('found duplicate key "', 1)[-1].split('"', 1)[0]
+            problem = f'duplicate key "{name}"'
+        raise YamlProblem(problem, line, col) from None
     except YAMLError as err:
         raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from None
     except (ValueError, TypeError, RecursionError) as err:

@@ -60,7 +60,8 @@ def find_directives(
             j += 1
             body += "\n" + lines[j].text
         covered.update(range(i, j + 1))
-        loc = Location(lines[i].origin.path if lines[i].origin else path, lines[i].page_line)
+        origin = lines[i].origin
+        loc = Location(origin.path if origin else path, lines[i].page_line)
         if "-->" not in body:
             i = j + 1
             continue
@@ -81,17 +82,21 @@ def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[F
     except ValueError as err:
         return None, [Finding(loc, f"runbook directive: {err}")]
     if not words:
-        return None, [Finding(loc, "empty runbook directive", hint="known: " + ", ".join(DIRECTIVES))]
+        return None, [
+            Finding(loc, "empty runbook directive", hint="known: " + ", ".join(DIRECTIVES))
+        ]
     name, rest = words[0], words[1:]
     if name not in DIRECTIVES:
-        return None, [Finding(loc, f"unknown runbook directive {name!r}{suggest(name, DIRECTIVES)}")]
+        return None, [
+            Finding(loc, f"unknown runbook directive {name!r}{suggest(name, DIRECTIVES)}")
+        ]
     required, allowed = DIRECTIVES[name]
     args: dict[str, str] = {}
     problems: list[Finding] = []
     for word in rest:
         key, eq, value = word.partition("=")
         if not eq:
-            problems.append(Finding(loc, f"directive {name}: {word!r} needs a value (key=\"...\")"))
+            problems.append(Finding(loc, f'directive {name}: {word!r} needs a value (key="...")'))
         elif key not in allowed:
             problems.append(
                 Finding(loc, f"directive {name}: unknown argument {key!r}{suggest(key, allowed)}")
@@ -99,7 +104,7 @@ def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[F
         else:
             args[key] = value
     for key in sorted(required - args.keys()):
-        problems.append(Finding(loc, f"directive {name}: missing {key}=\"...\""))
+        problems.append(Finding(loc, f'directive {name}: missing {key}="..."'))
     if name == "answer" and "prompt" in args:
         try:
             re.compile(args["prompt"])

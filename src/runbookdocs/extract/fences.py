@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from runbookdocs.extract.snippets import Line
 
-_OPEN = re.compile(r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_OPEN = re.compile(
+    r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
 _QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
 
 
@@ -44,7 +46,7 @@ def _width(ws: str) -> int:
 
 
 def _strip(text: str, quotes: int, indent: int) -> str | None:
-    """Remove `quotes` blockquote markers and up to `indent` columns; None if the container ended."""
+    """Strip `quotes` blockquote markers and `indent` columns; None when the container ended."""
     for _ in range(quotes):
         m = _QUOTE.match(text)
         if m is None:

@@ -51,7 +51,9 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
     """Read the front matter at the top of a page (lines without their newlines)."""
     if not lines or not _FENCE.match(lines[0]):
         return FrontMatter(), []
-    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i]) or lines[i] == "..."), None)
+    end = next(
+        (i for i in range(1, len(lines)) if _FENCE.match(lines[i]) or lines[i] == "..."), None
+    )
     if end is None:
         return FrontMatter(), [
             Finding(Location(path, 1), "front matter opened with '---' is never closed")

@@ -15,7 +15,9 @@ from pathlib import Path
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 
-_INLINE = re.compile(r"""^(?P<indent>[ \t]*)(?P<escape>;*)--8<--[ \t]+(?P<q>["'])(?P<name>.*?)(?P=q)[ \t]*$""")
+_INLINE = re.compile(
+    r"""^(?P<indent>[ \t]*)(?P<escape>;*)--8<--[ \t]+(?P<q>["'])(?P<name>.*?)(?P=q)[ \t]*$"""
+)
 _BLOCK = re.compile(r"^(?P<indent>[ \t]*)--8<--[ \t]*$")
 _SECTION = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 MAX_DEPTH = 8
@@ -79,7 +81,9 @@ def expand_snippets(
         The expanded lines and a finding for each include that cannot be resolved.
     """
     findings: list[Finding] = []
-    lines = [(t, n, None) for n, t in enumerate(text.split("\n"), 1)]
+    lines: list[tuple[str, int, Location | None]] = [
+        (t, n, None) for n, t in enumerate(text.split("\n"), 1)
+    ]
     out = _expand(lines, path, None, base_paths, root, findings, 0)
     return out, findings
 
@@ -93,7 +97,7 @@ def _expand(
     findings: list[Finding],
     depth: int,
 ) -> list[Line]:
-    """Expand includes in `lines` (text, line in its file, origin); `page_line` is fixed inside snippets."""
+    """Expand includes in `lines` (text, line, origin); `page_line` is fixed inside snippets."""
     out: list[Line] = []
     in_block, block_indent = False, ""
     for text, lineno, origin in lines:
@@ -116,9 +120,7 @@ def _expand(
         for indent, spec in specs:
             loc = origin or Location(path, lineno, len(indent) + 1)
             loc = Location(loc.path, loc.line, len(indent) + 1)
-            out.extend(
-                _include(spec, indent, loc, where, base_paths, root, findings, depth)
-            )
+            out.extend(_include(spec, indent, loc, where, base_paths, root, findings, depth))
     return out
 
 
@@ -159,6 +161,8 @@ def _include(
         findings.append(Finding(loc, f"include {spec!r}: {error}"))
         return []
     shown = _display(target, root)
-    sub = [(t, n, Location(shown, n)) for n, t in selected]
+    sub: list[tuple[str, int, Location | None]] = [
+        (t, n, Location(shown, n)) for n, t in selected
+    ]
     expanded = _expand(sub, shown, page_line, base_paths, root, findings, depth + 1)
     return [Line(indent + ln.text if ln.text else "", ln.page_line, ln.origin) for ln in expanded]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 from runbookdocs import __version__
 from runbookdocs.block import Block
@@ -28,7 +29,7 @@ PageCheck = Callable[[Document, "CheckContext"], Iterable[Finding]]
 
 BLOCK_VALIDATORS: dict[str, list[BlockValidator]] = {}
 PAGE_CHECKS: list[PageCheck] = []
-BATCH_CHECKS: list[Callable[[list[Block], "CheckContext"], dict[int, list[Finding]]]] = []
+BATCH_CHECKS: list[Callable[[list[Block], CheckContext], dict[int, list[Finding]]]] = []
 """Validators that check many blocks in one go (shell syntax); keyed by index in the list."""
 
 _BUILTIN = ("structure", "data", "shell", "sql", "pages", "trees")
@@ -87,14 +88,22 @@ class CheckContext:
 
 def _fingerprint(config: Config, documents: Sequence[Document]) -> str:
     """What every page's result depends on besides its own text."""
-    parts: list[str] = [__version__, repr(sorted(config.variables.items())),
-                        repr(sorted(config.targets)), str(config.review_interval_days)]
+    parts: list[str] = [
+        __version__,
+        repr(sorted(config.variables.items())),
+        repr(sorted(config.targets)),
+        str(config.review_interval_days),
+    ]
     for folder in (config.schemas_dir, config.snippets_dir):
         if folder.is_dir():
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
-                    parts += [str(f), f.read_bytes().hex() if f.stat().st_size < 1 << 20 else
-                              str(f.stat().st_mtime_ns)]
+                    parts += [
+                        str(f),
+                        f.read_bytes().hex()
+                        if f.stat().st_size < 1 << 20
+                        else str(f.stat().st_mtime_ns),
+                    ]
     from runbookdocs.validate.pages import site_fingerprint
 
     parts.append(site_fingerprint(documents, config))
@@ -102,7 +111,10 @@ def _fingerprint(config: Config, documents: Sequence[Document]) -> str:
 
 
 def check_documents(
-    documents: Sequence[Document], config: Config, *, cache: Cache | None = None,
+    documents: Sequence[Document],
+    config: Config,
+    *,
+    cache: Cache | None = None,
     on_document: Callable[[Document], None] | None = None,
 ) -> Report:
     """Validate every page; results come from the cache for pages unchanged since last time."""
@@ -113,7 +125,7 @@ def check_documents(
     common = _fingerprint(config, documents) if cache and cache.enabled else ""
     keys = {str(d.file): digest(common, d.path, d.text) for d in documents}
     cached = cache.get_many("check", list(keys.values())) if cache else {}
-    fresh: dict[str, list[dict[str, object]]] = {}
+    fresh: dict[str, list[dict[str, Any]]] = {}
     todo = [d for d in documents if keys[str(d.file)] not in cached]
     batch_findings = _run_batches([b for d in todo for b in d.blocks], ctx)
     for doc in documents:
@@ -151,10 +163,18 @@ def _check_document(
         for check in PAGE_CHECKS:
             page_findings.extend(check(doc, ctx))
     by_line: dict[int, list[Finding]] = {}
-    block_lines = {b.line for b in doc.blocks}
+    spans = sorted((b.line, b.end_line) for b in doc.blocks)
     for f in page_findings:
-        if f.location.path == doc.path and f.location.line in block_lines:
-            by_line.setdefault(f.location.line, []).append(f)
+        owner = next(
+            (
+                start
+                for start, end in spans
+                if f.location.path == doc.path and start <= f.location.line <= end
+            ),
+            None,
+        )
+        if owner is not None:
+            by_line.setdefault(owner, []).append(f)
         else:
             results.append(_finding_result(doc.path, f, "page"))
     for block in doc.blocks:
@@ -165,50 +185,80 @@ def _check_document(
             findings.extend(validator(block, ctx))
         elapsed = time.perf_counter() - t0
         errors = [f for f in findings if f.severity == "error"]
-        base = dict(path=block.path, line=block.line, id=block.id, kind=block.kind,
-                    target=block.target, stage="validate")
-        if errors:
-            results.append(Result(**base, outcome="failed", severity="error",  # type: ignore[arg-type]
-                                  message=errors[0].message, duration_s=elapsed,
-                                  findings=findings))
-        else:
-            results.append(Result(**base, outcome="passed", duration_s=elapsed,  # type: ignore[arg-type]
-                                  message="valid"))
-            for w in findings:
-                results.append(_finding_result(doc.path, w, block.kind, block))
+        result = Result(
+            path=block.path,
+            line=block.line,
+            id=block.id,
+            kind=block.kind,
+            target=block.target,
+            stage="validate",
+            outcome="failed" if errors else "passed",
+            severity="error" if errors else None,
+            message=errors[0].message if errors else "valid",
+            duration_s=elapsed,
+            findings=findings if errors else [],
+        )
+        results.append(result)
+        if not errors:
+            results.extend(_finding_result(doc.path, w, block.kind, block) for w in findings)
     return results
 
 
 def _finding_result(path: str, f: Finding, kind: str, block: Block | None = None) -> Result:
     return Result(
-        path=f.location.path, line=f.location.line, kind=kind, stage="validate",
-        outcome="failed", severity=f.severity, message=f.message,
-        id=block.id if block else None, target=block.target if block else None, findings=[f],
+        path=f.location.path,
+        line=f.location.line,
+        kind=kind,
+        stage="validate",
+        outcome="failed",
+        severity=f.severity,
+        message=f.message,
+        id=block.id if block else None,
+        target=block.target if block else None,
+        findings=[f],
     )
 
 
-def _result_to_cache(r: Result) -> dict[str, object]:
+def _result_to_cache(r: Result) -> dict[str, Any]:
     data = r.to_json()
     data["findings"] = [
-        {"location": [f.location.path, f.location.line, f.location.col], "message": f.message,
-         "severity": f.severity, "hint": f.hint, "detail": f.detail,
-         "origin": [f.origin.path, f.origin.line, f.origin.col] if f.origin else None}
+        {
+            "location": [f.location.path, f.location.line, f.location.col],
+            "message": f.message,
+            "severity": f.severity,
+            "hint": f.hint,
+            "detail": f.detail,
+            "origin": [f.origin.path, f.origin.line, f.origin.col] if f.origin else None,
+        }
         for f in r.findings
     ]
     return data
 
 
-def _result_from_json(data: dict[str, object]) -> Result:
+def _result_from_json(data: dict[str, Any]) -> Result:
     findings = [
-        Finding(Location(*f["location"]), f["message"], f["severity"], f["hint"], f["detail"],
-                Location(*f["origin"]) if f["origin"] else None)
-        for f in data.get("findings", [])  # type: ignore[attr-defined]
+        Finding(
+            Location(*f["location"]),
+            f["message"],
+            f["severity"],
+            f["hint"],
+            f["detail"],
+            Location(*f["origin"]) if f["origin"] else None,
+        )
+        for f in data.get("findings", [])
     ]
     return Result(
-        path=data["path"], line=data["line"], kind=data["kind"], stage=data["stage"],  # type: ignore[arg-type]
-        outcome=data["outcome"], id=data["id"], target=data["target"],  # type: ignore[arg-type]
-        severity=data["severity"], message=data["message"],  # type: ignore[arg-type]
-        duration_s=float(data["duration_s"]), findings=findings,  # type: ignore[arg-type]
+        path=data["path"],
+        line=data["line"],
+        kind=data["kind"],
+        stage=data["stage"],
+        outcome=data["outcome"],
+        id=data["id"],
+        target=data["target"],
+        severity=data["severity"],
+        message=data["message"],
+        duration_s=float(data["duration_s"]),
+        findings=findings,
     )
 
 
