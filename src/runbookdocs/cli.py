@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "runbookdocs.run.commands",
     "runbookdocs.scaffold",
     "runbookdocs.play",
+    "runbookdocs.reports",
 )
 """Modules that register more sub-commands with `@command` when imported (kept light)."""
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Command, str]] = {}
