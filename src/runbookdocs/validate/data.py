@@ -1,1 +1,426 @@
-"""(being written)"""
+"""Configuration blocks: JSON, YAML, INI and TOML syntax, duplicate keys, JSON Schema.
+
+Every problem is reported at the page line and column where the reader sees it: parser
+positions are mapped through the block's line map (includes and containers) and through the
+placeholder filling (`{{ name }}` becomes the variable's default before parsing).
+"""
+
+from __future__ import annotations
+
+import configparser
+import datetime as dt
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from runbookdocs.block import Block
+from runbookdocs.location import Location
+from runbookdocs.results import Finding
+from runbookdocs.validate import CheckContext, block_validator
+from runbookdocs.validate.common import Filled, fill, finding_at, json_quote, values_for
+from runbookdocs.validate.structure import schema_path
+from runbookdocs.yamlio import YamlProblem, load_yaml
+
+MAX_SCHEMA_ERRORS = 20
+"""Schema errors reported per block; the rest are counted."""
+
+Path_ = tuple[str | int, ...]
+
+
+# --------------------------------------------------------------------------------------- JSON
+
+
+@block_validator("json")
+def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
+    """JSON syntax, duplicate keys, and `schema=`."""
+    filled = fill(block.source, values_for(ctx), json_quote)
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(filled.text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as err:
+        index = err.lineno - 1
+        yield finding_at(block, index, filled.col(index, err.colno), f"invalid JSON: {err.msg}")
+        return
+    except RecursionError:
+        yield finding_at(block, 0, 1, "invalid JSON: nested too deeply")
+        return
+    if duplicates or block.schema:
+        try:
+            located = locate_json(filled.text)
+        except (ValueError, RecursionError, IndexError):  # pragma: no cover - text is valid JSON
+            located = JsonPositions({}, [])
+        for path, (index, col) in located.duplicates:
+            yield finding_at(block, index, filled.col(index, col),
+                             f"duplicate key {path[-1]!r}{_where(path[:-1])}",
+                             hint="JSON readers silently keep only the last value")
+        if block.schema:
+            yield from _schema_errors(block, ctx, data, located.line_of, filled)
+
+
+@dataclass(frozen=True)
+class JsonPositions:
+    """Where each value of a JSON text is: path -> (0-based line, 1-based column)."""
+
+    positions: dict[Path_, tuple[int, int]]
+    """For an object member, the position of its key; for an array item, of the item."""
+    duplicates: list[tuple[Path_, tuple[int, int]]]
+    """Keys given twice in the same object, at their second occurrence."""
+
+    def line_of(self, path: Path_) -> tuple[int, int]:
+        """Position of `path`, or of its nearest ancestor that is known."""
+        while path and tuple(path) not in self.positions:
+            path = path[:-1]
+        return self.positions.get(tuple(path), (0, 1))
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+
+
+def locate_json(text: str) -> JsonPositions:
+    """Positions of every key and item of a valid JSON `text` (for messages, not for values)."""
+    starts = [0]
+    for m in re.finditer("\n", text):
+        starts.append(m.end())
+    positions: dict[Path_, tuple[int, int]] = {}
+    duplicates: list[tuple[Path_, tuple[int, int]]] = []
+
+    def where(pos: int) -> tuple[int, int]:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo, pos - starts[lo] + 1
+
+    def ws(pos: int) -> int:
+        m = _WS.match(text, pos)
+        return m.end() if m else pos
+
+    def value(pos: int, path: Path_) -> int:
+        pos = ws(pos)
+        ch = text[pos]
+        if ch == "{":
+            pos = ws(pos + 1)
+            seen: set[str] = set()
+            if text[pos] == "}":
+                return pos + 1
+            while True:
+                m = _STRING.match(text, pos)
+                if m is None:
+                    raise ValueError(pos)
+                key = json.loads(m.group())
+                child = (*path, key)
+                if key in seen:
+                    duplicates.append((child, where(pos)))
+                else:
+                    positions[child] = where(pos)
+                seen.add(key)
+                pos = ws(m.end())
+                pos = value(pos + 1, child)  # skip ':'
+                pos = ws(pos)
+                if text[pos] == ",":
+                    pos = ws(pos + 1)
+                    continue
+                return pos + 1  # '}'
+        if ch == "[":
+            pos = ws(pos + 1)
+            if text[pos] == "]":
+                return pos + 1
+            i = 0
+            while True:
+                child = (*path, i)
+                positions[child] = where(ws(pos))
+                pos = ws(value(pos, child))
+                i += 1
+                if text[pos] == ",":
+                    pos += 1
+                    continue
+                return pos + 1  # ']'
+        if ch == '"':
+            m = _STRING.match(text, pos)
+            if m is None:
+                raise ValueError(pos)
+            return m.end()
+        m = _SCALAR.match(text, pos)
+        if m is None:
+            raise ValueError(pos)
+        return m.end()
+
+    positions[()] = where(ws(0))
+    value(0, ())
+    return JsonPositions(positions, duplicates)
+
+
+def _where(path: Path_) -> str:
+    return f" in {pointer(path)}" if path else ""
+
+
+def pointer(path: Iterable[str | int]) -> str:
+    """A JSON pointer (`/a/0/b`) for messages."""
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
+    return "/" + "/".join(parts) if parts else "/"
+
+
+# --------------------------------------------------------------------------------------- YAML
+
+
+@block_validator("yaml")
+def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
+    """YAML syntax, duplicate keys, and `schema=`."""
+    filled = fill(block.source, values_for(ctx))
+    try:
+        data = load_yaml(filled.text)
+    except YamlProblem as err:
+        index = err.line - 1
+        yield finding_at(block, index, filled.col(index, err.col), f"invalid YAML: {err.message}")
+        return
+    except RecursionError:
+        yield finding_at(block, 0, 1, "invalid YAML: nested too deeply")
+        return
+    if block.schema:
+        try:
+            plain = to_plain(data)
+        except RecursionError:
+            yield finding_at(block, 0, 1, "YAML nested too deeply to validate")
+            return
+        yield from _schema_errors(block, ctx, plain, lambda p: yaml_position(data, p), filled)
+
+
+def to_plain(node: Any) -> Any:
+    """ruamel's round-trip objects as plain JSON-like values (dates become ISO strings)."""
+    if isinstance(node, dict):
+        return {k if isinstance(k, str) else str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [to_plain(v) for v in node]
+    if isinstance(node, (dt.date, dt.datetime)):
+        return node.isoformat()
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return str(node)
+
+
+def yaml_position(data: Any, path: Path_) -> tuple[int, int]:
+    """(0-based line, 1-based column) of `path` in a ruamel document: the deepest key found."""
+    node = data
+    best = (0, 1)
+    lc = getattr(node, "lc", None)
+    if lc is not None:
+        best = (int(lc.line), int(lc.col) + 1)
+    for part in path:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, dict) and part in node:
+                if lc is not None:
+                    line, col = lc.key(part)
+                    best = (int(line), int(col) + 1)
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                if lc is not None:
+                    line, col = lc.item(part)
+                    best = (int(line), int(col) + 1)
+                node = node[part]
+            else:
+                break
+        except (KeyError, TypeError, IndexError, AttributeError):
+            break
+    return best
+
+
+# ---------------------------------------------------------------------------------------- INI
+
+_INCLUDE = re.compile(r"^\s*!include(?:dir)?\s")
+
+
+@block_validator("ini")
+def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
+    """INI/cfg syntax: sections, duplicate sections and keys (strict, no interpolation).
+
+    Keys without values (MySQL's `skip-name-resolve`) are allowed, and `!include`/`!includedir`
+    lines (MySQL, MariaDB) are read as comments.
+    """
+    filled = fill(block.source, values_for(ctx))
+    text = "\n".join("" if _INCLUDE.match(ln) else ln for ln in filled.text.split("\n"))
+    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(text, source="<block>")
+    except configparser.DuplicateSectionError as err:
+        yield finding_at(block, (err.lineno or 1) - 1, 1,
+                         f"duplicate section [{err.section}]")
+    except configparser.DuplicateOptionError as err:
+        yield finding_at(block, (err.lineno or 1) - 1, 1,
+                         f"duplicate key {err.option!r} in section [{err.section}]")
+    except configparser.MissingSectionHeaderError as err:
+        yield finding_at(block, err.lineno - 1, 1, "key outside any [section]",
+                         hint="INI files start with a [section] header")
+    except configparser.ParsingError as err:
+        for lineno, line in err.errors[:MAX_SCHEMA_ERRORS]:
+            yield finding_at(block, int(lineno) - 1, 1, f"invalid INI line {line.strip()!r}")
+    except configparser.Error as err:
+        yield finding_at(block, 0, 1, f"invalid INI: {err.message}")
+
+
+# --------------------------------------------------------------------------------------- TOML
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@block_validator("toml")
+def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
+    """TOML syntax (tomllib refuses duplicate keys and tables itself)."""
+    filled = fill(block.source, values_for(ctx), json_quote)
+    try:
+        tomllib.loads(filled.text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        m = _TOML_POS.search(message)
+        if m:
+            index, col = int(m.group(1)) - 1, int(m.group(2))
+        else:
+            lines = filled.text.rstrip().split("\n")
+            index, col = len(lines) - 1, 1
+        message = _TOML_POS.sub("", message).replace("(at end of document)", "").strip()
+        yield finding_at(block, index, filled.col(index, col), f"invalid TOML: {message}")
+    except RecursionError:
+        yield finding_at(block, 0, 1, "invalid TOML: nested too deeply")
+
+
+# ------------------------------------------------------------------------------- JSON Schema
+
+
+@dataclass(frozen=True)
+class LoadedSchema:
+    """A schema file read once per check: a validator, or why there is none."""
+
+    path: Path
+    validator: Any = None
+    problem: Finding | None = None
+
+
+def load_schema(ctx: CheckContext, name: str) -> LoadedSchema | None:
+    """Schema `name` from the schemas directory, loaded and checked once per check."""
+    key = f"schema:{name}"
+    if key in ctx.memo:
+        cached = ctx.memo[key]
+        return cached if isinstance(cached, LoadedSchema) else None
+    path = schema_path(ctx.config, name)
+    loaded = None if path is None else _load_schema(ctx, path)
+    ctx.memo[key] = loaded
+    return loaded
+
+
+def _load_schema(ctx: CheckContext, path: Path) -> LoadedSchema:
+    import jsonschema
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    shown = ctx.config.display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        schema = json.loads(text)
+    except (OSError, UnicodeDecodeError) as err:
+        return LoadedSchema(path, problem=Finding(Location(shown, 1), f"cannot read schema: {err}"))
+    except json.JSONDecodeError as err:
+        return LoadedSchema(path, problem=Finding(Location(shown, err.lineno, err.colno),
+                                                  f"schema is not valid JSON: {err.msg}"))
+    except RecursionError:
+        return LoadedSchema(path, problem=Finding(Location(shown, 1), "schema nested too deeply"))
+    if not isinstance(schema, (dict, bool)):
+        return LoadedSchema(path, problem=Finding(Location(shown, 1),
+                                                  "a JSON Schema is an object (or true/false)"))
+    cls: Any = validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except SchemaError as err:
+        try:
+            index, col = locate_json(text).line_of(tuple(err.absolute_path))
+        except (ValueError, RecursionError, IndexError):  # pragma: no cover
+            index, col = 0, 1
+        return LoadedSchema(path, problem=Finding(
+            Location(shown, index + 1, col),
+            f"invalid JSON Schema{_where(tuple(err.absolute_path))}: {err.message}"))
+    try:
+        validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    except Exception as err:  # a third-party constructor on user data
+        return LoadedSchema(path, problem=Finding(Location(shown, 1), f"unusable schema: {err}"))
+    return LoadedSchema(path, validator=validator)
+
+
+def _schema_errors(
+    block: Block, ctx: CheckContext, data: Any, position: Any, filled: Filled
+) -> Iterator[Finding]:
+    name = block.schema or ""
+    loaded = load_schema(ctx, name)
+    if loaded is None:
+        return  # structure.py reports the missing schema at the header
+    if loaded.problem is not None:
+        yield Finding(loaded.problem.location, loaded.problem.message,
+                      hint=f"used by {block.path}:{block.line} (schema={name})")
+        return
+    from jsonschema.exceptions import ValidationError
+
+    try:
+        errors: list[ValidationError] = sorted(
+            loaded.validator.iter_errors(data),
+            key=lambda e: (position(tuple(e.absolute_path)), str(list(e.absolute_path))),
+        )
+    except Exception as err:  # $ref resolution and regexes come from the user
+        yield finding_at(block, 0, 1, f"schema {name!r} could not be applied: {err}")
+        return
+    for error in errors[:MAX_SCHEMA_ERRORS]:
+        path = tuple(error.absolute_path)
+        extra = _extra_key(error)
+        index, col = position(path if extra is None else (*path, extra))
+        yield finding_at(block, index, filled.col(index, col),
+                         f"schema {name}: {_short(error.message)}{_where(path)}")
+    if len(errors) > MAX_SCHEMA_ERRORS:
+        yield finding_at(block, 0, 1, f"schema {name}: {len(errors) - MAX_SCHEMA_ERRORS} more "
+                         "error(s) not shown")
+
+
+def _extra_key(error: Any) -> str | None:
+    """For `additionalProperties`, the first unexpected key: the line to point at."""
+    if error.validator not in ("additionalProperties", "unevaluatedProperties"):
+        return None
+    if not isinstance(error.instance, dict) or not isinstance(error.schema, dict):
+        return None
+    known = error.schema.get("properties", {})
+    patterns = error.schema.get("patternProperties", {})
+    for key in error.instance:
+        if key in known:
+            continue
+        try:
+            if any(re.search(p, key) for p in patterns):
+                continue
+        except re.error:
+            continue
+        return str(key)
+    return None
+
+
+def _short(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 3] + "..."

@@ -1,0 +1,232 @@
+"""Helpers shared by the static checks: placeholder filling with column maps, header columns.
+
+Validators parse block text with third-party parsers (json, ruamel, sqlglot, bash). Placeholders
+(`{{ name }}`) are filled in first so they do not break parsing, and the parsers' columns are
+mapped back to the columns the reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from runbookdocs.block import Block
+from runbookdocs.document import PLACEHOLDER
+from runbookdocs.location import Location
+from runbookdocs.results import Finding, Severity
+
+if TYPE_CHECKING:
+    from runbookdocs.validate import CheckContext
+
+SECRET_DUMMY = "secret"
+"""What a secret placeholder becomes before parsing (its value is never known statically)."""
+UNKNOWN_DUMMY = "value"
+"""What an undeclared placeholder becomes (pages.py reports it)."""
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Block text with placeholders filled in, and the way back to the original columns."""
+
+    text: str
+    _shifts: tuple[tuple[tuple[int, int], ...], ...]
+    """Per line: (column in the filled text where a change ends, cumulative delta) pairs."""
+
+    def col(self, index: int, col: int) -> int:
+        """The original 1-based column of 1-based `col` on 0-based line `index` of `text`."""
+        if not 0 <= index < len(self._shifts) or not self._shifts[index]:
+            return col
+        shifts = self._shifts[index]
+        ends = [end for end, _ in shifts]
+        k = bisect_right(ends, col - 1)
+        delta = shifts[k - 1][1] if k else 0
+        return max(1, col - delta)
+
+
+def values_for(ctx: CheckContext) -> dict[str, str]:
+    """The value each placeholder name takes for static checks on the current page.
+
+    Front-matter defaults, overridden by project variables; secrets become a dummy word.
+    """
+    doc = ctx.document
+    key = f"values:{doc.path if doc else ''}"
+    cached = ctx.memo.get(key)
+    if isinstance(cached, dict):
+        return cached
+    values: dict[str, str] = {}
+    if doc is not None:
+        values.update({name: SECRET_DUMMY for name in doc.front.secrets})
+        values.update(doc.front.variables)
+    values.update(ctx.config.variables)
+    ctx.memo[key] = values
+    return values
+
+
+def fill(text: str, values: Mapping[str, str],
+         quote: Callable[[str, str, int], str] | None = None) -> Filled:
+    """Replace each `{{ name }}` in `text` by its value (or a dummy word).
+
+    Args:
+        text: the block source.
+        values: name -> value; unknown names become `UNKNOWN_DUMMY`.
+        quote: optional `fn(value, line_text, start_col)` that adapts a value to where it
+            stands (JSON needs quotes outside strings).
+    """
+    if "{{" not in text:
+        return Filled(text, ())
+    out_lines: list[str] = []
+    shifts: list[tuple[tuple[int, int], ...]] = []
+    for line in text.split("\n"):
+        pieces: list[str] = []
+        line_shifts: list[tuple[int, int]] = []
+        pos = 0
+        new_len = 0
+        delta = 0
+        for m in PLACEHOLDER.finditer(line):
+            value = values.get(m.group("name"), UNKNOWN_DUMMY)
+            if quote is not None:
+                value = quote(value, line, m.start())
+            value = value.replace("\n", " ")
+            pieces.append(line[pos : m.start()])
+            new_len += m.start() - pos
+            pieces.append(value)
+            new_len += len(value)
+            delta += len(value) - (m.end() - m.start())
+            line_shifts.append((new_len, delta))
+            pos = m.end()
+        pieces.append(line[pos:])
+        out_lines.append("".join(pieces))
+        shifts.append(tuple(line_shifts))
+    return Filled("\n".join(out_lines), tuple(shifts))
+
+
+def same_width_word(text: str) -> str:
+    """Replace each `{{ name }}` by a shell word of the same width (`RBDname____`).
+
+    Keeping the width keeps every column of the text where the reader sees it.
+    """
+    def word(m: re.Match[str]) -> str:
+        return ("RBD" + m.group("name")).ljust(len(m.group()), "_")[: len(m.group())]
+
+    return PLACEHOLDER.sub(word, text)
+
+
+def json_quote(value: str, line: str, start: int) -> str:
+    """Quote `value` when the placeholder stands outside a JSON string and is no JSON scalar."""
+    inside = _inside_string(line, start)
+    if inside:
+        return json.dumps(value)[1:-1]
+    try:
+        json.loads(value)
+    except ValueError:
+        return json.dumps(value)
+    return value
+
+
+def _inside_string(line: str, start: int) -> bool:
+    inside, escaped = False, False
+    for ch in line[:start]:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            inside = not inside
+    return inside
+
+
+def finding_at(block: Block, index: int, col: int, message: str,
+               severity: Severity = "error", *, hint: str | None = None,
+               detail: str = "") -> Finding:
+    """A finding at line `index` (0-based) of the block's source, with the snippet origin."""
+    origin = block.origin(index)
+    return Finding(block.locate(index, col), message, severity, hint, detail, origin)
+
+
+def header_col(block: Block, key: str, ctx: CheckContext) -> Location:
+    """Where `key=` is written in the block's fence header (the fence itself when not found)."""
+    lines = page_lines(ctx)
+    if 0 < block.line <= len(lines):
+        text = lines[block.line - 1]
+        fence = max(text.find("```"), text.find("~~~"))
+        pos = text.find(f"{key}=", fence + 3) if fence >= 0 else -1
+        if pos >= 0:
+            return Location(block.path, block.line, pos + 1)
+    return block.location
+
+
+def page_lines(ctx: CheckContext) -> list[str]:
+    """The current page's lines (memoised per page)."""
+    doc = ctx.document
+    if doc is None:
+        return []
+    key = f"lines:{doc.path}"
+    cached = ctx.memo.get(key)
+    if isinstance(cached, list):
+        return cached
+    lines = doc.text.split("\n")
+    ctx.memo[key] = lines
+    return lines
+
+
+@dataclass(frozen=True)
+class ConsoleCommand:
+    """A command typed in a console block: where it is and what it says."""
+
+    index: int
+    """0-based source line of the prompt line."""
+    n_lines: int
+    """Prompt line plus continuation lines."""
+    text: str
+    """The command without prompts, continuation lines joined with newlines."""
+
+
+def console_commands(block: Block) -> list[ConsoleCommand]:
+    """The commands of a console block, from `runbookdocs.transcript` when it is available."""
+    try:
+        from runbookdocs import transcript
+    except ImportError:  # pragma: no cover - transcript.py is part of the package
+        transcript = None  # type: ignore[assignment]
+    if transcript is not None:
+        try:
+            parsed = transcript.parse(block)
+            return [ConsoleCommand(c.line_index, c.n_lines, c.text) for c in parsed.commands]
+        except (AttributeError, TypeError, ValueError):  # pragma: no cover - API drift
+            pass
+    return _local_console_commands(block.source)
+
+
+def _local_console_commands(source: str) -> list[ConsoleCommand]:
+    lines = source.split("\n")
+    out: list[ConsoleCommand] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith(("$ ", "# ")) or lines[i] in ("$", "#"):
+            start = i
+            text = [lines[i][2:]]
+            i += 1
+            while i < len(lines) and (lines[i].startswith("> ") or lines[i] == ">"):
+                text.append(lines[i][2:])
+                i += 1
+            out.append(ConsoleCommand(start, i - start, "\n".join(text)))
+        else:
+            i += 1
+    return out
+
+
+def console_script(block: Block) -> str:
+    """The block's commands as a script aligned with the source: line i is source line i.
+
+    Output lines become blank lines and prompts (`$ `, `# `, `> `) are blanked with two spaces,
+    so a checker's line and column are the block's own.
+    """
+    lines = block.source.split("\n")
+    script = [""] * len(lines)
+    for cmd in console_commands(block):
+        for k in range(cmd.index, min(cmd.index + cmd.n_lines, len(lines))):
+            script[k] = "  " + lines[k][2:]
+    return "\n".join(script)
