@@ -122,6 +122,7 @@ def test_merge_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_a_check_report_round_trips_through_merge(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RUNBOOKDOCS_PLAIN", "1")  # see tests/test_scaffold.py::project
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.md").write_text("# A\n\n```bash\necho a\n```\n", encoding="utf-8")
     (tmp_path / "docs" / "b.md").write_text("# B\n\n```json\n{}\n```\n", encoding="utf-8")
