@@ -1,13 +1,375 @@
-"""Page-level checks (links, anchors, placeholders, markers); being written."""
+"""Page checks: links and anchors, placeholders, TODO markers, mojibake, review dates.
+
+Anchors are what the published site will have: headings slugified the way the site's `toc`
+extension is configured (`pymdownx.slugs.slugify(case="lower")`, duplicates numbered `_1`,
+`_2`...), `{#id}` attributes on headings, block ids (`#id` in fence headers) and `id="..."` in
+raw HTML. Links inside fences and inline code are not links.
+"""
+
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote
 
+from runbookdocs.block import Block, suggest
+from runbookdocs.cache import digest
 from runbookdocs.config import Config
-from runbookdocs.document import Document
+from runbookdocs.document import PLACEHOLDER, Document
+from runbookdocs.extract.fences import find_fences
+from runbookdocs.extract.snippets import Line
+from runbookdocs.location import Location
+from runbookdocs.results import Finding
+from runbookdocs.validate import CheckContext, page_check
+from runbookdocs.validate.common import finding_at
+from runbookdocs.yamlio import node_line
+
+PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini", "toml"})
+"""Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
+examples, ```jinja) keep their braces as written."""
+
+MARKERS = re.compile(r"\b(TODO|FIXME|XXX)\b")
+"""Unfinished-work markers, reported as warnings wherever they are."""
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}]*)\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
+_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_LINK = re.compile(
+    r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
+_INLINE_MD = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"`+"), ""),
+    (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), ""),
+)
+_IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
+_LOST_CHAR = re.compile(r"(?<![\W\d_])\?(?![\W\d_])")
+_LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
+
+
+# ---------------------------------------------------------------------------------- anchors
+
+
+def slugify(text: str) -> str:
+    """The slug the site gives a heading (`pymdownx.slugs.slugify(case="lower")`)."""
+    from pymdownx.slugs import slugify as make
+
+    slug: str = make(case="lower")(text, "-")
+    return slug
+
+
+def heading_text(raw: str) -> tuple[str, str | None]:
+    """A heading's text without inline Markdown, and its `{#id}` when it has one."""
+    explicit = None
+    m = _ATTR_LIST.search(raw)
+    if m:
+        ids = _ATTR_ID.findall(m.group(1))
+        if ids:
+            explicit = ids[-1]
+        raw = raw[: m.start()]
+    for pattern, repl in _INLINE_MD:
+        raw = pattern.sub(repl, raw)
+    return raw.strip(), explicit
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    # Python-Markdown's toc `unique()`: foo, foo_1, foo_2...
+    while slug in used or not slug:
+        m = _IDCOUNT.match(slug)
+        slug = f"{m.group(1)}_{int(m.group(2)) + 1}" if m else f"{slug}_1"
+    used.add(slug)
+    return slug
+
+
+@dataclass(frozen=True)
+class _Prose:
+    """A line of the page outside fences, as the reader sees it."""
+
+    index: int
+    line: Line
+
+
+def _prose(doc: Document) -> list[_Prose]:
+    lines = list(doc.lines)
+    inside: set[int] = set()
+    for fence in find_fences(lines):
+        inside.update(range(fence.open_index, fence.close_index + 1))
+    return [_Prose(i, ln) for i, ln in enumerate(lines) if i not in inside]
+
+
+_ANCHORS: dict[str, frozenset[str]] = {}
+
+
+def page_anchors(doc: Document) -> frozenset[str]:
+    """Every anchor the page will have on the site."""
+    key = digest(str(doc.file), doc.text)
+    cached = _ANCHORS.get(key)
+    if cached is not None:
+        return cached
+    used: set[str] = set()
+    anchors: set[str] = set()
+    prose = _prose(doc)
+    previous = ""
+    for k, p in enumerate(prose):
+        text = p.line.text
+        raw: str | None = None
+        m = _ATX.match(text)
+        if m:
+            raw = m.group(2) or ""
+            raw = re.sub(r"[ \t]+#+[ \t]*$", "", raw)
+        elif _SETEXT.match(text) and previous.strip() and not previous.lstrip().startswith(
+            ("-", "*", "+", ">", "|", "#")
+        ) and k > 0 and prose[k - 1].index == p.index - 1:
+            raw = previous.strip()
+        if raw is not None:
+            title, explicit = heading_text(raw)
+            if explicit:
+                anchors.add(explicit)
+                used.add(explicit)
+            else:
+                anchors.add(_unique(slugify(title), used))
+        anchors.update(_HTML_ID.findall(text))
+        previous = text
+    anchors.update(b.id for b in doc.blocks if b.id)
+    result = frozenset(anchors)
+    _ANCHORS[key] = result
+    return result
+
+
+def _stale(doc: Document, config: Config, today: dt.date) -> bool:
+    reviewed = doc.front.reviewed
+    return reviewed is not None and (today - reviewed).days > config.review_interval_days
 
 
 def site_fingerprint(documents: Sequence[Document], config: Config) -> str:
-    """Hash of what link checks depend on across pages: paths (anchors to be added)."""
-    return hashlib.sha256("\n".join(sorted(str(d.file) for d in documents)).encode()).hexdigest()
+    """What page checks read from outside the page itself, hashed.
+
+    Every page's path and anchors (a link's anchor breaks when the linked page's headings
+    change), the files under the docs directory (links to images and to pages outside the
+    check), and which pages are past their review date (that changes with the day).
+    """
+    parts: list[str] = []
+    today = dt.date.today()
+    for d in sorted(documents, key=lambda d: str(d.file)):
+        parts += [str(d.file), " ".join(sorted(page_anchors(d))),
+                  "stale" if _stale(d, config, today) else ""]
+    if config.docs_dir.is_dir():
+        for f in sorted(config.docs_dir.rglob("*")):
+            try:
+                parts.append(f"{f}:{f.stat().st_mtime_ns if f.suffix == '.md' else ''}")
+            except OSError:
+                continue
+    return digest(*parts)
+
+
+# ------------------------------------------------------------------------------------ links
+
+
+def _mask_code(text: str) -> str:
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+
+
+def _links(text: str) -> Iterator[tuple[int, str]]:
+    """(0-based column, target) of every link and image in a prose line."""
+    masked = _mask_code(text)
+    for m in _LINK.finditer(masked):
+        yield m.start("target"), m.group("target")
+    ref = _REF_DEF.match(masked)
+    if ref:
+        yield ref.start("target"), ref.group("target")
+
+
+def _other_page(ctx: CheckContext, file: Path) -> Document | None:
+    """A page that is not part of the check (partial run), read once."""
+    from runbookdocs.document import read_document
+
+    key = f"page:{file}"
+    if key not in ctx.memo:
+        ctx.memo[key] = read_document(file, ctx.config) if file.is_file() else None
+    found = ctx.memo[key]
+    return found if isinstance(found, Document) else None
+
+
+@page_check
+def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    """Relative links to pages, files and anchors that do not exist."""
+    out: list[Finding] = []
+    for p in _prose(doc):
+        if "](" not in p.line.text and "]:" not in p.line.text:
+            continue
+        for col, raw in _links(p.line.text):
+            finding = _check_link(doc, ctx, raw.strip("<>"), Location(
+                doc.path, p.line.page_line, col + 1), p.line.origin)
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
+def _check_link(doc: Document, ctx: CheckContext, target: str, loc: Location,
+                origin: Location | None) -> Finding | None:
+    if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
+        return None
+    path_part, _, anchor = target.partition("#")
+    path_part = unquote(path_part.split("?", 1)[0])
+    anchor = unquote(anchor)
+    if not path_part:
+        linked: Document | None = doc
+    else:
+        file = (doc.file.parent / path_part).resolve()
+        if file.is_dir() or path_part.endswith("/"):
+            index = next((file / n for n in ("index.md", "README.md") if (file / n).is_file()),
+                         None)
+            if index is None:
+                return Finding(loc, f"link to {target!r}: no index.md in that directory",
+                               origin=origin)
+            file = index
+        if file.suffix != ".md":
+            if file.exists():
+                return None
+            return Finding(loc, f"link to {path_part!r}: no such file", "warning",
+                           origin=origin)
+        linked = ctx.documents.get(str(file)) or _other_page(ctx, file)
+        if linked is None:
+            pages = sorted(Path(d).name for d in ctx.documents)
+            return Finding(loc, f"link to {path_part!r}: no such page{suggest(file.name, pages)}",
+                           origin=origin)
+    if anchor and linked is not None and anchor not in page_anchors(linked):
+        anchors = page_anchors(linked)
+        where = "this page" if linked is doc else repr(path_part)
+        return Finding(loc, f"link to {target!r}: no anchor #{anchor} in {where}"
+                       f"{suggest(anchor, anchors)}",
+                       hint="anchors come from headings (slugified), {#id} and block ids",
+                       origin=origin)
+    return None
+
+
+# ------------------------------------------------------------------------------ placeholders
+
+
+@page_check
+def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    """Placeholders that are not declared, and declarations that are never used."""
+    front = doc.front
+    declared = {*front.variables, *front.secrets, *ctx.config.variables}
+    used: set[str] = set()
+    out: list[Finding] = []
+    for block in doc.blocks:
+        if block.kind not in PLACEHOLDER_KINDS:
+            continue
+        for i, line in enumerate(block.source.split("\n")):
+            if "{{" not in line:
+                continue
+            for m in PLACEHOLDER.finditer(line):
+                name = m.group("name")
+                used.add(name)
+                if name not in declared:
+                    out.append(finding_at(
+                        block, i, m.start() + 1,
+                        f"placeholder {{{{ {name} }}}} is not declared{suggest(name, sorted(declared))}",
+                        hint="declare it under runbook.variables (with a default) or "
+                        "runbook.secrets in the front matter, or in [tool.runbookdocs.variables]",
+                    ))
+        for answer in block.answers:
+            for m in PLACEHOLDER.finditer(answer.value):
+                used.add(m.group("name"))
+                if m.group("name") not in declared:
+                    out.append(Finding(block.location, f"placeholder {{{{ {m.group('name')} }}}} "
+                                       "in an answer directive is not declared"))
+    for name in [*front.variables, *front.secrets]:
+        if name not in used:
+            kind = "secret" if name in front.secrets else "variable"
+            where = Location(doc.path, front.variable_lines.get(name, 1))
+            out.append(Finding(where, f"{kind} {name!r} is declared but no block uses it",
+                               "warning"))
+    return out
+
+
+# --------------------------------------------------------------------- markers and mojibake
+
+
+@page_check
+def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    """TODO/FIXME/XXX markers, and characters lost or garbled by a wrong encoding."""
+    out: list[Finding] = []
+    for p in _prose(doc):
+        page_line = p.line.page_line
+        out += _scan(p.line.text, partial(_page_location, doc.path, page_line), p.line.origin,
+                     prose=True)
+    for block in doc.blocks:
+        for i, line in enumerate(block.source.split("\n")):
+            out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
+    return out
+
+
+def _page_location(path: str, line: int, col: int) -> Location:
+    return Location(path, line, col)
+
+
+def _block_location(block: Block, index: int, col: int) -> Location:
+    return block.locate(index, col)
+
+
+def _scan(text: str, at: Callable[[int], Location], origin: Location | None, *,
+          prose: bool) -> list[Finding]:
+    out: list[Finding] = []
+    for m in MARKERS.finditer(text):
+        out.append(Finding(at(m.start() + 1), f"{m.group(1)} marker: unfinished page",
+                           "warning", origin=origin))
+    pos = text.find("\ufffd")
+    if pos >= 0:
+        out.append(Finding(at(pos + 1), "replacement character U+FFFD: text was damaged by a "
+                           "wrong encoding", "warning", origin=origin))
+    m2 = _LATIN1.search(text)
+    if m2:
+        out.append(Finding(at(m2.start() + 1), f"{m2.group()!r} looks like UTF-8 read as "
+                           "Latin-1 (mojibake)", "warning", origin=origin))
+    if prose and "?" in text:
+        masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
+        for m3 in _LOST_CHAR.finditer(masked):
+            start = m3.start()
+            word = re.search(r"\w*\?\w*", text[max(0, start - 20) : start + 20])
+            shown = word.group() if word else "?"
+            out.append(Finding(at(start + 1), f"{shown!r}: '?' inside a word looks like a lost "
+                               "character (mojibake)", "warning",
+                               hint="often an apostrophe or an accented letter: n'est, d'une",
+                               origin=origin))
+    return out
+
+
+# ------------------------------------------------------------------------------- review date
+
+
+@page_check
+def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    """Pages with runbook settings need a `reviewed` date, and it must not be too old."""
+    runbook = doc.front.meta.get("runbook") if doc.front.meta else None
+    if not isinstance(runbook, dict):
+        return []
+    if "reviewed" not in runbook:
+        line = node_line(doc.front.meta, "runbook", default=1) + 1
+        return [Finding(Location(doc.path, line), "runbook settings without a 'reviewed' date",
+                        "warning", hint="add 'reviewed: YYYY-MM-DD' under runbook: after "
+                        "reviewing the page")]
+    reviewed = doc.front.reviewed
+    if reviewed is None:
+        return []  # an invalid date is reported with the front matter
+    age = (dt.date.today() - reviewed).days
+    if age > ctx.config.review_interval_days:
+        line = node_line(runbook, "reviewed", default=1) + 1
+        return [Finding(Location(doc.path, line),
+                        f"last reviewed on {reviewed.isoformat()}, {age} days ago (more than "
+                        f"review_interval_days={ctx.config.review_interval_days})", "warning",
+                        hint="review the page, then update runbook.reviewed")]
+    return []
