@@ -62,6 +62,10 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     output: str = ""
     """What the block printed (already redacted), for failed runs."""
+    started_at: str | None = None
+    """When a run result's block started (ISO 8601, UTC)."""
+    cached: bool = False
+    """A run result taken from the cache (the runbook did not change since it passed)."""
 
     @property
     def location(self) -> Location:
@@ -82,6 +86,8 @@ class Result:
             "message": self.message,
             "duration_s": round(self.duration_s, 4),
             **({"output": self.output} if self.output else {}),
+            **({"started_at": self.started_at} if self.started_at else {}),
+            **({"cached": True} if self.cached else {}),
             **({"findings": [_finding_json(f) for f in self.findings]} if self.findings else {}),
         }
 
