@@ -1,0 +1,353 @@
+"""Images of the targets: official ones from a registry, or built locally without one.
+
+Two ways, both first-class (`config.images`):
+
+- `official`: `debian:bookworm-slim`, `mariadb:11`, `postgres:16` (pulled when missing);
+- `local`: `runbookdocs/debian:bookworm` bootstrapped with `debootstrap --variant=minbase` and
+  `docker import` (apt caches stripped), then `runbookdocs/mariadb:bookworm` and
+  `runbookdocs/postgres:bookworm` built from it with the Dockerfiles shipped in
+  `runbookdocs/run/dockerfiles/`;
+- `auto` (default): the local images when present, else the official ones (present or pulled),
+  else a local build.
+
+Every image runbookdocs builds carries the label `org.runbookdocs.recipe`: a hash of what it is
+built from (Dockerfile directory, base recipe). A present image with the right label is reused;
+a changed Dockerfile rebuilds it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+from runbookdocs.cache import digest
+from runbookdocs.errors import EnvironmentProblem
+
+RECIPE_LABEL = "org.runbookdocs.recipe"
+SUITE = "bookworm"
+DEFAULT_MIRROR = "http://deb.debian.org/debian"
+_BASE_VERSION = "1"  # bump when the bootstrap recipe below changes
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuiltinImage:
+    """The two images of a built-in target."""
+
+    target: str
+    local: str
+    """Tag of the locally built image."""
+    official: str
+    """Official image used where a registry is reachable."""
+    dockerfile: str | None
+    """Directory under `run/dockerfiles/` (None: the bootstrapped base itself)."""
+
+
+BUILTIN_IMAGES: dict[str, BuiltinImage] = {
+    "debian": BuiltinImage("debian", f"runbookdocs/debian:{SUITE}", "debian:bookworm-slim", None),
+    "mysql": BuiltinImage("mysql", f"runbookdocs/mariadb:{SUITE}", "mariadb:11", "mariadb"),
+    "postgres": BuiltinImage(
+        "postgres", f"runbookdocs/postgres:{SUITE}", "postgres:16", "postgres"
+    ),
+}
+
+
+def docker_client() -> Any:
+    """A Docker client, or an `EnvironmentProblem` saying how to get Docker running."""
+    try:
+        import docker
+    except ImportError as err:  # pragma: no cover - a declared dependency
+        raise EnvironmentProblem(f"the 'docker' Python package is missing: {err}") from None
+    try:
+        client = docker.from_env(timeout=120)
+        client.ping()
+    except Exception as err:  # noqa: BLE001 - any failure here means "no usable Docker"
+        raise EnvironmentProblem(
+            f"Docker is not available: {err}",
+            hint=_docker_hint(),
+        ) from None
+    return client
+
+
+def _docker_hint() -> str:
+    if shutil.which("docker") is None and shutil.which("dockerd") is None:
+        return (
+            "install Docker: 'sudo apt-get install -y docker.io debootstrap', then start it "
+            "('sudo systemctl start docker', or 'sudo scripts/ensure-docker.sh' which does both)"
+        )
+    return (
+        "start the Docker daemon ('sudo systemctl start docker' or "
+        "'sudo nohup dockerd >/var/log/dockerd.log 2>&1 &'), and make sure this user may use "
+        "it (root, or a member of the 'docker' group)"
+    )
+
+
+def mirror() -> str:
+    """The Debian mirror: `RUNBOOKDOCS_DEBIAN_MIRROR`, else the host's apt sources, else the CDN."""
+    if env := os.environ.get("RUNBOOKDOCS_DEBIAN_MIRROR"):
+        return env
+    for source in sorted(Path("/etc/apt/sources.list.d").glob("*.sources")):
+        for line in source.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("URIs:") and "security" not in line:
+                return line.split()[1]
+    return DEFAULT_MIRROR
+
+
+def _dockerfile_dir(name: str) -> Any:
+    return files("runbookdocs.run").joinpath("dockerfiles", name)
+
+
+def recipe(target: str) -> str:
+    """The recipe hash of a built-in target's local image (what its label must say)."""
+    base = digest("debootstrap", _BASE_VERSION, SUITE, "minbase")
+    spec = BUILTIN_IMAGES[target]
+    if spec.dockerfile is None:
+        return base[:16]
+    folder = _dockerfile_dir(spec.dockerfile)
+    parts = [base]
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.is_file():
+            parts += [item.name, item.read_bytes().decode("utf-8", "replace")]
+    return digest(*parts)[:16]
+
+
+def dockerfile_recipe(dockerfile: Path, context: Path, base_image_id: str | None) -> str:
+    """Recipe hash of a project's Dockerfile target: the Dockerfile, its context, the base."""
+    parts = [str(base_image_id), dockerfile.read_text(encoding="utf-8", errors="replace")]
+    skip = {".git", "node_modules", "__pycache__", ".venv"}
+    for path in sorted(context.rglob("*")):
+        if path.is_file() and not skip.intersection(path.relative_to(context).parts):
+            parts += [str(path.relative_to(context)), path.read_bytes().hex()[:4096]]
+    return digest(*parts)[:16]
+
+
+def image_info(client: Any, ref: str) -> tuple[str, str | None] | None:
+    """(image id, recipe label) of a local image, or None when it is not present."""
+    import docker.errors
+
+    try:
+        image = client.images.get(ref)
+    except docker.errors.ImageNotFound:
+        return None
+    except docker.errors.APIError as err:
+        raise EnvironmentProblem(f"cannot inspect image {ref!r}: {err}") from None
+    labels = image.attrs.get("Config", {}).get("Labels") or {}
+    return image.id, labels.get(RECIPE_LABEL)
+
+
+def try_pull(client: Any, ref: str, log: Log) -> str | None:
+    """Pull `ref`; its id, or None when no registry answers."""
+    import docker.errors
+
+    log(f"pulling {ref} ...")
+    try:
+        return str(client.images.pull(ref).id)
+    except docker.errors.DockerException as err:
+        log(f"cannot pull {ref}: {str(err).splitlines()[0][:200]}")
+        return None
+
+
+def resolve_builtin(
+    client: Any, target: str, mode: str, log: Log, *, build: bool = True
+) -> tuple[str, str]:
+    """The image of a built-in target as (reference, id), building or pulling what is missing.
+
+    Args:
+        mode: `auto`, `official` or `local` (see the module docstring).
+        build: False to refuse building (report instead).
+
+    Raises:
+        EnvironmentProblem: when the image can neither be found, pulled nor built.
+    """
+    spec = BUILTIN_IMAGES[target]
+    if mode in ("auto", "local"):
+        info = image_info(client, spec.local)
+        if info is not None and info[1] == recipe(target):
+            return spec.local, info[0]
+        if mode == "local" or info is not None:
+            return spec.local, build_builtin(client, target, log)
+    info = image_info(client, spec.official)
+    if info is not None:
+        return spec.official, info[0]
+    pulled = try_pull(client, spec.official, log)
+    if pulled is not None:
+        return spec.official, pulled
+    if mode == "official":
+        raise EnvironmentProblem(
+            f"image {spec.official!r} (target {target!r}) is not present and cannot be pulled",
+            hint="with no registry, build the images locally: set images = \"local\" in "
+            "[tool.runbookdocs] and run 'sudo runbookdocs images build'",
+        )
+    if not build:
+        raise EnvironmentProblem(f"image {spec.local!r} (target {target!r}) is not built",
+                                 hint="run 'sudo runbookdocs images build'")
+    return spec.local, build_builtin(client, target, log)
+
+
+def build_builtin(client: Any, target: str, log: Log) -> str:
+    """Build the local image of a built-in target (and its base first); returns its id."""
+    spec = BUILTIN_IMAGES[target]
+    if spec.dockerfile is None:
+        return build_base(client, log)
+    base = BUILTIN_IMAGES["debian"]
+    info = image_info(client, base.local)
+    if info is None or info[1] != recipe("debian"):
+        build_base(client, log)
+    with as_file(_dockerfile_dir(spec.dockerfile)) as folder:
+        return build_dockerfile(
+            client,
+            tag=spec.local,
+            dockerfile=Path(folder) / "Dockerfile",
+            context=Path(folder),
+            buildargs={"BASE_IMAGE": base.local},
+            recipe_hash=recipe(target),
+            log=log,
+        )
+
+
+def build_base(client: Any, log: Log) -> str:
+    """Bootstrap `runbookdocs/debian:bookworm` with debootstrap and `docker import`."""
+    spec = BUILTIN_IMAGES["debian"]
+    command = f"sudo runbookdocs images build --target debian  # or: sudo {_argv0()} images build"
+    if os.geteuid() != 0:
+        raise EnvironmentProblem(
+            f"building {spec.local!r} needs root (debootstrap creates device files and chroots)",
+            hint=f"run once as root: {command}",
+        )
+    if shutil.which("debootstrap") is None:
+        raise EnvironmentProblem(
+            "debootstrap is not installed (needed to build the Debian base image)",
+            hint="sudo apt-get install -y debootstrap  (or: sudo scripts/ensure-docker.sh)",
+        )
+    source = mirror()
+    with _tempdir() as tmp:
+        root = tmp / "rootfs"
+        log(f"building {spec.local}: debootstrap --variant=minbase {SUITE} from {source} "
+            "(about 30 s) ...")
+        _run(["debootstrap", "--variant=minbase", SUITE, str(root), source], "debootstrap")
+        for pattern in ("var/cache/apt/archives/*.deb", "var/lib/apt/lists/*"):
+            for path in root.glob(pattern):
+                if path.is_file():
+                    path.unlink()
+        log(f"building {spec.local}: docker import ...")
+        tar = subprocess.Popen(["tar", "-C", str(root), "-c", "."], stdout=subprocess.PIPE)
+        try:
+            _run(
+                [
+                    "docker", "import",
+                    "--change", f"LABEL {RECIPE_LABEL}={recipe('debian')}",
+                    "--change", "ENV LANG=C.UTF-8",
+                    "--change", 'CMD ["bash"]',
+                    "-", spec.local,
+                ],
+                "docker import",
+                stdin=tar.stdout,
+            )
+        finally:
+            if tar.stdout is not None:
+                tar.stdout.close()
+            tar.wait()
+    info = image_info(client, spec.local)
+    assert info is not None
+    log(f"built {spec.local} ({info[0][7:19]})")
+    return info[0]
+
+
+def _argv0() -> str:
+    return shutil.which("runbookdocs") or "runbookdocs"
+
+
+@contextmanager
+def _tempdir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="runbookdocs-base-"))
+    try:
+        yield path
+    finally:
+        subprocess.run(["rm", "-rf", "--one-file-system", str(path)], check=False)
+
+
+def _run(argv: list[str], what: str, **kwargs: Any) -> None:
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
+        raise EnvironmentProblem(
+            f"{what} failed (exit {proc.returncode})\n" + "\n".join(f"    {ln}" for ln in
+                                                                    tail.splitlines()),
+            hint="check that the Debian mirror is reachable (RUNBOOKDOCS_DEBIAN_MIRROR)",
+        )
+
+
+def build_dockerfile(
+    client: Any,
+    *,
+    tag: str,
+    dockerfile: Path,
+    context: Path,
+    buildargs: dict[str, str],
+    recipe_hash: str,
+    log: Log,
+) -> str:
+    """`docker build` with a recipe label, streaming step lines to `log`; returns the image id."""
+    import docker.errors
+
+    log(f"building {tag} from {dockerfile} ...")
+    last: list[str] = []
+    try:
+        stream = client.api.build(
+            path=str(context),
+            dockerfile=str(dockerfile),
+            tag=tag,
+            buildargs=buildargs,
+            labels={RECIPE_LABEL: recipe_hash},
+            rm=True,
+            forcerm=True,
+            decode=True,
+        )
+        for chunk in stream:
+            if "error" in chunk:
+                raise EnvironmentProblem(
+                    f"building {tag} failed: {chunk['error'].strip()}\n"
+                    + "\n".join(f"    {ln}" for ln in last[-8:]),
+                    hint=f"check {dockerfile} and that the Debian mirror is reachable",
+                )
+            text = str(chunk.get("stream", "")).rstrip()
+            if text:
+                last.append(text)
+                if text.startswith("Step "):
+                    log(f"building {tag}: {text[:120]}")
+    except docker.errors.DockerException as err:
+        raise EnvironmentProblem(f"building {tag} failed: {err}") from None
+    info = image_info(client, tag)
+    if info is None:
+        raise EnvironmentProblem(f"building {tag} produced no image")
+    log(f"built {tag} ({info[0][7:19]})")
+    return info[0]
+
+
+def list_images(client: Any) -> list[dict[str, str]]:
+    """The built-in images and their state, for `runbookdocs images list`."""
+    rows = []
+    for spec in BUILTIN_IMAGES.values():
+        for ref, kind in ((spec.local, "local"), (spec.official, "official")):
+            info = image_info(client, ref)
+            if info is None:
+                state = "missing"
+            elif kind == "local" and info[1] != recipe(spec.target):
+                state = "outdated"
+            else:
+                state = "present"
+            size = ""
+            if info is not None:
+                size = f"{client.images.get(ref).attrs.get('Size', 0) / 1e6:.0f} MB"
+            rows.append({"target": spec.target, "kind": kind, "image": ref, "state": state,
+                         "id": info[0][7:19] if info else "", "size": size})
+    return rows
