@@ -25,9 +25,21 @@ def _hook() -> dict[str, Any]:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
-                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -65,12 +77,14 @@ def test_entry_with_the_filenames_pre_commit_passes(knowledge_base: Path) -> Non
     env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1"}
     files = _selected(hook, ["README.md", "docs/bon.md"])
     assert files == ["docs/bon.md"]
-    ok = subprocess.run([exe, *entry[1:], *files], cwd=knowledge_base, env=env,
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [exe, *entry[1:], *files], cwd=knowledge_base, env=env, capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     files = _selected(hook, ["README.md", "docs/bon.md", "docs/mauvais.md"])
-    bad = subprocess.run([exe, *entry[1:], *files], cwd=knowledge_base, env=env,
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [exe, *entry[1:], *files], cwd=knowledge_base, env=env, capture_output=True, text=True
+    )
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "docs/mauvais.md:4:" in bad.stdout
     assert "bon.md" not in bad.stdout
@@ -82,8 +96,11 @@ def _source_copy(dest: Path) -> Path:
     dest.mkdir()
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, dest / name)
-    shutil.copytree(ROOT / "src" / "runbookdocs", dest / "src" / "runbookdocs",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "src" / "runbookdocs",
+        dest / "src" / "runbookdocs",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     _git(dest, "init", "-q")
     _git(dest, "add", ".")
     _git(dest, "commit", "-q", "-m", "snapshot")
@@ -94,13 +111,30 @@ def _source_copy(dest: Path) -> Path:
 def test_pre_commit_try_repo(knowledge_base: Path, tmp_path: Path) -> None:
     pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install pre-commit)")
     source = _source_copy(tmp_path / "runbookdocs-src")
-    env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1", "PRE_COMMIT_HOME": str(tmp_path / "home"),
-           "PRE_COMMIT_COLOR": "never"}
+    env = {
+        **os.environ,
+        "RUNBOOKDOCS_PLAIN": "1",
+        "PRE_COMMIT_HOME": str(tmp_path / "home"),
+        "PRE_COMMIT_COLOR": "never",
+    }
 
     def try_repo(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(source),
-                               "runbookdocs-check", *args], cwd=knowledge_base, env=env,
-                              capture_output=True, text=True, timeout=900)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(source),
+                "runbookdocs-check",
+                *args,
+            ],
+            cwd=knowledge_base,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     ok = try_repo("--files", "docs/bon.md", "README.md")
     if "An unexpected error has occurred" in ok.stdout + ok.stderr:

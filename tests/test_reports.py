@@ -12,41 +12,81 @@ from runbookdocs.cli import main
 from runbookdocs.reports import merge_reports, summarize
 
 
-def _result(path: str, line: int, outcome: str = "passed", *, stage: str = "run",
-            severity: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"path": path, "line": line, "id": None, "kind": "shell", "target": "debian",
-            "stage": stage, "outcome": outcome, "severity": severity, "message": "",
-            "duration_s": 0.1, **extra}
+def _result(
+    path: str,
+    line: int,
+    outcome: str = "passed",
+    *,
+    stage: str = "run",
+    severity: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "path": path,
+        "line": line,
+        "id": None,
+        "kind": "shell",
+        "target": "debian",
+        "stage": stage,
+        "outcome": outcome,
+        "severity": severity,
+        "message": "",
+        "duration_s": 0.1,
+        **extra,
+    }
 
 
-def _write(tmp_path: Path, name: str, results: list[dict[str, Any]],
-           duration: float = 1.0) -> Path:
+def _write(tmp_path: Path, name: str, results: list[dict[str, Any]], duration: float = 1.0) -> Path:
     f = tmp_path / name
-    f.write_text(json.dumps({"version": 1, "summary": summarize(results),
-                             "duration_s": duration, "results": results}), encoding="utf-8")
+    f.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "summary": summarize(results),
+                "duration_s": duration,
+                "results": results,
+            }
+        ),
+        encoding="utf-8",
+    )
     return f
 
 
-def test_merge_joins_shards_and_recomputes_the_summary(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    a = _write(tmp_path, "report-1.json", [
-        _result("docs/a.md", 3),
-        _result("docs/a.md", 9, "failed", severity="error", output="boom"),
-    ], duration=12.5)
-    b = _write(tmp_path, "report-2.json", [
-        _result("docs/b.md", 4, "skipped"),
-        _result("docs/b.md", 7, started_at="2026-01-01T00:00:00+00:00"),
-        _result("docs/b.md", 8, "failed", severity="warning", stage="validate"),
-    ], duration=30.0)
+def test_merge_joins_shards_and_recomputes_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = _write(
+        tmp_path,
+        "report-1.json",
+        [
+            _result("docs/a.md", 3),
+            _result("docs/a.md", 9, "failed", severity="error", output="boom"),
+        ],
+        duration=12.5,
+    )
+    b = _write(
+        tmp_path,
+        "report-2.json",
+        [
+            _result("docs/b.md", 4, "skipped"),
+            _result("docs/b.md", 7, started_at="2026-01-01T00:00:00+00:00"),
+            _result("docs/b.md", 8, "failed", severity="warning", stage="validate"),
+        ],
+        duration=30.0,
+    )
     out = tmp_path / "site" / "merged.json"
     assert main(["report", "merge", str(a), str(b), "-o", str(out)]) == 0
     merged = json.loads(out.read_text(encoding="utf-8"))
     assert merged["version"] == 1
-    assert merged["summary"] == {"passed": 2, "failed": 1, "skipped": 1, "errors": 0,
-                                 "warnings": 1}
+    assert merged["summary"] == {"passed": 2, "failed": 1, "skipped": 1, "errors": 0, "warnings": 1}
     assert merged["duration_s"] == 30.0  # shards run side by side: the longest one
     assert [(r["path"], r["line"]) for r in merged["results"]] == [
-        ("docs/a.md", 3), ("docs/a.md", 9), ("docs/b.md", 4), ("docs/b.md", 7), ("docs/b.md", 8)]
+        ("docs/a.md", 3),
+        ("docs/a.md", 9),
+        ("docs/b.md", 4),
+        ("docs/b.md", 7),
+        ("docs/b.md", 8),
+    ]
     assert merged["results"][1]["output"] == "boom"  # extra fields survive
     assert merged["results"][3]["started_at"].startswith("2026")
     assert "merged 2 report(s), 5 result(s)" in capsys.readouterr().err
@@ -62,14 +102,19 @@ def test_merge_exit_status_reflects_the_merged_report(tmp_path: Path) -> None:
     assert main(["report", "merge", str(ok), str(bad), "-o", out, "--exit-status"]) == 1
     assert main(["report", "merge", str(bad), str(broken), "-o", out, "--exit-status"]) == 2
     assert main(["report", "merge", str(ok), str(warn), "-o", out, "--exit-status"]) == 0
-    assert main(["report", "merge", str(ok), str(warn), "-o", out, "--exit-status",
-                 "--strict"]) == 1
+    assert (
+        main(["report", "merge", str(ok), str(warn), "-o", out, "--exit-status", "--strict"]) == 1
+    )
 
 
-def test_overlapping_shards_are_refused_unless_replace(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    a = _write(tmp_path, "a.json", [_result("docs/a.md", 1, "failed", severity="error"),
-                                    _result("docs/a.md", 5)])
+def test_overlapping_shards_are_refused_unless_replace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = _write(
+        tmp_path,
+        "a.json",
+        [_result("docs/a.md", 1, "failed", severity="error"), _result("docs/a.md", 5)],
+    )
     rerun = _write(tmp_path, "rerun.json", [_result("docs/a.md", 1)])
     out = tmp_path / "m.json"
     assert main(["report", "merge", str(a), str(rerun), "-o", str(out)]) == 2
@@ -85,19 +130,24 @@ def test_overlapping_shards_are_refused_unless_replace(tmp_path: Path,
 def test_validate_and_run_stages_of_one_page_merge(tmp_path: Path) -> None:
     check = _write(tmp_path, "check.json", [_result("docs/a.md", 1, stage="validate")])
     run = _write(tmp_path, "run.json", [_result("docs/a.md", 1)])
-    merged = merge_reports([("check", json.loads(check.read_text())),
-                            ("run", json.loads(run.read_text()))])
+    merged = merge_reports(
+        [("check", json.loads(check.read_text())), ("run", json.loads(run.read_text()))]
+    )
     assert len(merged["results"]) == 2
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "not a JSON file"),
-    ('{"version": 1}', "not a runbookdocs report"),
-    ('{"version": 7, "results": []}', "report version 7 is not supported"),
-    ('{"version": 1, "results": [{"path": "x.md"}]}', "result #1 is malformed"),
-])
-def test_bad_inputs_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     content: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not a JSON file"),
+        ('{"version": 1}', "not a runbookdocs report"),
+        ('{"version": 7, "results": []}', "report version 7 is not supported"),
+        ('{"version": 1, "results": [{"path": "x.md"}]}', "result #1 is malformed"),
+    ],
+)
+def test_bad_inputs_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
     f = tmp_path / "r.json"
     f.write_text(content, encoding="utf-8")
     assert main(["report", "merge", str(f), "-o", str(tmp_path / "m.json")]) == 2
@@ -105,8 +155,9 @@ def test_bad_inputs_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert message in err and "Traceback" not in err
 
 
-def test_missing_input_and_missing_action(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_input_and_missing_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", "merge", str(tmp_path / "nope.json")]) == 2
     assert "nope.json: no such file" in capsys.readouterr().err
     assert main(["report"]) == 2
@@ -119,8 +170,9 @@ def test_merge_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(capsys.readouterr().out)["summary"]["passed"] == 1
 
 
-def test_a_check_report_round_trips_through_merge(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_check_report_round_trips_through_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RUNBOOKDOCS_PLAIN", "1")  # see tests/test_scaffold.py::project
     (tmp_path / "docs").mkdir()

@@ -38,29 +38,46 @@ def load_report(path: Path) -> dict[str, Any]:
     except OSError as err:
         raise UsageError(f"{path}: cannot read: {err.strerror or err}") from None
     except (UnicodeDecodeError, ValueError) as err:
-        raise UsageError(f"{path}: not a JSON file: {err}",
-                         hint="give the files written by --report") from None
+        raise UsageError(
+            f"{path}: not a JSON file: {err}", hint="give the files written by --report"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise UsageError(f"{path}: not a runbookdocs report (no 'results' list)",
-                         hint="give the files written by --report")
+        raise UsageError(
+            f"{path}: not a runbookdocs report (no 'results' list)",
+            hint="give the files written by --report",
+        )
     if data.get("version") != REPORT_VERSION:
-        raise UsageError(f"{path}: report version {data.get('version')!r} is not supported "
-                         f"(expected {REPORT_VERSION})",
-                         hint="merge reports written by the same runbookdocs version")
+        raise UsageError(
+            f"{path}: report version {data.get('version')!r} is not supported "
+            f"(expected {REPORT_VERSION})",
+            hint="merge reports written by the same runbookdocs version",
+        )
     for i, r in enumerate(data["results"]):
-        if (not isinstance(r, dict) or not isinstance(r.get("path"), str)
-                or r.get("outcome") not in _OUTCOMES or r.get("stage") not in ("validate", "run")):
+        if (
+            not isinstance(r, dict)
+            or not isinstance(r.get("path"), str)
+            or r.get("outcome") not in _OUTCOMES
+            or r.get("stage") not in ("validate", "run")
+        ):
             raise UsageError(f"{path}: result #{i + 1} is malformed: {json.dumps(r)[:120]}")
     return data
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[str, int]:
     """The report summary of JSON results, counted exactly as `Report.summary` counts."""
-    return Report([
-        Result(path=r["path"], line=int(r.get("line") or 0), kind=str(r.get("kind", "")),
-               stage=r["stage"], outcome=r["outcome"], severity=r.get("severity"))
-        for r in results
-    ]).summary()
+    return Report(
+        [
+            Result(
+                path=r["path"],
+                line=int(r.get("line") or 0),
+                kind=str(r.get("kind", "")),
+                stage=r["stage"],
+                outcome=r["outcome"],
+                severity=r.get("severity"),
+            )
+            for r in results
+        ]
+    ).summary()
 
 
 def merge_reports(
@@ -113,26 +130,44 @@ def exit_status(summary: dict[str, int], *, strict: bool = False) -> int:
 
 def _report_args(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
-    merge = sub.add_parser("merge", help="merge JSON reports (one per shard) into one",
-                           description="merge JSON reports (one per shard) into one")
-    merge.add_argument("inputs", nargs="+", type=Path, metavar="REPORT",
-                       help="JSON reports written by --report")
-    merge.add_argument("-o", "--output", type=Path, metavar="FILE",
-                       help="where to write the merged report (default: standard output)")
-    merge.add_argument("--replace", action="store_true",
-                       help="a page found in several reports keeps the results of the last one")
-    merge.add_argument("--exit-status", action="store_true",
-                       help="exit 1 when the merged report has failures, 2 when it has errors")
-    merge.add_argument("--strict", action="store_true",
-                       help="with --exit-status, warnings count as failures")
+    merge = sub.add_parser(
+        "merge",
+        help="merge JSON reports (one per shard) into one",
+        description="merge JSON reports (one per shard) into one",
+    )
+    merge.add_argument(
+        "inputs", nargs="+", type=Path, metavar="REPORT", help="JSON reports written by --report"
+    )
+    merge.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where to write the merged report (default: standard output)",
+    )
+    merge.add_argument(
+        "--replace",
+        action="store_true",
+        help="a page found in several reports keeps the results of the last one",
+    )
+    merge.add_argument(
+        "--exit-status",
+        action="store_true",
+        help="exit 1 when the merged report has failures, 2 when it has errors",
+    )
+    merge.add_argument(
+        "--strict", action="store_true", help="with --exit-status, warnings count as failures"
+    )
 
 
 @command("report", "work with JSON reports (merge the reports of shards)", _report_args)
 def run_report(args: argparse.Namespace) -> int:
     """`runbookdocs report merge A.json B.json -o merged.json`."""
     if args.action != "merge":
-        raise UsageError("report: missing action (merge)",
-                         hint="runbookdocs report merge A.json B.json -o merged.json")
+        raise UsageError(
+            "report: missing action (merge)",
+            hint="runbookdocs report merge A.json B.json -o merged.json",
+        )
     merged = merge_reports([(str(p), load_report(p)) for p in args.inputs], replace=args.replace)
     text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
     if args.output:
@@ -140,8 +175,11 @@ def run_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     s = merged["summary"]
-    print(f"merged {len(args.inputs)} report(s), {len(merged['results'])} result(s): "
-          f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped, "
-          f"{s['errors']} error(s), {s['warnings']} warning(s)"
-          + (f" -> {args.output}" if args.output else ""), file=sys.stderr)
+    print(
+        f"merged {len(args.inputs)} report(s), {len(merged['results'])} result(s): "
+        f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped, "
+        f"{s['errors']} error(s), {s['warnings']} warning(s)"
+        + (f" -> {args.output}" if args.output else ""),
+        file=sys.stderr,
+    )
     return exit_status(s, strict=args.strict) if args.exit_status else 0
