@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+nginx
+exec /usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf
