@@ -1,0 +1,495 @@
+/* runbookdocs site behaviour: page variables and the decision-tree walker.
+ *
+ * Progressive enhancement only: without JavaScript every block shows its {{ placeholders }} and
+ * every tree its static version. Under Material's instant navigation the page is swapped without
+ * reloading scripts, so everything is (re-)initialised on each emission of Material's `document$`.
+ */
+(function () {
+  "use strict";
+
+  var STORE = "runbookdocs:vars:";
+
+  /* ------------------------------------------------------------------ variables */
+
+  function storageKey() {
+    return STORE + window.location.pathname;
+  }
+
+  function loadValues() {
+    try {
+      return JSON.parse(window.localStorage.getItem(storageKey()) || "{}") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function saveValues(values) {
+    try {
+      window.localStorage.setItem(storageKey(), JSON.stringify(values));
+    } catch (e) {
+      /* storage disabled: values last until the page is left */
+    }
+  }
+
+  function applyValues(values) {
+    var spans = document.querySelectorAll(".rb-var[data-rb-var]");
+    for (var i = 0; i < spans.length; i++) {
+      var name = spans[i].getAttribute("data-rb-var");
+      var value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : null;
+      var filled = value !== null && value !== "";
+      spans[i].textContent = filled ? value : "{{ " + name + " }}";
+      spans[i].classList.toggle("rb-var--filled", filled);
+      spans[i].classList.toggle("rb-var--empty", !filled);
+    }
+  }
+
+  function currentValues(form) {
+    var values = {};
+    var inputs = form.querySelectorAll("input[data-rb-input]");
+    for (var i = 0; i < inputs.length; i++) {
+      values[inputs[i].getAttribute("data-rb-input")] = inputs[i].value;
+    }
+    return values;
+  }
+
+  function initVariables() {
+    var form = document.querySelector("form.rb-vars");
+    if (!form || form.getAttribute("data-rb-ready")) {
+      return;
+    }
+    form.setAttribute("data-rb-ready", "1");
+    var stored = loadValues();
+    var inputs = form.querySelectorAll("input[data-rb-input]");
+    for (var i = 0; i < inputs.length; i++) {
+      var name = inputs[i].getAttribute("data-rb-input");
+      if (Object.prototype.hasOwnProperty.call(stored, name)) {
+        inputs[i].value = stored[name];
+      }
+    }
+    applyValues(currentValues(form));
+    form.addEventListener("input", function () {
+      var values = currentValues(form);
+      saveValues(values);
+      applyValues(values);
+    });
+    var reset = form.querySelector(".rb-vars__reset");
+    if (reset) {
+      reset.addEventListener("click", function () {
+        for (var j = 0; j < inputs.length; j++) {
+          inputs[j].value = inputs[j].getAttribute("data-default") || "";
+        }
+        try {
+          window.localStorage.removeItem(storageKey());
+        } catch (e) {
+          /* ignore */
+        }
+        applyValues(currentValues(form));
+      });
+    }
+  }
+
+  /* ------------------------------------------------------------------ decision trees */
+
+  var KIND = { question: "Question", action: "Action", solution: "Solution", escalate: "Escalade" };
+  var walkers = [];
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      for (var key in attrs) {
+        if (key === "html") {
+          node.innerHTML = attrs[key];
+        } else if (key === "text") {
+          node.textContent = attrs[key];
+        } else if (attrs[key] !== null && attrs[key] !== undefined) {
+          node.setAttribute(key, attrs[key]);
+        }
+      }
+    }
+    (children || []).forEach(function (child) {
+      if (child) {
+        node.appendChild(child);
+      }
+    });
+    return node;
+  }
+
+  function pythonRegex(pattern) {
+    var flags = "";
+    var m = /^\(\?([aiLmsux]+)\)/.exec(pattern);
+    if (m) {
+      pattern = pattern.slice(m[0].length);
+      if (m[1].indexOf("i") >= 0) flags += "i";
+      if (m[1].indexOf("m") >= 0) flags += "m";
+      if (m[1].indexOf("s") >= 0) flags += "s";
+    }
+    try {
+      return new RegExp(pattern, flags);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function Walker(root) {
+    this.root = root;
+    this.data = JSON.parse(root.querySelector(".rb-tree__data").textContent);
+    this.mount = root.querySelector(".rb-tree__walker");
+    this.anchors = {};
+    var self = this;
+    Object.keys(this.data.nodes).forEach(function (id) {
+      self.anchors[self.data.nodes[id].anchor] = id;
+    });
+    /* The static version stays in the page (search, printing) but its anchors now belong to
+     * the walker: a deep link opens the step instead of scrolling to the text version. */
+    var stat = root.querySelector(".rb-tree__static");
+    if (stat) {
+      stat.open = false;
+      var ided = stat.querySelectorAll("[id]");
+      for (var i = 0; i < ided.length; i++) {
+        ided[i].setAttribute("data-rb-anchor", ided[i].id);
+        ided[i].removeAttribute("id");
+      }
+    }
+    this.mount.hidden = false;
+    root.classList.add("rb-tree--live");
+    this.path = [{ node: this.data.start, via: null }];
+    this.render(false);
+  }
+
+  Walker.prototype.node = function (id) {
+    return this.data.nodes[id];
+  };
+
+  Walker.prototype.visits = function (id) {
+    return this.path.filter(function (step) {
+      return step.node === id;
+    }).length;
+  };
+
+  Walker.prototype.go = function (next, via) {
+    var target = this.node(next);
+    if (!target) {
+      return;
+    }
+    var limit = target.max_visits;
+    if (limit && this.visits(next) >= limit) {
+      this.path.push({ node: next, via: via, limit: true });
+    } else {
+      this.path.push({ node: next, via: via });
+    }
+    this.render(true);
+  };
+
+  Walker.prototype.back = function () {
+    if (this.path.length > 1) {
+      this.path.pop();
+      this.render(true);
+    }
+  };
+
+  Walker.prototype.restart = function () {
+    this.path = [{ node: this.data.start, via: null }];
+    this.render(true);
+  };
+
+  /* The shortest way from the start to `target`, so that a deep link still has a "back". */
+  Walker.prototype.pathTo = function (target) {
+    var start = this.data.start;
+    var prev = {};
+    prev[start] = null;
+    var queue = [start];
+    while (queue.length) {
+      var id = queue.shift();
+      if (id === target) break;
+      var node = this.node(id);
+      var edges = (node.answers || []).map(function (a) {
+        return [a.next, a.label];
+      });
+      if (node.next) edges.push([node.next, null]);
+      for (var i = 0; i < edges.length; i++) {
+        if (this.node(edges[i][0]) && !(edges[i][0] in prev)) {
+          prev[edges[i][0]] = { from: id, via: edges[i][1] };
+          queue.push(edges[i][0]);
+        }
+      }
+    }
+    if (!(target in prev)) {
+      return [{ node: target, via: null }];
+    }
+    var path = [];
+    var cur = target;
+    while (cur !== null && cur !== undefined) {
+      var p = prev[cur];
+      path.unshift({ node: cur, via: p ? p.via : null });
+      cur = p ? p.from : null;
+    }
+    return path;
+  };
+
+  Walker.prototype.open = function (anchor, scroll) {
+    var id = this.anchors[anchor];
+    if (!id) {
+      return false;
+    }
+    this.path = this.pathTo(id);
+    this.render(true, true);
+    if (scroll) {
+      this.root.scrollIntoView({ block: "start" });
+    }
+    return true;
+  };
+
+  Walker.prototype.checkBlock = function (check) {
+    var box = el("div", { class: "rb-walk__check" }, [
+      el("p", { class: "rb-walk__check-title", text: "Commande à lancer :" }),
+    ]);
+    var original = check.local ? document.getElementById(check.local) : null;
+    if (original) {
+      var copy = original.cloneNode(true);
+      copy.removeAttribute("id");
+      var inner = copy.querySelectorAll("[id]");
+      for (var i = 0; i < inner.length; i++) {
+        inner[i].removeAttribute("id");
+      }
+      copy.classList.add("rb-block--embedded");
+      box.appendChild(copy);
+    } else {
+      box.appendChild(
+        el("p", null, [
+          el("a", { href: check.href, text: check.label }),
+          document.createTextNode(" "),
+          el("span", {
+            class: "rb-badge rb-badge--" + check.state,
+            "data-rb-state": check.state,
+            title: check.detail || "",
+            text: check.status,
+          }),
+        ])
+      );
+    }
+    return box;
+  };
+
+  Walker.prototype.render = function (userAction, fromLink) {
+    var self = this;
+    var step = this.path[this.path.length - 1];
+    var node = this.node(step.node);
+    var number = this.path.length;
+
+    var trail = el("ol", { class: "rb-walk__trail", "aria-label": "Étapes parcourues" });
+    this.path.slice(0, -1).forEach(function (s, index) {
+      var n = self.node(s.node);
+      var next = self.path[index + 1];
+      var item = el("li", null, [el("span", { class: "rb-walk__trail-text", html: n.html })]);
+      if (next && next.via) {
+        item.appendChild(el("span", { class: "rb-walk__trail-answer", text: " → " + next.via }));
+      }
+      trail.appendChild(item);
+    });
+
+    var section = el("section", {
+      class: "rb-walk__step rb-walk__step--" + node.kind,
+      tabindex: "-1",
+      "aria-labelledby": this.data.id + "-walk-text",
+      "data-rb-step": step.node,
+    });
+    section.appendChild(
+      el("p", {
+        class: "rb-walk__kind",
+        text: "Étape " + number + " · " + (KIND[node.kind] || node.kind),
+      })
+    );
+    section.appendChild(
+      el("div", { class: "rb-walk__text", id: this.data.id + "-walk-text", html: node.html })
+    );
+    if (node.help) {
+      section.appendChild(el("div", { class: "rb-walk__help", html: node.help }));
+    }
+    if (node.check) {
+      section.appendChild(this.checkBlock(node.check));
+    }
+
+    if (step.limit) {
+      section.classList.add("rb-walk__step--limit");
+      section.appendChild(
+        el("div", { class: "admonition warning" }, [
+          el("p", { class: "admonition-title", text: "Boucle interrompue" }),
+          el("p", {
+            text:
+              "Cette étape a déjà été parcourue " +
+              node.max_visits +
+              " fois sans résoudre le problème : escaladez l’incident.",
+          }),
+        ])
+      );
+    } else if (node.kind === "question") {
+      var group = el("div", { class: "rb-walk__answers", role: "group", "aria-label": "Réponses" });
+      (node.answers || []).forEach(function (answer, i) {
+        var button = el("button", {
+          type: "button",
+          class: "md-button rb-walk__answer",
+          "data-rb-next": answer.next,
+          "aria-keyshortcuts": i < 9 ? String(i + 1) : null,
+        });
+        button.appendChild(el("span", { class: "rb-walk__key", "aria-hidden": "true", text: String(i + 1) }));
+        button.appendChild(document.createTextNode(answer.label));
+        button.addEventListener("click", function () {
+          self.go(answer.next, answer.label);
+        });
+        group.appendChild(button);
+      });
+      section.appendChild(group);
+      var matchers = (node.answers || []).filter(function (a) {
+        return a.match;
+      });
+      if (matchers.length) {
+        var note = el("p", { class: "rb-walk__match", "aria-live": "polite" });
+        var area = el("textarea", {
+          class: "rb-walk__paste-input",
+          rows: "3",
+          placeholder: "Collez ici le message d’erreur obtenu…",
+        });
+        area.addEventListener("input", function () {
+          var text = area.value;
+          if (!text.trim()) {
+            note.textContent = "";
+            return;
+          }
+          for (var i = 0; i < matchers.length; i++) {
+            var re = pythonRegex(matchers[i].match);
+            if (re && re.test(text)) {
+              self.go(matchers[i].next, matchers[i].label + " (d’après le message collé)");
+              return;
+            }
+          }
+          note.textContent = "Aucune réponse ne correspond à ce message : choisissez-en une.";
+        });
+        section.appendChild(
+          el("div", { class: "rb-walk__paste" }, [
+            el("label", null, [
+              el("span", { text: "… ou collez le message d’erreur pour choisir la réponse :" }),
+              area,
+            ]),
+            note,
+          ])
+        );
+      }
+    } else if (node.kind === "action") {
+      var done = el("button", { type: "button", class: "md-button md-button--primary rb-walk__done" });
+      done.textContent = "C’est fait : étape suivante";
+      done.addEventListener("click", function () {
+        self.go(node.next, "fait");
+      });
+      section.appendChild(done);
+    } else {
+      section.classList.add(node.kind === "escalate" ? "rb-walk__step--escalate" : "rb-walk__step--solution");
+    }
+
+    var back = el("button", { type: "button", class: "md-button rb-walk__back", text: "← Étape précédente" });
+    back.disabled = this.path.length < 2;
+    back.addEventListener("click", function () {
+      self.back();
+    });
+    var restart = el("button", { type: "button", class: "md-button rb-walk__restart", text: "↺ Recommencer" });
+    restart.disabled = this.path.length < 2;
+    restart.addEventListener("click", function () {
+      self.restart();
+    });
+    var link = el("a", {
+      class: "rb-walk__link",
+      href: "#" + node.anchor,
+      text: "Lien vers cette étape",
+      title: "Adresse à partager : ouvre l’arbre à cette étape",
+    });
+    var nav = el("div", { class: "rb-walk__nav" }, [back, restart, link]);
+
+    var walk = el("div", { class: "rb-walk" }, [trail, section, nav]);
+    walk.addEventListener("keydown", function (event) {
+      var tag = (event.target && event.target.tagName) || "";
+      if (tag === "TEXTAREA" || tag === "INPUT" || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      if (/^[1-9]$/.test(event.key) && node.kind === "question" && !step.limit) {
+        var answer = (node.answers || [])[Number(event.key) - 1];
+        if (answer) {
+          event.preventDefault();
+          self.go(answer.next, answer.label);
+        }
+      } else if (event.key === "Backspace" && self.path.length > 1) {
+        event.preventDefault();
+        self.back();
+      }
+    });
+    this.mount.replaceChildren(walk);
+    if (userAction) {
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(window.history.state, "", "#" + node.anchor);
+      }
+      section.focus({ preventScroll: !!fromLink });
+    }
+  };
+
+  function openHash(scroll) {
+    var hash = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+    if (!hash) return;
+    for (var i = 0; i < walkers.length; i++) {
+      if (walkers[i].open(hash, scroll)) return;
+    }
+  }
+
+  function initTrees() {
+    walkers = walkers.filter(function (w) {
+      return document.body.contains(w.root);
+    });
+    var roots = document.querySelectorAll(".rb-tree[data-rb-tree]");
+    for (var i = 0; i < roots.length; i++) {
+      if (roots[i].getAttribute("data-rb-ready")) continue;
+      roots[i].setAttribute("data-rb-ready", "1");
+      try {
+        walkers.push(new Walker(roots[i]));
+      } catch (e) {
+        if (window.console) window.console.error("runbookdocs: decision tree", e);
+      }
+    }
+    openHash(true);
+  }
+
+  /* Links to a step (the walker's own link, the static version's, another page's) open it. */
+  document.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a[href*='#']") : null;
+      if (!link) return;
+      var url = new URL(link.href, window.location.href);
+      if (url.pathname !== window.location.pathname) return;
+      var hash = decodeURIComponent(url.hash.replace(/^#/, ""));
+      for (var i = 0; i < walkers.length; i++) {
+        if (walkers[i].anchors[hash]) {
+          event.preventDefault();
+          event.stopPropagation();
+          walkers[i].open(hash, !walkers[i].root.contains(link));
+          return;
+        }
+      }
+    },
+    true
+  );
+  window.addEventListener("hashchange", function () {
+    openHash(true);
+  });
+
+  function init() {
+    initVariables();
+    initTrees();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+
+  window.runbookdocs = { applyValues: applyValues, walkers: function () { return walkers; } };
+})();

@@ -1,0 +1,1 @@
+curl -fsS http://localhost:8080/health
