@@ -27,7 +27,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,14 +201,15 @@ class Session:
         script: str,
         *,
         timeout: float = 60.0,
-        replies: Sequence[Reply] = (),
+        replies: list[Reply] | None = None,
         typed: bool = False,
     ) -> StepResult:
         """Run `script` (any number of lines) in the shell and wait for it.
 
         Args:
             timeout: seconds before the step is interrupted.
-            replies: answers to interactive prompts, each typed once, in order of appearance.
+            replies: answers to interactive prompts, each typed once, in order of appearance;
+                the ones used are removed from the list (a transcript's commands share them).
             typed: run it as if typed at the prompt (`eval`), for transcript commands: error
                 messages then read as in a terminal (`bash: eval: line 1: ...` for a syntax
                 error) instead of naming the step's file.
@@ -225,7 +226,10 @@ class Session:
         if typed:
             step = 'eval "$(printf %s "$__rbd_b" | base64 -d)"'
         else:
-            step = f'printf %s "$__rbd_b" | base64 -d > "$__rbd_d/{n}.sh"; . "$__rbd_d/{n}.sh"'
+            step = (
+                f'printf %s "$__rbd_b" | base64 -d > "$__rbd_d/{n}.sh"; __rbd_b=;'
+                f' . "$__rbd_d/{n}.sh"'
+            )
         final = f'{step}; printf \'\\036R%s:%s\\036\\n\' {self._salt}:{n} "$?"'
 
         done = re.compile(
@@ -240,7 +244,7 @@ class Session:
             for line in pre:
                 child.sendline(line)
             child.sendline(final)
-        pending = [Reply(r.prompt, r.value) for r in replies]
+        pending = replies if replies is not None else []
         out: list[str] = []
         deadline = t0 + timeout
         while True:

@@ -1,0 +1,243 @@
+"""CLI sub-commands `run`, `images` (build / list) and `clean`.
+
+Imported at CLI start-up: nothing heavy here (the engine, docker, testcontainers and pexpect are
+imported inside the commands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from runbookdocs.cli import _common, _load, _reports, _write_reports, command, print_findings
+from runbookdocs.errors import UsageError
+
+_VAR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return int(text)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise argparse.ArgumentTypeError(f"{text!r}: write K/N with 1 <= K <= N, e.g. 2/4")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    _common(p)
+    _reports(p)
+    p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                   help="runbooks run in parallel, each with its own containers (default 1)")
+    p.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="run only shard K of N (a stable split by path), for CI matrices")
+    p.add_argument("--target", metavar="NAME", help="only run blocks for this target")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a variable (highest priority; repeatable)")
+    p.add_argument("--keep-going", action="store_true",
+                   help="run every block even after a failure")
+    p.add_argument("--update", action="store_true",
+                   help="rewrite the expected output of failing console blocks in place")
+    p.add_argument("--images", choices=("auto", "official", "local"),
+                   help="how to get images (default: the configuration's images)")
+
+
+@command("run", "run runbooks in throwaway containers", _run_args)
+def run_run(args: argparse.Namespace) -> int:
+    from runbookdocs.run.engine import RunOptions, run_documents, select_shard
+    from runbookdocs.validate import documents_from_paths
+
+    config = _load(args)
+    variables: dict[str, str] = {}
+    for item in args.var:
+        m = _VAR.match(item)
+        if m is None:
+            raise UsageError(f"--var {item!r}: write NAME=VALUE")
+        variables[m.group(1)] = m.group(2)
+    documents = documents_from_paths(args.paths, config)
+    if not documents:
+        raise UsageError("no Markdown files to run in "
+                         + ", ".join(map(str, args.paths or [config.display(config.docs_dir)])))
+    if args.shard:
+        keep = select_shard([d.path for d in documents], args.shard)
+        documents = [d for d in documents if d.path in keep]
+    display = _Display()
+    options = RunOptions(
+        jobs=args.jobs, target=args.target, variables=variables, keep_going=args.keep_going,
+        update=args.update, use_cache=not args.no_cache, images=args.images,
+        log=display.log,
+    )
+    t0 = time.monotonic()
+    with _signals_as_interrupt(), display:
+        report = run_documents(documents, config, options, on_event=display.event)
+    print_findings(report)
+    _write_reports(report, args)
+    _summary(report, time.monotonic() - t0)
+    return report.exit_code(strict=args.strict)
+
+
+class _Display:
+    """Progress: a rich line per running runbook on a terminal, plain lines otherwise."""
+
+    def __init__(self) -> None:
+        from runbookdocs.console import is_interactive
+
+        self.rich = is_interactive()
+        self._live: Any = None
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Display:
+        if self.rich:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            from runbookdocs.console import _stderr_console
+
+            self._progress = Progress(
+                SpinnerColumn(), TextColumn("[bold]{task.description}"),
+                TextColumn("{task.fields[block]}"), TimeElapsedColumn(),
+                console=_stderr_console(), transient=True,
+            )
+            self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+    def log(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(message, markup=False, highlight=False)
+        else:
+            print(message, file=sys.stderr, flush=True)
+
+    def event(self, event: Any) -> None:
+        if event.kind == "runbook-start":
+            if self._progress is not None:
+                self._tasks[event.path] = self._progress.add_task(event.path, total=None,
+                                                                  block="starting targets")
+            else:
+                self.log(f"run {event.path} ({event.message})")
+        elif event.kind == "block-start" and self._progress is not None:
+            task = self._tasks.get(event.path)
+            if task is not None:
+                self._progress.update(task, block=f"{event.block} {event.block.kind}")
+        elif event.kind == "block-end" and event.result is not None:
+            r = event.result
+            if self._progress is None and r.outcome != "skipped":
+                word = {"passed": "ok", "failed": "FAIL", "error": "ERROR"}.get(r.outcome, "")
+                cached = " (cached)" if r.cached else ""
+                self.log(f"  {word:5} {r.path}:{r.line} {r.kind} {r.duration_s:.2f} s{cached}")
+        elif event.kind == "runbook-end":
+            task = self._tasks.pop(event.path, None)
+            if task is not None and self._progress is not None:
+                self._progress.remove_task(task)
+            self.log(f"{_line(event.path, list(event.results))}")
+
+
+def _line(path: str, results: list[Any]) -> str:
+    passed = sum(r.outcome == "passed" for r in results)
+    failed = sum(r.outcome in ("failed", "error") for r in results)
+    skipped = sum(r.outcome == "skipped" for r in results)
+    seconds = sum(r.duration_s for r in results)
+    cached = " (cached)" if results and all(r.cached for r in results) else ""
+    mark = "FAIL" if failed else "ok"
+    return (f"{mark:4} {path}: {passed} verified, {failed} failed, {skipped} not run, "
+            f"{seconds:.2f} s{cached}")
+
+
+def _summary(report: Any, seconds: float) -> None:
+    by_path: dict[str, list[Any]] = {}
+    for r in report.results:
+        by_path.setdefault(r.path, []).append(r)
+    s = report.summary()
+    print(f"\n{len(by_path)} runbook(s): {s['passed']} block(s) verified, {s['failed']} failed, "
+          f"{s['errors']} error(s), {s['skipped']} not run in {seconds:.2f} s", file=sys.stderr)
+
+
+@contextmanager
+def _signals_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run like Ctrl-C: containers are removed on the way out."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        try:
+            previous[sig] = signal.signal(sig, stop)
+        except ValueError:  # not the main thread
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _images_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("build", "list"), help="build the local images, or list "
+                   "the images of the built-in targets")
+    p.add_argument("--target", action="append", choices=("debian", "mysql", "postgres"),
+                   help="only this target's image (repeatable; default: all)")
+    p.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    p.add_argument("--config", type=Path, help="configuration file")
+
+
+@command("images", "build (without a registry) or list the images of the targets", _images_args)
+def run_images(args: argparse.Namespace) -> int:
+    from runbookdocs.run import images
+
+    client = images.docker_client()
+    if args.action == "list":
+        rows = images.list_images(client)
+        for row in rows:
+            print(f"{row['target']:9} {row['kind']:8} {row['image']:32} {row['state']:8} "
+                  f"{row['id']:12} {row['size']}")
+        return 0
+    names = args.target or list(images.BUILTIN_IMAGES)
+    t0 = time.monotonic()
+    for name in names:
+        spec = images.BUILTIN_IMAGES[name]
+        info = images.image_info(client, spec.local)
+        if info is not None and info[1] == images.recipe(name) and not args.force:
+            print(f"{spec.local}: up to date ({info[0][7:19]})", file=sys.stderr)
+            continue
+        images.build_builtin(client, name, _stderr)
+    print(f"images ready in {time.monotonic() - t0:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _clean_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--all", action="store_true",
+                   help="also remove containers of runs still in progress")
+
+
+@command("clean", "remove containers and networks left behind by runs", _clean_args)
+def run_clean(args: argparse.Namespace) -> int:
+    from runbookdocs.run.images import docker_client
+    from runbookdocs.run.targets import sweep
+
+    removed = sweep(docker_client(), everything=args.all)
+    for name in removed:
+        print(f"removed {name}")
+    print(f"{len(removed)} leftover(s) removed", file=sys.stderr)
+    return 0
+
+
+__all__ = ["run_clean", "run_images", "run_run"]

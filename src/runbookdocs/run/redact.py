@@ -1,0 +1,91 @@
+"""Variables and secrets of a run: where values come from, substitution, and redaction."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from runbookdocs.config import Config
+from runbookdocs.document import PLACEHOLDER, Document
+
+MASK = "***"
+ENV_PREFIX = "RUNBOOK_VAR_"
+
+
+@dataclass(frozen=True)
+class Values:
+    """The variables and secrets of one runbook, resolved."""
+
+    variables: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    missing_secrets: tuple[str, ...] = ()
+    """Secrets the page declares that the environment does not provide."""
+
+    def substitute(self, text: str) -> tuple[str, list[str]]:
+        """`text` with `{{ name }}` replaced; also the names that are neither variable nor secret."""
+        unknown: list[str] = []
+
+        def fill(m: re.Match[str]) -> str:
+            name = m.group("name")
+            if name in self.secrets:
+                return self.secrets[name]
+            if name in self.variables:
+                return self.variables[name]
+            unknown.append(name)
+            return m.group(0)
+
+        return PLACEHOLDER.sub(fill, text), unknown
+
+    def redactor(self) -> Redactor:
+        """A redactor for this runbook's secret values."""
+        return Redactor(self.secrets.values())
+
+
+def resolve_values(
+    doc: Document,
+    config: Config,
+    cli: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Values:
+    """Variables: front matter < config `variables` < `RUNBOOK_VAR_name` < `--var name=value`.
+
+    Secrets come only from the environment variable of the same name.
+    """
+    env = os.environ if environ is None else environ
+    variables: dict[str, str] = dict(doc.front.variables)
+    variables.update(config.variables)
+    variables.update({k[len(ENV_PREFIX):]: v for k, v in env.items() if k.startswith(ENV_PREFIX)})
+    variables.update(cli or {})
+    secrets: dict[str, str] = {}
+    missing: list[str] = []
+    for name in doc.front.secrets:
+        if name in env:
+            secrets[name] = env[name]
+        else:
+            missing.append(name)
+        variables.pop(name, None)
+    return Values(variables, secrets, tuple(missing))
+
+
+class Redactor:
+    """Replaces every secret value with `***` (longest first, so overlaps are fully masked)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        found: set[str] = set()
+        for value in values:
+            if value:
+                found.add(value)
+                # A terminal turns a secret's newlines into CRLF when a command echoes it.
+                found.add(value.replace("\n", "\r\n"))
+        self.values = sorted(found, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for value in self.values:
+            if value in text:
+                text = text.replace(value, MASK)
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
