@@ -275,9 +275,10 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 name = m.group("name")
                 used.add(name)
                 if name not in declared:
+                    close = suggest(name, sorted(declared))
                     out.append(finding_at(
                         block, i, m.start() + 1,
-                        f"placeholder {{{{ {name} }}}} is not declared{suggest(name, sorted(declared))}",
+                        f"placeholder {{{{ {name} }}}} is not declared{close}",
                         hint="declare it under runbook.variables (with a default) or "
                         "runbook.secrets in the front matter, or in [tool.runbookdocs.variables]",
                     ))

@@ -238,7 +238,7 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
         index -= 1  # "unexpected end of file" points past the last line
     col = len(lines[index]) - len(lines[index].lstrip()) + 1
     what = "console command" if unit.block.kind == "console" else "shell"
-    message = error.message.removeprefix("syntax error: ")
+    message = re.sub(r"^syntax error:?\s*", "", error.message)
     return finding_at(unit.block, index, col, f"{what} syntax error: {message}",
                       hint=None if "end of file" not in error.message else
                       "a quote, bracket, if/fi, do/done or here-document is not closed")

@@ -1,0 +1,119 @@
+"""JSON, YAML, INI, TOML and JSON Schema checks: lines, columns, placeholders, snippets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runbookdocs.validate.common import fill, json_quote
+from runbookdocs.validate.data import locate_json, pointer
+from tests.helpers import cli, make_project
+from tests.validate_helpers import check_page
+
+SCHEMA = '{"type": "object", "properties": {"port": {"type": "integer"}}, "required": ["port"]}'
+
+
+def test_json_error_on_line_3_of_block_at_line_40_is_line_43(tmp_path: Path) -> None:
+    block = '```json\n{\n  "a": 1,\n  "b": 2 "c": 3\n}\n```\n'
+    page = "".join(f"line {n}\n" for n in range(1, 40)) + block
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:43:10: error: invalid JSON: Expecting ',' delimiter"
+    ]
+
+
+def test_error_in_included_snippet_names_the_snippet_line(tmp_path: Path) -> None:
+    found = check_page(
+        tmp_path,
+        '# T\n\n```json\n--8<-- "snippets/x.json"\n```\n',
+        {"snippets/x.json": '{\n  "a": 1,\n  "a": 2\n}\n'},
+    )
+    assert found == ["docs/page.md:4:3: error: duplicate key 'a' (in snippets/x.json:3)"]
+
+
+def test_block_inside_admonition_keeps_columns(tmp_path: Path) -> None:
+    page = '!!! note\n\n    ```json\n    {"a": 1,}\n    ```\n'
+    found = check_page(tmp_path, page)
+    assert found == [
+        "docs/page.md:4:13: error: invalid JSON: Expecting property name enclosed in double quotes"
+    ]
+
+
+def test_placeholders_do_not_break_json_and_columns_stay(tmp_path: Path) -> None:
+    page = """\
+    ---
+    runbook:
+      reviewed: 2999-01-01
+      variables: {port: "8080", long_name_here: "x"}
+    ---
+    ```json {schema=s}
+    {"a": "{{ long_name_here }}", "port": {{ port }}, "b": 1,, "c": 2}
+    ```
+    """
+    found = check_page(tmp_path, page, {"schemas/s.json": SCHEMA})
+    # the error is at the second comma as the reader sees it (col 60), not as filled
+    line = '{"a": "{{ long_name_here }}", "port": {{ port }}, "b": 1,, "c": 2}'
+    assert found == [
+        f"docs/page.md:7:{line.index(',,') + 2}: error: invalid JSON: Expecting property name "
+        "enclosed in double quotes"
+    ]
+
+
+def test_fill_maps_columns_back() -> None:
+    filled = fill('x {{ a }} y {{ bb }} z', {"a": "LONGVALUE", "bb": ""})
+    assert filled.text == "x LONGVALUE y  z"
+    assert filled.col(0, filled.text.index("y") + 1) == 'x {{ a }} y'.index("y") + 1
+    assert filled.col(0, filled.text.index("z") + 1) == 'x {{ a }} y {{ bb }} z'.index("z") + 1
+    assert fill('"{{ a }}" {{ a }}', {"a": 'q"x'}, json_quote).text == '"q\\"x" "q\\"x"'
+    assert fill("{{ n }}", {"n": "12"}, json_quote).text == "12"
+
+
+def test_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
+    page = '```json {schema=s}\n{\n  "name": "x",\n  "port": "80"\n}\n```\n\n' \
+           "```yaml {schema=s}\nname: x\nport: eighty\n```\n\n```yaml {schema=s}\nname: y\n```\n"
+    found = check_page(tmp_path, page, {"schemas/s.schema.json": SCHEMA})
+    assert found == [
+        "docs/page.md:4:3: error: schema s: '80' is not of type 'integer' in /port",
+        "docs/page.md:10:1: error: schema s: 'eighty' is not of type 'integer' in /port",
+        "docs/page.md:14:1: error: schema s: 'port' is a required property",
+    ]
+
+
+def test_invalid_schema_is_reported_at_the_schema_file(tmp_path: Path) -> None:
+    found = check_page(tmp_path, '```json {schema=s}\n{}\n```\n',
+                       {"schemas/s.json": '{\n  "type": 12\n}\n'})
+    assert len(found) == 1
+    assert found[0].startswith("schemas/s.json:2:3: error: invalid JSON Schema in /type")
+
+
+def test_yaml_ini_toml(tmp_path: Path) -> None:
+    page = (
+        "```yaml\na: 1\na: 2\n```\n\n```ini\n[s]\nk = 1\nk = 2\n```\n\n"
+        "```ini\n[mysqld]\nskip-networking\n!includedir /etc/mysql/conf.d/\n```\n\n"
+        "```toml\na = 1\nb = \n```\n"
+    )
+    assert check_page(tmp_path, page) == [
+        'docs/page.md:3:1: error: invalid YAML: duplicate key "a"',
+        "docs/page.md:9:1: error: duplicate key 'k' in section [s]",
+        "docs/page.md:20:1: error: invalid TOML: Invalid value",
+    ]
+
+
+def test_locate_json_paths_and_duplicates() -> None:
+    text = '{\n "a": [1,\n  {"b": 2}],\n "c": {"d": 1, "d": 2}\n}'
+    found = locate_json(text)
+    assert found.positions[("a",)] == (1, 2)
+    assert found.positions[("a", 1, "b")] == (2, 4)
+    assert found.line_of(("a", 1, "zz")) == (2, 3)
+    assert found.duplicates == [(("c", "d"), (3, 16))]
+    assert pointer(["a", 0, "x/y"]) == "/a/0/x~1y"
+
+
+def test_cli_exit_codes_and_compiler_style(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/ok.md": "```json\n{}\n```\n",
+                            "docs/bad.md": "# x\n\n```yaml\na: [\n```\n"})
+    ok = cli("check", "--no-cache", "docs/ok.md", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = cli("check", "--no-cache", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stdout.startswith("docs/bad.md:4:5: error: invalid YAML")
+    missing = cli("check", "docs/none.md", cwd=tmp_path)
+    assert missing.returncode == 2

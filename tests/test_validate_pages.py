@@ -1,0 +1,99 @@
+"""Page checks: links and anchors, placeholders, markers, mojibake, review dates, fingerprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from runbookdocs.config import load_config
+from runbookdocs.document import parse_document
+from runbookdocs.validate.pages import page_anchors, site_fingerprint, slugify
+from tests.helpers import cli, make_project
+from tests.validate_helpers import check_page
+
+
+def _doc(tmp_path: Path, text: str, name: str = "docs/x.md"):  # type: ignore[no-untyped-def]
+    make_project(tmp_path, {})
+    config = load_config(start=tmp_path)
+    return parse_document(text, path=name, file=tmp_path / name, config=config), config
+
+
+def test_anchors_like_the_site(tmp_path: Path) -> None:
+    doc, _ = _doc(tmp_path, "# Serveur DEV\n\n## Serveur DEV\n\n## Accès `root` {#acces}\n\n"
+                  "Setext title\n---\n\n```bash {#restart}\n# not a heading\n```\n\n"
+                  '<a id="raw"></a>\n')
+    assert page_anchors(doc) == {"serveur-dev", "serveur-dev_1", "acces", "setext-title",
+                                 "restart", "raw"}
+    assert slugify("Le site http://localhost:8080 n'est pas accessible") == \
+        "le-site-httplocalhost8080-nest-pas-accessible"
+
+
+def test_links(tmp_path: Path) -> None:
+    files = {"docs/other.md": "# Serveur DEV\n", "docs/img.png": "x"}
+    page = ("# Top\n\n[a](other.md#serveur-dev) [b](./Serveurs.md#serveur-dev) "
+            "[c](other.md#serveur-prod) [d](#top) [e](#nope) `[f](#nope)` ![g](img.png) "
+            "[h](https://x.org/#nope)\n\n```text\n[i](#nope)\n```\n")
+    assert check_page(tmp_path, page, files) == [
+        "docs/page.md:3:31: error: link to './Serveurs.md': no such page",
+        "docs/page.md:3:62: error: link to 'other.md#serveur-prod': no anchor #serveur-prod in "
+        "'other.md' (did you mean 'serveur-dev'?)",
+        "docs/page.md:3:99: error: link to '#nope': no anchor #nope in this page",
+    ]
+
+
+def test_placeholders_declared_and_unused(tmp_path: Path) -> None:
+    page = """\
+    ---
+    runbook:
+      reviewed: 2999-01-01
+      variables: {tag: "1", spare: "2"}
+      secrets: {PASS: p}
+    ---
+    ```bash
+    echo {{ tag }} {{ PASS }} {{ project }}   {{ tga }}
+    ```
+    """
+    found = check_page(tmp_path, page, config="[tool.runbookdocs.variables]\nproject = \"p\"\n")
+    assert found == [
+        "docs/page.md:4:1: warning: variable 'spare' is declared but no block uses it",
+        "docs/page.md:8:43: error: placeholder {{ tga }} is not declared (did you mean 'tag'?)",
+    ]
+
+
+def test_markers_and_mojibake(tmp_path: Path) -> None:
+    page = ("# T\n\nLe service n?est pas là. Voir https://x.org/a?b=1 et `a?b`.\n"
+            "[TODO : lien]\n\n```bash\necho ok # FIXME\n```\n")
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:3:13: warning: 'n?est': '?' inside a word looks like a lost character "
+        "(mojibake)",
+        "docs/page.md:4:2: warning: TODO marker: unfinished page",
+        "docs/page.md:7:11: warning: FIXME marker: unfinished page",
+    ]
+
+
+def test_review_dates(tmp_path: Path) -> None:
+    old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    found = check_page(tmp_path, f"---\nrunbook:\n  reviewed: {old}\n---\n# T\n")
+    assert found == [f"docs/page.md:3:1: warning: last reviewed on {old}, 400 days ago (more "
+                     "than review_interval_days=180)"]
+    found = check_page(tmp_path, "---\nrunbook:\n  owner: ops\n---\n# T\n")
+    assert found == ["docs/page.md:2:1: warning: runbook settings without a 'reviewed' date"]
+
+
+def test_fingerprint_changes_with_a_linked_page_heading(tmp_path: Path) -> None:
+    a, config = _doc(tmp_path, "# A\n[x](b.md#one)\n", "docs/a.md")
+    b1, _ = _doc(tmp_path, "# One\n", "docs/b.md")
+    b2, _ = _doc(tmp_path, "# Two\n", "docs/b.md")
+    b3, _ = _doc(tmp_path, "# One\n\ntext changed\n", "docs/b.md")
+    first = site_fingerprint([a, b1], config)
+    assert site_fingerprint([a, b2], config) != first
+    assert site_fingerprint([a, b3], config) == first
+
+
+def test_cli_link_cache_invalidated_when_heading_changes(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": "# A\n\n[x](b.md#one)\n", "docs/b.md": "# One\n"})
+    assert cli("check", cwd=tmp_path).returncode == 0
+    (tmp_path / "docs/b.md").write_text("# Two\n", encoding="utf-8")
+    proc = cli("check", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("docs/a.md:3:5: error: link to 'b.md#one': no anchor #one")

@@ -1,0 +1,117 @@
+"""Shell syntax in one `bash -n` and lint in one `shellcheck`, errors at the reader's line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runbookdocs.validate import shell
+from tests.helpers import cli, make_project
+from tests.validate_helpers import check_page
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+needs_shellcheck = pytest.mark.skipif(shutil.which("shellcheck") is None,
+                                      reason="needs shellcheck")
+
+
+def _count_runs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    real = subprocess.run
+
+    def run(cmd: list[str], *args: Any, **kwargs: Any) -> Any:
+        counts[cmd[0]] = counts.get(cmd[0], 0) + 1
+        return real(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(shell.subprocess, "run", run)
+    return counts
+
+
+def test_many_clean_blocks_spawn_bash_once(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = _count_runs(monkeypatch)
+    page = "".join(f'```bash\necho "block {i}" > /tmp/f{i}\n```\n\n' for i in range(300))
+    assert check_page(tmp_path, page) == []
+    assert counts.get("bash", 0) == 1
+    assert counts.get("shellcheck", 0) <= 1
+
+
+def test_errors_in_several_blocks_are_each_attributed(tmp_path: Path) -> None:
+    blocks = ["echo a", "if true; then\n  echo b", "echo c", "echo 'open", "echo d",
+              'echo "x" )', "echo e"]
+    page = "".join(f"```bash\n{b}\n```\n\n" for b in blocks)
+    found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
+    assert found == [
+        "docs/page.md:7:3: error: shell syntax error: unexpected end of file",
+        "docs/page.md:15:1: error: shell syntax error: unexpected EOF while looking for "
+        "matching `''",
+        "docs/page.md:23:1: error: shell syntax error: near unexpected token `)'",
+    ]
+
+
+def test_unclosed_quotes_in_two_blocks_do_not_hide_each_other(tmp_path: Path) -> None:
+    page = '```bash\necho "one\n```\n\n```bash\necho ok\n```\n\n```bash\necho "two\n```\n'
+    found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
+    assert [x.split(": error")[0] for x in found] == ["docs/page.md:2:1", "docs/page.md:10:1"]
+
+
+def test_misattribution_is_resolved_by_bisection() -> None:
+    from runbookdocs.block import Block
+
+    def unit(i: int, text: str) -> Any:
+        b = Block("p.md", i * 10, i * 10 + 2, "bash", "bash", text, (i * 10 + 1,))
+        return shell._Unit(i, b, text)
+
+    # A here-document that swallows the next blocks: the batch fails at the end of the file.
+    units = [unit(0, "echo a"), unit(1, "cat <<EOF\nbody"), unit(2, "echo c"), unit(3, "echo d")]
+    found = shell.bash_syntax(units)
+    assert [(u.index, f.message) for u, f in found] == [
+        (1, "shell syntax error: here-document is never closed (no line 'EOF')")]
+
+
+def test_console_commands_and_placeholders(tmp_path: Path) -> None:
+    page = """\
+    ---
+    runbook:
+      reviewed: 2999-01-01
+      variables: {dir: /srv}
+    ---
+    ```console
+    $ ls {{ dir }}
+    file
+    $ for i in 1 2; do
+    > echo "$i"; done
+    1
+    # apt-get install -y curl )
+    ```
+    """
+    found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
+    assert found == ["docs/page.md:12:3: error: console command syntax error: near unexpected "
+                     "token `)'"]
+
+
+@needs_shellcheck
+def test_shellcheck_findings_and_exclusions(tmp_path: Path) -> None:
+    page = "```bash\ncd /srv\necho $undefined_elsewhere\nrm -rf $DIR/\n```\n"
+    found = check_page(tmp_path, page)
+    codes = sorted({x.split("shellcheck ")[1].split(":")[0] for x in found})
+    assert codes == ["SC2086", "SC2115"]  # SC2164 (cd) and SC2154 (unassigned) are excluded
+    assert all(x.startswith("docs/page.md:") and ": warning: " in x for x in found)
+    assert any(x.startswith("docs/page.md:4:8:") for x in found)
+
+
+@needs_shellcheck
+def test_shellcheck_disable_comment_is_honoured(tmp_path: Path) -> None:
+    page = "```bash\n# shellcheck disable=SC2086\nls $HOME\n```\n"
+    assert check_page(tmp_path, page) == []
+
+
+def test_cli_shell_error(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": "# A\n\n```bash\nfor x in; do\n```\n"})
+    proc = cli("check", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("docs/a.md:4:")
+    assert "shell syntax error" in proc.stdout

@@ -1,0 +1,61 @@
+"""SQL syntax with sqlglot: dialect from the target, `-- expect:` skipped, lazy import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from runbookdocs.block import Block
+from runbookdocs.config import Config, TargetConfig
+from runbookdocs.validate.sql import dialect, sql_text
+from tests.helpers import cli, make_project
+from tests.validate_helpers import check_page
+
+
+def test_error_line_and_expect_section(tmp_path: Path) -> None:
+    page = ("```sql {target=mysql}\nSELECT 1;\nSELECT * FROM t WHERE;\n-- expect:\n-- 1\n"
+            "-- ((( not sql\n```\n\n```psql\n\\dt\nSELECT 1;\n```\n")
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:3:17: error: SQL syntax error (mysql): incomplete WHERE clause near 'WHERE'"
+    ]
+
+
+def test_unclosed_quote(tmp_path: Path) -> None:
+    found = check_page(tmp_path, "```sql\nSELECT 1;\nSELECT 'oops;\n```\n")
+    assert found == ["docs/page.md:3:1: error: SQL syntax error: unclosed quote or comment"]
+
+
+def test_dialects(tmp_path: Path) -> None:
+    config = Config(tmp_path, tmp_path, tmp_path, tmp_path, tmp_path, tmp_path,
+                    targets={"db": TargetConfig("db", image="x", base="postgres")})
+
+    def block(lang: str, **attrs: str) -> Block:
+        return Block("p.md", 1, 3, lang, lang, "SELECT 1", (2,), attrs=attrs)
+
+    assert dialect(block("sql", target="mysql"), config) == "mysql"
+    assert dialect(block("sql", target="db"), config) == "postgres"
+    assert dialect(block("mariadb"), config) == "mysql"
+    assert dialect(block("psql"), config) == "postgres"
+    assert dialect(block("sql", target="debian"), config) is None
+    assert sql_text("SELECT 1\\G\n-- expect:\n-- x") == "SELECT 1;\n\n"
+
+
+def test_sqlglot_and_jsonschema_are_not_imported_at_start_up() -> None:
+    code = ("import sys, runbookdocs.cli, runbookdocs.validate as v; v.load_validators(); "
+            "print(sorted(m for m in ('sqlglot', 'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_cli_sql(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": "# A\n\n```sql\nSELEC 1;\n```\n",
+                            "docs/b.md": "# B\n\n```sql\nSELECT 1;\n```\n"})
+    proc = cli("check", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "docs/a.md:4:7: error: SQL syntax error (generic SQL): Invalid expression / Unexpected "
+        "token near '1'"
+    ]
+    assert cli("check", "--no-cache", "docs/b.md", cwd=tmp_path).returncode == 0
