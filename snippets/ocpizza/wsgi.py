@@ -3,6 +3,7 @@
 It needs the three environment variables of the operations manual and reads the menu from the
 database named by DATABASE_URL, so that start, stop, update and restore can be checked over HTTP.
 """
+import importlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,12 +30,21 @@ def application(environ, start_response):
     path = environ.get("PATH_INFO", "/")
     if missing:
         status, body = "500 Internal Server Error", "variables manquantes : " + ", ".join(missing)
-    elif path == "/":
+        return _reply(start_response, status, body)
+    try:
+        importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    except ImportError as err:
+        return _reply(start_response, "500 Internal Server Error", f"configuration : {err}")
+    if path == "/":
         status, body = "200 OK", f"OC Pizza {VERSION} : {count_pizzas()} pizzas au menu"
     elif path.rstrip("/") == "/admin":
         status, body = "200 OK", f"OC Pizza {VERSION} : administration"
     else:
         status, body = "404 Not Found", "page introuvable"
+    return _reply(start_response, status, body)
+
+
+def _reply(start_response, status, body):
     data = (body + "\n").encode("utf-8")
     start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
                             ("Content-Length", str(len(data)))])

@@ -13,7 +13,7 @@ for n, step in enumerate(recipe["steps"], 1):
         problems.append(f"step {n}: one action per step, not {sorted(step)}")
     text = json.dumps(step, ensure_ascii=False)
     for name in sorted(set(re.findall(r"\$\{(\w+)\}", text)) - defined):
-        problems.append(f"step {n}: ${{{name}}} is not in 'variables'")
+        problems.append(f"step {n}: " + "${" + name + "} is not in 'variables'")
     if '"..."' in text:
         problems.append(f"step {n}: a value is still '...'")
 for p in problems:
