@@ -217,4 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m runbookdocs.cli`: command modules register with the imported `runbookdocs.cli`,
+    # not with this `__main__` copy of it.
+    from runbookdocs.cli import main as _main
+
+    sys.exit(_main())
