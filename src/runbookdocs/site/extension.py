@@ -52,7 +52,14 @@ class ProblemsPostprocessor(Postprocessor):  # type: ignore[misc]
 
     def run(self, text: str) -> str:
         """Raise the page's problems if nothing did; return `text` unchanged."""
-        raise_problems(page_state(self.md))
+        state = page_state(self.md)
+        raise_problems(state)
+        # MkDocs validates `#anchor` links against ids it found in the HTML, but the fences'
+        # HTML is stashed before its raw-HTML scan runs: hand it the block and step ids.
+        if state is not None and "mkdocs_raw_html" in self.md.preprocessors:
+            found = getattr(self.md.preprocessors["mkdocs_raw_html"], "present_anchor_ids", None)
+            if isinstance(found, set):
+                found.update(state.anchors)
         return text
 
 

@@ -136,6 +136,8 @@ def formatter(
     )
     if not (block_id or title or runbook or shows_status):
         return code
+    if block_id and state is not None:
+        state.anchors.add(block_id)
     target = runbook.get("target") or (block.target if block is not None and shows_status else None)
     status = (
         block_status(block, state.doc.file, state.report)
@@ -315,6 +317,9 @@ def tree_formatter(
         raise SiteBuildError(findings or [])
     tree_id = block_id or (state.next_id("arbre") if state is not None else "arbre")
     checks = {nid: _check_link(ref, state) for nid, ref in trees.check_targets(tree)}
+    if state is not None:
+        state.anchors.add(tree_id)
+        state.anchors.update(trees.node_anchor(tree_id, nid) for nid in tree.nodes)
     return trees.render_tree(tree, tree_id, _inline(md), checks)
 
 

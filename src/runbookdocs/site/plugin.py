@@ -127,6 +127,10 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         CURRENT_PAGE.set(None)
         return html_text
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A page failed mid-conversion: forget it, or later conversions would think they are it."""
+        CURRENT_PAGE.set(None)
+
 
 def _folder(section: Any) -> str | None:
     for child in getattr(section, "children", []) or []:

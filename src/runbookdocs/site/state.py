@@ -102,6 +102,8 @@ class PageState:
     matched: set[int] = field(default_factory=set)
     """Indexes of blocks already paired with a rendered fence."""
     counter: int = 0
+    anchors: set[str] = field(default_factory=set)
+    """Ids the fences put in the HTML (told to MkDocs' anchor validation)."""
 
     @property
     def file(self) -> Path | None:

@@ -1,0 +1,520 @@
+"""The published site: custom fences, badges, page banner, decision trees, report page, failures.
+
+Each test copies the fixture project `tests/samples/site/basic` into a tmp dir and builds it with
+MkDocs in-process (about a second). One test builds the real project site, one builds the
+fixture with Zensical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as htmllib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "samples" / "site" / "basic"
+PAGE = "docs/ocpizza/sauvegarde.md"
+
+pytest.importorskip("mkdocs")
+pytest.importorskip("material")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def make_site(tmp: Path, pages: dict[str, str] | None = None) -> Path:
+    """A copy of the fixture project under `tmp`, with extra or replaced pages."""
+    project = tmp / "project"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("site", "__pycache__"))
+    for name, text in (pages or {}).items():
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return project
+
+
+def block_lines(project: Path, page: str = PAGE) -> dict[str, int]:
+    """Block id -> line of its opening fence, as runbookdocs reads the page."""
+    from runbookdocs.config import load_config
+    from runbookdocs.document import read_document
+
+    config = load_config(project / "pyproject.toml")
+    doc = read_document(project / page, config)
+    return {b.id: b.line for b in doc.blocks if b.id}
+
+
+def write_report(
+    project: Path,
+    outcomes: dict[str, tuple[str, float, str]],
+    *,
+    started: dt.datetime | None = None,
+    page: str = PAGE,
+) -> Path:
+    """Write `runbookdocs-report.json`: block id -> (outcome, duration_s, message)."""
+    lines = block_lines(project, page)
+    started = started or dt.datetime.now(dt.UTC)
+    results = [
+        {"path": page, "line": lines[bid], "id": bid, "kind": "shell", "target": "debian",
+         "stage": "run", "outcome": outcome, "severity": None, "message": message,
+         "duration_s": duration, "started_at": started.isoformat()}
+        for bid, (outcome, duration, message) in outcomes.items()
+    ]
+    report = project / "runbookdocs-report.json"
+    report.write_text(json.dumps({"version": 1, "summary": {}, "results": results}),
+                      encoding="utf-8")
+    return report
+
+
+STANDARD_OUTCOMES = {
+    "preparer": ("passed", 0.01, ""),
+    "sauvegarder": ("passed", 0.12, ""),
+    "verifier-service": ("passed", 0.3, ""),
+    "restaurer": ("failed", 1.5, "shell block #restaurer exited 1 (expected 0)"),
+    "nettoyer": ("skipped", 0.0, "pas d'accès à la production"),
+}
+
+
+def build_site(project: Path, *, strict: bool = True) -> Path:
+    """Build `project` with MkDocs in-process (from the project directory, like a user)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        config = load_config(str(project / "mkdocs.yml"), strict=strict,
+                             site_dir=str(project / "site"))
+        build(config)
+    finally:
+        os.chdir(cwd)
+    return project / "site"
+
+
+def page_html(site: Path, url: str = "ocpizza/sauvegarde/") -> str:
+    """The `<article>` of a built page."""
+    text = (site / url / "index.html").read_text(encoding="utf-8")
+    start, end = text.index("<article"), text.index("</article>")
+    return text[start:end]
+
+
+def element(html: str, ident: str) -> str:
+    """The opening of the element with `id="ident"` up to the next runbook block."""
+    start = html.index(f'id="{ident}"')
+    following = re.compile(r'<div class="rb-block[ "]').search(html, start)
+    return html[start: following.start() if following else len(html)]
+
+
+def text_of(html: str) -> str:
+    """Visible text of an HTML fragment (tags dropped, entities decoded)."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, str]:
+    """The fixture site built with the standard report; (project, page article)."""
+    project = make_site(tmp_path)
+    write_report(project, STANDARD_OUTCOMES)
+    site = build_site(project)
+    return project, page_html(site)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def test_blocks_render_title_target_and_id_anchor(built: tuple[Path, str]) -> None:
+    _, html = built
+    block = element(html, "sauvegarder")
+    assert block.startswith('id="sauvegarder"')
+    assert '<span class="rb-block__title">Sauvegarde complète</span>' in block
+    assert "cible : <code>mysql</code>" in block
+    assert '<a class="rb-block__anchor" href="#sauvegarder"' in block
+    # Highlighted by Pygments through superfences, like Material does.
+    assert 'class="language-bash highlight"' in block
+    assert '<span class="w"> </span>' in block
+
+
+def test_attributes_never_leak(built: tuple[Path, str]) -> None:
+    _, html = built
+    visible = text_of(html)
+    for raw in ("target=", "hidden=", "skip=", "{#", 'title="Sauvegarde'):
+        assert raw not in visible
+    assert not re.search(r'<(div|pre|code)[^>]* (target|skip|hidden)=', html)
+
+
+def test_hidden_blocks_are_not_shown(built: tuple[Path, str]) -> None:
+    _, html = built
+    assert "mkdir -p /srv/backup" not in text_of(html)
+    assert 'id="preparer"' not in html
+
+
+def test_blocks_inside_tabs_and_admonitions(built: tuple[Path, str]) -> None:
+    _, html = built
+    tabs = html[html.index('class="tabbed-set'):]
+    assert 'id="verifier-service"' in tabs and 'id="sante"' in tabs
+    admonition = html[html.index('<div class="admonition warning">\n<p class="admonition-title">'
+                                 "Restauration"):]
+    assert admonition.index('id="restaurer"') < admonition.index("</div>\n</div>") + 10_000
+    # The snippet include is expanded in the published block.
+    assert "curl" in text_of(element(html, "sante"))
+
+
+def test_plain_code_blocks_stay_plain(built: tuple[Path, str]) -> None:
+    project, _ = built
+    index = page_html(project / "site", "")
+    assert "rb-block" not in index and "rb-badge" not in index
+    assert 'class="language-python highlight"' in index
+
+
+# --------------------------------------------------------------------------- badges
+
+
+def test_badges_from_the_report(built: tuple[Path, str]) -> None:
+    _, html = built
+    today = dt.date.today()
+    ok = element(html, "sauvegarder")
+    assert 'data-rb-state="verified"' in ok
+    from runbookdocs.site.report import french_date
+
+    assert f"vérifié le {french_date(today)}" in text_of(ok)
+    assert "0,12 s" in text_of(ok)
+    failing = element(html, "restaurer")
+    assert 'data-rb-state="failing"' in failing and "en échec" in text_of(failing)
+    assert "exited 1" in failing  # the failure message is the badge's tooltip
+    skipped = element(html, "nettoyer")
+    assert 'data-rb-state="not-run"' in skipped
+    assert "ignoré : pas d'accès à la production" in text_of(skipped)
+    absent = element(html, "sante")
+    assert 'data-rb-state="not-run"' in absent and "absent du dernier rapport" in text_of(absent)
+
+
+def test_unverified_without_report(tmp_path: Path) -> None:
+    project = make_site(tmp_path)
+    html = page_html(build_site(project))
+    assert 'data-rb-state="unverified"' in element(html, "sauvegarder")
+    assert "Commandes non vérifiées" in html and "Aucun rapport" in text_of(html)
+
+
+def test_report_matched_by_id_when_lines_moved(tmp_path: Path) -> None:
+    project = make_site(tmp_path)
+    write_report(project, {"sauvegarder": ("passed", 0.5, "")})
+    report = json.loads((project / "runbookdocs-report.json").read_text())
+    report["results"][0]["line"] += 3
+    (project / "runbookdocs-report.json").write_text(json.dumps(report))
+    html = page_html(build_site(project))
+    assert 'data-rb-state="verified"' in element(html, "sauvegarder")
+
+
+# --------------------------------------------------------------------------- page banner
+
+
+def test_page_banner_owner_review_verification(built: tuple[Path, str]) -> None:
+    _, html = built
+    banner = text_of(html[html.index('<aside class="rb-page'): html.index("</aside>")])
+    assert "Responsable : équipe exploitation" in banner.replace("Responsable", "Responsable : ", 1
+                                                                 ).replace(" :  ", " : ")
+    assert "15 janvier 2020" in banner
+    assert "Relecture en retard" in banner  # 2020 is older than review_interval_days = 90
+    assert "Dernière vérification" in banner
+    assert "Commandes en échec" in banner
+    assert "Vérification périmée" not in banner
+
+
+def test_stale_report_warns(tmp_path: Path) -> None:
+    project = make_site(tmp_path)
+    write_report(project, STANDARD_OUTCOMES,
+                 started=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+    html = page_html(build_site(project))
+    assert "Vérification périmée" in html
+
+
+def test_recent_review_has_no_warning(tmp_path: Path) -> None:
+    project = make_site(tmp_path)
+    page = project / PAGE
+    today = dt.date.today().isoformat()
+    page.write_text(page.read_text().replace("2020-01-15", today))
+    write_report(project, {"sauvegarder": ("passed", 0.1, "")})
+    html = page_html(build_site(project))
+    assert "Relecture en retard" not in html
+
+
+def test_tags_from_system_and_owner(built: tuple[Path, str]) -> None:
+    project, _ = built
+    full = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
+    tags = re.findall(r'<span class="md-tag">([^<]+)</span>', full)
+    assert {"OC Pizza", "équipe exploitation", "mysql"} <= set(tags)
+
+
+def test_navigation_named_after_systems(built: tuple[Path, str]) -> None:
+    project, _ = built
+    full = (project / "site" / "index.html").read_text()
+    assert "OC Pizza" in full and ">Ocpizza<" not in full
+
+
+# --------------------------------------------------------------------------- variables
+
+
+def test_variables_form_and_live_placeholders(built: tuple[Path, str]) -> None:
+    _, html = built
+    form = html[html.index('<form class="rb-vars"'): html.index("</form>")]
+    assert 'data-rb-input="base"' in form and 'value="oc_pizza"' in form
+    assert 'data-rb-input="tag"' in form and 'value="2.5.11"' in form
+    assert 'data-rb-input="DB_PASSWORD"' not in form  # secrets are never fillable
+    assert "DB_PASSWORD" in form and "jamais rempli" in form
+    block = element(html, "restaurer")
+    assert block.count('data-rb-var="base"') == 2 and 'data-rb-var="tag"' in block
+    assert 'data-rb-secret="DB_PASSWORD"' in block and "secret, jamais rempli" in block
+    assert "{{ base }}" in text_of(block)  # readable without JavaScript
+
+
+# --------------------------------------------------------------------------- decision trees
+
+
+def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None:
+    _, html = built
+    tree = html[html.index('<div class="rb-tree"'):]
+    static = tree[tree.index('<details class="rb-tree__static"'): tree.index("</details>")]
+    for node in ("service", "redemarrer", "journaux", "base", "escalade", "demarrer"):
+        assert f'id="site-ko--{node}"' in static
+    assert "Le service est-il démarré ?" in text_of(static)
+    assert "Escalader à l'équipe de développement." in text_of(static)
+    # nested lists: an answer's step is inside the question's item
+    assert static.index('id="site-ko--service"') < static.index('id="site-ko--demarrer"')
+    # the linked command block with its status
+    check = static[static.index("rb-step__check"):]
+    assert 'href="#verifier-service"' in check and 'rb-badge--verified' in check[:400]
+    overview = tree[tree.index('<pre class="mermaid">'):]
+    assert "flowchart TD" in overview and "Le service est-il démarré ?" in text_of(overview)
+    data = json.loads(re.search(r'<script type="application/json" class="rb-tree__data">'
+                                r"(.*?)</script>", tree, re.S).group(1))  # type: ignore[union-attr]
+    assert data["start"] == "service"
+    assert data["nodes"]["service"]["check"]["local"] == "verifier-service"
+    assert data["nodes"]["service"]["answers"][1]["match"] == "Active: inactive"
+
+
+def test_tree_is_searchable(built: tuple[Path, str]) -> None:
+    project, _ = built
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text())
+    text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("ocpizza"))
+    assert "Escalader à l'équipe de développement" in htmllib.unescape(text)
+
+
+# --------------------------------------------------------------------------- report page
+
+
+def test_report_page_lists_runbooks_with_coverage(built: tuple[Path, str]) -> None:
+    project, _ = built
+    html = page_html(project / "site", "rapport/")
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if "Sauvegarde" in r)
+    cells = [text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    # Runbook | Système | Statut | Vérifiés | En échec | Non exécutés | Dernière vérification
+    assert cells[1] == "OC Pizza" and cells[2] == "en échec"
+    assert cells[3:6] == ["3", "1", "2"]
+    assert 'href="../ocpizza/sauvegarde/#restaurer"' in html
+
+
+# --------------------------------------------------------------------------- assets
+
+
+def test_mermaid_is_served_locally(built: tuple[Path, str]) -> None:
+    project, _ = built
+    site = project / "site"
+    vendored = site / "assets" / "runbookdocs" / "vendor" / "mermaid"
+    assert (vendored / "mermaid.min.js").stat().st_size > 1_000_000
+    assert "MIT" in (vendored / "LICENSE").read_text()
+    full = (site / "ocpizza" / "sauvegarde" / "index.html").read_text()
+    scripts = re.findall(r'<script src="([^"]+)"', full)
+    assert any(s.endswith("assets/runbookdocs/vendor/mermaid/mermaid.min.js") for s in scripts)
+    assert not any(s.startswith(("http:", "https:", "//")) for s in scripts)
+    assert "fonts.googleapis" not in full
+
+
+# --------------------------------------------------------------------------- failures
+
+
+BROKEN = """
+    # Page cassée
+
+    Du texte.
+
+    ```bash {#ok tagret=debian}
+    echo bonjour
+    ```
+
+    ```decision-tree
+    start: debut
+    nodes:
+      debut:
+        question: Ça marche ?
+        answers:
+          - label: Oui
+            next: nulle-part
+    ```
+"""
+
+
+def _build_error(project: Path) -> str:
+    """The messages of the exception chain that stopped the build."""
+    with pytest.raises(Exception) as info:
+        build_site(project)
+    messages: list[str] = []
+    err: BaseException | None = info.value
+    while err is not None:
+        messages.append(str(err))
+        err = err.__context__
+    return "\n".join(messages)
+
+
+def test_broken_fence_and_tree_fail_with_both_locations(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"docs/casse.md": BROKEN})
+    message = _build_error(project)
+    assert ("docs/casse.md:5:14: error: unknown attribute 'tagret' (did you mean 'target'?)"
+            in message)
+    assert re.search(r"docs/casse\.md:16:\d+: error: .*nulle-part", message), message
+
+
+def test_fence_header_superfences_would_drop_fails(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"docs/entete.md": """
+        # En-tête
+
+        ```bash target=debian
+        echo bonjour
+        ```
+
+        ## La suite
+    """})
+    message = _build_error(project)
+    assert "docs/entete.md:3:" in message and "pymdownx.superfences" in message
+
+
+def test_duplicate_ids_and_missing_check_fail(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"docs/doublons.md": """
+        ```bash {#a}
+        echo 1
+        ```
+
+        ```bash {#a}
+        echo 2
+        ```
+
+        ```decision-tree
+        start: q
+        nodes:
+          q:
+            question: Ok ?
+            check: "#absent"
+            answers:
+              - {label: Oui, next: fin}
+          fin:
+            solution: Fini.
+        ```
+    """})
+    message = _build_error(project)
+    assert "docs/doublons.md:5:1: error: block id #a is already used at line 1" in message
+    assert "'#absent' names no block" in message
+
+
+def test_broken_page_fails_the_cli_build_cleanly(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"docs/casse.md": BROKEN})
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+                          cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 1
+    assert "docs/casse.md:5:14" in proc.stderr and "docs/casse.md:16:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_fences_without_a_page_in_plain_markdown() -> None:
+    import markdown
+    from pymdownx.superfences import SuperFencesException
+
+    from runbookdocs.site import fences
+
+    config: dict[str, Any] = {"pymdownx.superfences": {"custom_fences": [
+        {"name": "*", "class": "highlight", "validator": fences.validator,
+         "format": fences.formatter}]}}
+    md = markdown.Markdown(extensions=["runbookdocs.site", "pymdownx.highlight",
+                                       "pymdownx.superfences"], extension_configs=config)
+    out = md.convert('```bash {#x title="T" target=debian}\necho hi\n```\n')
+    assert 'id="x"' in out and "rb-block__title" in out and "target=" not in text_of(out)
+    md2 = markdown.Markdown(extensions=["runbookdocs.site", "pymdownx.highlight",
+                                        "pymdownx.superfences"], extension_configs=config)
+    with pytest.raises(SuperFencesException, match="unknown attribute 'bogus'"):
+        md2.convert("```bash {bogus=1}\necho hi\n```\n")
+
+
+def test_relative_urls() -> None:
+    from runbookdocs.site.state import PageContext, relative_url
+
+    assert relative_url(PageContext(None, "a/b.md"), "c.md#x") == "../c/#x"
+    assert relative_url(PageContext(None, "a/b.md"), "#x") == "#x"
+    assert relative_url(PageContext(None, "index.md"), "a/b.md#y") == "a/b/#y"
+    assert relative_url(PageContext(None, "a/b.md", False), "../d/e.md") == "../d/e.html"
+
+
+def test_french_formats() -> None:
+    from runbookdocs.site.report import french_date, french_duration
+
+    assert french_date(dt.date(2026, 3, 1)) == "1er mars 2026"
+    assert french_date(dt.date(2026, 11, 15)) == "15 novembre 2026"
+    assert french_duration(0.123) == "0,12 s"
+    assert french_duration(125) == "2 min 05 s"
+
+
+# --------------------------------------------------------------------------- Zensical
+
+
+def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
+    zensical = shutil.which("zensical")
+    if zensical is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("zensical is not installed (pip install -e '.[site]')")
+        pytest.skip("zensical is not installed")
+    project = make_site(tmp_path)
+    write_report(project, STANDARD_OUTCOMES)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([zensical, "build", "--clean"], cwd=project, capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
+    assert 'data-rb-state="failing"' in element(html, "restaurer")
+    assert 'id="site-ko--demarrer"' in html and "flowchart TD" in html
+    assert 'class="rb-tree__data"' in html and '<aside class="rb-page' in html
+    assert "mkdir -p /srv/backup" not in html  # hidden block
+    # ...and a broken page fails the Zensical build too, with both locations.
+    (project / "docs" / "casse.md").write_text(textwrap.dedent(BROKEN).lstrip("\n"))
+    proc = subprocess.run([zensical, "build", "--clean"], cwd=project, capture_output=True,
+                          text=True, timeout=300, env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "docs/casse.md:5:14" in output and "docs/casse.md:16:" in output
+
+
+# --------------------------------------------------------------------------- the real site
+
+
+def test_real_project_site_builds_strict(tmp_path: Path) -> None:
+    """`mkdocs build --strict` of the knowledge base itself (part of the test suite)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    site = tmp_path / "site"
+    assert (site / "reference" / "api" / "index.html").is_file()
+    assert "runbookdocs.block" in (site / "reference" / "api" / "index.html").read_text()
+    assert (site / "rapport" / "index.html").is_file()
+    assert (site / "assets" / "runbookdocs" / "vendor" / "mermaid" / "mermaid.min.js").is_file()
