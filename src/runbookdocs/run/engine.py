@@ -422,8 +422,11 @@ class _Book:
             result = self.run_block(block)
             results.append(result)
             run.emit(Event("block-end", self.doc.path, block=block, result=result))
+            # With --update, a transcript whose output is being rewritten blocks nothing: the
+            # page will say what the commands print.
+            rewritten = self.doc.blocks.index(block) in self.updates
             if result.outcome in ("failed", "error") and blocked is None \
-                    and not run.options.keep_going:
+                    and not run.options.keep_going and not rewritten:
                 blocked = block
         if self.updates:
             self._write_updates()
@@ -528,7 +531,7 @@ class _Book:
         shown = _STEP_FILE.sub(lambda m: f"{block.locate(int(m.group(1)) - 1)}",
                                "\n".join(transcript.normalise(output)[-_OUTPUT_LINES:]))
         if step.note:
-            message += f" ({step.note})"
+            message += f"; {step.note}"
         finding = Finding(location, self.redact(message),
                           detail=self.redact(detail if detail is not None else shown),
                           hint=hint)
@@ -578,7 +581,7 @@ class _Book:
             expected = [self.values.substitute(line)[0] for line in cmd.expected]
             if step.timed_out:
                 findings.append(Finding(where, self.redact(
-                    f"`{shown}` timed out after {self.timeout(block):g} s ({step.note})"),
+                    f"`{shown}` timed out after {self.timeout(block):g} s; {step.note}"),
                     detail="\n".join(actual[-_OUTPUT_LINES:]),
                     hint="raise timeout= on the block, or end the command"))
                 continue
@@ -589,7 +592,7 @@ class _Book:
             else:
                 message = f"output of `{shown}` differs from the transcript"
             if step.note:
-                message += f" ({step.note})"
+                message += f"; {step.note}"
             findings.append(Finding(
                 where, self.redact(message),
                 detail=transcript.diff(expected, actual, exit=step.exit,

@@ -263,7 +263,7 @@ class Session:
                                   f"step of session {self.name!r} starts a new shell",
                                   shell_ended=True)
             if index == 2:
-                out.append(str(child.before))
+                # The buffer is not consumed by a timeout: `_interrupt` reads it.
                 return self._interrupt(out, n, t0, timeout)
             reply = pending.pop(index - 3)
             out.append(str(child.before) + str(child.after))
@@ -299,24 +299,23 @@ class Session:
                 status = int(child.match.group(1)) if index == 0 else 130
                 return StepResult(
                     status, _output(out, self._prompt), time.monotonic() - t0, timed_out=True,
-                    note=f"timed out after {timeout:g} s; interrupted with {', '.join(tried)}",
+                    note=f"interrupted with {', '.join(tried)}",
                 )
             if index == 2:
                 out.append(str(child.before))
                 self.close()
                 return StepResult(
                     130, _output(out, self._prompt), time.monotonic() - t0, timed_out=True,
-                    note=f"timed out after {timeout:g} s; the shell ended when interrupted; the "
-                    f"next step of session {self.name!r} starts a new shell",
+                    note=f"the shell ended when interrupted; the next step of session "
+                    f"{self.name!r} starts a new shell",
                     shell_ended=True,
                 )
             out.append(str(child.before))
         self.restart()
         return StepResult(
             130, _output(out, self._prompt), time.monotonic() - t0, timed_out=True,
-            note=f"timed out after {timeout:g} s; the shell did not recover after "
-            f"{', '.join(tried)}: it was replaced by a new shell (cd, variables and functions "
-            "of earlier steps are lost)",
+            note=f"the shell did not recover after {', '.join(tried)}: it was replaced by a new "
+            "shell (cd, variables and functions of earlier steps are lost)",
             shell_ended=True,
         )
 

@@ -1,0 +1,42 @@
+"""Shared fixtures. Tests marked `docker` need a Docker engine and the runbookdocs images.
+
+On CI (`CI=true`) a missing Docker is a failure, never a skip: the container tests are the proof
+that runbooks really run. Locally they are skipped with the reason and the command to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+_state: dict[str, str | None] = {}
+
+
+def _docker_problem() -> str | None:
+    """Why Docker cannot be used here, or None (checked once per test process)."""
+    if "problem" not in _state:
+        if shutil.which("docker") is None:
+            _state["problem"] = "the docker command is not installed"
+        else:
+            proc = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"],
+                                  capture_output=True, text=True, timeout=30, check=False)
+            _state["problem"] = None if proc.returncode == 0 else (
+                "the Docker daemon does not answer: " + proc.stderr.strip()[:200]
+            )
+    return _state["problem"]
+
+
+@pytest.fixture(autouse=True)
+def _docker_marker(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("docker") is None:
+        return
+    problem = _docker_problem()
+    if problem is None:
+        return
+    message = f"{problem}; Hint: sudo scripts/ensure-docker.sh && sudo runbookdocs images build"
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"CI needs Docker for this test: {message}", pytrace=False)
+    pytest.skip(f"needs Docker: {message}")

@@ -1,0 +1,238 @@
+"""`runbookdocs run` against real containers, driven through the CLI as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli
+
+pytestmark = pytest.mark.docker
+SAMPLES = Path(__file__).parent / "samples" / "run"
+
+
+def project(tmp_path: Path, *samples: str, config: str = "") -> Path:
+    """A project whose docs/ holds copies of the sample runbooks."""
+    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\n" + config, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    for name in samples:
+        shutil.copyfile(SAMPLES / name, tmp_path / "docs" / name)
+    return tmp_path
+
+
+def report(path: Path) -> list[dict[str, object]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    return list(data["results"])
+
+
+def test_mysql_dump_and_restore_round_trip(tmp_path: Path) -> None:
+    root = project(tmp_path, "mysql-dump.md")
+    proc = cli("run", "--report", "r.json", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = report(root / "r.json")
+    assert [r["outcome"] for r in results] == ["passed"] * 6
+    assert all(r["target"] == "mysql" and r["started_at"] for r in results)
+    assert "6 verified, 0 failed, 0 not run" in proc.stderr
+
+
+def test_postgres_dump_and_restore_round_trip(tmp_path: Path) -> None:
+    root = project(tmp_path, "postgres-dump.md")
+    proc = cli("run", "--report", "r.json", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [r["outcome"] for r in report(root / "r.json")] == ["passed"] * 5
+
+
+def test_shell_state_carries_across_blocks_and_the_cache_skips_a_rerun(tmp_path: Path) -> None:
+    root = project(tmp_path, "state.md")
+    first = cli("run", cwd=root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = cli("run", "--report", "r.json", cwd=root)
+    assert second.returncode == 0
+    assert all(r["cached"] for r in report(root / "r.json"))
+    assert "(cached)" in second.stderr
+    # Another value for the variable is another run (and the transcript then fails).
+    third = cli("run", "--var", "greeting=salut", cwd=root)
+    assert third.returncode == 1
+    assert "-bonjour monde" in third.stdout and "+salut monde" in third.stdout
+
+
+def test_failing_block_is_reported_at_its_line_and_blocks_the_rest(tmp_path: Path) -> None:
+    root = project(tmp_path, "failing.md")
+    proc = cli("run", "--report", "r.json", "--junit", "j.xml", cwd=root)
+    assert proc.returncode == 1
+    assert "docs/failing.md:12:1: error: shell block #casse exited 2 (expected 0)" in proc.stdout
+    assert "ls: cannot access '/n-existe-pas'" in proc.stdout
+    results = {r["id"]: r for r in report(root / "r.json")}
+    assert results["ok"]["outcome"] == "passed"
+    assert results["casse"]["outcome"] == "failed"
+    assert results["jamais"]["outcome"] == "skipped"
+    assert results["jamais"]["message"] == "not run: blocked by docs/failing.md:12"
+    assert results["nettoyage"]["outcome"] == "passed"  # cleanup=true still runs
+    assert "<failure" in (root / "j.xml").read_text(encoding="utf-8")
+    keep = cli("run", "--keep-going", "--no-cache", "--report", "k.json", cwd=root)
+    assert [r["outcome"] for r in report(root / "k.json")].count("passed") == 3
+    assert keep.returncode == 1
+
+
+def test_hanging_commands_are_interrupted_and_the_run_goes_on(tmp_path: Path) -> None:
+    root = project(tmp_path, "hang.md")
+    t0 = time.monotonic()
+    proc = cli("run", "--keep-going", "--report", "r.json", cwd=root)
+    assert time.monotonic() - t0 < 30
+    assert proc.returncode == 1
+    assert "shell block #suivre timed out after 1 s; interrupted with Ctrl-C" in proc.stdout
+    assert "début du journal" in proc.stdout  # its last output
+    outcomes = {r["id"]: r["outcome"] for r in report(root / "r.json")}
+    assert outcomes == {"suivre": "failed", "lire": "failed", "ensuite": "passed"}
+
+
+def test_secret_never_appears_in_output_json_or_junit(tmp_path: Path) -> None:
+    secret = "s3cr3t-Ü-42"
+    root = project(tmp_path, "secret.md")
+    page = root / "docs" / "secret.md"
+    # Make the echoing block fail so its output is reported.
+    page.write_text(page.read_text(encoding="utf-8").replace("expect=1", "expect=0"),
+                    encoding="utf-8")
+    proc = cli("run", "--report", "r.json", "--junit", "j.xml", cwd=root,
+               env={"DB_PASSWORD": secret})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    results = {r["id"]: r for r in report(root / "r.json")}
+    assert results["saisie"]["outcome"] == "passed"  # typed at the prompt, checked inside
+    assert "le secret est ***" in proc.stdout
+    assert "dans le fichier : ***" in proc.stdout
+    for text in (proc.stdout, proc.stderr, (root / "r.json").read_text(encoding="utf-8"),
+                 (root / "j.xml").read_text(encoding="utf-8")):
+        assert secret not in text
+
+
+def test_missing_secret_is_an_environment_error(tmp_path: Path) -> None:
+    root = project(tmp_path, "secret.md")
+    env = {k: v for k, v in os.environ.items() if k != "DB_PASSWORD"}
+    proc = subprocess.run([sys.executable, "-m", "runbookdocs.cli", "run"], cwd=root, env={
+        **env, "RUNBOOKDOCS_PLAIN": "1"}, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "secret 'DB_PASSWORD' is not set in the environment" in proc.stdout
+
+
+def test_update_rewrites_only_the_failing_lines(tmp_path: Path) -> None:
+    page = (
+        "# Mise à jour\r\n\r\n"
+        "```console {#liste}\r\n"
+        "$ printf 'a\\nb\\nc\\nfin\\n'\r\n"
+        "a\r\n"
+        "...\r\n"
+        "fin \\w+ (re)\r\n"
+        "$ echo ok\r\n"
+        "ok\r\n"
+        "```\r\n"
+        "\r\n"
+        "```console\r\n"
+        "$ echo {{ mot }}\r\n"
+        "ancien\r\n"
+        "```\r\n"
+        "trailing text  \r\n"
+    )
+    root = project(tmp_path)
+    file = root / "docs" / "update.md"
+    file.write_bytes(("---\nrunbook:\n  variables:\n    mot: nouveau\n---\n" + page).encode())
+    before = file.read_bytes()
+    proc = cli("run", "--update", cwd=root)
+    assert proc.returncode == 1  # the run itself failed; the page is now updated
+    after = file.read_bytes()
+    expected = before.replace(b"fin \\w+ (re)\r\n", b"fin\r\n").replace(
+        b"ancien\r\n", b"nouveau\r\n")
+    assert after == expected
+    again = cli("run", "--no-cache", cwd=root)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_several_targets_reach_each_other_by_name(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "docs" / "multi.md").write_text(
+        "# Deux cibles\n\n"
+        "```sql {target=mysql}\nCREATE TABLE t (n INT);\n```\n\n"
+        "```bash {target=debian}\n"
+        "exec 3<>/dev/tcp/mysql/3306 && echo 'mysql joignable depuis debian'\n```\n",
+        encoding="utf-8",
+    )
+    proc = cli("run", "--report", "r.json", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [r["target"] for r in report(root / "r.json")] == ["mysql", "debian"]
+    only = cli("run", "--no-cache", "--target", "mysql", "--report", "t.json", cwd=root)
+    results = report(root / "t.json")
+    assert [r["outcome"] for r in results] == ["passed", "skipped"]
+    assert results[1]["message"] == "not run: --target mysql"
+    assert only.returncode == 0
+
+
+def _run_and_kill(root: Path, sig: int) -> subprocess.Popen[str]:
+    (root / "docs" / "long.md").write_text(
+        "# Long\n\n```bash {timeout=120}\necho commence\nsleep 100\n```\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runbookdocs.cli", "run", "--no-cache"], cwd=root,
+        env={**os.environ, "RUNBOOKDOCS_PLAIN": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if _has_owner(proc.pid):
+            break
+        time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("the runner never started its container: " + (proc.stdout.read()
+                                                                  if proc.stdout else ""))
+    time.sleep(0.5)  # inside the block
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=30)
+    return proc
+
+
+def _has_owner(pid: int) -> bool:
+    out = subprocess.run(
+        ["docker", "ps", "-a", "--filter", "label=runbookdocs", "--format",
+         '{{.Label "org.runbookdocs.owner"}}'], capture_output=True, text=True, check=True,
+    ).stdout
+    return any(line.split(":")[1:2] == [str(pid)] for line in out.split())
+
+
+def _gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _has_owner(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_sigkilled_runner_leaves_no_container(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    proc = _run_and_kill(root, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGKILL
+    assert _gone(proc.pid, 5), "a container outlived its SIGKILLed runner"
+
+
+def test_sigterm_ends_the_run_cleanly(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    proc = _run_and_kill(root, signal.SIGTERM)
+    assert proc.returncode == 130
+    assert _gone(proc.pid, 5)
+
+
+def test_unknown_target_and_clean(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "docs" / "x.md").write_text("```bash {target=nulle-part}\ntrue\n```\n",
+                                        encoding="utf-8")
+    proc = cli("run", cwd=root)
+    assert proc.returncode == 1
+    assert "unknown target 'nulle-part'" in proc.stdout
+    cleaned = cli("clean", cwd=root)
+    assert cleaned.returncode == 0
