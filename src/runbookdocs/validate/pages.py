@@ -101,7 +101,21 @@ class _Prose:
     line: Line
 
 
+_PROSE: list[tuple[Document, list[_Prose]]] = []
+
+
 def _prose(doc: Document) -> list[_Prose]:
+    """The page's lines outside fences (the last few pages' results are kept)."""
+    for cached_doc, cached in _PROSE:
+        if cached_doc is doc:
+            return cached
+    result = _find_prose(doc)
+    _PROSE.append((doc, result))
+    del _PROSE[:-4]
+    return result
+
+
+def _find_prose(doc: Document) -> list[_Prose]:
     lines = list(doc.lines)
     inside: set[int] = set()
     for fence in find_fences(lines):
