@@ -49,6 +49,7 @@ KEYS: Mapping[str, str] = MappingProxyType(
         "variables": "project-wide variable defaults",
         "targets": "custom targets: name -> settings",
         "max_file_mb": "pages larger than this are refused",
+        "shellcheck": "lint shell blocks with shellcheck where it is installed (default true)",
     }
 )
 """Every key of `[tool.runbookdocs]` with its meaning."""
@@ -93,6 +94,7 @@ class Config:
     variables: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, TargetConfig] = field(default_factory=dict)
     max_file_mb: float = 16.0
+    shellcheck: bool = True
 
     @property
     def snippet_base_paths(self) -> tuple[Path, ...]:
@@ -198,6 +200,10 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     ):
         problem("variables", "must be a table of name = value")
         variables = {}
+    shellcheck = raw.get("shellcheck", True)
+    if not isinstance(shellcheck, bool):
+        problem("shellcheck", f"must be true or false, not {shellcheck!r}")
+        shellcheck = True
     targets: dict[str, TargetConfig] = {}
     raw_targets = raw.get("targets", {})
     if not isinstance(raw_targets, dict):
@@ -224,6 +230,7 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         variables=MappingProxyType({k: str(v) for k, v in variables.items()}),
         targets=MappingProxyType(targets),
         max_file_mb=max_mb,
+        shellcheck=shellcheck,
     )
 
 

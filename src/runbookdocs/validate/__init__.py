@@ -117,7 +117,13 @@ def check_documents(
     cache: Cache | None = None,
     on_document: Callable[[Document], None] | None = None,
 ) -> Report:
-    """Validate every page; results come from the cache for pages unchanged since last time."""
+    """Validate every page; results come from the cache for pages unchanged since last time.
+
+    Batch checks (shell syntax and shellcheck, which are subprocesses) run in a thread while
+    the per-block validators run, so their cost overlaps instead of adding up.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     load_validators()
     started = time.perf_counter()
     report = Report()
@@ -125,15 +131,18 @@ def check_documents(
     common = _fingerprint(config, documents) if cache and cache.enabled else ""
     keys = {str(d.file): digest(common, d.path, d.text) for d in documents}
     cached = cache.get_many("check", list(keys.values())) if cache else {}
-    fresh: dict[str, list[dict[str, Any]]] = {}
     todo = [d for d in documents if keys[str(d.file)] not in cached]
-    batch_findings = _run_batches([b for d in todo for b in d.blocks], ctx)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        batch = pool.submit(_run_batches, [b for d in todo for b in d.blocks], ctx)
+        partial = {str(d.file): _check_document(d, ctx) for d in todo}
+        batch_findings = batch.result()
+    fresh: dict[str, list[dict[str, Any]]] = {}
     for doc in documents:
         key = keys[str(doc.file)]
         if key in cached:
             report.extend(_result_from_json(r) for r in cached[key])
         else:
-            results = _check_document(doc, ctx, batch_findings)
+            results = _assemble(partial[str(doc.file)], batch_findings)
             report.extend(results)
             fresh[key] = [_result_to_cache(r) for r in results]
         if on_document:
@@ -153,11 +162,13 @@ def _run_batches(blocks: list[Block], ctx: CheckContext) -> dict[tuple[str, int]
     return out
 
 
-def _check_document(
-    doc: Document, ctx: CheckContext, batch: dict[tuple[str, int], list[Finding]]
-) -> list[Result]:
+_Partial = tuple[str, list[Result], list[tuple[Block, list[Finding], float]]]
+
+
+def _check_document(doc: Document, ctx: CheckContext) -> _Partial:
+    """Page results and each block's findings, before batch findings are merged in."""
     ctx.document = doc
-    results: list[Result] = []
+    page_results: list[Result] = []
     page_findings = list(doc.findings)
     if doc.readable:
         for check in PAGE_CHECKS:
@@ -176,31 +187,40 @@ def _check_document(
         if owner is not None:
             by_line.setdefault(owner, []).append(f)
         else:
-            results.append(_finding_result(doc.path, f, "page"))
+            page_results.append(_finding_result(doc.path, f, "page"))
+    blocks: list[tuple[Block, list[Finding], float]] = []
     for block in doc.blocks:
         t0 = time.perf_counter()
         findings = list(by_line.get(block.line, []))
-        findings += batch.get((block.path, block.line), [])
         for validator in BLOCK_VALIDATORS.get(block.kind, []) + BLOCK_VALIDATORS.get("*", []):
             findings.extend(validator(block, ctx))
-        elapsed = time.perf_counter() - t0
+        blocks.append((block, findings, time.perf_counter() - t0))
+    return doc.path, page_results, blocks
+
+
+def _assemble(partial: _Partial, batch: dict[tuple[str, int], list[Finding]]) -> list[Result]:
+    path, results, blocks = partial
+    results = list(results)
+    for block, own, elapsed in blocks:
+        findings = own + batch.get((block.path, block.line), [])
         errors = [f for f in findings if f.severity == "error"]
-        result = Result(
-            path=block.path,
-            line=block.line,
-            id=block.id,
-            kind=block.kind,
-            target=block.target,
-            stage="validate",
-            outcome="failed" if errors else "passed",
-            severity="error" if errors else None,
-            message=errors[0].message if errors else "valid",
-            duration_s=elapsed,
-            findings=findings if errors else [],
+        results.append(
+            Result(
+                path=block.path,
+                line=block.line,
+                id=block.id,
+                kind=block.kind,
+                target=block.target,
+                stage="validate",
+                outcome="failed" if errors else "passed",
+                severity="error" if errors else None,
+                message=errors[0].message if errors else "valid",
+                duration_s=elapsed,
+                findings=findings if errors else [],
+            )
         )
-        results.append(result)
         if not errors:
-            results.extend(_finding_result(doc.path, w, block.kind, block) for w in findings)
+            results.extend(_finding_result(path, w, block.kind, block) for w in findings)
     return results
 
 

@@ -90,7 +90,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
     if not units:
         return out
     linted: list[tuple[_Unit, Finding]] = []
-    if shellcheck_enabled():
+    if ctx.config.shellcheck and shellcheck_enabled():
         linted = shellcheck(units)
     syntax: set[int] = set()
     if shutil.which("bash"):
@@ -249,7 +249,8 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
 
 
 def shellcheck_enabled() -> bool:
-    """Shellcheck runs when installed, unless `RUNBOOKDOCS_SHELLCHECK=0` (bash -n always runs)."""
+    """Shellcheck runs when installed, unless `RUNBOOKDOCS_SHELLCHECK=0` or the config's
+    `shellcheck = false` (bash -n always runs)."""
     return os.environ.get("RUNBOOKDOCS_SHELLCHECK", "1") != "0" and bool(shutil.which("shellcheck"))
 
 
