@@ -21,10 +21,17 @@ def _docker_problem() -> str | None:
         if shutil.which("docker") is None:
             _state["problem"] = "the docker command is not installed"
         else:
-            proc = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"],
-                                  capture_output=True, text=True, timeout=30, check=False)
-            _state["problem"] = None if proc.returncode == 0 else (
-                "the Docker daemon does not answer: " + proc.stderr.strip()[:200]
+            proc = subprocess.run(
+                ["docker", "info", "--format", "{{.ServerVersion}}"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+            _state["problem"] = (
+                None
+                if proc.returncode == 0
+                else ("the Docker daemon does not answer: " + proc.stderr.strip()[:200])
             )
     return _state["problem"]
 

@@ -100,25 +100,37 @@ def test_secret_never_appears_in_output_json_or_junit(tmp_path: Path) -> None:
     root = project(tmp_path, "secret.md")
     page = root / "docs" / "secret.md"
     # Make the echoing block fail so its output is reported.
-    page.write_text(page.read_text(encoding="utf-8").replace("expect=1", "expect=0"),
-                    encoding="utf-8")
-    proc = cli("run", "--report", "r.json", "--junit", "j.xml", cwd=root,
-               env={"DB_PASSWORD": secret})
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("expect=1", "expect=0"), encoding="utf-8"
+    )
+    proc = cli(
+        "run", "--report", "r.json", "--junit", "j.xml", cwd=root, env={"DB_PASSWORD": secret}
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     results = {r["id"]: r for r in report(root / "r.json")}
     assert results["saisie"]["outcome"] == "passed"  # typed at the prompt, checked inside
     assert "le secret est ***" in proc.stdout
     assert "dans le fichier : ***" in proc.stdout
-    for text in (proc.stdout, proc.stderr, (root / "r.json").read_text(encoding="utf-8"),
-                 (root / "j.xml").read_text(encoding="utf-8")):
+    for text in (
+        proc.stdout,
+        proc.stderr,
+        (root / "r.json").read_text(encoding="utf-8"),
+        (root / "j.xml").read_text(encoding="utf-8"),
+    ):
         assert secret not in text
 
 
 def test_missing_secret_is_an_environment_error(tmp_path: Path) -> None:
     root = project(tmp_path, "secret.md")
     env = {k: v for k, v in os.environ.items() if k != "DB_PASSWORD"}
-    proc = subprocess.run([sys.executable, "-m", "runbookdocs.cli", "run"], cwd=root, env={
-        **env, "RUNBOOKDOCS_PLAIN": "1"}, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "runbookdocs.cli", "run"],
+        cwd=root,
+        env={**env, "RUNBOOKDOCS_PLAIN": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert "secret 'DB_PASSWORD' is not set in the environment" in proc.stdout
 
@@ -149,7 +161,8 @@ def test_update_rewrites_only_the_failing_lines(tmp_path: Path) -> None:
     assert proc.returncode == 1  # the run itself failed; the page is now updated
     after = file.read_bytes()
     expected = before.replace(b"fin \\w+ (re)\r\n", b"fin\r\n").replace(
-        b"ancien\r\n", b"nouveau\r\n")
+        b"ancien\r\n", b"nouveau\r\n"
+    )
     assert after == expected
     again = cli("run", "--no-cache", cwd=root)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -176,11 +189,16 @@ def test_several_targets_reach_each_other_by_name(tmp_path: Path) -> None:
 
 def _run_and_kill(root: Path, sig: int) -> subprocess.Popen[str]:
     (root / "docs" / "long.md").write_text(
-        "# Long\n\n```bash {timeout=120}\necho commence\nsleep 100\n```\n", encoding="utf-8")
+        "# Long\n\n```bash {timeout=120}\necho commence\nsleep 100\n```\n", encoding="utf-8"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "runbookdocs.cli", "run", "--no-cache"], cwd=root,
-        env={**os.environ, "RUNBOOKDOCS_PLAIN": "1"}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        [sys.executable, "-m", "runbookdocs.cli", "run", "--no-cache"],
+        cwd=root,
+        env={**os.environ, "RUNBOOKDOCS_PLAIN": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _has_owner(proc.pid):
@@ -188,8 +206,9 @@ def _run_and_kill(root: Path, sig: int) -> subprocess.Popen[str]:
         time.sleep(0.1)
     else:
         proc.kill()
-        pytest.fail("the runner never started its container: " + (proc.stdout.read()
-                                                                  if proc.stdout else ""))
+        pytest.fail(
+            "the runner never started its container: " + (proc.stdout.read() if proc.stdout else "")
+        )
     time.sleep(0.5)  # inside the block
     os.kill(proc.pid, sig)
     proc.wait(timeout=30)
@@ -198,8 +217,18 @@ def _run_and_kill(root: Path, sig: int) -> subprocess.Popen[str]:
 
 def _has_owner(pid: int) -> bool:
     out = subprocess.run(
-        ["docker", "ps", "-a", "--filter", "label=runbookdocs", "--format",
-         '{{.Label "org.runbookdocs.owner"}}'], capture_output=True, text=True, check=True,
+        [
+            "docker",
+            "ps",
+            "-a",
+            "--filter",
+            "label=runbookdocs",
+            "--format",
+            '{{.Label "org.runbookdocs.owner"}}',
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return any(line.split(":")[1:2] == [str(pid)] for line in out.split())
 
@@ -229,8 +258,9 @@ def test_sigterm_ends_the_run_cleanly(tmp_path: Path) -> None:
 
 def test_unknown_target_and_clean(tmp_path: Path) -> None:
     root = project(tmp_path)
-    (root / "docs" / "x.md").write_text("```bash {target=nulle-part}\ntrue\n```\n",
-                                        encoding="utf-8")
+    (root / "docs" / "x.md").write_text(
+        "```bash {target=nulle-part}\ntrue\n```\n", encoding="utf-8"
+    )
     proc = cli("run", cwd=root)
     assert proc.returncode == 1
     assert "unknown target 'nulle-part'" in proc.stdout

@@ -7,6 +7,7 @@ imported inside the commands).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import signal
 import sys
@@ -38,19 +39,39 @@ def _shard(text: str) -> tuple[int, int]:
 def _run_args(p: argparse.ArgumentParser) -> None:
     _common(p)
     _reports(p)
-    p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                   help="runbooks run in parallel, each with its own containers (default 1)")
-    p.add_argument("--shard", type=_shard, metavar="K/N",
-                   help="run only shard K of N (a stable split by path), for CI matrices")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="runbooks run in parallel, each with its own containers (default 1)",
+    )
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="run only shard K of N (a stable split by path), for CI matrices",
+    )
     p.add_argument("--target", metavar="NAME", help="only run blocks for this target")
-    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a variable (highest priority; repeatable)")
-    p.add_argument("--keep-going", action="store_true",
-                   help="run every block even after a failure")
-    p.add_argument("--update", action="store_true",
-                   help="rewrite the expected output of failing console blocks in place")
-    p.add_argument("--images", choices=("auto", "official", "local"),
-                   help="how to get images (default: the configuration's images)")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a variable (highest priority; repeatable)",
+    )
+    p.add_argument("--keep-going", action="store_true", help="run every block even after a failure")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="rewrite the expected output of failing console blocks in place",
+    )
+    p.add_argument(
+        "--images",
+        choices=("auto", "official", "local"),
+        help="how to get images (default: the configuration's images)",
+    )
 
 
 @command("run", "run runbooks in throwaway containers", _run_args)
@@ -67,15 +88,22 @@ def run_run(args: argparse.Namespace) -> int:
         variables[m.group(1)] = m.group(2)
     documents = documents_from_paths(args.paths, config)
     if not documents:
-        raise UsageError("no Markdown files to run in "
-                         + ", ".join(map(str, args.paths or [config.display(config.docs_dir)])))
+        raise UsageError(
+            "no Markdown files to run in "
+            + ", ".join(map(str, args.paths or [config.display(config.docs_dir)]))
+        )
     if args.shard:
         keep = select_shard([d.path for d in documents], args.shard)
         documents = [d for d in documents if d.path in keep]
     display = _Display()
     options = RunOptions(
-        jobs=args.jobs, target=args.target, variables=variables, keep_going=args.keep_going,
-        update=args.update, use_cache=not args.no_cache, images=args.images,
+        jobs=args.jobs,
+        target=args.target,
+        variables=variables,
+        keep_going=args.keep_going,
+        update=args.update,
+        use_cache=not args.no_cache,
+        images=args.images,
         log=display.log,
     )
     t0 = time.monotonic()
@@ -105,9 +133,12 @@ class _Display:
             from runbookdocs.console import _stderr_console
 
             self._progress = Progress(
-                SpinnerColumn(), TextColumn("[bold]{task.description}"),
-                TextColumn("{task.fields[block]}"), TimeElapsedColumn(),
-                console=_stderr_console(), transient=True,
+                SpinnerColumn(),
+                TextColumn("[bold]{task.description}"),
+                TextColumn("{task.fields[block]}"),
+                TimeElapsedColumn(),
+                console=_stderr_console(),
+                transient=True,
             )
             self._progress.__enter__()
         return self
@@ -125,8 +156,9 @@ class _Display:
     def event(self, event: Any) -> None:
         if event.kind == "runbook-start":
             if self._progress is not None:
-                self._tasks[event.path] = self._progress.add_task(event.path, total=None,
-                                                                  block="starting targets")
+                self._tasks[event.path] = self._progress.add_task(
+                    event.path, total=None, block="starting targets"
+                )
             else:
                 self.log(f"run {event.path} ({event.message})")
         elif event.kind == "block-start" and self._progress is not None:
@@ -153,8 +185,10 @@ def _line(path: str, results: list[Any]) -> str:
     seconds = sum(r.duration_s for r in results)
     cached = " (cached)" if results and all(r.cached for r in results) else ""
     mark = "FAIL" if failed else "ok"
-    return (f"{mark:4} {path}: {passed} verified, {failed} failed, {skipped} not run, "
-            f"{seconds:.2f} s{cached}")
+    return (
+        f"{mark:4} {path}: {passed} verified, {failed} failed, {skipped} not run, "
+        f"{seconds:.2f} s{cached}"
+    )
 
 
 def _summary(report: Any, seconds: float) -> None:
@@ -162,8 +196,11 @@ def _summary(report: Any, seconds: float) -> None:
     for r in report.results:
         by_path.setdefault(r.path, []).append(r)
     s = report.summary()
-    print(f"\n{len(by_path)} runbook(s): {s['passed']} block(s) verified, {s['failed']} failed, "
-          f"{s['errors']} error(s), {s['skipped']} not run in {seconds:.2f} s", file=sys.stderr)
+    print(
+        f"\n{len(by_path)} runbook(s): {s['passed']} block(s) verified, {s['failed']} failed, "
+        f"{s['errors']} error(s), {s['skipped']} not run in {seconds:.2f} s",
+        file=sys.stderr,
+    )
 
 
 @contextmanager
@@ -175,10 +212,8 @@ def _signals_as_interrupt() -> Iterator[None]:
 
     previous = {}
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread
             previous[sig] = signal.signal(sig, stop)
-        except ValueError:  # not the main thread
-            pass
     try:
         yield
     finally:
@@ -187,10 +222,17 @@ def _signals_as_interrupt() -> Iterator[None]:
 
 
 def _images_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("build", "list"), help="build the local images, or list "
-                   "the images of the built-in targets")
-    p.add_argument("--target", action="append", choices=("debian", "mysql", "postgres"),
-                   help="only this target's image (repeatable; default: all)")
+    p.add_argument(
+        "action",
+        choices=("build", "list"),
+        help="build the local images, or list the images of the built-in targets",
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        choices=("debian", "mysql", "postgres"),
+        help="only this target's image (repeatable; default: all)",
+    )
     p.add_argument("--force", action="store_true", help="rebuild even when up to date")
     p.add_argument("--config", type=Path, help="configuration file")
 
@@ -203,8 +245,10 @@ def run_images(args: argparse.Namespace) -> int:
     if args.action == "list":
         rows = images.list_images(client)
         for row in rows:
-            print(f"{row['target']:9} {row['kind']:8} {row['image']:32} {row['state']:8} "
-                  f"{row['id']:12} {row['size']}")
+            print(
+                f"{row['target']:9} {row['kind']:8} {row['image']:32} {row['state']:8} "
+                f"{row['id']:12} {row['size']}"
+            )
         return 0
     names = args.target or list(images.BUILTIN_IMAGES)
     t0 = time.monotonic()
@@ -224,8 +268,9 @@ def _stderr(message: str) -> None:
 
 
 def _clean_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--all", action="store_true",
-                   help="also remove containers of runs still in progress")
+    p.add_argument(
+        "--all", action="store_true", help="also remove containers of runs still in progress"
+    )
 
 
 @command("clean", "remove containers and networks left behind by runs", _clean_args)

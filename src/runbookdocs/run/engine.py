@@ -38,7 +38,7 @@ from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
-from runbookdocs.results import Finding, Outcome, Report, Result, atomic_write
+from runbookdocs.results import Finding, Outcome, Report, Result, Severity, atomic_write
 from runbookdocs.run.redact import Redactor, Values, resolve_values
 from runbookdocs.run.session import Reply, Session, StepResult
 from runbookdocs.run.targets import RunNetwork, Target, TargetSpec, target_specs
@@ -125,8 +125,9 @@ def run_documents(
             for doc in todo:
                 report.extend(run.run_doc(doc))
         else:
-            with ThreadPoolExecutor(max_workers=run.options.jobs,
-                                    thread_name_prefix="runbook") as pool:
+            with ThreadPoolExecutor(
+                max_workers=run.options.jobs, thread_name_prefix="runbook"
+            ) as pool:
                 futures = [pool.submit(run.run_doc, doc) for doc in todo]
                 try:
                     for future in futures:
@@ -149,8 +150,7 @@ def run_documents(
 
 def _runnable_blocks(doc: Document) -> list[Block]:
     return [
-        b for b in doc.blocks
-        if b.kind in RUNNABLE_KINDS or (b.kind in CONFIG_KINDS and b.file)
+        b for b in doc.blocks if b.kind in RUNNABLE_KINDS or (b.kind in CONFIG_KINDS and b.file)
     ]
 
 
@@ -214,8 +214,9 @@ class _Run:
                 base_id = None
                 buildargs: dict[str, str] = {}
                 if spec.builtin:
-                    ref, base_id = images.resolve_builtin(self.client, spec.builtin, mode,
-                                                          self.log, build=self.options.build)
+                    ref, base_id = images.resolve_builtin(
+                        self.client, spec.builtin, mode, self.log, build=self.options.build
+                    )
                     buildargs["BASE_IMAGE"] = ref
                 context = spec.context or spec.dockerfile.parent
                 recipe = images.dockerfile_recipe(spec.dockerfile, context, base_id)
@@ -224,8 +225,13 @@ class _Run:
                 if info is not None:
                     return tag, info[0]
                 return tag, images.build_dockerfile(
-                    self.client, tag=tag, dockerfile=spec.dockerfile, context=context,
-                    buildargs=buildargs, recipe_hash=recipe, log=self.log,
+                    self.client,
+                    tag=tag,
+                    dockerfile=spec.dockerfile,
+                    context=context,
+                    buildargs=buildargs,
+                    recipe_hash=recipe,
+                    log=self.log,
                 )
             if spec.image is not None:
                 info = images.image_info(self.client, spec.image)
@@ -240,8 +246,9 @@ class _Run:
                     )
                 return spec.image, pulled
             assert spec.builtin is not None
-            return images.resolve_builtin(self.client, spec.builtin, mode, self.log,
-                                          build=self.options.build)
+            return images.resolve_builtin(
+                self.client, spec.builtin, mode, self.log, build=self.options.build
+            )
         except RunbookdocsError as err:
             return _ImageProblem(err)
 
@@ -250,15 +257,17 @@ class _Run:
 
     def _selected(self, doc: Document) -> list[Block]:
         return [
-            b for b in _runnable_blocks(doc)
+            b
+            for b in _runnable_blocks(doc)
             if b.skip_reason is None
             and (self.options.target is None or self.target_of(b) == self.options.target)
         ]
 
     # -- containers -----------------------------------------------------------------------
 
-    def _start_targets(self, doc: Document, names: list[str]) -> tuple[dict[str, Target],
-                                                                         RunNetwork | None]:
+    def _start_targets(
+        self, doc: Document, names: list[str]
+    ) -> tuple[dict[str, Target], RunNetwork | None]:
         networked = [n for n in names if self.specs[n].network]
         network = RunNetwork(self.run_id, doc.path) if len(networked) > 1 else None
         started: dict[str, Target] = {}
@@ -267,14 +276,20 @@ class _Run:
         def start(name: str) -> None:
             ref = self.images[name]
             assert isinstance(ref, tuple)
-            target = Target(self.specs[name], ref[0], client=self.client, run_id=self.run_id,
-                            runbook=doc.path, network=network)
+            target = Target(
+                self.specs[name],
+                ref[0],
+                client=self.client,
+                run_id=self.run_id,
+                runbook=doc.path,
+                network=network,
+            )
             with self._lock:
                 self._live.add(target)
             try:
                 target.start()
                 started[name] = target
-            except BaseException as err:  # noqa: BLE001 - reported below
+            except BaseException as err:  # reported below
                 errors.append(err)
                 with self._lock:
                     self._live.discard(target)
@@ -333,16 +348,22 @@ class _Run:
         self.emit(Event("runbook-end", doc.path, results=tuple(results)))
         return results
 
-    def cache_key(self, doc: Document, blocks: list[Block], names: list[str],
-                  values: Values) -> str:
+    def cache_key(
+        self, doc: Document, blocks: list[Block], names: list[str], values: Values
+    ) -> str:
         parts: list[str] = [__version__, doc.path, str(self.options.target)]
         for b in blocks:
-            parts += [str(b.line), b.info, b.source, str(b.skip_reason), repr(b.answers),
-                      str(b.default_target)]
+            parts += [
+                str(b.line),
+                b.info,
+                b.source,
+                str(b.skip_reason),
+                repr(b.answers),
+                str(b.default_target),
+            ]
         for name in names:
             ref = self.images.get(name)
-            parts += [name, repr(self.specs.get(name)),
-                      ref[1] if isinstance(ref, tuple) else "?"]
+            parts += [name, repr(self.specs.get(name)), ref[1] if isinstance(ref, tuple) else "?"]
         parts += [f"{k}={v}" for k, v in sorted(values.variables.items())]
         parts += [f"{k}={digest(v)}" for k, v in sorted(values.secrets.items())]
         parts += [str(doc.front.timeout), str(self.config.timeout)]
@@ -372,11 +393,18 @@ class _Book:
             self.network.remove()
 
     def result(self, block: Block, outcome: Outcome, message: str = "", **kw: Any) -> Result:
-        severity = "error" if outcome in ("failed", "error") else None
+        severity: Severity | None = "error" if outcome in ("failed", "error") else None
         return Result(
-            path=block.path, line=block.line, kind=block.kind, stage="run", outcome=outcome,
-            id=block.id, target=self.ctx.target_of(block), severity=severity,
-            message=self.redact(message), **kw,
+            path=block.path,
+            line=block.line,
+            kind=block.kind,
+            stage="run",
+            outcome=outcome,
+            id=block.id,
+            target=self.ctx.target_of(block),
+            severity=severity,
+            message=self.redact(message),
+            **kw,
         )
 
     def run(self, blocks: list[Block], selected: list[Block]) -> list[Result]:
@@ -402,8 +430,11 @@ class _Book:
                 results.append(self.result(block, "skipped", "not run: the run was interrupted"))
                 continue
             if id(block) not in chosen:
-                why = (f"skipped: {block.skip_reason}" if block.skip_reason is not None
-                       else f"not run: --target {run.options.target}")
+                why = (
+                    f"skipped: {block.skip_reason}"
+                    if block.skip_reason is not None
+                    else f"not run: --target {run.options.target}"
+                )
                 results.append(self.result(block, "skipped", why))
                 continue
             if problem is not None:
@@ -415,8 +446,11 @@ class _Book:
                 results.append(self.result(block, outcome, message, started_at=_now()))
                 continue
             if blocked is not None and not block.cleanup:
-                results.append(self.result(
-                    block, "skipped", f"not run: blocked by {blocked.path}:{blocked.line}"))
+                results.append(
+                    self.result(
+                        block, "skipped", f"not run: blocked by {blocked.path}:{blocked.line}"
+                    )
+                )
                 continue
             run.emit(Event("block-start", self.doc.path, block=block))
             result = self.run_block(block)
@@ -425,16 +459,25 @@ class _Book:
             # With --update, a transcript whose output is being rewritten blocks nothing: the
             # page will say what the commands print.
             rewritten = self.doc.blocks.index(block) in self.updates
-            if result.outcome in ("failed", "error") and blocked is None \
-                    and not run.options.keep_going and not rewritten:
+            if (
+                result.outcome in ("failed", "error")
+                and blocked is None
+                and not run.options.keep_going
+                and not rewritten
+            ):
                 blocked = block
         if self.updates:
             self._write_updates()
         if problem is None and key and all(r.outcome in ("passed", "skipped") for r in results):
-            run.cache.put_many(CACHE_NS, {key: {
-                "started_at": results[0].started_at if results else _now(),
-                "results": [r.to_json() for r in results],
-            }})
+            run.cache.put_many(
+                CACHE_NS,
+                {
+                    key: {
+                        "started_at": results[0].started_at if results else _now(),
+                        "results": [r.to_json() for r in results],
+                    }
+                },
+            )
         return results
 
     def _problem(self, selected: list[Block], names: list[str]) -> tuple[str, Outcome] | None:
@@ -444,13 +487,19 @@ class _Book:
         if unknown:
             known = ", ".join(sorted(run.specs))
             block = next(b for b in selected if run.target_of(b) in unknown)
-            return (f"{block.location}: unknown target {unknown[0]!r} (known: {known})\n"
-                    "    Hint: define it in [tool.runbookdocs.targets.NAME]", "failed")
+            return (
+                f"{block.location}: unknown target {unknown[0]!r} (known: {known})\n"
+                "    Hint: define it in [tool.runbookdocs.targets.NAME]",
+                "failed",
+            )
         if self.values.missing_secrets and selected:
             name = self.values.missing_secrets[0]
-            return (f"{self.doc.path}: secret {name!r} is not set in the environment\n"
-                    f"    Hint: export {name}=... before running (secrets never come from "
-                    "files or the command line)", "error")
+            return (
+                f"{self.doc.path}: secret {name!r} is not set in the environment\n"
+                f"    Hint: export {name}=... before running (secrets never come from "
+                "files or the command line)",
+                "error",
+            )
         for name in names:
             image = run.images.get(name)
             if isinstance(image, _ImageProblem):
@@ -460,13 +509,22 @@ class _Book:
     def _from_cache(self, blocks: list[Block], cached: dict[str, Any]) -> list[Result]:
         results = []
         for data in cached.get("results", []):
-            results.append(Result(
-                path=data["path"], line=data["line"], kind=data["kind"], stage="run",
-                outcome=data["outcome"], id=data.get("id"), target=data.get("target"),
-                message=f"cached: {data['outcome']} at {cached.get('started_at', '?')}"
-                + (f" ({data['message']})" if data.get("message") else ""),
-                duration_s=0.0, started_at=data.get("started_at"), cached=True,
-            ))
+            results.append(
+                Result(
+                    path=data["path"],
+                    line=data["line"],
+                    kind=data["kind"],
+                    stage="run",
+                    outcome=data["outcome"],
+                    id=data.get("id"),
+                    target=data.get("target"),
+                    message=f"cached: {data['outcome']} at {cached.get('started_at', '?')}"
+                    + (f" ({data['message']})" if data.get("message") else ""),
+                    duration_s=0.0,
+                    started_at=data.get("started_at"),
+                    cached=True,
+                )
+            )
         for r in results:
             self.ctx.emit(Event("block-end", self.doc.path, result=r))
         return results
@@ -480,8 +538,11 @@ class _Book:
         key = (block.session, name, user)
         if key not in self.sessions:
             self.sessions[key] = Session(
-                target.container_id, name=block.session, user=user,
-                workdir=target.spec.workdir, secrets=self.values.secrets,
+                target.container_id,
+                name=block.session,
+                user=user,
+                workdir=target.spec.workdir,
+                secrets=self.values.secrets,
             ).start()
         return self.sessions[key]
 
@@ -494,11 +555,19 @@ class _Book:
         text, unknown = self.values.substitute(block.source)
         if unknown:
             return self.result(
-                block, "failed", f"{block.location}: {{{{ {unknown[0]} }}}} is neither a "
-                "variable nor a secret of this runbook", started_at=started,
-                findings=[Finding(block.location, f"unknown placeholder {{{{ {unknown[0]} }}}}",
-                                  hint="declare it under runbook.variables or runbook.secrets, "
-                                  "or pass --var NAME=VALUE")],
+                block,
+                "failed",
+                f"{block.location}: {{{{ {unknown[0]} }}}} is neither a "
+                "variable nor a secret of this runbook",
+                started_at=started,
+                findings=[
+                    Finding(
+                        block.location,
+                        f"unknown placeholder {{{{ {unknown[0]} }}}}",
+                        hint="declare it under runbook.variables or runbook.secrets, "
+                        "or pass --var NAME=VALUE",
+                    )
+                ],
             )
         try:
             session = self.session(block)
@@ -512,31 +581,50 @@ class _Book:
                 result = self.write_file(block, session, text)
         except RunbookdocsError as err:
             result = self.result(block, "error", err.render())
-        except Exception as err:  # noqa: BLE001 - a broken container must not stop the run
-            result = self.result(block, "error", f"{block.location}: {type(err).__name__}: "
-                                 f"{err}")
+        except Exception as err:  # a broken container must not stop the run
+            result = self.result(block, "error", f"{block.location}: {type(err).__name__}: {err}")
         result.started_at = started
         result.duration_s = time.monotonic() - t0
         return result
 
     def replies(self, block: Block) -> list[Reply]:
-        return [Reply(self.values.substitute(a.prompt)[0], self.values.substitute(a.value)[0])
-                for a in block.answers]
+        return [
+            Reply(self.values.substitute(a.prompt)[0], self.values.substitute(a.value)[0])
+            for a in block.answers
+        ]
 
-    def _failure(self, block: Block, step: StepResult, message: str, *,
-                 location: Any = None, detail: str | None = None, hint: str | None = None,
-                 findings: list[Finding] | None = None) -> Result:
+    def _failure(
+        self,
+        block: Block,
+        step: StepResult,
+        message: str,
+        *,
+        location: Any = None,
+        detail: str | None = None,
+        hint: str | None = None,
+        findings: list[Finding] | None = None,
+    ) -> Result:
         output = self.redact(step.output.replace("\r\n", "\n"))
         location = location or self._located(block, output)
-        shown = _STEP_FILE.sub(lambda m: f"{block.locate(int(m.group(1)) - 1)}",
-                               "\n".join(transcript.normalise(output)[-_OUTPUT_LINES:]))
+        shown = _STEP_FILE.sub(
+            lambda m: f"{block.locate(int(m.group(1)) - 1)}",
+            "\n".join(transcript.normalise(output)[-_OUTPUT_LINES:]),
+        )
         if step.note:
             message += f"; {step.note}"
-        finding = Finding(location, self.redact(message),
-                          detail=self.redact(detail if detail is not None else shown),
-                          hint=hint)
-        return self.result(block, "failed", message, findings=[*(findings or []), finding],
-                           output=self.redact(shown))
+        finding = Finding(
+            location,
+            self.redact(message),
+            detail=self.redact(detail if detail is not None else shown),
+            hint=hint,
+        )
+        return self.result(
+            block,
+            "failed",
+            message,
+            findings=[*(findings or []), finding],
+            output=self.redact(shown),
+        )
 
     def _located(self, block: Block, output: str) -> Any:
         # bash names the line of the step file it stopped at: map it back to the page.
@@ -548,12 +636,17 @@ class _Book:
         step = session.run(text, timeout=timeout, replies=self.replies(block))
         what = f"shell block{_ref(block)}"
         if step.timed_out:
-            return self._failure(block, step, f"{what} timed out after {timeout:g} s",
-                                 hint="raise timeout= on the block, or end the command "
-                                 "(tail -f, a pager, an unanswered prompt?)")
+            return self._failure(
+                block,
+                step,
+                f"{what} timed out after {timeout:g} s",
+                hint="raise timeout= on the block, or end the command "
+                "(tail -f, a pager, an unanswered prompt?)",
+            )
         if step.exit != block.expect:
-            return self._failure(block, step, f"{what} exited {step.exit} "
-                                 f"(expected {block.expect})")
+            return self._failure(
+                block, step, f"{what} exited {step.exit} (expected {block.expect})"
+            )
         return self.result(block, "passed", step.note)
 
     def run_console(self, block: Block, session: Session) -> Result:
@@ -572,18 +665,28 @@ class _Book:
                 continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                findings.append(Finding(where, f"not run: the block's timeout "
-                                        f"({self.timeout(block):g} s) was used up"))
+                findings.append(
+                    Finding(
+                        where,
+                        f"not run: the block's timeout ({self.timeout(block):g} s) was used up",
+                    )
+                )
                 break
             step = session.run(command, timeout=remaining, replies=replies, typed=True)
             actual = transcript.normalise(self.redact(step.output))
             output += [f"{cmd.prompt} {shown}", *actual]
             expected = [self.values.substitute(line)[0] for line in cmd.expected]
             if step.timed_out:
-                findings.append(Finding(where, self.redact(
-                    f"`{shown}` timed out after {self.timeout(block):g} s; {step.note}"),
-                    detail="\n".join(actual[-_OUTPUT_LINES:]),
-                    hint="raise timeout= on the block, or end the command"))
+                findings.append(
+                    Finding(
+                        where,
+                        self.redact(
+                            f"`{shown}` timed out after {self.timeout(block):g} s; {step.note}"
+                        ),
+                        detail="\n".join(actual[-_OUTPUT_LINES:]),
+                        hint="raise timeout= on the block, or end the command",
+                    )
+                )
                 continue
             if step.exit == cmd.exit and transcript.match(expected, actual):
                 continue
@@ -593,13 +696,20 @@ class _Book:
                 message = f"output of `{shown}` differs from the transcript"
             if step.note:
                 message += f"; {step.note}"
-            findings.append(Finding(
-                where, self.redact(message),
-                detail=transcript.diff(expected, actual, exit=step.exit,
-                                       expected_exit=cmd.exit,
-                                       label=f"expected ({where})"),
-                hint="rerun with --update to write the new output into the page",
-            ))
+            findings.append(
+                Finding(
+                    where,
+                    self.redact(message),
+                    detail=transcript.diff(
+                        expected,
+                        actual,
+                        exit=step.exit,
+                        expected_exit=cmd.exit,
+                        label=f"expected ({where})",
+                    ),
+                    hint="rerun with --update to write the new output into the page",
+                )
+            )
             new = transcript.updated_expected(expected, actual, step.exit)
             # Lines kept as they were keep their placeholders.
             originals = dict(zip(expected, cmd.expected, strict=True))
@@ -609,29 +719,44 @@ class _Book:
         if updates and self.ctx.options.update:
             self.updates[self.doc.blocks.index(block)] = updates
         first = findings[0]
-        return self.result(block, "failed", f"{first.location}: {first.message}",
-                           findings=findings, output="\n".join(output[-_OUTPUT_LINES * 2:]))
+        return self.result(
+            block,
+            "failed",
+            f"{first.location}: {first.message}",
+            findings=findings,
+            output="\n".join(output[-_OUTPUT_LINES * 2 :]),
+        )
 
     def run_sql(self, block: Block, session: Session, text: str) -> Result:
         spec = self.targets[self.ctx.target_of(block)].spec
         if not spec.sql:
             return self.result(
-                block, "failed", f"{block.location}: target {spec.name!r} has no SQL client",
-                findings=[Finding(block.location, f"SQL block on target {spec.name!r}, which "
-                                  "has no SQL client", hint="run it on target=mysql or "
-                                  "target=postgres, or give the target sql=\"client command\"")],
+                block,
+                "failed",
+                f"{block.location}: target {spec.name!r} has no SQL client",
+                findings=[
+                    Finding(
+                        block.location,
+                        f"SQL block on target {spec.name!r}, which has no SQL client",
+                        hint="run it on target=mysql or "
+                        'target=postgres, or give the target sql="client command"',
+                    )
+                ],
             )
         delimiter = f"RUNBOOKDOCS_SQL_{secrets.token_hex(4)}"
-        step = session.run(f"{spec.sql} <<'{delimiter}'\n{text}\n{delimiter}\n",
-                           timeout=self.timeout(block))
+        step = session.run(
+            f"{spec.sql} <<'{delimiter}'\n{text}\n{delimiter}\n", timeout=self.timeout(block)
+        )
         what = f"SQL block{_ref(block)}"
         if step.timed_out:
-            return self._failure(block, step, f"{what} timed out after "
-                                 f"{self.timeout(block):g} s")
+            return self._failure(block, step, f"{what} timed out after {self.timeout(block):g} s")
         if step.exit != block.expect:
-            return self._failure(block, step, f"{what} failed: the client exited {step.exit}",
-                                 hint="the client stops at the first error; the statements "
-                                 "before it ran")
+            return self._failure(
+                block,
+                step,
+                f"{what} failed: the client exited {step.exit}",
+                hint="the client stops at the first error; the statements before it ran",
+            )
         expected, line_index = _sql_expected(block.source)
         if expected is not None:
             expected = [self.values.substitute(line)[0] for line in expected]
@@ -639,7 +764,10 @@ class _Book:
             if not transcript.match(expected, actual):
                 where = block.locate(line_index)
                 return self._failure(
-                    block, step, f"{what}: the result differs from -- expect:", location=where,
+                    block,
+                    step,
+                    f"{what}: the result differs from -- expect:",
+                    location=where,
                     detail=transcript.diff(expected, actual, label=f"expected ({where})"),
                 )
         return self.result(block, "passed", step.note)
@@ -655,8 +783,12 @@ class _Book:
             script.append(f"chown {shlex.quote(owner)} {path}")
         step = session.run(" && ".join(script), timeout=self.timeout(block))
         if step.exit != 0:
-            return self._failure(block, step, f"cannot write {block.file} into target "
-                                 f"{self.ctx.target_of(block)!r} (exit {step.exit})")
+            return self._failure(
+                block,
+                step,
+                f"cannot write {block.file} into target "
+                f"{self.ctx.target_of(block)!r} (exit {step.exit})",
+            )
         return self.result(block, "passed", f"written to {block.file}")
 
     # -- --update -------------------------------------------------------------------------
@@ -677,8 +809,10 @@ class _Book:
                 self.ctx.log(str(err))
         if text != raw:
             atomic_write(Path(file), text)
-            self.ctx.log(f"{self.doc.path}: expected output updated "
-                         f"({sum(len(u) for u in self.updates.values())} command(s))")
+            self.ctx.log(
+                f"{self.doc.path}: expected output updated "
+                f"({sum(len(u) for u in self.updates.values())} command(s))"
+            )
 
 
 def _sql_expected(source: str) -> tuple[list[str] | None, int]:

@@ -70,7 +70,7 @@ def docker_client() -> Any:
     try:
         client = docker.from_env(timeout=120)
         client.ping()
-    except Exception as err:  # noqa: BLE001 - any failure here means "no usable Docker"
+    except Exception as err:  # any failure here means "no usable Docker"
         raise EnvironmentProblem(
             f"Docker is not available: {err}",
             hint=_docker_hint(),
@@ -184,12 +184,14 @@ def resolve_builtin(
     if mode == "official":
         raise EnvironmentProblem(
             f"image {spec.official!r} (target {target!r}) is not present and cannot be pulled",
-            hint="with no registry, build the images locally: set images = \"local\" in "
+            hint='with no registry, build the images locally: set images = "local" in '
             "[tool.runbookdocs] and run 'sudo runbookdocs images build'",
         )
     if not build:
-        raise EnvironmentProblem(f"image {spec.local!r} (target {target!r}) is not built",
-                                 hint="run 'sudo runbookdocs images build'")
+        raise EnvironmentProblem(
+            f"image {spec.local!r} (target {target!r}) is not built",
+            hint="run 'sudo runbookdocs images build'",
+        )
     return spec.local, build_builtin(client, target, log)
 
 
@@ -231,8 +233,10 @@ def build_base(client: Any, log: Log) -> str:
     source = mirror()
     with _tempdir() as tmp:
         root = tmp / "rootfs"
-        log(f"building {spec.local}: debootstrap --variant=minbase {SUITE} from {source} "
-            "(about 30 s) ...")
+        log(
+            f"building {spec.local}: debootstrap --variant=minbase {SUITE} from {source} "
+            "(about 30 s) ..."
+        )
         _run(["debootstrap", "--variant=minbase", SUITE, str(root), source], "debootstrap")
         for pattern in ("var/cache/apt/archives/*.deb", "var/lib/apt/lists/*"):
             for path in root.glob(pattern):
@@ -243,11 +247,16 @@ def build_base(client: Any, log: Log) -> str:
         try:
             _run(
                 [
-                    "docker", "import",
-                    "--change", f"LABEL {RECIPE_LABEL}={recipe('debian')}",
-                    "--change", "ENV LANG=C.UTF-8",
-                    "--change", 'CMD ["bash"]',
-                    "-", spec.local,
+                    "docker",
+                    "import",
+                    "--change",
+                    f"LABEL {RECIPE_LABEL}={recipe('debian')}",
+                    "--change",
+                    "ENV LANG=C.UTF-8",
+                    "--change",
+                    'CMD ["bash"]',
+                    "-",
+                    spec.local,
                 ],
                 "docker import",
                 stdin=tar.stdout,
@@ -280,8 +289,8 @@ def _run(argv: list[str], what: str, **kwargs: Any) -> None:
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
         raise EnvironmentProblem(
-            f"{what} failed (exit {proc.returncode})\n" + "\n".join(f"    {ln}" for ln in
-                                                                    tail.splitlines()),
+            f"{what} failed (exit {proc.returncode})\n"
+            + "\n".join(f"    {ln}" for ln in tail.splitlines()),
             hint="check that the Debian mirror is reachable (RUNBOOKDOCS_DEBIAN_MIRROR)",
         )
 
@@ -348,6 +357,14 @@ def list_images(client: Any) -> list[dict[str, str]]:
             size = ""
             if info is not None:
                 size = f"{client.images.get(ref).attrs.get('Size', 0) / 1e6:.0f} MB"
-            rows.append({"target": spec.target, "kind": kind, "image": ref, "state": state,
-                         "id": info[0][7:19] if info else "", "size": size})
+            rows.append(
+                {
+                    "target": spec.target,
+                    "kind": kind,
+                    "image": ref,
+                    "state": state,
+                    "id": info[0][7:19] if info else "",
+                    "size": size,
+                }
+            )
     return rows

@@ -24,7 +24,7 @@ class Values:
     """Secrets the page declares that the environment does not provide."""
 
     def substitute(self, text: str) -> tuple[str, list[str]]:
-        """`text` with `{{ name }}` replaced; also the names that are neither variable nor secret."""
+        """`text` with `{{ name }}` filled in, and the unknown names (neither kind)."""
         unknown: list[str] = []
 
         def fill(m: re.Match[str]) -> str:
@@ -56,7 +56,7 @@ def resolve_values(
     env = os.environ if environ is None else environ
     variables: dict[str, str] = dict(doc.front.variables)
     variables.update(config.variables)
-    variables.update({k[len(ENV_PREFIX):]: v for k, v in env.items() if k.startswith(ENV_PREFIX)})
+    variables.update({k[len(ENV_PREFIX) :]: v for k, v in env.items() if k.startswith(ENV_PREFIX)})
     variables.update(cli or {})
     secrets: dict[str, str] = {}
     missing: list[str] = []

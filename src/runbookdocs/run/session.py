@@ -23,6 +23,7 @@ then Escape `:q!` (editors); if the shell still does not answer it is replaced b
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
 import secrets
@@ -174,10 +175,8 @@ class Session:
     def close(self) -> None:
         """End the shell (the container stays)."""
         if self.child is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 self.child.close(force=True)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         self.child = None
 
     def restart(self) -> None:
@@ -230,11 +229,9 @@ class Session:
                 f'printf %s "$__rbd_b" | base64 -d > "$__rbd_d/{n}.sh"; __rbd_b=;'
                 f' . "$__rbd_d/{n}.sh"'
             )
-        final = f'{step}; printf \'\\036R%s:%s\\036\\n\' {self._salt}:{n} "$?"'
+        final = f"{step}; printf '\\036R%s:%s\\036\\n' {self._salt}:{n} \"$?\""
 
-        done = re.compile(
-            rf"\x1eR{self._salt}:{n}:(\d+)\x1e\r?\n{self._prompt_re}"
-        )
+        done = re.compile(rf"\x1eR{self._salt}:{n}:(\d+)\x1e\r?\n{self._prompt_re}")
         t0 = time.monotonic()
         child = self.child
         # Everything on one line when it fits: one prompt, one round trip.
@@ -253,15 +250,20 @@ class Session:
             index = child.expect(patterns, timeout=max(deadline - time.monotonic(), 0.01))
             if index == 0:
                 out.append(str(child.before))
-                return StepResult(int(child.match.group(1)), _output(out, self._prompt),
-                                  time.monotonic() - t0)
+                return StepResult(
+                    int(child.match.group(1)), _output(out, self._prompt), time.monotonic() - t0
+                )
             if index == 1:
                 out.append(str(child.before))
                 status = self._ended_status()
-                return StepResult(status, _output(out, self._prompt), time.monotonic() - t0,
-                                  note=f"the step ended its shell (exit {status}); the next "
-                                  f"step of session {self.name!r} starts a new shell",
-                                  shell_ended=True)
+                return StepResult(
+                    status,
+                    _output(out, self._prompt),
+                    time.monotonic() - t0,
+                    note=f"the step ended its shell (exit {status}); the next "
+                    f"step of session {self.name!r} starts a new shell",
+                    shell_ended=True,
+                )
             if index == 2:
                 # The buffer is not consumed by a timeout: `_interrupt` reads it.
                 return self._interrupt(out, n, t0, timeout)
@@ -271,10 +273,8 @@ class Session:
 
     def _ended_status(self) -> int:
         child = self.child
-        try:
+        with contextlib.suppress(Exception):
             child.close()
-        except Exception:  # noqa: BLE001
-            pass
         self.child = None
         status = child.exitstatus
         if status is None and child.signalstatus is not None:
@@ -288,24 +288,33 @@ class Session:
         child = self.child
         done = re.compile(rf"\x1eR{self._salt}:{n}:(\d+)\x1e\r?\n{self._prompt_re}")
         tried: list[str] = []
-        for keys, label in (("\x03", "Ctrl-C"), ("q", "q"), ("\x1b:q!\r", "Escape :q!"),
-                            ("\x03\x03", "Ctrl-C again")):
+        for keys, label in (
+            ("\x03", "Ctrl-C"),
+            ("q", "q"),
+            ("\x1b:q!\r", "Escape :q!"),
+            ("\x03\x03", "Ctrl-C again"),
+        ):
             tried.append(label)
             child.send(keys)
-            index = child.expect([done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT],
-                                 timeout=1.5)
+            index = child.expect([done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT], timeout=1.5)
             if index in (0, 1):
                 out.append(str(child.before))
                 status = int(child.match.group(1)) if index == 0 else 130
                 return StepResult(
-                    status, _output(out, self._prompt), time.monotonic() - t0, timed_out=True,
+                    status,
+                    _output(out, self._prompt),
+                    time.monotonic() - t0,
+                    timed_out=True,
                     note=f"interrupted with {', '.join(tried)}",
                 )
             if index == 2:
                 out.append(str(child.before))
                 self.close()
                 return StepResult(
-                    130, _output(out, self._prompt), time.monotonic() - t0, timed_out=True,
+                    130,
+                    _output(out, self._prompt),
+                    time.monotonic() - t0,
+                    timed_out=True,
                     note=f"the shell ended when interrupted; the next step of session "
                     f"{self.name!r} starts a new shell",
                     shell_ended=True,
@@ -313,7 +322,10 @@ class Session:
             out.append(str(child.before))
         self.restart()
         return StepResult(
-            130, _output(out, self._prompt), time.monotonic() - t0, timed_out=True,
+            130,
+            _output(out, self._prompt),
+            time.monotonic() - t0,
+            timed_out=True,
             note=f"the shell did not recover after {', '.join(tried)}: it was replaced by a new "
             "shell (cd, variables and functions of earlier steps are lost)",
             shell_ended=True,
@@ -330,9 +342,7 @@ def _output(parts: list[str], prompt: str) -> str:
     while text.startswith(prompt):
         text = text[len(prompt) :]
     if len(text) > _KEEP_OUTPUT:
-        text = f"[... {len(text) - _KEEP_OUTPUT} characters not kept ...]\n" + text[
-            -_KEEP_OUTPUT:
-        ]
+        text = f"[... {len(text) - _KEEP_OUTPUT} characters not kept ...]\n" + text[-_KEEP_OUTPUT:]
     return text
 
 

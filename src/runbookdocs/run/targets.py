@@ -17,6 +17,7 @@ Every container is:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -79,7 +80,7 @@ BUILTIN_TARGETS: dict[str, TargetSpec] = {
     "mysql": TargetSpec(
         name="mysql",
         builtin="mysql",
-        ready="mariadb --protocol=tcp -h127.0.0.1 -uroot -p\"$MARIADB_ROOT_PASSWORD\" "
+        ready='mariadb --protocol=tcp -h127.0.0.1 -uroot -p"$MARIADB_ROOT_PASSWORD" '
         "-e 'SELECT 1' >/dev/null",
         setup=MARIADB_CNF,
         sql="mariadb --batch",
@@ -218,8 +219,12 @@ class RunNetwork:
 
         self._network = Network(
             docker_network_kw={
-                "labels": {LABEL: "1", LABEL_RUN: run_id, LABEL_OWNER: owner_token(),
-                           LABEL_RUNBOOK: runbook[-200:]},
+                "labels": {
+                    LABEL: "1",
+                    LABEL_RUN: run_id,
+                    LABEL_OWNER: owner_token(),
+                    LABEL_RUNBOOK: runbook[-200:],
+                },
             }
         )
         self._network.name = f"runbookdocs-{run_id}-{uuid.uuid4().hex[:6]}"
@@ -232,17 +237,23 @@ class RunNetwork:
 
     def remove(self) -> None:
         """Remove the network (its containers must be gone)."""
-        try:
+        with contextlib.suppress(Exception):  # a leftover is swept by the next run
             self._network.remove()
-        except Exception:  # noqa: BLE001 - a leftover is swept by the next run
-            pass
 
 
 class Target:
     """A started target: its container, the socket that keeps it alive, and its spec."""
 
-    def __init__(self, spec: TargetSpec, image: str, *, client: Any, run_id: str, runbook: str,
-                 network: RunNetwork | None) -> None:
+    def __init__(
+        self,
+        spec: TargetSpec,
+        image: str,
+        *,
+        client: Any,
+        run_id: str,
+        runbook: str,
+        network: RunNetwork | None,
+    ) -> None:
         self.spec = spec
         self.client = client
         self.image = image
@@ -293,8 +304,13 @@ class Target:
                 stdin_open=True,
                 auto_remove=True,
                 hostname=spec.name,
-                labels={LABEL: "1", LABEL_RUN: self.run_id, LABEL_OWNER: owner_token(),
-                        LABEL_TARGET: spec.name, LABEL_RUNBOOK: self.runbook[-200:]},
+                labels={
+                    LABEL: "1",
+                    LABEL_RUN: self.run_id,
+                    LABEL_OWNER: owner_token(),
+                    LABEL_TARGET: spec.name,
+                    LABEL_RUNBOOK: self.runbook[-200:],
+                },
                 mem_limit=spec.memory,
                 pids_limit=spec.pids,
                 privileged=False,
@@ -320,8 +336,9 @@ class Target:
             if spec.setup:
                 code, out = self.exec(spec.setup)
                 if code != 0:
-                    raise TargetError(f"target {spec.name!r}: set-up failed (exit {code})\n"
-                                      + _indent(out))
+                    raise TargetError(
+                        f"target {spec.name!r}: set-up failed (exit {code})\n" + _indent(out)
+                    )
         except BaseException:
             self.remove()
             raise
@@ -346,26 +363,27 @@ class Target:
                 raise self._not_ready(f"exited before it was ready (status {status})", ready)
             try:
                 code, out = self.exec(ready)
-            except Exception as err:  # noqa: BLE001 - the container may be going away
+            except Exception as err:  # the container may be going away
                 code, out = -1, str(err)
             if code == 0:
                 return
             time.sleep(0.1)
-        raise self._not_ready(f"not ready after {timeout:g} s (last exit {code}: "
-                              f"{out.strip()[-200:]})", ready)
+        raise self._not_ready(
+            f"not ready after {timeout:g} s (last exit {code}: {out.strip()[-200:]})", ready
+        )
 
     def _status(self) -> str:
         try:
             container = self.container
             container.reload()
             return str(container.status)
-        except Exception:  # noqa: BLE001 - removed (auto-remove) means exited
+        except Exception:  # removed (auto-remove) means exited
             return "removed"
 
     def _not_ready(self, why: str, ready: str) -> TargetError:
         try:
             logs = self.container.logs(tail=10).decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001
+        except Exception:
             logs = "(no logs: the container is gone)"
         return TargetError(
             f"target {self.spec.name!r} ({self.image}): {why}\n    readiness check: {ready}\n"
@@ -375,8 +393,7 @@ class Target:
 
     def exec(self, command: str, *, user: str | None = None) -> tuple[int, str]:
         """Run a shell command with `docker exec` (no tty); (exit status, output)."""
-        result = self.container.exec_run(["sh", "-c", command], user=user or "",
-                                         demux=False)
+        result = self.container.exec_run(["sh", "-c", command], user=user or "", demux=False)
         return int(result.exit_code), (result.output or b"").decode("utf-8", "replace")
 
     def remove(self) -> None:
@@ -386,15 +403,11 @@ class Target:
                 return
             self.removed = True
         if self._socket is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._socket.close()
-            except OSError:
-                pass
         if self._tc is not None and self._tc._container is not None:
-            try:
+            with contextlib.suppress(Exception):  # auto-remove may have been faster
                 self._tc._container.remove(force=True)
-            except Exception:  # noqa: BLE001 - auto-remove may have been faster
-                pass
 
 
 def _indent(text: str) -> str:
@@ -406,6 +419,7 @@ def check_targets(names: set[str], specs: Mapping[str, TargetSpec]) -> None:
     for name in sorted(names):
         if name not in specs:
             raise EnvironmentProblem(
-                f"unknown target {name!r}", hint="built-in targets: debian, mysql, postgres; "
-                "define others in [tool.runbookdocs.targets.NAME]"
+                f"unknown target {name!r}",
+                hint="built-in targets: debian, mysql, postgres; "
+                "define others in [tool.runbookdocs.targets.NAME]",
             )
