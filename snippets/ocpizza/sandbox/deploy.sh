@@ -10,4 +10,5 @@ cat > /etc/supervisor/conf.d/gunicorn.conf <<'INI'
 --8<-- "snippets/ocpizza/supervisor-gunicorn.conf"
 INI
 supervisorctl update >/dev/null
-for i in $(seq 50); do curl -fsS -o /dev/null http://localhost/ && break; sleep 0.2; done
+for i in $(seq 50); do supervisorctl status gunicorn | grep -q RUNNING && break; sleep 0.2; done
+curl -fsS -o /dev/null --retry 10 --retry-connrefused --retry-delay 1 http://localhost/
