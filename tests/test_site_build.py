@@ -294,8 +294,9 @@ def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None
     assert 'href="#verifier-service"' in check and 'rb-badge--verified' in check[:400]
     overview = tree[tree.index('<pre class="mermaid">'):]
     assert "flowchart TD" in overview and "Le service est-il démarré ?" in text_of(overview)
-    data = json.loads(re.search(r'<script type="application/json" class="rb-tree__data">'
-                                r"(.*?)</script>", tree, re.S).group(1))  # type: ignore[union-attr]
+    found = re.search(r'data-rb-data="([^"]*)"', tree)
+    assert found is not None
+    data = json.loads(htmllib.unescape(found.group(1)))
     assert data["start"] == "service"
     assert data["nodes"]["service"]["check"]["local"] == "verifier-service"
     assert data["nodes"]["service"]["answers"][1]["match"] == "Active: inactive"
@@ -491,7 +492,7 @@ def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
     html = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
     assert 'data-rb-state="failing"' in element(html, "restaurer")
     assert 'id="site-ko--demarrer"' in html and "flowchart TD" in html
-    assert 'class="rb-tree__data"' in html and '<aside class="rb-page' in html
+    assert "data-rb-data=" in html and '<aside class="rb-page' in html
     assert "mkdir -p /srv/backup" not in html  # hidden block
     # ...and a broken page fails the Zensical build too, with both locations.
     (project / "docs" / "casse.md").write_text(textwrap.dedent(BROKEN).lstrip("\n"))

@@ -21,7 +21,14 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from runbookdocs.site.fences import STATE_ATTR, SiteBuildError, counted, page_state, raise_problems
+from runbookdocs.site.fences import (
+    LOCK,
+    STATE_ATTR,
+    SiteBuildError,
+    counted,
+    page_state,
+    raise_problems,
+)
 from runbookdocs.site.report import Coverage, block_status, french_date
 from runbookdocs.site.state import PageState, braceless, build_state
 
@@ -217,7 +224,7 @@ def variables_form(state: PageState) -> str:
     for name in secrets:
         description = front.secrets.get(name) or ""
         out.append(
-            f'<p class="rb-vars__secret"><span class="rb-lock" aria-hidden="true">🔒</span> '
+            f'<p class="rb-vars__secret">{LOCK} '
             f"<code>{{{{ {html.escape(name)} }}}}</code>"
             f"{' : ' + html.escape(description) if description else ''} — secret, jamais "
             "rempli par le site.</p>"

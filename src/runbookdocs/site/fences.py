@@ -230,6 +230,14 @@ def _secret_notes(src: str, secrets: dict[str, str]) -> list[tuple[str, str]]:
     return seen
 
 
+LOCK = (
+    '<svg class="rb-lock" aria-hidden="true" viewBox="0 0 24 24" width="1em" height="1em">'
+    '<path fill="currentColor" d="M12 17a2 2 0 0 0 2-2 2 2 0 0 0-2-2 2 2 0 0 0-2 2 2 2 0 0 0 2 2'
+    "m6-9a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V10a2 2 0 0 1 2-2h1V6a5 5 0 0 1 5-5 5 5 0"
+    ' 0 1 5 5v2h1m-6-5a3 3 0 0 0-3 3v2h6V6a3 3 0 0 0-3-3Z"/></svg>'
+)
+"""A lock icon (Material Design Icons' `lock`, inline: no emoji font is needed)."""
+
 _STATE_CLASS = {"verified": "verified", "failing": "failing", "not-run": "not-run",
                 "unverified": "unverified"}
 
@@ -274,7 +282,7 @@ def _wrap(
     for name, description in secrets:
         note = f" ({html.escape(description)})" if description else ""
         parts.append(
-            f'<p class="rb-block__secret"><span class="rb-lock" aria-hidden="true">🔒</span> '
+            f'<p class="rb-block__secret">{LOCK} '
             f"<code>{{{{ {html.escape(name)} }}}}</code>{note} : secret, jamais rempli par le "
             "site ; remplacez-le vous-même au moment d’exécuter la commande.</p>"
         )

@@ -5,7 +5,7 @@ The tree comes from `runbookdocs.decision_tree.parse_tree` (the model shared wit
 
 - the static version: nested lists, one item per step with an anchor `TREE--NODE`, readable and
   searchable without JavaScript;
-- the data the walker (`assets/runbookdocs.js`) reads: JSON in a `<script type="application/json">`;
+- the data the walker (`assets/runbookdocs.js`) reads: JSON in the `data-rb-data` attribute;
 - an overview diagram as a Mermaid flowchart (rendered by the vendored Mermaid, no CDN).
 """
 
@@ -180,19 +180,20 @@ def render_tree(
             for n in tree.nodes.values()
         },
     }
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # An attribute, not a <script type="application/json">: Material's instant navigation
+    # re-creates the scripts of each new page without their type and runs them as JavaScript.
+    payload = html.escape(json.dumps(data, ensure_ascii=False), quote=True)
     title = html.escape(tree.title) if tree.title else "Arbre de décision"
     parts = [
-        f'<div class="rb-tree" id="{tree_id}" data-rb-tree="{tree_id}">',
+        f'<div class="rb-tree" id="{tree_id}" data-rb-tree="{tree_id}" data-rb-data="{payload}">',
         f'<p class="rb-tree__title"><span class="rb-tree__kind">Arbre de décision</span> '
         f"{title}</p>",
         '<div class="rb-tree__walker" hidden></div>',
-        f'<script type="application/json" class="rb-tree__data">{payload}</script>',
-        '<details class="rb-tree__static" open>'
+        '<details class="rb-tree__static abstract" open>'
         "<summary>Arbre complet (version texte)</summary>",
         render_static(tree, tree_id, inline, checks),
         "</details>",
-        '<details class="rb-tree__overview" open><summary>Vue d’ensemble (schéma)</summary>',
+        '<details class="rb-tree__overview info" open><summary>Vue d’ensemble (schéma)</summary>',
         f'<pre class="mermaid"><code>{html.escape(mermaid(tree))}</code></pre>',
         "</details>",
         "</div>",

@@ -132,7 +132,7 @@
 
   function Walker(root) {
     this.root = root;
-    this.data = JSON.parse(root.querySelector(".rb-tree__data").textContent);
+    this.data = JSON.parse(root.getAttribute("data-rb-data"));
     this.mount = root.querySelector(".rb-tree__walker");
     this.anchors = {};
     var self = this;
