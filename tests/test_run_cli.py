@@ -91,8 +91,14 @@ def test_hanging_commands_are_interrupted_and_the_run_goes_on(tmp_path: Path) ->
     assert proc.returncode == 1
     assert "shell block #suivre timed out after 1 s; interrupted with Ctrl-C" in proc.stdout
     assert "début du journal" in proc.stdout  # its last output
+    assert "the shell did not recover after Ctrl-C, q, Escape :q!, Ctrl-C again" in proc.stdout
     outcomes = {r["id"]: r["outcome"] for r in report(root / "r.json")}
-    assert outcomes == {"suivre": "failed", "lire": "failed", "ensuite": "passed"}
+    assert outcomes == {
+        "suivre": "failed",
+        "lire": "failed",
+        "sourd": "failed",
+        "ensuite": "passed",  # in the new shell: $AVANT is gone
+    }
 
 
 def test_secret_never_appears_in_output_json_or_junit(tmp_path: Path) -> None:
@@ -266,3 +272,60 @@ def test_unknown_target_and_clean(tmp_path: Path) -> None:
     assert "unknown target 'nulle-part'" in proc.stdout
     cleaned = cli("clean", cwd=root)
     assert cleaned.returncode == 0
+
+
+def test_files_users_answers_and_sql_stopping_at_the_first_error(tmp_path: Path) -> None:
+    root = project(tmp_path, "features.md")
+    proc = cli("run", "--report", "r.json", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = report(root / "r.json")
+    assert [r["kind"] for r in results] == [
+        "json",
+        "console",
+        "shell",
+        "console",
+        "console",
+        "sql",
+        "console",
+    ]
+    assert all(r["outcome"] == "passed" for r in results)
+
+
+def test_jobs_run_runbooks_in_parallel_each_with_its_own_containers(tmp_path: Path) -> None:
+    root = project(tmp_path, "state.md", "failing.md", "secret.md")
+    proc = cli(
+        "run", "--jobs", "2", "--no-cache", "--report", "r.json", cwd=root, env={"DB_PASSWORD": "x"}
+    )
+    assert proc.returncode == 1  # failing.md fails; the others pass
+    by_page: dict[object, list[object]] = {}
+    for r in report(root / "r.json"):
+        by_page.setdefault(r["path"], []).append(r["outcome"])
+    assert by_page == {
+        "docs/failing.md": ["passed", "failed", "skipped", "passed"],
+        "docs/secret.md": ["passed", "passed"],
+        "docs/state.md": ["passed", "passed"],
+    }
+    assert "3 runbook(s)" in proc.stderr
+
+
+def test_engine_api_in_process(tmp_path: Path) -> None:
+    from runbookdocs.config import load_config
+    from runbookdocs.document import read_document
+    from runbookdocs.run.engine import Event, RunOptions, run_document, run_documents
+
+    root = project(tmp_path, "state.md")
+    config = load_config(start=root)
+    doc = read_document(root / "docs" / "state.md", config)
+    events: list[Event] = []
+    report_ = run_documents([doc], config, RunOptions(use_cache=False), on_event=events.append)
+    assert [r.outcome for r in report_.results] == ["passed", "passed"]
+    assert [e.kind for e in events if e.kind != "log"] == [
+        "runbook-start",
+        "block-start",
+        "block-end",
+        "block-start",
+        "block-end",
+        "runbook-end",
+    ]
+    results = run_document(doc, config, RunOptions(use_cache=False, target="postgres"))
+    assert [r.outcome for r in results] == ["skipped", "skipped"]

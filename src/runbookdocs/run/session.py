@@ -296,7 +296,7 @@ class Session:
         ):
             tried.append(label)
             child.send(keys)
-            index = child.expect([done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT], timeout=1.5)
+            index = child.expect([done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT], timeout=1.0)
             if index in (0, 1):
                 out.append(str(child.before))
                 status = int(child.match.group(1)) if index == 0 else 130
