@@ -269,6 +269,10 @@ def test_filled_variable_changes_the_copied_command(driver: Any, site_url: str) 
     field.send_keys("prod_db")
     assert code_text(driver, "sauvegarder") == (
         "mysqldump --single-transaction prod_db > /srv/backup/prod_db-2.5.11.sql")
+    # Inline code in the prose follows too.
+    assert driver.execute_script(
+        "return document.querySelector('p code.rb-var[data-rb-var=base]').textContent"
+    ) == "prod_db"
     driver.execute_script(COPY_SPY)
     button = driver.execute_script(
         "return document.querySelector('#sauvegarder [data-clipboard-target]')")

@@ -250,8 +250,15 @@ def test_recent_review_has_no_warning(tmp_path: Path) -> None:
 def test_tags_from_system_and_owner(built: tuple[Path, str]) -> None:
     project, _ = built
     full = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
-    tags = re.findall(r'<span class="md-tag">([^<]+)</span>', full)
+    tags = [t.strip() for t in re.findall(r'class="md-tag[^"]*"[^>]*>([^<]+)<', full)]
     assert {"OC Pizza", "équipe exploitation", "mysql"} <= set(tags)
+
+
+def test_tags_index_page(built: tuple[Path, str]) -> None:
+    project, _ = built
+    html = page_html(project / "site", "etiquettes/")
+    assert "équipe exploitation" in html and "OC Pizza" in html
+    assert "Sauvegarde de la base" in html
 
 
 def test_navigation_named_after_systems(built: tuple[Path, str]) -> None:
@@ -282,7 +289,7 @@ def test_variables_form_and_live_placeholders(built: tuple[Path, str]) -> None:
 def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None:
     _, html = built
     tree = html[html.index('<div class="rb-tree"'):]
-    static = tree[tree.index('<details class="rb-tree__static"'): tree.index("</details>")]
+    static = tree[tree.index('<details class="rb-tree__static'): tree.index("</details>")]
     for node in ("service", "redemarrer", "journaux", "base", "escalade", "demarrer"):
         assert f'id="site-ko--{node}"' in static
     assert "Le service est-il démarré ?" in text_of(static)

@@ -32,6 +32,17 @@ SCRIPTS = ("vendor/mermaid/mermaid.min.js", "runbookdocs.js")
 STYLES = ("runbookdocs.css",)
 
 
+TAGS_PAGE = """---
+title: Étiquettes
+---
+# Étiquettes
+
+Les pages par système, par équipe responsable et par sujet.
+
+<!-- material/tags -->
+"""
+
+
 class RunbookdocsPluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     """Settings of the `runbookdocs` plugin in `mkdocs.yml`."""
 
@@ -41,6 +52,8 @@ class RunbookdocsPluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     """Navigation labels of the top-level directories, e.g. `{ocpizza: OC Pizza}`."""
     tags = c.Type(bool, default=True)
     """Add `runbook.system` and `runbook.owner` to each page's tags."""
+    tags_page = c.Type(str, default="etiquettes.md")
+    """Where the generated tags index is published (empty: none; needs Material's tags plugin)."""
     mermaid = c.Type(bool, default=True)
     """Serve the vendored Mermaid (Material then never fetches it from a CDN)."""
 
@@ -78,16 +91,19 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, self.config.report_page, content=text))
+        if self.config.tags_page and files.get_file_from_path(self.config.tags_page) is None:
+            files.append(File.generated(config, self.config.tags_page, content=TAGS_PAGE))
         return files
+
+    def _pages(self, files: Files) -> list[tuple[str, Path]]:
+        generated = {self.config.report_page, self.config.tags_page}
+        return [(f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages()
+                if f.abs_src_path and f.src_uri not in generated]
 
     def _project(self, config: Any) -> Any:
         from runbookdocs.site.state import project_config
 
         return project_config(Path(config.config_file_path or ".").resolve().parent)
-
-    def _pages(self, files: Files) -> list[tuple[str, Path]]:
-        return [(f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages()
-                if f.abs_src_path and f.src_uri != self.config.report_page]
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         """Name top-level sections after the systems (`systems:` setting)."""

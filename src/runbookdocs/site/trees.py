@@ -269,7 +269,8 @@ def render_static(
 
 
 def _plain(text: str, limit: int) -> str:
-    plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text)
+    # Links keep their text; backticks and ** go; single underscores stay (CA_Installation).
+    plain = re.sub(r"`|\*\*|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text)
     plain = " ".join(plain.split())
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
 

@@ -52,12 +52,31 @@
     return values;
   }
 
+  /* Prose like "the database ({{ db_host }})" follows the form too, in inline code only. */
+  function markInlinePlaceholders(form) {
+    var known = {};
+    var inputs = form.querySelectorAll("input[data-rb-input]");
+    for (var i = 0; i < inputs.length; i++) {
+      known[inputs[i].getAttribute("data-rb-input")] = true;
+    }
+    var codes = document.querySelectorAll(".md-content code");
+    for (var j = 0; j < codes.length; j++) {
+      if (codes[j].closest("pre") || codes[j].closest(".rb-vars")) continue;
+      var m = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(codes[j].textContent);
+      if (m && known[m[1]]) {
+        codes[j].classList.add("rb-var");
+        codes[j].setAttribute("data-rb-var", m[1]);
+      }
+    }
+  }
+
   function initVariables() {
     var form = document.querySelector("form.rb-vars");
     if (!form || form.getAttribute("data-rb-ready")) {
       return;
     }
     form.setAttribute("data-rb-ready", "1");
+    markInlinePlaceholders(form);
     var stored = loadValues();
     var inputs = form.querySelectorAll("input[data-rb-input]");
     for (var i = 0; i < inputs.length; i++) {
