@@ -1,0 +1,232 @@
+"""A runbook as a lesson: the ordered steps a learner goes through, with the prose before each.
+
+A *step* is a block the reader sees that the sandbox can run (shell, console, SQL, a config block
+with `file=`), or one it cannot (`skip=`), shown with its reason and only to read. Hidden blocks
+are set-up: each runs, unseen, just before the next step (the order of the page is kept, so a
+hidden block between two steps prepares the second one). A hidden block with the class `.check`
+that comes right after a step is that step's *check*: in practice mode the step passes when it
+holds, whatever commands the learner typed.
+
+````markdown
+```bash {#creer-utilisateur}
+useradd --create-home exploit
+```
+
+```bash {.check hidden=true}
+id exploit
+```
+````
+
+Pure data: nothing here starts a container.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block
+from runbookdocs.document import Document
+
+CHECK_CLASS = "check"
+
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_ADMONITION = re.compile(
+    r"^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+\"(?P<title>[^\"]*)\")?\s*$"
+)
+_TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+\"(?P<title>[^\"]*)\"\s*$")
+_HEADING_ATTRS = re.compile(r"^(?P<heading>#{1,6}\s.*?)\s*\{[^{}]*\}\s*$")
+_SNIPPET = re.compile(r"^\s*-{2}8<-{2}")
+_KIND_TITLES = {
+    "note": "Note",
+    "abstract": "Résumé",
+    "info": "Information",
+    "tip": "Astuce",
+    "success": "Succès",
+    "question": "Question",
+    "warning": "Attention",
+    "failure": "Échec",
+    "danger": "Danger",
+    "bug": "Bogue",
+    "example": "Exemple",
+    "quote": "Citation",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the lesson."""
+
+    number: int
+    """1-based position among the steps."""
+    block: Block
+    """The block the reader sees."""
+    prose: str
+    """Markdown between the previous step and this block (headings, paragraphs, notes)."""
+    setup: tuple[Block, ...] = ()
+    """Hidden set-up blocks that run, unseen, before this step is shown."""
+    check: Block | None = None
+    """The hidden `.check` block right after the block, if any."""
+
+    @property
+    def read_only(self) -> bool:
+        """True for a step the sandbox does not run (`skip=`): shown with its reason."""
+        return self.block.skip_reason is not None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """The steps of a runbook and the prose after the last one."""
+
+    doc: Document
+    steps: tuple[Step, ...]
+    epilogue: str = ""
+
+    @property
+    def practisable(self) -> int:
+        """Steps that run in the sandbox (the others are only to read)."""
+        return sum(not s.read_only for s in self.steps)
+
+
+def runs(block: Block) -> bool:
+    """True when the sandbox runs this block (whatever `skip=` says)."""
+    return block.kind in RUNNABLE_KINDS or (block.kind in CONFIG_KINDS and block.file is not None)
+
+
+def is_check(block: Block) -> bool:
+    """True for a hidden block marked `.check`."""
+    return block.hidden and CHECK_CLASS in block.classes
+
+
+def build_lesson(doc: Document) -> Lesson:
+    """Cut a runbook into steps: every block the reader sees that runs, or is `skip=`."""
+    lines = doc.text.split("\n")
+    start = doc.front.end_line + 1  # first page line after the front matter
+    hidden_spans: list[tuple[int, int]] = []
+    steps: list[Step] = []
+    setup: list[Block] = []
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if block.hidden:
+            hidden_spans.append((block.line, block.end_line))
+            if is_check(block):
+                continue  # the check of the step before it (see below), never set-up
+            if runs(block) and block.skip_reason is None:
+                setup.append(block)
+            continue
+        if not (runs(block) or block.skip_reason is not None) or block.kind == "decision-tree":
+            continue  # shown with the prose around it
+        check = blocks[i + 1] if i + 1 < len(blocks) and is_check(blocks[i + 1]) else None
+        prose = _prose(lines, start, block.line - 1, hidden_spans)
+        steps.append(Step(len(steps) + 1, block, prose, tuple(setup), check))
+        setup = []
+        start = block.end_line + 1
+    epilogue = _prose(lines, start, len(lines), hidden_spans)
+    return Lesson(doc, tuple(steps), epilogue)
+
+
+def _prose(lines: list[str], first: int, last: int, hidden: list[tuple[int, int]]) -> str:
+    """Page lines `first`..`last` (1-based, inclusive) as Markdown a terminal can render."""
+    kept = [
+        lines[n - 1]
+        for n in range(first, min(last, len(lines)) + 1)
+        if not any(a <= n <= b for a, b in hidden) and not _SNIPPET.match(lines[n - 1])
+    ]
+    text = _COMMENT.sub("", "\n".join(kept))
+    return terminal_markdown(text).strip("\n")
+
+
+def terminal_markdown(text: str) -> str:
+    """Material for MkDocs syntax as plain Markdown: admonitions and content tabs become
+    quoted blocks and bold titles, heading attributes (`{#id}`) go away.
+
+    Their bodies are indented by four spaces, which plain Markdown would show as code.
+    """
+    out: list[str] = []
+    containers: list[tuple[int, str]] = []  # (indent of the body, prefix of its lines)
+    for line in text.split("\n"):
+        while containers and line.strip() and _indent(line) < containers[-1][0]:
+            closed = containers.pop()[1].rstrip()
+            # Blank lines at the end of a container belong outside it.
+            while closed and out and out[-1] == closed:
+                out.pop()
+            out.append("")
+        depth, prefix = containers[-1] if containers else (0, "")
+        body = line[depth:] if line.strip() else ""
+        if m := _ADMONITION.match(body):
+            title = m.group("title")
+            if title is None:
+                title = _KIND_TITLES.get(m.group("kind"), m.group("kind").capitalize())
+            out += [f"{prefix}> **{title}**" if title else f"{prefix}>", f"{prefix}>"]
+            containers.append((depth + len(m.group("indent")) + 4, f"{prefix}> "))
+            continue
+        if m := _TAB.match(body):
+            out += [f"{prefix}**{m.group('title')}**", prefix.rstrip()]
+            containers.append((depth + len(m.group("indent")) + 4, prefix))
+            continue
+        if m := _HEADING_ATTRS.match(body):
+            body = m.group("heading")
+        out.append(f"{prefix}{body}".rstrip())
+    return "\n".join(out)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def shell_commands(source: str) -> list[str]:
+    """A shell block cut into the commands a learner types one at a time.
+
+    Lines are gathered until bash reads them as complete (a function, a here-document, a line
+    ending with a backslash or an open quote continue); comments and blank lines are dropped.
+    Without bash on this machine the block is one command.
+    """
+    bash = shutil.which("bash")
+    if bash is None:
+        return [source.strip("\n")] if source.strip() else []
+    commands: list[str] = []
+    pending: list[str] = []
+    for line in source.split("\n"):
+        if not pending and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        pending.append(line)
+        text = "\n".join(pending)
+        if complete_shell(text, bash):
+            commands.append(text)
+            pending = []
+    if pending:
+        commands.append("\n".join(pending))
+    return commands
+
+
+def complete_shell(text: str, bash: str | None = None) -> bool:
+    """True when bash reads `text` as whole commands (it is only parsed: `bash -n`)."""
+    bash = bash or shutil.which("bash")
+    if bash is None:
+        return True
+    if text.rstrip("\n").endswith("\\"):
+        return False
+    proc = subprocess.run(
+        [bash, "-n"], input=text + "\n", capture_output=True, text=True, check=False
+    )
+    # An open here-document is only a warning: bash -n still exits 0.
+    return "end of file" not in proc.stderr and "end-of-file" not in proc.stderr
+
+
+def sql_statements(source: str) -> list[str]:
+    """The statements of a SQL block (`;` at a line end closes one); `-- ` lines dropped."""
+    statements: list[str] = []
+    pending: list[str] = []
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        pending.append(line)
+        if stripped.endswith(";"):
+            statements.append("\n".join(pending))
+            pending = []
+    if pending:
+        statements.append("\n".join(pending))
+    return statements
