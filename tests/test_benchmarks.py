@@ -117,3 +117,15 @@ def test_bench_check_scaling_plot(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert proc.stdout.count("corpus: ") == 2
+
+
+def test_bench_site_builds_both_configurations() -> None:
+    pytest.importorskip("material")
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_site.py"), "--pages", "3", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "mkdocs-material" in proc.stdout and "runbookdocs (plugin + fences)" in proc.stdout
