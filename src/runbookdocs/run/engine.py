@@ -177,6 +177,7 @@ class _Run:
         self.cancel = threading.Event()
         self._lock = threading.Lock()
         self._live: set[Target] = set()
+        self._teardowns: list[threading.Thread] = []
         self.cache = Cache(config.cache_dir, enabled=options.use_cache)
 
     # -- set-up ---------------------------------------------------------------------------
@@ -325,7 +326,31 @@ class _Run:
         for thread in threads:
             thread.join(timeout=15)
 
+    def teardown(self, targets: list[Target], network: RunNetwork | None) -> None:
+        """Remove a runbook's containers, then its network, in the background.
+
+        The next runbook starts meanwhile; `close()` waits for every teardown.
+        """
+
+        def work() -> None:
+            threads = [threading.Thread(target=self._remove, args=(t,)) for t in targets]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=30)
+            if network is not None:
+                network.remove()
+
+        thread = threading.Thread(target=work, name="teardown", daemon=True)
+        thread.start()
+        with self._lock:
+            self._teardowns.append(thread)
+
     def close(self) -> None:
+        with self._lock:
+            teardowns = list(self._teardowns)
+        for thread in teardowns:
+            thread.join(timeout=60)
         self.remove_all()
         self.cache.close()
         if self.client is not None:
@@ -387,10 +412,7 @@ class _Book:
     def close(self) -> None:
         for session in self.sessions.values():
             session.close()
-        for target in self.targets.values():
-            self.ctx._remove(target)
-        if self.network is not None:
-            self.network.remove()
+        self.ctx.teardown(list(self.targets.values()), self.network)
 
     def result(self, block: Block, outcome: Outcome, message: str = "", **kw: Any) -> Result:
         severity: Severity | None = "error" if outcome in ("failed", "error") else None
