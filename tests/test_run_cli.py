@@ -329,3 +329,47 @@ def test_engine_api_in_process(tmp_path: Path) -> None:
     ]
     results = run_document(doc, config, RunOptions(use_cache=False, target="postgres"))
     assert [r.outcome for r in results] == ["skipped", "skipped"]
+
+
+def test_a_target_that_never_gets_ready_is_exit_2_and_spares_other_runbooks(
+    tmp_path: Path,
+) -> None:
+    root = project(
+        tmp_path,
+        "state.md",
+        config="[tool.runbookdocs.targets.cassee]\n"
+        'image = "runbookdocs/debian:bookworm"\nready = "false"\nready_timeout = 1\n',
+    )
+    (root / "docs" / "casse.md").write_text(
+        "# Cassée\n\n```bash {target=cassee}\ntrue\n```\n\n```bash {target=cassee}\ntrue\n```\n",
+        encoding="utf-8",
+    )
+    proc = cli("run", "--no-cache", "--report", "r.json", cwd=root)
+    assert proc.returncode == 2
+    assert "target 'cassee' (runbookdocs/debian:bookworm): not ready after 1 s" in proc.stdout
+    outcomes = [(r["path"], r["outcome"]) for r in report(root / "r.json")]
+    assert outcomes == [
+        ("docs/casse.md", "error"),
+        ("docs/casse.md", "skipped"),
+        ("docs/state.md", "passed"),
+        ("docs/state.md", "passed"),
+    ]
+
+
+def test_official_images_without_a_registry_say_what_to_do(tmp_path: Path) -> None:
+    root = project(tmp_path, "state.md", config='images = "official"\n')
+    if (
+        subprocess.run(
+            ["docker", "image", "inspect", "debian:bookworm-slim"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        pytest.skip("debian:bookworm-slim is present: the official path works here")
+    proc = cli("run", cwd=root)
+    if proc.returncode == 0:  # a registry answered
+        return
+    assert proc.returncode == 2
+    assert "'debian:bookworm-slim' (target 'debian') is not present and cannot be pulled" in (
+        proc.stdout
+    )
+    assert 'images = "local"' in proc.stdout

@@ -38,6 +38,7 @@ from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
+from runbookdocs.location import Location
 from runbookdocs.results import Finding, Outcome, Report, Result, Severity, atomic_write
 from runbookdocs.run.redact import Redactor, Values, resolve_values
 from runbookdocs.run.session import Reply, Session, StepResult
@@ -434,7 +435,7 @@ class _Book:
         results: list[Result] = []
         chosen = {id(b) for b in selected}
         names = sorted({run.target_of(b) for b in selected if run.target_of(b) in run.specs})
-        problem: tuple[str, Outcome] | None = self._problem(selected, names)
+        problem: tuple[Finding, Outcome] | None = self._problem(selected, names)
         key = run.cache_key(self.doc, blocks, names, self.values) if problem is None else ""
         if problem is None and run.options.use_cache and not run.options.update:
             cached = run.cache.get(CACHE_NS, key)
@@ -444,7 +445,7 @@ class _Book:
             try:
                 self.targets, self.network = run._start_targets(self.doc, names)
             except RunbookdocsError as err:
-                problem = (err.render(), "error")
+                problem = Finding(selected[0].location, err.message, hint=err.hint), "error"
         blocked: Block | None = None
         problem_at: Block | None = None
         for block in blocks:
@@ -460,12 +461,22 @@ class _Book:
                 results.append(self.result(block, "skipped", why))
                 continue
             if problem is not None:
-                message, outcome = problem
-                if problem_at is not None:
-                    message = f"not run: blocked by {problem_at.path}:{problem_at.line}"
-                    outcome = "skipped"
-                problem_at = problem_at or block
-                results.append(self.result(block, outcome, message, started_at=_now()))
+                finding, outcome = problem
+                if problem_at is None:
+                    problem_at = block
+                    results.append(
+                        self.result(
+                            block, outcome, finding.message, findings=[finding], started_at=_now()
+                        )
+                    )
+                else:
+                    results.append(
+                        self.result(
+                            block,
+                            "skipped",
+                            f"not run: blocked by {problem_at.path}:{problem_at.line}",
+                        )
+                    )
                 continue
             if blocked is not None and not block.cleanup:
                 results.append(
@@ -502,30 +513,35 @@ class _Book:
             )
         return results
 
-    def _problem(self, selected: list[Block], names: list[str]) -> tuple[str, Outcome] | None:
-        """Why none of the runbook's blocks can run, as (message, outcome), or None."""
+    def _problem(self, selected: list[Block], names: list[str]) -> tuple[Finding, Outcome] | None:
+        """Why none of the runbook's blocks can run, as (finding, outcome), or None."""
         run = self.ctx
         unknown = sorted({run.target_of(b) for b in selected} - set(run.specs))
         if unknown:
             known = ", ".join(sorted(run.specs))
             block = next(b for b in selected if run.target_of(b) in unknown)
-            return (
-                f"{block.location}: unknown target {unknown[0]!r} (known: {known})\n"
-                "    Hint: define it in [tool.runbookdocs.targets.NAME]",
-                "failed",
-            )
+            return Finding(
+                block.location,
+                f"unknown target {unknown[0]!r} (known: {known})",
+                hint="define it in [tool.runbookdocs.targets.NAME]",
+            ), "failed"
         if self.values.missing_secrets and selected:
             name = self.values.missing_secrets[0]
-            return (
-                f"{self.doc.path}: secret {name!r} is not set in the environment\n"
-                f"    Hint: export {name}=... before running (secrets never come from "
-                "files or the command line)",
-                "error",
-            )
+            line = self.doc.front.variable_lines.get(name, 1)
+            return Finding(
+                Location(self.doc.path, line),
+                f"secret {name!r} is not set in the environment",
+                hint=f"export {name}=... before running (secrets never come from files or "
+                "the command line)",
+            ), "error"
         for name in names:
             image = run.images.get(name)
             if isinstance(image, _ImageProblem):
-                return (f"target {name!r}: {image.error.render()}", "error")
+                return Finding(
+                    selected[0].location,
+                    f"target {name!r}: {image.error.message}",
+                    hint=image.error.hint,
+                ), "error"
         return None
 
     def _from_cache(self, blocks: list[Block], cached: dict[str, Any]) -> list[Result]:
@@ -602,9 +618,25 @@ class _Book:
             else:
                 result = self.write_file(block, session, text)
         except RunbookdocsError as err:
-            result = self.result(block, "error", err.render())
+            result = self.result(
+                block,
+                "error",
+                err.message,
+                findings=[Finding(block.location, err.message, hint=err.hint)],
+            )
         except Exception as err:  # a broken container must not stop the run
-            result = self.result(block, "error", f"{block.location}: {type(err).__name__}: {err}")
+            result = self.result(
+                block,
+                "error",
+                f"{type(err).__name__}: {err}",
+                findings=[
+                    Finding(
+                        block.location,
+                        f"{type(err).__name__}: {err}",
+                        hint="rerun with --no-cache; if it persists, report it",
+                    )
+                ],
+            )
         result.started_at = started
         result.duration_s = time.monotonic() - t0
         return result

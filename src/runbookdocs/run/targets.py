@@ -382,7 +382,7 @@ class Target:
 
     def _not_ready(self, why: str, ready: str) -> TargetError:
         try:
-            logs = self.container.logs(tail=10).decode("utf-8", "replace")
+            logs = self.container.logs(tail=10).decode("utf-8", "replace").strip() or "(none)"
         except Exception:
             logs = "(no logs: the container is gone)"
         return TargetError(
