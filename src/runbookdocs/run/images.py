@@ -219,11 +219,10 @@ def build_builtin(client: Any, target: str, log: Log) -> str:
 def build_base(client: Any, log: Log) -> str:
     """Bootstrap `runbookdocs/debian:bookworm` with debootstrap and `docker import`."""
     spec = BUILTIN_IMAGES["debian"]
-    command = f"sudo runbookdocs images build --target debian  # or: sudo {_argv0()} images build"
     if os.geteuid() != 0:
         raise EnvironmentProblem(
             f"building {spec.local!r} needs root (debootstrap creates device files and chroots)",
-            hint=f"run once as root: {command}",
+            hint=f"run once as root: sudo {_argv0()} images build",
         )
     if shutil.which("debootstrap") is None:
         raise EnvironmentProblem(
