@@ -653,10 +653,9 @@ class _Book:
         step: StepResult,
         message: str,
         *,
-        location: Any = None,
+        location: Location | None = None,
         detail: str | None = None,
         hint: str | None = None,
-        findings: list[Finding] | None = None,
     ) -> Result:
         output = self.redact(step.output.replace("\r\n", "\n"))
         location = location or self._located(block, output)
@@ -676,11 +675,11 @@ class _Book:
             block,
             "failed",
             message,
-            findings=[*(findings or []), finding],
+            findings=[finding],
             output=self.redact(shown),
         )
 
-    def _located(self, block: Block, output: str) -> Any:
+    def _located(self, block: Block, output: str) -> Location:
         # bash names the line of the step file it stopped at: map it back to the page.
         lines = _STEP_FILE.findall(output)
         return block.locate(int(lines[-1]) - 1) if lines else block.location
