@@ -10,10 +10,12 @@ removed by the next `runbookdocs run`, `play` or `clean`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import secrets
 import shlex
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +27,14 @@ from runbookdocs.document import Document
 from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
 from runbookdocs.run.redact import Values
 from runbookdocs.run.session import Reply, Session, StepResult
-from runbookdocs.run.targets import RunNetwork, Target, TargetSpec, check_targets, target_specs
+from runbookdocs.run.targets import (
+    LABEL_RUN,
+    RunNetwork,
+    Target,
+    TargetSpec,
+    check_targets,
+    target_specs,
+)
 
 DEFAULT_TARGET = "debian"
 _DIFF_LINES = 12
@@ -95,13 +104,21 @@ class Sandbox:
             EnvironmentProblem: no Docker, an unknown target, an image that cannot be had.
             TargetError: a target that does not start (nothing is left behind).
         """
+        import docker.errors
+
         from runbookdocs.run.images import docker_client
         from runbookdocs.run.targets import sweep
 
         check_targets(set(names), self.specs)
         self.client = docker_client()
-        for name in sweep(self.client):
-            self.log(f"removed {name} left by a runner that is gone")
+        for attempt in range(3):
+            try:
+                for name in sweep(self.client):
+                    self.log(f"removed {name} left by a runner that is gone")
+                break
+            except docker.errors.NotFound:
+                # Listing inspects each container; another run's may be gone in between.
+                time.sleep(0.2 * (attempt + 1))
         images = {name: self._image(self.specs[name]) for name in names}
         networked = [n for n in names if self.specs[n].network]
         if len(networked) > 1:
@@ -186,6 +203,15 @@ class Sandbox:
             thread.start()
         for thread in threads:
             thread.join(timeout=15)
+        if self.client is not None:
+            # A container whose start was cut short (Ctrl-C while it was being created) is
+            # not known to its Target yet: find it by this sandbox's label.
+            with contextlib.suppress(Exception):
+                for container in self.client.containers.list(
+                    all=True, filters={"label": f"{LABEL_RUN}={self.run_id}"}
+                ):
+                    with contextlib.suppress(Exception):
+                        container.remove(force=True)
         if self.network is not None:
             self.network.remove()
         if self.client is not None:

@@ -562,10 +562,12 @@ class Tutor:
         if finished:
             c.print("[bold]Parcours terminé.[/bold]")
         else:
+            c.print("Progression enregistrée. Pour reprendre :")
             c.print(
-                "Progression enregistrée. Pour reprendre : "
-                f"[bold]runbookdocs play --resume{' --practice' if self.practice else ''} "
-                f"{_escape(self.doc.path)}[/bold]"
+                f"    runbookdocs play --resume{' --practice' if self.practice else ''} "
+                f"{_escape(self.doc.path)}",
+                style="bold",
+                soft_wrap=True,
             )
 
 

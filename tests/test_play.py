@@ -1,0 +1,331 @@
+"""`runbookdocs play`: the lesson cut from a page, progress, and the command driven in a
+pseudo-terminal as a learner would (guided, practice, hint, quit, Ctrl-C, SIGTERM, resume)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from runbookdocs.config import load_config
+from runbookdocs.document import parse_document, read_document
+from runbookdocs.play.progress import Progress, ProgressStore
+from runbookdocs.play.steps import (
+    build_lesson,
+    shell_commands,
+    sql_statements,
+    terminal_markdown,
+)
+from tests.helpers import cli, make_project
+
+SAMPLES = Path(__file__).parent / "samples" / "play"
+SECRET = "s3cr3t-du-test"
+
+
+def project(tmp_path: Path, *samples: str) -> Path:
+    """A project whose docs/ holds copies of the sample pages."""
+    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    for name in samples:
+        shutil.copyfile(SAMPLES / name, tmp_path / "docs" / name)
+    return tmp_path
+
+
+def play(root: Path, *args: str) -> pexpect.spawn:
+    """`runbookdocs play ARGS` in a pseudo-terminal (TERM=dumb: text without colours)."""
+    env = {**os.environ, "TERM": "dumb", "APP_TOKEN": SECRET}
+    env.pop("CI", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "runbookdocs.cli", "play", *args],
+        cwd=str(root),
+        env=env,
+        encoding="utf-8",
+        timeout=45,
+        dimensions=(50, 120),
+    )
+    child.delaybeforesend = None
+    return child
+
+
+def finish(child: pexpect.spawn) -> tuple[str, int | None]:
+    """Everything the child printed until it exited, and its exit status."""
+    child.expect(pexpect.EOF)
+    text = str(child.before).replace("\r\n", "\n")
+    child.close()
+    return text, child.exitstatus
+
+
+def containers_of(pid: int, seconds: float = 5.0) -> list[str]:
+    """Containers a `play` process (by pid) left behind, polled until none is left."""
+    left: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        proc = subprocess.run(
+            [
+                "docker",
+                "ps",
+                "-a",
+                "--filter",
+                "label=runbookdocs",
+                "--format",
+                '{{.ID}} {{.Label "org.runbookdocs.owner"}}',
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        left = [ln for ln in proc.stdout.splitlines() if f":{pid}:" in ln]
+        if not left:
+            return []
+        time.sleep(0.2)
+    return left
+
+
+# -- the lesson (no containers) ---------------------------------------------------------
+
+
+def test_lesson_steps_setup_checks_and_prose(tmp_path: Path) -> None:
+    config = load_config(start=tmp_path)
+    lesson = build_lesson(read_document(SAMPLES / "bases.md", config))
+    assert [s.block.id for s in lesson.steps] == ["creer", "redemarrer", "verifier"]
+    assert [b.id for b in lesson.steps[0].setup] == ["preparation"]
+    assert lesson.steps[1].read_only and lesson.practisable == 2
+    prose = lesson.steps[0].prose
+    assert prose.startswith("# Premiers pas") and "## Créer le répertoire" in prose
+    assert "<!--" not in prose and "mkdir -p /etc/app" not in prose  # comment, hidden block
+    # The admonition after the first step is a quote, not code.
+    assert "> **Pourquoi ce répertoire**" in lesson.steps[1].prose
+    assert lesson.epilogue == "C'est tout."
+
+    practice = build_lesson(read_document(SAMPLES / "pratique.md", config))
+    first, config_step, _ = practice.steps
+    assert first.check is not None and first.check.source == "test -f /srv/depot/LISEZMOI"
+    assert config_step.check is None and config_step.block.file == "/etc/app/app.ini"
+    # A check block is never run as set-up of the next step.
+    assert config_step.setup == ()
+
+
+def test_a_check_block_not_right_after_a_step_is_not_its_check(tmp_path: Path) -> None:
+    text = (
+        "# T\n\n```bash\ntrue\n```\n\n```bash {hidden=true}\necho prepare\n```\n\n"
+        "```bash {.check hidden=true}\ntrue\n```\n\n```bash\necho two\n```\n"
+    )
+    doc = parse_document(
+        text, path="t.md", file=tmp_path / "t.md", config=load_config(start=tmp_path)
+    )
+    one, two = build_lesson(doc).steps
+    assert one.check is None
+    assert [b.source for b in two.setup] == ["echo prepare"]
+
+
+def test_material_syntax_becomes_terminal_markdown() -> None:
+    text = (
+        "## Titre {#titre}\n\n!!! warning\n    Attention **ici**.\n\n    Suite.\n\nAprès.\n\n"
+        '=== "Debian"\n\n    apt install x\n'
+    )
+    out = terminal_markdown(text)
+    assert "## Titre\n" in out
+    assert "> **Attention**\n>\n> Attention **ici**.\n>\n> Suite.\n\nAprès." in out
+    assert "**Debian**" in out and "\napt install x" in out
+
+
+def test_commands_a_learner_types_one_at_a_time() -> None:
+    source = (
+        "# a comment\nmkdir -p /srv\n\nsay() {\n  echo hi\n}\n"
+        "cat > /tmp/x <<'EOF'\nline\nEOF\necho a \\\n  b\n"
+    )
+    assert shell_commands(source) == [
+        "mkdir -p /srv",
+        "say() {\n  echo hi\n}",
+        "cat > /tmp/x <<'EOF'\nline\nEOF",
+        "echo a \\\n  b",
+    ]
+    sql = (
+        "CREATE TABLE t (a INT);\nINSERT INTO t\nVALUES (1);\nSELECT a FROM t;\n-- expect:\n-- a\n"
+    )
+    assert sql_statements(sql) == [
+        "CREATE TABLE t (a INT);",
+        "INSERT INTO t\nVALUES (1);",
+        "SELECT a FROM t;",
+    ]
+
+
+def test_progress_is_kept_per_page_and_dropped_when_the_page_changes(tmp_path: Path) -> None:
+    config = load_config(start=tmp_path)
+    page = tmp_path / "p.md"
+    page.write_text("# P\n\n```bash\ntrue\n```\n", encoding="utf-8")
+    store = ProgressStore(tmp_path / "cache", read_document(page, config))
+    assert store.load() == (None, "missing")
+    store.save(Progress(next_step=1, done=1, hints=2, elapsed_s=3.5))
+    saved, _ = store.load()
+    assert saved is not None and (saved.next_step, saved.hints) == (1, 2)
+    data = json.loads(store.file.read_text(encoding="utf-8"))
+    assert data["page"] == store.path and data["version"] == 1
+    page.write_text("# P\n\n```bash\nfalse\n```\n", encoding="utf-8")
+    changed = ProgressStore(tmp_path / "cache", read_document(page, config))
+    assert changed.file == store.file
+    assert changed.load() == (None, "changed")
+
+
+def test_a_page_without_steps_is_a_usage_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"docs/lire.md": "# Lire\n\n```text\nrien\n```\n"})
+    proc = cli("play", "docs/lire.md", cwd=root)
+    assert proc.returncode == 2
+    assert "docs/lire.md: nothing to practise" in proc.stderr
+    proc = cli("play", "docs/absente.md", cwd=root)
+    assert proc.returncode == 2 and "docs/absente.md: no such file" in proc.stderr
+
+
+# -- in a sandbox ------------------------------------------------------------------------
+
+
+@pytest.mark.docker
+def test_guided_run_to_the_end(tmp_path: Path) -> None:
+    root = project(tmp_path, "bases.md")
+    child = play(root, "docs/bases.md")
+    child.expect("Étape 1/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect("✓ Conforme à la page.")
+    child.expect("À lire seulement")  # skip=: shown with its reason, not run
+    child.expect(r"pas de\s+systemd dans le bac à sable")
+    child.expect(r"\[Entrée\] continuer")
+    child.send("\r")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "$ pwd\n/srv/app" in out  # the real output, after step 1's cd
+    assert "jeton=***" in out and SECRET not in out
+    assert "✓ Sortie conforme à la page." in out
+    assert "Étapes faites : 2/2" in out and "À lire seulement : 1" in out
+    assert "Parcours terminé." in out
+    assert "Bac à sable supprimé." in out
+    assert containers_of(child.pid) == []
+    assert not list((root / ".runbookdocs-cache" / "play").glob("*.json"))
+
+
+@pytest.mark.docker
+def test_practice_refuses_a_wrong_command_and_accepts_the_right_one(tmp_path: Path) -> None:
+    root = project(tmp_path, "pratique.md")
+    child = play(root, "--practice", "docs/pratique.md")
+    prompt = r"\[1/3\] debian\$ "
+    child.expect(prompt)
+    child.sendline("mkdir -p /srv/depot")  # the check wants the file too
+    child.expect("✗ Pas encore : la vérification de l'étape ne passe pas")
+    child.expect(prompt)
+    child.sendline("indice")
+    child.expect("Indice")
+    child.expect("touch /srv/depot/LISEZMOI")
+    child.expect(prompt)
+    child.sendline("touch /srv/depot/LISEZMOI")
+    child.expect("✓ Étape 1 réussie.")
+    # A file= step: the file must hold the block's text; a here-document spans lines.
+    child.expect("écrivez le fichier /etc/app/app.ini")
+    child.expect(r"\[2/3\] debian\$ ")
+    child.sendline("echo '[app]' > /etc/app/app.ini")
+    child.expect("n'a pas le contenu attendu")
+    child.expect(r"\[2/3\] debian\$ ")
+    child.sendline("cat > /etc/app/app.ini <<'FIN'")
+    for line in ("[app]", "mode = test", "FIN"):
+        child.expect("> ")
+        child.sendline(line)
+    child.expect("✓ Étape 2 réussie.")
+    child.expect(r"\[3/3\] debian\$ ")
+    child.sendline("cat /etc/app/absent.ini")
+    child.expect("code 1 \\(la page attend 0\\)")
+    child.expect(r"\[3/3\] debian\$ ")
+    child.sendline("cat /etc/app/app.ini")
+    child.expect("✓ Étape 3 réussie.")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "Étapes faites : 3/3" in out and "Indices utilisés : 1" in out
+    assert "Étapes passées : 0" in out
+    assert containers_of(child.pid) == []
+
+
+@pytest.mark.docker
+def test_quit_leaves_no_container_and_resume_continues_at_the_right_step(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path, "bases.md")
+    child = play(root, "docs/bases.md")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect(r"\[Entrée\] continuer")
+    child.send("q")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "Étapes faites : 1/2" in out
+    assert "runbookdocs play --resume docs/bases.md" in out
+    assert containers_of(child.pid) == []
+
+    child = play(root, "--resume", "docs/bases.md")
+    child.expect("Reprise à l'étape 2/3.")
+    child.expect("Étape 2/3")
+    child.expect(r"\[Entrée\] continuer")
+    child.send("\r")
+    child.expect("Étape 3/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    # Step 1 was replayed in the new sandbox: its `cd` is why `pwd` matches.
+    assert "✓ Sortie conforme à la page." in out
+    assert "Étapes faites : 2/2" in out and "Parcours terminé." in out
+    assert "Étape 1/3" not in out
+    assert containers_of(child.pid) == []
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_interrupted_session_removes_its_sandbox_and_keeps_progress(
+    tmp_path: Path, how: str
+) -> None:
+    root = project(tmp_path, "pratique.md")
+    child = play(root, "--practice", "docs/pratique.md")
+    child.expect(r"\[1/3\] debian\$ ")
+    child.sendline("touch /srv/depot/LISEZMOI || mkdir -p /srv/depot && touch /srv/depot/LISEZMOI")
+    child.expect(r"\[2/3\] debian\$ ")
+    if how == "ctrl-c":
+        child.sendcontrol("c")
+    else:
+        child.kill(signal.SIGTERM)
+    out, status = finish(child)
+    assert status == 130, out
+    assert "Bac à sable supprimé." in out
+    assert containers_of(child.pid) == []
+    saved = json.loads(next((root / ".runbookdocs-cache" / "play").glob("*.json")).read_text())
+    assert saved["next_step"] == 1 and saved["done"] == 1
+
+
+@pytest.mark.docker
+def test_a_changed_page_starts_over(tmp_path: Path) -> None:
+    root = project(tmp_path, "bases.md")
+    child = play(root, "docs/bases.md")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("s")  # passed: its command still runs, unseen, for the next steps
+    child.expect("Étape passée")
+    child.expect(r"\[Entrée\] continuer")
+    child.send("q")
+    out, _ = finish(child)
+    assert "Étapes passées : 1" in out
+    page = root / "docs" / "bases.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nUne ligne de plus.\n", "utf-8")
+    child = play(root, "--resume", "docs/bases.md")
+    child.expect("La page a changé depuis votre dernière séance")
+    child.expect("Étape 1/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("q")
+    out, status = finish(child)
+    assert status == 0
+    assert containers_of(child.pid) == []
