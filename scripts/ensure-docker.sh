@@ -16,7 +16,7 @@ fail() {
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 missing=()
-command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)  # the client alone is not enough
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if (( ${#missing[@]} )); then
     if is_root && command -v apt-get >/dev/null 2>&1; then
