@@ -117,3 +117,24 @@ def test_cli_exit_codes_and_compiler_style(tmp_path: Path) -> None:
     assert bad.stdout.startswith("docs/bad.md:4:5: error: invalid YAML")
     missing = cli("check", "docs/none.md", cwd=tmp_path)
     assert missing.returncode == 2
+
+
+INI_SCHEMA = (
+    '{"type": "object", "required": ["options"], "properties": {"options": {"type": "object",'
+    ' "properties": {"debug": {"enum": ["true", "false"]}}, "additionalProperties": false}}}'
+)
+
+
+def test_ini_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
+    page = (
+        "```ini {schema=opts}\n[options]\ndebug = yes\nextra = 1\n```\n\n"
+        "```cfg {schema=opts}\n[x]\n```\n"
+    )
+    found = check_page(tmp_path, page, {"schemas/opts.json": INI_SCHEMA})
+    assert found == [
+        "docs/page.md:3:1: error: schema opts: 'yes' is not one of ['true', 'false'] "
+        "in /options/debug",
+        "docs/page.md:4:1: error: schema opts: Additional properties are not allowed "
+        "('extra' was unexpected) in /options",
+        "docs/page.md:8:1: error: schema opts: 'options' is a required property",
+    ]

@@ -97,3 +97,12 @@ def test_cli_link_cache_invalidated_when_heading_changes(tmp_path: Path) -> None
     proc = cli("check", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("docs/a.md:3:5: error: link to 'b.md#one': no anchor #one")
+
+
+def test_secret_used_as_shell_variable_counts_as_used(tmp_path: Path) -> None:
+    page = (
+        "---\nrunbook:\n  reviewed: 2099-01-01\n  secrets:\n    TOKEN: jeton\n    UNUSED: x\n---\n"
+        '```bash\ncurl -H "Authorization: ${TOKEN}" http://localhost/\n```\n'
+    )
+    found = check_page(tmp_path, page)
+    assert found == ["docs/page.md:6:1: warning: secret 'UNUSED' is declared but no block uses it"]

@@ -88,7 +88,7 @@ def print_findings(report: Report, *, stream: TextIO | None = None) -> None:
     for r in sorted(report.results, key=lambda r: (r.path, r.line)):
         if r.outcome == "passed" or r.outcome == "skipped":
             continue
-        texts = [f.render() for f in r.findings] or [
+        texts = [f.render() for f in sorted(r.findings, key=lambda f: f.location)] or [
             f"{r.path}:{r.line}:1: {r.severity or 'error'}: {r.message}"
         ]
         for t in texts:

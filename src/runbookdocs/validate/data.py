@@ -281,6 +281,38 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield finding_at(block, int(lineno) - 1, 1, f"invalid INI line {line.strip()!r}")
     except configparser.Error as err:
         yield finding_at(block, 0, 1, f"invalid INI: {err.message}")
+    else:
+        if block.schema:
+            data: dict[str, Any] = {name: dict(parser.items(name, raw=True))
+                                    for name in parser.sections()}
+            if parser.defaults():
+                data[parser.default_section] = dict(parser.defaults())
+            positions = _ini_positions(text)
+            yield from _schema_errors(
+                block, ctx, data, lambda p: positions.get(tuple(p[:2]), (0, 1)), filled
+            )
+
+
+_INI_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")
+_INI_KEY = re.compile(r"^(?P<indent>\s*)(?P<key>[^=:\s#;\[][^=:]*?)\s*(?:[=:]|$)")
+
+
+def _ini_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """(section,) and (section, key) -> (line index, column) in an INI text, for schema errors."""
+    out: dict[tuple[str, ...], tuple[int, int]] = {}
+    section = configparser.DEFAULTSECT
+    for i, line in enumerate(text.split("\n")):
+        if line.lstrip().startswith(("#", ";")) or not line.strip():
+            continue
+        m = _INI_SECTION.match(line)
+        if m:
+            section = m.group("name")
+            out.setdefault((section,), (i, line.index("[") + 1))
+            continue
+        k = _INI_KEY.match(line)
+        if k:
+            out.setdefault((section, k.group("key")), (i, len(k.group("indent")) + 1))
+    return out
 
 
 # --------------------------------------------------------------------------------------- TOML

@@ -302,6 +302,11 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 if m.group("name") not in declared:
                     out.append(Finding(block.location, f"placeholder {{{{ {m.group('name')} }}}} "
                                        "in an answer directive is not declared"))
+    # Secrets are also exported into the block's shell, so `$NAME` / `${NAME}` uses them too.
+    shell_text = "\n".join(b.source for b in doc.blocks if b.kind in ("shell", "console", "sql"))
+    for name in front.secrets:
+        if re.search(rf"\$\{{?{re.escape(name)}\b", shell_text):
+            used.add(name)
     for name in [*front.variables, *front.secrets]:
         if name not in used:
             kind = "secret" if name in front.secrets else "variable"

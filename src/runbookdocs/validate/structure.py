@@ -25,7 +25,7 @@ from runbookdocs.yamlio import node_line
 BUILTIN_TARGETS = ("debian", "mysql", "postgres")
 """Targets every project has; `[tool.runbookdocs.targets]` adds more."""
 
-SCHEMA_KINDS = frozenset({"json", "yaml"})
+SCHEMA_KINDS = frozenset({"json", "yaml", "ini"})
 """Kinds that `schema=` applies to."""
 
 _RUN_ONLY = ("expect", "timeout", "session", "user")
@@ -76,7 +76,7 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         if kind not in SCHEMA_KINDS:
             what = block.lang or "untagged"
             yield Finding(header_col(block, "schema", ctx),
-                          f"schema= applies to json and yaml blocks, not {what!r} blocks")
+                          f"schema= applies to json, yaml and ini blocks, not {what!r} blocks")
         elif schema_path(ctx.config, name) is None:
             yield Finding(
                 header_col(block, "schema", ctx),
