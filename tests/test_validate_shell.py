@@ -115,3 +115,15 @@ def test_cli_shell_error(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.startswith("docs/a.md:4:")
     assert "shell syntax error" in proc.stdout
+
+
+def test_brace_without_dollar_is_a_warning_only_for_page_variables(tmp_path: Path) -> None:
+    page = (
+        "```bash\ntag=1.0\necho {a,b} ${tag} {tag} {other}\nfind . -exec ls {} \\;\n```\n"
+        "```console\n$ docker push img:{tag}\n```\n"
+    )
+    found = [f for f in check_page(tmp_path, page) if "not expanded" in f]
+    assert found == [
+        "docs/page.md:3:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'?",
+        "docs/page.md:7:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'?",
+    ]

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookdocs.block import Block
+from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
-from runbookdocs.validate import CheckContext, batch_check
+from runbookdocs.validate import CheckContext, batch_check, page_check
 from runbookdocs.validate.common import console_script, finding_at, same_width_word
 
 SHELLCHECK_EXCLUDE: tuple[str, ...] = (
@@ -321,3 +322,36 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, object]) -> Finding | None:
         hint=f"https://www.shellcheck.net/wiki/SC{code} (or '# shellcheck disable=SC{code}' "
         "in the block)",
     )
+
+
+# ------------------------------------------------------------------ {name} without the dollar
+
+_ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=")
+_BARE_BRACE = re.compile(r"(?<![$\w{]){([A-Za-z_]\w*)}(?!})")
+
+
+@page_check
+def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
+    """`{tag}` in a command where `tag` is a shell variable of the page: a forgotten `$`.
+
+    The shell leaves `{tag}` as it is, so `docker push image:{tag}` pushes a tag literally
+    named "{tag}". Brace expansion (`{a,b}`, `{1..3}`) and `${tag}` are not matched.
+    """
+    scripts = [(b, console_script(b) if b.kind == "console" else b.source)
+               for b in doc.blocks if b.kind in ("shell", "console")]
+    assigned = {m.group(1) for _, text in scripts for m in _ASSIGN.finditer(text)}
+    assigned |= set(doc.front.variables) | set(doc.front.secrets)
+    out: list[Finding] = []
+    for block, text in scripts:
+        for i, line in enumerate(text.split("\n")):
+            if line.lstrip().startswith("#") or "{" not in line:
+                continue
+            for m in _BARE_BRACE.finditer(line):
+                if m.group(1) in assigned:
+                    out.append(finding_at(
+                        block, i, m.start() + 1,
+                        f"'{m.group(0)}' is not expanded by the shell: did you mean "
+                        f"'${m.group(0)}'?", "warning",
+                        hint=f"'{m.group(1)}' is a variable of this page",
+                    ))
+    return out
