@@ -28,12 +28,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from runbookdocs import __version__, transcript
-from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block
+from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block, parse_header
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
@@ -417,7 +417,7 @@ class _Book:
 
     def result(self, block: Block, outcome: Outcome, message: str = "", **kw: Any) -> Result:
         severity: Severity | None = "error" if outcome in ("failed", "error") else None
-        return Result(
+        result = Result(
             path=block.path,
             line=block.line,
             kind=block.kind,
@@ -429,6 +429,20 @@ class _Book:
             message=self.redact(message),
             **kw,
         )
+        # Every finding and output goes through the redactor here, whatever built it: a diff
+        # or an exception text can hold a secret as well as the block's output can.
+        if self.redact:
+            result.findings = [
+                replace(
+                    f,
+                    message=self.redact(f.message),
+                    detail=self.redact(f.detail),
+                    hint=self.redact(f.hint) if f.hint else f.hint,
+                )
+                for f in result.findings
+            ]
+            result.output = self.redact(result.output)
+        return result
 
     def run(self, blocks: list[Block], selected: list[Block]) -> list[Result]:
         run = self.ctx
@@ -590,6 +604,17 @@ class _Book:
     def run_block(self, block: Block) -> Result:
         started = _now()
         t0 = time.monotonic()
+        if refused := self._bad_header(block):
+            # Attribute values reach `docker exec` and the target's shell: a header the checker
+            # rejects is never run (`user="root; id"` is the runbook's mistake, exit 1).
+            first = refused[0]
+            return self.result(
+                block,
+                "failed",
+                f"{first.location}: not run: {first.message}",
+                started_at=started,
+                findings=refused,
+            )
         text, unknown = self.values.substitute(block.source)
         if unknown:
             return self.result(
@@ -637,9 +662,41 @@ class _Book:
                     )
                 ],
             )
+        if result.outcome in ("failed", "error") and (lost := self._target_lost(block)):
+            # The shell ended because its container or Docker went away: the environment
+            # failed (exit 2), not the runbook; what the block printed so far is kept.
+            message = f"target {self.ctx.target_of(block)!r}: {lost} during this block"
+            result = self.result(
+                block,
+                "error",
+                message,
+                findings=[
+                    Finding(
+                        block.location,
+                        message,
+                        detail=result.output,
+                        hint="a 'docker kill', the out-of-memory killer or a Docker daemon "
+                        "restart stopped it; check 'docker info', then rerun",
+                    )
+                ],
+                output=result.output,
+            )
         result.started_at = started
         result.duration_s = time.monotonic() - t0
         return result
+
+    def _bad_header(self, block: Block) -> list[Finding]:
+        messages = {p.message for p in parse_header(block.info).problems}
+        if not messages:
+            return []
+        located = [
+            f for f in self.doc.findings if f.location.line == block.line and f.message in messages
+        ]
+        return located or [Finding(block.location, m) for m in sorted(messages)]
+
+    def _target_lost(self, block: Block) -> str | None:
+        target = self.targets.get(self.ctx.target_of(block))
+        return target.lost() if target is not None else None
 
     def replies(self, block: Block) -> list[Reply]:
         return [
@@ -728,7 +785,8 @@ class _Book:
             step = session.run(command, timeout=remaining, replies=replies, typed=True)
             actual = transcript.normalise(self.redact(step.output))
             output += [f"{cmd.prompt} {shown}", *actual]
-            expected = [self.values.substitute(line)[0] for line in cmd.expected]
+            # The output is compared redacted: a `{{ SECRET }}` the page expects is masked too.
+            expected = [self.redact(self.values.substitute(line)[0]) for line in cmd.expected]
             if step.timed_out:
                 findings.append(
                     Finding(
@@ -812,7 +870,7 @@ class _Book:
             )
         expected, line_index = _sql_expected(block.source)
         if expected is not None:
-            expected = [self.values.substitute(line)[0] for line in expected]
+            expected = [self.redact(self.values.substitute(line)[0]) for line in expected]
             actual = transcript.normalise(self.redact(step.output))
             if not transcript.match(expected, actual):
                 where = block.locate(line_index)

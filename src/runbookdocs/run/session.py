@@ -195,6 +195,10 @@ class Session:
     def _prompt_re(self) -> str:
         return re.escape(self._prompt)
 
+    def _done_re(self, n: int) -> re.Pattern[str]:
+        # `W` before the status: the step file could not be written (see `run`).
+        return re.compile(rf"\x1eR{self._salt}:{n}:(W?)(\d+)\x1e\r?\n{self._prompt_re}")
+
     def run(
         self,
         script: str,
@@ -225,13 +229,16 @@ class Session:
         if typed:
             step = 'eval "$(printf %s "$__rbd_b" | base64 -d)"'
         else:
+            # A step file that cannot be written (a full /tmp) must not be sourced: an empty
+            # file would "pass" without running anything. `W` in the marker says so.
             step = (
-                f'printf %s "$__rbd_b" | base64 -d > "$__rbd_d/{n}.sh"; __rbd_b=;'
-                f' . "$__rbd_d/{n}.sh"'
+                f'if printf %s "$__rbd_b" | base64 -d > "$__rbd_d/{n}.sh"; then __rbd_b=;'
+                f' . "$__rbd_d/{n}.sh"; else __rbd_b=; __rbd_w=W; fi'
             )
-        final = f"{step}; printf '\\036R%s:%s\\036\\n' {self._salt}:{n} \"$?\""
+        marker = f'printf \'\\036R%s:%s%s\\036\\n\' {self._salt}:{n} "${{__rbd_w-}}" "$?"'
+        final = f"{step}; {marker}; __rbd_w="
 
-        done = re.compile(rf"\x1eR{self._salt}:{n}:(\d+)\x1e\r?\n{self._prompt_re}")
+        done = self._done_re(n)
         t0 = time.monotonic()
         child = self.child
         # Everything on one line when it fits: one prompt, one round trip.
@@ -250,8 +257,16 @@ class Session:
             index = child.expect(patterns, timeout=max(deadline - time.monotonic(), 0.01))
             if index == 0:
                 out.append(str(child.before))
+                if child.match.group(1):
+                    tail = _clean(_output(out, self._prompt)).strip()[-300:]
+                    raise TargetError(
+                        f"cannot write the step into container {self.container[:12]}: "
+                        f"{tail or 'no message'}",
+                        hint="is the container's disk full? (an earlier block may have filled "
+                        "/tmp); the step was not run",
+                    )
                 return StepResult(
-                    int(child.match.group(1)), _output(out, self._prompt), time.monotonic() - t0
+                    int(child.match.group(2)), _output(out, self._prompt), time.monotonic() - t0
                 )
             if index == 1:
                 out.append(str(child.before))
@@ -286,7 +301,7 @@ class Session:
         import pexpect
 
         child = self.child
-        done = re.compile(rf"\x1eR{self._salt}:{n}:(\d+)\x1e\r?\n{self._prompt_re}")
+        done = self._done_re(n)
         tried: list[str] = []
         for keys, label in (
             ("\x03", "Ctrl-C"),
@@ -299,7 +314,7 @@ class Session:
             index = child.expect([done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT], timeout=1.0)
             if index in (0, 1):
                 out.append(str(child.before))
-                status = int(child.match.group(1)) if index == 0 else 130
+                status = int(child.match.group(2)) if index == 0 else 130
                 return StepResult(
                     status,
                     _output(out, self._prompt),

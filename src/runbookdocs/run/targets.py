@@ -380,6 +380,32 @@ class Target:
         except Exception:  # removed (auto-remove) means exited
             return "removed"
 
+    def lost(self) -> str | None:
+        """Why the container can no longer run steps (killed, gone, Docker down); None if it runs.
+
+        A shell that ends because its container died looks like a block that ended its shell:
+        this tells the engine it was the environment, not the runbook.
+        """
+        import docker.errors
+
+        short = self.container_id[:12] if self._tc is not None else "?"
+        try:
+            container = self.container
+            container.reload()
+        except docker.errors.NotFound:
+            return f"its container {short} is gone (killed, or removed outside runbookdocs)"
+        except Exception as err:  # connection refused, socket gone: the daemon itself
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+            return f"Docker stopped answering ({first[:200]})"
+        if container.status == "running":
+            return None
+        state = container.attrs.get("State") or {}
+        oom = ", out of memory" if state.get("OOMKilled") else ""
+        return (
+            f"its container {short} stopped (status {container.status}, "
+            f"exit code {state.get('ExitCode', '?')}{oom})"
+        )
+
     def _not_ready(self, why: str, ready: str) -> TargetError:
         try:
             logs = self.container.logs(tail=10).decode("utf-8", "replace").strip() or "(none)"
