@@ -32,6 +32,8 @@ ELLIPSIS = "..."
 REGEX_SUFFIX = " (re)"
 
 _EXIT = re.compile(r"\[(\d{1,3})\]\Z")
+# A line that would close the block's fence if written into the page as it is.
+_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\Z")
 _ANSI = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]                 # CSI: colours, cursor moves, bracketed paste
@@ -278,16 +280,24 @@ def escape(line: str, *, first: bool = False, last: bool = False) -> str:
     """An expected line that matches exactly `line`, even when `line` looks like syntax.
 
     Output that would read as a command (`$ `, `# `), a continuation (`> ` first), `...`, a
-    regex line or an exit line (`[N]` last) is written as an anchored ` (re)` line.
+    regex line, an exit line (`[N]` last) or the end of the block (a fence: ```` ``` ````) is
+    written as an anchored ` (re)` line.
     """
     special = (
         _prompt(line) is not None
+        or _FENCE.match(line) is not None
         or line == ELLIPSIS
         or line.endswith(REGEX_SUFFIX)
         or (first and (line.startswith("> ") or line == ">"))
         or (last and _EXIT.match(line) is not None)
     )
-    return re.escape(line) + REGEX_SUFFIX if special else line
+    if not special:
+        return line
+    pattern = re.escape(line)
+    if pattern == ">":
+        # `re.escape` leaves `>` alone: `> (re)` would still read as a continuation line.
+        pattern = "[>]"
+    return pattern + REGEX_SUFFIX
 
 
 def updated_expected(expected: Sequence[str], actual: Sequence[str], exit: int = 0) -> list[str]:
@@ -299,14 +309,20 @@ def updated_expected(expected: Sequence[str], actual: Sequence[str], exit: int =
     changed or removed to match `exit`.
     """
     out: list[str] = []
-    pairs = align(expected, actual)
-    for k, (e, a) in enumerate(pairs):
+    for e, a in align(expected, actual):
         if e is not None and (a is not None or e == ELLIPSIS):
             out.append(e)
         elif a is not None:
-            out.append(escape(a, first=not out, last=k == len(pairs) - 1 and not exit))
+            out.append(escape(a))
+    # Only once the dropped lines are gone is it known which line comes first and which last:
+    # there, `> x` would read as a continuation of the command and `[1]` as its exit status.
+    if out and (out[0].startswith("> ") or out[0] == ">"):
+        regex = out[0].endswith(REGEX_SUFFIX)
+        out[0] = "[>]" + out[0][1:] if regex else escape(out[0], first=True)
     if exit:
         out.append(f"[{exit}]")
+    elif out and _EXIT.match(out[-1]):
+        out[-1] = escape(out[-1], last=True)
     return out
 
 

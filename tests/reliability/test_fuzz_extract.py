@@ -16,6 +16,7 @@ from runbookdocs.block import parse_header
 from runbookdocs.config import load_config
 from runbookdocs.document import parse_document
 from runbookdocs.extract.frontmatter import parse_front_matter
+from tests.reliability.figures import fuzzed
 
 CONFIG = load_config(start=Path(__file__).parent)
 
@@ -79,6 +80,7 @@ markdownish = st.lists(
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(markdownish)
 def test_extractor_never_raises(text: str) -> None:
+    fuzzed("extractor (hypothesis)")
     doc = parse_document(text, path="docs/f.md", file=Path("docs/f.md"), config=CONFIG)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 2
     for block in doc.blocks:
@@ -93,6 +95,7 @@ def test_extractor_never_raises(text: str) -> None:
 @settings(max_examples=1500, deadline=None)
 @given(st.text(max_size=80))
 def test_header_parser_never_raises(info: str) -> None:
+    fuzzed("fence header (hypothesis)")
     header = parse_header(info)
     for problem in header.problems:
         assert problem.col >= 1 and problem.message
@@ -135,6 +138,7 @@ def test_header_parser_never_raises(info: str) -> None:
     )
 )
 def test_front_matter_never_raises(parts: list[str]) -> None:
+    fuzzed("front matter (hypothesis)")
     lines = ["---", *"".join(p + "\n" for p in parts).split("\n"), "---"]
     front, findings = parse_front_matter(lines, "docs/f.md")
     # The front matter closes at the first '---' after the opening one.

@@ -1,0 +1,86 @@
+"""The figures of the reliability suite: inputs fuzzed, faults injected, containers leaked.
+
+Tests record what they did here; `conftest.py` writes it to `artifacts/guarantees.json` at the
+end of the session (one file per process: `guarantees.<worker>.json` under pytest-xdist), and
+`benchmarks/guarantees.py` turns it into the figures of `docs/garanties.md`. Nothing is
+estimated: a fuzzed input is counted when the test body ran on it, a fault when it was injected,
+a leak when a container of the run was still listed after the poll.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Figures:
+    """What the reliability tests of this process did."""
+
+    inputs: Counter[str] = field(default_factory=Counter)
+    """Fuzz target -> inputs the test body ran on."""
+    faults: list[tuple[str, str]] = field(default_factory=list)
+    """(test, fault) for each fault injected."""
+    leak_checks: int = 0
+    """Polls of `docker ps -a --filter label=runbookdocs` after a run."""
+    leaked: list[str] = field(default_factory=list)
+    """Containers still there after the poll."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "inputs_fuzzed": dict(sorted(self.inputs.items())),
+            "inputs_fuzzed_total": sum(self.inputs.values()),
+            "faults_injected": [{"test": t, "fault": f} for t, f in self.faults],
+            "faults_injected_total": len(self.faults),
+            "leak_checks": self.leak_checks,
+            "containers_leaked": len(self.leaked),
+            "leaked": self.leaked,
+        }
+
+
+FIGURES = Figures()
+
+
+def fuzzed(target: str, n: int = 1) -> None:
+    """Count `n` inputs run through fuzz target `target`."""
+    FIGURES.inputs[target] += n
+
+
+def fault(fault_name: str) -> None:
+    """Record a fault injected by the current test."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+    FIGURES.faults.append((test, fault_name))
+
+
+def _containers(selector: str, host: str | None) -> list[str]:
+    argv = ["docker", *(["-H", host] if host else []), "ps", "-a"]
+    argv += ["--filter", "label=runbookdocs", "--format", "{{.Names}} {{.Labels}}"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False).stdout
+    return [line.split(" ")[0] for line in out.splitlines() if selector in line]
+
+
+def owner_selector(pid: int) -> str:
+    """The part of the owner label (`host:pid:start`) that names runner `pid`."""
+    return f"org.runbookdocs.owner={os.uname().nodename}:{pid}:"
+
+
+def assert_no_leftovers(selector: str, *, seconds: float = 5.0, host: str | None = None) -> None:
+    """Poll until no container whose labels contain `selector` is listed; fail (and count) else.
+
+    Args:
+        selector: text of the labels that identifies the run (see `owner_selector`).
+        seconds: how long removal may take (auto-remove is asynchronous).
+        host: another Docker daemon (`unix:///...`).
+    """
+    FIGURES.leak_checks += 1
+    deadline = time.monotonic() + seconds
+    left = _containers(selector, host)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = _containers(selector, host)
+    if left:
+        FIGURES.leaked.extend(left)
+        raise AssertionError(f"containers left behind: {left}")
