@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -186,10 +189,17 @@ class Report:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename, so readers never see half."""
+    """Write `text` to `path` through a temporary file and a rename, so readers never see half.
+
+    The temporary file is named after the writer's pid: one a killed writer left behind (SIGKILL
+    between the write and the rename) is removed by the next write to the same path.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -201,3 +211,22 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    own = re.compile(rf"{re.escape(f'.{path.name}.')}(\d+)\.\w{{8}}\.tmp\Z")
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        m = own.match(tmp.name)
+        if m is not None and not _alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
