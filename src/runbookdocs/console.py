@@ -9,11 +9,15 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 
-def is_interactive(stream: TextIO = sys.stderr) -> bool:
-    """True when progress can be drawn: a terminal, not CI, not disabled."""
+def is_interactive(stream: TextIO | None = None) -> bool:
+    """True when progress can be drawn: a terminal (stderr by default), not CI, not disabled."""
     if os.environ.get("CI") or os.environ.get("RUNBOOKDOCS_PLAIN"):
         return False
-    return stream.isatty()
+    stream = stream if stream is not None else sys.stderr
+    try:
+        return stream.isatty()
+    except (ValueError, AttributeError):  # closed or replaced stream
+        return False
 
 
 class Progress:

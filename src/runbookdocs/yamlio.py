@@ -1,4 +1,9 @@
-"""YAML with line numbers (ruamel.yaml), duplicate keys refused, errors as plain data."""
+"""YAML with ruamel.yaml: duplicate keys refused, errors as plain data, line numbers on demand.
+
+Loading with line information (round-trip, pure Python) is several times slower than the safe
+loader backed by libyaml, and line numbers are only needed when something is wrong. So texts
+are loaded fast, and `YamlLines` re-reads a text with positions only when a finding needs one.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +23,35 @@ class YamlProblem(Exception):
         self.col = col
 
 
-def _loader() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
-    return yaml
+_LOADERS: dict[bool, YAML] = {}
 
 
-def load_yaml(text: str) -> Any:
-    """Load one YAML document keeping line information; raise `YamlProblem` on any error."""
+def _loader(lines: bool) -> YAML:
+    if lines not in _LOADERS:
+        try:
+            yaml = YAML(typ="rt", pure=True) if lines else YAML(typ="safe", pure=False)
+        except Exception:  # no libyaml binding (ruamel.yaml.clib): pure Python is still right
+            yaml = YAML(typ="safe", pure=True)
+        yaml.allow_duplicate_keys = False
+        _LOADERS[lines] = yaml
+    return _LOADERS[lines]
+
+
+def load_yaml(text: str, *, lines: bool = True) -> Any:
+    """Load one YAML document; raise `YamlProblem` on any error.
+
+    Args:
+        lines: keep line information (round-trip nodes, for `node_line`); False loads plain
+            Python data with the fast loader. Errors are always reported by the round-trip
+            parser so that messages and positions do not depend on the loader.
+    """
+    if not lines:
+        try:
+            return _loader(False).load(text)
+        except Exception:  # report the problem with the reference parser below
+            pass
     try:
-        return _loader().load(text)
+        return _loader(True).load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
@@ -56,3 +80,30 @@ def node_line(node: Any, key: Any = None, *, default: int = 0) -> int:
         return int(lc.line) + 1
     except (KeyError, TypeError, IndexError, AttributeError):
         return default
+
+
+class YamlLines:
+    """Line numbers in a YAML text, computed (by a round-trip load) the first time one is asked."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._data: Any = None
+        self._loaded = False
+
+    def line(self, *path: Any, default: int = 0) -> int:
+        """1-based line of the key at `path` (mapping keys / list indices), or `default`."""
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._data = load_yaml(self._text)
+            except YamlProblem:
+                self._data = None
+        node = self._data
+        for key in path[:-1]:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return default
+        if not path:
+            return node_line(node, default=default)
+        return node_line(node, path[-1], default=default)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from runbookdocs.block import suggest
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
-from runbookdocs.yamlio import YamlProblem, load_yaml, node_line
+from runbookdocs.yamlio import YamlLines, YamlProblem, load_yaml
 
 RUNBOOK_KEYS: Mapping[str, str] = {
     "target": "default target of the page's blocks",
@@ -28,12 +28,32 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FENCE = re.compile(r"^---[ \t]*$")
 
 
+class _LazyLines(Mapping[str, int]):
+    """Variable/secret name -> page line, computed only when a line is asked for."""
+
+    def __init__(self, front: FrontMatter) -> None:
+        self._front = front
+
+    def __getitem__(self, name: str) -> int:
+        for table in ("variables", "secrets"):
+            line = self._front.line_of("runbook", table, name)
+            if line:
+                return line
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._front.variables, *self._front.secrets])
+
+    def __len__(self) -> int:
+        return len(self._front.variables) + len(self._front.secrets)
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """A page's front matter: the raw mapping and the typed `runbook:` settings."""
 
     meta: Mapping[str, Any] = field(default_factory=dict)
-    """Everything in the front matter (title, tags, ... for the site)."""
+    """Everything in the front matter (title, tags, ... for the site), as plain data."""
     end_line: int = 0
     """Page line of the closing `---` (0 when there is no front matter)."""
     target: str | None = None
@@ -43,8 +63,20 @@ class FrontMatter:
     secrets: Mapping[str, str] = field(default_factory=dict)
     timeout: float | None = None
     system: str | None = None
-    variable_lines: Mapping[str, int] = field(default_factory=dict)
-    """Page line where each variable or secret is declared."""
+    lines: YamlLines | None = field(default=None, repr=False, compare=False)
+    """Positions in the front matter, computed on demand."""
+
+    def line_of(self, *path: Any) -> int:
+        """Page line of the key at `path` (`"runbook", "target"`), 0 when absent."""
+        if self.lines is None:
+            return 0
+        line = self.lines.line(*path)
+        return line + 1 if line else 0
+
+    @property
+    def variable_lines(self) -> Mapping[str, int]:
+        """Page line where each variable or secret is declared."""
+        return _LazyLines(self)
 
 
 def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[Finding]]:
@@ -60,7 +92,7 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
         ]
     text = "\n".join(lines[1:end])
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, lines=False)
     except YamlProblem as err:
         return FrontMatter(end_line=end + 1), [
             Finding(Location(path, err.line + 1, err.col), f"front matter: {err.message}")
@@ -71,22 +103,23 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
         return FrontMatter(end_line=end + 1), [
             Finding(Location(path, 2), "front matter must be a mapping of keys to values")
         ]
+    positions = YamlLines(text)
     findings: list[Finding] = []
     runbook = data.get("runbook")
     if runbook is None:
-        return FrontMatter(meta=data, end_line=end + 1), []
+        return FrontMatter(meta=data, end_line=end + 1, lines=positions), []
 
-    def at(node: Any, key: Any = None) -> Location:
-        return Location(path, node_line(node, key, default=1) + 1)
+    def at(*key_path: Any) -> Location:
+        return Location(path, (positions.line(*key_path) or 1) + 1)
 
     if not isinstance(runbook, dict):
-        findings.append(Finding(at(data, "runbook"), "'runbook:' must be a mapping"))
-        return FrontMatter(meta=data, end_line=end + 1), findings
+        findings.append(Finding(at("runbook"), "'runbook:' must be a mapping"))
+        return FrontMatter(meta=data, end_line=end + 1, lines=positions), findings
     for key in runbook:
         if key not in RUNBOOK_KEYS:
             findings.append(
                 Finding(
-                    at(runbook, key),
+                    at("runbook", key),
                     f"unknown key 'runbook.{key}'{suggest(str(key), RUNBOOK_KEYS)}",
                     hint="known keys: " + ", ".join(RUNBOOK_KEYS),
                 )
@@ -95,7 +128,7 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
     for key in ("target", "owner", "system"):
         if key in runbook:
             if not isinstance(runbook[key], str) or not runbook[key].strip():
-                findings.append(Finding(at(runbook, key), f"'runbook.{key}' must be text"))
+                findings.append(Finding(at("runbook", key), f"'runbook.{key}' must be text"))
             else:
                 values[key] = runbook[key]
     if "reviewed" in runbook:
@@ -111,7 +144,7 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
             values["reviewed"] = value
         else:
             findings.append(
-                Finding(at(runbook, "reviewed"), "'runbook.reviewed' must be a date: YYYY-MM-DD")
+                Finding(at("runbook", "reviewed"), "'runbook.reviewed' must be a date: YYYY-MM-DD")
             )
     if "timeout" in runbook:
         value = runbook["timeout"]
@@ -119,33 +152,31 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
             values["timeout"] = float(value)
         else:
             findings.append(
-                Finding(at(runbook, "timeout"), "'runbook.timeout' must be a number of seconds")
+                Finding(at("runbook", "timeout"), "'runbook.timeout' must be a number of seconds")
             )
-    lines_of: dict[str, int] = {}
+    seen: set[str] = set()
     for key in ("variables", "secrets"):
         if key not in runbook:
             continue
         table = runbook[key]
-        if isinstance(table, list) and key == "secrets":
-            table = {name: "" for name in table}
+        listed = isinstance(table, list) and key == "secrets"
+        if listed:
+            table = {name: "" for name in table if isinstance(name, str)}
         if not isinstance(table, dict):
-            findings.append(Finding(at(runbook, key), f"'runbook.{key}' must be a mapping"))
+            findings.append(Finding(at("runbook", key), f"'runbook.{key}' must be a mapping"))
             continue
         clean: dict[str, str] = {}
         for name, value in table.items():
-            loc = at(runbook[key], name) if isinstance(runbook[key], dict) else at(runbook, key)
+            loc = at("runbook", key) if listed else at("runbook", key, name)
             if not isinstance(name, str) or not _NAME.match(name):
                 findings.append(Finding(loc, f"{key[:-1]} name {name!r}: letters, digits and '_'"))
                 continue
             if isinstance(value, (dict, list)):
                 findings.append(Finding(loc, f"{key[:-1]} {name!r}: the value must be text"))
                 continue
-            if name in clean or name in lines_of:
+            if name in seen:
                 findings.append(Finding(loc, f"{name!r} is declared twice"))
+            seen.add(name)
             clean[name] = "" if value is None else str(value)
-            lines_of[name] = loc.line
         values[key] = clean
-    return (
-        FrontMatter(meta=data, end_line=end + 1, variable_lines=lines_of, **values),
-        findings,
-    )
+    return FrontMatter(meta=data, end_line=end + 1, lines=positions, **values), findings

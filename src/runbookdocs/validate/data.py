@@ -186,7 +186,7 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """YAML syntax, duplicate keys, and `schema=`."""
     filled = fill(block.source, values_for(ctx))
     try:
-        data = load_yaml(filled.text)
+        data = load_yaml(filled.text, lines=False)
     except YamlProblem as err:
         index = err.line - 1
         yield finding_at(block, index, filled.col(index, err.col), f"invalid YAML: {err.message}")
@@ -200,7 +200,15 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         except RecursionError:
             yield finding_at(block, 0, 1, "YAML nested too deeply to validate")
             return
-        yield from _schema_errors(block, ctx, plain, lambda p: yaml_position(data, p), filled)
+        positioned: list[Any] = []
+
+        def position(path: Path_) -> tuple[int, int]:
+            # Line information is only loaded when a schema error needs it.
+            if not positioned:
+                positioned.append(load_yaml(filled.text))
+            return yaml_position(positioned[0], path)
+
+        yield from _schema_errors(block, ctx, plain, position, filled)
 
 
 def to_plain(node: Any) -> Any:

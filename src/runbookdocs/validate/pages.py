@@ -26,7 +26,6 @@ from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, page_check
 from runbookdocs.validate.common import finding_at
-from runbookdocs.yamlio import node_line
 
 PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini", "toml"})
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
@@ -180,11 +179,9 @@ def site_fingerprint(documents: Sequence[Document], config: Config) -> str:
         parts += [str(d.file), " ".join(sorted(page_anchors(d))),
                   "stale" if _stale(d, config, today) else ""]
     if config.docs_dir.is_dir():
-        for f in sorted(config.docs_dir.rglob("*")):
-            try:
-                parts.append(f"{f}:{f.stat().st_mtime_ns if f.suffix == '.md' else ''}")
-            except OSError:
-                continue
+        # Which files exist (links to images, to pages outside the check). Their content is
+        # not read: a page's own text is part of its own cache key.
+        parts += sorted(str(f) for f in config.docs_dir.rglob("*"))
     return digest(*parts)
 
 
@@ -310,7 +307,7 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     for name in [*front.variables, *front.secrets]:
         if name not in used:
             kind = "secret" if name in front.secrets else "variable"
-            where = Location(doc.path, front.variable_lines.get(name, 1))
+            where = Location(doc.path, front.line_of("runbook", kind + "s", name) or 1)
             out.append(Finding(where, f"{kind} {name!r} is declared but no block uses it",
                                "warning"))
     return out
@@ -378,7 +375,7 @@ def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     if not isinstance(runbook, dict):
         return []
     if "reviewed" not in runbook:
-        line = node_line(doc.front.meta, "runbook", default=1) + 1
+        line = doc.front.line_of("runbook") or 1
         return [Finding(Location(doc.path, line), "runbook settings without a 'reviewed' date",
                         "warning", hint="add 'reviewed: YYYY-MM-DD' under runbook: after "
                         "reviewing the page")]
@@ -387,7 +384,7 @@ def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         return []  # an invalid date is reported with the front matter
     age = (dt.date.today() - reviewed).days
     if age > ctx.config.review_interval_days:
-        line = node_line(runbook, "reviewed", default=1) + 1
+        line = doc.front.line_of("runbook", "reviewed") or 1
         return [Finding(Location(doc.path, line),
                         f"last reviewed on {reviewed.isoformat()}, {age} days ago (more than "
                         f"review_interval_days={ctx.config.review_interval_days})", "warning",

@@ -20,7 +20,6 @@ from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator, page_check
 from runbookdocs.validate.common import console_commands, finding_at, header_col
-from runbookdocs.yamlio import node_line
 
 BUILTIN_TARGETS = ("debian", "mysql", "postgres")
 """Targets every project has; `[tool.runbookdocs.targets]` adds more."""
@@ -131,8 +130,7 @@ def check_page_target(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     known = known_targets(ctx.config)
     if target in known:
         return []
-    runbook = doc.front.meta.get("runbook")
-    line = node_line(runbook, "target", default=1) + 1
+    line = doc.front.line_of("runbook", "target") or 1
     return [Finding(Location(doc.path, line), f"unknown target {target!r} in runbook.target"
                     f"{suggest(target, known)}", hint="targets: " + ", ".join(known))]
 
