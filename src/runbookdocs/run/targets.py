@@ -314,6 +314,9 @@ class Target:
                 mem_limit=spec.memory,
                 pids_limit=spec.pids,
                 privileged=False,
+                # PID 1 (the wrapper) ignores SIGTERM: a daemon restoring after a crash, or a
+                # `docker stop`, would wait 10 s for nothing before killing a throwaway container.
+                stop_signal="SIGKILL",
                 **({} if spec.network else {"network_mode": "none"}),
             )
             self._tc = tc
