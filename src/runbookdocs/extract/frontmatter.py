@@ -167,15 +167,17 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
             continue
         clean: dict[str, str] = {}
         for name, value in table.items():
-            loc = at("runbook", key) if listed else at("runbook", key, name)
+            where = ("runbook", key) if listed else ("runbook", key, name)
             if not isinstance(name, str) or not _NAME.match(name):
-                findings.append(Finding(loc, f"{key[:-1]} name {name!r}: letters, digits and '_'"))
+                findings.append(
+                    Finding(at(*where), f"{key[:-1]} name {name!r}: letters, digits and '_'")
+                )
                 continue
             if isinstance(value, (dict, list)):
-                findings.append(Finding(loc, f"{key[:-1]} {name!r}: the value must be text"))
+                findings.append(Finding(at(*where), f"{key[:-1]} {name!r}: the value must be text"))
                 continue
             if name in seen:
-                findings.append(Finding(loc, f"{name!r} is declared twice"))
+                findings.append(Finding(at(*where), f"{name!r} is declared twice"))
             seen.add(name)
             clean[name] = "" if value is None else str(value)
         values[key] = clean

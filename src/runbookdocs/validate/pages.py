@@ -100,18 +100,23 @@ class _Prose:
     line: Line
 
 
-_PROSE: list[tuple[Document, list[_Prose]]] = []
+_PROSE: dict[tuple[str, int], list[_Prose]] = {}
+
+
+def _doc_key(doc: Document) -> tuple[str, int]:
+    # hash() of a str is computed once and kept by the string: O(1) after the first call.
+    return str(doc.file), hash(doc.text)
 
 
 def _prose(doc: Document) -> list[_Prose]:
-    """The page's lines outside fences (the last few pages' results are kept)."""
-    for cached_doc, cached in _PROSE:
-        if cached_doc is doc:
-            return cached
-    result = _find_prose(doc)
-    _PROSE.append((doc, result))
-    del _PROSE[:-4]
-    return result
+    """The page's lines outside fences, computed once per page text."""
+    key = _doc_key(doc)
+    cached = _PROSE.get(key)
+    if cached is None:
+        if len(_PROSE) > 4096:
+            _PROSE.clear()
+        cached = _PROSE[key] = _find_prose(doc)
+    return cached
 
 
 def _find_prose(doc: Document) -> list[_Prose]:
@@ -122,12 +127,12 @@ def _find_prose(doc: Document) -> list[_Prose]:
     return [_Prose(i, ln) for i, ln in enumerate(lines) if i not in inside]
 
 
-_ANCHORS: dict[str, frozenset[str]] = {}
+_ANCHORS: dict[tuple[str, int], frozenset[str]] = {}
 
 
 def page_anchors(doc: Document) -> frozenset[str]:
     """Every anchor the page will have on the site."""
-    key = digest(str(doc.file), doc.text)
+    key = _doc_key(doc)
     cached = _ANCHORS.get(key)
     if cached is not None:
         return cached
@@ -157,6 +162,8 @@ def page_anchors(doc: Document) -> frozenset[str]:
         previous = text
     anchors.update(b.id for b in doc.blocks if b.id)
     result = frozenset(anchors)
+    if len(_ANCHORS) > 4096:
+        _ANCHORS.clear()
     _ANCHORS[key] = result
     return result
 
