@@ -373,3 +373,12 @@ def test_official_images_without_a_registry_say_what_to_do(tmp_path: Path) -> No
         proc.stdout
     )
     assert 'images = "local"' in proc.stdout
+
+
+def test_a_block_that_changes_the_prompt_does_not_hang_the_session(tmp_path: Path) -> None:
+    root = project(tmp_path, "prompt-reset.md")
+    proc = cli("run", "--report", "r.json", cwd=root, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = report(root / "r.json")
+    assert [(r["id"], r["outcome"]) for r in results] == [("bashrc", "passed"), ("after", "passed")]
+    assert "replaced" not in proc.stdout + proc.stderr

@@ -236,7 +236,12 @@ class Session:
                 f' . "$__rbd_d/{n}.sh"; else __rbd_b=; __rbd_w=W; fi'
             )
         marker = f'printf \'\\036R%s:%s%s\\036\\n\' {self._salt}:{n} "${{__rbd_w-}}" "$?"'
-        final = f"{step}; {marker}; __rbd_w="
+        # The step may change the prompt (a sourced ~/.bashrc sets PS1 or PROMPT_COMMAND):
+        # restore ours after the marker, so the next prompt is always recognised.
+        final = (
+            f"{step}; {marker}; __rbd_w=; unset PROMPT_COMMAND; PS0=''; "
+            f"PS1=$'\\036'P{self._salt}$'\\036'"
+        )
 
         done = self._done_re(n)
         t0 = time.monotonic()
