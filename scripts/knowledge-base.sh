@@ -7,7 +7,8 @@ source "$(dirname "$0")/prepare.sh"
 echo "==> runbookdocs check"
 runbookdocs check --report build/check-report.json
 echo "==> runbookdocs run"
-runbookdocs run --jobs 2 --report runbookdocs-report.json --junit build/run-junit.xml
+# Sandboxes are throwaway: secrets you do not export get random values (never printed).
+runbookdocs run --jobs 2 --generate-secrets --report runbookdocs-report.json --junit build/run-junit.xml
 echo "==> mkdocs build --strict"
 mkdocs build --strict --site-dir site
 echo "==> done: site in site/, run report in runbookdocs-report.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -139,6 +140,24 @@ def test_missing_secret_is_an_environment_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "secret 'DB_PASSWORD' is not set in the environment" in proc.stdout
+
+    # Sandboxes are throwaway: --generate-secrets fills the secret with a random value,
+    # redacted like any other, and stable across runs (the second run is cached).
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "runbookdocs.cli", "run", "--generate-secrets",
+             "--report", f"r{i}.json"],
+            cwd=root, env={**env, "RUNBOOKDOCS_PLAIN": "1"}, capture_output=True, text=True,
+            timeout=120,
+        )
+        for i in (1, 2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stdout + runs[0].stderr
+    salt = (root / ".runbookdocs-cache" / "sandbox-secret-salt").read_text().strip()
+    value = "rbd-" + hashlib.sha256(f"{salt}:docs/secret.md:DB_PASSWORD".encode()).hexdigest()[:20]
+    shown = runs[0].stdout + runs[0].stderr + (root / "r1.json").read_text()
+    assert salt not in shown and value not in shown
+    assert all(r["cached"] for r in report(root / "r2.json"))
 
 
 def test_update_rewrites_only_the_failing_lines(tmp_path: Path) -> None:

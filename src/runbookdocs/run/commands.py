@@ -63,6 +63,11 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--keep-going", action="store_true", help="run every block even after a failure")
     p.add_argument(
+        "--generate-secrets",
+        action="store_true",
+        help="secrets not set in the environment get random throwaway values (sandboxes only)",
+    )
+    p.add_argument(
         "--update",
         action="store_true",
         help="rewrite the expected output of failing console blocks in place",
@@ -101,6 +106,7 @@ def run_run(args: argparse.Namespace) -> int:
         target=args.target,
         variables=variables,
         keep_going=args.keep_going,
+        generate_secrets=args.generate_secrets,
         update=args.update,
         use_cache=not args.no_cache,
         images=args.images,

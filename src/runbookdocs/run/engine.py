@@ -65,6 +65,7 @@ class RunOptions:
         images: `auto`, `official` or `local`; None: the configuration's `images`.
         build: build missing images (False: report them instead).
         environ: environment for secrets and `RUNBOOK_VAR_*` (None: `os.environ`).
+        generate_secrets: give secrets the environment does not set a throwaway value.
         log: where image pulls and builds report progress (None: events only).
     """
 
@@ -77,6 +78,7 @@ class RunOptions:
     images: str | None = None
     build: bool = True
     environ: Mapping[str, str] | None = None
+    generate_secrets: bool = False
     log: Callable[[str], None] | None = None
 
 
@@ -364,7 +366,13 @@ class _Run:
         blocks = _runnable_blocks(doc)
         selected = self._selected(doc)
         self.emit(Event("runbook-start", doc.path, message=f"{len(selected)} block(s)"))
-        values = resolve_values(doc, self.config, self.options.variables, self.options.environ)
+        values = resolve_values(
+            doc,
+            self.config,
+            self.options.variables,
+            self.options.environ,
+            generate_secrets=self.options.generate_secrets,
+        )
         redact = values.redactor()
         book = _Book(self, doc, values, redact)
         try:
@@ -545,7 +553,8 @@ class _Book:
             return Finding(
                 Location(self.doc.path, line),
                 f"secret {name!r} is not set in the environment",
-                hint=f"export {name}=... before running (secrets never come from files or "
+                hint=f"export {name}=... before running, or use --generate-secrets for "
+                "throwaway sandbox values (secrets never come from files or "
                 "the command line)",
             ), "error"
         for name in names:

@@ -48,10 +48,15 @@ def resolve_values(
     config: Config,
     cli: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    generate_secrets: bool = False,
 ) -> Values:
     """Variables: front matter < config `variables` < `RUNBOOK_VAR_name` < `--var name=value`.
 
-    Secrets come only from the environment variable of the same name.
+    Secrets come only from the environment variable of the same name. With
+    `generate_secrets`, a secret the environment does not set gets a throwaway value instead
+    (sandboxes are disposable): random, kept in the cache directory so that unchanged
+    runbooks stay cached, and redacted like any secret.
     """
     env = os.environ if environ is None else environ
     variables: dict[str, str] = dict(doc.front.variables)
@@ -63,10 +68,33 @@ def resolve_values(
     for name in doc.front.secrets:
         if name in env:
             secrets[name] = env[name]
+        elif generate_secrets:
+            secrets[name] = _throwaway_secret(config, doc.path, name)
         else:
             missing.append(name)
         variables.pop(name, None)
     return Values(variables, secrets, tuple(missing))
+
+
+def _throwaway_secret(config: Config, page: str, name: str) -> str:
+    """A random sandbox secret, stable across runs of this checkout (salt in the cache dir)."""
+    import hashlib
+    import secrets as random
+
+    salt_file = config.cache_dir / "sandbox-secret-salt"
+    try:
+        salt = salt_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        salt = ""
+    if not salt:
+        salt = random.token_hex(16)
+        try:
+            config.cache_dir.mkdir(parents=True, exist_ok=True)
+            salt_file.write_text(salt, encoding="utf-8")
+            salt_file.chmod(0o600)
+        except OSError:
+            pass  # an unwritable cache only costs the cache
+    return "rbd-" + hashlib.sha256(f"{salt}:{page}:{name}".encode()).hexdigest()[:20]
 
 
 class Redactor:
