@@ -221,7 +221,7 @@ def test_practice_refuses_a_wrong_command_and_accepts_the_right_one(tmp_path: Pa
     prompt = r"\[1/3\] debian\$ "
     child.expect(prompt)
     child.sendline("mkdir -p /srv/depot")  # the check wants the file too
-    child.expect("✗ Pas encore : la vérification de l'étape ne passe pas")
+    child.expect("Pas encore : la vérification de l'étape ne passe pas")
     child.expect(prompt)
     child.sendline("indice")
     child.expect("Indice")

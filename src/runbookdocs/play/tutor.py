@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import os
 import re
+import shlex
 import signal
 import sys
 import time
@@ -128,8 +129,9 @@ class Tutor:
             except Quit:
                 self._save()
             except KeyboardInterrupt:
-                self.console.print("\n[bold]Interruption.[/bold]")
                 self._save()
+                with contextlib.suppress(Exception):
+                    self.console.print("\n[bold]Interruption.[/bold]")
                 status = 130
             finally:
                 self._close()
@@ -233,9 +235,12 @@ class Tutor:
             with contextlib.suppress(ValueError):
                 previous[sig] = signal.signal(sig, signal.SIG_IGN)
         try:
-            self.console.print("Suppression du bac à sable…")
+            # The terminal may be gone (SIGHUP): printing must not stop the removal.
+            with contextlib.suppress(Exception):
+                self.console.print("Suppression du bac à sable…")
             self.sandbox.close()
-            self.console.print("Bac à sable supprimé.")
+            with contextlib.suppress(Exception):
+                self.console.print("Bac à sable supprimé.")
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -426,7 +431,8 @@ class Tutor:
                 return
             if not ran.ok:
                 why = f"{ran.why} ; {why}"
-            self._refusal(why, check.detail)
+            # A command that worked may be one of several the step needs: no cross for it.
+            self._refusal(why, check.detail, soft=ran.ok)
 
     def _read(self, step: Step, *, sub: tuple[int, int] | None, shell: bool = False) -> str:
         """One command typed by the learner (several lines when bash needs more); meta
@@ -464,14 +470,18 @@ class Tutor:
     def _hint(self, text: str, block: Block) -> None:
         self.progress.hints += 1
         self.console.print("[bold]Indice[/bold] : la page documente")
-        lexer = "sql" if block.kind == "sql" and not block.file else "bash"
-        self._code(self._shown(text), lexer)
+        # Bare lines, not a box: the learner may copy them, and the terminal wraps them.
+        for line in self._shown(text).split("\n"):
+            self.console.print(line, style="bold cyan", markup=False, soft_wrap=True)
 
-    def _refusal(self, why: str, detail: list[str]) -> None:
-        self.console.print(f"[red]✗ Pas encore : {_escape(why)}.[/red]")
+    def _refusal(self, why: str, detail: list[str], *, soft: bool = False) -> None:
+        if soft:
+            self.console.print(f"[yellow]Pas encore : {_escape(why)}.[/yellow]")
+        else:
+            self.console.print(f"[red]✗ Pas encore : {_escape(why)}.[/red]")
         for line in detail:
             self.console.print("    " + _escape(line))
-        if self.practice:
+        if self.practice and not soft:
             self.console.print("Réessayez, ou tapez [bold]indice[/bold].")
 
     # -- display --------------------------------------------------------------------------
@@ -592,8 +602,17 @@ def _documented(block: Block) -> str:
         delimiter = "FIN"
         while delimiter in block.source:
             delimiter += "_"
+        path = shlex.quote(block.file)
         body = block.source.rstrip("\n")
-        return f"cat > {block.file} <<'{delimiter}'\n{body}\n{delimiter}"
+        lines = [
+            f'mkdir -p "$(dirname {path})"',
+            f"cat > {path} <<'{delimiter}'\n{body}\n{delimiter}",
+        ]
+        if mode := block.attrs.get("mode"):
+            lines.append(f"chmod {shlex.quote(mode)} {path}")
+        if owner := block.attrs.get("owner"):
+            lines.append(f"chown {shlex.quote(owner)} {path}")
+        return "\n".join(lines)
     return block.source
 
 
