@@ -127,6 +127,19 @@ def test_a_check_block_not_right_after_a_step_is_not_its_check(tmp_path: Path) -
     assert [b.source for b in two.setup] == ["echo prepare"]
 
 
+def test_a_decision_tree_is_a_line_pointing_to_the_site(tmp_path: Path) -> None:
+    text = (
+        "# T\n\nAvant.\n\n```decision-tree\ntitle: Le site ne répond pas\nstart: a\n"
+        "nodes:\n  a:\n    solution: Redémarrer.\n```\n\n```bash\ntrue\n```\n"
+    )
+    doc = parse_document(
+        text, path="t.md", file=tmp_path / "t.md", config=load_config(start=tmp_path)
+    )
+    (step,) = build_lesson(doc).steps
+    assert "*Arbre de décision « Le site ne répond pas » : à parcourir sur le site.*" in step.prose
+    assert "start: a" not in step.prose
+
+
 def test_material_syntax_becomes_terminal_markdown() -> None:
     text = (
         "## Titre {#titre}\n\n!!! warning\n    Attention **ici**.\n\n    Suite.\n\nAprès.\n\n"

@@ -38,6 +38,7 @@ _ADMONITION = re.compile(
 )
 _TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+\"(?P<title>[^\"]*)\"\s*$")
 _HEADING_ATTRS = re.compile(r"^(?P<heading>#{1,6}\s.*?)\s*\{[^{}]*\}\s*$")
+_TREE_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
 _SNIPPET = re.compile(r"^\s*-{2}8<-{2}")
 _KIND_TITLES = {
     "note": "Note",
@@ -105,6 +106,11 @@ def build_lesson(doc: Document) -> Lesson:
     lines = doc.text.split("\n")
     start = doc.front.end_line + 1  # first page line after the front matter
     hidden_spans: list[tuple[int, int]] = []
+    for block in doc.blocks:
+        if block.kind == "decision-tree" and not block.hidden:
+            # Its YAML would mean nothing in a terminal: a line says where to walk it.
+            hidden_spans.append((block.line + 1, block.end_line))
+            lines = _tree_note(lines, block)
     steps: list[Step] = []
     setup: list[Block] = []
     blocks = doc.blocks
@@ -125,6 +131,15 @@ def build_lesson(doc: Document) -> Lesson:
         start = block.end_line + 1
     epilogue = _prose(lines, start, len(lines), hidden_spans)
     return Lesson(doc, tuple(steps), epilogue)
+
+
+def _tree_note(lines: list[str], block: Block) -> list[str]:
+    m = _TREE_TITLE.search(block.source)
+    title = " « " + m.group(1).strip().strip("\"'") + " »" if m else ""
+    note = f"*Arbre de décision{title} : à parcourir sur le site.*"
+    out = list(lines)
+    out[block.line - 1] = " " * block.indent + note
+    return out
 
 
 def _prose(lines: list[str], first: int, last: int, hidden: list[tuple[int, int]]) -> str:
