@@ -461,6 +461,10 @@ class Tutor:
             return "\n".join(lines)
 
     def _input(self, prompt: str) -> str:
+        if "readline" not in sys.modules:
+            # Line editing and history (arrow keys) for what the learner types.
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401
         try:
             return input(prompt)
         except EOFError:
