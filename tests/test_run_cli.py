@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -401,3 +402,31 @@ def test_a_block_that_changes_the_prompt_does_not_hang_the_session(tmp_path: Pat
     results = report(root / "r.json")
     assert [(r["id"], r["outcome"]) for r in results] == [("bashrc", "passed"), ("after", "passed")]
     assert "replaced" not in proc.stdout + proc.stderr
+
+
+def test_sweep_ignores_containers_that_vanish_while_listing() -> None:
+    """`clean` and the start-of-run sweep must not fail when another run's container goes."""
+    import docker
+
+    from runbookdocs.run.targets import LABEL, LABEL_OWNER, sweep
+
+    client = docker.from_env()
+    # Owned by a live process on another host: never removed by the sweep, so they vanish
+    # (auto-remove) on their own while the sweep lists them.
+    other_host = "another-host:1:x"
+    containers = [
+        client.containers.run("runbookdocs/debian:bookworm", ["sleep", f"{0.1 + i * 0.03:.2f}"],
+                              detach=True, auto_remove=True,
+                              labels={LABEL: "1", LABEL_OWNER: other_host})
+        for i in range(20)
+    ]
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and client.api.containers(
+            all=True, filters={"label": f"{LABEL_OWNER}={other_host}"}
+        ):
+            sweep(client)
+    finally:
+        for c in containers:
+            with contextlib.suppress(docker.errors.APIError):
+                c.remove(force=True)

@@ -180,12 +180,15 @@ def sweep(client: Any, *, everything: bool = False) -> list[str]:
     import docker.errors
 
     removed: list[str] = []
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        token = container.labels.get(LABEL_OWNER, "")
+    # The low-level listing: `containers.list()` inspects each container after listing them,
+    # and fails with NotFound when another run's auto-removed container vanishes in between.
+    for info in client.api.containers(all=True, filters={"label": LABEL}):
+        token = (info.get("Labels") or {}).get(LABEL_OWNER, "")
+        name = (info.get("Names") or [info["Id"][:12]])[0].lstrip("/")
         if everything or not owner_alive(token):
             try:
-                container.remove(force=True)
-                removed.append(f"container {container.name}")
+                client.api.remove_container(info["Id"], force=True)
+                removed.append(f"container {name}")
             except docker.errors.APIError:
                 pass  # already going away (auto-remove)
     for network in client.networks.list(filters={"label": LABEL}):
