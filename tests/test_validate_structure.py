@@ -30,7 +30,8 @@ def test_attributes_per_kind(tmp_path: Path) -> None:
         "toml), not 'bash' blocks",
         "docs/page.md:9:10: error: owner= needs file=: it applies to the file the block is "
         "written to",
-        "docs/page.md:13:10: error: schema= applies to json, yaml and ini blocks, not 'toml' blocks",
+        "docs/page.md:13:10: error: schema= applies to json, yaml and ini blocks, "
+        "not 'toml' blocks",
         "docs/page.md:17:10: error: schema 'missing' not found in schemas",
         "docs/page.md:21:9: warning: timeout= has no effect on a ini block: it is never executed",
     ]
