@@ -49,6 +49,8 @@ CACHE_NS = "run"
 _OUTPUT_LINES = 30  # lines of output shown under a failure
 _STEP_FILE = re.compile(r"/tmp/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
 _EXPECT = re.compile(r"^\s*--\s*expect:\s*$", re.IGNORECASE)
+_PASSED_ON = ("user=", "file=", "mode=", "owner=")
+"""Attributes whose values reach a command line: a block with an invalid one is not run."""
 
 
 @dataclass(frozen=True)
@@ -614,8 +616,8 @@ class _Book:
         started = _now()
         t0 = time.monotonic()
         if refused := self._bad_header(block):
-            # Attribute values reach `docker exec` and the target's shell: a header the checker
-            # rejects is never run (`user="root; id"` is the runbook's mistake, exit 1).
+            # These values reach `docker exec` and the target's shell: one the checker rejects
+            # is never used (`user="root; id"` is the runbook's mistake, exit 1).
             first = refused[0]
             return self.result(
                 block,
@@ -695,7 +697,9 @@ class _Book:
         return result
 
     def _bad_header(self, block: Block) -> list[Finding]:
-        messages = {p.message for p in parse_header(block.info).problems}
+        messages = {
+            p.message for p in parse_header(block.info).problems if p.message.startswith(_PASSED_ON)
+        }
         if not messages:
             return []
         located = [
