@@ -6,6 +6,7 @@ the nearest parent, validated up front, and every problem is reported together w
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,8 +104,10 @@ class Config:
 
     def display(self, path: Path) -> str:
         """`path` as shown to users: relative to the working directory when inside it."""
+        # abspath, not resolve(): symlinks are shown as the user named them, and a symlink
+        # loop (which resolve() raises on) is reported by the reader, not here.
         try:
-            return str(path.resolve().relative_to(Path.cwd().resolve()))
+            return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())))
         except ValueError:
             return str(path)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -50,7 +52,11 @@ def read_document(file: Path, config: Config) -> Document:
     """Read and extract one page; never raises for bad content (problems become findings)."""
     path = config.display(file)
     try:
-        size = file.stat().st_size
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device named *.md would block or never end: never open one.
+            return _unreadable(path, file, 1, "not a regular file (a FIFO, device or socket)")
+        size = info.st_size
         if size > config.max_file_mb * 1024 * 1024:
             return _unreadable(
                 path,
@@ -195,7 +201,7 @@ def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:
     for p in paths:
         if not p.exists():
             raise UsageError(f"{p}: no such file or directory")
-        files = sorted(p.rglob("*.md")) if p.is_dir() else [p]
+        files = sorted(_rglob(p)) if p.is_dir() else [p]
         for f in files:
             rel = config.display(f)
             if f in seen or any(fnmatch(rel, pat) for pat in config.exclude):
@@ -204,6 +210,15 @@ def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:
                 continue
             seen.add(f)
             yield f
+
+
+def _rglob(folder: Path) -> Iterator[Path]:
+    """`*.md` under `folder`, without following directory symlinks (no loops, no escapes)."""
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in names:
+            if name.endswith(".md"):
+                yield Path(root) / name
 
 
 def placeholders(text: str) -> Iterator[re.Match[str]]:

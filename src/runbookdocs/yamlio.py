@@ -63,7 +63,8 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
         raise YamlProblem(problem, line, col) from None
     except YAMLError as err:
         raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from None
-    except (ValueError, TypeError, RecursionError) as err:
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError) as err:
+        # ruamel.yaml raises these on some malformed scalars (`+_`, found by fuzzing).
         raise YamlProblem(f"invalid YAML: {err}", 1, 1) from None
 
 

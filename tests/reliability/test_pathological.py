@@ -126,11 +126,6 @@ def test_more_pathological_pages(
         assert message in proc.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="yamlio.load_yaml lets ruamel.yaml's IndexError through (found by atheris); the fix "
-    "is to catch IndexError there like ValueError and TypeError",
-)
 def test_yaml_scalar_plus_underscore_is_a_finding(tmp_path: Path) -> None:
     make_project(tmp_path, {"docs/a.md": "---\nx: +_\n---\n# a\n\n```yaml\ncle: +_\n```\n"})
     proc = cli("check", "--no-cache", cwd=tmp_path, timeout=60)
@@ -138,11 +133,6 @@ def test_yaml_scalar_plus_underscore_is_a_finding(tmp_path: Path) -> None:
     assert proc.returncode == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="document.read_document opens a FIFO named *.md and blocks forever; the fix is to "
-    "refuse what is not a regular file (stat.S_ISREG) before reading",
-)
 def test_a_fifo_named_md_does_not_hang_the_check(tmp_path: Path) -> None:
     make_project(tmp_path, {"docs/ok.md": "# ok\n"})
     os.mkfifo(tmp_path / "docs" / "tube.md")
@@ -153,11 +143,6 @@ def test_a_fifo_named_md_does_not_hang_the_check(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "docs/tube.md" in proc.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="iter_markdown raises RuntimeError on a symlink loop (an 'internal error', exit 2); "
-    "the fix is to report it as a finding on that file",
-)
 def test_a_symlink_loop_is_a_finding(tmp_path: Path) -> None:
     make_project(tmp_path, {"docs/ok.md": "# ok\n"})
     (tmp_path / "docs" / "boucle.md").symlink_to("boucle.md")
