@@ -3,9 +3,11 @@
 Prints:
   1. per-step overhead in a warm pexpect session vs one `docker exec` per step;
   2. start-to-ready time of each built-in target;
-  3. wall time of N small runbooks with --jobs 1 vs --jobs 2 (through the CLI).
+  3. wall time of N small runbooks with --jobs 1 vs --jobs 2 (through the CLI);
+  4. wall time of the whole knowledge base (docs/) with --jobs 1, --jobs 2, and with a warm
+     cache (a second run of unchanged pages), in a copy of the repository.
 
-Usage: python benchmarks/bench_run.py [--steps 200] [--runbooks 4] [--repeat 3]
+Usage: python benchmarks/bench_run.py [--steps 200] [--runbooks 4] [--repeat 3] [--no-kb]
 """
 
 from __future__ import annotations
@@ -117,15 +119,45 @@ def jobs(runbooks: int) -> None:
             print(f"   --jobs {n}: {took:5.2f} s ({status})")
 
 
+def knowledge_base() -> None:
+    import shutil
+
+    root_src = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="rbd-bench-kb-") as tmp:
+        root = Path(tmp) / "repo"
+        shutil.copytree(root_src, root, ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".runbookdocs-cache", "site", "artifacts", "__pycache__", "build"))
+        env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1"}
+        base = [sys.executable, "-m", "runbookdocs.cli", "run", "--generate-secrets", "docs"]
+        print("4. the whole knowledge base (docs/), wall time through the CLI")
+        runs = [
+            ("--jobs 1, no cache", ["--no-cache", "--jobs", "1"]),
+            ("--jobs 2, no cache", ["--no-cache", "--jobs", "2"]),
+            ("--jobs 2, fills the cache", ["--jobs", "2"]),
+            ("--jobs 2, warm cache (unchanged)", ["--jobs", "2"]),
+        ]
+        for label, extra in runs:
+            t0 = time.perf_counter()
+            proc = subprocess.run(base + extra, cwd=root, env=env, capture_output=True,
+                                  text=True, check=False)
+            took = time.perf_counter() - t0
+            summary = (proc.stderr.strip().splitlines() or [""])[-1]
+            status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
+            print(f"   {label:34} {took:6.2f} s ({status}) {summary}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--runbooks", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-kb", action="store_true", help="skip the knowledge-base runs")
     args = parser.parse_args()
     per_step(args.steps)
     ready_times(args.repeat)
     jobs(args.runbooks)
+    if not args.no_kb:
+        knowledge_base()
 
 
 if __name__ == "__main__":
