@@ -430,3 +430,13 @@ def test_sweep_ignores_containers_that_vanish_while_listing() -> None:
         for c in containers:
             with contextlib.suppress(docker.errors.APIError):
                 c.remove(force=True)
+
+
+def test_cache_works_with_parallel_jobs(tmp_path: Path) -> None:
+    """Runbooks run in threads (--jobs 2) share the cache: the second run is all cached."""
+    root = project(tmp_path, "state.md", "prompt-reset.md")
+    first = cli("run", "--jobs", "2", cwd=root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = cli("run", "--jobs", "2", "--report", "r.json", cwd=root)
+    assert second.returncode == 0
+    assert all(r["cached"] for r in report(root / "r.json"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,23 @@ def digest(*parts: str | bytes) -> str:
 
 
 class Cache:
-    """Key -> JSON value, in `cache_dir/cache.sqlite3`; a broken or locked cache is a miss."""
+    """Key -> JSON value, in `cache_dir/cache.sqlite3`; a broken or locked cache is a miss.
+
+    One connection, shared by the threads of a run (`--jobs N`) under a lock; other processes
+    (a second run, pytest-xdist workers) use their own and SQLite serialises the writes.
+    """
 
     def __init__(self, directory: Path, *, enabled: bool = True) -> None:
         self.enabled = enabled
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
         if not enabled:
             return
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(directory / "cache.sqlite3", timeout=10)
+            self._db = sqlite3.connect(
+                directory / "cache.sqlite3", timeout=10, check_same_thread=False
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS entries (ns TEXT, key TEXT, value TEXT, "
@@ -44,9 +52,10 @@ class Cache:
         if self._db is None:
             return None
         try:
-            row = self._db.execute(
-                "SELECT value FROM entries WHERE ns = ? AND key = ?", (ns, key)
-            ).fetchone()
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT value FROM entries WHERE ns = ? AND key = ?", (ns, key)
+                ).fetchone()
             return json.loads(row[0]) if row else None
         except (sqlite3.Error, ValueError):
             return None
@@ -56,17 +65,18 @@ class Cache:
         if self._db is None or not keys:
             return {}
         out: dict[str, Any] = {}
-        try:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for key, value in self._db.execute(
-                    f"SELECT key, value FROM entries WHERE ns = ? AND key IN ({marks})",
-                    (ns, *chunk),
-                ):
-                    out[key] = json.loads(value)
-        except (sqlite3.Error, ValueError):
-            return {}
+        with self._lock:
+            try:
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    for key, value in self._db.execute(
+                        f"SELECT key, value FROM entries WHERE ns = ? AND key IN ({marks})",
+                        (ns, *chunk),
+                    ):
+                        out[key] = json.loads(value)
+            except (sqlite3.Error, ValueError):
+                return {}
         return out
 
     def put_many(self, ns: str, items: dict[str, Any]) -> None:
@@ -74,7 +84,7 @@ class Cache:
         if self._db is None or not items:
             return
         try:
-            with self._db:
+            with self._lock, self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO entries (ns, key, value) VALUES (?, ?, ?)",
                     [(ns, k, json.dumps(v)) for k, v in items.items()],
@@ -85,7 +95,7 @@ class Cache:
     def clear(self) -> None:
         """Forget everything."""
         if self._db is not None:
-            with self._db:
+            with self._lock, self._db:
                 self._db.execute("DELETE FROM entries")
 
     def close(self) -> None:
