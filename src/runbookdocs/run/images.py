@@ -120,13 +120,46 @@ def recipe(target: str) -> str:
     return digest(*parts)[:16]
 
 
+_ALWAYS_IGNORED = (".git", ".venv", "node_modules", "__pycache__", ".runbookdocs-cache")
+"""Never part of a build context's hash: they change with every run, not with the image."""
+
+
+def _ignored(relative: str, patterns: list[str]) -> bool:
+    """Whether `.dockerignore` patterns exclude `relative` (last match wins; `!` re-includes)."""
+    from fnmatch import fnmatch
+
+    parts = relative.split("/")
+    if any(p in _ALWAYS_IGNORED for p in parts):
+        return True
+    ignored = False
+    for pattern in patterns:
+        negate = pattern.startswith("!")
+        pattern = pattern.lstrip("!").strip("/")
+        # A pattern matches the path or one of its parent directories, as in Docker.
+        if any(fnmatch("/".join(parts[: i + 1]), pattern) for i in range(len(parts))):
+            ignored = not negate
+    return ignored
+
+
 def dockerfile_recipe(dockerfile: Path, context: Path, base_image_id: str | None) -> str:
-    """Recipe hash of a project's Dockerfile target: the Dockerfile, its context, the base."""
+    """Recipe hash of a project's Dockerfile target: the Dockerfile, its context, the base.
+
+    The context is read as Docker sends it: files excluded by its `.dockerignore` (and caches
+    that change with every run) do not count, so an unchanged image is never rebuilt.
+    """
+    import hashlib
+
     parts = [str(base_image_id), dockerfile.read_text(encoding="utf-8", errors="replace")]
-    skip = {".git", "node_modules", "__pycache__", ".venv"}
+    ignore = context / ".dockerignore"
+    patterns = [
+        line.strip()
+        for line in (ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else [])
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     for path in sorted(context.rglob("*")):
-        if path.is_file() and not skip.intersection(path.relative_to(context).parts):
-            parts += [str(path.relative_to(context)), path.read_bytes().hex()[:4096]]
+        relative = path.relative_to(context).as_posix()
+        if path.is_file() and not _ignored(relative, patterns):
+            parts += [relative, hashlib.sha256(path.read_bytes()).hexdigest()]
     return digest(*parts)[:16]
 
 

@@ -1,0 +1,27 @@
+"""The recipe hash of a project's Dockerfile target: what makes an image be rebuilt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runbookdocs.run.images import dockerfile_recipe
+
+
+def test_recipe_ignores_what_changes_with_every_run_and_sees_real_changes(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM base\nCOPY app /app\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text("print(1)\n" + "#" * 5000 + "\n")
+    (tmp_path / ".dockerignore").write_text("site\nrunbookdocs-report.json\n")
+    first = dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base")
+
+    (tmp_path / ".runbookdocs-cache").mkdir()
+    (tmp_path / ".runbookdocs-cache" / "cache.sqlite3").write_bytes(b"changes every run")
+    (tmp_path / "runbookdocs-report.json").write_text("{}")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html>")
+    assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") == first
+
+    # A change far into a file (past any prefix) is a change of the image.
+    (tmp_path / "app" / "main.py").write_text("print(1)\n" + "#" * 5000 + "\nprint(2)\n")
+    assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") != first
+    assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:other") != first
