@@ -125,8 +125,13 @@ def knowledge_base() -> None:
     root_src = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="rbd-bench-kb-") as tmp:
         root = Path(tmp) / "repo"
-        shutil.copytree(root_src, root, ignore=shutil.ignore_patterns(
-            ".git", ".venv", ".runbookdocs-cache", "site", "artifacts", "__pycache__", "build"))
+        shutil.copytree(
+            root_src,
+            root,
+            ignore=shutil.ignore_patterns(
+                ".git", ".venv", ".runbookdocs-cache", "site", "artifacts", "__pycache__", "build"
+            ),
+        )
         env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1"}
         base = [sys.executable, "-m", "runbookdocs.cli", "run", "--generate-secrets", "docs"]
         print("4. the whole knowledge base (docs/), wall time through the CLI")
@@ -138,8 +143,9 @@ def knowledge_base() -> None:
         ]
         for label, extra in runs:
             t0 = time.perf_counter()
-            proc = subprocess.run(base + extra, cwd=root, env=env, capture_output=True,
-                                  text=True, check=False)
+            proc = subprocess.run(
+                base + extra, cwd=root, env=env, capture_output=True, text=True, check=False
+            )
             took = time.perf_counter() - t0
             summary = (proc.stderr.strip().splitlines() or [""])[-1]
             status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"

@@ -43,9 +43,11 @@ def test_good_tree_model_and_walk() -> None:
     assert findings == []
     assert isinstance(tree, Tree)
     assert tree.walk_order() == ("service", "redemarrer", "demarrer")
-    assert list(tree.edges()) == [("service", "redemarrer", "Oui"),
-                                  ("service", "demarrer", "Non"),
-                                  ("redemarrer", "service", None)]
+    assert list(tree.edges()) == [
+        ("service", "redemarrer", "Oui"),
+        ("service", "demarrer", "Non"),
+        ("redemarrer", "service", None),
+    ]
     assert tree.cycles() == [("service", "redemarrer")]
     service = tree.nodes["service"]
     assert service.kind == "question" and service.successors() == ("redemarrer", "demarrer")
@@ -103,19 +105,23 @@ nodes:
 def test_bad_start_and_shapes() -> None:
     assert _msgs("start: x\nnodes:\n  a: {solution: s}\n") == ["10: start: no node 'x'"]
     assert _msgs("- a\n") == ["9: decision tree: expected a mapping with start and nodes"]
-    assert _msgs("start: a\nnodes: {}\n") == ["11: decision tree: 'nodes' must map node ids to "
-                                              "nodes"]
+    assert _msgs("start: a\nnodes: {}\n") == [
+        "11: decision tree: 'nodes' must map node ids to nodes"
+    ]
     assert _msgs("start: [\n")[0].startswith("11: decision tree: invalid YAML")
     assert _msgs("titel: x\nstart: a\nnodes:\n  a: {solution: s}\n") == [
-        "10: decision tree: unknown key 'titel' (did you mean 'title'?)"]
+        "10: decision tree: unknown key 'titel' (did you mean 'title'?)"
+    ]
 
 
 def test_check_references_resolved_against_pages(tmp_path: Path) -> None:
-    page = ("---\nrunbook:\n  reviewed: 2999-01-01\n---\n"
-            "```bash {#status}\nsystemctl status app\n```\n\n"
-            "```decision-tree\nstart: a\nnodes:\n  a:\n    question: Q\n"
-            "    check: \"#statu\"\n    answers: [{label: o, next: b}]\n"
-            "  b:\n    solution: s\n    check: other.md#restart\n```\n")
+    page = (
+        "---\nrunbook:\n  reviewed: 2999-01-01\n---\n"
+        "```bash {#status}\nsystemctl status app\n```\n\n"
+        "```decision-tree\nstart: a\nnodes:\n  a:\n    question: Q\n"
+        '    check: "#statu"\n    answers: [{label: o, next: b}]\n'
+        "  b:\n    solution: s\n    check: other.md#restart\n```\n"
+    )
     files = {"docs/other.md": "# O\n\n```bash {#restart}\nx\n```\n"}
     assert check_page(tmp_path, page, files) == [
         "docs/page.md:14:12: error: node 'a': check '#statu': no block #statu in this page "
@@ -124,8 +130,10 @@ def test_check_references_resolved_against_pages(tmp_path: Path) -> None:
 
 
 def test_cli_tree(tmp_path: Path) -> None:
-    make_project(tmp_path, {"docs/t.md": "# T\n\n```decision-tree\nstart: a\nnodes:\n"
-                            "  a: {action: x}\n```\n"})
+    make_project(
+        tmp_path,
+        {"docs/t.md": "# T\n\n```decision-tree\nstart: a\nnodes:\n  a: {action: x}\n```\n"},
+    )
     proc = cli("check", "--no-cache", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("docs/t.md:6:3: error: action 'a' has no 'next'")

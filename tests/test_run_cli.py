@@ -146,9 +146,19 @@ def test_missing_secret_is_an_environment_error(tmp_path: Path) -> None:
     # redacted like any other, and stable across runs (the second run is cached).
     runs = [
         subprocess.run(
-            [sys.executable, "-m", "runbookdocs.cli", "run", "--generate-secrets",
-             "--report", f"r{i}.json"],
-            cwd=root, env={**env, "RUNBOOKDOCS_PLAIN": "1"}, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "runbookdocs.cli",
+                "run",
+                "--generate-secrets",
+                "--report",
+                f"r{i}.json",
+            ],
+            cwd=root,
+            env={**env, "RUNBOOKDOCS_PLAIN": "1"},
+            capture_output=True,
+            text=True,
             timeout=120,
         )
         for i in (1, 2)
@@ -415,9 +425,13 @@ def test_sweep_ignores_containers_that_vanish_while_listing() -> None:
     # (auto-remove) on their own while the sweep lists them.
     other_host = "another-host:1:x"
     containers = [
-        client.containers.run("runbookdocs/debian:bookworm", ["sleep", f"{0.1 + i * 0.03:.2f}"],
-                              detach=True, auto_remove=True,
-                              labels={LABEL: "1", LABEL_OWNER: other_host})
+        client.containers.run(
+            "runbookdocs/debian:bookworm",
+            ["sleep", f"{0.1 + i * 0.03:.2f}"],
+            detach=True,
+            auto_remove=True,
+            labels={LABEL: "1", LABEL_OWNER: other_host},
+        )
         for i in range(20)
     ]
     try:

@@ -90,10 +90,19 @@ def driver(site_url: str) -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="rbd-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-                 "--window-size=1280,1000", "--lang=fr-FR"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,1000",
+        "--lang=fr-FR",
+    ):
         options.add_argument(flag)
     browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     browser.set_page_load_timeout(60)
@@ -140,8 +149,10 @@ def step_text(driver: Any) -> str:
 
 def open_page(driver: Any, url: str) -> None:
     driver.get(url)
-    wait(driver, lambda d: d.execute_script(
-        "return !!document.querySelector('.rb-tree .rb-walk__step')"))
+    wait(
+        driver,
+        lambda d: d.execute_script("return !!document.querySelector('.rb-tree .rb-walk__step')"),
+    )
 
 
 # --------------------------------------------------------------------------- decision tree
@@ -156,8 +167,10 @@ def test_walk_tree_to_a_leaf_and_back(driver: Any, site_url: str) -> None:
     # The step linked to a command block shows that block with its verification badge.
     check = css(driver, ".rb-walk__check")
     assert "systemctl status oc-pizza" in check.text
-    assert check.find_element(By.CSS_SELECTOR, ".rb-badge").get_attribute("data-rb-state") == \
-        "verified"
+    assert (
+        check.find_element(By.CSS_SELECTOR, ".rb-badge").get_attribute("data-rb-state")
+        == "verified"
+    )
     shot(driver, "tree-step-1-question", css(driver, ".rb-tree__walker"))
 
     answers = driver.find_elements(By.CSS_SELECTOR, ".rb-walk__answer")
@@ -167,7 +180,8 @@ def test_walk_tree_to_a_leaf_and_back(driver: Any, site_url: str) -> None:
     assert driver.execute_script("return location.hash") == "#site-ko--redemarrer"
     # Focus moves to the new step (keyboard and screen-reader users follow along).
     assert driver.execute_script(
-        "return document.activeElement.classList.contains('rb-walk__step')")
+        "return document.activeElement.classList.contains('rb-walk__step')"
+    )
     click(driver, css(driver, ".rb-walk__done"))
     assert step_text(driver) == "Les journaux montrent-ils une erreur de base de données ?"
     # Keyboard: "2" picks the second answer.
@@ -214,11 +228,16 @@ def test_static_tree_kept_for_search_and_mermaid_rendered_locally(
     static = css(driver, ".rb-tree__static")
     assert static.get_attribute("open") is None  # folded once the walker runs
     assert "Escalader" in static.get_attribute("textContent")
-    wait(driver, lambda d: d.execute_script(
-        "return !!document.querySelector('.rb-tree__overview div.mermaid')"))
+    wait(
+        driver,
+        lambda d: d.execute_script(
+            "return !!document.querySelector('.rb-tree__overview div.mermaid')"
+        ),
+    )
     assert driver.execute_script("return typeof window.mermaid") == "object"
     hosts = driver.execute_script(
-        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)"
+    )
     host = site_url.split("/")[2]
     assert set(hosts) <= {host}, f"requests left the site: {set(hosts) - {host}}"
     shot(driver, "tree-overview", css(driver, ".rb-tree__overview"))
@@ -231,8 +250,10 @@ def test_instant_navigation_reinitialises_the_walker(driver: Any, site_url: str)
     wait(driver, lambda d: d.execute_script("return !!window.document$"))
     driver.execute_script("window.__sameDocument = true")
     driver.find_element(By.CSS_SELECTOR, "article a[href*='sauvegarde']").click()
-    wait(driver, lambda d: d.execute_script(
-        "return !!document.querySelector('.rb-tree .rb-walk__step')"))
+    wait(
+        driver,
+        lambda d: d.execute_script("return !!document.querySelector('.rb-tree .rb-walk__step')"),
+    )
     # Material swapped the page without reloading scripts, and the walker still came up.
     assert driver.execute_script("return window.__sameDocument === true")
     assert step_text(driver) == "Le service est-il démarré ?"
@@ -252,35 +273,49 @@ document.addEventListener('copy', function (e) {
 
 
 def code_text(driver: Any, block_id: str) -> str:
-    return str(driver.execute_script(
-        f"return document.querySelector('#{block_id} pre code').innerText").strip())
+    return str(
+        driver.execute_script(
+            f"return document.querySelector('#{block_id} pre code').innerText"
+        ).strip()
+    )
 
 
 def test_filled_variable_changes_the_copied_command(driver: Any, site_url: str) -> None:
     driver.get(site_url + PAGE)
     driver.execute_script("localStorage.clear()")
     driver.get(site_url + PAGE)
-    wait(driver, lambda d: d.execute_script(
-        "return !!document.querySelector('form.rb-vars[data-rb-ready]')"))
+    wait(
+        driver,
+        lambda d: d.execute_script(
+            "return !!document.querySelector('form.rb-vars[data-rb-ready]')"
+        ),
+    )
     assert code_text(driver, "sauvegarder") == (
-        "mysqldump --single-transaction oc_pizza > /srv/backup/oc_pizza-2.5.11.sql")
+        "mysqldump --single-transaction oc_pizza > /srv/backup/oc_pizza-2.5.11.sql"
+    )
     field = css(driver, "input[data-rb-input='base']")
     field.clear()
     field.send_keys("prod_db")
     assert code_text(driver, "sauvegarder") == (
-        "mysqldump --single-transaction prod_db > /srv/backup/prod_db-2.5.11.sql")
+        "mysqldump --single-transaction prod_db > /srv/backup/prod_db-2.5.11.sql"
+    )
     # Inline code in the prose follows too.
-    assert driver.execute_script(
-        "return document.querySelector('p code.rb-var[data-rb-var=base]').textContent"
-    ) == "prod_db"
+    assert (
+        driver.execute_script(
+            "return document.querySelector('p code.rb-var[data-rb-var=base]').textContent"
+        )
+        == "prod_db"
+    )
     driver.execute_script(COPY_SPY)
     button = driver.execute_script(
-        "return document.querySelector('#sauvegarder [data-clipboard-target]')")
+        "return document.querySelector('#sauvegarder [data-clipboard-target]')"
+    )
     assert button is not None, "Material's copy button is missing"
     driver.execute_script("arguments[0].click()", button)
     wait(driver, lambda d: d.execute_script("return window.__copied"))
     assert driver.execute_script("return window.__copied").strip() == (
-        "mysqldump --single-transaction prod_db > /srv/backup/prod_db-2.5.11.sql")
+        "mysqldump --single-transaction prod_db > /srv/backup/prod_db-2.5.11.sql"
+    )
     # Secrets are never filled in.
     assert "{{ DB_PASSWORD }}" in code_text(driver, "restaurer")
     assert "prod_db" in code_text(driver, "restaurer")
@@ -288,8 +323,12 @@ def test_filled_variable_changes_the_copied_command(driver: Any, site_url: str) 
     shot(driver, "variables-block", css(driver, "#restaurer"))
     # The value is kept for this page (localStorage) across visits.
     driver.get(site_url + PAGE)
-    wait(driver, lambda d: d.execute_script(
-        "return !!document.querySelector('form.rb-vars[data-rb-ready]')"))
+    wait(
+        driver,
+        lambda d: d.execute_script(
+            "return !!document.querySelector('form.rb-vars[data-rb-ready]')"
+        ),
+    )
     assert css(driver, "input[data-rb-input='base']").get_attribute("value") == "prod_db"
     assert "prod_db" in code_text(driver, "sauvegarder")
     click(driver, css(driver, ".rb-vars__reset"))

@@ -64,14 +64,25 @@ def write_report(
     lines = block_lines(project, page)
     started = started or dt.datetime.now(dt.UTC)
     results = [
-        {"path": page, "line": lines[bid], "id": bid, "kind": "shell", "target": "debian",
-         "stage": "run", "outcome": outcome, "severity": None, "message": message,
-         "duration_s": duration, "started_at": started.isoformat()}
+        {
+            "path": page,
+            "line": lines[bid],
+            "id": bid,
+            "kind": "shell",
+            "target": "debian",
+            "stage": "run",
+            "outcome": outcome,
+            "severity": None,
+            "message": message,
+            "duration_s": duration,
+            "started_at": started.isoformat(),
+        }
         for bid, (outcome, duration, message) in outcomes.items()
     ]
     report = project / "runbookdocs-report.json"
-    report.write_text(json.dumps({"version": 1, "summary": {}, "results": results}),
-                      encoding="utf-8")
+    report.write_text(
+        json.dumps({"version": 1, "summary": {}, "results": results}), encoding="utf-8"
+    )
     return report
 
 
@@ -92,8 +103,9 @@ def build_site(project: Path, *, strict: bool = True) -> Path:
     cwd = Path.cwd()
     os.chdir(project)
     try:
-        config = load_config(str(project / "mkdocs.yml"), strict=strict,
-                             site_dir=str(project / "site"))
+        config = load_config(
+            str(project / "mkdocs.yml"), strict=strict, site_dir=str(project / "site")
+        )
         build(config)
     finally:
         os.chdir(cwd)
@@ -111,7 +123,7 @@ def element(html: str, ident: str) -> str:
     """The opening of the element with `id="ident"` up to the next runbook block."""
     start = html.index(f'id="{ident}"')
     following = re.compile(r'<div class="rb-block[ "]').search(html, start)
-    return html[start: following.start() if following else len(html)]
+    return html[start : following.start() if following else len(html)]
 
 
 def text_of(html: str) -> str:
@@ -148,7 +160,7 @@ def test_attributes_never_leak(built: tuple[Path, str]) -> None:
     visible = text_of(html)
     for raw in ("target=", "hidden=", "skip=", "{#", 'title="Sauvegarde'):
         assert raw not in visible
-    assert not re.search(r'<(div|pre|code)[^>]* (target|skip|hidden)=', html)
+    assert not re.search(r"<(div|pre|code)[^>]* (target|skip|hidden)=", html)
 
 
 def test_hidden_blocks_are_not_shown(built: tuple[Path, str]) -> None:
@@ -159,10 +171,11 @@ def test_hidden_blocks_are_not_shown(built: tuple[Path, str]) -> None:
 
 def test_blocks_inside_tabs_and_admonitions(built: tuple[Path, str]) -> None:
     _, html = built
-    tabs = html[html.index('class="tabbed-set'):]
+    tabs = html[html.index('class="tabbed-set') :]
     assert 'id="verifier-service"' in tabs and 'id="sante"' in tabs
-    admonition = html[html.index('<div class="admonition warning">\n<p class="admonition-title">'
-                                 "Restauration"):]
+    admonition = html[
+        html.index('<div class="admonition warning">\n<p class="admonition-title">Restauration') :
+    ]
     assert admonition.index('id="restaurer"') < admonition.index("</div>\n</div>") + 10_000
     # The snippet include is expanded in the published block.
     assert "curl" in text_of(element(html, "sante"))
@@ -219,9 +232,10 @@ def test_report_matched_by_id_when_lines_moved(tmp_path: Path) -> None:
 
 def test_page_banner_owner_review_verification(built: tuple[Path, str]) -> None:
     _, html = built
-    banner = text_of(html[html.index('<aside class="rb-page'): html.index("</aside>")])
-    assert "Responsable : équipe exploitation" in banner.replace("Responsable", "Responsable : ", 1
-                                                                 ).replace(" :  ", " : ")
+    banner = text_of(html[html.index('<aside class="rb-page') : html.index("</aside>")])
+    assert "Responsable : équipe exploitation" in banner.replace(
+        "Responsable", "Responsable : ", 1
+    ).replace(" :  ", " : ")
     assert "15 janvier 2020" in banner
     assert "Relecture en retard" in banner  # 2020 is older than review_interval_days = 90
     assert "Dernière vérification" in banner
@@ -231,8 +245,7 @@ def test_page_banner_owner_review_verification(built: tuple[Path, str]) -> None:
 
 def test_stale_report_warns(tmp_path: Path) -> None:
     project = make_site(tmp_path)
-    write_report(project, STANDARD_OUTCOMES,
-                 started=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+    write_report(project, STANDARD_OUTCOMES, started=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
     html = page_html(build_site(project))
     assert "Vérification périmée" in html
 
@@ -272,7 +285,7 @@ def test_navigation_named_after_systems(built: tuple[Path, str]) -> None:
 
 def test_variables_form_and_live_placeholders(built: tuple[Path, str]) -> None:
     _, html = built
-    form = html[html.index('<form class="rb-vars"'): html.index("</form>")]
+    form = html[html.index('<form class="rb-vars"') : html.index("</form>")]
     assert 'data-rb-input="base"' in form and 'value="oc_pizza"' in form
     assert 'data-rb-input="tag"' in form and 'value="2.5.11"' in form
     assert 'data-rb-input="DB_PASSWORD"' not in form  # secrets are never fillable
@@ -288,8 +301,8 @@ def test_variables_form_and_live_placeholders(built: tuple[Path, str]) -> None:
 
 def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None:
     _, html = built
-    tree = html[html.index('<div class="rb-tree"'):]
-    static = tree[tree.index('<details class="rb-tree__static'): tree.index("</details>")]
+    tree = html[html.index('<div class="rb-tree"') :]
+    static = tree[tree.index('<details class="rb-tree__static') : tree.index("</details>")]
     for node in ("service", "redemarrer", "journaux", "base", "escalade", "demarrer"):
         assert f'id="site-ko--{node}"' in static
     assert "Le service est-il démarré ?" in text_of(static)
@@ -297,9 +310,9 @@ def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None
     # nested lists: an answer's step is inside the question's item
     assert static.index('id="site-ko--service"') < static.index('id="site-ko--demarrer"')
     # the linked command block with its status
-    check = static[static.index("rb-step__check"):]
-    assert 'href="#verifier-service"' in check and 'rb-badge--verified' in check[:400]
-    overview = tree[tree.index('<pre class="mermaid">'):]
+    check = static[static.index("rb-step__check") :]
+    assert 'href="#verifier-service"' in check and "rb-badge--verified" in check[:400]
+    overview = tree[tree.index('<pre class="mermaid">') :]
     assert "flowchart TD" in overview and "Le service est-il démarré ?" in text_of(overview)
     found = re.search(r'data-rb-data="([^"]*)"', tree)
     assert found is not None
@@ -385,13 +398,17 @@ def _build_error(project: Path) -> str:
 def test_broken_fence_and_tree_fail_with_both_locations(tmp_path: Path) -> None:
     project = make_site(tmp_path, {"docs/casse.md": BROKEN})
     message = _build_error(project)
-    assert ("docs/casse.md:5:14: error: unknown attribute 'tagret' (did you mean 'target'?)"
-            in message)
+    assert (
+        "docs/casse.md:5:14: error: unknown attribute 'tagret' (did you mean 'target'?)" in message
+    )
     assert re.search(r"docs/casse\.md:16:\d+: error: .*nulle-part", message), message
 
 
 def test_fence_header_superfences_would_drop_fails(tmp_path: Path) -> None:
-    project = make_site(tmp_path, {"docs/entete.md": """
+    project = make_site(
+        tmp_path,
+        {
+            "docs/entete.md": """
         # En-tête
 
         ```bash target=debian
@@ -399,13 +416,18 @@ def test_fence_header_superfences_would_drop_fails(tmp_path: Path) -> None:
         ```
 
         ## La suite
-    """})
+    """
+        },
+    )
     message = _build_error(project)
     assert "docs/entete.md:3:" in message and "pymdownx.superfences" in message
 
 
 def test_duplicate_ids_and_missing_check_fail(tmp_path: Path) -> None:
-    project = make_site(tmp_path, {"docs/doublons.md": """
+    project = make_site(
+        tmp_path,
+        {
+            "docs/doublons.md": """
         ```bash {#a}
         echo 1
         ```
@@ -425,7 +447,9 @@ def test_duplicate_ids_and_missing_check_fail(tmp_path: Path) -> None:
           fin:
             solution: Fini.
         ```
-    """})
+    """
+        },
+    )
     message = _build_error(project)
     assert "docs/doublons.md:5:1: error: block id #a is already used at line 1" in message
     assert "'#absent' names no block" in message
@@ -433,9 +457,14 @@ def test_duplicate_ids_and_missing_check_fail(tmp_path: Path) -> None:
 
 def test_broken_page_fails_the_cli_build_cleanly(tmp_path: Path) -> None:
     project = make_site(tmp_path, {"docs/casse.md": BROKEN})
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-                          cwd=project, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert proc.returncode == 1
     assert "docs/casse.md:5:14" in proc.stderr and "docs/casse.md:16:" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -450,15 +479,28 @@ def test_fences_without_a_page_in_plain_markdown() -> None:
 
     from runbookdocs.site import fences
 
-    config: dict[str, Any] = {"pymdownx.superfences": {"custom_fences": [
-        {"name": "*", "class": "highlight", "validator": fences.validator,
-         "format": fences.formatter}]}}
-    md = markdown.Markdown(extensions=["runbookdocs.site", "pymdownx.highlight",
-                                       "pymdownx.superfences"], extension_configs=config)
+    config: dict[str, Any] = {
+        "pymdownx.superfences": {
+            "custom_fences": [
+                {
+                    "name": "*",
+                    "class": "highlight",
+                    "validator": fences.validator,
+                    "format": fences.formatter,
+                }
+            ]
+        }
+    }
+    md = markdown.Markdown(
+        extensions=["runbookdocs.site", "pymdownx.highlight", "pymdownx.superfences"],
+        extension_configs=config,
+    )
     out = md.convert('```bash {#x title="T" target=debian}\necho hi\n```\n')
     assert 'id="x"' in out and "rb-block__title" in out and "target=" not in text_of(out)
-    md2 = markdown.Markdown(extensions=["runbookdocs.site", "pymdownx.highlight",
-                                        "pymdownx.superfences"], extension_configs=config)
+    md2 = markdown.Markdown(
+        extensions=["runbookdocs.site", "pymdownx.highlight", "pymdownx.superfences"],
+        extension_configs=config,
+    )
     with pytest.raises(SuperFencesException, match="unknown attribute 'bogus'"):
         md2.convert("```bash {bogus=1}\necho hi\n```\n")
 
@@ -493,8 +535,14 @@ def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
     project = make_site(tmp_path)
     write_report(project, STANDARD_OUTCOMES)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([zensical, "build", "--clean"], cwd=project, capture_output=True,
-                          text=True, timeout=300, env=env)
+    proc = subprocess.run(
+        [zensical, "build", "--clean"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     html = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
     assert 'data-rb-state="failing"' in element(html, "restaurer")
@@ -503,8 +551,14 @@ def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
     assert "mkdir -p /srv/backup" not in html  # hidden block
     # ...and a broken page fails the Zensical build too, with both locations.
     (project / "docs" / "casse.md").write_text(textwrap.dedent(BROKEN).lstrip("\n"))
-    proc = subprocess.run([zensical, "build", "--clean"], cwd=project, capture_output=True,
-                          text=True, timeout=300, env=env)
+    proc = subprocess.run(
+        [zensical, "build", "--clean"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "docs/casse.md:5:14" in output and "docs/casse.md:16:" in output
@@ -517,7 +571,10 @@ def test_real_project_site_builds_strict(tmp_path: Path) -> None:
     """`mkdocs build --strict` of the knowledge base itself (part of the test suite)."""
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -58,17 +58,19 @@ def test_placeholders_do_not_break_json_and_columns_stay(tmp_path: Path) -> None
 
 
 def test_fill_maps_columns_back() -> None:
-    filled = fill('x {{ a }} y {{ bb }} z', {"a": "LONGVALUE", "bb": ""})
+    filled = fill("x {{ a }} y {{ bb }} z", {"a": "LONGVALUE", "bb": ""})
     assert filled.text == "x LONGVALUE y  z"
-    assert filled.col(0, filled.text.index("y") + 1) == 'x {{ a }} y'.index("y") + 1
-    assert filled.col(0, filled.text.index("z") + 1) == 'x {{ a }} y {{ bb }} z'.index("z") + 1
+    assert filled.col(0, filled.text.index("y") + 1) == "x {{ a }} y".index("y") + 1
+    assert filled.col(0, filled.text.index("z") + 1) == "x {{ a }} y {{ bb }} z".index("z") + 1
     assert fill('"{{ a }}" {{ a }}', {"a": 'q"x'}, json_quote).text == '"q\\"x" "q\\"x"'
     assert fill("{{ n }}", {"n": "12"}, json_quote).text == "12"
 
 
 def test_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
-    page = '```json {schema=s}\n{\n  "name": "x",\n  "port": "80"\n}\n```\n\n' \
-           "```yaml {schema=s}\nname: x\nport: eighty\n```\n\n```yaml {schema=s}\nname: y\n```\n"
+    page = (
+        '```json {schema=s}\n{\n  "name": "x",\n  "port": "80"\n}\n```\n\n'
+        "```yaml {schema=s}\nname: x\nport: eighty\n```\n\n```yaml {schema=s}\nname: y\n```\n"
+    )
     found = check_page(tmp_path, page, {"schemas/s.schema.json": SCHEMA})
     assert found == [
         "docs/page.md:4:3: error: schema s: '80' is not of type 'integer' in /port",
@@ -78,8 +80,9 @@ def test_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
 
 
 def test_invalid_schema_is_reported_at_the_schema_file(tmp_path: Path) -> None:
-    found = check_page(tmp_path, '```json {schema=s}\n{}\n```\n',
-                       {"schemas/s.json": '{\n  "type": 12\n}\n'})
+    found = check_page(
+        tmp_path, "```json {schema=s}\n{}\n```\n", {"schemas/s.json": '{\n  "type": 12\n}\n'}
+    )
     assert len(found) == 1
     assert found[0].startswith("schemas/s.json:2:3: error: invalid JSON Schema in /type")
 
@@ -108,8 +111,9 @@ def test_locate_json_paths_and_duplicates() -> None:
 
 
 def test_cli_exit_codes_and_compiler_style(tmp_path: Path) -> None:
-    make_project(tmp_path, {"docs/ok.md": "```json\n{}\n```\n",
-                            "docs/bad.md": "# x\n\n```yaml\na: [\n```\n"})
+    make_project(
+        tmp_path, {"docs/ok.md": "```json\n{}\n```\n", "docs/bad.md": "# x\n\n```yaml\na: [\n```\n"}
+    )
     ok = cli("check", "--no-cache", "docs/ok.md", cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = cli("check", "--no-cache", cwd=tmp_path)

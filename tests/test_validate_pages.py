@@ -19,20 +19,33 @@ def _doc(tmp_path: Path, text: str, name: str = "docs/x.md"):  # type: ignore[no
 
 
 def test_anchors_like_the_site(tmp_path: Path) -> None:
-    doc, _ = _doc(tmp_path, "# Serveur DEV\n\n## Serveur DEV\n\n## Accès `root` {#acces}\n\n"
-                  "Setext title\n---\n\n```bash {#restart}\n# not a heading\n```\n\n"
-                  '<a id="raw"></a>\n')
-    assert page_anchors(doc) == {"serveur-dev", "serveur-dev_1", "acces", "setext-title",
-                                 "restart", "raw"}
-    assert slugify("Le site http://localhost:8080 n'est pas accessible") == \
-        "le-site-httplocalhost8080-nest-pas-accessible"
+    doc, _ = _doc(
+        tmp_path,
+        "# Serveur DEV\n\n## Serveur DEV\n\n## Accès `root` {#acces}\n\n"
+        "Setext title\n---\n\n```bash {#restart}\n# not a heading\n```\n\n"
+        '<a id="raw"></a>\n',
+    )
+    assert page_anchors(doc) == {
+        "serveur-dev",
+        "serveur-dev_1",
+        "acces",
+        "setext-title",
+        "restart",
+        "raw",
+    }
+    assert (
+        slugify("Le site http://localhost:8080 n'est pas accessible")
+        == "le-site-httplocalhost8080-nest-pas-accessible"
+    )
 
 
 def test_links(tmp_path: Path) -> None:
     files = {"docs/other.md": "# Serveur DEV\n", "docs/img.png": "x"}
-    page = ("# Top\n\n[a](other.md#serveur-dev) [b](./Serveurs.md#serveur-dev) "
-            "[c](other.md#serveur-prod) [d](#top) [e](#nope) `[f](#nope)` ![g](img.png) "
-            "[h](https://x.org/#nope)\n\n```text\n[i](#nope)\n```\n")
+    page = (
+        "# Top\n\n[a](other.md#serveur-dev) [b](./Serveurs.md#serveur-dev) "
+        "[c](other.md#serveur-prod) [d](#top) [e](#nope) `[f](#nope)` ![g](img.png) "
+        "[h](https://x.org/#nope)\n\n```text\n[i](#nope)\n```\n"
+    )
     assert check_page(tmp_path, page, files) == [
         "docs/page.md:3:31: error: link to './Serveurs.md': no such page",
         "docs/page.md:3:62: error: link to 'other.md#serveur-prod': no anchor #serveur-prod in "
@@ -53,7 +66,7 @@ def test_placeholders_declared_and_unused(tmp_path: Path) -> None:
     echo {{ tag }} {{ PASS }} {{ project }}   {{ tga }}
     ```
     """
-    found = check_page(tmp_path, page, config="[tool.runbookdocs.variables]\nproject = \"p\"\n")
+    found = check_page(tmp_path, page, config='[tool.runbookdocs.variables]\nproject = "p"\n')
     assert found == [
         "docs/page.md:4:1: warning: variable 'spare' is declared but no block uses it",
         "docs/page.md:8:43: error: placeholder {{ tga }} is not declared (did you mean 'tag'?)",
@@ -61,8 +74,10 @@ def test_placeholders_declared_and_unused(tmp_path: Path) -> None:
 
 
 def test_markers_and_mojibake(tmp_path: Path) -> None:
-    page = ("# T\n\nLe service n?est pas là. Voir https://x.org/a?b=1 et `a?b`.\n"
-            "[TODO : lien]\n\n```bash\necho ok # FIXME\n```\n")
+    page = (
+        "# T\n\nLe service n?est pas là. Voir https://x.org/a?b=1 et `a?b`.\n"
+        "[TODO : lien]\n\n```bash\necho ok # FIXME\n```\n"
+    )
     assert check_page(tmp_path, page) == [
         "docs/page.md:3:13: warning: 'n?est': '?' inside a word looks like a lost character "
         "(mojibake)",
@@ -74,8 +89,10 @@ def test_markers_and_mojibake(tmp_path: Path) -> None:
 def test_review_dates(tmp_path: Path) -> None:
     old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
     found = check_page(tmp_path, f"---\nrunbook:\n  reviewed: {old}\n---\n# T\n")
-    assert found == [f"docs/page.md:3:1: warning: last reviewed on {old}, 400 days ago (more "
-                     "than review_interval_days=180)"]
+    assert found == [
+        f"docs/page.md:3:1: warning: last reviewed on {old}, 400 days ago (more "
+        "than review_interval_days=180)"
+    ]
     found = check_page(tmp_path, "---\nrunbook:\n  owner: ops\n---\n# T\n")
     assert found == ["docs/page.md:2:1: warning: runbook settings without a 'reviewed' date"]
 

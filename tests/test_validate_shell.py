@@ -14,8 +14,7 @@ from tests.helpers import cli, make_project
 from tests.validate_helpers import check_page
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-needs_shellcheck = pytest.mark.skipif(shutil.which("shellcheck") is None,
-                                      reason="needs shellcheck")
+needs_shellcheck = pytest.mark.skipif(shutil.which("shellcheck") is None, reason="needs shellcheck")
 
 
 def _count_runs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
@@ -30,8 +29,7 @@ def _count_runs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return counts
 
 
-def test_many_clean_blocks_spawn_bash_once(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_clean_blocks_spawn_bash_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counts = _count_runs(monkeypatch)
     page = "".join(f'```bash\necho "block {i}" > /tmp/f{i}\n```\n\n' for i in range(300))
     assert check_page(tmp_path, page) == []
@@ -40,8 +38,15 @@ def test_many_clean_blocks_spawn_bash_once(tmp_path: Path,
 
 
 def test_errors_in_several_blocks_are_each_attributed(tmp_path: Path) -> None:
-    blocks = ["echo a", "if true; then\n  echo b", "echo c", "echo 'open", "echo d",
-              'echo "x" )', "echo e"]
+    blocks = [
+        "echo a",
+        "if true; then\n  echo b",
+        "echo c",
+        "echo 'open",
+        "echo d",
+        'echo "x" )',
+        "echo e",
+    ]
     page = "".join(f"```bash\n{b}\n```\n\n" for b in blocks)
     found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
     assert found == [
@@ -69,7 +74,8 @@ def test_misattribution_is_resolved_by_bisection() -> None:
     units = [unit(0, "echo a"), unit(1, "cat <<EOF\nbody"), unit(2, "echo c"), unit(3, "echo d")]
     found = shell.bash_syntax(units)
     assert [(u.index, f.message) for u, f in found] == [
-        (1, "shell syntax error: here-document is never closed (no line 'EOF')")]
+        (1, "shell syntax error: here-document is never closed (no line 'EOF')")
+    ]
 
 
 def test_console_commands_and_placeholders(tmp_path: Path) -> None:
@@ -89,8 +95,9 @@ def test_console_commands_and_placeholders(tmp_path: Path) -> None:
     ```
     """
     found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
-    assert found == ["docs/page.md:12:3: error: console command syntax error: near unexpected "
-                     "token `)'"]
+    assert found == [
+        "docs/page.md:12:3: error: console command syntax error: near unexpected token `)'"
+    ]
 
 
 @needs_shellcheck

@@ -14,8 +14,10 @@ from tests.validate_helpers import check_page
 
 
 def test_error_line_and_expect_section(tmp_path: Path) -> None:
-    page = ("```sql {target=mysql}\nSELECT 1;\nSELECT * FROM t WHERE;\n-- expect:\n-- 1\n"
-            "-- ((( not sql\n```\n\n```psql\n\\dt\nSELECT 1;\n```\n")
+    page = (
+        "```sql {target=mysql}\nSELECT 1;\nSELECT * FROM t WHERE;\n-- expect:\n-- 1\n"
+        "-- ((( not sql\n```\n\n```psql\n\\dt\nSELECT 1;\n```\n"
+    )
     assert check_page(tmp_path, page) == [
         "docs/page.md:3:17: error: SQL syntax error (mysql): incomplete WHERE clause near 'WHERE'"
     ]
@@ -27,8 +29,15 @@ def test_unclosed_quote(tmp_path: Path) -> None:
 
 
 def test_dialects(tmp_path: Path) -> None:
-    config = Config(tmp_path, tmp_path, tmp_path, tmp_path, tmp_path, tmp_path,
-                    targets={"db": TargetConfig("db", image="x", base="postgres")})
+    config = Config(
+        tmp_path,
+        tmp_path,
+        tmp_path,
+        tmp_path,
+        tmp_path,
+        tmp_path,
+        targets={"db": TargetConfig("db", image="x", base="postgres")},
+    )
 
     def block(lang: str, **attrs: str) -> Block:
         return Block("p.md", 1, 3, lang, lang, "SELECT 1", (2,), attrs=attrs)
@@ -42,16 +51,22 @@ def test_dialects(tmp_path: Path) -> None:
 
 
 def test_sqlglot_and_jsonschema_are_not_imported_at_start_up() -> None:
-    code = ("import sys, runbookdocs.cli, runbookdocs.validate as v; v.load_validators(); "
-            "print(sorted(m for m in ('sqlglot', 'jsonschema') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, runbookdocs.cli, runbookdocs.validate as v; v.load_validators(); "
+        "print(sorted(m for m in ('sqlglot', 'jsonschema') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_cli_sql(tmp_path: Path) -> None:
-    make_project(tmp_path, {"docs/a.md": "# A\n\n```sql\nSELEC 1;\n```\n",
-                            "docs/b.md": "# B\n\n```sql\nSELECT 1;\n```\n"})
+    make_project(
+        tmp_path,
+        {
+            "docs/a.md": "# A\n\n```sql\nSELEC 1;\n```\n",
+            "docs/b.md": "# B\n\n```sql\nSELECT 1;\n```\n",
+        },
+    )
     proc = cli("check", "--no-cache", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [

@@ -18,11 +18,11 @@ def test_targets(tmp_path: Path) -> None:
 
 def test_attributes_per_kind(tmp_path: Path) -> None:
     page = FRONT + (
-        "```bash {file=/etc/x}\nls\n```\n\n"                   # 5
-        "```yaml {owner=root}\na: 1\n```\n\n"                  # 9
-        "```toml {schema=s}\na = 1\n```\n\n"                   # 13
-        "```json {schema=missing}\n{}\n```\n\n"                # 17
-        "```ini {timeout=3}\n[a]\n```\n\n"                     # 21
+        "```bash {file=/etc/x}\nls\n```\n\n"  # 5
+        "```yaml {owner=root}\na: 1\n```\n\n"  # 9
+        "```toml {schema=s}\na = 1\n```\n\n"  # 13
+        "```json {schema=missing}\n{}\n```\n\n"  # 17
+        "```ini {timeout=3}\n[a]\n```\n\n"  # 21
         "```json {file=/etc/a.json mode=0600 owner=app:app}\n{}\n```\n"  # 25
     )
     assert check_page(tmp_path, page, {"schemas/s.json": "{}"}) == [
@@ -41,14 +41,13 @@ def test_untagged_and_console(tmp_path: Path) -> None:
     page = FRONT + (
         "```\n$ systemctl status app\n```\n\n"
         "```\n# Title of a config file\nkey = value\n```\n\n"
-        "```\n{\"a\": [1, 2]}\n```\n\n"
+        '```\n{"a": [1, 2]}\n```\n\n'
         "```console\nActive: running\n```\n"
     )
     assert check_page(tmp_path, page) == [
         "docs/page.md:5:1: warning: untagged block looks like console: it is neither checked "
         "nor run",
-        "docs/page.md:14:1: warning: untagged block looks like json: it is neither checked nor "
-        "run",
+        "docs/page.md:14:1: warning: untagged block looks like json: it is neither checked nor run",
         "docs/page.md:18:1: error: console block has no command line ('$ ' or '# ')",
     ]
 
@@ -61,8 +60,13 @@ def test_page_default_target(tmp_path: Path) -> None:
 
 
 def test_cli_structure(tmp_path: Path) -> None:
-    make_project(tmp_path, {"docs/a.md": "# A\n\n```bash {target=nowhere}\nls\n```\n",
-                            "docs/b.md": "# B\n\n```\n$ ls\n```\n"})
+    make_project(
+        tmp_path,
+        {
+            "docs/a.md": "# A\n\n```bash {target=nowhere}\nls\n```\n",
+            "docs/b.md": "# B\n\n```\n$ ls\n```\n",
+        },
+    )
     proc = cli("check", "--no-cache", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("docs/a.md:3:10: error: unknown target 'nowhere'")

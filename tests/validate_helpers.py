@@ -34,8 +34,9 @@ def _order(text: str) -> tuple[str, int, int, str]:
     return path, int(line), int(col), rest
 
 
-def check_page(tmp: Path, page: str, files: dict[str, str] | None = None,
-               config: str = "") -> list[str]:
+def check_page(
+    tmp: Path, page: str, files: dict[str, str] | None = None, config: str = ""
+) -> list[str]:
     """Write `docs/page.md` (+ files) in a project under `tmp`, check it, return finding lines."""
     make_project(tmp, {"docs/page.md": page, **(files or {})}, config)
     return lines(check_project(tmp, "docs/page.md"))

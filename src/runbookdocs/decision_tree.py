@@ -41,27 +41,33 @@ from runbookdocs.yamlio import YamlProblem, load_yaml
 
 NodeKind = Literal["question", "action", "solution", "escalate"]
 
-TREE_KEYS: Mapping[str, str] = MappingProxyType({
-    "title": "what the tree helps with (the symptom)",
-    "start": "id of the first node",
-    "nodes": "node id -> node",
-})
-NODE_KEYS: Mapping[str, str] = MappingProxyType({
-    "question": "a question; the node needs answers",
-    "answers": "the possible answers of a question",
-    "action": "something to do; the node needs next",
-    "next": "the node after an action",
-    "solution": "a leaf: what fixes the problem",
-    "escalate": "a leaf: who to hand the problem to",
-    "help": "Markdown shown under the node",
-    "check": "a block that helps answer: #id on this page, or page.md#id",
-    "max_visits": "how many times a walk may pass here (bounds a cycle)",
-})
-ANSWER_KEYS: Mapping[str, str] = MappingProxyType({
-    "label": "the answer as shown",
-    "next": "the node this answer leads to",
-    "match": "regex: pick this answer when pasted output matches",
-})
+TREE_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "title": "what the tree helps with (the symptom)",
+        "start": "id of the first node",
+        "nodes": "node id -> node",
+    }
+)
+NODE_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "question": "a question; the node needs answers",
+        "answers": "the possible answers of a question",
+        "action": "something to do; the node needs next",
+        "next": "the node after an action",
+        "solution": "a leaf: what fixes the problem",
+        "escalate": "a leaf: who to hand the problem to",
+        "help": "Markdown shown under the node",
+        "check": "a block that helps answer: #id on this page, or page.md#id",
+        "max_visits": "how many times a walk may pass here (bounds a cycle)",
+    }
+)
+ANSWER_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "label": "the answer as shown",
+        "next": "the node this answer leads to",
+        "match": "regex: pick this answer when pasted output matches",
+    }
+)
 _KIND_KEYS: tuple[NodeKind, ...] = ("question", "action", "solution", "escalate")
 
 
@@ -235,8 +241,9 @@ def parse_tree(block: Block) -> tuple[Tree | None, list[Finding]]:
     return _parse(block.source, locate, block.location, block.origin)
 
 
-def parse_tree_text(text: str, *, path: str = "<tree>", first_line: int = 1
-                    ) -> tuple[Tree | None, list[Finding]]:
+def parse_tree_text(
+    text: str, *, path: str = "<tree>", first_line: int = 1
+) -> tuple[Tree | None, list[Finding]]:
     """Like `parse_tree` for bare YAML text (the site's fence formatter has no `Block`).
 
     Args:
@@ -274,8 +281,9 @@ class _Builder:
 
     def error(self, where: tuple[int, int], message: str, hint: str | None = None) -> None:
         line, col = where
-        self.findings.append(Finding(self.locate(line, col), message, "error", hint,
-                                     origin=self.origin(line)))
+        self.findings.append(
+            Finding(self.locate(line, col), message, "error", hint, origin=self.origin(line))
+        )
 
     def text(self, mapping: Any, key: str, what: str) -> str | None:
         value = mapping.get(key)
@@ -289,12 +297,16 @@ class _Builder:
     def unknown(self, mapping: Any, known: Mapping[str, str], what: str) -> None:
         for key in mapping:
             if key not in known:
-                self.error(self.at(mapping, key), f"{what}: unknown key {key!r}"
-                           f"{suggest(str(key), known)}", hint="known keys: " + ", ".join(known))
+                self.error(
+                    self.at(mapping, key),
+                    f"{what}: unknown key {key!r}{suggest(str(key), known)}",
+                    hint="known keys: " + ", ".join(known),
+                )
 
 
-def _parse(text: str, locate: Locate, fence: Location,
-           origin: Callable[[int], Location | None]) -> tuple[Tree | None, list[Finding]]:
+def _parse(
+    text: str, locate: Locate, fence: Location, origin: Callable[[int], Location | None]
+) -> tuple[Tree | None, list[Finding]]:
     b = _Builder(locate, origin)
     try:
         data = load_yaml(text)
@@ -305,8 +317,13 @@ def _parse(text: str, locate: Locate, fence: Location,
         b.error((0, 1), "decision tree: nested too deeply")
         return None, b.findings
     if not isinstance(data, dict):
-        b.findings.append(Finding(fence, "decision tree: expected a mapping with start and nodes",
-                                  hint="see the decision-tree format in CONTRIBUTING.md"))
+        b.findings.append(
+            Finding(
+                fence,
+                "decision tree: expected a mapping with start and nodes",
+                hint="see the decision-tree format in CONTRIBUTING.md",
+            )
+        )
         return None, b.findings
     b.unknown(data, TREE_KEYS, "decision tree")
     title = b.text(data, "title", "decision tree")
@@ -322,12 +339,12 @@ def _parse(text: str, locate: Locate, fence: Location,
             nodes[node.id] = node
     start = data.get("start")
     if start is None:
-        b.error((0, 1), "decision tree: 'start' is missing",
-                hint=f"start: {next(iter(raw_nodes))}")
+        b.error((0, 1), "decision tree: 'start' is missing", hint=f"start: {next(iter(raw_nodes))}")
         start = next(iter(raw_nodes))
     elif not isinstance(start, (str, int)) or str(start) not in raw_nodes:
-        b.error(b.at(data, "start", value=True), f"start: no node {start!r}"
-                f"{suggest(str(start), nodes)}")
+        b.error(
+            b.at(data, "start", value=True), f"start: no node {start!r}{suggest(str(start), nodes)}"
+        )
     tree = Tree(str(start), MappingProxyType(nodes), title, fence)
     _check_graph(b, tree, raw_nodes)
     return tree, b.findings
@@ -342,12 +359,17 @@ def _node(b: _Builder, parent: Any, node_id: str, raw: Any) -> Node | None:
     b.unknown(raw, NODE_KEYS, f"node {node_id!r}")
     kinds = [k for k in _KIND_KEYS if k in raw]
     if not kinds:
-        b.error(where, f"node {node_id!r} is neither a question, an action nor a leaf",
-                hint="give it question + answers, action + next, or solution (or escalate)")
+        b.error(
+            where,
+            f"node {node_id!r} is neither a question, an action nor a leaf",
+            hint="give it question + answers, action + next, or solution (or escalate)",
+        )
         return None
     if len(kinds) > 1:
-        b.error(b.at(raw, kinds[1]), f"node {node_id!r} has both {kinds[0]!r} and "
-                f"{kinds[1]!r}: one node, one role")
+        b.error(
+            b.at(raw, kinds[1]),
+            f"node {node_id!r} has both {kinds[0]!r} and {kinds[1]!r}: one node, one role",
+        )
     kind = kinds[0]
     text = b.text(raw, kind, f"node {node_id!r}") or ""
     help_text = b.text(raw, "help", f"node {node_id!r}")
@@ -356,17 +378,21 @@ def _node(b: _Builder, parent: Any, node_id: str, raw: Any) -> Node | None:
     if max_visits is not None and (
         not isinstance(max_visits, int) or isinstance(max_visits, bool) or max_visits < 1
     ):
-        b.error(b.at(raw, "max_visits"), f"node {node_id!r}: max_visits must be a whole number "
-                "of at least 1")
+        b.error(
+            b.at(raw, "max_visits"),
+            f"node {node_id!r}: max_visits must be a whole number of at least 1",
+        )
         max_visits = None
     answers: list[Answer] = []
     next_id: str | None = None
     if kind == "question":
         raw_answers = raw.get("answers")
         if not isinstance(raw_answers, list) or not raw_answers:
-            b.error(b.at(raw, "answers") if "answers" in raw else where,
-                    f"question {node_id!r} has no answers",
-                    hint="answers: [{label: Oui, next: ...}, {label: Non, next: ...}]")
+            b.error(
+                b.at(raw, "answers") if "answers" in raw else where,
+                f"question {node_id!r} has no answers",
+                hint="answers: [{label: Oui, next: ...}, {label: Non, next: ...}]",
+            )
         else:
             for i, ra in enumerate(raw_answers):
                 a = _answer(b, raw_answers, i, ra, node_id)
@@ -377,8 +403,11 @@ def _node(b: _Builder, parent: Any, node_id: str, raw: Any) -> Node | None:
     elif kind == "action":
         nxt = raw.get("next")
         if nxt is None:
-            b.error(where, f"action {node_id!r} has no 'next'",
-                    hint="an action leads to the node to look at after it")
+            b.error(
+                where,
+                f"action {node_id!r} has no 'next'",
+                hint="an action leads to the node to look at after it",
+            )
         elif isinstance(nxt, (dict, list)):
             b.error(b.at(raw, "next"), f"action {node_id!r}: next must be a node id")
         else:
@@ -390,8 +419,9 @@ def _node(b: _Builder, parent: Any, node_id: str, raw: Any) -> Node | None:
             if key in raw:
                 b.error(b.at(raw, key), f"{kind} {node_id!r} ends the tree: remove {key!r}")
     check_loc = b.locate(*b.at(raw, "check", value=True)) if check else None
-    return Node(node_id, kind, text, tuple(answers), next_id, help_text, check, max_visits, loc,
-                check_loc)
+    return Node(
+        node_id, kind, text, tuple(answers), next_id, help_text, check, max_visits, loc, check_loc
+    )
 
 
 def _answer(b: _Builder, parent: Any, i: int, raw: Any, node_id: str) -> Answer | None:
@@ -414,43 +444,58 @@ def _answer(b: _Builder, parent: Any, i: int, raw: Any, node_id: str) -> Answer 
         try:
             re.compile(str(match))
         except re.error as err:
-            b.error(b.at(raw, "match", value=True),
-                    f"question {node_id!r}, answer {i + 1}: match is not a valid regex: {err}")
+            b.error(
+                b.at(raw, "match", value=True),
+                f"question {node_id!r}, answer {i + 1}: match is not a valid regex: {err}",
+            )
             match = None
     if not ok:
         return None
     line, col = b.at(raw, "label")
-    return Answer(str(label), str(nxt), None if match is None else str(match),
-                  b.locate(line, col))
+    return Answer(str(label), str(nxt), None if match is None else str(match), b.locate(line, col))
 
 
 def _check_graph(b: _Builder, tree: Tree, raw_nodes: Any) -> None:
     for node in tree.nodes.values():
         raw = raw_nodes.get(node.id)
         if node.kind == "action" and node.next is not None and node.next not in tree.nodes:
-            b.error(b.at(raw, "next", value=True), f"action {node.id!r}: next names no node "
-                    f"{node.next!r}{suggest(node.next, tree.nodes)}")
+            b.error(
+                b.at(raw, "next", value=True),
+                f"action {node.id!r}: next names no node "
+                f"{node.next!r}{suggest(node.next, tree.nodes)}",
+            )
         raw_answers = raw.get("answers") if isinstance(raw, dict) else None
         for i, a in enumerate(node.answers):
             if a.next not in tree.nodes:
-                ra = raw_answers[i] if isinstance(raw_answers, list) and i < len(raw_answers) \
+                ra = (
+                    raw_answers[i]
+                    if isinstance(raw_answers, list) and i < len(raw_answers)
                     else None
+                )
                 where = b.at(ra, "next", value=True) if isinstance(ra, dict) else (0, 1)
-                b.error(where, f"question {node.id!r}, answer {a.label!r}: next names no node "
-                        f"{a.next!r}{suggest(a.next, tree.nodes)}")
+                b.error(
+                    where,
+                    f"question {node.id!r}, answer {a.label!r}: next names no node "
+                    f"{a.next!r}{suggest(a.next, tree.nodes)}",
+                )
     if tree.start in tree.nodes:
         reachable = tree.reachable()
         for node_id in tree.nodes:
             if node_id not in reachable:
-                b.error(b.at(raw_nodes, node_id), f"node {node_id!r} cannot be reached from "
-                        f"start {tree.start!r}", hint="link it from an answer or an action, "
-                        "or remove it")
+                b.error(
+                    b.at(raw_nodes, node_id),
+                    f"node {node_id!r} cannot be reached from start {tree.start!r}",
+                    hint="link it from an answer or an action, or remove it",
+                )
     for cycle in tree.cycles():
         if not any(tree.nodes[n].max_visits for n in cycle):
             first = cycle[0]
             path = " -> ".join([*cycle, first])
-            b.error(b.at(raw_nodes, first), f"cycle {path} has no node with max_visits",
-                    hint=f"add 'max_visits: 2' to {first!r} so a walk cannot loop forever")
+            b.error(
+                b.at(raw_nodes, first),
+                f"cycle {path} has no node with max_visits",
+                hint=f"add 'max_visits: 2' to {first!r} so a walk cannot loop forever",
+            )
 
 
 def _cycles(tree: Tree) -> list[tuple[str, ...]]:

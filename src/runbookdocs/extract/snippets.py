@@ -161,8 +161,6 @@ def _include(
         findings.append(Finding(loc, f"include {spec!r}: {error}"))
         return []
     shown = _display(target, root)
-    sub: list[tuple[str, int, Location | None]] = [
-        (t, n, Location(shown, n)) for n, t in selected
-    ]
+    sub: list[tuple[str, int, Location | None]] = [(t, n, Location(shown, n)) for n, t in selected]
     expanded = _expand(sub, shown, page_line, base_paths, root, findings, depth + 1)
     return [Line(indent + ln.text if ln.text else "", ln.page_line, ln.origin) for ln in expanded]

@@ -121,55 +121,82 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         items.append(("Dernière relecture", french_date(front.reviewed)))
         age = (today - front.reviewed).days
         if age > interval:
-            warnings.append((
-                "Relecture en retard",
-                f"Dernière relecture le {french_date(front.reviewed)}, il y a {age} jours "
-                f"(à relire tous les {interval} jours). Vérifiez que la procédure est toujours "
-                "valable avant de l’appliquer.",
-            ))
+            warnings.append(
+                (
+                    "Relecture en retard",
+                    f"Dernière relecture le {french_date(front.reviewed)}, il y a {age} jours "
+                    f"(à relire tous les {interval} jours). Vérifiez que la procédure est toujours "
+                    "valable avant de l’appliquer.",
+                )
+            )
     else:
         items.append(("Dernière relecture", "<em>jamais</em>"))
-        warnings.append(("Relecture inconnue", "Cette page n’indique pas de date de relecture "
-                         "(<code>runbook.reviewed</code>)."))
+        warnings.append(
+            (
+                "Relecture inconnue",
+                "Cette page n’indique pas de date de relecture (<code>runbook.reviewed</code>).",
+            )
+        )
     coverage = page_statuses(state)
     report = state.report
     last = report.last_verified(state.doc.file) if report is not None else None
     if report is None:
         items.append(("Dernière vérification", "<em>aucun rapport</em>"))
-        warnings.append(("Commandes non vérifiées", "Aucun rapport d’exécution n’est publié : "
-                         "les commandes de cette page n’ont pas été vérifiées."))
+        warnings.append(
+            (
+                "Commandes non vérifiées",
+                "Aucun rapport d’exécution n’est publié : "
+                "les commandes de cette page n’ont pas été vérifiées.",
+            )
+        )
     elif report.problem:
         items.append(("Dernière vérification", "<em>rapport illisible</em>"))
         warnings.append(("Rapport illisible", html.escape(report.problem)))
     elif not report.results_for(state.doc.file):
         items.append(("Dernière vérification", "<em>jamais</em>"))
         if coverage.total:
-            warnings.append(("Page absente du rapport", "Le dernier rapport d’exécution ne "
-                             "contient aucun bloc de cette page."))
+            warnings.append(
+                (
+                    "Page absente du rapport",
+                    "Le dernier rapport d’exécution ne contient aucun bloc de cette page.",
+                )
+            )
     else:
         when = last or report.mtime
         items.append(("Dernière vérification", french_date(when.date())))
         page_mtime = _mtime(state)
         if page_mtime is not None and page_mtime > when:
-            warnings.append((
-                "Vérification périmée",
-                f"La page a été modifiée le {french_date(page_mtime.date())}, après sa dernière "
-                f"vérification du {french_date(when.date())} : le rapport ne reflète peut-être "
-                "plus ces commandes.",
-            ))
+            warnings.append(
+                (
+                    "Vérification périmée",
+                    f"La page a été modifiée le {french_date(page_mtime.date())}, après sa dernière "
+                    f"vérification du {french_date(when.date())} : le rapport ne reflète peut-être "
+                    "plus ces commandes.",
+                )
+            )
     if coverage.total:
         items.append(("Blocs", _coverage_text(coverage)))
     if coverage.failing:
-        warnings.insert(0, ("Commandes en échec", f"{coverage.failing} bloc(s) de cette page "
-                            "ont échoué lors de la dernière vérification."))
-    out = [f'<aside class="rb-page rb-page--{coverage.state if coverage.total else "none"}" '
-           'aria-label="Suivi de la page"><dl class="rb-page__facts">']
+        warnings.insert(
+            0,
+            (
+                "Commandes en échec",
+                f"{coverage.failing} bloc(s) de cette page "
+                "ont échoué lors de la dernière vérification.",
+            ),
+        )
+    out = [
+        f'<aside class="rb-page rb-page--{coverage.state if coverage.total else "none"}" '
+        'aria-label="Suivi de la page"><dl class="rb-page__facts">'
+    ]
     for key, value in items:
         out.append(f"<div><dt>{key}</dt><dd>{value}</dd></div>")
     out.append("</dl>")
     for title, text in warnings:
-        out.append(f'<div class="admonition warning rb-page__warning"><p class="admonition-title">'
-                   f"{title}</p><p>{text}</p></div>")
+        out.append(
+            f'<div class="admonition warning rb-page__warning"><p class="admonition-title">'
+            f"{title}</p><p>{text}</p></div>"
+        )
     out.append(variables_form(state))
     out.append("</aside>")
     return "".join(out)
@@ -182,8 +209,9 @@ def _coverage_text(c: Coverage) -> str:
     if c.not_run:
         parts.append(f'<span class="rb-count rb-count--not-run">{c.not_run} non exécuté(s)</span>')
     if c.unverified:
-        parts.append(f'<span class="rb-count rb-count--unverified">{c.unverified} '
-                     "non vérifié(s)</span>")
+        parts.append(
+            f'<span class="rb-count rb-count--unverified">{c.unverified} non vérifié(s)</span>'
+        )
     return " · ".join(parts)
 
 
@@ -206,9 +234,11 @@ def variables_form(state: PageState) -> str:
     secrets = list(front.secrets)
     if not names and not secrets:
         return ""
-    out = ['<form class="rb-vars" autocomplete="off" onsubmit="return false">',
-           '<p class="rb-vars__title">Variables de la page <span class="rb-vars__hint">'
-           "— les commandes ci-dessous se mettent à jour, prêtes à copier</span></p>"]
+    out = [
+        '<form class="rb-vars" autocomplete="off" onsubmit="return false">',
+        '<p class="rb-vars__title">Variables de la page <span class="rb-vars__hint">'
+        "— les commandes ci-dessous se mettent à jour, prêtes à copier</span></p>",
+    ]
     if names:
         out.append('<div class="rb-vars__fields">')
         for name in names:
@@ -219,8 +249,10 @@ def variables_form(state: PageState) -> str:
                 f'data-default="{default}" data-rb-input="{html.escape(name)}" spellcheck="false">'
                 "</label>"
             )
-        out.append('<button type="button" class="md-button rb-vars__reset">'
-                   "Valeurs par défaut</button></div>")
+        out.append(
+            '<button type="button" class="md-button rb-vars__reset">'
+            "Valeurs par défaut</button></div>"
+        )
     for name in secrets:
         description = front.secrets.get(name) or ""
         out.append(

@@ -59,9 +59,7 @@ class SiteBuildError(*_BASES):  # type: ignore[misc]
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
         lines = [f.render() for f in findings]
-        super().__init__(
-            f"runbookdocs: {len(findings)} problem(s) in fences\n" + "\n".join(lines)
-        )
+        super().__init__(f"runbookdocs: {len(findings)} problem(s) in fences\n" + "\n".join(lines))
 
 
 def page_state(md: Any) -> PageState | None:
@@ -131,9 +129,7 @@ def formatter(
     title = options.pop("title", None)
     variables, secrets = _page_placeholders(state)
     code = _highlight(src, language, options, md, kwargs, variables, secrets)
-    shows_status = (
-        state is not None and block is not None and state.is_runbook and counted(block)
-    )
+    shows_status = state is not None and block is not None and state.is_runbook and counted(block)
     if not (block_id or title or runbook or shows_status):
         return code
     if block_id and state is not None:
@@ -141,7 +137,8 @@ def formatter(
     target = runbook.get("target") or (block.target if block is not None and shows_status else None)
     status = (
         block_status(block, state.doc.file, state.report)
-        if shows_status and state is not None and block is not None else None
+        if shows_status and state is not None and block is not None
+        else None
     )
     return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets))
 
@@ -210,14 +207,23 @@ def _highlight(
         name = names[index]
         raw = "{{ " + name + " }}"
         if name in secrets:
-            return (f'<span class="rb-secret" data-rb-secret="{name}" '
-                    f'title="secret : jamais rempli par le site">{html.escape(raw)}</span>')
+            return (
+                f'<span class="rb-secret" data-rb-secret="{name}" '
+                f'title="secret : jamais rempli par le site">{html.escape(raw)}</span>'
+            )
         return f'<span class="rb-var" data-rb-var="{name}">{html.escape(raw)}</span>'
 
     code = _SENTINEL_RE.sub(live, code)
     if len(found) != len(names):  # a lexer split a sentinel: fall back to the source as written
-        code = fenced.highlight(src=src, language=language, options=options, md=md,
-                                classes=list(kwargs.get("classes") or []), id_value="", attrs={})
+        code = fenced.highlight(
+            src=src,
+            language=language,
+            options=options,
+            md=md,
+            classes=list(kwargs.get("classes") or []),
+            id_value="",
+            attrs={},
+        )
     return code
 
 
@@ -238,8 +244,12 @@ LOCK = (
 )
 """A lock icon (Material Design Icons' `lock`, inline: no emoji font is needed)."""
 
-_STATE_CLASS = {"verified": "verified", "failing": "failing", "not-run": "not-run",
-                "unverified": "unverified"}
+_STATE_CLASS = {
+    "verified": "verified",
+    "failing": "failing",
+    "not-run": "not-run",
+    "unverified": "unverified",
+}
 
 
 def badge(status: BlockStatus) -> str:
@@ -252,8 +262,10 @@ def badge(status: BlockStatus) -> str:
         label += f' <span class="rb-badge__duration">· {french_duration(status.duration_s)}</span>'
     elif status.state == "not-run" and status.detail:
         label += f' <span class="rb-badge__reason">· {html.escape(status.detail)}</span>'
-    return (f'<span class="rb-badge rb-badge--{_STATE_CLASS[status.state]}" '
-            f'data-rb-state="{status.state}" title="{detail}">{label}</span>')
+    return (
+        f'<span class="rb-badge rb-badge--{_STATE_CLASS[status.state]}" '
+        f'data-rb-state="{status.state}" title="{detail}">{label}</span>'
+    )
 
 
 def _wrap(
@@ -268,17 +280,24 @@ def _wrap(
     if title:
         head.append(f'<span class="rb-block__title">{html.escape(title)}</span>')
     if target:
-        head.append(f'<span class="rb-block__target" title="cible d’exécution">'
-                    f"cible : <code>{html.escape(target)}</code></span>")
+        head.append(
+            f'<span class="rb-block__target" title="cible d’exécution">'
+            f"cible : <code>{html.escape(target)}</code></span>"
+        )
     if status is not None:
         head.append(badge(status))
     if block_id:
-        head.append(f'<a class="rb-block__anchor" href="#{html.escape(block_id)}" '
-                    f'title="lien vers ce bloc">#{html.escape(block_id)}</a>')
+        head.append(
+            f'<a class="rb-block__anchor" href="#{html.escape(block_id)}" '
+            f'title="lien vers ce bloc">#{html.escape(block_id)}</a>'
+        )
     state = f" rb-block--{status.state}" if status is not None else ""
     ident = f' id="{html.escape(block_id)}"' if block_id else ""
-    parts = [f'<div class="rb-block{state}"{ident}>',
-             f'<div class="rb-block__head">{"".join(head)}</div>', code]
+    parts = [
+        f'<div class="rb-block{state}"{ident}>',
+        f'<div class="rb-block__head">{"".join(head)}</div>',
+        code,
+    ]
     for name, description in secrets:
         note = f" ({html.escape(description)})" if description else ""
         parts.append(
@@ -334,8 +353,15 @@ def tree_formatter(
 def _loose_block(src: str, state: PageState | None) -> Block:
     path = state.doc.path if state is not None else "<markdown>"
     lines = src.count("\n") + 1
-    return Block(path=path, line=1, end_line=lines + 1, lang="decision-tree", info="decision-tree",
-                 source=src, source_lines=tuple(range(2, lines + 2)))
+    return Block(
+        path=path,
+        line=1,
+        end_line=lines + 1,
+        lang="decision-tree",
+        info="decision-tree",
+        source=src,
+        source_lines=tuple(range(2, lines + 2)),
+    )
 
 
 def _inline(md: Any) -> Any:
@@ -375,5 +401,11 @@ def _check_link(ref: str, state: PageState | None) -> Any:
     if block is None:
         return CheckLink(href, label, "unverified", "bloc introuvable")
     status = block_status(block, file, state.report)
-    return CheckLink(href, label, status.state, status.label, status.detail,
-                     local_id=anchor if not path else None)
+    return CheckLink(
+        href,
+        label,
+        status.state,
+        status.label,
+        status.detail,
+        local_id=anchor if not path else None,
+    )

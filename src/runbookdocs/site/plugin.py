@@ -68,11 +68,15 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             config.extra_javascript.insert(0, f"assets/runbookdocs/{script}")
         for style in STYLES:
             config.extra_css.append(f"assets/runbookdocs/{style}")
-        names = [getattr(e, "__module__", str(e)) if not isinstance(e, str) else e
-                 for e in config.markdown_extensions]
+        names = [
+            getattr(e, "__module__", str(e)) if not isinstance(e, str) else e
+            for e in config.markdown_extensions
+        ]
         if not any(str(n).startswith("runbookdocs") for n in names):
-            log.warning("runbookdocs: add 'runbookdocs.site.extension' to markdown_extensions "
-                        "(badges, variables and page checks need it)")
+            log.warning(
+                "runbookdocs: add 'runbookdocs.site.extension' to markdown_extensions "
+                "(badges, variables and page checks need it)"
+            )
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -80,13 +84,15 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         for asset in sorted(ASSETS.rglob("*")):
             if asset.is_file() and not asset.name.startswith("."):
                 rel = asset.relative_to(ASSETS).as_posix()
-                files.append(File.generated(config, f"assets/runbookdocs/{rel}",
-                                            abs_src_path=str(asset)))
+                files.append(
+                    File.generated(config, f"assets/runbookdocs/{rel}", abs_src_path=str(asset))
+                )
         if self.config.report_page:
             from runbookdocs.site.reportpage import report_markdown
 
-            text = report_markdown(self._pages(files), self._project(config),
-                                   self.config.report_page)
+            text = report_markdown(
+                self._pages(files), self._project(config), self.config.report_page
+            )
             existing = files.get_file_from_path(self.config.report_page)
             if existing is not None:
                 files.remove(existing)
@@ -97,8 +103,11 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
 
     def _pages(self, files: Files) -> list[tuple[str, Path]]:
         generated = {self.config.report_page, self.config.tags_page}
-        return [(f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages()
-                if f.abs_src_path and f.src_uri not in generated]
+        return [
+            (f.src_uri, Path(f.abs_src_path))
+            for f in files.documentation_pages()
+            if f.abs_src_path and f.src_uri not in generated
+        ]
 
     def _project(self, config: Any) -> Any:
         from runbookdocs.site.state import project_config
@@ -157,4 +166,3 @@ def _folder(section: Any) -> str | None:
         if found:
             return found
     return None
-

@@ -65,13 +65,21 @@ def rows(
             (b, block_status(b, file, report)) for b in blocks
         ]
         failing = tuple(
-            (b.id or "", b.line, s.detail) for b, s in statuses  # type: ignore[attr-defined]
+            (b.id or "", b.line, s.detail)
+            for b, s in statuses  # type: ignore[attr-defined]
             if s.state == "failing"
         )
         last = report.last_verified(file) if report is not None else None
-        out.append(PageRow(src_uri, _title(doc, src_uri), doc.front.system or "",
-                           Coverage.of(s for _, s in statuses), failing,
-                           french_date(last) if last else "—"))
+        out.append(
+            PageRow(
+                src_uri,
+                _title(doc, src_uri),
+                doc.front.system or "",
+                Coverage.of(s for _, s in statuses),
+                failing,
+                french_date(last) if last else "—",
+            )
+        )
     return out
 
 
@@ -88,18 +96,27 @@ def report_markdown(pages: Sequence[tuple[str, Path]], config: Config, report_pa
     report = load_report(config.report, config.root)
     table = rows(pages, config, report)
     total = sum((r.coverage for r in table), Coverage())
-    out = ["---", "title: Rapport de vérification", "hide: [toc]", "---", "",
-           "# Rapport de vérification", ""]
+    out = [
+        "---",
+        "title: Rapport de vérification",
+        "hide: [toc]",
+        "---",
+        "",
+        "# Rapport de vérification",
+        "",
+    ]
     if report is None:
-        out += ['!!! warning "Aucun rapport d’exécution"',
-                f"    Le fichier `{config.report.name}` est absent : aucune commande n’est "
-                "marquée vérifiée. Lancez `runbookdocs run --report "
-                f"{config.report.name}` puis reconstruisez le site.", ""]
+        out += [
+            '!!! warning "Aucun rapport d’exécution"',
+            f"    Le fichier `{config.report.name}` est absent : aucune commande n’est "
+            "marquée vérifiée. Lancez `runbookdocs run --report "
+            f"{config.report.name}` puis reconstruisez le site.",
+            "",
+        ]
     elif report.problem:
         out += ['!!! failure "Rapport illisible"', f"    {_cell(report.problem)}", ""]
     else:
-        out += [f"Rapport d’exécution du {french_date(report.mtime)} "
-                f"(`{config.report.name}`).", ""]
+        out += [f"Rapport d’exécution du {french_date(report.mtime)} (`{config.report.name}`).", ""]
     share = f"{100 * total.verified / total.total:.0f} %" if total.total else "—"
     out += [
         "| Runbooks | Blocs | Vérifiés | En échec | Non exécutés | Non vérifiés | Couverture |",

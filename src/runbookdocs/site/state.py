@@ -192,9 +192,13 @@ def tree_problems(doc: Document) -> list[Finding]:
         out.extend(findings)
         for node in tree.nodes.values() if tree is not None else ():
             if node.check and not _check_exists(doc, node.check, ids):
-                out.append(Finding(b.location, f"decision tree: step {node.id!r}: check "
-                                   f"{node.check!r} names no block",
-                                   hint="write '#id' (a block of this page) or 'page.md#id'"))
+                out.append(
+                    Finding(
+                        b.location,
+                        f"decision tree: step {node.id!r}: check {node.check!r} names no block",
+                        hint="write '#id' (a block of this page) or 'page.md#id'",
+                    )
+                )
     return out
 
 
@@ -215,9 +219,14 @@ def _check_exists(doc: Document, ref: str, ids: set[str]) -> bool:
 def _bare_config(root: Path) -> Config:
     # The project's configuration is broken: `runbookdocs check` reports that; the site
     # still renders with defaults.
-    return Config(root=root, docs_dir=root / "docs", snippets_dir=root / "snippets",
-                  schemas_dir=root / "schemas", cache_dir=root / ".runbookdocs-cache",
-                  report=root / "runbookdocs-report.json")
+    return Config(
+        root=root,
+        docs_dir=root / "docs",
+        snippets_dir=root / "snippets",
+        schemas_dir=root / "schemas",
+        cache_dir=root / ".runbookdocs-cache",
+        report=root / "runbookdocs-report.json",
+    )
 
 
 def header_problems(doc: Document) -> list[Finding]:
@@ -228,8 +237,11 @@ def header_problems(doc: Document) -> list[Finding]:
     for b in doc.blocks:
         text = by_line.get(b.line, "")
         m = _FENCE_LINE.match(text)
-        info, col = (m.group("info"), len(m.group("prefix")) + len(m.group("fence")) + 1) if m \
+        info, col = (
+            (m.group("info"), len(m.group("prefix")) + len(m.group("fence")) + 1)
+            if m
             else (b.info, b.indent + 4)
+        )
         for p in parse_header(info, info_col=col).problems:
             out.append(Finding(Location(doc.path, b.line, p.col), p.message))
         if b.id is not None:
@@ -267,8 +279,10 @@ def relative_url(ctx: PageContext | None, target: str) -> str:
     base = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
     if "/" not in here and not here.endswith("/"):
         base = ""
-    dest = _url(_normpath(ctx.src_uri.rsplit("/", 1)[0] + "/" + path if "/" in ctx.src_uri
-                          else path), ctx.directory_urls)
+    dest = _url(
+        _normpath(ctx.src_uri.rsplit("/", 1)[0] + "/" + path if "/" in ctx.src_uri else path),
+        ctx.directory_urls,
+    )
     b = [p for p in base.split("/") if p]
     d = dest.split("/")
     common = 0

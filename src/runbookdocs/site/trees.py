@@ -85,15 +85,13 @@ def _adapt(tree: Any) -> TreeView:
     """Read the model's tree through its attributes (duck typing keeps the two modules loose)."""
     nodes: dict[str, Node] = {}
     raw_nodes = getattr(tree, "nodes", {})
-    for nid, n in (raw_nodes.items() if isinstance(raw_nodes, Mapping) else []):
+    for nid, n in raw_nodes.items() if isinstance(raw_nodes, Mapping) else []:
         nodes[str(nid)] = _node_from(str(nid), n)
     return TreeView(str(getattr(tree, "title", "") or ""), str(getattr(tree, "start", "")), nodes)
 
 
 def _node_from(nid: str, n: Any) -> Node:
-    answers = tuple(
-        Answer(str(a.label), str(a.next), a.match or None) for a in (n.answers or ())
-    )
+    answers = tuple(Answer(str(a.label), str(a.next), a.match or None) for a in (n.answers or ()))
     return Node(
         id=nid,
         kind=str(n.kind),
@@ -173,8 +171,9 @@ def render_tree(
                 "help": inline(n.help) if n.help else "",
                 "next": n.next,
                 "max_visits": n.max_visits,
-                "answers": [{"label": a.label, "next": a.next, "match": a.match}
-                            for a in n.answers],
+                "answers": [
+                    {"label": a.label, "next": a.next, "match": a.match} for a in n.answers
+                ],
                 "check": _check_json(checks.get(n.id)),
             }
             for n in tree.nodes.values()
@@ -204,8 +203,14 @@ def render_tree(
 def _check_json(link: CheckLink | None) -> dict[str, Any] | None:
     if link is None:
         return None
-    return {"href": link.href, "label": link.label, "state": link.state, "status": link.status,
-            "detail": link.detail, "local": link.local_id}
+    return {
+        "href": link.href,
+        "label": link.label,
+        "state": link.state,
+        "status": link.status,
+        "detail": link.detail,
+        "local": link.local_id,
+    }
 
 
 def render_static(
@@ -228,10 +233,14 @@ def render_static(
             )
             return
         shown.add(nid)
-        out.append(f'<li class="rb-step rb-step--{node.kind}" id="{anchor}" '
-                   f'data-rb-node="{html.escape(nid)}">')
-        out.append(f'<span class="rb-step__kind">{_KIND_LABELS.get(node.kind, node.kind)}</span> '
-                   f'<span class="rb-step__text">{inline(node.text)}</span>')
+        out.append(
+            f'<li class="rb-step rb-step--{node.kind}" id="{anchor}" '
+            f'data-rb-node="{html.escape(nid)}">'
+        )
+        out.append(
+            f'<span class="rb-step__kind">{_KIND_LABELS.get(node.kind, node.kind)}</span> '
+            f'<span class="rb-step__text">{inline(node.text)}</span>'
+        )
         if node.help:
             out.append(f'<div class="rb-step__help">{inline(node.help)}</div>')
         link = checks.get(nid)
@@ -247,11 +256,15 @@ def render_static(
         if node.answers:
             out.append('<ul class="rb-answers">')
             for a in node.answers:
-                out.append(f'<li class="rb-answer"><span class="rb-answer__label">'
-                           f"{html.escape(a.label)}</span>")
+                out.append(
+                    f'<li class="rb-answer"><span class="rb-answer__label">'
+                    f"{html.escape(a.label)}</span>"
+                )
                 if a.match:
-                    out.append(f' <span class="rb-answer__match">(message contenant '
-                               f"<code>{html.escape(a.match)}</code>)</span>")
+                    out.append(
+                        f' <span class="rb-answer__match">(message contenant '
+                        f"<code>{html.escape(a.match)}</code>)</span>"
+                    )
                 out.append('<ul class="rb-steps">')
                 emit(a.next, depth + 1)
                 out.append("</ul></li>")

@@ -66,8 +66,9 @@ def values_for(ctx: CheckContext) -> dict[str, str]:
     return values
 
 
-def fill(text: str, values: Mapping[str, str],
-         quote: Callable[[str, str, int], str] | None = None) -> Filled:
+def fill(
+    text: str, values: Mapping[str, str], quote: Callable[[str, str, int], str] | None = None
+) -> Filled:
     """Replace each `{{ name }}` in `text` by its value (or a dummy word).
 
     Args:
@@ -109,6 +110,7 @@ def same_width_word(text: str) -> str:
 
     Keeping the width keeps every column of the text where the reader sees it.
     """
+
     def word(m: re.Match[str]) -> str:
         return ("RBD" + m.group("name")).ljust(len(m.group()), "_")[: len(m.group())]
 
@@ -139,9 +141,16 @@ def _inside_string(line: str, start: int) -> bool:
     return inside
 
 
-def finding_at(block: Block, index: int, col: int, message: str,
-               severity: Severity = "error", *, hint: str | None = None,
-               detail: str = "") -> Finding:
+def finding_at(
+    block: Block,
+    index: int,
+    col: int,
+    message: str,
+    severity: Severity = "error",
+    *,
+    hint: str | None = None,
+    detail: str = "",
+) -> Finding:
     """A finding at line `index` (0-based) of the block's source, with the snippet origin."""
     origin = block.origin(index)
     return Finding(block.locate(index, col), message, severity, hint, detail, origin)

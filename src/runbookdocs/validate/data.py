@@ -63,9 +63,13 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         except (ValueError, RecursionError, IndexError):  # pragma: no cover - text is valid JSON
             located = JsonPositions({}, [])
         for path, (index, col) in located.duplicates:
-            yield finding_at(block, index, filled.col(index, col),
-                             f"duplicate key {path[-1]!r}{_where(path[:-1])}",
-                             hint="JSON readers silently keep only the last value")
+            yield finding_at(
+                block,
+                index,
+                filled.col(index, col),
+                f"duplicate key {path[-1]!r}{_where(path[:-1])}",
+                hint="JSON readers silently keep only the last value",
+            )
         if block.schema:
             yield from _schema_errors(block, ctx, data, located.line_of, filled)
 
@@ -276,14 +280,22 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     try:
         parser.read_string(text, source="<block>")
     except configparser.DuplicateSectionError as err:
-        yield finding_at(block, (err.lineno or 1) - 1, 1,
-                         f"duplicate section [{err.section}]")
+        yield finding_at(block, (err.lineno or 1) - 1, 1, f"duplicate section [{err.section}]")
     except configparser.DuplicateOptionError as err:
-        yield finding_at(block, (err.lineno or 1) - 1, 1,
-                         f"duplicate key {err.option!r} in section [{err.section}]")
+        yield finding_at(
+            block,
+            (err.lineno or 1) - 1,
+            1,
+            f"duplicate key {err.option!r} in section [{err.section}]",
+        )
     except configparser.MissingSectionHeaderError as err:
-        yield finding_at(block, err.lineno - 1, 1, "key outside any [section]",
-                         hint="INI files start with a [section] header")
+        yield finding_at(
+            block,
+            err.lineno - 1,
+            1,
+            "key outside any [section]",
+            hint="INI files start with a [section] header",
+        )
     except configparser.ParsingError as err:
         for lineno, line in err.errors[:MAX_SCHEMA_ERRORS]:
             yield finding_at(block, int(lineno) - 1, 1, f"invalid INI line {line.strip()!r}")
@@ -291,8 +303,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         yield finding_at(block, 0, 1, f"invalid INI: {err.message}")
     else:
         if block.schema:
-            data: dict[str, Any] = {name: dict(parser.items(name, raw=True))
-                                    for name in parser.sections()}
+            data: dict[str, Any] = {
+                name: dict(parser.items(name, raw=True)) for name in parser.sections()
+            }
             if parser.defaults():
                 data[parser.default_section] = dict(parser.defaults())
             positions = _ini_positions(text)
@@ -384,13 +397,18 @@ def _load_schema(ctx: CheckContext, path: Path) -> LoadedSchema:
     except (OSError, UnicodeDecodeError) as err:
         return LoadedSchema(path, problem=Finding(Location(shown, 1), f"cannot read schema: {err}"))
     except json.JSONDecodeError as err:
-        return LoadedSchema(path, problem=Finding(Location(shown, err.lineno, err.colno),
-                                                  f"schema is not valid JSON: {err.msg}"))
+        return LoadedSchema(
+            path,
+            problem=Finding(
+                Location(shown, err.lineno, err.colno), f"schema is not valid JSON: {err.msg}"
+            ),
+        )
     except RecursionError:
         return LoadedSchema(path, problem=Finding(Location(shown, 1), "schema nested too deeply"))
     if not isinstance(schema, (dict, bool)):
-        return LoadedSchema(path, problem=Finding(Location(shown, 1),
-                                                  "a JSON Schema is an object (or true/false)"))
+        return LoadedSchema(
+            path, problem=Finding(Location(shown, 1), "a JSON Schema is an object (or true/false)")
+        )
     cls: Any = validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
@@ -399,9 +417,13 @@ def _load_schema(ctx: CheckContext, path: Path) -> LoadedSchema:
             index, col = locate_json(text).line_of(tuple(err.absolute_path))
         except (ValueError, RecursionError, IndexError):  # pragma: no cover
             index, col = 0, 1
-        return LoadedSchema(path, problem=Finding(
-            Location(shown, index + 1, col),
-            f"invalid JSON Schema{_where(tuple(err.absolute_path))}: {err.message}"))
+        return LoadedSchema(
+            path,
+            problem=Finding(
+                Location(shown, index + 1, col),
+                f"invalid JSON Schema{_where(tuple(err.absolute_path))}: {err.message}",
+            ),
+        )
     try:
         validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
     except Exception as err:  # a third-party constructor on user data
@@ -417,8 +439,11 @@ def _schema_errors(
     if loaded is None:
         return  # structure.py reports the missing schema at the header
     if loaded.problem is not None:
-        yield Finding(loaded.problem.location, loaded.problem.message,
-                      hint=f"used by {block.path}:{block.line} (schema={name})")
+        yield Finding(
+            loaded.problem.location,
+            loaded.problem.message,
+            hint=f"used by {block.path}:{block.line} (schema={name})",
+        )
         return
     from jsonschema.exceptions import ValidationError
 
@@ -434,11 +459,16 @@ def _schema_errors(
         path = tuple(error.absolute_path)
         extra = _extra_key(error)
         index, col = position(path if extra is None else (*path, extra))
-        yield finding_at(block, index, filled.col(index, col),
-                         f"schema {name}: {_short(error.message)}{_where(path)}")
+        yield finding_at(
+            block,
+            index,
+            filled.col(index, col),
+            f"schema {name}: {_short(error.message)}{_where(path)}",
+        )
     if len(errors) > MAX_SCHEMA_ERRORS:
-        yield finding_at(block, 0, 1, f"schema {name}: {len(errors) - MAX_SCHEMA_ERRORS} more "
-                         "error(s) not shown")
+        yield finding_at(
+            block, 0, 1, f"schema {name}: {len(errors) - MAX_SCHEMA_ERRORS} more error(s) not shown"
+        )
 
 
 def _extra_key(error: Any) -> str | None:

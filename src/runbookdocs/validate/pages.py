@@ -147,9 +147,13 @@ def page_anchors(doc: Document) -> frozenset[str]:
         if m:
             raw = m.group(2) or ""
             raw = re.sub(r"[ \t]+#+[ \t]*$", "", raw)
-        elif _SETEXT.match(text) and previous.strip() and not previous.lstrip().startswith(
-            ("-", "*", "+", ">", "|", "#")
-        ) and k > 0 and prose[k - 1].index == p.index - 1:
+        elif (
+            _SETEXT.match(text)
+            and previous.strip()
+            and not previous.lstrip().startswith(("-", "*", "+", ">", "|", "#"))
+            and k > 0
+            and prose[k - 1].index == p.index - 1
+        ):
             raw = previous.strip()
         if raw is not None:
             title, explicit = heading_text(raw)
@@ -183,8 +187,11 @@ def site_fingerprint(documents: Sequence[Document], config: Config) -> str:
     parts: list[str] = []
     today = dt.date.today()
     for d in sorted(documents, key=lambda d: str(d.file)):
-        parts += [str(d.file), " ".join(sorted(page_anchors(d))),
-                  "stale" if _stale(d, config, today) else ""]
+        parts += [
+            str(d.file),
+            " ".join(sorted(page_anchors(d))),
+            "stale" if _stale(d, config, today) else "",
+        ]
     if config.docs_dir.is_dir():
         # Which files exist (links to images, to pages outside the check). Their content is
         # not read: a page's own text is part of its own cache key.
@@ -228,15 +235,21 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
         for col, raw in _links(p.line.text):
-            finding = _check_link(doc, ctx, raw.strip("<>"), Location(
-                doc.path, p.line.page_line, col + 1), p.line.origin)
+            finding = _check_link(
+                doc,
+                ctx,
+                raw.strip("<>"),
+                Location(doc.path, p.line.page_line, col + 1),
+                p.line.origin,
+            )
             if finding is not None:
                 out.append(finding)
     return out
 
 
-def _check_link(doc: Document, ctx: CheckContext, target: str, loc: Location,
-                origin: Location | None) -> Finding | None:
+def _check_link(
+    doc: Document, ctx: CheckContext, target: str, loc: Location, origin: Location | None
+) -> Finding | None:
     if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
         return None
     path_part, _, anchor = target.partition("#")
@@ -247,29 +260,35 @@ def _check_link(doc: Document, ctx: CheckContext, target: str, loc: Location,
     else:
         file = (doc.file.parent / path_part).resolve()
         if file.is_dir() or path_part.endswith("/"):
-            index = next((file / n for n in ("index.md", "README.md") if (file / n).is_file()),
-                         None)
+            index = next(
+                (file / n for n in ("index.md", "README.md") if (file / n).is_file()), None
+            )
             if index is None:
-                return Finding(loc, f"link to {target!r}: no index.md in that directory",
-                               origin=origin)
+                return Finding(
+                    loc, f"link to {target!r}: no index.md in that directory", origin=origin
+                )
             file = index
         if file.suffix != ".md":
             if file.exists():
                 return None
-            return Finding(loc, f"link to {path_part!r}: no such file", "warning",
-                           origin=origin)
+            return Finding(loc, f"link to {path_part!r}: no such file", "warning", origin=origin)
         linked = ctx.documents.get(str(file)) or _other_page(ctx, file)
         if linked is None:
             pages = sorted(Path(d).name for d in ctx.documents)
-            return Finding(loc, f"link to {path_part!r}: no such page{suggest(file.name, pages)}",
-                           origin=origin)
+            return Finding(
+                loc,
+                f"link to {path_part!r}: no such page{suggest(file.name, pages)}",
+                origin=origin,
+            )
     if anchor and linked is not None and anchor not in page_anchors(linked):
         anchors = page_anchors(linked)
         where = "this page" if linked is doc else repr(path_part)
-        return Finding(loc, f"link to {target!r}: no anchor #{anchor} in {where}"
-                       f"{suggest(anchor, anchors)}",
-                       hint="anchors come from headings (slugified), {#id} and block ids",
-                       origin=origin)
+        return Finding(
+            loc,
+            f"link to {target!r}: no anchor #{anchor} in {where}{suggest(anchor, anchors)}",
+            hint="anchors come from headings (slugified), {#id} and block ids",
+            origin=origin,
+        )
     return None
 
 
@@ -294,18 +313,27 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 used.add(name)
                 if name not in declared:
                     close = suggest(name, sorted(declared))
-                    out.append(finding_at(
-                        block, i, m.start() + 1,
-                        f"placeholder {{{{ {name} }}}} is not declared{close}",
-                        hint="declare it under runbook.variables (with a default) or "
-                        "runbook.secrets in the front matter, or in [tool.runbookdocs.variables]",
-                    ))
+                    out.append(
+                        finding_at(
+                            block,
+                            i,
+                            m.start() + 1,
+                            f"placeholder {{{{ {name} }}}} is not declared{close}",
+                            hint="declare it under runbook.variables (with a default) or "
+                            "runbook.secrets in the front matter, or in [tool.runbookdocs.variables]",
+                        )
+                    )
         for answer in block.answers:
             for m in PLACEHOLDER.finditer(answer.value):
                 used.add(m.group("name"))
                 if m.group("name") not in declared:
-                    out.append(Finding(block.location, f"placeholder {{{{ {m.group('name')} }}}} "
-                                       "in an answer directive is not declared"))
+                    out.append(
+                        Finding(
+                            block.location,
+                            f"placeholder {{{{ {m.group('name')} }}}} "
+                            "in an answer directive is not declared",
+                        )
+                    )
     # Secrets are also exported into the block's shell, so `$NAME` / `${NAME}` uses them too.
     shell_text = "\n".join(b.source for b in doc.blocks if b.kind in ("shell", "console", "sql"))
     for name in front.secrets:
@@ -315,8 +343,9 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         if name not in used:
             kind = "secret" if name in front.secrets else "variable"
             where = Location(doc.path, front.line_of("runbook", kind + "s", name) or 1)
-            out.append(Finding(where, f"{kind} {name!r} is declared but no block uses it",
-                               "warning"))
+            out.append(
+                Finding(where, f"{kind} {name!r} is declared but no block uses it", "warning")
+            )
     return out
 
 
@@ -329,8 +358,9 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     out: list[Finding] = []
     for p in _prose(doc):
         page_line = p.line.page_line
-        out += _scan(p.line.text, partial(_page_location, doc.path, page_line), p.line.origin,
-                     prose=True)
+        out += _scan(
+            p.line.text, partial(_page_location, doc.path, page_line), p.line.origin, prose=True
+        )
     for block in doc.blocks:
         for i, line in enumerate(block.source.split("\n")):
             out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
@@ -345,30 +375,51 @@ def _block_location(block: Block, index: int, col: int) -> Location:
     return block.locate(index, col)
 
 
-def _scan(text: str, at: Callable[[int], Location], origin: Location | None, *,
-          prose: bool) -> list[Finding]:
+def _scan(
+    text: str, at: Callable[[int], Location], origin: Location | None, *, prose: bool
+) -> list[Finding]:
     out: list[Finding] = []
     for m in MARKERS.finditer(text):
-        out.append(Finding(at(m.start() + 1), f"{m.group(1)} marker: unfinished page",
-                           "warning", origin=origin))
+        out.append(
+            Finding(
+                at(m.start() + 1), f"{m.group(1)} marker: unfinished page", "warning", origin=origin
+            )
+        )
     pos = text.find("\ufffd")
     if pos >= 0:
-        out.append(Finding(at(pos + 1), "replacement character U+FFFD: text was damaged by a "
-                           "wrong encoding", "warning", origin=origin))
+        out.append(
+            Finding(
+                at(pos + 1),
+                "replacement character U+FFFD: text was damaged by a wrong encoding",
+                "warning",
+                origin=origin,
+            )
+        )
     m2 = _LATIN1.search(text)
     if m2:
-        out.append(Finding(at(m2.start() + 1), f"{m2.group()!r} looks like UTF-8 read as "
-                           "Latin-1 (mojibake)", "warning", origin=origin))
+        out.append(
+            Finding(
+                at(m2.start() + 1),
+                f"{m2.group()!r} looks like UTF-8 read as Latin-1 (mojibake)",
+                "warning",
+                origin=origin,
+            )
+        )
     if prose and "?" in text:
         masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
         for m3 in _LOST_CHAR.finditer(masked):
             start = m3.start()
             word = re.search(r"\w*\?\w*", text[max(0, start - 20) : start + 20])
             shown = word.group() if word else "?"
-            out.append(Finding(at(start + 1), f"{shown!r}: '?' inside a word looks like a lost "
-                               "character (mojibake)", "warning",
-                               hint="often an apostrophe or an accented letter: n'est, d'une",
-                               origin=origin))
+            out.append(
+                Finding(
+                    at(start + 1),
+                    f"{shown!r}: '?' inside a word looks like a lost character (mojibake)",
+                    "warning",
+                    hint="often an apostrophe or an accented letter: n'est, d'une",
+                    origin=origin,
+                )
+            )
     return out
 
 
@@ -383,17 +434,27 @@ def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         return []
     if "reviewed" not in runbook:
         line = doc.front.line_of("runbook") or 1
-        return [Finding(Location(doc.path, line), "runbook settings without a 'reviewed' date",
-                        "warning", hint="add 'reviewed: YYYY-MM-DD' under runbook: after "
-                        "reviewing the page")]
+        return [
+            Finding(
+                Location(doc.path, line),
+                "runbook settings without a 'reviewed' date",
+                "warning",
+                hint="add 'reviewed: YYYY-MM-DD' under runbook: after reviewing the page",
+            )
+        ]
     reviewed = doc.front.reviewed
     if reviewed is None:
         return []  # an invalid date is reported with the front matter
     age = (dt.date.today() - reviewed).days
     if age > ctx.config.review_interval_days:
         line = doc.front.line_of("runbook", "reviewed") or 1
-        return [Finding(Location(doc.path, line),
-                        f"last reviewed on {reviewed.isoformat()}, {age} days ago (more than "
-                        f"review_interval_days={ctx.config.review_interval_days})", "warning",
-                        hint="review the page, then update runbook.reviewed")]
+        return [
+            Finding(
+                Location(doc.path, line),
+                f"last reviewed on {reviewed.isoformat()}, {age} days ago (more than "
+                f"review_interval_days={ctx.config.review_interval_days})",
+                "warning",
+                hint="review the page, then update runbook.reviewed",
+            )
+        ]
     return []

@@ -49,8 +49,10 @@ SHELLCHECK_CHUNK = 400
 """Files per shellcheck invocation (keeps the command line far below ARG_MAX)."""
 
 _BASH_LINE = re.compile(r"^[^:\n]*: line (\d+): (.*)$", re.M)
-_HEREDOC = re.compile(r"warning: here-document at line (\d+) delimited by end-of-file "
-                      r"\(wanted `(.*)'\)")
+_HEREDOC = re.compile(
+    r"warning: here-document at line (\d+) delimited by end-of-file "
+    r"\(wanted `(.*)'\)"
+)
 _ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
 
 
@@ -125,7 +127,11 @@ def _bash_n(script: str) -> _BashError | None:
     try:
         proc = subprocess.run(
             ["bash", "--norc", "--noprofile", "-O", "extglob", "-n"],
-            input=script, capture_output=True, text=True, env=_ENV, timeout=60,
+            input=script,
+            capture_output=True,
+            text=True,
+            env=_ENV,
+            timeout=60,
             errors="replace",
         )
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -133,16 +139,21 @@ def _bash_n(script: str) -> _BashError | None:
     problems: list[_BashError] = []
     heredoc = _HEREDOC.search(proc.stderr)
     if heredoc:
-        problems.append(_BashError(int(heredoc.group(1)), "here-document is never closed "
-                                   f"(no line {heredoc.group(2)!r})"))
+        problems.append(
+            _BashError(
+                int(heredoc.group(1)),
+                f"here-document is never closed (no line {heredoc.group(2)!r})",
+            )
+        )
     if proc.returncode != 0:
         m = _BASH_LINE.search(proc.stderr)
         if m is not None:
             problems.append(_BashError(int(m.group(1)), m.group(2).strip()))
         else:
             lines = proc.stderr.strip().splitlines()
-            problems.append(_BashError(1, lines[-1] if lines else
-                                       f"bash -n exited {proc.returncode}"))
+            problems.append(
+                _BashError(1, lines[-1] if lines else f"bash -n exited {proc.returncode}")
+            )
     return min(problems, key=lambda p: p.line) if problems else None
 
 
@@ -166,8 +177,9 @@ def _unit_at(starts: list[int], line: int) -> int:
     return k
 
 
-def bash_syntax(units: Sequence[_Unit], suspects: set[int] | None = None
-                ) -> list[tuple[_Unit, Finding]]:
+def bash_syntax(
+    units: Sequence[_Unit], suspects: set[int] | None = None
+) -> list[tuple[_Unit, Finding]]:
     """Syntax errors of `units`, at most one per unit, each at its page line.
 
     Args:
@@ -201,8 +213,9 @@ def bash_syntax(units: Sequence[_Unit], suspects: set[int] | None = None
             alone = _bash_n(batch[k].script)
             if alone is None:
                 # Broken only in company (should not happen): report where bash saw it.
-                alone = _BashError(max(error.line - starts[min(k - start, len(starts) - 1)], 1),
-                                   error.message)
+                alone = _BashError(
+                    max(error.line - starts[min(k - start, len(starts) - 1)], 1), error.message
+                )
         found.append((batch[k], _syntax_finding(batch[k], alone)))
         start = k + 1
     return sorted(found, key=lambda item: item[0].index)
@@ -241,9 +254,15 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
     col = len(lines[index]) - len(lines[index].lstrip()) + 1
     what = "console command" if unit.block.kind == "console" else "shell"
     message = re.sub(r"^syntax error:?\s*", "", error.message)
-    return finding_at(unit.block, index, col, f"{what} syntax error: {message}",
-                      hint=None if "end of file" not in error.message else
-                      "a quote, bracket, if/fi, do/done or here-document is not closed")
+    return finding_at(
+        unit.block,
+        index,
+        col,
+        f"{what} syntax error: {message}",
+        hint=None
+        if "end of file" not in error.message
+        else "a quote, bracket, if/fi, do/done or here-document is not closed",
+    )
 
 
 # --------------------------------------------------------------------------------- shellcheck
@@ -289,9 +308,22 @@ def shellcheck(units: Sequence[_Unit]) -> list[tuple[_Unit, Finding]]:
 def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, object]], str | None]:
     try:
         proc = subprocess.run(
-            ["shellcheck", "-f", "json1", "-s", "bash", "--severity=info",
-             "-e", ",".join(SHELLCHECK_EXCLUDE), *files],
-            capture_output=True, text=True, env=_ENV, timeout=300, errors="replace",
+            [
+                "shellcheck",
+                "-f",
+                "json1",
+                "-s",
+                "bash",
+                "--severity=info",
+                "-e",
+                ",".join(SHELLCHECK_EXCLUDE),
+                *files,
+            ],
+            capture_output=True,
+            text=True,
+            env=_ENV,
+            timeout=300,
+            errors="replace",
         )
     except (OSError, subprocess.TimeoutExpired) as err:
         return [], f"shellcheck could not run: {err}"
@@ -317,8 +349,11 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, object]) -> Finding | None:
     index = (line if isinstance(line, int) else 1) - 1
     index = min(max(index, 0), unit.n_lines - 1)
     return finding_at(
-        unit.block, index, col if isinstance(col, int) else 1,
-        f"shellcheck SC{code}: {c.get('message')}", severity,
+        unit.block,
+        index,
+        col if isinstance(col, int) else 1,
+        f"shellcheck SC{code}: {c.get('message')}",
+        severity,
         hint=f"https://www.shellcheck.net/wiki/SC{code} (or '# shellcheck disable=SC{code}' "
         "in the block)",
     )
@@ -337,8 +372,11 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
     The shell leaves `{tag}` as it is, so `docker push image:{tag}` pushes a tag literally
     named "{tag}". Brace expansion (`{a,b}`, `{1..3}`) and `${tag}` are not matched.
     """
-    scripts = [(b, console_script(b) if b.kind == "console" else b.source)
-               for b in doc.blocks if b.kind in ("shell", "console")]
+    scripts = [
+        (b, console_script(b) if b.kind == "console" else b.source)
+        for b in doc.blocks
+        if b.kind in ("shell", "console")
+    ]
     assigned = {m.group(1) for _, text in scripts for m in _ASSIGN.finditer(text)}
     assigned |= set(doc.front.variables) | set(doc.front.secrets)
     out: list[Finding] = []
@@ -348,10 +386,15 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
                 continue
             for m in _BARE_BRACE.finditer(line):
                 if m.group(1) in assigned:
-                    out.append(finding_at(
-                        block, i, m.start() + 1,
-                        f"'{m.group(0)}' is not expanded by the shell: did you mean "
-                        f"'${m.group(0)}'?", "warning",
-                        hint=f"'{m.group(1)}' is a variable of this page",
-                    ))
+                    out.append(
+                        finding_at(
+                            block,
+                            i,
+                            m.start() + 1,
+                            f"'{m.group(0)}' is not expanded by the shell: did you mean "
+                            f"'${m.group(0)}'?",
+                            "warning",
+                            hint=f"'{m.group(1)}' is a variable of this page",
+                        )
+                    )
     return out

@@ -84,13 +84,18 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         start = max(int(col) - len(str(highlight)) + 1, 1)
         description = _describe(str(first.get("description") or str(err).splitlines()[0]))
         near = f" near {highlight!r}" if highlight else ""
-        yield finding_at(block, index, filled.col(index, start),
-                         f"SQL syntax error ({read or 'generic SQL'}): {description}{near}")
+        yield finding_at(
+            block,
+            index,
+            filled.col(index, start),
+            f"SQL syntax error ({read or 'generic SQL'}): {description}{near}",
+        )
     except TokenError as err:
         yield from _token_error(block, filled.text, str(err))
     except Exception as err:  # a parser on arbitrary text must not crash check
-        yield finding_at(block, 0, 1, f"SQL could not be parsed ({type(err).__name__}): {err}",
-                         "warning")
+        yield finding_at(
+            block, 0, 1, f"SQL could not be parsed ({type(err).__name__}): {err}", "warning"
+        )
 
 
 _MISSING = re.compile(r"Required keyword: '\w+' missing for <class '(?:[\w.]*\.)?(\w+)'>")
@@ -114,5 +119,10 @@ def _token_error(block: Block, text: str, message: str) -> Iterable[Finding]:
             if tail in line:
                 index = i
     what = "unclosed quote or comment" if any(q in fragment for q in "'\"`/") else "bad token"
-    yield finding_at(block, index, 1, f"SQL syntax error: {what}",
-                     hint="check quotes ('...'), comments (/* ... */) and identifiers")
+    yield finding_at(
+        block,
+        index,
+        1,
+        f"SQL syntax error: {what}",
+        hint="check quotes ('...'), comments (/* ... */) and identifiers",
+    )

@@ -47,8 +47,10 @@ def known_targets(config: Config) -> list[str]:
 
 def schema_path(config: Config, name: str) -> Path | None:
     """The file of schema `name` in the schemas directory (`NAME.json`, `NAME.schema.json`)."""
-    for candidate in (config.schemas_dir / f"{name}.json",
-                      config.schemas_dir / f"{name}.schema.json"):
+    for candidate in (
+        config.schemas_dir / f"{name}.json",
+        config.schemas_dir / f"{name}.schema.json",
+    ):
         if candidate.is_file():
             return candidate
     return None
@@ -61,21 +63,28 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     kind = block.kind
     attrs = block.attrs
     if "file" in attrs and kind not in CONFIG_KINDS:
-        yield Finding(header_col(block, "file", ctx),
-                      f"file= is only for configuration blocks (json, yaml, ini, toml), "
-                      f"not {block.lang or 'untagged'!r} blocks",
-                      hint="write the file with a shell block (cat > FILE <<'EOF')"
-                      if kind == "shell" else None)
+        yield Finding(
+            header_col(block, "file", ctx),
+            f"file= is only for configuration blocks (json, yaml, ini, toml), "
+            f"not {block.lang or 'untagged'!r} blocks",
+            hint="write the file with a shell block (cat > FILE <<'EOF')"
+            if kind == "shell"
+            else None,
+        )
     for key in ("mode", "owner"):
         if key in attrs and "file" not in attrs:
-            yield Finding(header_col(block, key, ctx), f"{key}= needs file=: it applies to the "
-                          "file the block is written to")
+            yield Finding(
+                header_col(block, key, ctx),
+                f"{key}= needs file=: it applies to the file the block is written to",
+            )
     if "schema" in attrs:
         name = attrs["schema"]
         if kind not in SCHEMA_KINDS:
             what = block.lang or "untagged"
-            yield Finding(header_col(block, "schema", ctx),
-                          f"schema= applies to json, yaml and ini blocks, not {what!r} blocks")
+            yield Finding(
+                header_col(block, "schema", ctx),
+                f"schema= applies to json, yaml and ini blocks, not {what!r} blocks",
+            )
         elif schema_path(ctx.config, name) is None:
             yield Finding(
                 header_col(block, "schema", ctx),
@@ -85,9 +94,11 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     if kind not in RUNNABLE_KINDS:
         for key in _RUN_ONLY:
             if key in attrs:
-                yield Finding(header_col(block, key, ctx),
-                              f"{key}= has no effect on a {kind} block: it is never executed",
-                              "warning")
+                yield Finding(
+                    header_col(block, key, ctx),
+                    f"{key}= has no effect on a {kind} block: it is never executed",
+                    "warning",
+                )
     if not block.lang and kind == "other":
         yield from _untagged(block)
     if kind == "console":
@@ -96,9 +107,11 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
 
 def _schema_hint(config: Config, name: str) -> str:
     folder = config.schemas_dir
-    names = sorted(
-        p.name.removesuffix(".json").removesuffix(".schema") for p in folder.glob("*.json")
-    ) if folder.is_dir() else []
+    names = (
+        sorted(p.name.removesuffix(".json").removesuffix(".schema") for p in folder.glob("*.json"))
+        if folder.is_dir()
+        else []
+    )
     close = suggest(name, names)
     if close:
         return f"did you mean '{close.split(chr(39))[1]}'?"
@@ -111,14 +124,17 @@ def _target(block: Block, ctx: CheckContext) -> Iterator[Finding]:
         return  # the page's default target is checked once, by check_page_target
     known = known_targets(ctx.config)
     if target not in known:
-        yield Finding(header_col(block, "target", ctx),
-                      f"unknown target {target!r}{suggest(target, known)}",
-                      hint="targets: " + ", ".join(known) + "; add others under "
-                      "[tool.runbookdocs.targets]")
+        yield Finding(
+            header_col(block, "target", ctx),
+            f"unknown target {target!r}{suggest(target, known)}",
+            hint="targets: " + ", ".join(known) + "; add others under [tool.runbookdocs.targets]",
+        )
     elif block.kind not in RUNNABLE_KINDS and not (block.kind in CONFIG_KINDS and block.file):
-        yield Finding(header_col(block, "target", ctx),
-                      f"target= has no effect on a {block.kind} block: it is never executed "
-                      "nor written", "warning")
+        yield Finding(
+            header_col(block, "target", ctx),
+            f"target= has no effect on a {block.kind} block: it is never executed nor written",
+            "warning",
+        )
 
 
 @page_check
@@ -131,8 +147,13 @@ def check_page_target(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     if target in known:
         return []
     line = doc.front.line_of("runbook", "target") or 1
-    return [Finding(Location(doc.path, line), f"unknown target {target!r} in runbook.target"
-                    f"{suggest(target, known)}", hint="targets: " + ", ".join(known))]
+    return [
+        Finding(
+            Location(doc.path, line),
+            f"unknown target {target!r} in runbook.target{suggest(target, known)}",
+            hint="targets: " + ", ".join(known),
+        )
+    ]
 
 
 def _untagged(block: Block) -> Iterator[Finding]:
@@ -155,18 +176,22 @@ def _untagged(block: Block) -> Iterator[Finding]:
         elif word in _COMMANDS or first.startswith("#!/"):
             what = "bash"
     if what is not None:
-        yield Finding(block.location,
-                      f"untagged block looks like {what}: it is neither checked nor run",
-                      "warning",
-                      hint=f"write ```{what} (or ```text if it is not {what})")
+        yield Finding(
+            block.location,
+            f"untagged block looks like {what}: it is neither checked nor run",
+            "warning",
+            hint=f"write ```{what} (or ```text if it is not {what})",
+        )
 
 
 def _console(block: Block) -> Iterator[Finding]:
     commands = console_commands(block)
     if not commands:
-        yield Finding(block.location, "console block has no command line ('$ ' or '# ')",
-                      hint="start each command with '$ ' ('# ' for root), or use ```text "
-                      "for output alone")
+        yield Finding(
+            block.location,
+            "console block has no command line ('$ ' or '# ')",
+            hint="start each command with '$ ' ('# ' for root), or use ```text for output alone",
+        )
         return
     try:
         from runbookdocs.transcript import regex_error

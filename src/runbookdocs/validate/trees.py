@@ -22,8 +22,11 @@ def check_tree(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         problem = _resolve(check, ctx)
         if problem:
             where = node.check_location or node.location or block.location
-            yield Finding(where, f"node {node.id!r}: check {check!r}: {problem}",
-                          hint="check names a block id: '#id' on this page, or 'page.md#id'")
+            yield Finding(
+                where,
+                f"node {node.id!r}: check {check!r}: {problem}",
+                hint="check names a block id: '#id' on this page, or 'page.md#id'",
+            )
 
 
 def _resolve(check: str, ctx: CheckContext) -> str | None:
