@@ -169,9 +169,9 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
             warnings.append(
                 (
                     "Vérification périmée",
-                    f"La page a été modifiée le {french_date(page_mtime.date())}, après sa dernière "
-                    f"vérification du {french_date(when.date())} : le rapport ne reflète peut-être "
-                    "plus ces commandes.",
+                    f"La page a été modifiée le {french_date(page_mtime.date())}, "
+                    f"après sa dernière vérification du {french_date(when.date())} : "
+                    "le rapport ne reflète peut-être plus ces commandes.",
                 )
             )
     if coverage.total:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from runbookdocs.block import Block
 from runbookdocs.config import Config
 from runbookdocs.document import Document, read_document
 from runbookdocs.site.report import (
@@ -61,14 +62,10 @@ def rows(
         blocks = [b for b in doc.blocks if counted(b)]
         if not blocks and not doc.front.meta.get("runbook"):
             continue
-        statuses: list[tuple[object, BlockStatus]] = [
+        statuses: list[tuple[Block, BlockStatus]] = [
             (b, block_status(b, file, report)) for b in blocks
         ]
-        failing = tuple(
-            (b.id or "", b.line, s.detail)
-            for b, s in statuses  # type: ignore[attr-defined]
-            if s.state == "failing"
-        )
+        failing = tuple((b.id or "", b.line, s.detail) for b, s in statuses if s.state == "failing")
         last = report.last_verified(file) if report is not None else None
         out.append(
             PageRow(

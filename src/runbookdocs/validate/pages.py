@@ -320,7 +320,8 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                             m.start() + 1,
                             f"placeholder {{{{ {name} }}}} is not declared{close}",
                             hint="declare it under runbook.variables (with a default) or "
-                            "runbook.secrets in the front matter, or in [tool.runbookdocs.variables]",
+                            "runbook.secrets in the front matter, or in "
+                            "[tool.runbookdocs.variables]",
                         )
                     )
         for answer in block.answers:
