@@ -26,7 +26,7 @@ from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
 from runbookdocs.run.redact import Values
-from runbookdocs.run.session import Reply, Session, StepResult
+from runbookdocs.run.session import Reply, Session, StepResult, session_for
 from runbookdocs.run.targets import (
     LABEL_RUN,
     RunNetwork,
@@ -226,18 +226,7 @@ class Sandbox:
     def session(self, block: Block) -> Session:
         """The shell a block runs in: one per (session, target, user), as in `run`."""
         name = target_of(block)
-        target = self.targets[name]
-        user = block.user or target.spec.user
-        key = (block.session, name, user)
-        if key not in self.sessions:
-            self.sessions[key] = Session(
-                target.container_id,
-                name=block.session,
-                user=user,
-                workdir=target.spec.workdir,
-                secrets=self.values.secrets,
-            ).start()
-        return self.sessions[key]
+        return session_for(self.sessions, block, name, self.targets[name], self.values.secrets)
 
     def timeout(self, block: Block) -> float:
         """Seconds a block (or a command typed for it) may take."""

@@ -41,7 +41,7 @@ from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
 from runbookdocs.location import Location
 from runbookdocs.results import Finding, Outcome, Report, Result, Severity, atomic_write
 from runbookdocs.run.redact import Redactor, Values, resolve_values
-from runbookdocs.run.session import Reply, Session, StepResult
+from runbookdocs.run.session import Reply, Session, StepResult, session_for
 from runbookdocs.run.targets import RunNetwork, Target, TargetSpec, target_specs
 
 DEFAULT_TARGET = "debian"
@@ -596,18 +596,7 @@ class _Book:
 
     def session(self, block: Block) -> Session:
         name = self.ctx.target_of(block)
-        target = self.targets[name]
-        user = block.user or target.spec.user
-        key = (block.session, name, user)
-        if key not in self.sessions:
-            self.sessions[key] = Session(
-                target.container_id,
-                name=block.session,
-                user=user,
-                workdir=target.spec.workdir,
-                secrets=self.values.secrets,
-            ).start()
-        return self.sessions[key]
+        return session_for(self.sessions, block, name, self.targets[name], self.values.secrets)
 
     def timeout(self, block: Block) -> float:
         return block.timeout or self.doc.front.timeout or self.ctx.config.timeout

@@ -30,9 +30,13 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbookdocs.errors import TargetError
+
+if TYPE_CHECKING:
+    from runbookdocs.block import Block
+    from runbookdocs.run.targets import Target
 
 COLUMNS = 250
 ROWS = 50
@@ -368,3 +372,28 @@ def _output(parts: list[str], prompt: str) -> str:
 
 def _clean(text: str) -> str:
     return text.replace("\r\n", "\n")
+
+
+def session_for(
+    sessions: dict[tuple[str, str, str | None], Session],
+    block: Block,
+    target_name: str,
+    target: Target,
+    secret_values: Mapping[str, str],
+) -> Session:
+    """The shell `block` runs in: one per (session name, target, user), started on first use.
+
+    Shared by `runbookdocs run` and `runbookdocs play` so that both give a block the same
+    shell: its `user=` (or the target's), the target's working directory, the page's secrets.
+    """
+    user = block.user or target.spec.user
+    key = (block.session, target_name, user)
+    if key not in sessions:
+        sessions[key] = Session(
+            target.container_id,
+            name=block.session,
+            user=user,
+            workdir=target.spec.workdir,
+            secrets=secret_values,
+        ).start()
+    return sessions[key]
