@@ -77,3 +77,26 @@ def _stderr_console() -> Any:
 def quiet() -> Iterator[None]:
     """A no-op context, for symmetry with progress displays."""
     yield
+
+
+@contextmanager
+def signals_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command like Ctrl-C, so `finally` blocks remove containers.
+
+    Without this, a CI runner's SIGTERM would kill the process before its clean-up runs.
+    """
+    import contextlib
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        with contextlib.suppress(ValueError):  # not the main thread
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

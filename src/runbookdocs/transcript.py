@@ -416,3 +416,29 @@ __all__ = [
     "rewrite",
     "updated_expected",
 ]
+
+
+SQL_EXPECT = re.compile(r"^\s*--\s*expect:\s*$", re.IGNORECASE)
+"""The line that starts a SQL block's expected result."""
+
+
+def sql_expected(source: str) -> tuple[list[str] | None, int]:
+    """The expected result of a SQL block and the index of its `-- expect:` line.
+
+    The result is the `-- ` lines after the marker, without `-- ` (a bare `--` is an empty
+    line); None (and index 0) when the block has no `-- expect:`.
+    """
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        if SQL_EXPECT.match(line):
+            out: list[str] = []
+            for rest in lines[i + 1 :]:
+                stripped = rest.strip()
+                if stripped.startswith("-- "):
+                    out.append(stripped[3:])
+                elif stripped == "--":
+                    out.append("")
+                elif stripped:
+                    break
+            return out, i
+    return None, 0

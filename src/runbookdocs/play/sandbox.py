@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import re
 import secrets
 import shlex
 import threading
@@ -38,7 +37,6 @@ from runbookdocs.run.targets import (
 
 DEFAULT_TARGET = "debian"
 _DIFF_LINES = 12
-_EXPECT = re.compile(r"^\s*--\s*expect:\s*$", re.IGNORECASE)
 
 Log = Callable[[str], None]
 
@@ -348,7 +346,7 @@ class Sandbox:
             f"{client} <<'{delimiter}'\n{text}\n{delimiter}\n",
             expect=block.expect if expect is None else expect,
         )
-        expected = sql_expected(block.source)
+        expected, _ = transcript.sql_expected(block.source)
         if out.ok and result and expected is not None:
             expected = [self.fill(line)[0] for line in expected]
             if not transcript.match(expected, out.output):
@@ -440,21 +438,3 @@ def _diff(expected: list[str], actual: list[str]) -> list[str]:
     if len(lines) > _DIFF_LINES:
         lines = [*lines[:_DIFF_LINES], f"[... {len(lines) - _DIFF_LINES} ligne(s) de plus]"]
     return ["(- attendu, + obtenu)", *lines] if lines else []
-
-
-def sql_expected(source: str) -> list[str] | None:
-    """The expected result of a SQL block: the `-- ` lines after `-- expect:` (None: none)."""
-    lines = source.split("\n")
-    for i, line in enumerate(lines):
-        if _EXPECT.match(line):
-            out = []
-            for rest in lines[i + 1 :]:
-                stripped = rest.strip()
-                if stripped.startswith("-- "):
-                    out.append(stripped[3:])
-                elif stripped == "--":
-                    out.append("")
-                elif stripped:
-                    break
-            return out
-    return None

@@ -14,12 +14,12 @@ import shlex
 import signal
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from runbookdocs.block import Block
 from runbookdocs.config import Config, load_config
+from runbookdocs.console import signals_as_interrupt
 from runbookdocs.document import read_document
 from runbookdocs.errors import RunbookError, UsageError
 from runbookdocs.play.progress import Progress, ProgressStore
@@ -113,7 +113,7 @@ class Tutor:
         self._intro(random_secrets)
         status = 0
         finished = False
-        with _signals_as_interrupt():
+        with signals_as_interrupt():
             try:
                 with self._status("Ouverture du bac à sable…"):
                     self.sandbox.open(self._targets())
@@ -668,21 +668,3 @@ def _read_key(console: Any, prompt: str, allowed: set[str]) -> str:
                 return key
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
-
-
-@contextlib.contextmanager
-def _signals_as_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the session like Ctrl-C: the sandbox is removed on the way out."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        with contextlib.suppress(ValueError):  # not the main thread
-            previous[sig] = signal.signal(sig, stop)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

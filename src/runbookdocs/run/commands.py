@@ -7,13 +7,9 @@ imported inside the commands).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
-import signal
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +108,10 @@ def run_run(args: argparse.Namespace) -> int:
         images=args.images,
         log=display.log,
     )
+    from runbookdocs.console import signals_as_interrupt
+
     t0 = time.monotonic()
-    with _signals_as_interrupt(), display:
+    with signals_as_interrupt(), display:
         report = run_documents(documents, config, options, on_event=display.event)
     print_findings(report)
     _write_reports(report, args)
@@ -207,24 +205,6 @@ def _summary(report: Any, seconds: float) -> None:
         f"{s['errors']} error(s), {s['skipped']} not run in {seconds:.2f} s",
         file=sys.stderr,
     )
-
-
-@contextmanager
-def _signals_as_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run like Ctrl-C: containers are removed on the way out."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        with contextlib.suppress(ValueError):  # not the main thread
-            previous[sig] = signal.signal(sig, stop)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _images_args(p: argparse.ArgumentParser) -> None:

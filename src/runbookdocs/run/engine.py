@@ -48,7 +48,6 @@ DEFAULT_TARGET = "debian"
 CACHE_NS = "run"
 _OUTPUT_LINES = 30  # lines of output shown under a failure
 _STEP_FILE = re.compile(r"/tmp/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
-_EXPECT = re.compile(r"^\s*--\s*expect:\s*$", re.IGNORECASE)
 _PASSED_ON = ("user=", "file=", "mode=", "owner=")
 """Attributes whose values reach a command line: a block with an invalid one is not run."""
 
@@ -870,7 +869,7 @@ class _Book:
                 f"{what} failed: the client exited {step.exit}",
                 hint="the client stops at the first error; the statements before it ran",
             )
-        expected, line_index = _sql_expected(block.source)
+        expected, line_index = transcript.sql_expected(block.source)
         if expected is not None:
             expected = [self.redact(self.values.substitute(line)[0]) for line in expected]
             actual = transcript.normalise(self.redact(step.output))
@@ -926,24 +925,6 @@ class _Book:
                 f"{self.doc.path}: expected output updated "
                 f"({sum(len(u) for u in self.updates.values())} command(s))"
             )
-
-
-def _sql_expected(source: str) -> tuple[list[str] | None, int]:
-    """The `-- expect:` lines of a SQL block (without `-- `) and the index of the marker."""
-    lines = source.split("\n")
-    for i, line in enumerate(lines):
-        if _EXPECT.match(line):
-            out = []
-            for rest in lines[i + 1 :]:
-                stripped = rest.strip()
-                if stripped.startswith("-- "):
-                    out.append(stripped[3:])
-                elif stripped == "--":
-                    out.append("")
-                elif stripped:
-                    break
-            return out, i
-    return None, 0
 
 
 def _ref(block: Block) -> str:

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from runbookdocs.block import Block
 from runbookdocs.config import Config
 from runbookdocs.results import Finding
+from runbookdocs.transcript import SQL_EXPECT
 from runbookdocs.validate import CheckContext, block_validator
 from runbookdocs.validate.common import fill, finding_at, values_for
 
-_EXPECT = re.compile(r"^\s*--\s*expect:\s*$", re.I)
 _DELIMITER = re.compile(r"^\s*delimiter\s", re.I | re.M)
 _META = re.compile(r"^\s*\\")
 _MYSQL_LANGS = frozenset({"mysql", "mariadb"})
@@ -49,7 +49,7 @@ def sql_text(source: str) -> str:
     lines = source.split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
-        if _EXPECT.match(line):
+        if SQL_EXPECT.match(line):
             out.extend("" for _ in lines[i:])
             break
         if _META.match(line):
