@@ -9,9 +9,10 @@ from pathlib import Path
 
 from runbookdocs.config import Config, load_config
 from runbookdocs.document import Document, parse_document
-from runbookdocs.run.engine import RunOptions, _sql_expected, run_documents, select_shard
+from runbookdocs.run.engine import RunOptions, run_documents, select_shard
 from runbookdocs.run.redact import Redactor, resolve_values
 from runbookdocs.run.targets import BUILTIN_TARGETS, owner_alive, owner_token, target_specs
+from runbookdocs.transcript import sql_expected
 from tests.helpers import cli, make_project
 
 PAGE = """---
@@ -59,8 +60,8 @@ def test_redactor_masks_longest_first_and_terminal_line_endings() -> None:
 
 def test_sql_expectations() -> None:
     source = "SELECT 1 AS n;\n-- expect:\n-- n\n-- 1\n--\n\n-- ...\nSELECT 2;"
-    assert _sql_expected(source) == (["n", "1", "", "..."], 1)
-    assert _sql_expected("SELECT 1;") == (None, 0)
+    assert sql_expected(source) == (["n", "1", "", "..."], 1)
+    assert sql_expected("SELECT 1;") == (None, 0)
 
 
 def test_shards_are_a_stable_partition() -> None:
