@@ -106,10 +106,12 @@ class Config:
         """`path` as shown to users: relative to the working directory when inside it."""
         # abspath, not resolve(): symlinks are shown as the user named them, and a symlink
         # loop (which resolve() raises on) is reported by the reader, not here.
-        try:
-            return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())))
-        except ValueError:
-            return str(path)
+        # Plain string operations: this runs once per page and per include.
+        absolute, cwd = os.path.abspath(path), os.getcwd()
+        if absolute == cwd:
+            return "."
+        prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        return absolute[len(prefix) :] if absolute.startswith(prefix) else str(path)
 
 
 def find_config_file(start: Path) -> Path | None:

@@ -37,7 +37,7 @@ from typing import Any, Literal
 from runbookdocs.block import Block, suggest
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
-from runbookdocs.yamlio import YamlProblem, load_yaml
+from runbookdocs.yamlio import Marks, YamlProblem, load_yaml_marked
 
 NodeKind = Literal["question", "action", "solution", "escalate"]
 
@@ -263,9 +263,10 @@ class _Builder:
         self.locate = locate
         self.origin = origin
         self.findings: list[Finding] = []
+        self.marks = Marks()
 
     def at(self, mapping: Any, key: Any = None, *, value: bool = False) -> tuple[int, int]:
-        lc = getattr(mapping, "lc", None)
+        lc = self.marks.of(mapping)
         try:
             if lc is None:
                 return 0, 1
@@ -309,7 +310,7 @@ def _parse(
 ) -> tuple[Tree | None, list[Finding]]:
     b = _Builder(locate, origin)
     try:
-        data = load_yaml(text)
+        data, b.marks = load_yaml_marked(text)
     except YamlProblem as err:
         b.error((err.line - 1, err.col), f"decision tree: invalid YAML: {err.message}")
         return None, b.findings

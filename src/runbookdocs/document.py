@@ -93,23 +93,13 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     front, findings = parse_front_matter(raw_lines, path)
     body = "\n".join(raw_lines[front.end_line :])
     lines, include_findings = expand_snippets(
-        body, path=path, base_paths=config.snippet_base_paths, root=config.root
+        body,
+        path=path,
+        base_paths=config.snippet_base_paths,
+        root=config.root,
+        first_line=front.end_line + 1,
     )
-    offset = front.end_line
-    lines = [Line(ln.text, ln.page_line + offset, ln.origin) for ln in lines]
-    findings.extend(
-        Finding(
-            Location(
-                f.location.path,
-                f.location.line + (offset if f.location.path == path else 0),
-                f.location.col,
-            ),
-            f.message,
-            f.severity,
-            f.hint,
-        )
-        for f in include_findings
-    )
+    findings.extend(include_findings)
     directives, covered, directive_findings = find_directives(lines, path)
     findings.extend(directive_findings)
     blocks: list[Block] = []

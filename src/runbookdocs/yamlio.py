@@ -3,14 +3,19 @@
 Loading with line information (round-trip, pure Python) is several times slower than the safe
 loader backed by libyaml, and line numbers are only needed when something is wrong. So texts
 are loaded fast, and `YamlLines` re-reads a text with positions only when a finding needs one.
+`load_yaml_marked` gives positions of every key at the fast loader's speed: libyaml composes
+the node tree (which has marks), the safe constructor builds the data, and a walk of both keeps
+each container's positions.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
 class YamlProblem(Exception):
@@ -66,6 +71,99 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
     except (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError) as err:
         # ruamel.yaml raises these on some malformed scalars (`+_`, found by fuzzing).
         raise YamlProblem(f"invalid YAML: {err}", 1, 1) from None
+
+
+class LineCol:
+    """Positions in one loaded mapping or list, with the API of ruamel.yaml's `lc`.
+
+    Lines and columns are 0-based, as in ruamel.yaml.
+    """
+
+    __slots__ = ("_keys", "_values", "col", "line")
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line
+        self.col = col
+        self._keys: dict[Any, tuple[int, int]] = {}
+        self._values: dict[Any, tuple[int, int]] = {}
+
+    def key(self, key: Any) -> tuple[int, int]:
+        """Position of a mapping key."""
+        return self._keys[key]
+
+    def value(self, key: Any) -> tuple[int, int]:
+        """Position of the value of a mapping key."""
+        return self._values[key]
+
+    def item(self, index: int) -> tuple[int, int]:
+        """Position of a list item."""
+        return self._keys[index]
+
+
+class Marks:
+    """Where each mapping and list of data loaded by `load_yaml_marked` is in the text."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, LineCol] = {}
+
+    def of(self, container: Any) -> LineCol | None:
+        """Positions in `container` (a mapping or list of the loaded data), or None."""
+        found = self._by_id.get(id(container))
+        return found if found is not None else getattr(container, "lc", None)
+
+    def add(self, node: Node, data: Any) -> None:
+        """Record the positions of `data`, constructed from `node`, and of its children.
+
+        An alias shares its anchor's data, so each container is walked once (an alias bomb
+        stays linear).
+        """
+        if id(data) in self._by_id or not isinstance(data, (dict, list)):
+            return
+        start = node.start_mark
+        if isinstance(node, MappingNode) and isinstance(data, dict):
+            if len(node.value) != len(data):
+                return  # merge keys (`<<`) reshaped it: no positions rather than wrong ones
+            lc = LineCol(start.line, start.column)
+            for (key_node, value_node), (key, value) in zip(node.value, data.items(), strict=True):
+                if isinstance(key, str) and (
+                    not isinstance(key_node, ScalarNode) or key_node.value != key
+                ):
+                    return
+                lc._keys[key] = (key_node.start_mark.line, key_node.start_mark.column)
+                lc._values[key] = (value_node.start_mark.line, value_node.start_mark.column)
+                self.add(value_node, value)
+            self._by_id[id(data)] = lc
+        elif isinstance(node, SequenceNode) and isinstance(data, list):
+            if len(node.value) != len(data):
+                return
+            lc = LineCol(start.line, start.column)
+            for i, (item_node, item) in enumerate(zip(node.value, data, strict=True)):
+                lc._keys[i] = (item_node.start_mark.line, item_node.start_mark.column)
+                self.add(item_node, item)
+            self._by_id[id(data)] = lc
+
+
+def load_yaml_marked(text: str) -> tuple[Any, Marks]:
+    """Load one YAML document with the fast loader, and the positions of its keys and items.
+
+    Errors are raised as `YamlProblem`, worded by the round-trip parser like `load_yaml`.
+    An item that is an alias (`*name`) is placed where its anchor is.
+    """
+    marks = Marks()
+    yaml = _loader(False)
+    try:
+        constructor, parser = yaml.get_constructor_parser(text)
+        try:
+            node = constructor.composer.get_single_node()
+            data = None if node is None else constructor.construct_document(node)
+        finally:
+            parser.dispose()
+    except Exception:  # the reference parser words the problem (or loads what libyaml refused)
+        return load_yaml(text), marks
+    if node is not None:
+        with contextlib.suppress(RecursionError):  # positions help; the data is loaded
+            marks.add(node, data)
+    return data, marks
 
 
 def node_line(node: Any, key: Any = None, *, default: int = 0) -> int:

@@ -71,7 +71,11 @@ def find_fences(lines: list[Line], *, skip: set[int] | None = None) -> list[Fenc
     skip = skip or set()
     i, n = 0, len(lines)
     while i < n:
-        m = _OPEN.match(lines[i].text) if i not in skip else None
+        text = lines[i].text
+        if "``" not in text and "~~" not in text:  # most lines: no regex needed
+            i += 1
+            continue
+        m = _OPEN.match(text) if i not in skip else None
         if m is None or (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i += 1
             continue
@@ -81,14 +85,23 @@ def find_fences(lines: list[Line], *, skip: set[int] | None = None) -> list[Fenc
         closer = re.compile(rf"^[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
         content: list[Line] = []
         j, closed = i + 1, False
+        plain = not quotes and not indent
         while j < n:
-            stripped = _strip(lines[j].text, quotes, indent)
+            line = lines[j]
+            if plain:  # top-level fence: content lines are kept as they are
+                if closer.match(line.text):
+                    closed = True
+                    break
+                content.append(line if line.text.strip() else Line("", *line[1:]))
+                j += 1
+                continue
+            stripped = _strip(line.text, quotes, indent)
             if stripped is None:
                 break
             if closer.match(stripped):
                 closed = True
                 break
-            content.append(Line(stripped, lines[j].page_line, lines[j].origin))
+            content.append(Line(stripped, line.page_line, line.origin))
             j += 1
         fences.append(
             Fence(

@@ -7,10 +7,11 @@ text, its place in the snippet file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -23,9 +24,8 @@ _SECTION = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 MAX_DEPTH = 8
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the expanded page."""
+class Line(NamedTuple):
+    """One line of the expanded page (a tuple: pages have many lines, so it is made cheap)."""
 
     text: str
     page_line: int
@@ -34,11 +34,27 @@ class Line:
     """Where the text really is, when it came from a snippet file."""
 
 
+@functools.lru_cache(maxsize=1024)
 def _display(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop
         return str(path)
+
+
+def _read_snippet(path: Path) -> str:
+    """A snippet's text; kept while its size and mtime stay the same (pages share snippets)."""
+    info = path.stat()
+    key = (str(path), info.st_mtime_ns, info.st_size)
+    text = _SNIPPETS.get(key)
+    if text is None:
+        if len(_SNIPPETS) > 256:
+            _SNIPPETS.clear()
+        text = _SNIPPETS[key] = path.read_text(encoding="utf-8")
+    return text
+
+
+_SNIPPETS: dict[tuple[str, int, int], str] = {}
 
 
 def _select(lines: list[str], spec: str) -> tuple[list[tuple[int, str]], str | None]:
@@ -67,7 +83,7 @@ def _select(lines: list[str], spec: str) -> tuple[list[tuple[int, str]], str | N
 
 
 def expand_snippets(
-    text: str, *, path: str, base_paths: Sequence[Path], root: Path
+    text: str, *, path: str, base_paths: Sequence[Path], root: Path, first_line: int = 1
 ) -> tuple[list[Line], list[Finding]]:
     """Expand every `--8<--` include in `text` (a page).
 
@@ -76,13 +92,16 @@ def expand_snippets(
         path: display path of the page, for findings.
         base_paths: directories an include name is looked up in, in order.
         root: project root, for display paths of snippet files.
+        first_line: page line of the first line of `text` (after the front matter).
 
     Returns:
         The expanded lines and a finding for each include that cannot be resolved.
     """
     findings: list[Finding] = []
+    if "--8<--" not in text:  # most pages include nothing
+        return [Line(t, n) for n, t in enumerate(text.split("\n"), first_line)], findings
     lines: list[tuple[str, int, Location | None]] = [
-        (t, n, None) for n, t in enumerate(text.split("\n"), 1)
+        (t, n, None) for n, t in enumerate(text.split("\n"), first_line)
     ]
     out = _expand(lines, path, None, base_paths, root, findings, 0)
     return out, findings
@@ -149,7 +168,7 @@ def _include(
         findings.append(Finding(loc, f"includes nested deeper than {MAX_DEPTH} levels at {name!r}"))
         return []
     try:
-        content = target.read_text(encoding="utf-8")
+        content = _read_snippet(target)
     except (OSError, UnicodeDecodeError) as err:
         findings.append(Finding(loc, f"cannot read included file {name!r}: {err}"))
         return []
