@@ -1,4 +1,4 @@
-"""Page checks: links and anchors, placeholders, markers, mojibake, review dates, fingerprint."""
+"""Page checks: links and anchors, placeholders, markers, mojibake, review dates."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from runbookdocs.config import load_config
 from runbookdocs.document import parse_document
-from runbookdocs.validate.pages import page_anchors, site_fingerprint, slugify
+from runbookdocs.validate.pages import page_anchors, slugify
 from tests.helpers import cli, make_project
 from tests.validate_helpers import check_page
 
@@ -95,16 +95,6 @@ def test_review_dates(tmp_path: Path) -> None:
     ]
     found = check_page(tmp_path, "---\nrunbook:\n  owner: ops\n---\n# T\n")
     assert found == ["docs/page.md:2:1: warning: runbook settings without a 'reviewed' date"]
-
-
-def test_fingerprint_changes_with_a_linked_page_heading(tmp_path: Path) -> None:
-    a, config = _doc(tmp_path, "# A\n[x](b.md#one)\n", "docs/a.md")
-    b1, _ = _doc(tmp_path, "# One\n", "docs/b.md")
-    b2, _ = _doc(tmp_path, "# Two\n", "docs/b.md")
-    b3, _ = _doc(tmp_path, "# One\n\ntext changed\n", "docs/b.md")
-    first = site_fingerprint([a, b1], config)
-    assert site_fingerprint([a, b2], config) != first
-    assert site_fingerprint([a, b3], config) == first
 
 
 def test_cli_link_cache_invalidated_when_heading_changes(tmp_path: Path) -> None:

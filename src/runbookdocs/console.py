@@ -29,8 +29,14 @@ class Progress:
         self.plain_lines = plain_lines
         self._rich: Any = None
         self._task: Any = None
+        self._started = False
 
     def __enter__(self) -> Progress:
+        return self
+
+    def _start(self) -> None:
+        """Show the bar on first use: work that forks processes does so before its thread."""
+        self._started = True
         if is_interactive() and self.total:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
             from rich.progress import Progress as RichProgress
@@ -46,10 +52,11 @@ class Progress:
             )
             self._rich.__enter__()
             self._task = self._rich.add_task(self.label, total=self.total, item="")
-        return self
 
     def advance(self, item: str = "", message: str = "") -> None:
         """One more item done; `message` is printed as a plain line when not on a terminal."""
+        if not self._started:
+            self._start()
         if self._rich is not None:
             self._rich.update(self._task, advance=1, item=item)
         elif self.plain_lines and message:
@@ -57,6 +64,8 @@ class Progress:
 
     def log(self, message: str) -> None:
         """Print a line above the bar (or plainly)."""
+        if not self._started:
+            self._start()
         if self._rich is not None:
             self._rich.console.print(message, markup=False, highlight=False)
         else:

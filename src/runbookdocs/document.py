@@ -40,6 +40,8 @@ class Document:
     """Problems found while reading: front matter, headers, unclosed fences, includes."""
     readable: bool = True
     """False when the file is not UTF-8 text; it then has no blocks."""
+    fence_spans: tuple[tuple[int, int], ...] | None = None
+    """(opening, closing) indices in `lines` of every fence, when known."""
 
     def __str__(self) -> str:
         return self.path
@@ -105,7 +107,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     blocks: list[Block] = []
     pending: list[Directive] = []
     queue = sorted(directives, key=lambda d: d.end_index)
-    for fence in find_fences(lines, skip=covered):
+    fences = find_fences(lines, skip=covered)
+    for fence in fences:
         while queue and queue[0].end_index < fence.open_index:
             pending.append(queue.pop(0))
         opening = lines[fence.open_index]
@@ -182,6 +185,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         tuple(blocks),
         tuple(lines),
         tuple(sorted(findings, key=lambda f: f.location)),
+        fence_spans=tuple((f.open_index, f.close_index) for f in fences),
     )
 
 

@@ -121,6 +121,9 @@ def _expand(
     in_block, block_indent = False, ""
     for text, lineno, origin in lines:
         where = page_line if page_line is not None else lineno
+        if not in_block and "--8<--" not in text:  # the common case: no regex needed
+            out.append(Line(text, where, origin))
+            continue
         specs: list[tuple[str, str]] = []
         inline = _INLINE.match(text)
         if in_block:

@@ -9,22 +9,23 @@ raw HTML. Links inside fences and inline code are not links.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
 from runbookdocs.block import Block, suggest
-from runbookdocs.cache import digest
 from runbookdocs.config import Config
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
 from runbookdocs.location import Location
-from runbookdocs.results import Finding
-from runbookdocs.validate import CheckContext, page_check
+from runbookdocs.results import Finding, Severity
+from runbookdocs.validate import CheckContext, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
 
 PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini", "toml"})
@@ -61,8 +62,12 @@ _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 # ---------------------------------------------------------------------------------- anchors
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
-    """The slug the site gives a heading (`pymdownx.slugs.slugify(case="lower")`)."""
+    """The slug the site gives a heading (`pymdownx.slugs.slugify(case="lower")`).
+
+    Kept per text: pages of one manual repeat the same headings.
+    """
     from pymdownx.slugs import slugify as make
 
     slug: str = make(case="lower")(text, "-")
@@ -121,9 +126,12 @@ def _prose(doc: Document) -> list[_Prose]:
 
 def _find_prose(doc: Document) -> list[_Prose]:
     lines = list(doc.lines)
+    spans = doc.fence_spans
+    if spans is None:
+        spans = tuple((f.open_index, f.close_index) for f in find_fences(lines))
     inside: set[int] = set()
-    for fence in find_fences(lines):
-        inside.update(range(fence.open_index, fence.close_index + 1))
+    for start, end in spans:
+        inside.update(range(start, end + 1))
     return [_Prose(i, ln) for i, ln in enumerate(lines) if i not in inside]
 
 
@@ -172,33 +180,6 @@ def page_anchors(doc: Document) -> frozenset[str]:
     return result
 
 
-def _stale(doc: Document, config: Config, today: dt.date) -> bool:
-    reviewed = doc.front.reviewed
-    return reviewed is not None and (today - reviewed).days > config.review_interval_days
-
-
-def site_fingerprint(documents: Sequence[Document], config: Config) -> str:
-    """What page checks read from outside the page itself, hashed.
-
-    Every page's path and anchors (a link's anchor breaks when the linked page's headings
-    change), the files under the docs directory (links to images and to pages outside the
-    check), and which pages are past their review date (that changes with the day).
-    """
-    parts: list[str] = []
-    today = dt.date.today()
-    for d in sorted(documents, key=lambda d: str(d.file)):
-        parts += [
-            str(d.file),
-            " ".join(sorted(page_anchors(d))),
-            "stale" if _stale(d, config, today) else "",
-        ]
-    if config.docs_dir.is_dir():
-        # Which files exist (links to images, to pages outside the check). Their content is
-        # not read: a page's own text is part of its own cache key.
-        parts += sorted(str(f) for f in config.docs_dir.rglob("*"))
-    return digest(*parts)
-
-
 # ------------------------------------------------------------------------------------ links
 
 
@@ -216,80 +197,88 @@ def _links(text: str) -> Iterator[tuple[int, str]]:
         yield ref.start("target"), ref.group("target")
 
 
-def _other_page(ctx: CheckContext, file: Path) -> Document | None:
-    """A page that is not part of the check (partial run), read once."""
-    from runbookdocs.document import read_document
-
-    key = f"page:{file}"
-    if key not in ctx.memo:
-        ctx.memo[key] = read_document(file, ctx.config) if file.is_file() else None
-    found = ctx.memo[key]
-    return found if isinstance(found, Document) else None
-
-
 @page_check
 def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
-    """Relative links to pages, files and anchors that do not exist."""
-    out: list[Finding] = []
+    """Relative links: recorded as references, resolved against every page by `judge`."""
     for p in _prose(doc):
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
         for col, raw in _links(p.line.text):
-            finding = _check_link(
-                doc,
-                ctx,
-                raw.strip("<>"),
-                Location(doc.path, p.line.page_line, col + 1),
-                p.line.origin,
+            target = raw.strip("<>")
+            if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
+                continue
+            ctx.refer(
+                Reference(
+                    "link", target, Location(doc.path, p.line.page_line, col + 1), p.line.origin
+                )
             )
-            if finding is not None:
-                out.append(finding)
-    return out
+    return []
 
 
-def _check_link(
-    doc: Document, ctx: CheckContext, target: str, loc: Location, origin: Location | None
-) -> Finding | None:
-    if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
-        return None
-    path_part, _, anchor = target.partition("#")
-    path_part = unquote(path_part.split("?", 1)[0])
+def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding | None:
+    """Why `ref`, made by the page at `source`, names nothing; None when it resolves."""
+    page, sep, anchor = ref.target.partition("#")
+    if ref.kind == "block" and not sep:
+        page, anchor = "", ref.target
+    path_part = unquote(page.split("?", 1)[0])
     anchor = unquote(anchor)
+    if ref.kind == "block":
+        return _resolve_block(ref, source, index, path_part, anchor)
     if not path_part:
-        linked: Document | None = doc
+        linked = index.get(source)
     else:
-        file = (doc.file.parent / path_part).resolve()
-        if file.is_dir() or path_part.endswith("/"):
-            index = next(
+        file = Path(os.path.normpath(source.parent / path_part))
+        if path_part.endswith("/") or file.is_dir():
+            found = next(
                 (file / n for n in ("index.md", "README.md") if (file / n).is_file()), None
             )
-            if index is None:
-                return Finding(
-                    loc, f"link to {target!r}: no index.md in that directory", origin=origin
-                )
-            file = index
+            if found is None:
+                return _found(ref, f"link to {ref.target!r}: no index.md in that directory")
+            file = found
         if file.suffix != ".md":
             if file.exists():
                 return None
-            return Finding(loc, f"link to {path_part!r}: no such file", "warning", origin=origin)
-        linked = ctx.documents.get(str(file)) or _other_page(ctx, file)
+            return _found(ref, f"link to {path_part!r}: no such file", "warning")
+        linked = index.get(file)
         if linked is None:
-            pages = sorted(Path(d).name for d in ctx.documents)
-            return Finding(
-                loc,
-                f"link to {path_part!r}: no such page{suggest(file.name, pages)}",
-                origin=origin,
+            return _found(
+                ref, f"link to {path_part!r}: no such page{suggest(file.name, index.names())}"
             )
-    if anchor and linked is not None and anchor not in page_anchors(linked):
-        anchors = page_anchors(linked)
-        where = "this page" if linked is doc else repr(path_part)
-        return Finding(
-            loc,
-            f"link to {target!r}: no anchor #{anchor} in {where}{suggest(anchor, anchors)}",
+    if anchor and linked is not None and anchor not in linked.anchors:
+        where = "this page" if not path_part else repr(path_part)
+        return _found(
+            ref,
+            f"link to {ref.target!r}: no anchor #{anchor} in {where}"
+            f"{suggest(anchor, linked.anchors)}",
             hint="anchors come from headings (slugified), {#id} and block ids",
-            origin=origin,
         )
     return None
+
+
+def _resolve_block(
+    ref: Reference, source: Path, index: PageIndex, page: str, block_id: str
+) -> Finding | None:
+    hint = "check names a block id: '#id' on this page, or 'page.md#id'"
+    if not block_id:
+        return _found(ref, f"{ref.context}: no block id after '#'", hint=hint)
+    target = index.get(Path(os.path.normpath(source.parent / page)) if page else source)
+    if target is None:
+        return _found(ref, f"{ref.context}: no page {page!r}", hint=hint)
+    if block_id not in target.block_ids:
+        where = "this page" if not page else repr(page)
+        return _found(
+            ref,
+            f"{ref.context}: no block #{block_id} in {where}"
+            f"{suggest(block_id, sorted(target.block_ids))}",
+            hint=hint,
+        )
+    return None
+
+
+def _found(
+    ref: Reference, message: str, severity: Severity = "error", hint: str | None = None
+) -> Finding:
+    return Finding(ref.location, message, severity, hint, origin=ref.origin)
 
 
 # ------------------------------------------------------------------------------ placeholders
@@ -357,14 +346,23 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
 def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """TODO/FIXME/XXX markers, and characters lost or garbled by a wrong encoding."""
     out: list[Finding] = []
+    # One search over the whole expanded page first: most pages have nothing to report, and
+    # then only prose lines with a '?' need a closer look.
+    whole = "\n".join(ln.text for ln in doc.lines)
+    suspect = bool(MARKERS.search(whole) or "\ufffd" in whole or _LATIN1.search(whole))
     for p in _prose(doc):
-        page_line = p.line.page_line
-        out += _scan(
-            p.line.text, partial(_page_location, doc.path, page_line), p.line.origin, prose=True
-        )
-    for block in doc.blocks:
-        for i, line in enumerate(block.source.split("\n")):
-            out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
+        if suspect or "?" in p.line.text:
+            page_line = p.line.page_line
+            out += _scan(
+                p.line.text,
+                partial(_page_location, doc.path, page_line),
+                p.line.origin,
+                prose=True,
+            )
+    if suspect:
+        for block in doc.blocks:
+            for i, line in enumerate(block.source.split("\n")):
+                out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
 
 
@@ -429,33 +427,45 @@ def _scan(
 
 @page_check
 def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
-    """Pages with runbook settings need a `reviewed` date, and it must not be too old."""
+    """Pages with runbook settings need a `reviewed` date (its age is judged by `judge`)."""
     runbook = doc.front.meta.get("runbook") if doc.front.meta else None
-    if not isinstance(runbook, dict):
+    if not isinstance(runbook, dict) or "reviewed" in runbook:
         return []
-    if "reviewed" not in runbook:
-        line = doc.front.line_of("runbook") or 1
-        return [
-            Finding(
-                Location(doc.path, line),
-                "runbook settings without a 'reviewed' date",
-                "warning",
-                hint="add 'reviewed: YYYY-MM-DD' under runbook: after reviewing the page",
-            )
-        ]
+    line = doc.front.line_of("runbook") or 1
+    return [
+        Finding(
+            Location(doc.path, line),
+            "runbook settings without a 'reviewed' date",
+            "warning",
+            hint="add 'reviewed: YYYY-MM-DD' under runbook: after reviewing the page",
+        )
+    ]
+
+
+_REVIEWED_KEY = re.compile(r"^\s+reviewed\s*:")
+
+
+def reviewed_at(doc: Document) -> tuple[str, int] | None:
+    """The page's review date (ISO) and the page line it is written on, if it has one."""
     reviewed = doc.front.reviewed
     if reviewed is None:
-        return []  # an invalid date is reported with the front matter
-    age = (dt.date.today() - reviewed).days
-    if age > ctx.config.review_interval_days:
-        line = doc.front.line_of("runbook", "reviewed") or 1
-        return [
-            Finding(
-                Location(doc.path, line),
-                f"last reviewed on {reviewed.isoformat()}, {age} days ago (more than "
-                f"review_interval_days={ctx.config.review_interval_days})",
-                "warning",
-                hint="review the page, then update runbook.reviewed",
-            )
-        ]
-    return []
+        return None
+    # The key's line without a round-trip YAML load: the front matter is the page's top.
+    head = doc.text.split("\n", doc.front.end_line)[: doc.front.end_line]
+    line = next((i + 1 for i, t in enumerate(head) if _REVIEWED_KEY.match(t)), 0)
+    return reviewed.isoformat(), line or doc.front.line_of("runbook", "reviewed") or 1
+
+
+def review_finding(path: str, reviewed: tuple[str, int], config: Config) -> Finding | None:
+    """A warning when the review date is older than `review_interval_days` (judged today)."""
+    date, line = reviewed
+    age = (dt.date.today() - dt.date.fromisoformat(date)).days
+    if age <= config.review_interval_days:
+        return None
+    return Finding(
+        Location(path, line),
+        f"last reviewed on {date}, {age} days ago (more than "
+        f"review_interval_days={config.review_interval_days})",
+        "warning",
+        hint="review the page, then update runbook.reviewed",
+    )

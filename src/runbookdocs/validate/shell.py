@@ -24,8 +24,11 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from runbookdocs.block import Block
+from runbookdocs.cache import Cache, digest
+from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
 from runbookdocs.validate import CheckContext, batch_check, page_check
@@ -94,7 +97,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         return out
     linted: list[tuple[_Unit, Finding]] = []
     if ctx.config.shellcheck and shellcheck_enabled():
-        linted = shellcheck(units)
+        linted = shellcheck(units, ctx.cache, shellcheck_fingerprint(ctx.config))
     syntax: set[int] = set()
     if shutil.which("bash"):
         suspects = {u.index for u, f in linted if _is_parse_error(f)}
@@ -268,44 +271,74 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
 # --------------------------------------------------------------------------------- shellcheck
 
 
+def shellcheck_fingerprint(config: Config) -> str:
+    """Which shellcheck (if any) checks shell blocks: part of every cached page's key."""
+    if not (config.shellcheck and shellcheck_enabled()):
+        return "shellcheck: off"
+    exe = shutil.which("shellcheck") or ""
+    try:
+        info = os.stat(exe)
+    except OSError:
+        return f"shellcheck: {exe}"
+    return f"shellcheck: {exe} {info.st_size} {info.st_mtime_ns} {','.join(SHELLCHECK_EXCLUDE)}"
+
+
 def shellcheck_enabled() -> bool:
     """Shellcheck runs when installed, unless `RUNBOOKDOCS_SHELLCHECK=0` or the config's
     `shellcheck = false` (bash -n always runs)."""
     return os.environ.get("RUNBOOKDOCS_SHELLCHECK", "1") != "0" and bool(shutil.which("shellcheck"))
 
 
-def shellcheck(units: Sequence[_Unit]) -> list[tuple[_Unit, Finding]]:
+def shellcheck(
+    units: Sequence[_Unit], cache: Cache | None = None, version: str = ""
+) -> list[tuple[_Unit, Finding]]:
     """Shellcheck findings for `units`: one file per block, `SHELLCHECK_CHUNK` files per run.
 
-    Shellcheck costs ~0.7 ms of CPU per block, far more than everything else in a check, so
-    chunks run in parallel on the machine's cores.
+    Shellcheck costs ~1 ms of CPU per block, more than everything else in a check, so its
+    comments are cached per script (`cache`, keyed with `version`) and the chunks left run in
+    parallel on the machine's cores.
     """
+    keys = [digest(version, u.script) for u in units]
+    known: dict[str, Any] = cache.get_many("shellcheck", keys) if cache else {}
+    comments: dict[int, list[dict[str, Any]]] = {
+        n: known[k] for n, k in enumerate(keys) if isinstance(known.get(k), list)
+    }
+    todo = [n for n in range(len(units)) if n not in comments]
     found: list[tuple[_Unit, Finding]] = []
     with tempfile.TemporaryDirectory(prefix="rbd-shellcheck-") as tmp:
-        names: dict[str, _Unit] = {}
-        for n, u in enumerate(units):
+        names: dict[str, int] = {}
+        for n in todo:
             name = str(Path(tmp) / f"b{n}.sh")
-            Path(name).write_text(u.script + "\n", encoding="utf-8")
-            names[name] = u
+            Path(name).write_text(units[n].script + "\n", encoding="utf-8")
+            names[name] = n
         files = list(names)
         chunks = [files[i : i + SHELLCHECK_CHUNK] for i in range(0, len(files), SHELLCHECK_CHUNK)]
         jobs = max(1, min(4, os.cpu_count() or 1, len(chunks)))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run_shellcheck, chunks))
-        for chunk, (comments, problem) in zip(chunks, results, strict=True):
+        fresh: dict[str, list[dict[str, Any]]] = {}
+        for chunk, (chunk_comments, problem) in zip(chunks, results, strict=True):
             if problem:
-                u = names[chunk[0]]
+                u = units[names[chunk[0]]]
                 found.append((u, Finding(u.block.location, problem, "warning")))
-                continue
-            for c in comments:
-                owner = names.get(str(c.get("file")))
-                f = _shellcheck_finding(owner, c) if owner is not None else None
-                if owner is not None and f is not None:
-                    found.append((owner, f))
+                continue  # not cached: the next check runs shellcheck again
+            for name in chunk:
+                comments[names[name]] = fresh[keys[names[name]]] = []
+            for c in chunk_comments:
+                n = names.get(str(c.pop("file", "")), -1)
+                if n >= 0:
+                    comments[n].append(c)
+        if cache and fresh:
+            cache.put_many("shellcheck", fresh)
+    for n, unit_comments in sorted(comments.items()):
+        for c in unit_comments:
+            f = _shellcheck_finding(units[n], c)
+            if f is not None:
+                found.append((units[n], f))
     return found
 
 
-def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, object]], str | None]:
+def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, Any]], str | None]:
     try:
         proc = subprocess.run(
             [
@@ -335,7 +368,7 @@ def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, object]], str | No
     return [c for c in comments if isinstance(c, dict)], None
 
 
-def _shellcheck_finding(unit: _Unit, c: dict[str, object]) -> Finding | None:
+def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
     code = c.get("code")
     level = c.get("level")
     if not isinstance(code, int) or code == 1009:  # 1009: "the mentioned syntax error was..."
