@@ -94,6 +94,26 @@ def baseline(paths: list[Path], yaml_lib: str = "ruamel") -> tuple[int, int, int
     return len(paths), blocks, bad
 
 
+def shellcheck_alone(corpus: Path) -> tuple[float, int]:
+    """Time shellcheck by itself on the corpus's distinct shell scripts, as check runs it."""
+    from runbookdocs.config import load_config
+    from runbookdocs.validate import documents_from_paths
+    from runbookdocs.validate.shell import _units, shellcheck, shellcheck_enabled
+
+    if not shellcheck_enabled():
+        return 0.0, 0
+    old = Path.cwd()
+    os.chdir(corpus)
+    try:
+        config = load_config()
+        units = _units([b for d in documents_from_paths([], config) for b in d.blocks])
+    finally:
+        os.chdir(old)
+    t0 = time.perf_counter()
+    shellcheck(units)
+    return time.perf_counter() - t0, len({u.script for u in units})
+
+
 # ----------------------------------------------------------------------------------- timing
 
 
@@ -113,9 +133,20 @@ def _runbookdocs() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "runbookdocs.cli"]
 
 
-def _timed(cmd: list[str], cwd: Path, repeat: int, before: object = None) -> tuple[float, str]:
+def _timed(
+    cmd: list[str],
+    cwd: Path,
+    repeat: int,
+    before: object = None,
+    extra_env: dict[str, str] | None = None,
+) -> tuple[float, str]:
     """Best wall-clock time of `repeat` runs of `cmd`; `before()` runs untimed before each."""
-    env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "RUNBOOKDOCS_PLAIN": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **(extra_env or {}),
+    }
     best, err = float("inf"), ""
     for _ in range(repeat):
         if callable(before):
@@ -173,8 +204,15 @@ def measure(
         shutil.rmtree(cache, ignore_errors=True)
 
     check = [*_runbookdocs(), "check"]
+    off = {"RUNBOOKDOCS_SHELLCHECK": "0"}
+    seconds, out = _timed([*check, "--no-cache"], corpus, repeat, extra_env=off)
+    rows.append(Row("runbookdocs check --no-cache, shellcheck off", seconds, *_parse_check(out)))
     seconds, out = _timed([*check, "--no-cache"], corpus, repeat)
     rows.append(Row("runbookdocs check --no-cache", seconds, *_parse_check(out)))
+    seconds, n = shellcheck_alone(corpus)
+    rows.append(
+        Row(f"  of which shellcheck alone ({n} distinct scripts)", seconds, 0, 0, "in-process")
+    )
     seconds, out = _timed(check, corpus, repeat, before=clear)
     rows.append(Row("runbookdocs check, cold (empty cache)", seconds, *_parse_check(out)))
     seconds, out = _timed(check, corpus, repeat)

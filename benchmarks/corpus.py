@@ -5,7 +5,8 @@ matter with runbook settings and variables, a hidden set-up block, content tabs 
 holding blocks (the places a naive Markdown walk misses), shell and console blocks, JSON (some
 with a schema), YAML and INI configuration written with `file=`, SQL with an expected result,
 an include (`--8<--`) of a shared snippet, links to other pages' blocks, and now and then a
-decision tree. The corpus passes `runbookdocs check` without errors, so the benchmark measures
+decision tree. Shell blocks differ from page to page (as real commands do, so that caches
+keyed by content do not flatter the figures), except the included snippets. The corpus passes `runbookdocs check` without errors, so the benchmark measures
 the checks doing their full work, not an early exit.
 
 The same seed and page count always give the same bytes.
@@ -185,7 +186,7 @@ Voir aussi {_link(rng, page, pages)} et {_link(rng, page, pages)}.
 
 ```bash {{#preparation hidden=true}}
 mkdir -p /srv/{service}/conf /var/log/{service}
-touch /var/log/{service}/intervention.log
+touch /var/log/{service}/intervention-{page.index}.log
 ```
 
 ## Vérifier l'état
@@ -196,7 +197,7 @@ touch /var/log/{service}/intervention.log
 
     ```bash {{#etat}}
     systemctl is-enabled "{{{{ service }}}}" || true
-    ls -ld /srv/{service}/conf
+    ls -ld /srv/{service}/conf /var/log/{service}/intervention-{page.index}.log
     echo "workers attendus : {{{{ workers }}}}"
     ```
 
@@ -205,7 +206,7 @@ touch /var/log/{service}/intervention.log
     ```console {{#verifier}}
     $ echo "{{{{ service }}}} ok"
     {service} ok
-    $ ls /srv/{service}
+    $ ls /srv/{service}  # fiche {page.index}
     conf
     ```
 
@@ -269,7 +270,7 @@ SELECT {port} AS port, '{service}' AS service;
 {_prose(rng, 3)}
 
 ```console {{#controle-final}}
-$ cat /var/log/{service}/intervention.log
+$ cat /var/log/{service}/intervention-{page.index}.log
 $ printf '%s\\n' "fin {{{{ service }}}}" "durée : {{{{ retention }}}} s"
 fin {service}
 durée : [0-9]+ s (re)

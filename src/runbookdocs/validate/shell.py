@@ -303,11 +303,14 @@ def shellcheck(
     comments: dict[int, list[dict[str, Any]]] = {
         n: known[k] for n, k in enumerate(keys) if isinstance(known.get(k), list)
     }
-    todo = [n for n in range(len(units)) if n not in comments]
+    first: dict[str, int] = {}  # identical scripts (shared snippets) are checked once
+    for n, k in enumerate(keys):
+        if n not in comments:
+            first.setdefault(k, n)
     found: list[tuple[_Unit, Finding]] = []
     with tempfile.TemporaryDirectory(prefix="rbd-shellcheck-") as tmp:
         names: dict[str, int] = {}
-        for n in todo:
+        for n in first.values():
             name = str(Path(tmp) / f"b{n}.sh")
             Path(name).write_text(units[n].script + "\n", encoding="utf-8")
             names[name] = n
@@ -330,6 +333,9 @@ def shellcheck(
                     comments[n].append(c)
         if cache and fresh:
             cache.put_many("shellcheck", fresh)
+    for n, k in enumerate(keys):
+        if n not in comments and first.get(k, n) in comments:
+            comments[n] = [dict(c) for c in comments[first[k]]]
     for n, unit_comments in sorted(comments.items()):
         for c in unit_comments:
             f = _shellcheck_finding(units[n], c)
