@@ -6,8 +6,9 @@ holding blocks (the places a naive Markdown walk misses), shell and console bloc
 with a schema), YAML and INI configuration written with `file=`, SQL with an expected result,
 an include (`--8<--`) of a shared snippet, links to other pages' blocks, and now and then a
 decision tree. Shell blocks differ from page to page (as real commands do, so that caches
-keyed by content do not flatter the figures), except the included snippets. The corpus passes `runbookdocs check` without errors, so the benchmark measures
-the checks doing their full work, not an early exit.
+keyed by content do not flatter the figures), except the included snippets. The corpus
+passes `runbookdocs check` without errors, so the benchmark measures the checks doing their
+full work, not an early exit.
 
 The same seed and page count always give the same bytes.
 
