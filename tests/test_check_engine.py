@@ -163,3 +163,44 @@ def test_cli_check_jobs_and_cache_give_the_same_findings(tmp_path: Path) -> None
     assert "checked 70 page(s), 70 block(s): 70 error(s)" in runs[2].stderr
     bad = cli("check", "-j", "-1", cwd=tmp_path)
     assert bad.returncode == 2 and "--jobs -1" in bad.stderr
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_interrupted_check_stops_its_workers(tmp_path: Path, sig: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    page = "# P\n\n" + "".join(f"```bash\necho {i} | tr a b\n```\n\n" for i in range(40))
+    make_project(tmp_path, {f"docs/p{i}.md": page.replace("P", f"P{i}") for i in range(300)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runbookdocs.cli", "check", "--no-cache", "-j", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RUNBOOKDOCS_PLAIN": "1"},
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the check never forked its workers"
+    proc.send_signal(getattr(signal, sig))
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert err.strip().endswith("runbookdocs: interrupted")
+    assert "Traceback" not in err
+    time.sleep(0.2)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists() and _alive(w)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -116,7 +116,7 @@ def run_check(args: argparse.Namespace) -> int:
     import os
 
     from runbookdocs.cache import Cache
-    from runbookdocs.console import Progress
+    from runbookdocs.console import Progress, signals_as_interrupt
     from runbookdocs.document import iter_markdown
     from runbookdocs.validate import check_files
 
@@ -130,7 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
             + ", ".join(map(str, args.paths or [config.display(config.docs_dir)]))
         )
     cache = Cache(config.cache_dir, enabled=not args.no_cache)
-    with Progress(len(files), "check") as progress:
+    with signals_as_interrupt(), Progress(len(files), "check") as progress:
         run = check_files(
             files,
             config,

@@ -356,6 +356,8 @@ def _init_worker(config: Config, use_cache: bool) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers were copied by fork
+        signal.signal(sig, signal.SIG_DFL)
     _WORKER["config"] = config
     _WORKER["cache"] = Cache(config.cache_dir, enabled=use_cache)
 
