@@ -289,16 +289,14 @@ def check_files(
             for name, data in chunk_entries:
                 f = Path(name)
                 entries[f] = PageEntry.from_json(data)
-                if keys.get(f):
-                    fresh[keys[f] or ""] = data
+                key = keys.get(f)
+                if key:
+                    fresh[key] = data
                 if on_page:
                     on_page(config.display(f))
     if use_cache and cache:
         cache.put_many("page", fresh)
-    report = Report()
-    index = PageIndex(config, {str(f): e for f, e in entries.items()})
-    for f in files:
-        report.extend(judge(f, entries[f], index, config))
+    report = _judge_all(files, entries, config)
     report.duration_s = time.perf_counter() - started
     return CheckRun(
         report,
@@ -314,11 +312,17 @@ def check_documents(documents: Sequence[Document], config: Config) -> Report:
     load_validators()
     started = time.perf_counter()
     entries = {d.file: PageEntry.from_json(e) for d, e in _check_docs(list(documents), config)}
+    report = _judge_all([d.file for d in documents], entries, config)
+    report.duration_s = time.perf_counter() - started
+    return report
+
+
+def _judge_all(files: Sequence[Path], entries: dict[Path, PageEntry], config: Config) -> Report:
+    """Every page's results, its references judged against all the pages of `entries`."""
     index = PageIndex(config, {str(f): e for f, e in entries.items()})
     report = Report()
-    for d in documents:
-        report.extend(judge(d.file, entries[d.file], index, config))
-    report.duration_s = time.perf_counter() - started
+    for f in files:
+        report.extend(judge(f, entries[f], index, config))
     return report
 
 
@@ -447,7 +451,7 @@ def _entry(
     references: list[Reference],
     batch: dict[tuple[str, int], list[Finding]],
 ) -> PageEntry:
-    from runbookdocs.validate.pages import page_anchors, reviewed_at
+    from runbookdocs.validate.pages import reviewed_at
 
     page_results, blocks = partial
     results = list(page_results)
@@ -456,14 +460,16 @@ def _entry(
         results.append(_block_result(block, findings, elapsed))
         if not any(f.severity == "error" for f in findings):
             results.extend(_finding_result(doc.path, w, block.kind, block) for w in findings)
-    return PageEntry(
-        results,
-        page_anchors(doc) if doc.readable else frozenset(),
-        frozenset(b.id for b in doc.blocks if b.id),
-        references,
-        reviewed_at(doc),
-        len(doc.blocks),
-    )
+    anchors, ids = _targets(doc)
+    return PageEntry(results, anchors, ids, references, reviewed_at(doc), len(doc.blocks))
+
+
+def _targets(doc: Document) -> tuple[frozenset[str], frozenset[str]]:
+    """What references to the page can name: its anchors and its block ids."""
+    from runbookdocs.validate.pages import page_anchors
+
+    anchors = page_anchors(doc) if doc.readable else frozenset()
+    return anchors, frozenset(b.id for b in doc.blocks if b.id)
 
 
 def _block_result(block: Block, findings: list[Finding], elapsed: float) -> Result:
@@ -512,16 +518,11 @@ class PageIndex:
 def _outside_entry(file: Path, config: Config) -> PageEntry | None:
     """What a page outside the check offers to references (a partial check names it)."""
     from runbookdocs.document import read_document
-    from runbookdocs.validate.pages import page_anchors
 
     if not file.is_file():
         return None
-    doc = read_document(file, config)
-    return PageEntry(
-        [],
-        page_anchors(doc) if doc.readable else frozenset(),
-        frozenset(b.id for b in doc.blocks if b.id),
-    )
+    anchors, ids = _targets(read_document(file, config))
+    return PageEntry([], anchors, ids)
 
 
 def judge(file: Path, entry: PageEntry, index: PageIndex, config: Config) -> list[Result]:
