@@ -79,3 +79,44 @@ def test_alias_bomb_is_walked_once() -> None:
     assert marks.of(data) is not None
     # An alias item is placed at its anchor (the node libyaml shares), line 9 col 5.
     assert marks.of(data["v9"]).item(0) == (8, 4)  # type: ignore[union-attr]
+
+
+SCALARS = """\
+plain: texte
+yes_no: [yes, no, on, off, Yes, NO]
+bools: [true, false, True, FALSE]
+nulls: [null, ~, Null, ""]
+ints: [0, 42, -7, +3, 0o17, 0x1F, 017, 1_000]
+floats: [1.5, -0.5, 1e3, .inf, -.Inf, .nan, 6.02e+23]
+dates: [2026-07-17, 2001-12-14t21:59:43.10-05:00]
+sexagesimal: 1:20
+quoted: ["true", '42']
+empty:
+nested: {a: [1, {b: null}]}
+"""
+
+
+def test_fast_loader_gives_the_reference_loaders_data() -> None:
+    """The libyaml loader with its own resolver reads scalars as ruamel.yaml's YAML 1.2
+    safe loader does (no `yes` booleans, no sexagesimals, `0o` octal)."""
+    import math
+
+    from ruamel.yaml import YAML
+
+    reference = YAML(typ="safe", pure=True).load(SCALARS)
+    fast = load_yaml(SCALARS, lines=False)
+    marked, _ = load_yaml_marked(SCALARS)
+    for data in (fast, marked):
+        assert data.keys() == reference.keys()
+        for key in reference:
+            if key == "floats":
+                assert data[key][:5] == reference[key][:5] and math.isnan(data[key][5])
+            else:
+                assert data[key] == reference[key], key
+    assert fast["yes_no"] == ["yes", "no", "on", "off", "Yes", "NO"]
+    assert fast["ints"][4] == 15 and fast["sexagesimal"] == "1:20"
+
+
+def test_fast_loader_refuses_duplicate_keys() -> None:
+    with pytest.raises(YamlProblem, match='duplicate key "a"'):
+        load_yaml("a: 1\nb: 2\na: 3\n", lines=False)
