@@ -9,6 +9,7 @@ header says.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -119,8 +120,10 @@ def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object])
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_header(info: str, *, info_col: int = 4) -> Header:
-    """Parse the info string of a fence (what follows the backticks).
+    """Parse the info string of a fence (what follows the backticks); a `Header` is immutable,
+    so headers written the same way (most of them) are parsed once.
 
     Args:
         info: the text after the opening backticks or tildes.

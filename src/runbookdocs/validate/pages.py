@@ -25,7 +25,7 @@ from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
 from runbookdocs.location import Location
 from runbookdocs.results import Finding, Severity
-from runbookdocs.validate import CheckContext, PageIndex, Reference, page_check
+from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
 
 PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini", "toml"})
@@ -129,10 +129,13 @@ def _find_prose(doc: Document) -> list[_Prose]:
     spans = doc.fence_spans
     if spans is None:
         spans = tuple((f.open_index, f.close_index) for f in find_fences(lines))
-    inside: set[int] = set()
-    for start, end in spans:
-        inside.update(range(start, end + 1))
-    return [_Prose(i, ln) for i, ln in enumerate(lines) if i not in inside]
+    out: list[_Prose] = []
+    start = 0
+    for opening, closing in sorted(spans):
+        out.extend(_Prose(i, lines[i]) for i in range(start, opening))
+        start = max(start, closing + 1)
+    out.extend(_Prose(i, lines[i]) for i in range(start, len(lines)))
+    return out
 
 
 _ANCHORS: dict[tuple[str, int], frozenset[str]] = {}
@@ -227,23 +230,12 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
     if not path_part:
         linked = index.get(source)
     else:
-        file = Path(os.path.normpath(source.parent / path_part))
-        if path_part.endswith("/") or file.is_dir():
-            found = next(
-                (file / n for n in ("index.md", "README.md") if (file / n).is_file()), None
-            )
-            if found is None:
-                return _found(ref, f"link to {ref.target!r}: no index.md in that directory")
-            file = found
-        if file.suffix != ".md":
-            if file.exists():
-                return None
-            return _found(ref, f"link to {path_part!r}: no such file", "warning")
-        linked = index.get(file)
-        if linked is None:
-            return _found(
-                ref, f"link to {path_part!r}: no such page{suggest(file.name, index.names())}"
-            )
+        name = os.path.normpath(os.path.join(os.path.dirname(source), path_part))
+        linked = None if path_part.endswith("/") else index.entries.get(name)
+        if linked is None:  # not a page of this check: look at the file system
+            problem, linked = _resolve_file(ref, Path(name), path_part, index)
+            if problem is not None or linked is None:
+                return problem
     if anchor and linked is not None and anchor not in linked.anchors:
         where = "this page" if not path_part else repr(path_part)
         return _found(
@@ -253,6 +245,28 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
             hint="anchors come from headings (slugified), {#id} and block ids",
         )
     return None
+
+
+def _resolve_file(
+    ref: Reference, file: Path, path_part: str, index: PageIndex
+) -> tuple[Finding | None, PageEntry | None]:
+    """A link to something that is not a page of this check: a directory, a file, a page
+    outside the checked paths. (problem, page); both None: a file that exists."""
+    if path_part.endswith("/") or file.is_dir():
+        found = next((file / n for n in ("index.md", "README.md") if (file / n).is_file()), None)
+        if found is None:
+            return _found(ref, f"link to {ref.target!r}: no index.md in that directory"), None
+        file = found
+    if file.suffix != ".md":
+        if file.exists():
+            return None, None
+        return _found(ref, f"link to {path_part!r}: no such file", "warning"), None
+    linked = index.get(file)
+    if linked is None:
+        return _found(
+            ref, f"link to {path_part!r}: no such page{suggest(file.name, index.names())}"
+        ), None
+    return None, linked
 
 
 def _resolve_block(
@@ -349,7 +363,7 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     # One search over the whole expanded page first: most pages have nothing to report, and
     # then only prose lines with a '?' need a closer look.
     whole = "\n".join(ln.text for ln in doc.lines)
-    suspect = bool(MARKERS.search(whole) or "\ufffd" in whole or _LATIN1.search(whole))
+    suspect = _suspect(whole)
     for p in _prose(doc):
         if suspect or "?" in p.line.text:
             page_line = p.line.page_line
@@ -364,6 +378,14 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             for i, line in enumerate(block.source.split("\n")):
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+def _suspect(text: str) -> bool:
+    """Whether `text` may hold a marker or mojibake (substring tests first: regexes with
+    alternatives scan every position, and most pages are clean)."""
+    if ("TODO" in text or "FIXME" in text or "XXX" in text) and MARKERS.search(text):
+        return True
+    return "\ufffd" in text or (("Ã" in text or "â€" in text) and bool(_LATIN1.search(text)))
 
 
 def _page_location(path: str, line: int, col: int) -> Location:

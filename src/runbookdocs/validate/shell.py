@@ -411,11 +411,10 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
     The shell leaves `{tag}` as it is, so `docker push image:{tag}` pushes a tag literally
     named "{tag}". Brace expansion (`{a,b}`, `{1..3}`) and `${tag}` are not matched.
     """
-    scripts = [
-        (b, console_script(b) if b.kind == "console" else b.source)
-        for b in doc.blocks
-        if b.kind in ("shell", "console")
-    ]
+    blocks = [b for b in doc.blocks if b.kind in ("shell", "console")]
+    if not any("{" in b.source and _BARE_BRACE.search(b.source) for b in blocks):
+        return []  # most pages: no `{name}` anywhere, so the variables need not be known
+    scripts = [(b, console_script(b) if b.kind == "console" else b.source) for b in blocks]
     assigned = {m.group(1) for _, text in scripts for m in _ASSIGN.finditer(text)}
     assigned |= set(doc.front.variables) | set(doc.front.secrets)
     out: list[Finding] = []
