@@ -134,3 +134,37 @@ def test_brace_without_dollar_is_a_warning_only_for_page_variables(tmp_path: Pat
         "docs/page.md:3:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'?",
         "docs/page.md:7:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'?",
     ]
+
+
+@needs_shellcheck
+@pytest.mark.parametrize("memory", ["usable", "full", "missing"])
+def test_shellcheck_scratch_files_in_memory_or_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory: str
+) -> None:
+    """Scripts go to /dev/shm when it is there (creating files on disk can cost more than
+    shellcheck); a full or missing /dev/shm falls back to the temporary directory."""
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(shell, "_SHM", str(shm if memory != "missing" else tmp_path / "none"))
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    monkeypatch.setattr(shell.tempfile, "tempdir", str(disk))
+    used: list[str] = []
+    real_open = open
+
+    def spy_open(name: str, *args: Any, **kwargs: Any) -> Any:
+        used.append(str(name))
+        if memory == "full" and str(name).startswith(str(shm)):
+            raise OSError(28, "No space left on device")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy_open)
+    page = "```bash\nrm -rf $DIR/\n```\n\n```bash\nls $HOME\n```\n"
+    (tmp_path / "p").mkdir()
+    found = [x for x in check_page(tmp_path / "p", page) if "shellcheck SC" in x]
+    monkeypatch.setattr("builtins.open", real_open)
+    assert sorted(x.split("shellcheck ")[1][:6] for x in found) == ["SC2086", "SC2086", "SC2115"]
+    scripts = [u for u in used if u.endswith(".sh")]
+    expected = {"usable": [str(shm)], "full": [str(shm), str(disk)], "missing": [str(disk)]}
+    assert sorted({str(Path(u).parent.parent) for u in scripts}) == sorted(expected[memory])
+    assert list(shm.iterdir()) == [] and list(disk.iterdir()) == []  # nothing left behind
