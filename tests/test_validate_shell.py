@@ -137,12 +137,13 @@ def test_brace_without_dollar_is_a_warning_only_for_page_variables(tmp_path: Pat
 
 
 @needs_shellcheck
-@pytest.mark.parametrize("memory", ["usable", "full", "missing"])
+@pytest.mark.parametrize("memory", ["usable", "full", "missing", "nowhere"])
 def test_shellcheck_scratch_files_in_memory_or_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory: str
 ) -> None:
     """Scripts go to /dev/shm when it is there (creating files on disk can cost more than
-    shellcheck); a full or missing /dev/shm falls back to the temporary directory."""
+    shellcheck); a full or missing /dev/shm falls back to the temporary directory, and no room
+    anywhere is a warning, not a crash."""
     shm = tmp_path / "shm"
     shm.mkdir()
     monkeypatch.setattr(shell, "_SHM", str(shm if memory != "missing" else tmp_path / "none"))
@@ -154,15 +155,25 @@ def test_shellcheck_scratch_files_in_memory_or_on_disk(
 
     def spy_open(name: str, *args: Any, **kwargs: Any) -> Any:
         used.append(str(name))
-        if memory == "full" and str(name).startswith(str(shm)):
+        full = str(shm) if memory == "full" else str(tmp_path) if memory == "nowhere" else None
+        if full and str(name).startswith(full) and str(name).endswith(".sh"):
             raise OSError(28, "No space left on device")
         return real_open(name, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", spy_open)
     page = "```bash\nrm -rf $DIR/\n```\n\n```bash\nls $HOME\n```\n"
     (tmp_path / "p").mkdir()
-    found = [x for x in check_page(tmp_path / "p", page) if "shellcheck SC" in x]
+    everything = check_page(tmp_path / "p", page)
+    found = [x for x in everything if "shellcheck SC" in x]
     monkeypatch.setattr("builtins.open", real_open)
+    if memory == "nowhere":
+        assert found == []
+        assert [x for x in everything if "shellcheck could not run" in x] == [
+            "docs/page.md:1:1: warning: shellcheck could not run: [Errno 28] No space left on "
+            "device"
+        ]
+        assert list(shm.iterdir()) == [] and list(disk.iterdir()) == []
+        return
     assert sorted(x.split("shellcheck ")[1][:6] for x in found) == ["SC2086", "SC2086", "SC2115"]
     scripts = [u for u in used if u.endswith(".sh")]
     expected = {"usable": [str(shm)], "full": [str(shm), str(disk)], "missing": [str(disk)]}

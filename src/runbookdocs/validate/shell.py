@@ -308,6 +308,33 @@ def shellcheck(
         if n not in comments:
             first.setdefault(k, n)
     found: list[tuple[_Unit, Finding]] = []
+    try:
+        found += _lint(units, keys, first, comments, cache)
+    except OSError as err:  # no room for the scripts: a warning, and no cache entry
+        u = units[next(iter(first.values()))]
+        found.append((u, Finding(u.block.location, f"shellcheck could not run: {err}", "warning")))
+    for n, k in enumerate(keys):
+        if n not in comments and first.get(k, n) in comments:
+            comments[n] = [dict(c) for c in comments[first[k]]]
+    for n, unit_comments in sorted(comments.items()):
+        for c in unit_comments:
+            f = _shellcheck_finding(units[n], c)
+            if f is not None:
+                found.append((units[n], f))
+    return found
+
+
+def _lint(
+    units: Sequence[_Unit],
+    keys: list[str],
+    first: dict[str, int],
+    comments: dict[int, list[dict[str, Any]]],
+    cache: Cache | None,
+) -> list[tuple[_Unit, Finding]]:
+    """Run shellcheck on the scripts `first` names; their comments go into `comments`."""
+    found: list[tuple[_Unit, Finding]] = []
+    if not first:
+        return found
     with _scratch(units, list(first.values())) as names:
         files = list(names)
         jobs = max(1, min(4, os.cpu_count() or 1, -(-len(files) // SHELLCHECK_CHUNK)))
@@ -331,14 +358,6 @@ def shellcheck(
                     comments[n].append(c)
         if cache and fresh:
             cache.put_many("shellcheck", fresh)
-    for n, k in enumerate(keys):
-        if n not in comments and first.get(k, n) in comments:
-            comments[n] = [dict(c) for c in comments[first[k]]]
-    for n, unit_comments in sorted(comments.items()):
-        for c in unit_comments:
-            f = _shellcheck_finding(units[n], c)
-            if f is not None:
-                found.append((units[n], f))
     return found
 
 
@@ -348,34 +367,36 @@ def _scratch(units: Sequence[_Unit], todo: list[int]) -> Iterator[dict[str, int]
 
     In memory (/dev/shm) when the machine has it: creating thousands of small files on a disk
     file system can cost more than shellcheck itself (0.65 ms a file measured on a VM's ext4,
-    15 us on tmpfs). A full or missing /dev/shm falls back to the usual temporary directory.
+    15 us on tmpfs). A full or missing /dev/shm falls back to the usual temporary directory;
+    OSError when neither can hold them.
     """
     places = [_SHM, None] if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK) else [None]
-    for k, place in enumerate(places):
+    error: OSError = OSError("no temporary directory")
+    for place in places:
         try:
-            with tempfile.TemporaryDirectory(prefix="rbd-shellcheck-", dir=place) as tmp:
-                names: dict[str, int] = {}
-                try:
-                    for n in todo:
-                        name = os.path.join(tmp, f"b{n}.sh")
-                        with open(name, "w", encoding="utf-8") as f:
-                            f.write(units[n].script + "\n")
-                        names[name] = n
-                except OSError:
-                    if k + 1 < len(places):
-                        raise _NoRoom from None
-                    raise
-                yield names
-                return
-        except _NoRoom:
+            tmp = tempfile.mkdtemp(prefix="rbd-shellcheck-", dir=place)
+        except OSError as err:
+            error = err
             continue
+        try:
+            names: dict[str, int] = {}
+            try:
+                for n in todo:
+                    name = os.path.join(tmp, f"b{n}.sh")
+                    with open(name, "w", encoding="utf-8") as f:
+                        f.write(units[n].script + "\n")
+                    names[name] = n
+            except OSError as err:
+                error = err
+                continue
+            yield names
+            return
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    raise error
 
 
 _SHM = "/dev/shm"
-
-
-class _NoRoom(Exception):
-    """The in-memory scratch directory is full: use the disk."""
 
 
 def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, Any]], str | None]:
