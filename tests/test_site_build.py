@@ -535,14 +535,18 @@ def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
     project = make_site(tmp_path)
     write_report(project, STANDARD_OUTCOMES)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [zensical, "build", "--clean"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+
+    def build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [zensical, "build", "--clean"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+
+    proc = build()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     html = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
     assert 'data-rb-state="failing"' in element(html, "restaurer")
@@ -551,14 +555,7 @@ def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
     assert "mkdir -p /srv/backup" not in html  # hidden block
     # ...and a broken page fails the Zensical build too, with both locations.
     (project / "docs" / "casse.md").write_text(textwrap.dedent(BROKEN).lstrip("\n"))
-    proc = subprocess.run(
-        [zensical, "build", "--clean"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    proc = build()
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "docs/casse.md:5:14" in output and "docs/casse.md:16:" in output

@@ -186,15 +186,21 @@ def _highlight(
 
     prepared = PLACEHOLDER.sub(swap, src)
     fenced = md.preprocessors["fenced_code_block"]
-    code: str = fenced.highlight(
-        src=prepared,
-        language=language,
-        options=options,
-        md=md,
-        classes=list(kwargs.get("classes") or []),
-        id_value="",
-        attrs={},
-    )
+
+    def highlight(text: str) -> str:
+        return str(
+            fenced.highlight(
+                src=text,
+                language=language,
+                options=options,
+                md=md,
+                classes=list(kwargs.get("classes") or []),
+                id_value="",
+                attrs={},
+            )
+        )
+
+    code = highlight(prepared)
     if not names:
         return code
     found: set[int] = set()
@@ -215,15 +221,7 @@ def _highlight(
 
     code = _SENTINEL_RE.sub(live, code)
     if len(found) != len(names):  # a lexer split a sentinel: fall back to the source as written
-        code = fenced.highlight(
-            src=src,
-            language=language,
-            options=options,
-            md=md,
-            classes=list(kwargs.get("classes") or []),
-            id_value="",
-            attrs={},
-        )
+        code = highlight(src)
     return code
 
 

@@ -339,8 +339,8 @@ def _lint(
         files = list(names)
         jobs = max(1, min(4, os.cpu_count() or 1, -(-len(files) // SHELLCHECK_CHUNK)))
         # Chunks of equal size, as many per core: no core is left with a small last one.
-        n_chunks = jobs * -(-len(files) // (jobs * SHELLCHECK_CHUNK)) if files else 0
-        size = -(-len(files) // n_chunks) if n_chunks else 1
+        n_chunks = jobs * -(-len(files) // (jobs * SHELLCHECK_CHUNK))
+        size = -(-len(files) // n_chunks)
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run_shellcheck, chunks))
