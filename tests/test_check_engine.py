@@ -76,9 +76,10 @@ def test_cached_page_sees_the_pages_it_names_change(in_project: Path) -> None:
     second = _check(in_project)
     assert second.from_cache == 1
     assert lines(second.report) == [
-        "docs/a.md:12:12: error: node 'q': check 'b.md#verifier': no block #verifier in 'b.md'",
+        "docs/a.md:12:12: error: node 'q': check 'b.md#verifier': no block #verifier in 'b.md' "
+        "[RBD602]",
         "docs/a.md:20:17: error: link to 'b.md#suite': no anchor #suite in 'b.md' (did you "
-        "mean 'autre'?)",
+        "mean 'autre'?) [RBD502]",
     ]
     tree = next(r for r in second.report.results if r.kind == "decision-tree")
     assert tree.outcome == "failed"  # the tree block fails, as it does without the cache
@@ -101,7 +102,7 @@ def test_review_age_is_judged_on_the_day_of_the_check(
     assert later.from_cache == 1
     assert lines(later.report) == [
         "docs/p.md:3:1: warning: last reviewed on 2026-01-10, 387 days ago (more than "
-        "review_interval_days=180)"
+        "review_interval_days=180) [RBD509]"
     ]
 
 
@@ -159,7 +160,7 @@ def test_cli_check_jobs_and_cache_give_the_same_findings(tmp_path: Path) -> None
     ]
     assert [p.returncode for p in runs] == [1, 1, 1]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
-    assert runs[0].stdout.count('duplicate key "a"') == 70
+    assert runs[0].stdout.count('duplicate key "a" [RBD202]') == 70
     assert "checked 70 page(s), 70 block(s): 70 error(s)" in runs[2].stderr
     bad = cli("check", "-j", "-1", cwd=tmp_path)
     assert bad.returncode == 2 and "--jobs -1" in bad.stderr

@@ -49,7 +49,7 @@ def test_reports(tmp_path: Path) -> None:
     proc = cli("check", "--report", "out/r.json", "--junit", "out/j.xml", cwd=tmp_path)
     assert proc.returncode == 1
     report = json.loads((tmp_path / "out/r.json").read_text())
-    assert report["version"] == 1
+    assert report["version"] == 2
     assert set(report["summary"]) >= {"passed", "failed", "skipped", "errors"}
     first = report["results"][0]
     assert set(first) >= {

@@ -125,7 +125,7 @@ def test_check_references_resolved_against_pages(tmp_path: Path) -> None:
     files = {"docs/other.md": "# O\n\n```bash {#restart}\nx\n```\n"}
     assert check_page(tmp_path, page, files) == [
         "docs/page.md:14:12: error: node 'a': check '#statu': no block #statu in this page "
-        "(did you mean 'status'?)"
+        "(did you mean 'status'?) [RBD602]"
     ]
 
 

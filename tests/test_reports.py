@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from runbookdocs.cli import main
-from runbookdocs.reports import merge_reports, summarize
+from runbookdocs.reports import merge_reports
+from runbookdocs.results import Report
 
 
 def _result(
@@ -41,8 +42,8 @@ def _write(tmp_path: Path, name: str, results: list[dict[str, Any]], duration: f
     f.write_text(
         json.dumps(
             {
-                "version": 1,
-                "summary": summarize(results),
+                "version": 2,
+                "summary": Report.from_json({"version": 2, "results": results}).summary(),
                 "duration_s": duration,
                 "results": results,
             }
@@ -77,7 +78,7 @@ def test_merge_joins_shards_and_recomputes_the_summary(
     out = tmp_path / "site" / "merged.json"
     assert main(["report", "merge", str(a), str(b), "-o", str(out)]) == 0
     merged = json.loads(out.read_text(encoding="utf-8"))
-    assert merged["version"] == 1
+    assert merged["version"] == 2
     assert merged["summary"] == {"passed": 2, "failed": 1, "skipped": 1, "errors": 0, "warnings": 1}
     assert merged["duration_s"] == 30.0  # shards run side by side: the longest one
     assert [(r["path"], r["line"]) for r in merged["results"]] == [
@@ -131,9 +132,12 @@ def test_validate_and_run_stages_of_one_page_merge(tmp_path: Path) -> None:
     check = _write(tmp_path, "check.json", [_result("docs/a.md", 1, stage="validate")])
     run = _write(tmp_path, "run.json", [_result("docs/a.md", 1)])
     merged = merge_reports(
-        [("check", json.loads(check.read_text())), ("run", json.loads(run.read_text()))]
+        [
+            ("check", Report.from_json(json.loads(check.read_text()))),
+            ("run", Report.from_json(json.loads(run.read_text()))),
+        ]
     )
-    assert len(merged["results"]) == 2
+    assert len(merged.results) == 2
 
 
 @pytest.mark.parametrize(
@@ -142,7 +146,7 @@ def test_validate_and_run_stages_of_one_page_merge(tmp_path: Path) -> None:
         ("{not json", "not a JSON file"),
         ('{"version": 1}', "not a runbookdocs report"),
         ('{"version": 7, "results": []}', "report version 7 is not supported"),
-        ('{"version": 1, "results": [{"path": "x.md"}]}', "result #1 is malformed"),
+        ('{"version": 2, "results": [{"path": "x.md"}]}', "result #1: a result needs a 'path'"),
     ],
 )
 def test_bad_inputs_are_usage_errors(
@@ -184,3 +188,62 @@ def test_a_check_report_round_trips_through_merge(
     merged = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert {r["path"] for r in merged["results"]} == {"docs/a.md", "docs/b.md"}
     assert merged["summary"]["passed"] == 2
+
+
+def test_a_version_1_report_is_still_read(tmp_path: Path) -> None:
+    old = {
+        "version": 1,
+        "results": [
+            _result(
+                "docs/a.md",
+                3,
+                "failed",
+                severity="error",
+                findings=[
+                    {
+                        "location": "docs/a.md:4:1",
+                        "message": "shell block exited 1 (expected 0)",
+                        "severity": "error",
+                        "hint": None,
+                        "detail": "",
+                        "origin": None,
+                    }
+                ],
+            )
+        ],
+    }
+    f = tmp_path / "old.json"
+    f.write_text(json.dumps(old), encoding="utf-8")
+    out = tmp_path / "new.json"
+    assert main(["report", "merge", str(f), "-o", str(out)]) == 0
+    merged = json.loads(out.read_text(encoding="utf-8"))
+    assert merged["version"] == 2
+    [finding] = merged["results"][0]["findings"]
+    assert finding["code"] == "RBD000" and finding["location"] == "docs/a.md:4:1"
+
+
+def test_report_round_trips_through_the_model() -> None:
+    data = {
+        "version": 2,
+        "summary": {},
+        "duration_s": 1.5,
+        "results": [
+            _result("docs/a.md:x.md", 3, "failed", severity="error", output="boom", cached=True),
+        ],
+    }
+    data["results"][0]["findings"] = [
+        {
+            "location": "docs/a.md:x.md:4:2",
+            "message": "m",
+            "severity": "warning",
+            "hint": "h",
+            "detail": "d",
+            "origin": "snippets/s.sh:1:1",
+            "code": "RBD302",
+            "tool_code": "SC2086",
+        }
+    ]
+    report = Report.from_json(data)
+    again = report.to_json()
+    assert again["results"][0]["findings"] == data["results"][0]["findings"]
+    assert Report.from_json(again).to_json() == again

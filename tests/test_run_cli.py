@@ -32,7 +32,7 @@ def project(tmp_path: Path, *samples: str, config: str = "") -> Path:
 
 def report(path: Path) -> list[dict[str, object]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["version"] == 1
+    assert data["version"] == 2
     return list(data["results"])
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from runbookdocs.config import Config, load_config
 from runbookdocs.document import Document, parse_document
 from runbookdocs.run.engine import RunOptions, run_documents, select_shard
-from runbookdocs.run.redact import Redactor, resolve_values
+from runbookdocs.run.redact import Redactor
 from runbookdocs.run.targets import BUILTIN_TARGETS, owner_alive, owner_token, target_specs
 from runbookdocs.transcript import sql_expected
+from runbookdocs.variables import resolve
 from tests.helpers import cli, make_project
 
 PAGE = """---
@@ -41,13 +42,13 @@ def _doc(tmp_path: Path, text: str = PAGE, config: str = "") -> tuple[Document, 
 def test_variable_precedence_and_secrets_from_the_environment(tmp_path: Path) -> None:
     doc, cfg = _doc(tmp_path, config='variables = { b = "config", c = "config", d = "config" }\n')
     env = {"RUNBOOK_VAR_c": "env", "RUNBOOK_VAR_d": "env", "TOKEN": "t0k"}
-    values = resolve_values(doc, cfg, {"d": "cli"}, env)
+    values = resolve(doc, cfg, {"d": "cli"}, env)
     assert dict(values.variables) == {"a": "front", "b": "config", "c": "env", "d": "cli"}
     assert dict(values.secrets) == {"TOKEN": "t0k"}
     text, unknown = values.substitute(doc.blocks[0].source)
     assert text == "echo front config env cli t0k {{ nope }}"
     assert unknown == ["nope"]
-    missing = resolve_values(doc, cfg, {}, {})
+    missing = resolve(doc, cfg, {}, {})
     assert missing.missing_secrets == ("TOKEN",)
 
 

@@ -81,7 +81,7 @@ def write_report(
     ]
     report = project / "runbookdocs-report.json"
     report.write_text(
-        json.dumps({"version": 1, "summary": {}, "results": results}), encoding="utf-8"
+        json.dumps({"version": 2, "summary": {}, "results": results}), encoding="utf-8"
     )
     return report
 

@@ -16,7 +16,7 @@ def test_json_error_on_line_3_of_block_at_line_40_is_line_43(tmp_path: Path) -> 
     block = '```json\n{\n  "a": 1,\n  "b": 2 "c": 3\n}\n```\n'
     page = "".join(f"line {n}\n" for n in range(1, 40)) + block
     assert check_page(tmp_path, page) == [
-        "docs/page.md:43:10: error: invalid JSON: Expecting ',' delimiter"
+        "docs/page.md:43:10: error: invalid JSON: Expecting ',' delimiter [RBD201]"
     ]
 
 
@@ -26,14 +26,15 @@ def test_error_in_included_snippet_names_the_snippet_line(tmp_path: Path) -> Non
         '# T\n\n```json\n--8<-- "snippets/x.json"\n```\n',
         {"snippets/x.json": '{\n  "a": 1,\n  "a": 2\n}\n'},
     )
-    assert found == ["docs/page.md:4:3: error: duplicate key 'a' (in snippets/x.json:3)"]
+    assert found == ["docs/page.md:4:3: error: duplicate key 'a' (in snippets/x.json:3) [RBD205]"]
 
 
 def test_block_inside_admonition_keeps_columns(tmp_path: Path) -> None:
     page = '!!! note\n\n    ```json\n    {"a": 1,}\n    ```\n'
     found = check_page(tmp_path, page)
     assert found == [
-        "docs/page.md:4:13: error: invalid JSON: Expecting property name enclosed in double quotes"
+        "docs/page.md:4:13: error: invalid JSON: Expecting property name enclosed in double "
+        "quotes [RBD201]"
     ]
 
 
@@ -53,7 +54,7 @@ def test_placeholders_do_not_break_json_and_columns_stay(tmp_path: Path) -> None
     line = '{"a": "{{ long_name_here }}", "port": {{ port }}, "b": 1,, "c": 2}'
     assert found == [
         f"docs/page.md:7:{line.index(',,') + 2}: error: invalid JSON: Expecting property name "
-        "enclosed in double quotes"
+        "enclosed in double quotes [RBD201]"
     ]
 
 
@@ -73,9 +74,9 @@ def test_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
     )
     found = check_page(tmp_path, page, {"schemas/s.schema.json": SCHEMA})
     assert found == [
-        "docs/page.md:4:3: error: schema s: '80' is not of type 'integer' in /port",
-        "docs/page.md:10:1: error: schema s: 'eighty' is not of type 'integer' in /port",
-        "docs/page.md:14:1: error: schema s: 'port' is a required property",
+        "docs/page.md:4:3: error: schema s: '80' is not of type 'integer' in /port [RBD206]",
+        "docs/page.md:10:1: error: schema s: 'eighty' is not of type 'integer' in /port [RBD206]",
+        "docs/page.md:14:1: error: schema s: 'port' is a required property [RBD206]",
     ]
 
 
@@ -94,9 +95,9 @@ def test_yaml_ini_toml(tmp_path: Path) -> None:
         "```toml\na = 1\nb = \n```\n"
     )
     assert check_page(tmp_path, page) == [
-        'docs/page.md:3:1: error: invalid YAML: duplicate key "a"',
-        "docs/page.md:9:1: error: duplicate key 'k' in section [s]",
-        "docs/page.md:20:1: error: invalid TOML: Invalid value",
+        'docs/page.md:3:1: error: invalid YAML: duplicate key "a" [RBD202]',
+        "docs/page.md:9:1: error: duplicate key 'k' in section [s] [RBD205]",
+        "docs/page.md:20:1: error: invalid TOML: Invalid value [RBD204]",
     ]
 
 
@@ -137,8 +138,8 @@ def test_ini_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
     found = check_page(tmp_path, page, {"schemas/opts.json": INI_SCHEMA})
     assert found == [
         "docs/page.md:3:1: error: schema opts: 'yes' is not one of ['true', 'false'] "
-        "in /options/debug",
+        "in /options/debug [RBD206]",
         "docs/page.md:4:1: error: schema opts: Additional properties are not allowed "
-        "('extra' was unexpected) in /options",
-        "docs/page.md:8:1: error: schema opts: 'options' is a required property",
+        "('extra' was unexpected) in /options [RBD206]",
+        "docs/page.md:8:1: error: schema opts: 'options' is a required property [RBD206]",
     ]

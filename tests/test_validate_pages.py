@@ -47,10 +47,10 @@ def test_links(tmp_path: Path) -> None:
         "[h](https://x.org/#nope)\n\n```text\n[i](#nope)\n```\n"
     )
     assert check_page(tmp_path, page, files) == [
-        "docs/page.md:3:31: error: link to './Serveurs.md': no such page",
+        "docs/page.md:3:31: error: link to './Serveurs.md': no such page [RBD501]",
         "docs/page.md:3:62: error: link to 'other.md#serveur-prod': no anchor #serveur-prod in "
-        "'other.md' (did you mean 'serveur-dev'?)",
-        "docs/page.md:3:99: error: link to '#nope': no anchor #nope in this page",
+        "'other.md' (did you mean 'serveur-dev'?) [RBD502]",
+        "docs/page.md:3:99: error: link to '#nope': no anchor #nope in this page [RBD502]",
     ]
 
 
@@ -68,8 +68,9 @@ def test_placeholders_declared_and_unused(tmp_path: Path) -> None:
     """
     found = check_page(tmp_path, page, config='[tool.runbookdocs.variables]\nproject = "p"\n')
     assert found == [
-        "docs/page.md:4:1: warning: variable 'spare' is declared but no block uses it",
-        "docs/page.md:8:43: error: placeholder {{ tga }} is not declared (did you mean 'tag'?)",
+        "docs/page.md:4:1: warning: variable 'spare' is declared but no block uses it [RBD505]",
+        "docs/page.md:8:43: error: placeholder {{ tga }} is not declared (did you mean 'tag'?) "
+        "[RBD504]",
     ]
 
 
@@ -80,9 +81,9 @@ def test_markers_and_mojibake(tmp_path: Path) -> None:
     )
     assert check_page(tmp_path, page) == [
         "docs/page.md:3:13: warning: 'n?est': '?' inside a word looks like a lost character "
-        "(mojibake)",
-        "docs/page.md:4:2: warning: TODO marker: unfinished page",
-        "docs/page.md:7:11: warning: FIXME marker: unfinished page",
+        "(mojibake) [RBD507]",
+        "docs/page.md:4:2: warning: TODO marker: unfinished page [RBD506]",
+        "docs/page.md:7:11: warning: FIXME marker: unfinished page [RBD506]",
     ]
 
 
@@ -91,10 +92,12 @@ def test_review_dates(tmp_path: Path) -> None:
     found = check_page(tmp_path, f"---\nrunbook:\n  reviewed: {old}\n---\n# T\n")
     assert found == [
         f"docs/page.md:3:1: warning: last reviewed on {old}, 400 days ago (more "
-        "than review_interval_days=180)"
+        "than review_interval_days=180) [RBD509]"
     ]
     found = check_page(tmp_path, "---\nrunbook:\n  owner: ops\n---\n# T\n")
-    assert found == ["docs/page.md:2:1: warning: runbook settings without a 'reviewed' date"]
+    assert found == [
+        "docs/page.md:2:1: warning: runbook settings without a 'reviewed' date [RBD508]"
+    ]
 
 
 def test_cli_link_cache_invalidated_when_heading_changes(tmp_path: Path) -> None:
@@ -112,4 +115,6 @@ def test_secret_used_as_shell_variable_counts_as_used(tmp_path: Path) -> None:
         '```bash\ncurl -H "Authorization: ${TOKEN}" http://localhost/\n```\n'
     )
     found = check_page(tmp_path, page)
-    assert found == ["docs/page.md:6:1: warning: secret 'UNUSED' is declared but no block uses it"]
+    assert found == [
+        "docs/page.md:6:1: warning: secret 'UNUSED' is declared but no block uses it [RBD505]"
+    ]

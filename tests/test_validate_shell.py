@@ -50,10 +50,10 @@ def test_errors_in_several_blocks_are_each_attributed(tmp_path: Path) -> None:
     page = "".join(f"```bash\n{b}\n```\n\n" for b in blocks)
     found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
     assert found == [
-        "docs/page.md:7:3: error: shell syntax error: unexpected end of file",
+        "docs/page.md:7:3: error: shell syntax error: unexpected end of file [RBD301]",
         "docs/page.md:15:1: error: shell syntax error: unexpected EOF while looking for "
-        "matching `''",
-        "docs/page.md:23:1: error: shell syntax error: near unexpected token `)'",
+        "matching `'' [RBD301]",
+        "docs/page.md:23:1: error: shell syntax error: near unexpected token `)' [RBD301]",
     ]
 
 
@@ -96,7 +96,7 @@ def test_console_commands_and_placeholders(tmp_path: Path) -> None:
     """
     found = [x for x in check_page(tmp_path, page) if "shellcheck" not in x]
     assert found == [
-        "docs/page.md:12:3: error: console command syntax error: near unexpected token `)'"
+        "docs/page.md:12:3: error: console command syntax error: near unexpected token `)' [RBD301]"
     ]
 
 
@@ -131,8 +131,10 @@ def test_brace_without_dollar_is_a_warning_only_for_page_variables(tmp_path: Pat
     )
     found = [f for f in check_page(tmp_path, page) if "not expanded" in f]
     assert found == [
-        "docs/page.md:3:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'?",
-        "docs/page.md:7:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'?",
+        "docs/page.md:3:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'? "
+        "[RBD306]",
+        "docs/page.md:7:19: warning: '{tag}' is not expanded by the shell: did you mean '${tag}'? "
+        "[RBD306]",
     ]
 
 
@@ -170,7 +172,7 @@ def test_shellcheck_scratch_files_in_memory_or_on_disk(
         assert found == []
         assert [x for x in everything if "shellcheck could not run" in x] == [
             "docs/page.md:1:1: warning: shellcheck could not run: [Errno 28] No space left on "
-            "device"
+            "device [RBD303]"
         ]
         assert list(shm.iterdir()) == [] and list(disk.iterdir()) == []
         return

@@ -19,13 +19,16 @@ def test_error_line_and_expect_section(tmp_path: Path) -> None:
         "-- ((( not sql\n```\n\n```psql\n\\dt\nSELECT 1;\n```\n"
     )
     assert check_page(tmp_path, page) == [
-        "docs/page.md:3:17: error: SQL syntax error (mysql): incomplete WHERE clause near 'WHERE'"
+        "docs/page.md:3:17: error: SQL syntax error (mysql): incomplete WHERE clause near 'WHERE' "
+        "[RBD401]"
     ]
 
 
 def test_unclosed_quote(tmp_path: Path) -> None:
     found = check_page(tmp_path, "```sql\nSELECT 1;\nSELECT 'oops;\n```\n")
-    assert found == ["docs/page.md:3:1: error: SQL syntax error: unclosed quote or comment"]
+    assert found == [
+        "docs/page.md:3:1: error: SQL syntax error: unclosed quote or comment [RBD401]"
+    ]
 
 
 def test_dialects(tmp_path: Path) -> None:
@@ -71,6 +74,6 @@ def test_cli_sql(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
         "docs/a.md:4:7: error: SQL syntax error (generic SQL): Invalid expression / Unexpected "
-        "token near '1'"
+        "token near '1' [RBD401]"
     ]
     assert cli("check", "--no-cache", "docs/b.md", cwd=tmp_path).returncode == 0

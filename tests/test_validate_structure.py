@@ -13,7 +13,9 @@ FRONT = "---\nrunbook:\n  reviewed: 2999-01-01\n---\n"
 def test_targets(tmp_path: Path) -> None:
     page = FRONT + "```bash {target=debain}\nx\n```\n\n```bash {target=web}\nx\n```\n"
     found = check_page(tmp_path, page, config='[tool.runbookdocs.targets.web]\nimage = "nginx"\n')
-    assert found == ["docs/page.md:5:10: error: unknown target 'debain' (did you mean 'debian'?)"]
+    assert found == [
+        "docs/page.md:5:10: error: unknown target 'debain' (did you mean 'debian'?) [RBD107]"
+    ]
 
 
 def test_attributes_per_kind(tmp_path: Path) -> None:
@@ -27,13 +29,14 @@ def test_attributes_per_kind(tmp_path: Path) -> None:
     )
     assert check_page(tmp_path, page, {"schemas/s.json": "{}"}) == [
         "docs/page.md:5:10: error: file= is only for configuration blocks (json, yaml, ini, "
-        "toml), not 'bash' blocks",
+        "toml), not 'bash' blocks [RBD106]",
         "docs/page.md:9:10: error: owner= needs file=: it applies to the file the block is "
-        "written to",
+        "written to [RBD106]",
         "docs/page.md:13:10: error: schema= applies to json, yaml and ini blocks, "
-        "not 'toml' blocks",
-        "docs/page.md:17:10: error: schema 'missing' not found in schemas",
-        "docs/page.md:21:9: warning: timeout= has no effect on a ini block: it is never executed",
+        "not 'toml' blocks [RBD106]",
+        "docs/page.md:17:10: error: schema 'missing' not found in schemas [RBD207]",
+        "docs/page.md:21:9: warning: timeout= has no effect on a ini block: it is never executed "
+        "[RBD106]",
     ]
 
 
@@ -46,16 +49,18 @@ def test_untagged_and_console(tmp_path: Path) -> None:
     )
     assert check_page(tmp_path, page) == [
         "docs/page.md:5:1: warning: untagged block looks like console: it is neither checked "
-        "nor run",
-        "docs/page.md:14:1: warning: untagged block looks like json: it is neither checked nor run",
-        "docs/page.md:18:1: error: console block has no command line ('$ ' or '# ')",
+        "nor run [RBD108]",
+        "docs/page.md:14:1: warning: untagged block looks like json: it is neither checked "
+        "nor run [RBD108]",
+        "docs/page.md:18:1: error: console block has no command line ('$ ' or '# ') [RBD304]",
     ]
 
 
 def test_page_default_target(tmp_path: Path) -> None:
     page = "---\nrunbook:\n  reviewed: 2999-01-01\n  target: mysq\n---\n# T\n"
     assert check_page(tmp_path, page) == [
-        "docs/page.md:4:1: error: unknown target 'mysq' in runbook.target (did you mean 'mysql'?)"
+        "docs/page.md:4:1: error: unknown target 'mysq' in runbook.target (did you mean 'mysql'?) "
+        "[RBD107]"
     ]
 
 

@@ -14,9 +14,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Literal
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
+from runbookdocs import codes
 from runbookdocs.location import Location
 
 KINDS: Mapping[str, str] = MappingProxyType(
@@ -42,6 +44,9 @@ KINDS: Mapping[str, str] = MappingProxyType(
     }
 )
 """Fence language -> block kind. Any other language is kind `other` (not checked, not run)."""
+
+DEFAULT_TARGET = "debian"
+"""Where a block runs when neither it nor its page names a target."""
 
 RUNNABLE_KINDS = frozenset({"shell", "console", "sql"})
 """Kinds whose blocks are executed in a target."""
@@ -74,6 +79,10 @@ ATTRIBUTES: Mapping[str, str] = MappingProxyType(
 """Every attribute a fence header may carry, with its meaning."""
 
 HEADER_OPTIONS = frozenset({"title", "linenums", "hl_lines"})
+
+COMMAND_LINE_ATTRIBUTES = frozenset({"user", "file", "mode", "owner"})
+"""Attributes whose values reach a command line in the target: a block with an invalid one is
+never run."""
 """Options superfences accepts outside braces (quoted)."""
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*\Z")
@@ -102,6 +111,10 @@ class HeaderProblem:
 
     col: int
     message: str
+    code: str = codes.ATTRIBUTE_VALUE.id
+    """The finding code (`runbookdocs.codes`)."""
+    key: str | None = None
+    """The attribute whose value is wrong, when the problem is one value."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,7 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
                 f"fence header {info.strip()!r} is not understood by pymdownx.superfences: "
                 "the site would render it as inline text and may swallow what follows; "
                 f"write ```{lang or 'bash'} {braced}",
+                codes.HEADER_DROPPED.id,
             )
         )
     elif m.group("options") is not None:
@@ -159,6 +173,7 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
                         col,
                         f"{key!r} after the language: pymdownx.superfences drops this fence "
                         f"and renders it as text; write ```{lang or 'bash'} {fix}",
+                        codes.HEADER_DROPPED.id,
                     )
                 )
             else:
@@ -189,7 +204,11 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
         if key not in ATTRIBUTES:
             col = info_col + max(info.find(key + "="), 0)
             problems.append(
-                HeaderProblem(col, f"unknown attribute {key!r}{suggest(key, ATTRIBUTES)}")
+                HeaderProblem(
+                    col,
+                    f"unknown attribute {key!r}{suggest(key, ATTRIBUTES)}",
+                    codes.UNKNOWN_ATTRIBUTE.id,
+                )
             )
     problems.extend(_check_values(attrs, info_col))
     return Header(lang, MappingProxyType(attrs), tuple(classes), tuple(problems))
@@ -198,34 +217,37 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
 def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
     out: list[HeaderProblem] = []
 
-    def bad(msg: str) -> None:
-        out.append(HeaderProblem(col, msg))
+    def bad(msg: str, key: str) -> None:
+        out.append(HeaderProblem(col, msg, key=key))
 
     if "id" in attrs and not _ID.match(attrs["id"]):
-        bad(f"block id {attrs['id']!r}: use letters, digits, '-', '_' (starting with a letter)")
+        bad(
+            f"block id {attrs['id']!r}: use letters, digits, '-', '_' (starting with a letter)",
+            "id",
+        )
     for key in ("target", "session", "schema", "user"):
         if key in attrs and not _NAME.match(attrs[key]):
-            bad(f"{key}={attrs[key]!r} is not a valid name (letters, digits, '_', '-', '.')")
+            bad(f"{key}={attrs[key]!r} is not a valid name (letters, digits, '_', '-', '.')", key)
     if "expect" in attrs and not (attrs["expect"].isdigit() and int(attrs["expect"]) <= 255):
-        bad(f"expect={attrs['expect']!r}: an exit status from 0 to 255")
+        bad(f"expect={attrs['expect']!r}: an exit status from 0 to 255", "expect")
     if "timeout" in attrs:
         try:
             ok = 0 < float(attrs["timeout"]) <= 86400
         except ValueError:
             ok = False
         if not ok:
-            bad(f"timeout={attrs['timeout']!r}: a number of seconds, more than 0")
+            bad(f"timeout={attrs['timeout']!r}: a number of seconds, more than 0", "timeout")
     for key in BOOLEAN_ATTRIBUTES:
         if key in attrs and attrs[key] not in ("true", "false"):
-            bad(f"{key}={attrs[key]!r}: write {key}=true or {key}=false")
+            bad(f"{key}={attrs[key]!r}: write {key}=true or {key}=false", key)
     if "skip" in attrs and not attrs["skip"].strip():
-        bad('skip needs a reason readers will see: skip="no access to production"')
+        bad('skip needs a reason readers will see: skip="no access to production"', "skip")
     if "file" in attrs and not attrs["file"].startswith("/"):
-        bad(f"file={attrs['file']!r}: an absolute path in the target")
+        bad(f"file={attrs['file']!r}: an absolute path in the target", "file")
     if "mode" in attrs and not re.fullmatch(r"0?[0-7]{3,4}", attrs["mode"]):
-        bad(f"mode={attrs['mode']!r}: an octal mode such as 0644")
+        bad(f"mode={attrs['mode']!r}: an octal mode such as 0644", "mode")
     if "owner" in attrs and not re.fullmatch(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?", attrs["owner"]):
-        bad(f"owner={attrs['owner']!r}: user or user:group")
+        bad(f"owner={attrs['owner']!r}: user or user:group", "owner")
     return out
 
 
@@ -237,6 +259,24 @@ class Answer:
     """Regular expression matched against the command's output."""
     value: str
     """What to type; may hold `{{ name }}` placeholders (variables or secrets)."""
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """Why a block is not executed: decide on `reason`, show `str()`."""
+
+    reason: Literal["skipped", "config-only", "decision-tree", "language"]
+    detail: str = ""
+    """The `skip=` reason, or the block's language."""
+
+    def __str__(self) -> str:
+        if self.reason == "skipped":
+            return f"skipped: {self.detail}"
+        if self.reason == "config-only":
+            return "configuration block: validated only (no file=)"
+        if self.reason == "decision-tree":
+            return "decision tree: validated only"
+        return f"language {self.detail or '(none)'!r} is not checked or run"
 
 
 @dataclass(frozen=True)
@@ -294,6 +334,11 @@ class Block:
         return self.attrs.get("target", self.default_target)
 
     @property
+    def run_target(self) -> str:
+        """The target the block runs in: `target`, or `DEFAULT_TARGET`."""
+        return self.target or DEFAULT_TARGET
+
+    @property
     def expect(self) -> int:
         """Expected exit status."""
         value = self.attrs.get("expect", "0")
@@ -343,23 +388,36 @@ class Block:
         return Location(self.path, self.line, 1 + self.indent)
 
     @property
-    def runnable(self) -> bool:
-        """True when `runbookdocs run` executes this block."""
-        return self.why_not_run() is None
+    def executable(self) -> bool:
+        """True when the block is a step `run` and `play` carry out in a target (a shell,
+        console or SQL block, or a configuration block with `file=`), whatever `skip=` says.
 
-    def why_not_run(self) -> str | None:
+        The one rule for "is this a step": the engine, `play`, the pytest plugin and the
+        site's badges and counts all ask it.
+        """
+        return self.kind in RUNNABLE_KINDS or (self.kind in CONFIG_KINDS and bool(self.file))
+
+    @property
+    def runnable(self) -> bool:
+        """True when `runbookdocs run` executes this block (an executable block not skipped)."""
+        return self.not_run() is None
+
+    def not_run(self) -> NotRun | None:
         """Why this block is not executed, or None when it is."""
         if self.skip_reason is not None:
-            return f"skipped: {self.skip_reason}"
-        if self.kind in RUNNABLE_KINDS:
-            return None
-        if self.kind in CONFIG_KINDS and self.file:
+            return NotRun("skipped", self.skip_reason)
+        if self.executable:
             return None
         if self.kind in CONFIG_KINDS:
-            return "configuration block: validated only (no file=)"
+            return NotRun("config-only", self.lang)
         if self.kind == "decision-tree":
-            return "decision tree: validated only"
-        return f"language {self.lang or '(none)'!r} is not checked or run"
+            return NotRun("decision-tree", self.lang)
+        return NotRun("language", self.lang)
+
+    def why_not_run(self) -> str | None:
+        """`not_run()` as English text, or None when the block is executed."""
+        reason = self.not_run()
+        return None if reason is None else str(reason)
 
     def locate(self, index: int, col: int = 1) -> Location:
         """Page location of line `index` (0-based) of `source`, column `col` of that line."""

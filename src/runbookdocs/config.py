@@ -36,24 +36,47 @@ TARGET_KEYS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-KEYS: Mapping[str, str] = MappingProxyType(
+
+@dataclass(frozen=True)
+class Key:
+    """One key of `[tool.runbookdocs]`: what it means and its default."""
+
+    help: str
+    default: Any = None
+
+
+KEYS: Mapping[str, Key] = MappingProxyType(
     {
-        "docs_dir": "directory of the runbooks",
-        "snippets_dir": "directory of reusable files included with --8<--",
-        "schemas_dir": "directory of JSON Schemas (NAME.json or NAME.schema.json)",
-        "cache_dir": "where results are cached",
-        "report": "default path of the run report read by the site",
-        "timeout": "default block timeout in seconds",
-        "review_interval_days": "days after which a page's review is stale",
-        "images": "how images are obtained: auto, official or local",
-        "exclude": "glob patterns of docs files that are not runbooks",
-        "variables": "project-wide variable defaults",
-        "targets": "custom targets: name -> settings",
-        "max_file_mb": "pages larger than this are refused",
-        "shellcheck": "lint shell blocks with shellcheck where it is installed (default true)",
+        "docs_dir": Key("directory of the runbooks", "docs"),
+        "snippets_dir": Key("directory of reusable files included with --8<--", "snippets"),
+        "schemas_dir": Key("directory of JSON Schemas (NAME.json or NAME.schema.json)", "schemas"),
+        "cache_dir": Key("where results are cached", ".runbookdocs-cache"),
+        "report": Key("default path of the run report read by the site", "runbookdocs-report.json"),
+        "timeout": Key("default block timeout in seconds", 60.0),
+        "review_interval_days": Key("days after which a page's review is stale", 180),
+        "images": Key("how images are obtained: auto, official or local", "auto"),
+        "exclude": Key("glob patterns of docs files that are not runbooks", ()),
+        "variables": Key("project-wide variable values", MappingProxyType({})),
+        "targets": Key("custom targets: name -> settings", MappingProxyType({})),
+        "max_file_mb": Key("pages larger than this are refused", 16.0),
+        "shellcheck": Key(
+            "lint shell blocks with shellcheck where it is installed (default true)", True
+        ),
     }
 )
-"""Every key of `[tool.runbookdocs]` with its meaning."""
+"""Every key of `[tool.runbookdocs]`, its meaning and its default: the one place defaults live."""
+
+
+def _default(key: str) -> Any:
+    return KEYS[key].default
+
+
+def _field(key: str) -> Any:
+    """A dataclass field whose default is the key's (a factory for unhashable values)."""
+    default = _default(key)
+    if getattr(type(default), "__hash__", None) is None:
+        return field(default_factory=lambda: default)
+    return field(default=default)
 
 
 @dataclass(frozen=True)
@@ -88,14 +111,19 @@ class Config:
     cache_dir: Path
     report: Path
     source: Path | None = None
-    timeout: float = 60.0
-    review_interval_days: int = 180
-    images: str = "auto"
-    exclude: tuple[str, ...] = ()
-    variables: Mapping[str, str] = field(default_factory=dict)
-    targets: Mapping[str, TargetConfig] = field(default_factory=dict)
-    max_file_mb: float = 16.0
-    shellcheck: bool = True
+    timeout: float = _field("timeout")
+    review_interval_days: int = _field("review_interval_days")
+    images: str = _field("images")
+    exclude: tuple[str, ...] = _field("exclude")
+    variables: Mapping[str, str] = _field("variables")
+    targets: Mapping[str, TargetConfig] = _field("targets")
+    max_file_mb: float = _field("max_file_mb")
+    shellcheck: bool = _field("shellcheck")
+
+    @classmethod
+    def defaults(cls, root: Path) -> Config:
+        """The configuration of a project without any `[tool.runbookdocs]` table."""
+        return _validate({}, root.resolve(), None)
 
     @property
     def snippet_base_paths(self) -> tuple[Path, ...]:
@@ -169,14 +197,16 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         if key not in KEYS:
             problem(key, f"unknown key{suggest(key, KEYS)}")
 
-    def text(key: str, default: str) -> str:
+    def text(key: str) -> str:
+        default = str(_default(key))
         value = raw.get(key, default)
         if not isinstance(value, str) or not value:
             problem(key, f"must be a non-empty string, not {value!r}")
             return default
         return value
 
-    def number(key: str, default: float, *, integer: bool = False) -> Any:
+    def number(key: str, *, integer: bool = False) -> Any:
+        default = _default(key)
         value = raw.get(key, default)
         ok = isinstance(value, int if integer else (int, float)) and not isinstance(value, bool)
         if not ok or value <= 0:
@@ -184,15 +214,15 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
             return default
         return value
 
-    docs = root / text("docs_dir", "docs")
-    snippets = root / text("snippets_dir", "snippets")
-    schemas = root / text("schemas_dir", "schemas")
-    cache = root / text("cache_dir", ".runbookdocs-cache")
-    report = root / text("report", "runbookdocs-report.json")
-    timeout = float(number("timeout", 60.0))
-    review = int(number("review_interval_days", 180, integer=True))
-    max_mb = float(number("max_file_mb", 16.0))
-    images = text("images", "auto")
+    docs = root / text("docs_dir")
+    snippets = root / text("snippets_dir")
+    schemas = root / text("schemas_dir")
+    cache = root / text("cache_dir")
+    report = root / text("report")
+    timeout = float(number("timeout"))
+    review = int(number("review_interval_days", integer=True))
+    max_mb = float(number("max_file_mb"))
+    images = text("images")
     if images not in ("auto", "official", "local"):
         problem("images", f"must be 'auto', 'official' or 'local', not {images!r}")
     exclude = raw.get("exclude", [])
@@ -205,10 +235,10 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     ):
         problem("variables", "must be a table of name = value")
         variables = {}
-    shellcheck = raw.get("shellcheck", True)
+    shellcheck = raw.get("shellcheck", _default("shellcheck"))
     if not isinstance(shellcheck, bool):
         problem("shellcheck", f"must be true or false, not {shellcheck!r}")
-        shellcheck = True
+        shellcheck = _default("shellcheck")
     targets: dict[str, TargetConfig] = {}
     raw_targets = raw.get("targets", {})
     if not isinstance(raw_targets, dict):
@@ -273,9 +303,13 @@ def _target(name: str, spec: Any, root: Path, problem: Any) -> TargetConfig | No
     if "dockerfile" in values and not (root / values["dockerfile"]).is_file():
         problem("dockerfile", f"{values['dockerfile']!r} does not exist")
         ok = False
-    if "base" in values and values["base"] not in ("debian", "mysql", "postgres"):
-        problem("base", f"must be debian, mysql or postgres, not {values['base']!r}")
-        ok = False
+    if "base" in values:
+        from runbookdocs.run.targets import BUILTIN_TARGETS
+
+        if values["base"] not in BUILTIN_TARGETS:
+            names = ", ".join(BUILTIN_TARGETS)
+            problem("base", f"must be a built-in target ({names}), not {values['base']!r}")
+            ok = False
     for key, kind in (("ready_timeout", float), ("pids", int)):
         if key in spec:
             value = spec[key]

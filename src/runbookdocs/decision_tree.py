@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from runbookdocs import codes
 from runbookdocs.block import Block, suggest
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -283,7 +284,9 @@ class _Builder:
     def error(self, where: tuple[int, int], message: str, hint: str | None = None) -> None:
         line, col = where
         self.findings.append(
-            Finding(self.locate(line, col), message, "error", hint, origin=self.origin(line))
+            codes.TREE_INVALID.at(
+                self.locate(line, col), message, hint=hint, origin=self.origin(line)
+            )
         )
 
     def text(self, mapping: Any, key: str, what: str) -> str | None:
@@ -319,7 +322,7 @@ def _parse(
         return None, b.findings
     if not isinstance(data, dict):
         b.findings.append(
-            Finding(
+            codes.TREE_INVALID.at(
                 fence,
                 "decision tree: expected a mapping with start and nodes",
                 hint="see the decision-tree format in CONTRIBUTING.md",

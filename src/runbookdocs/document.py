@@ -9,8 +9,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from types import MappingProxyType
 
+from runbookdocs import codes
 from runbookdocs.block import Answer, Block, parse_header
 from runbookdocs.config import Config
 from runbookdocs.errors import UsageError
@@ -20,6 +20,7 @@ from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
+from runbookdocs.variables import PLACEHOLDER
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,33 @@ def read_document(file: Path, config: Config) -> Document:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return _unreadable(path, file, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x})", col)
+        return _unreadable(
+            path,
+            file,
+            line,
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x})",
+            col,
+            code=codes.NOT_TEXT,
+        )
     if _NUL in text:
         line = text[: text.index(_NUL)].count("\n") + 1
-        return _unreadable(path, file, line, "binary file (contains NUL bytes)")
+        return _unreadable(
+            path, file, line, "binary file (contains NUL bytes)", code=codes.NOT_TEXT
+        )
     return parse_document(text, path=path, file=file, config=config)
 
 
-def _unreadable(path: str, file: Path, line: int, message: str, col: int = 1) -> Document:
+def _unreadable(
+    path: str,
+    file: Path,
+    line: int,
+    message: str,
+    col: int = 1,
+    *,
+    code: codes.Code = codes.UNREADABLE_FILE,
+) -> Document:
     return Document(
-        path, file, "", findings=(Finding(Location(path, line, col), message),), readable=False
+        path, file, "", findings=(code.at(Location(path, line, col), message),), readable=False
     )
 
 
@@ -115,11 +133,15 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         header = parse_header(fence.info, info_col=fence.info_col)
         for problem in header.problems:
             findings.append(
-                Finding(Location(path, opening.page_line, problem.col), problem.message)
+                Finding(
+                    Location(path, opening.page_line, problem.col),
+                    problem.message,
+                    code=problem.code,
+                )
             )
         if not fence.closed:
             findings.append(
-                Finding(
+                codes.FENCE_NOT_CLOSED.at(
                     Location(path, opening.page_line, fence.indent + 1),
                     "fence is never closed"
                     + (
@@ -165,7 +187,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         )
     for d in pending + queue:
         findings.append(
-            Finding(d.location, f"directive '{d.name}' is not followed by a block", "warning")
+            codes.DIRECTIVE_UNUSED.at(
+                d.location, f"directive '{d.name}' is not followed by a block"
+            )
         )
     seen: dict[str, Block] = {}
     for b in blocks:
@@ -173,7 +197,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             continue
         if b.id in seen:
             findings.append(
-                Finding(b.location, f"block id #{b.id} is already used at line {seen[b.id].line}")
+                codes.DUPLICATE_ID.at(
+                    b.location, f"block id #{b.id} is already used at line {seen[b.id].line}"
+                )
             )
         else:
             seen[b.id] = b
@@ -220,13 +246,9 @@ def placeholders(text: str) -> Iterator[re.Match[str]]:
     return PLACEHOLDER.finditer(text)
 
 
-PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-"""A placeholder: `{{ name }}`, filled from variables (readers, CLI, environment) or secrets."""
-
 __all__ = [
     "PLACEHOLDER",
     "Document",
-    "MappingProxyType",
     "iter_markdown",
     "parse_document",
     "placeholders",

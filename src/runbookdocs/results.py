@@ -20,7 +20,17 @@ Severity = Literal["error", "warning"]
 Outcome = Literal["passed", "failed", "skipped", "error"]
 Stage = Literal["validate", "run"]
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
+"""Version of the JSON report. 2: findings carry their `code`. Version-1 reports are still read
+(their findings get the code `RBD000`)."""
+READABLE_VERSIONS = (1, 2)
+_OUTCOMES = ("passed", "failed", "skipped", "error")
+_STAGES = ("validate", "run")
+_SEVERITIES = ("error", "warning")
+
+
+class ReportFormatError(ValueError):
+    """A JSON document that is not a runbookdocs report this version can read."""
 
 
 @dataclass(frozen=True)
@@ -35,12 +45,32 @@ class Finding:
     """Indented lines shown under the message (tool output, a diff)."""
     origin: Location | None = None
     """Where the text really is when it came from a snippet file."""
+    code: str = ""
+    """The finding code (`RBD101`, see `runbookdocs.codes`); required."""
+    tool_code: str | None = None
+    """The code of the tool that found it, when a tool did (shellcheck's `SC2086`)."""
+
+    def __post_init__(self) -> None:
+        from runbookdocs import codes
+
+        if not codes.known(self.code):
+            raise ValueError(f"finding without a registered code: {self.code!r} ({self.message})")
+
+    @classmethod
+    def from_json(cls, data: Any, *, version: int = REPORT_VERSION) -> Finding:
+        """A finding from its report form (`Result.to_json`).
+
+        Raises:
+            ReportFormatError: `data` is not a finding.
+        """
+        return finding_from_json(data, version=version)
 
     def render(self) -> str:
-        """Compiler-style text: `path:line:col: severity: message`, detail, hint."""
+        """Compiler-style text: `path:line:col: severity: message [CODE]`, detail, hint."""
         head = f"{self.location}: {self.severity}: {self.message}"
         if self.origin is not None:
             head += f" (in {self.origin.short})"
+        head += f" [{self.code}]"
         lines = [head]
         lines += [f"    {ln}" for ln in self.detail.splitlines()]
         if self.hint:
@@ -94,12 +124,97 @@ class Result:
             **({"findings": [_finding_json(f) for f in self.findings]} if self.findings else {}),
         }
 
+    @classmethod
+    def from_json(cls, data: Any, *, version: int = REPORT_VERSION) -> Result:
+        """The reverse of `to_json`.
+
+        Raises:
+            ReportFormatError: `data` is not a result of a readable report.
+        """
+        if not isinstance(data, dict):
+            raise ReportFormatError(f"a result is an object, not {type(data).__name__}")
+        path, line = data.get("path"), data.get("line")
+        outcome, stage = data.get("outcome"), data.get("stage")
+        if not isinstance(path, str) or not isinstance(line, int) or isinstance(line, bool):
+            raise ReportFormatError("a result needs a 'path' (text) and a 'line' (number)")
+        if outcome not in _OUTCOMES or stage not in _STAGES:
+            raise ReportFormatError(
+                f"a result's outcome must be one of {_OUTCOMES} and its stage one of {_STAGES}"
+            )
+        severity = data.get("severity")
+        duration = data.get("duration_s", 0.0)
+        findings = data.get("findings", [])
+        if not isinstance(findings, list):
+            raise ReportFormatError("a result's 'findings' is a list")
+        return cls(
+            path=path,
+            line=line,
+            kind=str(data.get("kind") or ""),
+            stage=stage,
+            outcome=outcome,
+            id=_text_or_none(data.get("id")),
+            target=_text_or_none(data.get("target")),
+            severity=severity if severity in _SEVERITIES else None,
+            message=str(data.get("message") or ""),
+            duration_s=float(duration) if isinstance(duration, (int, float)) else 0.0,
+            findings=[Finding.from_json(f, version=version) for f in findings],
+            output=str(data.get("output") or ""),
+            started_at=_text_or_none(data.get("started_at")),
+            cached=data.get("cached") is True,
+        )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _location(text: Any) -> Location:
+    """`path:line:col` back to a `Location` (paths may hold ':')."""
+    if not isinstance(text, str):
+        raise ReportFormatError(f"a location is 'path:line:col', not {text!r}")
+    path, _, rest = text.rpartition(":")
+    path2, _, line = path.rpartition(":")
+    if path2 and line.isdigit() and rest.isdigit():
+        return Location(path2, int(line), int(rest))
+    if path and rest.isdigit():
+        return Location(path, int(rest))
+    raise ReportFormatError(f"a location is 'path:line:col', not {text!r}")
+
 
 def _finding_json(f: Finding) -> dict[str, Any]:
     data = asdict(f)
     data["location"] = str(f.location)
     data["origin"] = str(f.origin) if f.origin else None
+    if f.tool_code is None:
+        del data["tool_code"]
     return data
+
+
+def finding_from_json(data: Any, *, version: int = REPORT_VERSION) -> Finding:
+    """A finding from its report form (`Result.to_json`).
+
+    Raises:
+        ReportFormatError: `data` is not a finding.
+    """
+    from runbookdocs import codes
+
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        raise ReportFormatError("a finding is an object with a 'message'")
+    code = data.get("code") if version >= 2 else codes.LEGACY.id
+    if not isinstance(code, str) or not codes.known(code):
+        raise ReportFormatError(f"finding code {code!r} is not known to this version")
+    severity = data.get("severity")
+    origin = data.get("origin")
+    return Finding(
+        _location(data.get("location")),
+        data["message"],
+        severity if severity in _SEVERITIES else "error",
+        _text_or_none(data.get("hint")),
+        str(data.get("detail") or ""),
+        _location(origin) if origin else None,
+        code=code,
+        tool_code=_text_or_none(data.get("tool_code")),
+    )
 
 
 @dataclass
@@ -137,13 +252,52 @@ class Report:
         return 0
 
     def to_json(self) -> dict[str, Any]:
-        """The documented report format (version 1)."""
+        """The documented report format (`REPORT_VERSION`)."""
         return {
             "version": REPORT_VERSION,
             "summary": self.summary(),
             "duration_s": round(self.duration_s, 3),
             "results": [r.to_json() for r in self.results],
         }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Report:
+        """A report from its JSON form (any of `READABLE_VERSIONS`); the summary is recounted.
+
+        Raises:
+            ReportFormatError: `data` is not a report this version can read; the message
+                says what is wrong (result numbers are 1-based).
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            raise ReportFormatError("not a runbookdocs report (no 'results' list)")
+        version = data.get("version")
+        if version not in READABLE_VERSIONS:
+            raise ReportFormatError(
+                f"report version {version!r} is not supported (this version reads "
+                f"{', '.join(map(str, READABLE_VERSIONS))})"
+            )
+        results = []
+        for i, item in enumerate(data["results"]):
+            try:
+                results.append(Result.from_json(item, version=version))
+            except ReportFormatError as err:
+                raise ReportFormatError(f"result #{i + 1}: {err}") from err
+        duration = data.get("duration_s", 0.0)
+        return cls(results, float(duration) if isinstance(duration, (int, float)) else 0.0)
+
+    @classmethod
+    def read(cls, path: Path) -> Report:
+        """Read a JSON report file.
+
+        Raises:
+            ReportFormatError: the file is not JSON, or not a report this version can read.
+            OSError: the file cannot be read.
+        """
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError) as err:
+            raise ReportFormatError(f"not a JSON file: {err}") from err
+        return cls.from_json(data)
 
     def write_json(self, path: Path) -> None:
         """Write the JSON report atomically."""

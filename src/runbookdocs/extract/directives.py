@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from runbookdocs import codes
 from runbookdocs.block import suggest
 from runbookdocs.extract.snippets import Line
 from runbookdocs.location import Location
@@ -80,15 +81,19 @@ def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[F
     try:
         words = shlex.split(body.strip(), posix=True)
     except ValueError as err:
-        return None, [Finding(loc, f"runbook directive: {err}")]
+        return None, [codes.DIRECTIVE_INVALID.at(loc, f"runbook directive: {err}")]
     if not words:
         return None, [
-            Finding(loc, "empty runbook directive", hint="known: " + ", ".join(DIRECTIVES))
+            codes.DIRECTIVE_INVALID.at(
+                loc, "empty runbook directive", hint="known: " + ", ".join(DIRECTIVES)
+            )
         ]
     name, rest = words[0], words[1:]
     if name not in DIRECTIVES:
         return None, [
-            Finding(loc, f"unknown runbook directive {name!r}{suggest(name, DIRECTIVES)}")
+            codes.DIRECTIVE_INVALID.at(
+                loc, f"unknown runbook directive {name!r}{suggest(name, DIRECTIVES)}"
+            )
         ]
     required, allowed = DIRECTIVES[name]
     args: dict[str, str] = {}
@@ -96,20 +101,30 @@ def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[F
     for word in rest:
         key, eq, value = word.partition("=")
         if not eq:
-            problems.append(Finding(loc, f'directive {name}: {word!r} needs a value (key="...")'))
+            problems.append(
+                codes.DIRECTIVE_INVALID.at(
+                    loc, f'directive {name}: {word!r} needs a value (key="...")'
+                )
+            )
         elif key not in allowed:
             problems.append(
-                Finding(loc, f"directive {name}: unknown argument {key!r}{suggest(key, allowed)}")
+                codes.DIRECTIVE_INVALID.at(
+                    loc, f"directive {name}: unknown argument {key!r}{suggest(key, allowed)}"
+                )
             )
         else:
             args[key] = value
     for key in sorted(required - args.keys()):
-        problems.append(Finding(loc, f'directive {name}: missing {key}="..."'))
+        problems.append(codes.DIRECTIVE_INVALID.at(loc, f'directive {name}: missing {key}="..."'))
     if name == "answer" and "prompt" in args:
         try:
             re.compile(args["prompt"])
         except re.error as err:
-            problems.append(Finding(loc, f"directive answer: prompt is not a valid regex: {err}"))
+            problems.append(
+                codes.DIRECTIVE_INVALID.at(
+                    loc, f"directive answer: prompt is not a valid regex: {err}"
+                )
+            )
     if problems:
         return None, problems
     return Directive(name, MappingProxyType(args), loc, end), []

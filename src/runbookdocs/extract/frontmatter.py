@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runbookdocs import codes
 from runbookdocs.block import suggest
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -88,20 +89,26 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
     )
     if end is None:
         return FrontMatter(), [
-            Finding(Location(path, 1), "front matter opened with '---' is never closed")
+            codes.FRONT_MATTER_SYNTAX.at(
+                Location(path, 1), "front matter opened with '---' is never closed"
+            )
         ]
     text = "\n".join(lines[1:end])
     try:
         data = load_yaml(text, lines=False)
     except YamlProblem as err:
         return FrontMatter(end_line=end + 1), [
-            Finding(Location(path, err.line + 1, err.col), f"front matter: {err.message}")
+            codes.FRONT_MATTER_SYNTAX.at(
+                Location(path, err.line + 1, err.col), f"front matter: {err.message}"
+            )
         ]
     if data is None:
         return FrontMatter(end_line=end + 1), []
     if not isinstance(data, dict):
         return FrontMatter(end_line=end + 1), [
-            Finding(Location(path, 2), "front matter must be a mapping of keys to values")
+            codes.FRONT_MATTER_SYNTAX.at(
+                Location(path, 2), "front matter must be a mapping of keys to values"
+            )
         ]
     positions = YamlLines(text)
     findings: list[Finding] = []
@@ -113,12 +120,12 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
         return Location(path, (positions.line(*key_path) or 1) + 1)
 
     if not isinstance(runbook, dict):
-        findings.append(Finding(at("runbook"), "'runbook:' must be a mapping"))
+        findings.append(codes.FRONT_MATTER_VALUE.at(at("runbook"), "'runbook:' must be a mapping"))
         return FrontMatter(meta=data, end_line=end + 1, lines=positions), findings
     for key in runbook:
         if key not in RUNBOOK_KEYS:
             findings.append(
-                Finding(
+                codes.FRONT_MATTER_KEY.at(
                     at("runbook", key),
                     f"unknown key 'runbook.{key}'{suggest(str(key), RUNBOOK_KEYS)}",
                     hint="known keys: " + ", ".join(RUNBOOK_KEYS),
@@ -128,7 +135,9 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
     for key in ("target", "owner", "system"):
         if key in runbook:
             if not isinstance(runbook[key], str) or not runbook[key].strip():
-                findings.append(Finding(at("runbook", key), f"'runbook.{key}' must be text"))
+                findings.append(
+                    codes.FRONT_MATTER_VALUE.at(at("runbook", key), f"'runbook.{key}' must be text")
+                )
             else:
                 values[key] = runbook[key]
     if "reviewed" in runbook:
@@ -144,7 +153,9 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
             values["reviewed"] = value
         else:
             findings.append(
-                Finding(at("runbook", "reviewed"), "'runbook.reviewed' must be a date: YYYY-MM-DD")
+                codes.FRONT_MATTER_VALUE.at(
+                    at("runbook", "reviewed"), "'runbook.reviewed' must be a date: YYYY-MM-DD"
+                )
             )
     if "timeout" in runbook:
         value = runbook["timeout"]
@@ -152,7 +163,9 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
             values["timeout"] = float(value)
         else:
             findings.append(
-                Finding(at("runbook", "timeout"), "'runbook.timeout' must be a number of seconds")
+                codes.FRONT_MATTER_VALUE.at(
+                    at("runbook", "timeout"), "'runbook.timeout' must be a number of seconds"
+                )
             )
     seen: set[str] = set()
     for key in ("variables", "secrets"):
@@ -163,21 +176,33 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
         if listed:
             table = {name: "" for name in table if isinstance(name, str)}
         if not isinstance(table, dict):
-            findings.append(Finding(at("runbook", key), f"'runbook.{key}' must be a mapping"))
+            findings.append(
+                codes.FRONT_MATTER_VALUE.at(
+                    at("runbook", key), f"'runbook.{key}' must be a mapping"
+                )
+            )
             continue
         clean: dict[str, str] = {}
         for name, value in table.items():
             where = ("runbook", key) if listed else ("runbook", key, name)
             if not isinstance(name, str) or not _NAME.match(name):
                 findings.append(
-                    Finding(at(*where), f"{key[:-1]} name {name!r}: letters, digits and '_'")
+                    codes.FRONT_MATTER_VALUE.at(
+                        at(*where), f"{key[:-1]} name {name!r}: letters, digits and '_'"
+                    )
                 )
                 continue
             if isinstance(value, (dict, list)):
-                findings.append(Finding(at(*where), f"{key[:-1]} {name!r}: the value must be text"))
+                findings.append(
+                    codes.FRONT_MATTER_VALUE.at(
+                        at(*where), f"{key[:-1]} {name!r}: the value must be text"
+                    )
+                )
                 continue
             if name in seen:
-                findings.append(Finding(at(*where), f"{name!r} is declared twice"))
+                findings.append(
+                    codes.FRONT_MATTER_VALUE.at(at(*where), f"{name!r} is declared twice")
+                )
             seen.add(name)
             clean[name] = "" if value is None else str(value)
         values[key] = clean

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from runbookdocs import codes
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 
@@ -157,30 +158,36 @@ def _include(
     depth: int,
 ) -> list[Line]:
     if re.match(r"https?://", spec):
-        findings.append(Finding(loc, f"remote snippet {spec!r} is not checked", "warning"))
+        findings.append(codes.INCLUDE_REMOTE.at(loc, f"remote snippet {spec!r} is not checked"))
         return []
     name, _, selector = spec.partition(":")
     target = next((b / name for b in base_paths if (b / name).is_file()), None)
     if target is None:
         where = ", ".join(_display(b, root) or "." for b in base_paths)
         findings.append(
-            Finding(loc, f"included file {name!r} does not exist", hint=f"looked in {where}")
+            codes.INCLUDE_NOT_FOUND.at(
+                loc, f"included file {name!r} does not exist", hint=f"looked in {where}"
+            )
         )
         return []
     if depth >= MAX_DEPTH:
-        findings.append(Finding(loc, f"includes nested deeper than {MAX_DEPTH} levels at {name!r}"))
+        findings.append(
+            codes.INCLUDE_INVALID.at(
+                loc, f"includes nested deeper than {MAX_DEPTH} levels at {name!r}"
+            )
+        )
         return []
     try:
         content = _read_snippet(target)
     except (OSError, UnicodeDecodeError) as err:
-        findings.append(Finding(loc, f"cannot read included file {name!r}: {err}"))
+        findings.append(codes.INCLUDE_INVALID.at(loc, f"cannot read included file {name!r}: {err}"))
         return []
     raw = content.split("\n")
     if raw and raw[-1] == "":
         raw.pop()
     selected, error = _select(raw, selector)
     if error:
-        findings.append(Finding(loc, f"include {spec!r}: {error}"))
+        findings.append(codes.INCLUDE_INVALID.at(loc, f"include {spec!r}: {error}"))
         return []
     shown = _display(target, root)
     sub: list[tuple[str, int, Location | None]] = [(t, n, Location(shown, n)) for n, t in selected]

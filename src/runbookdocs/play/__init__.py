@@ -14,49 +14,5 @@ Progress is saved in the cache directory (`--resume` continues where the learner
 the sandbox is removed on every exit: end, `q`, Ctrl-C, SIGTERM, SIGHUP (and, for SIGKILL, by
 the containers' own PID 1 wrapper). The terminal text is in French, like the knowledge base.
 
-Imported at CLI start-up: the lesson, the sandbox and rich are imported inside the command.
+The command itself is `runbookdocs.cli.play`.
 """
-
-from __future__ import annotations
-
-import argparse
-from pathlib import Path
-
-from runbookdocs.cli import command
-
-
-def _play_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("page", type=Path, metavar="PAGE", help="the runbook (a Markdown file)")
-    p.add_argument(
-        "--practice",
-        action="store_true",
-        help="type the commands yourself; a step passes when its documented check holds",
-    )
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue where the last session on this page stopped",
-    )
-    p.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a variable (highest priority; repeatable)",
-    )
-    p.add_argument(
-        "--config",
-        type=Path,
-        help="configuration file (default: nearest "
-        "pyproject.toml with [tool.runbookdocs], or runbookdocs.toml)",
-    )
-
-
-@command("play", "practise a runbook step by step in a throwaway sandbox", _play_args)
-def run_play(args: argparse.Namespace) -> int:
-    from runbookdocs.play.tutor import play
-
-    return play(args)
-
-
-__all__ = ["run_play"]

@@ -24,7 +24,6 @@ from runbookdocs.block import Block
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
-from runbookdocs.run.redact import Values
 from runbookdocs.run.session import Reply, Session, StepResult, session_for
 from runbookdocs.run.targets import (
     LABEL_RUN,
@@ -34,8 +33,8 @@ from runbookdocs.run.targets import (
     check_targets,
     target_specs,
 )
+from runbookdocs.variables import Values
 
-DEFAULT_TARGET = "debian"
 _DIFF_LINES = 12
 
 Log = Callable[[str], None]
@@ -60,11 +59,6 @@ class CommandOutcome(Outcome):
 
     command: str = ""
     prompt: str = "$"
-
-
-def target_of(block: Block) -> str:
-    """The target a block runs in."""
-    return block.target or DEFAULT_TARGET
 
 
 class Sandbox:
@@ -223,7 +217,7 @@ class Sandbox:
 
     def session(self, block: Block) -> Session:
         """The shell a block runs in: one per (session, target, user), as in `run`."""
-        name = target_of(block)
+        name = block.run_target
         return session_for(self.sessions, block, name, self.targets[name], self.values.secrets)
 
     def timeout(self, block: Block) -> float:
@@ -239,7 +233,7 @@ class Sandbox:
 
     def sql_client(self, block: Block) -> str | None:
         """The SQL client command of the block's target (None: the target has none)."""
-        return self.specs[target_of(block)].sql
+        return self.specs[block.run_target].sql
 
     def fill(self, text: str) -> tuple[str, list[str]]:
         """`text` with its placeholders filled in, and the unknown names."""
@@ -339,7 +333,7 @@ class Sandbox:
         block's) and, with `result`, prints the block's expected result (`-- expect:`)."""
         client = self.sql_client(block)
         if client is None:
-            return Outcome(False, why=f"la cible {target_of(block)!r} n'a pas de client SQL")
+            return Outcome(False, why=f"la cible {block.run_target!r} n'a pas de client SQL")
         delimiter = f"RUNBOOKDOCS_SQL_{secrets.token_hex(4)}"
         out = self.shell(
             block,
@@ -413,11 +407,6 @@ def sandbox_values(values: Values) -> tuple[Values, list[str]]:
     for name in values.missing_secrets:
         filled[name] = "bac-a-sable-" + secrets.token_urlsafe(12)
     return Values(values.variables, filled, ()), list(values.missing_secrets)
-
-
-def display_values(values: Values) -> Values:
-    """Values that fill variables only: text shown to the learner keeps `{{ SECRET }}`."""
-    return Values(values.variables, {}, ())
 
 
 def _unknown(name: str) -> Outcome:

@@ -27,7 +27,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block
+from runbookdocs.block import Block
 from runbookdocs.document import Document
 
 CHECK_CLASS = "check"
@@ -91,11 +91,6 @@ class Lesson:
         return sum(not s.read_only for s in self.steps)
 
 
-def runs(block: Block) -> bool:
-    """True when the sandbox runs this block (whatever `skip=` says)."""
-    return block.kind in RUNNABLE_KINDS or (block.kind in CONFIG_KINDS and block.file is not None)
-
-
 def is_check(block: Block) -> bool:
     """True for a hidden block marked `.check`."""
     return block.hidden and CHECK_CLASS in block.classes
@@ -119,10 +114,10 @@ def build_lesson(doc: Document) -> Lesson:
             hidden_spans.append((block.line, block.end_line))
             if is_check(block):
                 continue  # the check of the step before it (see below), never set-up
-            if runs(block) and block.skip_reason is None:
+            if block.executable and block.skip_reason is None:
                 setup.append(block)
             continue
-        if not (runs(block) or block.skip_reason is not None) or block.kind == "decision-tree":
+        if not (block.executable or block.skip_reason is not None) or block.kind == "decision-tree":
             continue  # shown with the prose around it
         check = blocks[i + 1] if i + 1 < len(blocks) and is_check(blocks[i + 1]) else None
         prose = _prose(lines, start, block.line - 1, hidden_spans)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import shlex
 import signal
 import sys
@@ -27,22 +26,18 @@ from runbookdocs.play.sandbox import (
     CommandOutcome,
     Outcome,
     Sandbox,
-    display_values,
     sandbox_values,
-    target_of,
 )
 from runbookdocs.play.steps import (
     Lesson,
     Step,
     build_lesson,
     complete_shell,
-    runs,
     shell_commands,
     sql_statements,
 )
-from runbookdocs.run.redact import Values, resolve_values
+from runbookdocs.variables import Values, parse_assignments, resolve
 
-_VAR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
 _HINT = {"indice", "hint", "?"}
 _SKIP = {"passer", "skip"}
 _QUIT = {"quitter", "quit", "q", "exit"}
@@ -71,13 +66,7 @@ def play(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{doc.path}: nothing to practise (no shell, console, SQL or file= block)",
         )
-    variables: dict[str, str] = {}
-    for item in args.var:
-        m = _VAR.match(item)
-        if m is None:
-            raise UsageError(f"--var {item!r}: write NAME=VALUE")
-        variables[m.group(1)] = m.group(2)
-    values, random_secrets = sandbox_values(resolve_values(doc, config, variables))
+    values, random_secrets = sandbox_values(resolve(doc, config, parse_assignments(args.var)))
     tutor = Tutor(lesson, config, values, practice=args.practice)
     return tutor.run(resume=args.resume, random_secrets=random_secrets)
 
@@ -96,7 +85,7 @@ class Tutor:
         self.doc = lesson.doc
         self.config = config
         self.values = values
-        self.shown_values = display_values(values)
+        self.shown_values = values.without_secrets()
         self.practice = practice
         self.console = _console()
         self.sandbox = Sandbox(self.doc, config, values, self._log)
@@ -195,8 +184,8 @@ class Tutor:
         names: list[str] = []
         for step in self.lesson.steps:
             for block in (*step.setup, step.block, *([step.check] if step.check else [])):
-                if runs(block) and block.skip_reason is None and target_of(block) not in names:
-                    names.append(target_of(block))
+                if block.executable and block.skip_reason is None and block.run_target not in names:
+                    names.append(block.run_target)
         return names
 
     def _replay(self) -> None:
@@ -327,7 +316,7 @@ class Tutor:
     def _practise(self, step: Step) -> None:
         block = step.block
         c = self.console
-        where = target_of(block) + (f", utilisateur {block.user}" if block.user else "")
+        where = block.run_target + (f", utilisateur {block.user}" if block.user else "")
         if step.check is not None or block.kind not in ("shell", "console", "sql"):
             goal = (
                 f"écrivez le fichier {block.file}"
@@ -443,7 +432,7 @@ class Tutor:
         label = f"{step.number}/{total}"
         if sub is not None and sub[1] > 1:
             label += f" · {sub[0] + 1}/{sub[1]}"
-        where = (self.sandbox.sql_client(block) or "sql").split()[0] if sql else target_of(block)
+        where = (self.sandbox.sql_client(block) or "sql").split()[0] if sql else block.run_target
         prompt = f"[{label}] {where}{'>' if sql else '$'} "
         while True:
             lines = [self._input(prompt)]
@@ -507,7 +496,7 @@ class Tutor:
         self.console.print(Panel(syntax, title=title, title_align="left", expand=False))
 
     def _show_block(self, block: Block) -> None:
-        parts = [block.lang or block.kind, f"cible {target_of(block)}"]
+        parts = [block.lang or block.kind, f"cible {block.run_target}"]
         if block.user:
             parts.append(f"utilisateur {block.user}")
         if block.file:

@@ -32,24 +32,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from runbookdocs import __version__, transcript
-from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block, parse_header
+from runbookdocs import __version__, codes, transcript, variables
+from runbookdocs.block import (
+    COMMAND_LINE_ATTRIBUTES,
+    Block,
+    parse_header,
+)
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import EnvironmentProblem, RunbookdocsError
 from runbookdocs.location import Location
 from runbookdocs.results import Finding, Outcome, Report, Result, Severity, atomic_write
-from runbookdocs.run.redact import Redactor, Values, resolve_values
+from runbookdocs.run.redact import Redactor
 from runbookdocs.run.session import Reply, Session, StepResult, session_for
 from runbookdocs.run.targets import RunNetwork, Target, TargetSpec, target_specs
+from runbookdocs.variables import Values
 
-DEFAULT_TARGET = "debian"
 CACHE_NS = "run"
 _OUTPUT_LINES = 30  # lines of output shown under a failure
 _STEP_FILE = re.compile(r"/tmp/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
-_PASSED_ON = ("user=", "file=", "mode=", "owner=")
-"""Attributes whose values reach a command line: a block with an invalid one is not run."""
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,7 @@ def run_documents(
 
 
 def _runnable_blocks(doc: Document) -> list[Block]:
-    return [
-        b for b in doc.blocks if b.kind in RUNNABLE_KINDS or (b.kind in CONFIG_KINDS and b.file)
-    ]
+    return [b for b in doc.blocks if b.executable]
 
 
 def _now() -> str:
@@ -205,7 +205,7 @@ class _Run:
             self.log(f"removed {name} left by a runner that is gone")
         names: set[str] = set()
         for doc in docs:
-            names |= {self.target_of(b) for b in self._selected(doc)}
+            names |= {b.run_target for b in self._selected(doc)}
         for name in sorted(names):
             if name in self.specs:
                 self.images[name] = self._image(self.specs[name])
@@ -257,15 +257,12 @@ class _Run:
         except RunbookdocsError as err:
             return _ImageProblem(err)
 
-    def target_of(self, block: Block) -> str:
-        return block.target or DEFAULT_TARGET
-
     def _selected(self, doc: Document) -> list[Block]:
         return [
             b
             for b in _runnable_blocks(doc)
             if b.skip_reason is None
-            and (self.options.target is None or self.target_of(b) == self.options.target)
+            and (self.options.target is None or b.run_target == self.options.target)
         ]
 
     # -- containers -----------------------------------------------------------------------
@@ -367,7 +364,7 @@ class _Run:
         blocks = _runnable_blocks(doc)
         selected = self._selected(doc)
         self.emit(Event("runbook-start", doc.path, message=f"{len(selected)} block(s)"))
-        values = resolve_values(
+        values = variables.resolve(
             doc,
             self.config,
             self.options.variables,
@@ -433,7 +430,7 @@ class _Book:
             stage="run",
             outcome=outcome,
             id=block.id,
-            target=self.ctx.target_of(block),
+            target=block.run_target,
             severity=severity,
             message=self.redact(message),
             **kw,
@@ -457,7 +454,7 @@ class _Book:
         run = self.ctx
         results: list[Result] = []
         chosen = {id(b) for b in selected}
-        names = sorted({run.target_of(b) for b in selected if run.target_of(b) in run.specs})
+        names = sorted({b.run_target for b in selected if b.run_target in run.specs})
         problem: tuple[Finding, Outcome] | None = self._problem(selected, names)
         key = run.cache_key(self.doc, blocks, names, self.values) if problem is None else ""
         if problem is None and run.options.use_cache and not run.options.update:
@@ -468,7 +465,10 @@ class _Book:
             try:
                 self.targets, self.network = run._start_targets(self.doc, names)
             except RunbookdocsError as err:
-                problem = Finding(selected[0].location, err.message, hint=err.hint), "error"
+                problem = (
+                    codes.TARGET_UNAVAILABLE.at(selected[0].location, err.message, hint=err.hint),
+                    "error",
+                )
         blocked: Block | None = None
         problem_at: Block | None = None
         for block in blocks:
@@ -539,14 +539,15 @@ class _Book:
     def _problem(self, selected: list[Block], names: list[str]) -> tuple[Finding, Outcome] | None:
         """Why none of the runbook's blocks can run, as (finding, outcome), or None."""
         run = self.ctx
-        unknown = sorted({run.target_of(b) for b in selected} - set(run.specs))
+        unknown = sorted({b.run_target for b in selected} - set(run.specs))
         if unknown:
             known = ", ".join(sorted(run.specs))
-            block = next(b for b in selected if run.target_of(b) in unknown)
+            block = next(b for b in selected if b.run_target in unknown)
             return Finding(
                 block.location,
                 f"unknown target {unknown[0]!r} (known: {known})",
                 hint="define it in [tool.runbookdocs.targets.NAME]",
+                code=codes.UNKNOWN_TARGET.id,
             ), "failed"
         if self.values.missing_secrets and selected:
             name = self.values.missing_secrets[0]
@@ -557,6 +558,7 @@ class _Book:
                 hint=f"export {name}=... before running, or use --generate-secrets for "
                 "throwaway sandbox values (secrets never come from files or "
                 "the command line)",
+                code=codes.SECRET_MISSING.id,
             ), "error"
         for name in names:
             image = run.images.get(name)
@@ -565,6 +567,7 @@ class _Book:
                     selected[0].location,
                     f"target {name!r}: {image.error.message}",
                     hint=image.error.hint,
+                    code=codes.TARGET_UNAVAILABLE.id,
                 ), "error"
         return None
 
@@ -594,7 +597,7 @@ class _Book:
     # -- blocks ---------------------------------------------------------------------------
 
     def session(self, block: Block) -> Session:
-        name = self.ctx.target_of(block)
+        name = block.run_target
         return session_for(self.sessions, block, name, self.targets[name], self.values.secrets)
 
     def timeout(self, block: Block) -> float:
@@ -628,6 +631,7 @@ class _Book:
                         f"unknown placeholder {{{{ {unknown[0]} }}}}",
                         hint="declare it under runbook.variables or runbook.secrets, "
                         "or pass --var NAME=VALUE",
+                        code=codes.UNKNOWN_VALUE.id,
                     )
                 ],
             )
@@ -646,7 +650,11 @@ class _Book:
                 block,
                 "error",
                 err.message,
-                findings=[Finding(block.location, err.message, hint=err.hint)],
+                findings=[
+                    Finding(
+                        block.location, err.message, hint=err.hint, code=codes.TARGET_UNAVAILABLE.id
+                    )
+                ],
             )
         except Exception as err:  # a broken container must not stop the run
             result = self.result(
@@ -658,13 +666,14 @@ class _Book:
                         block.location,
                         f"{type(err).__name__}: {err}",
                         hint="rerun with --no-cache; if it persists, report it",
+                        code=codes.INTERNAL_ERROR.id,
                     )
                 ],
             )
         if result.outcome in ("failed", "error") and (lost := self._target_lost(block)):
             # The shell ended because its container or Docker went away: the environment
             # failed (exit 2), not the runbook; what the block printed so far is kept.
-            message = f"target {self.ctx.target_of(block)!r}: {lost} during this block"
+            message = f"target {block.run_target!r}: {lost} during this block"
             result = self.result(
                 block,
                 "error",
@@ -676,6 +685,7 @@ class _Book:
                         detail=result.output,
                         hint="a 'docker kill', the out-of-memory killer or a Docker daemon "
                         "restart stopped it; check 'docker info', then rerun",
+                        code=codes.TARGET_LOST.id,
                     )
                 ],
                 output=result.output,
@@ -685,18 +695,16 @@ class _Book:
         return result
 
     def _bad_header(self, block: Block) -> list[Finding]:
-        messages = {
-            p.message for p in parse_header(block.info).problems if p.message.startswith(_PASSED_ON)
-        }
-        if not messages:
-            return []
-        located = [
-            f for f in self.doc.findings if f.location.line == block.line and f.message in messages
+        problems = [
+            p for p in parse_header(block.info).problems if p.key in COMMAND_LINE_ATTRIBUTES
         ]
-        return located or [Finding(block.location, m) for m in sorted(messages)]
+        return [
+            codes.NOT_RUN_UNSAFE.at(Location(block.path, block.line, p.col), p.message)
+            for p in problems
+        ]
 
     def _target_lost(self, block: Block) -> str | None:
-        target = self.targets.get(self.ctx.target_of(block))
+        target = self.targets.get(block.run_target)
         return target.lost() if target is not None else None
 
     def replies(self, block: Block) -> list[Reply]:
@@ -714,6 +722,7 @@ class _Book:
         location: Location | None = None,
         detail: str | None = None,
         hint: str | None = None,
+        code: codes.Code = codes.EXIT_STATUS,
     ) -> Result:
         output = self.redact(step.output.replace("\r\n", "\n"))
         location = location or self._located(block, output)
@@ -723,7 +732,7 @@ class _Book:
         )
         if step.note:
             message += f"; {step.note}"
-        finding = Finding(
+        finding = code.at(
             location,
             self.redact(message),
             detail=self.redact(detail if detail is not None else shown),
@@ -753,6 +762,7 @@ class _Book:
                 f"{what} timed out after {timeout:g} s",
                 hint="raise timeout= on the block, or end the command "
                 "(tail -f, a pager, an unanswered prompt?)",
+                code=codes.TIMED_OUT,
             )
         if step.exit != block.expect:
             return self._failure(
@@ -772,7 +782,9 @@ class _Book:
             where = block.locate(cmd.line_index)
             shown = cmd.text.split("\n")[0][:60]
             if unknown:
-                findings.append(Finding(where, f"unknown placeholder {{{{ {unknown[0]} }}}}"))
+                findings.append(
+                    codes.UNKNOWN_VALUE.at(where, f"unknown placeholder {{{{ {unknown[0]} }}}}")
+                )
                 continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -780,6 +792,7 @@ class _Book:
                     Finding(
                         where,
                         f"not run: the block's timeout ({self.timeout(block):g} s) was used up",
+                        code=codes.TIMED_OUT.id,
                     )
                 )
                 break
@@ -797,6 +810,7 @@ class _Book:
                         ),
                         detail="\n".join(actual[-_OUTPUT_LINES:]),
                         hint="raise timeout= on the block, or end the command",
+                        code=codes.TIMED_OUT.id,
                     )
                 )
                 continue
@@ -812,6 +826,9 @@ class _Book:
                 Finding(
                     where,
                     self.redact(message),
+                    code=(
+                        codes.EXIT_STATUS.id if step.exit != cmd.exit else codes.OUTPUT_DIFFERS.id
+                    ),
                     detail=transcript.diff(
                         expected,
                         actual,
@@ -840,7 +857,7 @@ class _Book:
         )
 
     def run_sql(self, block: Block, session: Session, text: str) -> Result:
-        spec = self.targets[self.ctx.target_of(block)].spec
+        spec = self.targets[block.run_target].spec
         if not spec.sql:
             return self.result(
                 block,
@@ -852,6 +869,7 @@ class _Book:
                         f"SQL block on target {spec.name!r}, which has no SQL client",
                         hint="run it on target=mysql or "
                         'target=postgres, or give the target sql="client command"',
+                        code=codes.NO_SQL_CLIENT.id,
                     )
                 ],
             )
@@ -861,7 +879,12 @@ class _Book:
         )
         what = f"SQL block{_ref(block)}"
         if step.timed_out:
-            return self._failure(block, step, f"{what} timed out after {self.timeout(block):g} s")
+            return self._failure(
+                block,
+                step,
+                f"{what} timed out after {self.timeout(block):g} s",
+                code=codes.TIMED_OUT,
+            )
         if step.exit != block.expect:
             return self._failure(
                 block,
@@ -881,6 +904,7 @@ class _Book:
                     f"{what}: the result differs from -- expect:",
                     location=where,
                     detail=transcript.diff(expected, actual, label=f"expected ({where})"),
+                    code=codes.OUTPUT_DIFFERS,
                 )
         return self.result(block, "passed", step.note)
 
@@ -898,8 +922,8 @@ class _Book:
             return self._failure(
                 block,
                 step,
-                f"cannot write {block.file} into target "
-                f"{self.ctx.target_of(block)!r} (exit {step.exit})",
+                f"cannot write {block.file} into target {block.run_target!r} (exit {step.exit})",
+                code=codes.FILE_NOT_WRITTEN,
             )
         return self.result(block, "passed", f"written to {block.file}")
 

@@ -1,100 +1,13 @@
-"""Variables and secrets of a run: where values come from, substitution, and redaction."""
+"""Redaction: secret values (and what commands make of them) masked in everything shown.
+
+Where values come from is `runbookdocs.variables`.
+"""
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-
-from runbookdocs.config import Config
-from runbookdocs.document import PLACEHOLDER, Document
+from collections.abc import Iterable
 
 MASK = "***"
-ENV_PREFIX = "RUNBOOK_VAR_"
-
-
-@dataclass(frozen=True)
-class Values:
-    """The variables and secrets of one runbook, resolved."""
-
-    variables: Mapping[str, str] = field(default_factory=dict)
-    secrets: Mapping[str, str] = field(default_factory=dict)
-    missing_secrets: tuple[str, ...] = ()
-    """Secrets the page declares that the environment does not provide."""
-
-    def substitute(self, text: str) -> tuple[str, list[str]]:
-        """`text` with `{{ name }}` filled in, and the unknown names (neither kind)."""
-        unknown: list[str] = []
-
-        def fill(m: re.Match[str]) -> str:
-            name = m.group("name")
-            if name in self.secrets:
-                return self.secrets[name]
-            if name in self.variables:
-                return self.variables[name]
-            unknown.append(name)
-            return m.group(0)
-
-        return PLACEHOLDER.sub(fill, text), unknown
-
-    def redactor(self) -> Redactor:
-        """A redactor for this runbook's secret values."""
-        return Redactor(self.secrets.values())
-
-
-def resolve_values(
-    doc: Document,
-    config: Config,
-    cli: Mapping[str, str] | None = None,
-    environ: Mapping[str, str] | None = None,
-    *,
-    generate_secrets: bool = False,
-) -> Values:
-    """Variables: front matter < config `variables` < `RUNBOOK_VAR_name` < `--var name=value`.
-
-    Secrets come only from the environment variable of the same name. With
-    `generate_secrets`, a secret the environment does not set gets a throwaway value instead
-    (sandboxes are disposable): random, kept in the cache directory so that unchanged
-    runbooks stay cached, and redacted like any secret.
-    """
-    env = os.environ if environ is None else environ
-    variables: dict[str, str] = dict(doc.front.variables)
-    variables.update(config.variables)
-    variables.update({k[len(ENV_PREFIX) :]: v for k, v in env.items() if k.startswith(ENV_PREFIX)})
-    variables.update(cli or {})
-    secrets: dict[str, str] = {}
-    missing: list[str] = []
-    for name in doc.front.secrets:
-        if name in env:
-            secrets[name] = env[name]
-        elif generate_secrets:
-            secrets[name] = _throwaway_secret(config, doc.path, name)
-        else:
-            missing.append(name)
-        variables.pop(name, None)
-    return Values(variables, secrets, tuple(missing))
-
-
-def _throwaway_secret(config: Config, page: str, name: str) -> str:
-    """A random sandbox secret, stable across runs of this checkout (salt in the cache dir)."""
-    import hashlib
-    import secrets as random
-
-    salt_file = config.cache_dir / "sandbox-secret-salt"
-    try:
-        salt = salt_file.read_text(encoding="utf-8").strip()
-    except OSError:
-        salt = ""
-    if not salt:
-        salt = random.token_hex(16)
-        try:
-            config.cache_dir.mkdir(parents=True, exist_ok=True)
-            salt_file.write_text(salt, encoding="utf-8")
-            salt_file.chmod(0o600)
-        except OSError:
-            pass  # an unwritable cache only costs the cache
-    return "rbd-" + hashlib.sha256(f"{salt}:{page}:{name}".encode()).hexdigest()[:20]
 
 
 class Redactor:

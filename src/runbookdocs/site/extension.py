@@ -25,7 +25,6 @@ from runbookdocs.site.fences import (
     LOCK,
     STATE_ATTR,
     SiteBuildError,
-    counted,
     page_state,
     raise_problems,
 )
@@ -101,7 +100,7 @@ def page_statuses(state: PageState) -> Coverage:
     from runbookdocs.site.report import BlockStatus
 
     statuses: list[BlockStatus] = [
-        block_status(b, state.doc.file, state.report) for b in state.doc.blocks if counted(b)
+        block_status(b, state.doc.file, state.report) for b in state.doc.blocks if b.executable
     ]
     return Coverage.of(statuses)
 
@@ -228,8 +227,7 @@ def variables_form(state: PageState) -> str:
 
     front = state.doc.front
     used = {m.group("name") for b in state.doc.blocks for m in PLACEHOLDER.finditer(b.source)}
-    variables = dict(state.config.variables) if state.config is not None else {}
-    variables.update(front.variables)
+    variables = state.variables()
     names = [n for n in variables if n in used or n in front.variables]
     secrets = list(front.secrets)
     if not names and not secrets:

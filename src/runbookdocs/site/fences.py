@@ -29,7 +29,7 @@ from typing import Any
 
 from pymdownx.superfences import SuperFencesException
 
-from runbookdocs.block import ATTRIBUTES, CONFIG_KINDS, HEADER_OPTIONS, RUNNABLE_KINDS, Block
+from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, Block
 from runbookdocs.block import parse_header as _parse_header
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.results import Finding
@@ -129,7 +129,7 @@ def formatter(
     title = options.pop("title", None)
     variables, secrets = _page_placeholders(state)
     code = _highlight(src, language, options, md, kwargs, variables, secrets)
-    shows_status = state is not None and block is not None and state.is_runbook and counted(block)
+    shows_status = state is not None and block is not None and state.is_runbook and block.executable
     if not (block_id or title or runbook or shows_status):
         return code
     if block_id and state is not None:
@@ -143,18 +143,10 @@ def formatter(
     return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets))
 
 
-def counted(block: Block) -> bool:
-    """Blocks that get a badge and count in coverage: what `runbookdocs run` would execute."""
-    return block.kind in RUNNABLE_KINDS or (block.kind in CONFIG_KINDS and bool(block.file))
-
-
 def _page_placeholders(state: PageState | None) -> tuple[dict[str, str], dict[str, str]]:
     if state is None:
         return {}, {}
-    front = state.doc.front
-    variables = dict(state.config.variables) if state.config is not None else {}
-    variables.update(front.variables)
-    return variables, dict(front.secrets)
+    return state.variables(), dict(state.doc.front.secrets)
 
 
 _SENTINEL = "RBVARq{}qRB"

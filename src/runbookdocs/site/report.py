@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from runbookdocs.block import Block
+from runbookdocs.block import Block, NotRun
 
 State = Literal["verified", "failing", "not-run", "unverified"]
 
@@ -186,7 +186,7 @@ def block_status(block: Block, file: Path, report: RunReport | None) -> BlockSta
         return BlockStatus("unverified", "non vérifié", report.problem)
     result = report.find(file, block.line, block.id)
     if result is None:
-        reason = block.why_not_run()
+        reason = block.not_run()
         if reason is None:
             return BlockStatus("not-run", "non exécuté", "absent du dernier rapport d'exécution")
         return BlockStatus("not-run", "non exécuté", _french_reason(block, reason))
@@ -207,20 +207,19 @@ def block_status(block: Block, file: Path, report: RunReport | None) -> BlockSta
             result.started_at,
             result.duration_s,
         )
-    reason = result.message or (block.why_not_run() or "")
-    return BlockStatus("not-run", "non exécuté", _french_reason(block, reason), result.started_at)
+    not_run = block.not_run()
+    detail = _french_reason(block, not_run) if not_run is not None else result.message
+    return BlockStatus("not-run", "non exécuté", detail, result.started_at)
 
 
-def _french_reason(block: Block, reason: str) -> str:
-    if block.skip_reason is not None:
-        return f"ignoré : {block.skip_reason}"
-    if block.kind == "decision-tree":
+def _french_reason(block: Block, reason: NotRun) -> str:
+    if reason.reason == "skipped":
+        return f"ignoré : {reason.detail}"
+    if reason.reason == "decision-tree":
         return "arbre de décision : vérifié statiquement"
-    if reason.startswith("configuration block"):
+    if reason.reason == "config-only":
         return "bloc de configuration : vérifié statiquement (pas de file=)"
-    if reason.startswith("language"):
-        return f"langage « {block.lang or 'aucun'} » non exécuté"
-    return reason
+    return f"langage « {block.lang or 'aucun'} » non exécuté"
 
 
 @dataclass(frozen=True)

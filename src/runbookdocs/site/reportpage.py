@@ -54,12 +54,11 @@ def rows(
     pages: Sequence[tuple[str, Path]], config: Config, report: RunReport | None
 ) -> list[PageRow]:
     """The runbooks among `pages` (src_uri, file) with their coverage."""
-    from runbookdocs.site.fences import counted
 
     out: list[PageRow] = []
     for src_uri, file in pages:
         doc = read_document(file, config)
-        blocks = [b for b in doc.blocks if counted(b)]
+        blocks = [b for b in doc.blocks if b.executable]
         if not blocks and not doc.front.meta.get("runbook"):
             continue
         statuses: list[tuple[Block, BlockStatus]] = [

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runbookdocs import codes
 from runbookdocs.block import Block, parse_header
 from runbookdocs.config import Config, find_config_file, load_config
 from runbookdocs.document import Document, parse_document, read_document
@@ -139,6 +140,15 @@ class PageState:
                 return b
         return None
 
+    def variables(self) -> dict[str, str]:
+        """The value the site pre-fills for each variable (`runbookdocs.variables`)."""
+        from runbookdocs.variables import variable_values
+
+        front = self.doc.front
+        if self.config is None:
+            return {k: v for k, v in front.variables.items() if k not in front.secrets}
+        return variable_values(self.doc, self.config)
+
     def next_id(self, prefix: str) -> str:
         """A page-unique id for elements that have none."""
         self.counter += 1
@@ -197,6 +207,7 @@ def tree_problems(doc: Document) -> list[Finding]:
                         b.location,
                         f"decision tree: step {node.id!r}: check {node.check!r} names no block",
                         hint="write '#id' (a block of this page) or 'page.md#id'",
+                        code=codes.TREE_CHECK.id,
                     )
                 )
     return out
@@ -219,14 +230,7 @@ def _check_exists(doc: Document, ref: str, ids: set[str]) -> bool:
 def _bare_config(root: Path) -> Config:
     # The project's configuration is broken: `runbookdocs check` reports that; the site
     # still renders with defaults.
-    return Config(
-        root=root,
-        docs_dir=root / "docs",
-        snippets_dir=root / "snippets",
-        schemas_dir=root / "schemas",
-        cache_dir=root / ".runbookdocs-cache",
-        report=root / "runbookdocs-report.json",
-    )
+    return Config.defaults(root)
 
 
 def header_problems(doc: Document) -> list[Finding]:
@@ -243,7 +247,7 @@ def header_problems(doc: Document) -> list[Finding]:
             else (b.info, b.indent + 4)
         )
         for p in parse_header(info, info_col=col).problems:
-            out.append(Finding(Location(doc.path, b.line, p.col), p.message))
+            out.append(Finding(Location(doc.path, b.line, p.col), p.message, code=p.code))
         if b.id is not None:
             if b.id in seen:
                 out.append(
@@ -251,6 +255,7 @@ def header_problems(doc: Document) -> list[Finding]:
                         b.location,
                         f"block id #{b.id} is already used at line {seen[b.id].line}",
                         hint="ids are anchors on the site: each must be unique on its page",
+                        code=codes.DUPLICATE_ID.id,
                     )
                 )
             else:

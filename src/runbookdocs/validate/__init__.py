@@ -27,6 +27,7 @@ from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.location import Location
 from runbookdocs.results import Finding, Report, Result
+from runbookdocs.variables import ENV_PREFIX
 
 BlockValidator = Callable[[Block, "CheckContext"], Iterable[Finding]]
 PageCheck = Callable[[Document, "CheckContext"], Iterable[Finding]]
@@ -162,7 +163,7 @@ class PageEntry:
     def to_json(self) -> dict[str, Any]:
         """JSON form (cache entries, worker results)."""
         return {
-            "results": [_result_to_cache(r) for r in self.results],
+            "results": [r.to_json() for r in self.results],
             "anchors": sorted(self.anchors),
             "ids": sorted(self.block_ids),
             "refs": [r.to_json() for r in self.references],
@@ -175,7 +176,7 @@ class PageEntry:
         """The reverse of `to_json`."""
         reviewed = data.get("reviewed")
         return cls(
-            [_result_from_json(r) for r in data["results"]],
+            [Result.from_json(r) for r in data["results"]],
             frozenset(data["anchors"]),
             frozenset(data["ids"]),
             [Reference.from_json(r) for r in data["refs"]],
@@ -209,6 +210,8 @@ def _fingerprint(config: Config) -> str:
     parts: list[str] = [
         __version__,
         repr(sorted(config.variables.items())),
+        # Variables from the environment fill placeholders before parsing, like the project's.
+        repr(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX))),
         repr(sorted(config.targets)),
         repr(config.exclude),
         shellcheck_fingerprint(config),
@@ -575,49 +578,6 @@ def _finding_result(path: str, f: Finding, kind: str, block: Block | None = None
         id=block.id if block else None,
         target=block.target if block else None,
         findings=[f],
-    )
-
-
-def _result_to_cache(r: Result) -> dict[str, Any]:
-    data = r.to_json()
-    data["findings"] = [
-        {
-            "location": [f.location.path, f.location.line, f.location.col],
-            "message": f.message,
-            "severity": f.severity,
-            "hint": f.hint,
-            "detail": f.detail,
-            "origin": [f.origin.path, f.origin.line, f.origin.col] if f.origin else None,
-        }
-        for f in r.findings
-    ]
-    return data
-
-
-def _result_from_json(data: dict[str, Any]) -> Result:
-    findings = [
-        Finding(
-            Location(*f["location"]),
-            f["message"],
-            f["severity"],
-            f["hint"],
-            f["detail"],
-            Location(*f["origin"]) if f["origin"] else None,
-        )
-        for f in data.get("findings", [])
-    ]
-    return Result(
-        path=data["path"],
-        line=data["line"],
-        kind=data["kind"],
-        stage=data["stage"],
-        outcome=data["outcome"],
-        id=data["id"],
-        target=data["target"],
-        severity=data["severity"],
-        message=data["message"],
-        duration_s=float(data["duration_s"]),
-        findings=findings,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from runbookdocs.block import Block
+from runbookdocs.codes import Code
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.location import Location
 from runbookdocs.results import Finding, Severity
@@ -50,18 +51,20 @@ class Filled:
 def values_for(ctx: CheckContext) -> dict[str, str]:
     """The value each placeholder name takes for static checks on the current page.
 
-    Front-matter defaults, overridden by project variables; secrets become a dummy word.
+    Variables as `runbookdocs.variables` resolves them (no command line); secrets become a
+    dummy word.
     """
     doc = ctx.document
     key = f"values:{doc.path if doc else ''}"
     cached = ctx.memo.get(key)
     if isinstance(cached, dict):
         return cached
-    values: dict[str, str] = {}
+    values: dict[str, str] = dict(ctx.config.variables)
     if doc is not None:
+        from runbookdocs.variables import variable_values
+
+        values = variable_values(doc, ctx.config)
         values.update({name: SECRET_DUMMY for name in doc.front.secrets})
-        values.update(doc.front.variables)
-    values.update(ctx.config.variables)
     ctx.memo[key] = values
     return values
 
@@ -146,14 +149,24 @@ def finding_at(
     index: int,
     col: int,
     message: str,
-    severity: Severity = "error",
+    severity: Severity | None = None,
     *,
+    code: Code,
     hint: str | None = None,
     detail: str = "",
+    tool_code: str | None = None,
 ) -> Finding:
-    """A finding at line `index` (0-based) of the block's source, with the snippet origin."""
-    origin = block.origin(index)
-    return Finding(block.locate(index, col), message, severity, hint, detail, origin)
+    """A finding of `code` at line `index` (0-based) of the block's source, with the snippet
+    origin; `severity` defaults to the code's."""
+    return code.at(
+        block.locate(index, col),
+        message,
+        severity=severity,
+        hint=hint,
+        detail=detail,
+        origin=block.origin(index),
+        tool_code=tool_code,
+    )
 
 
 def header_col(block: Block, key: str, ctx: CheckContext) -> Location:

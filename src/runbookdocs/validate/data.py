@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -52,10 +53,16 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         data = json.loads(filled.text, object_pairs_hook=pairs)
     except json.JSONDecodeError as err:
         index = err.lineno - 1
-        yield finding_at(block, index, filled.col(index, err.colno), f"invalid JSON: {err.msg}")
+        yield finding_at(
+            block,
+            index,
+            filled.col(index, err.colno),
+            f"invalid JSON: {err.msg}",
+            code=codes.INVALID_JSON,
+        )
         return
     except RecursionError:
-        yield finding_at(block, 0, 1, "invalid JSON: nested too deeply")
+        yield finding_at(block, 0, 1, "invalid JSON: nested too deeply", code=codes.INVALID_JSON)
         return
     if duplicates or block.schema:
         try:
@@ -69,6 +76,7 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                 filled.col(index, col),
                 f"duplicate key {path[-1]!r}{_where(path[:-1])}",
                 hint="JSON readers silently keep only the last value",
+                code=codes.DUPLICATE_KEY,
             )
         if block.schema:
             yield from _schema_errors(block, ctx, data, located.line_of, filled)
@@ -193,16 +201,24 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         data = load_yaml(filled.text, lines=False)
     except YamlProblem as err:
         index = err.line - 1
-        yield finding_at(block, index, filled.col(index, err.col), f"invalid YAML: {err.message}")
+        yield finding_at(
+            block,
+            index,
+            filled.col(index, err.col),
+            f"invalid YAML: {err.message}",
+            code=codes.INVALID_YAML,
+        )
         return
     except RecursionError:
-        yield finding_at(block, 0, 1, "invalid YAML: nested too deeply")
+        yield finding_at(block, 0, 1, "invalid YAML: nested too deeply", code=codes.INVALID_YAML)
         return
     if block.schema:
         try:
             plain = to_plain(data)
         except RecursionError:
-            yield finding_at(block, 0, 1, "YAML nested too deeply to validate")
+            yield finding_at(
+                block, 0, 1, "YAML nested too deeply to validate", code=codes.INVALID_YAML
+            )
             return
         positioned: list[Any] = []
 
@@ -280,13 +296,20 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     try:
         parser.read_string(text, source="<block>")
     except configparser.DuplicateSectionError as err:
-        yield finding_at(block, (err.lineno or 1) - 1, 1, f"duplicate section [{err.section}]")
+        yield finding_at(
+            block,
+            (err.lineno or 1) - 1,
+            1,
+            f"duplicate section [{err.section}]",
+            code=codes.DUPLICATE_KEY,
+        )
     except configparser.DuplicateOptionError as err:
         yield finding_at(
             block,
             (err.lineno or 1) - 1,
             1,
             f"duplicate key {err.option!r} in section [{err.section}]",
+            code=codes.DUPLICATE_KEY,
         )
     except configparser.MissingSectionHeaderError as err:
         yield finding_at(
@@ -295,12 +318,19 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             1,
             "key outside any [section]",
             hint="INI files start with a [section] header",
+            code=codes.INVALID_INI,
         )
     except configparser.ParsingError as err:
         for lineno, line in err.errors[:MAX_SCHEMA_ERRORS]:
-            yield finding_at(block, int(lineno) - 1, 1, f"invalid INI line {line.strip()!r}")
+            yield finding_at(
+                block,
+                int(lineno) - 1,
+                1,
+                f"invalid INI line {line.strip()!r}",
+                code=codes.INVALID_INI,
+            )
     except configparser.Error as err:
-        yield finding_at(block, 0, 1, f"invalid INI: {err.message}")
+        yield finding_at(block, 0, 1, f"invalid INI: {err.message}", code=codes.INVALID_INI)
     else:
         if block.schema:
             data: dict[str, Any] = {
@@ -356,9 +386,15 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             lines = filled.text.rstrip().split("\n")
             index, col = len(lines) - 1, 1
         message = _TOML_POS.sub("", message).replace("(at end of document)", "").strip()
-        yield finding_at(block, index, filled.col(index, col), f"invalid TOML: {message}")
+        yield finding_at(
+            block,
+            index,
+            filled.col(index, col),
+            f"invalid TOML: {message}",
+            code=codes.INVALID_TOML,
+        )
     except RecursionError:
-        yield finding_at(block, 0, 1, "invalid TOML: nested too deeply")
+        yield finding_at(block, 0, 1, "invalid TOML: nested too deeply", code=codes.INVALID_TOML)
 
 
 # ------------------------------------------------------------------------------- JSON Schema
@@ -395,19 +431,32 @@ def _load_schema(ctx: CheckContext, path: Path) -> LoadedSchema:
         text = path.read_text(encoding="utf-8")
         schema = json.loads(text)
     except (OSError, UnicodeDecodeError) as err:
-        return LoadedSchema(path, problem=Finding(Location(shown, 1), f"cannot read schema: {err}"))
+        return LoadedSchema(
+            path,
+            problem=codes.SCHEMA_UNUSABLE.at(Location(shown, 1), f"cannot read schema: {err}"),
+        )
     except json.JSONDecodeError as err:
         return LoadedSchema(
             path,
             problem=Finding(
-                Location(shown, err.lineno, err.colno), f"schema is not valid JSON: {err.msg}"
+                Location(shown, err.lineno, err.colno),
+                f"schema is not valid JSON: {err.msg}",
+                code=codes.SCHEMA_UNUSABLE.id,
             ),
         )
     except RecursionError:
-        return LoadedSchema(path, problem=Finding(Location(shown, 1), "schema nested too deeply"))
+        return LoadedSchema(
+            path,
+            problem=codes.SCHEMA_UNUSABLE.at(Location(shown, 1), "schema nested too deeply"),
+        )
     if not isinstance(schema, (dict, bool)):
         return LoadedSchema(
-            path, problem=Finding(Location(shown, 1), "a JSON Schema is an object (or true/false)")
+            path,
+            problem=Finding(
+                Location(shown, 1),
+                "a JSON Schema is an object (or true/false)",
+                code=codes.SCHEMA_UNUSABLE.id,
+            ),
         )
     cls: Any = validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
@@ -422,12 +471,16 @@ def _load_schema(ctx: CheckContext, path: Path) -> LoadedSchema:
             problem=Finding(
                 Location(shown, index + 1, col),
                 f"invalid JSON Schema{_where(tuple(err.absolute_path))}: {err.message}",
+                code=codes.SCHEMA_UNUSABLE.id,
             ),
         )
     try:
         validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
     except Exception as err:  # a third-party constructor on user data
-        return LoadedSchema(path, problem=Finding(Location(shown, 1), f"unusable schema: {err}"))
+        return LoadedSchema(
+            path,
+            problem=codes.SCHEMA_UNUSABLE.at(Location(shown, 1), f"unusable schema: {err}"),
+        )
     return LoadedSchema(path, validator=validator)
 
 
@@ -443,6 +496,7 @@ def _schema_errors(
             loaded.problem.location,
             loaded.problem.message,
             hint=f"used by {block.path}:{block.line} (schema={name})",
+            code=codes.SCHEMA_UNUSABLE.id,
         )
         return
     from jsonschema.exceptions import ValidationError
@@ -453,7 +507,9 @@ def _schema_errors(
             key=lambda e: (position(tuple(e.absolute_path)), str(list(e.absolute_path))),
         )
     except Exception as err:  # $ref resolution and regexes come from the user
-        yield finding_at(block, 0, 1, f"schema {name!r} could not be applied: {err}")
+        yield finding_at(
+            block, 0, 1, f"schema {name!r} could not be applied: {err}", code=codes.SCHEMA_UNUSABLE
+        )
         return
     for error in errors[:MAX_SCHEMA_ERRORS]:
         path = tuple(error.absolute_path)
@@ -464,10 +520,15 @@ def _schema_errors(
             index,
             filled.col(index, col),
             f"schema {name}: {_short(error.message)}{_where(path)}",
+            code=codes.SCHEMA_VIOLATION,
         )
     if len(errors) > MAX_SCHEMA_ERRORS:
         yield finding_at(
-            block, 0, 1, f"schema {name}: {len(errors) - MAX_SCHEMA_ERRORS} more error(s) not shown"
+            block,
+            0,
+            1,
+            f"schema {name}: {len(errors) - MAX_SCHEMA_ERRORS} more error(s) not shown",
+            code=codes.SCHEMA_VIOLATION,
         )
 
 

@@ -18,13 +18,14 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
+from runbookdocs import codes
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
 from runbookdocs.location import Location
-from runbookdocs.results import Finding, Severity
+from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
 
@@ -240,6 +241,7 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         where = "this page" if not path_part else repr(path_part)
         return _found(
             ref,
+            codes.MISSING_ANCHOR,
             f"link to {ref.target!r}: no anchor #{anchor} in {where}"
             f"{suggest(anchor, linked.anchors)}",
             hint="anchors come from headings (slugified), {#id} and block ids",
@@ -255,16 +257,20 @@ def _resolve_file(
     if path_part.endswith("/") or file.is_dir():
         found = next((file / n for n in ("index.md", "README.md") if (file / n).is_file()), None)
         if found is None:
-            return _found(ref, f"link to {ref.target!r}: no index.md in that directory"), None
+            return _found(
+                ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no index.md in that directory"
+            ), None
         file = found
     if file.suffix != ".md":
         if file.exists():
             return None, None
-        return _found(ref, f"link to {path_part!r}: no such file", "warning"), None
+        return _found(ref, codes.MISSING_FILE, f"link to {path_part!r}: no such file"), None
     linked = index.get(file)
     if linked is None:
         return _found(
-            ref, f"link to {path_part!r}: no such page{suggest(file.name, index.names())}"
+            ref,
+            codes.BROKEN_LINK,
+            f"link to {path_part!r}: no such page{suggest(file.name, index.names())}",
         ), None
     return None, linked
 
@@ -274,14 +280,15 @@ def _resolve_block(
 ) -> Finding | None:
     hint = "check names a block id: '#id' on this page, or 'page.md#id'"
     if not block_id:
-        return _found(ref, f"{ref.context}: no block id after '#'", hint=hint)
+        return _found(ref, codes.TREE_CHECK, f"{ref.context}: no block id after '#'", hint=hint)
     target = index.get(Path(os.path.normpath(source.parent / page)) if page else source)
     if target is None:
-        return _found(ref, f"{ref.context}: no page {page!r}", hint=hint)
+        return _found(ref, codes.TREE_CHECK, f"{ref.context}: no page {page!r}", hint=hint)
     if block_id not in target.block_ids:
         where = "this page" if not page else repr(page)
         return _found(
             ref,
+            codes.TREE_CHECK,
             f"{ref.context}: no block #{block_id} in {where}"
             f"{suggest(block_id, sorted(target.block_ids))}",
             hint=hint,
@@ -289,10 +296,8 @@ def _resolve_block(
     return None
 
 
-def _found(
-    ref: Reference, message: str, severity: Severity = "error", hint: str | None = None
-) -> Finding:
-    return Finding(ref.location, message, severity, hint, origin=ref.origin)
+def _found(ref: Reference, code: codes.Code, message: str, hint: str | None = None) -> Finding:
+    return code.at(ref.location, message, hint=hint, origin=ref.origin)
 
 
 # ------------------------------------------------------------------------------ placeholders
@@ -325,6 +330,7 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                             hint="declare it under runbook.variables (with a default) or "
                             "runbook.secrets in the front matter, or in "
                             "[tool.runbookdocs.variables]",
+                            code=codes.UNDECLARED_PLACEHOLDER,
                         )
                     )
         for answer in block.answers:
@@ -336,6 +342,7 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                             block.location,
                             f"placeholder {{{{ {m.group('name')} }}}} "
                             "in an answer directive is not declared",
+                            code=codes.UNDECLARED_PLACEHOLDER.id,
                         )
                     )
     # Secrets are also exported into the block's shell, so `$NAME` / `${NAME}` uses them too.
@@ -348,7 +355,12 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             kind = "secret" if name in front.secrets else "variable"
             where = Location(doc.path, front.line_of("runbook", kind + "s", name) or 1)
             out.append(
-                Finding(where, f"{kind} {name!r} is declared but no block uses it", "warning")
+                Finding(
+                    where,
+                    f"{kind} {name!r} is declared but no block uses it",
+                    "warning",
+                    code=codes.UNUSED_VALUE.id,
+                )
             )
     return out
 
@@ -402,27 +414,25 @@ def _scan(
     out: list[Finding] = []
     for m in MARKERS.finditer(text):
         out.append(
-            Finding(
-                at(m.start() + 1), f"{m.group(1)} marker: unfinished page", "warning", origin=origin
+            codes.TODO_MARKER.at(
+                at(m.start() + 1), f"{m.group(1)} marker: unfinished page", origin=origin
             )
         )
     pos = text.find("\ufffd")
     if pos >= 0:
         out.append(
-            Finding(
+            codes.MOJIBAKE.at(
                 at(pos + 1),
                 "replacement character U+FFFD: text was damaged by a wrong encoding",
-                "warning",
                 origin=origin,
             )
         )
     m2 = _LATIN1.search(text)
     if m2:
         out.append(
-            Finding(
+            codes.MOJIBAKE.at(
                 at(m2.start() + 1),
                 f"{m2.group()!r} looks like UTF-8 read as Latin-1 (mojibake)",
-                "warning",
                 origin=origin,
             )
         )
@@ -433,10 +443,9 @@ def _scan(
             word = re.search(r"\w*\?\w*", text[max(0, start - 20) : start + 20])
             shown = word.group() if word else "?"
             out.append(
-                Finding(
+                codes.MOJIBAKE.at(
                     at(start + 1),
                     f"{shown!r}: '?' inside a word looks like a lost character (mojibake)",
-                    "warning",
                     hint="often an apostrophe or an accented letter: n'est, d'une",
                     origin=origin,
                 )
@@ -460,6 +469,7 @@ def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             "runbook settings without a 'reviewed' date",
             "warning",
             hint="add 'reviewed: YYYY-MM-DD' under runbook: after reviewing the page",
+            code=codes.REVIEW_MISSING.id,
         )
     ]
 
@@ -490,4 +500,5 @@ def review_finding(path: str, reviewed: tuple[str, int], config: Config) -> Find
         f"review_interval_days={config.review_interval_days})",
         "warning",
         hint="review the page, then update runbook.reviewed",
+        code=codes.REVIEW_OVERDUE.id,
     )

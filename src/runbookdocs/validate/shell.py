@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
@@ -112,7 +113,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
 
 
 def _is_parse_error(f: Finding) -> bool:
-    return f.message.startswith("shellcheck SC1")
+    return f.tool_code is not None and f.tool_code.startswith("SC1")
 
 
 # ------------------------------------------------------------------------------------ bash -n
@@ -265,6 +266,7 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
         hint=None
         if "end of file" not in error.message
         else "a quote, bracket, if/fi, do/done or here-document is not closed",
+        code=codes.SHELL_SYNTAX,
     )
 
 
@@ -312,7 +314,9 @@ def shellcheck(
         found += _lint(units, keys, first, comments, cache)
     except OSError as err:  # no room for the scripts: a warning, and no cache entry
         u = units[next(iter(first.values()))]
-        found.append((u, Finding(u.block.location, f"shellcheck could not run: {err}", "warning")))
+        found.append(
+            (u, codes.SHELLCHECK_FAILED.at(u.block.location, f"shellcheck could not run: {err}"))
+        )
     for n, k in enumerate(keys):
         if n not in comments and first.get(k, n) in comments:
             comments[n] = [dict(c) for c in comments[first[k]]]
@@ -348,7 +352,9 @@ def _lint(
         for chunk, (chunk_comments, problem) in zip(chunks, results, strict=True):
             if problem:
                 u = units[names[chunk[0]]]
-                found.append((u, Finding(u.block.location, problem, "warning")))
+                found.append(
+                    (u, codes.SHELLCHECK_FAILED.at(u.block.location, problem)),
+                )
                 continue  # not cached: the next check runs shellcheck again
             for name in chunk:
                 comments[names[name]] = fresh[keys[names[name]]] = []
@@ -448,8 +454,10 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         col if isinstance(col, int) else 1,
         f"shellcheck SC{code}: {c.get('message')}",
         severity,
+        tool_code=f"SC{code}",
         hint=f"https://www.shellcheck.net/wiki/SC{code} (or '# shellcheck disable=SC{code}' "
         "in the block)",
+        code=codes.SHELLCHECK,
     )
 
 
@@ -488,6 +496,7 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
                             f"'${m.group(0)}'?",
                             "warning",
                             hint=f"'{m.group(1)}' is a variable of this page",
+                            code=codes.BRACE_WITHOUT_DOLLAR,
                         )
                     )
     return out

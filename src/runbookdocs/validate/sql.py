@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 
+from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.config import Config
 from runbookdocs.results import Finding
@@ -89,12 +90,18 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             index,
             filled.col(index, start),
             f"SQL syntax error ({read or 'generic SQL'}): {description}{near}",
+            code=codes.SQL_SYNTAX,
         )
     except TokenError as err:
         yield from _token_error(block, filled.text, str(err))
     except Exception as err:  # a parser on arbitrary text must not crash check
         yield finding_at(
-            block, 0, 1, f"SQL could not be parsed ({type(err).__name__}): {err}", "warning"
+            block,
+            0,
+            1,
+            f"SQL could not be parsed ({type(err).__name__}): {err}",
+            "warning",
+            code=codes.SQL_UNPARSED,
         )
 
 
@@ -125,4 +132,5 @@ def _token_error(block: Block, text: str, message: str) -> Iterable[Finding]:
         1,
         f"SQL syntax error: {what}",
         hint="check quotes ('...'), comments (/* ... */) and identifiers",
+        code=codes.SQL_SYNTAX,
     )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from runbookdocs import codes
 from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block, suggest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
@@ -20,9 +21,6 @@ from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator, page_check
 from runbookdocs.validate.common import console_commands, finding_at, header_col
-
-BUILTIN_TARGETS = ("debian", "mysql", "postgres")
-"""Targets every project has; `[tool.runbookdocs.targets]` adds more."""
 
 SCHEMA_KINDS = frozenset({"json", "yaml", "ini"})
 """Kinds that `schema=` applies to."""
@@ -42,7 +40,9 @@ _PROMPT = re.compile(r"^(?:\S+@\S+[:~][^$#]*)?(?P<p>[$#]) (?P<word>\S+)")
 
 def known_targets(config: Config) -> list[str]:
     """Built-in and configured target names."""
-    return [*BUILTIN_TARGETS, *config.targets]
+    from runbookdocs.run.targets import BUILTIN_TARGETS
+
+    return [*BUILTIN_TARGETS, *(n for n in config.targets if n not in BUILTIN_TARGETS)]
 
 
 def schema_path(config: Config, name: str) -> Path | None:
@@ -70,12 +70,14 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             hint="write the file with a shell block (cat > FILE <<'EOF')"
             if kind == "shell"
             else None,
+            code=codes.ATTRIBUTE_MISFIT.id,
         )
     for key in ("mode", "owner"):
         if key in attrs and "file" not in attrs:
             yield Finding(
                 header_col(block, key, ctx),
                 f"{key}= needs file=: it applies to the file the block is written to",
+                code=codes.ATTRIBUTE_MISFIT.id,
             )
     if "schema" in attrs:
         name = attrs["schema"]
@@ -84,12 +86,14 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield Finding(
                 header_col(block, "schema", ctx),
                 f"schema= applies to json, yaml and ini blocks, not {what!r} blocks",
+                code=codes.ATTRIBUTE_MISFIT.id,
             )
         elif schema_path(ctx.config, name) is None:
             yield Finding(
                 header_col(block, "schema", ctx),
                 f"schema {name!r} not found in {ctx.config.display(ctx.config.schemas_dir)}",
                 hint=_schema_hint(ctx.config, name),
+                code=codes.SCHEMA_UNUSABLE.id,
             )
     if kind not in RUNNABLE_KINDS:
         for key in _RUN_ONLY:
@@ -98,6 +102,7 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                     header_col(block, key, ctx),
                     f"{key}= has no effect on a {kind} block: it is never executed",
                     "warning",
+                    code=codes.ATTRIBUTE_MISFIT.id,
                 )
     if not block.lang and kind == "other":
         yield from _untagged(block)
@@ -128,12 +133,14 @@ def _target(block: Block, ctx: CheckContext) -> Iterator[Finding]:
             header_col(block, "target", ctx),
             f"unknown target {target!r}{suggest(target, known)}",
             hint="targets: " + ", ".join(known) + "; add others under [tool.runbookdocs.targets]",
+            code=codes.UNKNOWN_TARGET.id,
         )
     elif block.kind not in RUNNABLE_KINDS and not (block.kind in CONFIG_KINDS and block.file):
         yield Finding(
             header_col(block, "target", ctx),
             f"target= has no effect on a {block.kind} block: it is never executed nor written",
             "warning",
+            code=codes.ATTRIBUTE_MISFIT.id,
         )
 
 
@@ -152,6 +159,7 @@ def check_page_target(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             Location(doc.path, line),
             f"unknown target {target!r} in runbook.target{suggest(target, known)}",
             hint="targets: " + ", ".join(known),
+            code=codes.UNKNOWN_TARGET.id,
         )
     ]
 
@@ -181,6 +189,7 @@ def _untagged(block: Block) -> Iterator[Finding]:
             f"untagged block looks like {what}: it is neither checked nor run",
             "warning",
             hint=f"write ```{what} (or ```text if it is not {what})",
+            code=codes.UNTAGGED_CODE.id,
         )
 
 
@@ -191,6 +200,7 @@ def _console(block: Block) -> Iterator[Finding]:
             block.location,
             "console block has no command line ('$ ' or '# ')",
             hint="start each command with '$ ' ('# ' for root), or use ```text for output alone",
+            code=codes.CONSOLE_WITHOUT_COMMAND.id,
         )
         return
     try:
@@ -204,4 +214,10 @@ def _console(block: Block) -> Iterator[Finding]:
             continue
         error = regex_error(line.rstrip())
         if error:
-            yield finding_at(block, i, 1, f"invalid regular expression in ' (re)' line: {error}")
+            yield finding_at(
+                block,
+                i,
+                1,
+                f"invalid regular expression in ' (re)' line: {error}",
+                code=codes.INVALID_REGEX,
+            )

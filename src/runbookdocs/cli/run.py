@@ -1,4 +1,4 @@
-"""CLI sub-commands `run`, `images` (build / list) and `clean`.
+"""`runbookdocs run`, `runbookdocs images` (build / list) and `runbookdocs clean`.
 
 Imported at CLI start-up: nothing heavy here (the engine, docker, testcontainers and pexpect are
 imported inside the commands).
@@ -7,56 +7,33 @@ imported inside the commands).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from runbookdocs.cli import _common, _load, _reports, _write_reports, command, print_findings
-from runbookdocs.errors import UsageError
-
-_VAR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
-    return int(text)
-
-
-def _shard(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d+)/(\d+)", text)
-    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
-        raise argparse.ArgumentTypeError(f"{text!r}: write K/N with 1 <= K <= N, e.g. 2/4")
-    return int(m.group(1)), int(m.group(2))
+from runbookdocs.cli import base
+from runbookdocs.run.targets import BUILTIN_TARGETS
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
-    _common(p)
-    _reports(p)
+    base.add_paths(p)
+    base.add_reports(p)
     p.add_argument(
         "--jobs",
         "-j",
-        type=_positive,
+        type=base.positive,
         default=1,
         metavar="N",
         help="runbooks run in parallel, each with its own containers (default 1)",
     )
     p.add_argument(
         "--shard",
-        type=_shard,
+        type=base.shard,
         metavar="K/N",
         help="run only shard K of N (a stable split by path), for CI matrices",
     )
     p.add_argument("--target", metavar="NAME", help="only run blocks for this target")
-    p.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a variable (highest priority; repeatable)",
-    )
+    base.add_vars(p)
     p.add_argument("--keep-going", action="store_true", help="run every block even after a failure")
     p.add_argument(
         "--generate-secrets",
@@ -75,24 +52,17 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-@command("run", "run runbooks in throwaway containers", _run_args)
 def run_run(args: argparse.Namespace) -> int:
+    """Run the runbooks; print findings and a summary; exit 1 when a block failed."""
     from runbookdocs.run.engine import RunOptions, run_documents, select_shard
     from runbookdocs.validate import documents_from_paths
+    from runbookdocs.variables import parse_assignments
 
-    config = _load(args)
-    variables: dict[str, str] = {}
-    for item in args.var:
-        m = _VAR.match(item)
-        if m is None:
-            raise UsageError(f"--var {item!r}: write NAME=VALUE")
-        variables[m.group(1)] = m.group(2)
+    variables = parse_assignments(args.var)
+    config = base.load(args)
     documents = documents_from_paths(args.paths, config)
     if not documents:
-        raise UsageError(
-            "no Markdown files to run in "
-            + ", ".join(map(str, args.paths or [config.display(config.docs_dir)]))
-        )
+        raise base.no_files("run", args, config)
     if args.shard:
         keep = select_shard([d.path for d in documents], args.shard)
         documents = [d for d in documents if d.path in keep]
@@ -113,8 +83,8 @@ def run_run(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     with signals_as_interrupt(), display:
         report = run_documents(documents, config, options, on_event=display.event)
-    print_findings(report)
-    _write_reports(report, args)
+    base.print_findings(report)
+    base.write_reports(report, args)
     _summary(report, time.monotonic() - t0)
     return report.exit_code(strict=args.strict)
 
@@ -216,14 +186,13 @@ def _images_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--target",
         action="append",
-        choices=("debian", "mysql", "postgres"),
+        choices=tuple(BUILTIN_TARGETS),
         help="only this target's image (repeatable; default: all)",
     )
     p.add_argument("--force", action="store_true", help="rebuild even when up to date")
-    p.add_argument("--config", type=Path, help="configuration file")
+    base.add_config(p)
 
 
-@command("images", "build (without a registry) or list the images of the targets", _images_args)
 def run_images(args: argparse.Namespace) -> int:
     from runbookdocs.run import images
 
@@ -244,13 +213,9 @@ def run_images(args: argparse.Namespace) -> int:
         if info is not None and info[1] == images.recipe(name) and not args.force:
             print(f"{spec.local}: up to date ({info[0][7:19]})", file=sys.stderr)
             continue
-        images.build_builtin(client, name, _stderr)
+        images.build_builtin(client, name, base.stderr)
     print(f"images ready in {time.monotonic() - t0:.1f} s", file=sys.stderr)
     return 0
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _clean_args(p: argparse.ArgumentParser) -> None:
@@ -259,7 +224,6 @@ def _clean_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-@command("clean", "remove containers and networks left behind by runs", _clean_args)
 def run_clean(args: argparse.Namespace) -> int:
     from runbookdocs.run.images import docker_client
     from runbookdocs.run.targets import sweep
@@ -271,4 +235,15 @@ def run_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["run_clean", "run_images", "run_run"]
+COMMANDS = (
+    base.Command("run", "run runbooks in throwaway containers", _run_args, run_run),
+    base.Command(
+        "images",
+        "build (without a registry) or list the images of the targets",
+        _images_args,
+        run_images,
+    ),
+    base.Command(
+        "clean", "remove containers and networks left behind by runs", _clean_args, run_clean
+    ),
+)

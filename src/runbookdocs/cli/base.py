@@ -1,0 +1,134 @@
+"""What every sub-command shares: the `Command` type, common options, loading the configuration,
+writing reports and printing findings.
+
+Command modules import only this module (never `runbookdocs.cli` itself), so the package has no
+import cycle; they import anything heavy (docker, pexpect, rich) inside their `run` function,
+because every module is imported to build `--help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from runbookdocs.errors import UsageError
+
+if TYPE_CHECKING:
+    from runbookdocs.config import Config
+    from runbookdocs.results import Report
+
+
+@dataclass(frozen=True)
+class Command:
+    """A sub-command: its name, one line of help, its options and what it does."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    """Returns the exit status: 0 all good, 1 a runbook is wrong, 2 usage or environment."""
+
+
+def add_config(p: argparse.ArgumentParser) -> None:
+    """`--config FILE`."""
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file (default: nearest "
+        "pyproject.toml with [tool.runbookdocs], or runbookdocs.toml)",
+    )
+
+
+def add_paths(p: argparse.ArgumentParser) -> None:
+    """`PATHS...` and `--config`."""
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATHS",
+        help="Markdown files or directories (default: the configured docs directory)",
+    )
+    add_config(p)
+
+
+def add_reports(p: argparse.ArgumentParser) -> None:
+    """`--report`, `--junit`, `--strict`, `--no-cache`."""
+    p.add_argument("--report", type=Path, metavar="FILE", help="write a JSON report")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache")
+
+
+def add_vars(p: argparse.ArgumentParser) -> None:
+    """`--var NAME=VALUE` (repeatable); read with `runbookdocs.variables.parse_assignments`."""
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a variable (highest priority; repeatable)",
+    )
+
+
+def positive(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return int(text)
+
+
+def shard(text: str) -> tuple[int, int]:
+    """An argparse type: `K/N` with 1 <= K <= N."""
+    m = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise argparse.ArgumentTypeError(f"{text!r}: write K/N with 1 <= K <= N, e.g. 2/4")
+    return int(m.group(1)), int(m.group(2))
+
+
+def load(args: argparse.Namespace) -> Config:
+    """The configuration `--config` names, or the nearest one."""
+    from runbookdocs.config import load_config
+
+    return load_config(getattr(args, "config", None))
+
+
+def no_files(what: str, args: argparse.Namespace, config: Config) -> UsageError:
+    """The error for a command given no Markdown file to work on."""
+    where = ", ".join(map(str, args.paths or [config.display(config.docs_dir)]))
+    return UsageError(f"no Markdown files to {what} in {where}")
+
+
+def write_reports(report: Report, args: argparse.Namespace) -> None:
+    """Write `--report` and `--junit` when asked."""
+    if getattr(args, "report", None):
+        report.write_json(args.report)
+    if getattr(args, "junit", None):
+        report.write_junit(args.junit)
+
+
+def print_findings(report: Report, *, stream: TextIO | None = None) -> None:
+    """Print every finding compiler-style, in page order."""
+    out = stream or sys.stdout
+    printed: set[str] = set()
+    for r in sorted(report.results, key=lambda r: (r.path, r.line)):
+        if r.outcome in ("passed", "skipped"):
+            continue
+        # A failed result always carries its findings; the fallback keeps a (buggy) result
+        # without any from going unseen.
+        texts = [f.render() for f in sorted(r.findings, key=lambda f: f.location)] or [
+            f"{r.path}:{r.line}:1: {r.severity or 'error'}: {r.message}"
+        ]
+        for text in texts:
+            if text not in printed:
+                printed.add(text)
+                print(text, file=out)
+
+
+def stderr(message: str) -> None:
+    """Print a progress or summary line to standard error."""
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,110 @@
+"""`runbookdocs check` (static checks, no containers) and `runbookdocs list` (every block)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from runbookdocs.cli import base
+from runbookdocs.errors import UsageError
+
+
+def _check_args(p: argparse.ArgumentParser) -> None:
+    base.add_paths(p)
+    base.add_reports(p)
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes checking pages (default: one per CPU; used from "
+        "64 pages to check, on Linux)",
+    )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Check the pages; print findings; exit 1 when a page has an error."""
+    import os
+
+    from runbookdocs.cache import Cache
+    from runbookdocs.console import Progress, signals_as_interrupt
+    from runbookdocs.document import iter_markdown
+    from runbookdocs.validate import check_files
+
+    if args.jobs < 0:
+        raise UsageError(f"--jobs {args.jobs}: give a number of processes, or 0 for one per CPU")
+    config = base.load(args)
+    files = list(iter_markdown(list(args.paths) or [config.docs_dir], config))
+    if not files:
+        raise base.no_files("check", args, config)
+    cache = Cache(config.cache_dir, enabled=not args.no_cache)
+    with signals_as_interrupt(), Progress(len(files), "check") as progress:
+        run = check_files(
+            files,
+            config,
+            cache=cache,
+            jobs=args.jobs or os.cpu_count() or 1,
+            on_page=progress.advance,
+        )
+    cache.close()
+    report = run.report
+    base.print_findings(report)
+    base.write_reports(report, args)
+    s = report.summary()
+    print(
+        f"checked {run.pages} page(s), {run.blocks} block(s): {s['failed']} error(s), "
+        f"{s['warnings']} warning(s) in {report.duration_s:.2f} s",
+        file=sys.stderr,
+    )
+    return report.exit_code(strict=args.strict)
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    base.add_paths(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print every block: location, id, kind, target, runnable or why not."""
+    import json
+
+    from runbookdocs.validate import documents_from_paths
+
+    config = base.load(args)
+    for doc in documents_from_paths(args.paths, config):
+        for b in doc.blocks:
+            why = b.why_not_run()
+            if args.json:
+                print(
+                    json.dumps(
+                        {
+                            "location": str(b),
+                            "id": b.id,
+                            "kind": b.kind,
+                            "lang": b.lang,
+                            "target": b.target,
+                            "runnable": why is None,
+                            "reason": why,
+                            "hidden": b.hidden,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                print(
+                    f"{b!s:40} {'#' + b.id if b.id else '-':24} {b.kind:14} "
+                    f"{b.target or '-':12} {'runnable' if why is None else why}"
+                )
+    return 0
+
+
+COMMANDS = (
+    base.Command("check", "validate runbooks statically (no containers)", _check_args, run_check),
+    base.Command(
+        "list",
+        "list every block: location, id, kind, target, runnable or why not",
+        _list_args,
+        run_list,
+    ),
+)
