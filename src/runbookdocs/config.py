@@ -62,6 +62,11 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "shellcheck": Key(
             "lint shell blocks with shellcheck where it is installed (default true)", True
         ),
+        "language": Key(
+            "language of what readers and learners see: en or fr (default: the theme.language "
+            "of mkdocs.yml, else en)",
+            "",
+        ),
     }
 )
 """Every key of `[tool.runbookdocs]`, its meaning and its default: the one place defaults live."""
@@ -119,6 +124,7 @@ class Config:
     targets: Mapping[str, TargetConfig] = _field("targets")
     max_file_mb: float = _field("max_file_mb")
     shellcheck: bool = _field("shellcheck")
+    language: str = _field("language")
 
     @classmethod
     def defaults(cls, root: Path) -> Config:
@@ -239,6 +245,10 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     if not isinstance(shellcheck, bool):
         problem("shellcheck", f"must be true or false, not {shellcheck!r}")
         shellcheck = _default("shellcheck")
+    lang = raw.get("language", _default("language"))
+    if lang not in ("", "en", "fr"):
+        problem("language", f"must be 'en' or 'fr', not {lang!r}")
+        lang = _default("language")
     targets: dict[str, TargetConfig] = {}
     raw_targets = raw.get("targets", {})
     if not isinstance(raw_targets, dict):
@@ -266,6 +276,7 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         targets=MappingProxyType(targets),
         max_file_mb=max_mb,
         shellcheck=shellcheck,
+        language=lang,
     )
 
 
