@@ -80,3 +80,9 @@ def test_import_is_light() -> None:
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_malformed_var_is_a_usage_error(project: pytest.Pytester) -> None:
+    result = project.runpytest("--runbookdocs", "--runbookdocs-var", "no-equals-sign")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--runbookdocs-var 'no-equals-sign': write NAME=VALUE*"])

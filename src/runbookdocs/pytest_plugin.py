@@ -62,9 +62,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 class _State:
     """Per-session state: the configuration, every page, and results computed once per page."""
 
-    def __init__(self, mode: str, config: Config) -> None:
+    def __init__(self, mode: str, config: Config, variables: dict[str, str]) -> None:
         self.mode = mode
         self.config = config
+        self.variables = variables
         self.documents: dict[Path, Document] | None = None
         self.checked: dict[Path, list[Result]] = {}
         self.ran: dict[Path, list[Result]] = {}
@@ -104,7 +105,6 @@ class _State:
             for file, doc in docs.items():
                 self.checked[file] = by_path.get(doc.path, [])
         return self.checked[key]
-        return self.checked[key]
 
     def run(self, path: Path, variables: dict[str, str]) -> list[Result]:
         key = path.resolve()
@@ -137,8 +137,15 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         rb_config = load_config(Path(option) if option else None, start=config.rootpath)
     except ConfigError as err:
-        raise pytest.UsageError(err.render()) from None
-    config.stash[_STATE] = _State(mode, rb_config)
+        raise pytest.UsageError(err.render()) from err
+    from runbookdocs.errors import UsageError
+    from runbookdocs.variables import parse_assignments
+
+    try:
+        variables = parse_assignments(config.getoption("runbookdocs_var"), "--runbookdocs-var")
+    except UsageError as err:
+        raise pytest.UsageError(err.render()) from err
+    config.stash[_STATE] = _State(mode, rb_config, variables)
     explicit = [a for a in config.args if a.split("::")[0].endswith(".md")]
     if not explicit and rb_config.docs_dir.is_dir():
         docs = str(rb_config.docs_dir)
@@ -214,11 +221,10 @@ class BlockItem(pytest.Item):
             raise RunbookFailure(_describe(block, [f for r in mine for f in r.findings]))
         if state.mode != "run":
             return
-        variables = dict(
-            v.split("=", 1) for v in self.config.getoption("runbookdocs_var") if "=" in v
-        )
         results = [
-            r for r in state.run(self.path, variables) if r.line == block.line and r.stage == "run"
+            r
+            for r in state.run(self.path, state.variables)
+            if r.line == block.line and r.stage == "run"
         ]
         for r in results:
             if r.outcome in ("failed", "error"):
