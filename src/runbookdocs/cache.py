@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -20,6 +21,16 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def ignore_itself(directory: Path) -> None:
+    """Put a `.gitignore` holding `*` in `directory`, so `git status` never shows the cache
+    (the way pytest, mypy and ruff keep their caches out of repositories)."""
+    marker = directory / ".gitignore"
+    # An unwritable cache is a cache miss, not an error.
+    if not marker.exists():
+        with contextlib.suppress(OSError):
+            marker.write_text("# Created by runbookdocs: the result cache.\n*\n", encoding="utf-8")
+
+
 class Cache:
     """Key -> JSON value, in `cache_dir/cache.sqlite3`; a broken or locked cache is a miss.
 
@@ -35,6 +46,7 @@ class Cache:
             return
         try:
             directory.mkdir(parents=True, exist_ok=True)
+            ignore_itself(directory)
             self._db = sqlite3.connect(
                 directory / "cache.sqlite3", timeout=10, check_same_thread=False
             )
