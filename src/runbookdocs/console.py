@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,3 +110,20 @@ def signals_as_interrupt() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
+    r"|\x1b[ -/]*[0-~]?"  # two-character sequences: ESC c (reset), ESC 7...
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may be printed to a terminal or a CI log: escape sequences removed (a
+    runbook's output must not reset, retitle or recolour the user's terminal) and other
+    control characters (BEL, NUL, a lone CR that would overwrite the line) shown as `\\xNN`."""
+    if "\x1b" in text:
+        text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

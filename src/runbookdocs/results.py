@@ -304,35 +304,40 @@ class Report:
         atomic_write(path, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
 
     def write_junit(self, path: Path) -> None:
-        """Write a JUnit XML report (one testcase per result), atomically."""
+        """Write a JUnit XML report (one testcase per result), atomically.
+
+        Every text goes through `xml_safe`: output holding binary, NUL, `ESC c` or the
+        runner's own markers would otherwise make the file unreadable to every CI.
+        """
         suites = ET.Element("testsuites")
         by_path: dict[str, list[Result]] = {}
         for r in self.results:
             by_path.setdefault(r.path, []).append(r)
         for page, results in by_path.items():
-            suite = ET.SubElement(suites, "testsuite", name=page, tests=str(len(results)))
+            suite = ET.SubElement(suites, "testsuite", name=xml_safe(page), tests=str(len(results)))
             failures = errors = skipped = 0
             for r in results:
                 name = f"{r.path}:{r.line}" + (f"#{r.id}" if r.id else "") + f" [{r.stage}]"
                 case = ET.SubElement(
                     suite,
                     "testcase",
-                    classname=page.replace("/", ".").removesuffix(".md"),
-                    name=name,
+                    classname=xml_safe(page.replace("/", ".").removesuffix(".md")),
+                    name=xml_safe(name),
                     time=f"{r.duration_s:.3f}",
                 )
                 text = "\n".join(f.render() for f in r.findings) or r.message
                 if r.output:
                     text += "\n" + r.output
+                text, message = xml_safe(text), xml_safe(r.message)
                 if r.outcome == "failed" and r.severity != "warning":
                     failures += 1
-                    ET.SubElement(case, "failure", message=r.message).text = text
+                    ET.SubElement(case, "failure", message=message).text = text
                 elif r.outcome == "error":
                     errors += 1
-                    ET.SubElement(case, "error", message=r.message).text = text
+                    ET.SubElement(case, "error", message=message).text = text
                 elif r.outcome == "skipped":
                     skipped += 1
-                    ET.SubElement(case, "skipped", message=r.message)
+                    ET.SubElement(case, "skipped", message=message)
                 elif r.severity == "warning":
                     ET.SubElement(case, "system-out").text = text
             suite.set("failures", str(failures))
@@ -340,6 +345,20 @@ class Report:
             suite.set("skipped", str(skipped))
         ET.indent(suites)
         atomic_write(path, ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with what XML 1.0 cannot hold (control characters, lone surrogates) shown as
+    `\\xNN` / `\\uNNNN` escapes."""
+    return _NOT_XML.sub(_escape_char, text)
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def atomic_write(path: Path, text: str) -> None:

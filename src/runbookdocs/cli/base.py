@@ -112,7 +112,9 @@ def write_reports(report: Report, args: argparse.Namespace) -> None:
 
 
 def print_findings(report: Report, *, stream: TextIO | None = None) -> None:
-    """Print every finding compiler-style, in page order."""
+    """Print every finding compiler-style, in page order (terminal-safe)."""
+    from runbookdocs.console import terminal_safe
+
     out = stream or sys.stdout
     printed: set[str] = set()
     for r in sorted(report.results, key=lambda r: (r.path, r.line)):
@@ -126,7 +128,7 @@ def print_findings(report: Report, *, stream: TextIO | None = None) -> None:
         for text in texts:
             if text not in printed:
                 printed.add(text)
-                print(text, file=out)
+                print(terminal_safe(text), file=out)
 
 
 def stderr(message: str) -> None:
