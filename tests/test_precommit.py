@@ -61,13 +61,13 @@ def test_hook_definition() -> None:
     assert shlex.split(hook["entry"])[:2] == ["runbookdocs", "check"]
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
-    assert hook["types"] == ["markdown"]
+    assert hook["types"] == ["text"]
     assert hook["require_serial"] is True
 
 
 def _selected(hook: dict[str, Any], files: list[str]) -> list[str]:
-    """The files pre-commit passes: `files` regex and the markdown type."""
-    return [f for f in files if re.search(hook["files"], f) and f.endswith(".md")]
+    """The files pre-commit passes: `files` regex and the text type."""
+    return [f for f in files if re.search(hook["files"], f) and not f.endswith(".png")]
 
 
 def test_entry_with_the_filenames_pre_commit_passes(knowledge_base: Path) -> None:
@@ -89,6 +89,48 @@ def test_entry_with_the_filenames_pre_commit_passes(knowledge_base: Path) -> Non
     assert "docs/mauvais.md:4:" in bad.stdout
     assert "bon.md" not in bad.stdout
     assert "checked 2 page(s)" in bad.stderr
+
+
+def test_a_changed_snippet_or_schema_checks_the_pages_that_use_it(knowledge_base: Path) -> None:
+    (knowledge_base / "snippets").mkdir()
+    (knowledge_base / "schemas").mkdir()
+    (knowledge_base / "snippets" / "conf.json").write_text('{"port": 80}\n', encoding="utf-8")
+    (knowledge_base / "schemas" / "app.json").write_text(
+        '{"type": "object", "properties": {"port": {"type": "integer"}}}\n', encoding="utf-8"
+    )
+    (knowledge_base / "docs" / "inclus.md").write_text(
+        '# Inclus\n\n```json {#inc}\n--8<-- "snippets/conf.json"\n```\n', encoding="utf-8"
+    )
+    (knowledge_base / "docs" / "schema.md").write_text(
+        '# Schéma\n\n```json {schema=app}\n{"port": 8080}\n```\n', encoding="utf-8"
+    )
+    exe = shutil.which("runbookdocs") or pytest.skip("runbookdocs is not on PATH")
+    env = {**os.environ, "RUNBOOKDOCS_PLAIN": "1"}
+
+    def hook(*files: str) -> subprocess.CompletedProcess[str]:
+        passed = _selected(_hook(), list(files))
+        return subprocess.run(
+            [exe, "check", *passed], cwd=knowledge_base, env=env, capture_output=True, text=True
+        )
+
+    ok = hook("snippets/conf.json", "schemas/app.json")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "snippets/conf.json: used by 1 page(s): docs/inclus.md" in ok.stderr
+    assert "checked 2 page(s)" in ok.stderr
+    (knowledge_base / "snippets" / "conf.json").write_text('{"port": 80,}\n', encoding="utf-8")
+    (knowledge_base / "schemas" / "app.json").write_text(
+        '{"type": "object", "properties": {"port": {"type": "string"}}}\n', encoding="utf-8"
+    )
+    bad = hook("snippets/conf.json", "schemas/app.json")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "docs/inclus.md:4:" in bad.stdout and "(in snippets/conf.json:1)" in bad.stdout
+    assert "docs/schema.md:4:" in bad.stdout
+    missing = hook("snippets/nobody.sh")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    (knowledge_base / "snippets" / "unused.sh").write_text("echo $((\n", encoding="utf-8")
+    unused = hook("snippets/unused.sh")
+    assert unused.returncode == 0, unused.stdout + unused.stderr
+    assert "snippets/unused.sh: used by 0 page(s)" in unused.stderr
 
 
 def _source_copy(dest: Path) -> Path:

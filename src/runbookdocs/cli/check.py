@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runbookdocs.cli import base
 from runbookdocs.errors import UsageError
+
+if TYPE_CHECKING:
+    from runbookdocs.config import Config
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
@@ -29,13 +34,17 @@ def run_check(args: argparse.Namespace) -> int:
 
     from runbookdocs.cache import Cache
     from runbookdocs.console import Progress, signals_as_interrupt
-    from runbookdocs.document import iter_markdown
     from runbookdocs.validate import check_files
 
     if args.jobs < 0:
         raise UsageError(f"--jobs {args.jobs}: give a number of processes, or 0 for one per CPU")
     config = base.load(args)
-    files = list(iter_markdown(list(args.paths) or [config.docs_dir], config))
+    files = _pages(args.paths, config)
+    if not files and args.paths and all(p.is_file() and p.suffix != ".md" for p in args.paths):
+        # Only snippets or schemas no page uses (pre-commit passes what changed): nothing
+        # to check is not an error.
+        print("no page uses the files given: nothing to check", file=sys.stderr)
+        return 0
     if not files:
         raise base.no_files("check", args, config)
     cache = Cache(config.cache_dir, enabled=not args.no_cache)
@@ -58,6 +67,27 @@ def run_check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return report.exit_code(strict=args.strict)
+
+
+def _pages(paths: list[Path], config: Config) -> list[Path]:
+    """The pages to check: Markdown files and directories as given, plus the pages that use a
+    snippet or schema given (what pre-commit passes when one changes)."""
+    from runbookdocs.dependents import select
+    from runbookdocs.document import iter_markdown
+
+    if not paths:
+        return list(iter_markdown([config.docs_dir], config))
+    selection = select(paths, config)
+    for other, users in selection.used_by.items():
+        if not other.exists():
+            raise UsageError(f"{other}: no such file or directory")
+        print(
+            f"{other}: used by {len(users)} page(s)"
+            + (f": {', '.join(map(config.display, users))}" if users else ""),
+            file=sys.stderr,
+        )
+    pages = list(iter_markdown(selection.pages, config)) if selection.pages else []
+    return sorted({*pages, *selection.dependent_pages}, key=config.display)
 
 
 def _list_args(p: argparse.ArgumentParser) -> None:
