@@ -52,3 +52,40 @@ def test_broken_toml_is_exit_2(tmp_path: Path) -> None:
     (tmp_path / "runbookdocs.toml").write_text("docs_dir = [\n")
     proc = cli("check", cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_build_contexts_stay_inside_the_project_unless_trusted(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
+    root = tmp_path / "project"
+    (root / "targets").mkdir(parents=True)
+    (root / "targets" / "Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
+    (root / "targets" / "escape").symlink_to(outside)
+    for context in ("../outside", "targets/escape", "/etc"):
+        (root / "pyproject.toml").write_text(
+            "[tool.runbookdocs.targets.web]\n"
+            f'dockerfile = "targets/Dockerfile"\ncontext = "{context}"\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(ConfigError, match=r"targets\.web\.context: .* is outside the project"):
+            load_config(start=root)
+    (root / "pyproject.toml").write_text(
+        '[tool.runbookdocs]\ntrusted_dirs = ["../outside"]\n'
+        '[tool.runbookdocs.targets.web]\ndockerfile = "targets/Dockerfile"\n'
+        'context = "../outside"\n',
+        encoding="utf-8",
+    )
+    config = load_config(start=root)
+    assert config.trusted_dirs == (outside.resolve(),)
+    assert config.allows(outside / "x.sh") and config.allows(root / "snippets" / "a.sh")
+    assert not config.allows(Path("/proc/self/environ"))
+    assert not config.allows(root / "targets" / "escape" / ".." / ".." / "..")
+
+
+def test_trusted_dirs_must_exist(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.runbookdocs]\ntrusted_dirs = ["nope"]\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="trusted_dirs: 'nope' is not a directory"):
+        load_config(start=tmp_path)

@@ -11,7 +11,8 @@ import pytest
 
 import runbookdocs
 from runbookdocs import i18n
-from runbookdocs.config import ConfigError, load_config
+from runbookdocs.config import load_config
+from runbookdocs.errors import ConfigError
 from tests.helpers import make_project
 
 

@@ -62,6 +62,12 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "shellcheck": Key(
             "lint shell blocks with shellcheck where it is installed (default true)", True
         ),
+        "trusted_dirs": Key(
+            "directories outside the project that --8<-- includes and target build contexts "
+            "may read (a shared snippets checkout); everything else must stay inside the project",
+            (),
+        ),
+        "build_timeout": Key("seconds an image build may take before it is stopped", 1800.0),
         "language": Key(
             "language of what readers and learners see: en or fr (default: the theme.language "
             "of mkdocs.yml, else en)",
@@ -125,6 +131,13 @@ class Config:
     max_file_mb: float = _field("max_file_mb")
     shellcheck: bool = _field("shellcheck")
     language: str = _field("language")
+    trusted_dirs: tuple[Path, ...] = _field("trusted_dirs")
+    build_timeout: float = _field("build_timeout")
+
+    def allows(self, path: Path) -> bool:
+        """True when `path`, symlinks followed, is inside the project or a trusted directory:
+        what includes and build contexts may read (never `/etc`, `~` or `/proc`)."""
+        return _within(path, (self.root, *self.trusted_dirs))
 
     @classmethod
     def defaults(cls, root: Path) -> Config:
@@ -146,6 +159,14 @@ class Config:
             return "."
         prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
         return absolute[len(prefix) :] if absolute.startswith(prefix) else str(path)
+
+
+def _within(path: Path, folders: tuple[Path, ...]) -> bool:
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+    return any(real.is_relative_to(f.resolve()) for f in folders)
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -228,6 +249,7 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     timeout = float(number("timeout"))
     review = int(number("review_interval_days", integer=True))
     max_mb = float(number("max_file_mb"))
+    build_timeout = float(number("build_timeout"))
     images = text("images")
     if images not in ("auto", "official", "local"):
         problem("images", f"must be 'auto', 'official' or 'local', not {images!r}")
@@ -245,6 +267,16 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     if not isinstance(shellcheck, bool):
         problem("shellcheck", f"must be true or false, not {shellcheck!r}")
         shellcheck = _default("shellcheck")
+    trusted_raw = raw.get("trusted_dirs", [])
+    trusted: list[Path] = []
+    if not isinstance(trusted_raw, list) or not all(isinstance(x, str) for x in trusted_raw):
+        problem("trusted_dirs", "must be a list of directories")
+    else:
+        for entry in trusted_raw:
+            folder = (root / entry).resolve()
+            if not folder.is_dir():
+                problem("trusted_dirs", f"{entry!r} is not a directory")
+            trusted.append(folder)
     lang = raw.get("language", _default("language"))
     if lang not in ("", "en", "fr"):
         problem("language", f"must be 'en' or 'fr', not {lang!r}")
@@ -255,7 +287,13 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         problem("targets", "must be a table of target tables")
         raw_targets = {}
     for name, spec in raw_targets.items():
-        target = _target(name, spec, root, lambda k, m, n=name: problem(f"targets.{n}.{k}", m))
+        target = _target(
+            name,
+            spec,
+            root,
+            lambda k, m, n=name: problem(f"targets.{n}.{k}", m),
+            (root, *trusted),
+        )
         if target is not None:
             targets[name] = target
     if problems:
@@ -277,10 +315,14 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         max_file_mb=max_mb,
         shellcheck=shellcheck,
         language=lang,
+        trusted_dirs=tuple(trusted),
+        build_timeout=build_timeout,
     )
 
 
-def _target(name: str, spec: Any, root: Path, problem: Any) -> TargetConfig | None:
+def _target(
+    name: str, spec: Any, root: Path, problem: Any, allowed: tuple[Path, ...]
+) -> TargetConfig | None:
     if not isinstance(spec, dict):
         problem("", "must be a table")
         return None
@@ -314,6 +356,16 @@ def _target(name: str, spec: Any, root: Path, problem: Any) -> TargetConfig | No
     if "dockerfile" in values and not (root / values["dockerfile"]).is_file():
         problem("dockerfile", f"{values['dockerfile']!r} does not exist")
         ok = False
+    for key in ("dockerfile", "context"):
+        # Everything under a build context is sent to Docker and can end up in the image:
+        # a context outside the project would ship the runner's home or /etc.
+        if key in values and not _within((root / values[key]), allowed):
+            problem(
+                key,
+                f"{values[key]!r} is outside the project; add its directory to trusted_dirs "
+                "if it really is shared",
+            )
+            ok = False
     if "base" in values:
         from runbookdocs.run.targets import BUILTIN_TARGETS
 
