@@ -311,10 +311,14 @@ def classify(lines: Sequence[str]) -> Kind:
         return Kind("sql", "SQL statement")
     if _is_yaml(body):
         return Kind("yaml", "YAML mapping")
-    if all(is_ini_pair(s) or is_ini_comment(s) for s in stripped) and any(
-        " = " in s for s in stripped
-    ):
-        return _ini_or_toml(text)
+    pairs = [s for s in stripped if not is_ini_comment(s)]
+    if pairs and all(is_ini_pair(s) for s in pairs):
+        assignments = [re.match(r"([A-Za-z_][A-Za-z0-9_]*)=\S", s) for s in pairs]
+        if all(assignments) and all(m.group(1).isupper() for m in assignments if m):
+            return Kind("bash", "VARIABLE=value lines (environment)")
+        if any(" = " in s for s in pairs) or all(assignments):
+            # runbookdocs' INI needs [sections]: a flat key=value file is shown, not checked.
+            return Kind("properties", "key=value lines without [section]")
     words = [first_word(s) for s in stripped if not s.startswith("#")]
     if words and all(is_windows_command(s) for s in stripped if not s.startswith(("#", "REM "))):
         return Kind("powershell", "Windows commands", windows=True)
@@ -366,11 +370,11 @@ def _is_yaml(lines: Sequence[str]) -> bool:
     keys = sum(1 for ln in content if _YAML_KEY.match(ln))
     if not nested and keys < 3:
         return False
-    from runbookdocs.yamlio import load_yaml
+    from runbookdocs.yamlio import YamlProblem, load_yaml
 
     try:
         data = load_yaml("\n".join(lines), lines=False)
-    except Exception:  # any YAML error: a region that does not load is not called YAML here
+    except YamlProblem:
         return False
     return isinstance(data, (dict, list))
 

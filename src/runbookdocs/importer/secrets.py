@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 _KEY = (
     r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
-    r"|private[_-]?key|client[_-]?secret|auth[_-]?key|credentials?)"
+    r"|private[_-]?key|client[_-]?secret|auth(?:[_-]?(?:key|token))?|credentials?)"
 )
 _GENERIC = frozenset(
     {"PASSWORD", "PASSWD", "PASS", "PWD", "TOKEN", "SECRET", "APIKEY", "API_KEY", "PASSPHRASE",
@@ -50,6 +50,10 @@ _SHELL_ENV = re.compile(
 _MYSQL_P = re.compile(
     r"""(?P<cmd>\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mysqlcheck)\b)[^\n|;]*?"""
     r"""\s(?P<pre>-p)(?P<val>[^\s"';|&<>]+|"[^"\n]*"|'[^'\n]*')"""
+)
+_CMD_OPTION = re.compile(
+    r"""(?P<cmd>\b(?:redis-cli|sshpass|htpasswd\s+-b)\b)[^\n|;]*?\s(?P<pre>-[ap][ \t]+)"""
+    r"""(?P<val>"[^"\n]*"|'[^'\n]*'|[^\s"';|&<>]+)"""
 )
 _URL_CREDS = re.compile(r"(?P<pre>\b[a-z][\w+.-]*://(?P<key>[^\s:/@]+):)(?P<val>[^\s@/]+)(?=@)")
 _AUTH_HEADER = re.compile(
@@ -115,7 +119,14 @@ class Secrets:
             elif lang in ("ini", "cfg", "toml"):
                 patterns = [_INI, _URL_CREDS]
             elif lang in ("bash", "sh", "shell", "console", "sql", "powershell", "batch"):
-                patterns = [_MYSQL_P, _SHELL_OPTION, _SHELL_ENV, _URL_CREDS, _AUTH_HEADER]
+                patterns = [
+                    _MYSQL_P,
+                    _CMD_OPTION,
+                    _SHELL_OPTION,
+                    _SHELL_ENV,
+                    _URL_CREDS,
+                    _AUTH_HEADER,
+                ]
             else:
                 patterns = [_JSON, _INI, _SHELL_OPTION, _URL_CREDS, _AUTH_HEADER]
             for pattern in patterns:
@@ -147,12 +158,12 @@ class Secrets:
             if prose and value.islower() and value.isalpha():
                 return m.group(0)  # "mot de passe : votre" is a sentence, not a secret
             groups = m.groupdict()
-            key = groups.get("key") or ("p" if m.re is _MYSQL_P else "secret")
+            key = groups.get("key") or ("p" if m.re in (_MYSQL_P, _CMD_OPTION) else "secret")
             if _NOT_A_VALUE.search(key) or not _secret_key(key):
                 return m.group(0)
             ctx = context
-            if m.re is _MYSQL_P:
-                ctx = m.group("cmd")
+            if m.re is _MYSQL_P or m.re is _CMD_OPTION:
+                ctx = m.group("cmd").split()[0]
                 key = "password"
             elif m.re is _URL_CREDS:
                 ctx, key = m.group("key"), "password"
@@ -162,8 +173,6 @@ class Secrets:
             placeholder = "{{ " + name + " }}"
             start = m.start("val") - m.start(0)
             head = m.group(0)[:start]
-            if m.re is _MYSQL_P:
-                head = m.group(0)[: m.start("val") - m.start(0)]
             return head + (f"{quote}{placeholder}{quote}" if quote else placeholder)
 
         return replace

@@ -244,11 +244,15 @@ class _Segmenter:
         has_output = False
         windows = first.windows
         j = i
+        raw: list[str] = []
         while j < len(self.lines) and not _blank(self.lines[j]):
-            text = self.lines[j].expandtabs(TAB)[base:] if indent_of(self.lines[j]) >= base else (
-                self.lines[j].strip()
-            )
+            if j > i and indent_of(self.lines[j]) < base:
+                break  # less indented than the prompt: the list or text the block sits in
+            text = self.lines[j].expandtabs(TAB)[base:]
             p = cl.parse_prompt(text, strict_root=True) if not text[:1].isspace() else None
+            if p is None and j > i and self.item_match(j) is not None and self.items:
+                break
+            raw.append(text)
             if p is None:
                 out.append(text)
                 has_output = True
@@ -266,7 +270,7 @@ class _Segmenter:
                 self.num(i),
                 "Windows commands: kept as a powershell block, not run; check them by hand",
             )
-            return self.emit(i, j, depth, "powershell", "Windows prompt", out)
+            return self.emit(i, j, depth, "powershell", "Windows prompt", raw)
         if has_output:
             return self.emit(i, j, depth, "console", f"'{first.prompt}' prompt and output", out)
         return self.emit(
