@@ -41,7 +41,10 @@ ROOT = HERE.parent
 SAMPLES = ROOT / "tests" / "samples" / "import"
 sys.path.insert(0, str(SAMPLES))
 
-SEED_DIR = ROOT.parent / "shared" / "seeds"
+SEED_DIR = next(
+    (p for p in (ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds")) if p.is_dir()),
+    ROOT.parent / "shared" / "seeds",
+)
 
 SEED_REGIONS: dict[str, list[tuple[int, str, str | None, str | None]]] = {
     # seed file prefix -> (source line of the region, expected kind, hand-converted page, block id
@@ -73,16 +76,16 @@ SEED_REGIONS: dict[str, list[tuple[int, str, str | None, str | None]]] = {
     ],
     "003": [],
     "004": [
-        (24, "bash", "canopsis/index.md", "sysbase"),
+        (25, "bash", "canopsis/index.md", "sysbase"),
         (43, "bash", "canopsis/index.md", "wheel-dir"),
-        (84, "bash", "canopsis/index.md", "environnement"),
-        (94, "bash", "canopsis/index.md", None),  # split in two blocks there
-        (103, "bash", "canopsis/index.md", "catag"),
-        (121, "bash", "canopsis/index.md", "build-core"),
-        (130, "bash", "canopsis/index.md", "build-cat"),
-        (142, "bash", "canopsis/index.md", "push"),
-        (153, "bash", "canopsis/index.md", "nettoyage"),
-        (162, "bash", "canopsis/index.md", "build-packages"),
+        (79, "bash", "canopsis/index.md", "environnement"),
+        (93, "bash", "canopsis/index.md", "ssh-agent"),  # split in two blocks there
+        (102, "bash", "canopsis/index.md", "catag"),
+        (120, "bash", "canopsis/index.md", "build-core"),
+        (129, "bash", "canopsis/index.md", "build-cat"),
+        (141, "bash", "canopsis/index.md", "push"),
+        (152, "bash", "canopsis/index.md", "nettoyage"),
+        (161, "bash", "canopsis/index.md", "build-packages"),
         (171, "text", "canopsis/index.md", None),  # an error message, ```text there
         (179, "bash", "canopsis/index.md", "sync"),
     ],

@@ -76,8 +76,41 @@ class _Reader:
         self.list_depth: int | None = None
         self.pending_images: list[Image] = []
         self.formats = self._numbering_formats()
-        styles = [p.style.name if p.style is not None else "" for p in self.doc.paragraphs]
-        self.has_title = any(_TITLE_STYLE.match(s or "") for s in styles)
+        # python-docx looks styles up by scanning them all on every `.style`: read each once.
+        self.styles: dict[str, Any] = {}
+        default = None
+        for style in self.doc.styles:
+            self.styles[style.style_id] = style
+            if style.type == 1 and style.element.default:  # WD_STYLE_TYPE.PARAGRAPH
+                default = style
+        self.default_style = default
+        self._mono_style: dict[str, bool] = {}
+        names = [self.style_name(p) for p in self.doc.paragraphs]
+        self.has_title = any(_TITLE_STYLE.match(n) for n in names)
+
+    def para_style(self, p: Paragraph) -> Any:
+        sid = p._p.style
+        return self.styles.get(sid, self.default_style) if sid else self.default_style
+
+    def style_name(self, p: Paragraph) -> str:
+        style = self.para_style(p)
+        return str(style.name or "") if style is not None else ""
+
+    def style_mono(self, style: Any) -> bool:
+        """A style whose font (or its base style's) is monospace."""
+        if style is None:
+            return False
+        key = style.style_id
+        if key not in self._mono_style:
+            found = False
+            current = style
+            while current is not None:
+                if current.font is not None and current.font.name:
+                    found = current.font.name.lower() in _MONO_NAMES
+                    break
+                current = current.base_style
+            self._mono_style[key] = found
+        return self._mono_style[key]
 
     # ------------------------------------------------------------------ numbering
 
@@ -111,8 +144,7 @@ class _Reader:
             ilvl = numpr.ilvl.val if numpr.ilvl is not None else 0
             fmt = self.formats.get((str(numpr.numId.val), str(ilvl)), "bullet")
             return int(ilvl), fmt not in ("bullet", "none")
-        name = p.style.name if p.style is not None else ""
-        m = _LIST_STYLE.match(name or "")
+        m = _LIST_STYLE.match(self.style_name(p))
         if m:
             level = int(m.group("n")) - 1 if m.group("n") else 0
             return max(level, 0), m.group("kind").lower() in ("number", "numéro")
@@ -122,24 +154,23 @@ class _Reader:
 
     def is_mono(self, run: Any, para_style_mono: bool) -> bool:
         font = run.font.name
-        if font is None and run.style is not None and run.style.font is not None:
-            font = run.style.font.name
-            if run.style.name and _CODE_STYLE.search(run.style.name):
-                return True
+        if font is None:
+            sid = run._r.style
+            style = self.styles.get(sid) if sid else None
+            if style is not None:
+                if style.name and _CODE_STYLE.search(style.name):
+                    return True
+                if self.style_mono(style):
+                    return True
         if font is None:
             return para_style_mono
-        return font.lower() in _MONO_NAMES
+        return str(font).lower() in _MONO_NAMES
 
     def para_mono(self, p: Paragraph) -> bool:
-        style = p.style
-        while style is not None:
-            if style.font is not None and style.font.name:
-                return style.font.name.lower() in _MONO_NAMES
-            style = style.base_style
-        return False
+        return self.style_mono(self.para_style(p))
 
     def is_code(self, p: Paragraph) -> bool:
-        name = p.style.name if p.style is not None else ""
+        name = self.style_name(p)
         if name and _CODE_STYLE.search(name):
             return True
         style_mono = self.para_mono(p)
@@ -284,7 +315,7 @@ class _Reader:
         return self.out, self.images
 
     def paragraph(self, p: Paragraph, position: int) -> None:
-        name = (p.style.name if p.style is not None else "") or ""
+        name = self.style_name(p)
         text = p.text
         heading = _HEADING_STYLE.match(name)
         if heading or _TITLE_STYLE.match(name):
