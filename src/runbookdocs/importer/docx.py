@@ -75,6 +75,9 @@ class _Reader:
         self.code_depth = 0
         self.list_depth: int | None = None
         self.pending_images: list[Image] = []
+        self.counters: dict[int, int] = {}
+        self.following: dict[int, Any] = {}
+        self.current: Any = None
         self.formats = self._numbering_formats()
         # python-docx looks styles up by scanning them all on every `.style`: read each once.
         self.styles: dict[str, Any] = {}
@@ -187,7 +190,6 @@ class _Reader:
                 url = getattr(item, "url", None) or getattr(item, "address", "")
                 pieces.append((item.text, "link", url))
                 continue
-            self.images_in(item._r, position)
             text = item.text
             if not text:
                 continue
@@ -298,10 +300,17 @@ class _Reader:
         from docx.text.paragraph import Paragraph as DocxParagraph
 
         position = 0
-        for child in self.doc.element.body.iterchildren():
+        children = list(self.doc.element.body.iterchildren())
+        self.following: dict[int, Any] = {}
+        for k, child in enumerate(children):
+            if child.tag == _w("p"):
+                self.following[id(child)] = children[k + 1 :]
+        for child in children:
             if child.tag == _w("p"):
                 position += 1
                 self.pending_images = []
+                self.current = child
+                self.images_in(child, position)
                 self.paragraph(DocxParagraph(child, self.doc), position)
                 if self.pending_images:
                     self.flush()
@@ -321,6 +330,7 @@ class _Reader:
         if heading or _TITLE_STYLE.match(name):
             self.flush()
             self.list_depth = None
+            self.counters.clear()
             if not text.strip():
                 return
             level = 1 if not heading else int(heading.group(1)) + (1 if self.has_title else 0)
@@ -333,11 +343,10 @@ class _Reader:
         indented = self._indent(p) > 0
         if self.is_code(p):
             self.flush_prose()
-            depth = (
-                (listed[0] + 1 if listed else (self.list_depth or 0) + 1)
-                if (listed or (indented and self.list_depth is not None))
-                else 0
+            in_item = listed is not None or (
+                self.list_depth is not None and (indented or self._list_goes_on())
             )
+            depth = (listed[0] if listed else (self.list_depth or 0)) + 1 if in_item else 0
             if self.code and depth != self.code_depth:
                 self.flush_code()
             self.code_depth = depth
@@ -353,15 +362,38 @@ class _Reader:
             self.flush_prose()
             level, ordered = listed
             self.list_depth = level
+            for deeper in [k for k in self.counters if k > level]:
+                del self.counters[deeper]
+            self.counters[level] = self.counters.get(level, 0) + 1
             self.out.append(
-                Item(position, level, ordered=ordered, lines=[self.inline(p, position).strip()])
+                Item(
+                    position,
+                    level,
+                    ordered=ordered,
+                    number=self.counters[level],
+                    lines=[self.inline(p, position).strip()],
+                )
             )
             self.report.structure["list items"] += 1
             return
         depth = self.list_depth + 1 if (indented and self.list_depth is not None) else 0
         if not indented:
             self.list_depth = None
+            self.counters.clear()
         self.prose.append((self.inline(p, position).strip(), position, depth))
+
+    def _list_goes_on(self) -> bool:
+        """Whether the list resumes after the code paragraphs that follow this one."""
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        for child in self.following.get(id(self.current), []):
+            if child.tag != _w("p"):
+                return False
+            p = DocxParagraph(child, self.doc)
+            if self.is_code(p) or not p.text.strip():
+                continue
+            return self.list_info(p) is not None
+        return False
 
     def _indent(self, p: Paragraph) -> int:
         ind = p.paragraph_format.left_indent

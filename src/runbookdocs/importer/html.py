@@ -317,7 +317,8 @@ class _Reader:
                     hint = str(node.get("lang"))
             text = el.text_content()
             header = el.xpath(
-                'ancestor::*[contains(@class, "code")][1]//*[contains(@class, "codeHeader")]'
+                'ancestor::*[contains(concat(" ", normalize-space(@class), " "), " code ")][1]'
+                '//*[contains(@class, "codeHeader")]'
             )
             title = _WS.sub(" ", header[0].text_content()).strip() if header else ""
         lines = text.replace("\r\n", "\n").split("\n")
