@@ -105,8 +105,16 @@ def run_import(paths: list[Path], out: Path, *extra: str) -> subprocess.Complete
     src = str(ROOT / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return subprocess.run(
-        [sys.executable, "-m", "runbookdocs.cli", "import", *map(str, paths), "--into", str(out),
-         *extra],
+        [
+            sys.executable,
+            "-m",
+            "runbookdocs.cli",
+            "import",
+            *map(str, paths),
+            "--into",
+            str(out),
+            *extra,
+        ],
         cwd=project,
         env=env,
         capture_output=True,
@@ -146,10 +154,19 @@ class Score:
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
-        for name in (
-            "regions found right_kind prose_in_blocks headings headings_kept items items_kept "
-            "tables tables_kept leaked"
-        ).split():
+        for name in [
+            "regions",
+            "found",
+            "right_kind",
+            "prose_in_blocks",
+            "headings",
+            "headings_kept",
+            "items",
+            "items_kept",
+            "tables",
+            "tables_kept",
+            "leaked",
+        ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses.extend(other.misses)
 
@@ -344,8 +361,9 @@ def _blocks_with_lines(source: Path, out: Path) -> list[tuple[str, int]]:
     """(language, source line) of each block of `source`'s page, converted in this process."""
     from runbookdocs.importer import convert, read_source
 
-    item = convert(read_source(source, str(source)), out, out_display=str(out), lang="fr",
-                   target=None)
+    item = convert(
+        read_source(source, str(source)), out, out_display=str(out), lang="fr", target=None
+    )
     found = []
     for text, line in item.page.lines:
         m = re.match(r"\s*`{3,}([\w+-]+) \{#", text)

@@ -76,15 +76,18 @@ def test_text_manual_becomes_a_checked_page(tmp_path: Path) -> None:
 def test_text_defects_are_reported_at_the_page_and_source_lines(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "old.txt").write_text(
-        "Service settings\n\nSettings file:\n\n{\n  \"port\": 8080,\n  \"debug\": true,,\n}\n\n"
+        'Service settings\n\nSettings file:\n\n{\n  "port": 8080,\n  "debug": true,,\n}\n\n'
         "Start it:\n\nsudo systemctl start app && {\n\nSee the [runbook](missing.md).\n",
         encoding="utf-8",
     )
     proc = cli("import", "old.txt", "-o", "docs/old.md", cwd=root)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     out = proc.stdout
-    json_error = re.search(r"docs/old.md:(\d+):\d+: error: .*\[RBD201\]\n(?:    .*\n)*?"
-                           r"    in the source: old.txt:7", out)
+    json_error = re.search(
+        r"docs/old.md:(\d+):\d+: error: .*\[RBD201\]\n(?:    .*\n)*?"
+        r"    in the source: old.txt:7",
+        out,
+    )
     assert json_error, out
     assert re.search(r"error: .*\[RBD301\]\n(?:    .*\n)*?    in the source: old.txt:12", out), out
     assert re.search(r"\[RBD501\]\n(?:    .*\n)*?    in the source: old.txt:14", out), out
@@ -99,7 +102,12 @@ def test_windows_and_interactive_steps_need_a_person(tmp_path: Path) -> None:
     page = (root / "docs" / "api.md").read_text(encoding="utf-8")
     found = blocks(page)
     assert [lang for lang, _, _ in found] == [
-        "bash", "bash", "bash", "bash", "console", "powershell"
+        "bash",
+        "bash",
+        "bash",
+        "bash",
+        "console",
+        "powershell",
     ]
     assert "PS C:\\> Restart-Service -Name FacturationReports" in found[-1][1]
     assert "needs a person:" in proc.stdout and "Windows" in proc.stdout
@@ -124,13 +132,16 @@ def test_markdown_changes_only_what_the_site_would_misread(tmp_path: Path) -> No
     assert "   ```console {#logrotate}" in page  # untagged, in its list item
     assert "```bash {#logrotate-2}\nsudo logrotate -f" in page  # indented code to a fence
     assert "```json {#" in page
-    assert '!!! warning\n    Never delete the current log file' in page
+    assert "!!! warning\n    Never delete the current log file" in page
     assert "!!! tip\n    The dashboard" in page
     # Every other line is the author's, byte for byte, in order.
     original = src.read_text(encoding="utf-8").split("\n")
     body = page.split("---\n", 2)[2].split("\n")
-    changed = {i for i, line in enumerate(original) if line.startswith(("```", ">", "    sudo",
-                                                                        "    ls", "   ```"))}
+    changed = {
+        i
+        for i, line in enumerate(original)
+        if line.startswith(("```", ">", "    sudo", "    ls", "   ```"))
+    }
     kept = [line for i, line in enumerate(original) if i not in changed]
     it = iter(body)
     assert all(any(line == b for b in it) for line in kept), "a line was changed or reordered"
@@ -258,8 +269,9 @@ def test_existing_page_is_never_replaced_without_force(tmp_path: Path) -> None:
 
 def test_language_target_and_folder(tmp_path: Path) -> None:
     root = project(tmp_path)
-    (root / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: material\n  language: fr\n",
-                                     encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: x\ntheme:\n  name: material\n  language: fr\n", encoding="utf-8"
+    )
     folder = root / "manuels"
     (folder / "sub").mkdir(parents=True)
     shutil.copy(SAMPLES / "txt" / "sauvegarde-base-fr.txt", folder / "sub" / "Sauvegarde Base.txt")
@@ -271,13 +283,21 @@ def test_language_target_and_folder(tmp_path: Path) -> None:
     assert "# reviewed: AAAA-MM-JJ" in page
     assert "Ete2019!clients" not in page
     assert (root / "kb" / "certificats.md").is_file()
-    proc = cli("import", "manuels/certificats.md", "-o", "kb/c.md", "--target", "debain",
-               cwd=root)
+    proc = cli("import", "manuels/certificats.md", "-o", "kb/c.md", "--target", "debain", cwd=root)
     assert proc.returncode == 2 and "unknown target 'debain' (did you mean 'debian'?)" in (
         proc.stderr
     )
-    proc = cli("import", "manuels/certificats.md", "-o", "kb/c.md", "--target", "postgres",
-               "--lang", "en", cwd=root)
+    proc = cli(
+        "import",
+        "manuels/certificats.md",
+        "-o",
+        "kb/c.md",
+        "--target",
+        "postgres",
+        "--lang",
+        "en",
+        cwd=root,
+    )
     page = (root / "kb" / "c.md").read_text(encoding="utf-8")
     assert "runbook:\n  target: postgres\n  # reviewed: YYYY-MM-DD" in page
 
@@ -291,8 +311,11 @@ def test_language_target_and_folder(tmp_path: Path) -> None:
         ("manual.pdf", b"%PDF-1.4\n", "manual.pdf: unknown format '.pdf'"),
         ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00", "binary.txt: a binary file, not text"),
         ("report.txt", b"%PDF-1.4\n%\xe2\xe3", "report.txt: a PDF file, not text"),
-        ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
-         "old.docx: an Office 97-2003 document (.doc), not .docx"),
+        (
+            "old.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+            "old.docx: an Office 97-2003 document (.doc), not .docx",
+        ),
         ("notes.docx", b"hello", "notes.docx: not a Word document"),
         ("page.html", b"", "page.html: empty HTML document"),
         ("latin.txt", None, None),

@@ -145,9 +145,7 @@ def run_import(args: argparse.Namespace) -> int:
     files = _sources(list(args.paths), args.form)
     outs = _outputs(files, args, config)
     _check_outputs(files, outs, args.force)
-    sources = [
-        read_source(f, str(f), form=args.form, max_mb=config.max_file_mb) for f, _ in files
-    ]
+    sources = [read_source(f, str(f), form=args.form, max_mb=config.max_file_mb) for f, _ in files]
     imported: list[Imported] = []
     for source, out in zip(sources, outs, strict=True):
         try:
@@ -240,8 +238,10 @@ def _print_findings(report: Report, imported: list[Imported]) -> tuple[int, int]
             item = by_path.get(f.location.path)
             if item is not None:
                 line = item.page.source_line(f.location.line)
-                text += f"\n    in the source: {item.report.where(line)}" if line else (
-                    "\n    added by the import (not in the source)"
+                text += (
+                    f"\n    in the source: {item.report.where(line)}"
+                    if line
+                    else ("\n    added by the import (not in the source)")
                 )
             print(text)
     sys.stdout.flush()

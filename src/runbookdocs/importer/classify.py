@@ -15,8 +15,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-COMMANDS = frozenset(
-    """
+_COMMANDS_TEXT = """
     adduser alias ansible ansible-playbook apachectl apk apt apt-cache apt-get aptitude ar awk
     aws az base64 basename bash bc bunzip2 bundle bzip2 cargo cat cd certbot chgrp chmod chown
     chroot cmake column comm composer cp createdb createuser crontab csplit curl cut date dd
@@ -35,38 +34,37 @@ COMMANDS = frozenset(
     terraform test timedatectl timeout tmux top touch tr traceroute tree truncate ufw umask
     umount uname unset unzip update-alternatives update-rc.d uptime useradd userdel usermod
     vi vim virtualenv visudo wc wget which whoami xargs yarn yum zcat zip zypper
-    """.split()
-)
+    """
+COMMANDS = frozenset(_COMMANDS_TEXT.split())
 """Command names that start a shell command line. Lower case: `Source` or `Test` is prose."""
 
-SHELL_KEYWORDS = frozenset(
-    "if then else elif fi for while until do done case esac function select { } [[ ]]".split()
+_SHELL_KEYWORDS_TEXT = (
+    "if then else elif fi for while until do done case esac function select { } [[ ]]"
 )
+SHELL_KEYWORDS = frozenset(_SHELL_KEYWORDS_TEXT.split())
 
-WINDOWS_COMMANDS = frozenset(
-    """
+_WINDOWS_COMMANDS_TEXT = """
     cmd cmd.exe powershell powershell.exe pwsh net net.exe sc sc.exe iisreset msiexec
     reg regedit robocopy xcopy dir copy del ipconfig tasklist taskkill wmic schtasks
     certutil icacls mklink findstr type cls start-service stop-service restart-service
     get-service set-service get-process get-childitem set-location new-item remove-item
     copy-item invoke-webrequest import-module install-module
-    """.split()
-)
+    """
+WINDOWS_COMMANDS = frozenset(_WINDOWS_COMMANDS_TEXT.split())
 """Windows commands (lower-cased): a block made of them cannot run in a Linux target."""
 
-_STOPWORDS = frozenset(
-    """
+_STOPWORD_TEXT = """
     le la les un une des du de et est sont pour dans sur avec par que qui ne pas il elle vous
     nous on cette ce ces votre vos leur au aux the a an and is are to of in on for with by
     that this which you your it be can must should will from then puis
-    """.split()
-)
+    """
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _PROMPT = re.compile(
     r"""^(?P<lead>\s*)
     (?:
         (?P<ps>PS\s+[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>)\s?          # PS C:\> / C:\>
-      | (?P<full>(?:\[[^\]\n]{1,60}\]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?)\s?[$#%])\s  # [root@h ~]# / u@h:~$
+      | (?P<full>(?:\[[^\]\n]{1,60}\]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?)\s?[$#%])\s  # u@h:~$
       | (?P<short>[$#%])\s                                          # $ / #
     )
     (?P<cmd>\S.*)$""",
@@ -174,7 +172,7 @@ def looks_like_command(text: str, *, strict: bool = True) -> bool:
         return False
     words = text.split()
     head = words[0]
-    if head in SHELL_KEYWORDS and len(words) > 1 or head.startswith("./"):
+    if (head in SHELL_KEYWORDS and len(words) > 1) or head.startswith("./"):
         return _not_prose(words, text)
     if _ENV_ASSIGN.match(head) and len(words) == 1:
         return not text.endswith((".", ":"))
@@ -185,7 +183,7 @@ def looks_like_command(text: str, *, strict: bool = True) -> bool:
     if head in COMMANDS:
         return _not_prose(words, text)
     if _PATH_WORD.match(head):
-        return len(words) > 1 and _not_prose(words, text) or head.endswith((".sh", ".py"))
+        return (len(words) > 1 and _not_prose(words, text)) or head.endswith((".sh", ".py"))
     if head.endswith((".sh", ".py", ".pl")) and _TOOL_WORD.match(head):
         return _not_prose(words, text)
     if strict:
@@ -198,10 +196,14 @@ def looks_like_command(text: str, *, strict: bool = True) -> bool:
 
 
 def _not_prose(words: Sequence[str], text: str) -> bool:
-    if text.endswith((".", ":", "!", "?")) and not text.endswith(("..", " .", "/.")):
-        # `cd ..` and `find .` end with a dot; sentences end with one and a letter before it.
-        if re.search(r"[^\W\d_]{2}[.:!?]$", text) and len(words) > 2:
-            return False
+    # `cd ..` and `find .` end with a dot; sentences end with one and a letter before it.
+    if (
+        text.endswith((".", ":", "!", "?"))
+        and not text.endswith(("..", " .", "/."))
+        and re.search(r"[^\W\d_]{2}[.:!?]$", text)
+        and len(words) > 2
+    ):
+        return False
     if " : " in text and not re.search(r"""['"][^'"]* : [^'"]*['"]""", text):
         return False
     stop = sum(1 for w in words[1:] if w.lower() in _STOPWORDS)
@@ -291,7 +293,7 @@ def classify(lines: Sequence[str]) -> Kind:
             json.loads(text)
             return Kind("json", "parses as JSON")
         except ValueError:
-            if text[0] == "{" and re.search(r'"\s*:', text) or is_json_start(body[0]):
+            if (text[0] == "{" and re.search(r'"\s*:', text)) or is_json_start(body[0]):
                 return Kind("json", "looks like JSON (does not parse: see the check)")
     prompts = [parse_prompt(ln, strict_root=False) for ln in body]
     found = [p for p in prompts if p is not None]
@@ -301,8 +303,7 @@ def classify(lines: Sequence[str]) -> Kind:
         return Kind("console", f"'{found[0].prompt}' prompts")
     stripped = [ln.strip() for ln in body]
     if is_ini_section(stripped[0]) and all(
-        is_ini_section(s) or is_ini_pair(s) or is_ini_comment(s) or s[0].isspace()
-        for s in stripped
+        is_ini_section(s) or is_ini_pair(s) or is_ini_comment(s) or s[0].isspace() for s in stripped
     ):
         return _ini_or_toml(text)
     if starts_sql(stripped[0], any_case=True) and (
@@ -362,8 +363,7 @@ def _is_yaml(lines: Sequence[str]) -> bool:
     if content and content[0].strip() == "---":
         content = content[1:]
     if len(content) < 2 or not all(
-        is_yaml_line(ln) or ln[:1] in (" ", "\t") or ln.strip() in ("---", "...")
-        for ln in content
+        is_yaml_line(ln) or ln[:1] in (" ", "\t") or ln.strip() in ("---", "...") for ln in content
     ):
         return False
     nested = any(ln[:1] in (" ", "\t") or _YAML_ITEM.match(ln) for ln in content)

@@ -25,12 +25,30 @@ if TYPE_CHECKING:
 
 _MONO_NAMES = frozenset(
     name.strip()
-    for name in (
-        "courier,courier new,consolas,lucida console,lucida sans typewriter,menlo,monaco,"
-        "dejavu sans mono,liberation mono,source code pro,andale mono,fira code,fira mono,"
-        "roboto mono,ubuntu mono,noto mono,sf mono,cascadia code,cascadia mono,inconsolata,"
-        "jetbrains mono,ibm plex mono"
-    ).split(",")
+    for name in [
+        "courier",
+        "courier new",
+        "consolas",
+        "lucida console",
+        "lucida sans typewriter",
+        "menlo",
+        "monaco",
+        "dejavu sans mono",
+        "liberation mono",
+        "source code pro",
+        "andale mono",
+        "fira code",
+        "fira mono",
+        "roboto mono",
+        "ubuntu mono",
+        "noto mono",
+        "sf mono",
+        "cascadia code",
+        "cascadia mono",
+        "inconsolata",
+        "jetbrains mono",
+        "ibm plex mono",
+    ]
 )
 _CODE_STYLE = re.compile(
     r"(?i)\b(?:code|source|preformatted|verbatim|console|terminal|plain text|macro text|html pre"
@@ -38,7 +56,9 @@ _CODE_STYLE = re.compile(
 )
 _HEADING_STYLE = re.compile(r"(?i)^(?:heading|titre|überschrift|título|titolo)\s*(\d)$")
 _TITLE_STYLE = re.compile(r"(?i)^(?:title|titre)$")
-_LIST_STYLE = re.compile(r"(?i)^(?:list|liste)\s*(?P<kind>bullet|number|à puces|numéro)\w*\s*(?P<n>\d)?")
+_LIST_STYLE = re.compile(
+    r"(?i)^(?:list|liste)\s*(?P<kind>bullet|number|à puces|numéro)\w*\s*(?P<n>\d)?"
+)
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -141,8 +161,8 @@ class _Reader:
 
     def list_info(self, p: Paragraph) -> tuple[int, bool] | None:
         """(level, ordered) of a list paragraph, or None."""
-        ppr = p._p.pPr
-        numpr = ppr.numPr if ppr is not None else None
+        ppr: Any = p._p.pPr
+        numpr: Any = ppr.numPr if ppr is not None else None
         if numpr is not None and numpr.numId is not None and numpr.numId.val != 0:
             ilvl = numpr.ilvl.val if numpr.ilvl is not None else 0
             fmt = self.formats.get((str(numpr.numId.val), str(ilvl)), "bullet")
@@ -301,7 +321,7 @@ class _Reader:
 
         position = 0
         children = list(self.doc.element.body.iterchildren())
-        self.following: dict[int, Any] = {}
+        self.following = {}
         for k, child in enumerate(children):
             if child.tag == _w("p"):
                 self.following[id(child)] = children[k + 1 :]

@@ -25,9 +25,39 @@ _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _SKIP = frozenset({"script", "style", "nav", "header", "footer", "head", "noscript", "template"})
 _SKIP_ID = re.compile(r"(?i)breadcrumb|footer|page-metadata|navigation|sidebar|likes|comments")
 _BLOCK = frozenset(
-    "p div section article main aside ul ol li table pre blockquote h1 h2 h3 h4 h5 h6 hr dl dt dd "
-    "figure ac:structured-macro ac:rich-text-body ac:plain-text-body ac:layout ac:layout-section "
-    "ac:layout-cell body html".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "pre",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "ac:structured-macro",
+        "ac:rich-text-body",
+        "ac:plain-text-body",
+        "ac:layout",
+        "ac:layout-section",
+        "ac:layout-cell",
+        "body",
+        "html",
+    ]
 )
 _PANELS = {
     "information": "info",
@@ -255,16 +285,23 @@ class _Reader:
                     continue
                 text = self.inline(li).strip()
                 self.add(
-                    Item(li.sourceline or line, depth, ordered=tag == "ol", number=number,
-                         lines=text.split("\n") if text else [""])
+                    Item(
+                        li.sourceline or line,
+                        depth,
+                        ordered=tag == "ol",
+                        number=number,
+                        lines=text.split("\n") if text else [""],
+                    )
                 )
                 self.report.structure["list items"] += 1
                 number += 1
                 for child in li:
                     ctag = _tag(child)
-                    if ctag in ("ul", "ol", "pre", "table", "blockquote", "ac:structured-macro") or (
-                        ctag == "div" and self.is_block(child)
-                    ) or ctag == "div" and "code" in _classes(child):
+                    if (
+                        ctag in ("ul", "ol", "pre", "table", "blockquote", "ac:structured-macro")
+                        or (ctag == "div" and self.is_block(child))
+                        or (ctag == "div" and "code" in _classes(child))
+                    ):
                         self.block(child, ctag, depth + 1)
                 self.flush()
             return

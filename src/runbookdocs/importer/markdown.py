@@ -92,7 +92,10 @@ def read_markdown(
             if cl.mentions_windows(tok.content):
                 windows.setdefault(section, []).append(src(start))
         elif tok.type == "fence":
-            edits[start] = (end, _fence(tok, body, start, end, src, ids, section, report, t, secrets))
+            edits[start] = (
+                end,
+                _fence(tok, body, start, end, src, ids, section, report, t, secrets),
+            )
             covered.update(range(start, end))
         elif tok.type == "code_block":
             if _in_container(body, start):
@@ -250,7 +253,9 @@ def _indented(
     code = Code(at, lang=kind.lang, lines=content, guessed=kind.reason)
     block_skip(code, t, report)
     report.kinds[kind.lang] += 1
-    report.add("changed", at, f"indented code block written as a fence ({kind.lang}: {kind.reason})")
+    report.add(
+        "changed", at, f"indented code block written as a fence ({kind.lang}: {kind.reason})"
+    )
     block_id = ids.make(code, section)
     fence = fence_for(content)
     prefix = " " * ind

@@ -62,7 +62,23 @@ CATALOG = Catalog(
 )
 
 INTERACTIVE = frozenset(
-    "vi vim nvim nano emacs less more top htop watch screen tmux man mc ncdu".split()
+    [
+        "vi",
+        "vim",
+        "nvim",
+        "nano",
+        "emacs",
+        "less",
+        "more",
+        "top",
+        "htop",
+        "watch",
+        "screen",
+        "tmux",
+        "man",
+        "mc",
+        "ncdu",
+    ]
 )
 _FOLLOW = re.compile(r"^(?:tail|journalctl|kubectl\s+logs|docker\s+logs)\b.*\s-[a-zA-Z]*[fF]\b")
 
@@ -107,9 +123,7 @@ def block_skip(code: Code, t: Texts, report: ImportReport) -> None:
         if code.lang in ("powershell", "batch") and not code.skip:
             report.add("person", code.line, f"{code.lang} block: Windows commands, not run")
         return
-    commands = [
-        ln for ln in code.lines if ln.strip() and not ln.startswith(("> ",))
-    ]
+    commands = [ln for ln in code.lines if ln.strip() and not ln.startswith(("> ",))]
     if code.lang == "console":
         commands = [ln[2:] for ln in commands if ln.startswith(("$ ", "# "))]
     windows = [c for c in commands if cl.is_windows_command(c) or re.search(r"[A-Za-z]:\\", c)]
@@ -150,7 +164,9 @@ def finish(
         elif isinstance(e, (Para, Item)):
             before = list(e.lines)
             e.lines = [secrets.in_prose(text, e.line + k) for k, text in enumerate(e.lines)]
-            note_secrets(before, e.lines, [e.line + k for k in range(len(e.lines))], secrets, report)
+            note_secrets(
+                before, e.lines, [e.line + k for k in range(len(e.lines))], secrets, report
+            )
             text = " ".join(e.lines)
             if cl.mentions_gui(text):
                 gui.setdefault(section, []).append(e.line)

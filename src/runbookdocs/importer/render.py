@@ -100,7 +100,7 @@ def render(elements: Sequence[Element], ids: Ids) -> list[PageLine]:
     section = ""
     for e in elements:
         ind = "    " * e.depth
-        tight = isinstance(prev, Item) and isinstance(e, Item) or isinstance(prev, Admonition)
+        tight = (isinstance(prev, Item) and isinstance(e, Item)) or isinstance(prev, Admonition)
         if out and not tight:
             out.append(("", None))
         if isinstance(e, Heading):

@@ -23,8 +23,22 @@ _KEY = (
     r"|private[_-]?key|client[_-]?secret|auth(?:[_-]?(?:key|token))?|credentials?)"
 )
 _GENERIC = frozenset(
-    {"PASSWORD", "PASSWD", "PASS", "PWD", "TOKEN", "SECRET", "APIKEY", "API_KEY", "PASSPHRASE",
-     "CREDENTIALS", "CREDENTIAL", "ACCESS_KEY", "PRIVATE_KEY", "AUTH_KEY"}
+    {
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "PWD",
+        "TOKEN",
+        "SECRET",
+        "APIKEY",
+        "API_KEY",
+        "PASSPHRASE",
+        "CREDENTIALS",
+        "CREDENTIAL",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "AUTH_KEY",
+    }
 )
 _JSON = re.compile(
     rf'(?P<pre>"(?P<key>[^"\n]*{_KEY}[^"\n]*)"\s*:\s*)(?P<val>"(?:[^"\\\n]|\\.)*")', re.I
@@ -211,10 +225,9 @@ def _context(lines: Sequence[str], i: int, lang: str) -> str:
             m = re.search(r'"([^"]+)"\s*:\s*[\{\[]\s*$', text) or re.match(
                 r"^\s*(?:-\s+)?([\w.-]+)\s*:\s*$", text
             )
-            if m:
-                # "createdb-connection-params" says less than the "postgresql" around it.
-                if len(re.split(r"[-_.]", m.group(1))) <= 2:
-                    return m.group(1)
+            # "createdb-connection-params" says less than the "postgresql" around it.
+            if m and len(re.split(r"[-_.]", m.group(1))) <= 2:
+                return m.group(1)
             own = ind
         return ""
     from runbookdocs.importer.classify import first_word

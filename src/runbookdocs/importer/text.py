@@ -274,7 +274,12 @@ class _Segmenter:
         if has_output:
             return self.emit(i, j, depth, "console", f"'{first.prompt}' prompt and output", out)
         return self.emit(
-            i, j, depth, "bash", f"'{first.prompt}' prompt without output (prompt removed)", commands
+            i,
+            j,
+            depth,
+            "bash",
+            f"'{first.prompt}' prompt without output (prompt removed)",
+            commands,
         )
 
     def _continuation(
@@ -333,7 +338,7 @@ class _Segmenter:
         if end is None:
             end = j
             why += " (brackets do not balance: see the check)"
-            if end == i + 1 and not self.lines[i].strip() in ("{", "["):
+            if end == i + 1 and self.lines[i].strip() not in ("{", "["):
                 return None
         return self.emit(i, end, depth, "json", why, dedent(self.lines[i:end]))
 
@@ -369,9 +374,9 @@ class _Segmenter:
             break
         kind = cl.classify(dedent(self.lines[i:j]))
         lang = kind.lang if kind.lang in ("ini", "toml") else "ini"
-        return self.emit(i, j, depth, lang, "[section] and key = value lines", dedent(
-            self.lines[i:j]
-        ))
+        return self.emit(
+            i, j, depth, lang, "[section] and key = value lines", dedent(self.lines[i:j])
+        )
 
     def sql(self, i: int, depth: int) -> int | None:
         line = self.lines[i]
@@ -384,7 +389,12 @@ class _Segmenter:
             s = self.lines[j].strip()
             if not s:
                 k = self.next_nonblank(j)
-                if ended and k is not None and k == j + 1 and cl.starts_sql(self.lines[k], any_case=True):
+                if (
+                    ended
+                    and k is not None
+                    and k == j + 1
+                    and cl.starts_sql(self.lines[k], any_case=True)
+                ):
                     j = k
                     ended = False
                     continue
@@ -411,14 +421,18 @@ class _Segmenter:
             s = self.lines[j]
             if _blank(s):
                 k = self.next_nonblank(j)
-                if k is not None and indent_of(self.lines[k]) > base and not _prose_line(
-                    self.lines[k]
+                if (
+                    k is not None
+                    and indent_of(self.lines[k]) > base
+                    and not _prose_line(self.lines[k])
                 ):
                     j = k
                     continue
                 break
-            if cl.is_yaml_line(s) or (indent_of(s) > base and not _prose_line(s)) or (
-                s.strip().startswith("#") or s.strip() in ("---", "...")
+            if (
+                cl.is_yaml_line(s)
+                or (indent_of(s) > base and not _prose_line(s))
+                or (s.strip().startswith("#") or s.strip() in ("---", "..."))
             ):
                 if indent_of(s) < base:
                     break
@@ -469,9 +483,7 @@ class _Segmenter:
             j = self._continuation(j, stripped, out, [], prefix="")
         while out and (not out[-1].strip()):
             out.pop()
-        windows = all(
-            cl.is_windows_command(s) for s in out if s.strip() and not s.startswith("#")
-        )
+        windows = all(cl.is_windows_command(s) for s in out if s.strip() and not s.startswith("#"))
         if windows:
             self.report.add(
                 "person",
@@ -479,9 +491,7 @@ class _Segmenter:
                 "Windows commands: kept as a powershell block, not run; check them by hand",
             )
             return self.emit(i, j, depth, "powershell", "Windows commands", out)
-        return self.emit(
-            i, j, depth, "bash", f"command line ('{cl.first_word(line)}')", out
-        )
+        return self.emit(i, j, depth, "bash", f"command line ('{cl.first_word(line)}')", out)
 
     # ------------------------------------------------------------------ structure
 
@@ -556,7 +566,9 @@ class _Segmenter:
         if _caps(text) and len(text) <= 80 and not cl.looks_like_command(text, strict=False):
             if "=" in text or _URL.search(text):
                 return None
-            return self._heading(i, 2 if self.heading_level >= 1 else 1, text, i + 1, structural=True)
+            return self._heading(
+                i, 2 if self.heading_level >= 1 else 1, text, i + 1, structural=True
+            )
         if self._shape_heading(i, text):
             return self._heading(i, 0, text, i + 1, structural=False)
         return None
@@ -579,9 +591,8 @@ class _Segmenter:
         nxt = self.next_nonblank(i + 1)
         if nxt is None:
             return False
-        if self._starts_code(nxt):
-            return False  # a caption: "For a backup" above its command
-        return True
+        # A line just above code is its caption ("For a backup"), not a heading.
+        return not self._starts_code(nxt)
 
     def _starts_code(self, k: int) -> bool:
         line = self.lines[k]
@@ -679,8 +690,10 @@ class _Segmenter:
         line = self.lines[j]
         if cl.parse_prompt(line.strip()) is not None:
             return True
-        if line.strip() in ("{", "[") or cl.is_ini_section(line) and j + 1 < len(self.lines) and (
-            cl.is_ini_pair(self.lines[j + 1])
+        if line.strip() in ("{", "[") or (
+            cl.is_ini_section(line)
+            and j + 1 < len(self.lines)
+            and (cl.is_ini_pair(self.lines[j + 1]))
         ):
             return True
         if cl.starts_sql(line):

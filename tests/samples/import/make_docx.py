@@ -40,8 +40,14 @@ def _mono(paragraph: Any, text: str, font: str = "Courier New") -> None:
     run.font.name = font
 
 
-def _code_lines(document: Any, lines: list[str], *, style: str | None = None,
-                font: str = "Consolas", indent_cm: float = 0) -> None:
+def _code_lines(
+    document: Any,
+    lines: list[str],
+    *,
+    style: str | None = None,
+    font: str = "Consolas",
+    indent_cm: float = 0,
+) -> None:
     from docx.shared import Cm
 
     for line in lines:
@@ -102,20 +108,41 @@ def mail_relay_en(path: Path) -> dict[str, Any]:
     picture.unlink()
     d.add_heading("Contacts", level=1)
     t = d.add_table(rows=3, cols=3)
-    _cells(t, [["Team", "Channel", "Hours"], ["Billing", "#billing", "9-18"],
-               ["Platform", "#platform", "24/7"]])
+    _cells(
+        t,
+        [
+            ["Team", "Channel", "Hours"],
+            ["Billing", "#billing", "9-18"],
+            ["Platform", "#platform", "24/7"],
+        ],
+    )
     d.save(str(path))
     return {
-        "headings": ["Mail relay operations", "Before you start", "Check the queue",
-                     "Relay settings", "Flush and restart", "Contacts"],
-        "items": ["Make sure that", "you can log in to relay-01", "the monitoring silence is set",
-                  "Tell the billing team", "Flush the queue", "Check the log for errors"],
+        "headings": [
+            "Mail relay operations",
+            "Before you start",
+            "Check the queue",
+            "Relay settings",
+            "Flush and restart",
+            "Contacts",
+        ],
+        "items": [
+            "Make sure that",
+            "you can log in to relay-01",
+            "the monitoring silence is set",
+            "Tell the billing team",
+            "Flush the queue",
+            "Check the log for errors",
+        ],
         "tables": 1,
         "images": 1,
         "code": [
             {"kind": "console", "text": "$ mailq | tail -n 1\n-- 12 Kbytes in 3 Requests.\n"},
-            {"kind": "json", "text": '{\n  "relayhost": "[smtp.example.net]:587",\n'
-             '  "sasl_user": "billing",\n  "sasl_password": "*"\n}\n'},
+            {
+                "kind": "json",
+                "text": '{\n  "relayhost": "[smtp.example.net]:587",\n'
+                '  "sasl_user": "billing",\n  "sasl_password": "*"\n}\n',
+            },
             {"kind": "bash", "text": "sudo postqueue -f\nsudo systemctl restart postfix\n"},
         ],
         "secrets": ["Mail-2021-relay"],
@@ -147,29 +174,43 @@ def purge_cache_fr(path: Path) -> dict[str, Any]:
     _code_lines(d, ["varnishstat -1 -f MAIN.cache_hit"], font="Courier New", indent_cm=1.27)
     d.add_heading("Paramètres", level=2)
     d.add_paragraph("Les paramètres de démarrage sont dans /etc/varnish/params.yaml :")
-    _code_lines(d, [
-        "listen: ':6081'",
-        "storage:",
-        "  type: malloc",
-        "  size: 2G",
-        "admin:",
-        "  secret_file: /etc/varnish/secret",
-    ], font="Courier New")
+    _code_lines(
+        d,
+        [
+            "listen: ':6081'",
+            "storage:",
+            "  type: malloc",
+            "  size: 2G",
+            "admin:",
+            "  secret_file: /etc/varnish/secret",
+        ],
+        font="Courier New",
+    )
     t = d.add_table(rows=3, cols=2)
     _cells(t, [["Serveur", "Rôle"], ["cache-01", "principal"], ["cache-02", "secours"]])
     d.save(str(path))
     return {
-        "headings": ["Purge du cache Varnish", "Vérifier l'état du service", "Purger une URL",
-                     "Paramètres"],
-        "items": ["Se connecter au serveur de cache", "Lancer la purge",
-                  "Contrôler le taux de succès"],
+        "headings": [
+            "Purge du cache Varnish",
+            "Vérifier l'état du service",
+            "Purger une URL",
+            "Paramètres",
+        ],
+        "items": [
+            "Se connecter au serveur de cache",
+            "Lancer la purge",
+            "Contrôler le taux de succès",
+        ],
         "tables": 1,
         "code": [
             {"kind": "console", "text": "# systemctl is-active varnish\nactive\n"},
             {"kind": "bash", "text": "varnishadm ban req.url '~' /catalogue\n"},
             {"kind": "bash", "text": "varnishstat -1 -f MAIN.cache_hit\n"},
-            {"kind": "yaml", "text": "listen: ':6081'\nstorage:\n  type: malloc\n  size: 2G\n"
-             "admin:\n  secret_file: /etc/varnish/secret\n"},
+            {
+                "kind": "yaml",
+                "text": "listen: ':6081'\nstorage:\n  type: malloc\n  size: 2G\n"
+                "admin:\n  secret_file: /etc/varnish/secret\n",
+            },
         ],
         "secrets": [],
     }
@@ -207,15 +248,25 @@ def rotation_journaux_fr(path: Path) -> dict[str, Any]:
     _cells(t, [["Fréquence", "Durée", "Responsable"], ["mensuelle", "15 min", "exploitation"]])
     d.save(str(path))
     return {
-        "headings": ["Rotation des journaux applicatifs", "Préparation", "Base de données",
-                     "Vérifications"],
-        "items": ["la place libre sur /var/log", "la présence des archives .gz",
-                  "les alertes de la supervision"],
+        "headings": [
+            "Rotation des journaux applicatifs",
+            "Préparation",
+            "Base de données",
+            "Vérifications",
+        ],
+        "items": [
+            "la place libre sur /var/log",
+            "la présence des archives .gz",
+            "les alertes de la supervision",
+        ],
         "tables": 1,
         "code": [
             {"kind": "bash", "text": "cd /var/log/portail\n"},
             {"kind": "bash", "text": "sudo gzip -9 portail-2023-*.log\n"},
-            {"kind": "sql", "text": "DELETE FROM traces WHERE cree_le < NOW() - INTERVAL 90 DAY;\n"},
+            {
+                "kind": "sql",
+                "text": "DELETE FROM traces WHERE cree_le < NOW() - INTERVAL 90 DAY;\n",
+            },
         ],
         "secrets": [],
     }
