@@ -89,14 +89,17 @@ _SQL_START = re.compile(
       | SHOW\s+\w+ | USE\s+\w+\s*; | FLUSH\s+\w+ | VACUUM\b | ANALYZE\b | EXPLAIN\b
       | (?:BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION)\s*; | WITH\s+\w+\s+AS\s*\(
       | SET\s+(?:GLOBAL\s+|SESSION\s+)?\w+\s*(?:=|TO)
+      | (?:STOP|START|RESET)\s+(?:REPLICA|SLAVE|MASTER)\b | CHANGE\s+(?:MASTER|REPLICATION)\b
+      | (?:LOCK|UNLOCK)\s+TABLES?\b | OPTIMIZE\s+TABLE\b | REINDEX\b | CALL\s+\w+
+      | [A-Z][A-Z_]*(?:\s+[A-Z_]+)+\s*;\s*$
     )""",
     re.VERBOSE,
 )
 _SQL_START_ANY_CASE = re.compile(_SQL_START.pattern, re.VERBOSE | re.IGNORECASE)
 _GUI = re.compile(
-    r"(?i)\b(?:double[- ]?cli\w*|cli(?:ck|quer|quez)\w*|right[- ]click|clic droit|cocher|cochez"
-    r"|check the box|s[ée]lectionn\w+|select the|menu|onglet|tab |bouton|button|fen[êe]tre"
-    r"|window|navigateur|browser|ic[ôo]ne|icon|glisser|drag)"
+    r"(?i)\b(?:double[- ]?cli\w*|cli(?:ck|quer|quez)\w*|right[- ]click|clic droit|coch(?:er|ez)"
+    r"|check the box|s[ée]lectionn\w+|select the|menus?|onglets?|tabs?|boutons?|buttons?"
+    r"|fen[êe]tres?|window|navigateur|browser|ic[ôo]nes?|icons?|glisser|drag)\b"
 )
 _WINDOWS = re.compile(
     r"(?i)(?:\bwindows\b|\biis\b|\bpowershell\b|[A-Z]:\\|\.exe\b|\bservices\.msc\b|\bregedit\b"
@@ -317,7 +320,7 @@ def classify(lines: Sequence[str]) -> Kind:
         assignments = [re.match(r"([A-Za-z_][A-Za-z0-9_]*)=\S", s) for s in pairs]
         if all(assignments) and all(m.group(1).isupper() for m in assignments if m):
             return Kind("bash", "VARIABLE=value lines (environment)")
-        if any(" = " in s for s in pairs) or all(assignments):
+        if any(" = " in s for s in pairs) or all(re.match(r"[\w.-]+\s*=", s) for s in pairs):
             # runbookdocs' INI needs [sections]: a flat key=value file is shown, not checked.
             return Kind("properties", "key=value lines without [section]")
     words = [first_word(s) for s in stripped if not s.startswith("#")]

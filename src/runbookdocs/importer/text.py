@@ -402,7 +402,7 @@ class _Segmenter:
             if ended and not (cl.starts_sql(s, any_case=True) or s.startswith("--")):
                 break
             j += 1
-            ended = s.endswith(";")
+            ended = s.endswith((";", "\\G"))
         if not upper and not ended:
             return None
         if not ended and _prose_line(self.lines[j - 1]) and j - 1 > i:
