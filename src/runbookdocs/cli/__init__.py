@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "runbookdocs.cli.new",
     "runbookdocs.cli.play",
     "runbookdocs.cli.report",
+    "runbookdocs.cli.importer",
 )
 """Modules whose `COMMANDS` make up the CLI, in the order `--help` lists them."""
 
