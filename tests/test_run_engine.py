@@ -466,7 +466,7 @@ def test_a_client_waiting_for_input_ends_at_end_of_input_then_at_its_quit_comman
         ```
 
         ```bash {#quit timeout=1}
-        bash -c 'trap "" INT; while :; do IFS= read -r l || continue; [ "$l" = "\q" ] && exit 0; done'
+        bash -c 'trap "" INT; while :; do read -r l || continue; [ "$l" = "\q" ] && exit; done'
         ```
 
         ```bash {#sourd timeout=1}
