@@ -302,8 +302,9 @@ def complete_shell(text: str, bash: str | None = None) -> bool:
     proc = subprocess.run(
         [bash, "-n"], input=text + "\n", capture_output=True, text=True, check=False
     )
-    # An open here-document is only a warning: bash -n still exits 0.
-    return "end of file" not in proc.stderr and "end-of-file" not in proc.stderr
+    # An open here-document is only a warning: bash -n still exits 0. An open quote is
+    # "unexpected EOF" since bash 5.2, "unexpected end of file" before.
+    return not any(m in proc.stderr for m in ("end of file", "end-of-file", "unexpected EOF"))
 
 
 __all__ = ["LAST", "ShellRunner", "complete_shell", "judge", "shell_commands"]
