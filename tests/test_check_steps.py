@@ -28,7 +28,8 @@ def test_a_prompt_in_a_shell_block_names_both_fixes(tmp_path: Path) -> None:
     make_project(
         tmp_path,
         {
-            "docs/p.md": "# P\n\n```bash\n# vérifier le service\n$ systemctl status nginx\n$ ls\n```\n"
+            "docs/p.md": "# P\n\n```bash\n# vérifier le service\n"
+            "$ systemctl status nginx\n$ ls\n```\n"
         },
     )
     proc = cli("check", "--no-cache", cwd=tmp_path)
