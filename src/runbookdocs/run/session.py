@@ -214,6 +214,20 @@ class Session:
             " __rbd_l=$LINENO; return $__rbd_s; fi';"
             ' __rbd_dt=\'[[ ${BASH_SOURCE-} != "$__rbd_f" || $LINENO -le $__rbd_m ]] ||'
             f' {{ __rbd_m=$LINENO; printf "\\036L{self._salt}:%s\\036" $LINENO >&$__rbd_t; }}\';'
+            ' __rbd_D() { trap "$__rbd_dt" DEBUG; };'
+            # A step file that cannot be written (a full /tmp) must not be sourced: an empty
+            # file would "pass" without running anything. `W` in the marker says so.
+            " __rbd_p() { __rbd_f=$__rbd_d/$1.sh; __rbd_w=; __rbd_l=0; __rbd_m=1;"
+            ' if printf %s "$__rbd_b" | base64 -d > "$__rbd_f"; then __rbd_b=;'
+            ' if [[ -n ${2-} ]]; then trap "$__rbd_et" ERR; fi;'
+            " else __rbd_b=; __rbd_w=W; return 1; fi; };"
+            # The step may change the prompt (a sourced ~/.bashrc sets PS1 or
+            # PROMPT_COMMAND): ours is restored after the marker, so that the next prompt is
+            # always recognised.
+            " __rbd_q() { trap - ERR DEBUG;"
+            f' printf \'\\036R%s:%s%s:%s\\036\\n\' {self._salt}:$2 "${{__rbd_w-}}" "$1"'
+            ' "${__rbd_l:-0}"; __rbd_w=; __rbd_l=0; unset PROMPT_COMMAND; PS0=;'
+            f" PS1=$'\\036'P{self._salt}$'\\036'; }};"
             f" PS1=$'\\036'P{self._salt}$'\\036'"
         )
         self.child.sendline(init)
@@ -294,35 +308,21 @@ class Session:
         self._n += 1
         n = self._n
         if each and not typed:
-            # The DEBUG trap is set from inside the file: a sourced file does not inherit it.
-            # On the first line, so that every line keeps its number.
-            script = 'trap "$__rbd_dt" DEBUG; ' + script
+            # The DEBUG trap is set from inside the file (a sourced file does not inherit
+            # it), on its first line so that every line keeps its number.
+            script = "__rbd_D; " + script
         data = _b64(script + ("" if script.endswith("\n") else "\n"))
         chunks = [data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)] or [""]
         pre = [f"__rbd_b={chunks[0]}"] + [f"__rbd_b+={c}" for c in chunks[1:]]
-        file = f'"$__rbd_d/{n}.sh"'
+        # The work around the step is done by the functions `start` defines (`__rbd_p`
+        # writes the step file and sets the ERR trap, `__rbd_q` prints the marker and restores
+        # the prompt): the line sent stays short, and every character sent through the tty
+        # costs. The step itself is sourced (or evaluated) at the top level, never inside a
+        # function, so that its `declare`s and `local`s mean what they say.
         if typed:
-            step = 'eval "$(printf %s "$__rbd_b" | base64 -d)"'
+            final = f'__rbd_w=; eval "$(printf %s "$__rbd_b" | base64 -d)"; __rbd_q $? {n}'
         else:
-            source = f". {file}"
-            if each:
-                source = f'__rbd_f=$__rbd_d/{n}.sh; __rbd_m=1; trap "$__rbd_et" ERR; {source}'
-            # A step file that cannot be written (a full /tmp) must not be sourced: an empty
-            # file would "pass" without running anything. `W` in the marker says so.
-            step = (
-                f'if printf %s "$__rbd_b" | base64 -d > {file}; then __rbd_b=; {source};'
-                " else __rbd_b=; __rbd_w=W; fi"
-            )
-        marker = (
-            f'printf \'\\036R%s:%s%s:%s\\036\\n\' {self._salt}:{n} "${{__rbd_w-}}" "$?"'
-            ' "${__rbd_l:-0}"'
-        )
-        # The step may change the prompt (a sourced ~/.bashrc sets PS1 or PROMPT_COMMAND):
-        # restore ours after the marker, so the next prompt is always recognised.
-        final = (
-            f"{step}; {marker}; {'trap - ERR DEBUG; ' if each else ''}__rbd_w=; __rbd_l=0;"
-            f" unset PROMPT_COMMAND; PS0=''; PS1=$'\\036'P{self._salt}$'\\036'"
-        )
+            final = f'__rbd_p {n}{" e" if each else ""} && . "$__rbd_f"; __rbd_q $? {n}'
 
         done = self._done_re(n)
         t0 = time.monotonic()
