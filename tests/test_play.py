@@ -342,3 +342,13 @@ def test_a_changed_page_starts_over(tmp_path: Path) -> None:
     out, status = finish(child)
     assert status == 0
     assert containers_of(child.pid) == []
+
+
+def test_an_unknown_target_is_the_runbooks_fault_in_play_as_in_run(tmp_path: Path) -> None:
+    """Exit 1 (the runbook is wrong), located at the block, before any container starts."""
+    root = make_project(tmp_path, {"docs/x.md": "# X\n\n```bash {target=nulle-part}\ntrue\n```\n"})
+    env = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}  # never reached
+    played = cli("play", "docs/x.md", cwd=root, env=env)
+    assert played.returncode == 1, played.stdout + played.stderr
+    assert "docs/x.md:3:1: error: unknown target 'nulle-part'" in played.stderr
+    assert "[RBD107]" in played.stderr

@@ -347,8 +347,9 @@ def test_unknown_target_and_clean(tmp_path: Path) -> None:
         "```bash {target=nulle-part}\ntrue\n```\n", encoding="utf-8"
     )
     proc = cli("run", cwd=root)
-    assert proc.returncode == 1
-    assert "unknown target 'nulle-part'" in proc.stdout
+    assert proc.returncode == 1  # the runbook's fault, as in `play`
+    assert "docs/x.md:1:1: error: unknown target 'nulle-part'" in proc.stdout
+    assert "[RBD107]" in proc.stdout
     cleaned = cli("clean", cwd=root)
     assert cleaned.returncode == 0
 

@@ -666,9 +666,8 @@ def test_unknown_target_is_the_runbooks_fault(project: Project) -> None:
     project.page("p.md", "```bash {target=nulle-part}\ntrue\n```\n\n```bash\ntrue\n```\n")
     report = project.run("p.md")
     assert outcomes(report) == ["failed", "skipped"]
-    assert report.results[0].findings[0].code == "RBD105" or "unknown target" in (
-        report.results[0].message
-    )
+    assert report.results[0].findings[0].code == "RBD107"
+    assert report.results[0].message.startswith("unknown target 'nulle-part' (known: ")
     assert report.exit_code() == 1
 
 
