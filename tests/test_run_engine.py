@@ -183,13 +183,30 @@ def test_status_last_keeps_the_last_command_rule(project: Project) -> None:
     project.page(
         "p.md",
         """
+        ```bash {expect=1}
+        false
+        ```
+
         ```bash {status=last}
         false
         echo "only the last command counts"
         ```
+
+        ```console
+        $ false; echo "a typed command is judged by its own status"
+        a typed command is judged by its own status
+        ```
+
+        ```bash
+        f() { false; echo "inside a function, commands are not judged one by one"; }
+        ```
+
+        ```bash
+        f
+        ```
         """,
     )
-    assert outcomes(project.run("p.md")) == ["passed"]
+    assert outcomes(project.run("p.md")) == ["passed"] * 5
 
 
 def test_a_shell_prompt_is_never_explained_as_command_not_found(project: Project) -> None:

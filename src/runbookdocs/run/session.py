@@ -30,7 +30,10 @@ not stop it. The trap is not inherited by functions, subshells and command subst
 a function call or a `( ... )` counts as one command, by its status. A `DEBUG` trap writes an
 invisible marker with the line number before the first command of each new line (to the
 terminal, never to the step's own redirections), so the output of the command that stopped the
-block can be told from what earlier commands printed. Both traps are removed after the step.
+block can be told from what earlier commands printed. The traps stay installed between steps
+but do nothing outside the step file they were armed for (`__rbd_g`): bash restores, when a
+function returns, a trap the function cleared, and a line of the session's own is cheaper than
+clearing them at the top level after each step.
 
 After a timeout the command is interrupted with Ctrl-C, then an end of input (Ctrl-D), then the
 quit commands of interactive clients (`\\q`, `quit`), then `q` (pagers), then Escape `:q!`
@@ -209,22 +212,23 @@ class Session:
             # Line markers go to the terminal itself: a step's `exec >file` must not get them.
             " { exec {__rbd_t}>/dev/tty; } 2>/dev/null || __rbd_t=1;"
             # The traps of `run(each=True)`, kept in variables so that each step's line
-            # stays short (see the module docstring).
-            ' __rbd_et=\'__rbd_s=$?; if [[ ${BASH_SOURCE-} == "$__rbd_f" ]]; then'
+            # stays short, and armed for one step file at a time (see the module docstring).
+            ' __rbd_et=\'__rbd_s=$?; if [[ -n $__rbd_g && ${BASH_SOURCE-} == "$__rbd_g" ]]; then'
             " __rbd_l=$LINENO; return $__rbd_s; fi';"
-            ' __rbd_dt=\'[[ ${BASH_SOURCE-} != "$__rbd_f" || $LINENO -le $__rbd_m ]] ||'
+            ' __rbd_dt=\'[[ -z $__rbd_g || ${BASH_SOURCE-} != "$__rbd_g"'
+            " || $LINENO -le $__rbd_m ]] ||"
             f' {{ __rbd_m=$LINENO; printf "\\036L{self._salt}:%s\\036" $LINENO >&$__rbd_t; }}\';'
             ' __rbd_D() { trap "$__rbd_dt" DEBUG; };'
             # A step file that cannot be written (a full /tmp) must not be sourced: an empty
             # file would "pass" without running anything. `W` in the marker says so.
-            " __rbd_p() { __rbd_f=$__rbd_d/$1.sh; __rbd_w=; __rbd_l=0; __rbd_m=1;"
+            " __rbd_p() { __rbd_f=$__rbd_d/$1.sh; __rbd_g=; __rbd_w=; __rbd_l=0; __rbd_m=1;"
             ' if printf %s "$__rbd_b" | base64 -d > "$__rbd_f"; then __rbd_b=;'
-            ' if [[ -n ${2-} ]]; then trap "$__rbd_et" ERR; fi;'
+            ' if [[ -n ${2-} ]]; then __rbd_g=$__rbd_f; trap "$__rbd_et" ERR; fi;'
             " else __rbd_b=; __rbd_w=W; return 1; fi; };"
             # The step may change the prompt (a sourced ~/.bashrc sets PS1 or
             # PROMPT_COMMAND): ours is restored after the marker, so that the next prompt is
             # always recognised.
-            " __rbd_q() { trap - ERR DEBUG;"
+            " __rbd_q() {"
             f' printf \'\\036R%s:%s%s:%s\\036\\n\' {self._salt}:$2 "${{__rbd_w-}}" "$1"'
             ' "${__rbd_l:-0}"; __rbd_w=; __rbd_l=0; unset PROMPT_COMMAND; PS0=;'
             f" PS1=$'\\036'P{self._salt}$'\\036'; }};"
