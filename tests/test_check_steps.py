@@ -76,8 +76,16 @@ def test_transcript_output_that_reads_as_a_root_command_or_a_continuation(tmp_pa
     assert lines[1].startswith("docs/p.md:6:1: warning: `> quoted reply` reads as a continuation")
 
 
-def test_a_root_prompt_after_switching_to_root_is_a_command(tmp_path: Path) -> None:
-    page = "```console\n$ sudo -i\n# whoami\nroot\n```\n"
+@pytest.mark.parametrize(
+    "page",
+    [
+        "```console\n$ sudo -i\n# whoami\nroot\n```\n",
+        # Transcripts often show which commands need root with `# `.
+        "```console\n$ make\nbuilt\n# make install\ninstalled\n```\n",
+        "```console\n$ git pull\nAlready up to date.\n# systemctl restart app\n```\n",
+    ],
+)
+def test_a_root_prompt_that_reads_as_a_command_is_one(tmp_path: Path, page: str) -> None:
     assert check(tmp_path, page) == []
 
 

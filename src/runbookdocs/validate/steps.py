@@ -82,6 +82,7 @@ def ambiguous_transcript(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             and not root
             and k > 0
             and commands[k - 1].prompt == "$"
+            and _reads_as_output(commands[k - 1].text, first)
         ):
             line = lines[cmd.line_index]
             yield codes.OUTPUT_READS_AS_COMMAND.at(
@@ -102,6 +103,36 @@ def ambiguous_transcript(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             )
         if _ROOT_SWITCH.match(first):
             root = True
+
+
+def _reads_as_output(previous: str, text: str) -> bool:
+    """Whether a `# ` line after a `$ ` command is more likely output than a root command.
+
+    Transcripts often mix `$ ` and `# ` to show which commands need root (`# apt-get install`):
+    such a line is a command. It reads as output when the command before it prints a file
+    (`cat`, `grep`, `head`...: configuration files are full of `# ` comments), or when it reads
+    as prose rather than as a command (`# This file is managed by...`, `# ----`, a lone `#`).
+    """
+    words = previous.split()
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    if program == "sudo" and len(words) > 1:
+        words = words[1:]
+        program = words[0].rsplit("/", 1)[-1]
+    if program in _PRINTERS or f"{program} {words[1] if len(words) > 1 else ''}" in _PRINTERS:
+        return True
+    head = text.split()[0] if text.split() else ""
+    return not head or not _COMMAND_WORD.fullmatch(head)
+
+
+_PRINTERS = frozenset(
+    {
+        "cat", "head", "tail", "grep", "egrep", "zcat", "zgrep", "less", "more", "sed", "awk",
+        "diff", "crontab", "tac", "nl", "strings",
+        "systemctl cat", "git show", "git diff", "git log", "git cat-file",
+    }
+)  # fmt: skip
+# A command's first word: lowercase, digits and the usual punctuation of program names.
+_COMMAND_WORD = re.compile(r"[a-z0-9_./~$-][a-z0-9_./+:=-]*")
 
 
 def as_matcher(line: str) -> str:
