@@ -114,6 +114,51 @@ def test_hanging_commands_are_interrupted_and_the_run_goes_on(tmp_path: Path) ->
     }
 
 
+def test_clients_waiting_for_input_end_at_end_of_input_and_the_session_goes_on(
+    tmp_path: Path,
+) -> None:
+    """A bare `psql` or `mariadb` ignores Ctrl-C at its prompt: the end of input ends it, the
+    block fails at that line with that command's output, and the shell keeps its state."""
+    root = project(tmp_path)
+    (root / "docs" / "clients.md").write_text(
+        "# Clients\n\n"
+        "```bash {#psql target=postgres timeout=2}\n"
+        'export AVANT=oui\necho "avant psql"\npsql\n```\n\n'
+        '```bash {target=postgres}\ntest "$AVANT" = oui\n```\n\n'
+        "```bash {#mariadb target=mysql timeout=2}\nmariadb\n```\n\n"
+        "```bash {target=mysql}\ntrue\n```\n\n"
+        "```bash\n$ echo bonjour\n```\n",
+        encoding="utf-8",
+    )
+    t0 = time.monotonic()
+    proc = cli("run", "--keep-going", "--report", "r.json", cwd=root)
+    assert proc.returncode == 1
+    assert [r["outcome"] for r in report(root / "r.json")] == [
+        "failed",
+        "passed",
+        "failed",
+        "passed",
+        "failed",
+    ]
+    out = proc.stdout
+    assert (
+        "docs/clients.md:6:1: error: shell block #psql: `psql` timed out after 2 s; interrupted "
+        "with Ctrl-C, Ctrl-D [RBD703]" in out
+    )
+    assert "avant psql" not in out  # what psql printed, not what came before it
+    assert out.count('Type "help" for help.') == 1  # quoted once
+    assert (
+        "docs/clients.md:14:1: error: shell block #mariadb: `mariadb` timed out after 2 s; "
+        "interrupted with Ctrl-C, Ctrl-D [RBD703]" in out
+    )
+    # A prompt in a shell block is explained as one, never as "$: command not found".
+    assert (
+        "docs/clients.md:22:1: error: shell block: `$ echo bonjour` starts with a shell prompt "
+        "`$ `: bash ran `$` as a command (exit 127) [RBD709]" in out
+    )
+    assert time.monotonic() - t0 < 40
+
+
 def test_secret_never_appears_in_output_json_or_junit(tmp_path: Path) -> None:
     secret = "s3cr3t-Ü-42"
     root = project(tmp_path, "secret.md")

@@ -412,6 +412,7 @@ class Session:
             if index in (0, 1):
                 out.append(str(child.before))
                 status = int(child.match.group(2)) if index == 0 else 130
+                last_line = self._last_line(out)
                 return StepResult(
                     status,
                     self._output(out),
@@ -419,7 +420,8 @@ class Session:
                     timed_out=True,
                     ending="interrupted",
                     tried=tuple(tried),
-                    last_line=self._last_line(out),
+                    last_line=last_line,
+                    command_output=self._output(out, since=last_line) if last_line else None,
                 )
             if index == 2:
                 out.append(str(child.before))
@@ -435,8 +437,10 @@ class Session:
                     shell_ended=True,
                 )
         out.append(str(child.before))
+        # Read before the new shell starts: it has another salt.
         last_line = self._last_line(out)
-        output = self._output(out)  # before the new shell: it has another salt
+        output = self._output(out)
+        own = self._output(out, since=last_line) if last_line else None
         self.restart()
         return StepResult(
             130,
@@ -446,6 +450,7 @@ class Session:
             ending="replaced",
             tried=tuple(tried),
             last_line=last_line,
+            command_output=own,
             shell_ended=True,
         )
 

@@ -150,7 +150,7 @@ def judge(
             why,
             note,
             output,
-            lines,
+            _shown_lines(step, box, lines),
             index=index,
             hint=common("timed-out-hint"),
         )
