@@ -132,6 +132,14 @@ def parse(block: Block | str) -> Transcript:
     return Transcript(commands, preamble)
 
 
+def has_user_prompt(line: str) -> bool:
+    """True when `line` starts (after indentation) with a `$ ` prompt, the way transcripts write
+    commands: in a shell block, bash would run `$` as a command (`check` warns about it, `run`
+    explains a failure there with it)."""
+    text = line.lstrip()
+    return text == "$" or text.startswith(("$ ", "$\t"))
+
+
 def _prompt(line: str) -> str | None:
     if line.startswith(("$ ", "# ")) or line in ("$", "#"):
         return line[0]
@@ -478,6 +486,7 @@ __all__ = [
     "command_edit",
     "diff",
     "escape",
+    "has_user_prompt",
     "line_matches",
     "match",
     "normalise",

@@ -475,20 +475,18 @@ class _Book:
 
     def _from_cache(self, blocks: list[Block], cached: dict[str, Any]) -> list[Result]:
         results = []
+        when = cached.get("started_at", "?")
         for data in cached.get("results", []):
+            # Read with the report's own parser; what was said then stays in the message.
+            was = Result.from_json(data)
             results.append(
-                Result(
-                    path=data["path"],
-                    line=data["line"],
-                    kind=data["kind"],
-                    stage="run",
-                    outcome=data["outcome"],
-                    id=data.get("id"),
-                    target=data.get("target"),
-                    message=f"cached: {data['outcome']} at {cached.get('started_at', '?')}"
-                    + (f" ({data['message']})" if data.get("message") else ""),
+                replace(
+                    was,
+                    message=f"cached: {was.outcome} at {when}"
+                    + (f" ({was.message})" if was.message else ""),
                     duration_s=0.0,
-                    started_at=data.get("started_at"),
+                    findings=[],
+                    output="",
                     cached=True,
                 )
             )

@@ -26,7 +26,6 @@ from runbookdocs.block import Block
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
 
-_PROMPT = re.compile(r"\$(?:\s|$)")
 _ROOT_SWITCH = re.compile(
     r"^\s*(?:sudo\s+(?:-\w+\s+)*(?:-i|-s|su\b|bash\b|sh\b|-u\s+root\s+-i)|su\b|doas\s+-s)"
 )
@@ -49,8 +48,8 @@ def prompt_in_shell(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        if _PROMPT.match(text):
-            count = sum(1 for ln in lines if _PROMPT.match(ln.strip()))
+        if transcript.has_user_prompt(text):
+            count = sum(1 for ln in lines if transcript.has_user_prompt(ln))
             more = f" ({count} lines start with `$ `)" if count > 1 else ""
             yield codes.PROMPT_IN_SHELL.at(
                 block.locate(index, 1 + len(line) - len(line.lstrip())),

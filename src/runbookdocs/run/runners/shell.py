@@ -31,7 +31,7 @@ from runbookdocs.run.runners import (
     step_note,
     tail,
 )
-from runbookdocs.transcript import normalise
+from runbookdocs.transcript import has_user_prompt, normalise
 
 if TYPE_CHECKING:
     from runbookdocs.run.sandbox import Sandbox
@@ -42,7 +42,6 @@ LAST = "last"
 
 # bash names the line of the step file it stopped at: mapped back to the page.
 STEP_FILE = re.compile(r"\S*/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
-_PROMPT = re.compile(r"^\s*\$\s")
 
 TEXTS = Catalog(
     "run.runners.shell",
@@ -161,7 +160,7 @@ def judge(
         command = _command(block, text, index, box)
         shown = _shown_lines(step, box, lines)
         source_line = _source_line(block, text, index)
-        if step.exit == 127 and _PROMPT.match(source_line):
+        if step.exit == 127 and has_user_prompt(source_line):
             why = t("prompt", command=command, status=step.exit)
             return _failure(
                 block,
