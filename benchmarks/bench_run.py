@@ -40,7 +40,7 @@ def per_step(steps: int, rounds: int = 7) -> None:
     target = Target(
         BUILTIN_TARGETS["debian"], ref, client=client, run_id="bench", runbook="bench", network=None
     ).start()
-    five = "cd /tmp\nexport A=1\ntrue\necho $A >/dev/null\ntest -n \"$A\""
+    five = 'cd /tmp\nexport A=1\ntrue\necho $A >/dev/null\ntest -n "$A"'
 
     def timed(script: str, **kw: bool) -> float:
         t0 = time.perf_counter()
