@@ -25,3 +25,27 @@ def test_recipe_ignores_what_changes_with_every_run_and_sees_real_changes(tmp_pa
     (tmp_path / "app" / "main.py").write_text("print(1)\n" + "#" * 5000 + "\nprint(2)\n")
     assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") != first
     assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:other") != first
+
+
+def test_dockerignore_is_read_the_way_docker_reads_it(tmp_path: Path) -> None:
+    """`*.log` excludes a log at the top of the context only (`**/*.log` reaches deeper): a
+    hand-written matcher that excluded `a/b/c.log` too reused an image Docker would rebuild."""
+    from runbookdocs.run.images import context_files
+
+    (tmp_path / "Dockerfile").write_text("FROM base\nCOPY . /src\n")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "c.log").write_text("deep\n")
+    (tmp_path / "top.log").write_text("top\n")
+    (tmp_path / ".dockerignore").write_text("# comment\n*.log\n\n")
+    assert context_files(tmp_path, tmp_path / "Dockerfile") == [
+        ".dockerignore",
+        "Dockerfile",
+        "a/b/c.log",
+    ]
+    first = dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base")
+    (tmp_path / "top.log").write_text("changed, ignored\n")
+    assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") == first
+    (tmp_path / "a" / "b" / "c.log").write_text("changed, sent to Docker\n")
+    assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") != first
+    (tmp_path / ".dockerignore").write_text("**/*.log\n")
+    assert "a/b/c.log" not in context_files(tmp_path, tmp_path / "Dockerfile")

@@ -342,3 +342,34 @@ def test_a_changed_page_starts_over(tmp_path: Path) -> None:
     out, status = finish(child)
     assert status == 0
     assert containers_of(child.pid) == []
+
+
+def test_an_unknown_target_is_the_runbooks_fault_in_play_as_in_run(tmp_path: Path) -> None:
+    """Exit 1 (the runbook is wrong), located at the block, before any container starts."""
+    root = make_project(tmp_path, {"docs/x.md": "# X\n\n```bash {target=nulle-part}\ntrue\n```\n"})
+    env = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}  # never reached
+    played = cli("play", "docs/x.md", cwd=root, env=env)
+    assert played.returncode == 1, played.stdout + played.stderr
+    assert "docs/x.md:3:1: error: unknown target 'nulle-part'" in played.stderr
+    assert "[RBD107]" in played.stderr
+
+
+@pytest.mark.docker
+def test_guided_mode_judges_a_step_by_every_command_as_run_does(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            "docs/copie.md": "# Copie\n\n```bash {#copie}\nmkdir -p /srv/app\n"
+            'cp /etc/absent.conf /srv/app/\necho "copié"\n```\n'
+        },
+    )
+    child = play(root, "docs/copie.md")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect("cannot stat '/etc/absent.conf'")
+    child.expect(r"Pas encore : `cp /etc/absent.conf /srv/app/` a fini avec le code 1")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "\ncopié\n" not in out  # the step stopped at `cp` (the panel shows `echo "copié"`)
+    assert "Écarts avec la page : 1" in out
+    assert containers_of(child.pid) == []

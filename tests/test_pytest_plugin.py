@@ -86,3 +86,26 @@ def test_a_malformed_var_is_a_usage_error(project: pytest.Pytester) -> None:
     result = project.runpytest("--runbookdocs", "--runbookdocs-var", "no-equals-sign")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--runbookdocs-var 'no-equals-sign': write NAME=VALUE*"])
+
+
+@pytest.mark.docker
+def test_a_run_failure_points_at_the_command_that_failed(pytester: pytest.Pytester) -> None:
+    """`--runbookdocs-run` runs blocks with the same runners as `runbookdocs run`: a shell block
+    fails at its first failing command, and the page line of that command is marked."""
+    pytester.makefile(".toml", pyproject='[tool.runbookdocs]\ndocs_dir = "docs"\n')
+    docs = pytester.mkdir("docs")
+    (docs / "page.md").write_text(
+        "# Copie\n\n```bash {#copie}\nmkdir -p /srv/app\ncp /etc/missing.conf /srv/app/\n"
+        'echo "copied"\n```\n',
+        encoding="utf-8",
+    )
+    result = pytester.runpytest("--runbookdocs-run", "-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert "5>| cp /etc/missing.conf /srv/app/" in out
+    assert "4 | mkdir -p /srv/app" in out
+    assert (
+        "docs/page.md:5:1: error: shell block #copie: `cp /etc/missing.conf /srv/app/` exited 1"
+        in out
+    )
+    assert "cannot stat '/etc/missing.conf'" in out

@@ -43,7 +43,7 @@ def test_mysql_dump_and_restore_round_trip(tmp_path: Path) -> None:
     results = report(root / "r.json")
     assert [r["outcome"] for r in results] == ["passed"] * 6
     assert all(r["target"] == "mysql" and r["started_at"] for r in results)
-    assert "6 verified, 0 failed, 0 not run" in proc.stderr
+    assert "6 verified, 0 failed, 0 error(s), 0 not run" in proc.stderr
 
 
 def test_postgres_dump_and_restore_round_trip(tmp_path: Path) -> None:
@@ -71,8 +71,13 @@ def test_failing_block_is_reported_at_its_line_and_blocks_the_rest(tmp_path: Pat
     root = project(tmp_path, "failing.md")
     proc = cli("run", "--report", "r.json", "--junit", "j.xml", cwd=root)
     assert proc.returncode == 1
-    assert "docs/failing.md:12:1: error: shell block #casse exited 2 (expected 0)" in proc.stdout
-    assert "ls: cannot access '/n-existe-pas'" in proc.stdout
+    # Located at the command that failed, with what that command printed (not the output of
+    # the commands before it).
+    assert (
+        "docs/failing.md:14:1: error: shell block #casse: `ls /n-existe-pas` exited 2 "
+        "(expected 0) [RBD701]\n    ls: cannot access '/n-existe-pas'" in proc.stdout
+    )
+    assert "étape 1" not in proc.stdout
     results = {r["id"]: r for r in report(root / "r.json")}
     assert results["ok"]["outcome"] == "passed"
     assert results["casse"]["outcome"] == "failed"
@@ -91,9 +96,15 @@ def test_hanging_commands_are_interrupted_and_the_run_goes_on(tmp_path: Path) ->
     proc = cli("run", "--keep-going", "--report", "r.json", cwd=root)
     assert time.monotonic() - t0 < 30
     assert proc.returncode == 1
-    assert "shell block #suivre timed out after 1 s; interrupted with Ctrl-C" in proc.stdout
+    assert (
+        "docs/hang.md:10:1: error: shell block #suivre: `tail -f /dev/null` timed out after 1 s;"
+        " interrupted with Ctrl-C [RBD703]" in proc.stdout
+    )
     assert "début du journal" in proc.stdout  # its last output
-    assert "the shell did not recover after Ctrl-C, q, Escape :q!, Ctrl-C again" in proc.stdout
+    assert (
+        "docs/hang.md:20:1: error: shell block #sourd: `sleep 60` timed out after 1 s; the shell "
+        "did not recover after Ctrl-C, Ctrl-D, \\q, quit, q, Escape :q!, Ctrl-C again"
+    ) in proc.stdout
     outcomes = {r["id"]: r["outcome"] for r in report(root / "r.json")}
     assert outcomes == {
         "suivre": "failed",
@@ -101,6 +112,51 @@ def test_hanging_commands_are_interrupted_and_the_run_goes_on(tmp_path: Path) ->
         "sourd": "failed",
         "ensuite": "passed",  # in the new shell: $AVANT is gone
     }
+
+
+def test_clients_waiting_for_input_end_at_end_of_input_and_the_session_goes_on(
+    tmp_path: Path,
+) -> None:
+    """A bare `psql` or `mariadb` ignores Ctrl-C at its prompt: the end of input ends it, the
+    block fails at that line with that command's output, and the shell keeps its state."""
+    root = project(tmp_path)
+    (root / "docs" / "clients.md").write_text(
+        "# Clients\n\n"
+        "```bash {#psql target=postgres timeout=2}\n"
+        'export AVANT=oui\necho "avant psql"\npsql\n```\n\n'
+        '```bash {target=postgres}\ntest "$AVANT" = oui\n```\n\n'
+        "```bash {#mariadb target=mysql timeout=2}\nmariadb\n```\n\n"
+        "```bash {target=mysql}\ntrue\n```\n\n"
+        "```bash\n$ echo bonjour\n```\n",
+        encoding="utf-8",
+    )
+    t0 = time.monotonic()
+    proc = cli("run", "--keep-going", "--report", "r.json", cwd=root)
+    assert proc.returncode == 1
+    assert [r["outcome"] for r in report(root / "r.json")] == [
+        "failed",
+        "passed",
+        "failed",
+        "passed",
+        "failed",
+    ]
+    out = proc.stdout
+    assert (
+        "docs/clients.md:6:1: error: shell block #psql: `psql` timed out after 2 s; interrupted "
+        "with Ctrl-C, Ctrl-D [RBD703]" in out
+    )
+    assert "avant psql" not in out  # what psql printed, not what came before it
+    assert out.count('Type "help" for help.') == 1  # quoted once
+    assert (
+        "docs/clients.md:14:1: error: shell block #mariadb: `mariadb` timed out after 2 s; "
+        "interrupted with Ctrl-C, Ctrl-D [RBD703]" in out
+    )
+    # A prompt in a shell block is explained as one, never as "$: command not found".
+    assert (
+        "docs/clients.md:22:1: error: shell block: `$ echo bonjour` starts with a shell prompt "
+        "`$ `: bash ran `$` as a command (exit 127) [RBD709]" in out
+    )
+    assert time.monotonic() - t0 < 40
 
 
 def test_secret_never_appears_in_output_json_or_junit(tmp_path: Path) -> None:
@@ -171,21 +227,31 @@ def test_missing_secret_is_an_environment_error(tmp_path: Path) -> None:
     assert all(r["cached"] for r in report(root / "r2.json"))
 
 
-def test_update_rewrites_only_the_failing_lines(tmp_path: Path) -> None:
+def test_update_converges_and_rewrites_only_the_lines_that_changed(tmp_path: Path) -> None:
     page = (
         "# Mise à jour\r\n\r\n"
         "```console {#liste}\r\n"
-        "$ printf 'a\\nb\\nc\\nfin\\n'\r\n"
+        "$ printf 'a\\nb\\nc\\nfin 42\\n'\r\n"
         "a\r\n"
         "...\r\n"
-        "fin \\w+ (re)\r\n"
+        "fin \\d+ (re)\r\n"
         "$ echo ok\r\n"
-        "ok\r\n"
+        "ancien ok\r\n"
         "```\r\n"
         "\r\n"
         "```console\r\n"
         "$ echo {{ mot }}\r\n"
         "ancien\r\n"
+        "```\r\n"
+        "\r\n"
+        "```sql {#compte target=postgres}\r\n"
+        "SELECT 40 + 2 AS n;\r\n"
+        "SELECT now() AS t;\r\n"
+        "-- expect:\r\n"
+        "-- n\r\n"
+        "-- 41\r\n"
+        "-- t\r\n"
+        "-- 20\\d\\d-.* (re)\r\n"
         "```\r\n"
         "trailing text  \r\n"
     )
@@ -193,15 +259,43 @@ def test_update_rewrites_only_the_failing_lines(tmp_path: Path) -> None:
     file = root / "docs" / "update.md"
     file.write_bytes(("---\nrunbook:\n  variables:\n    mot: nouveau\n---\n" + page).encode())
     before = file.read_bytes()
-    proc = cli("run", "--update", cwd=root)
-    assert proc.returncode == 1  # the run itself failed; the page is now updated
+    proc = cli("run", "--update", "--report", "r.json", cwd=root)
+    # Every difference was written: the update run exits 0, says `updated` per block, and
+    # offers no failure hint for what it fixed.
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Hint" not in proc.stdout + proc.stderr
+    assert "0 verified, 0 failed, 0 error(s), 0 not run, 3 updated" in proc.stderr
+    assert [r["updated"] for r in report(root / "r.json")] == [True, True, True]
     after = file.read_bytes()
-    expected = before.replace(b"fin \\w+ (re)\r\n", b"fin\r\n").replace(
+    # Lines that still match (`...`, `fin \d+ (re)`) are kept byte for byte; CRLF stays.
+    assert after == before.replace(b"ancien ok\r\n", b"ok\r\n").replace(
         b"ancien\r\n", b"nouveau\r\n"
-    )
-    assert after == expected
+    ).replace(b"-- 41\r\n", b"-- 42\r\n")
     again = cli("run", "--no-cache", cwd=root)
     assert again.returncode == 0, again.stdout + again.stderr
+    assert cli("run", "--update", "--no-cache", cwd=root).returncode == 0
+    assert file.read_bytes() == after
+
+
+def test_update_keeps_a_matcher_that_no_longer_matches_and_says_so(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    file = root / "docs" / "update.md"
+    page = (
+        "# Mise à jour\n\n```console\n$ printf 'fin\\nvu\\n'\nfin \\w+ (re)\nvieux\n```\n\n"
+        "```console\n$ ls /n-existe-pas\n```\n"
+    )
+    file.write_text(page, encoding="utf-8")
+    proc = cli("run", "--update", "--keep-going", cwd=root)
+    assert proc.returncode == 1
+    assert (
+        "docs/update.md:5:1: error: `fin \\w+ (re)` no longer matches `fin`: --update kept it "
+        "[RBD710]" in proc.stdout
+    )
+    # A failing status is never recorded as the expected one, and no --update is suggested.
+    assert "docs/update.md:10:1: error: `ls /n-existe-pas` exited 2 (expected 0)" in proc.stdout
+    assert "--update records output, never a failing status" in proc.stdout
+    assert "rerun with --update" not in proc.stdout
+    assert file.read_text(encoding="utf-8") == page.replace("vieux\n", "vu\n")
 
 
 def test_several_targets_reach_each_other_by_name(tmp_path: Path) -> None:
@@ -298,8 +392,9 @@ def test_unknown_target_and_clean(tmp_path: Path) -> None:
         "```bash {target=nulle-part}\ntrue\n```\n", encoding="utf-8"
     )
     proc = cli("run", cwd=root)
-    assert proc.returncode == 1
-    assert "unknown target 'nulle-part'" in proc.stdout
+    assert proc.returncode == 1  # the runbook's fault, as in `play`
+    assert "docs/x.md:1:1: error: unknown target 'nulle-part'" in proc.stdout
+    assert "[RBD107]" in proc.stdout
     cleaned = cli("clean", cwd=root)
     assert cleaned.returncode == 0
 

@@ -69,6 +69,8 @@ ATTRIBUTES: Mapping[str, str] = MappingProxyType(
         "hidden": "set-up block: run, but not shown on the site (true/false)",
         "user": "run the block as this user",
         "cleanup": "run even after an earlier block failed (true/false)",
+        "status": "which status a shell block is judged by: every (each top-level command "
+        "counts, the default) or last (only the last command's)",
         "mode": "octal mode of the file written by file=",
         "owner": "owner[:group] of the file written by file=",
         "title": "title shown above the block on the site",
@@ -240,6 +242,8 @@ def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
     for key in BOOLEAN_ATTRIBUTES:
         if key in attrs and attrs[key] not in ("true", "false"):
             bad(f"{key}={attrs[key]!r}: write {key}=true or {key}=false", key)
+    if "status" in attrs and attrs["status"] not in ("every", "last"):
+        bad(f"status={attrs['status']!r}: write status=every or status=last", "status")
     if "skip" in attrs and not attrs["skip"].strip():
         bad('skip needs a reason readers will see: skip="no access to production"', "skip")
     if "file" in attrs and not attrs["file"].startswith("/"):

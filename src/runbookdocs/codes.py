@@ -765,3 +765,108 @@ __all__ = [
     "register",
     "unknown_keys",
 ]
+
+# --------------------------------------- shell blocks as people write them (RBD320-RBD339)
+# Appended after the table above so that codes added elsewhere in parallel never collide.
+
+PROMPT_IN_SHELL = _c(
+    "RBD320",
+    "prompt-in-shell-block",
+    "warning",
+    "A `bash`/`sh` block whose first command starts with a `$ ` prompt: bash would run `$` as a "
+    "command. Tag the block `console` (a transcript) or drop the prompts.",
+    """
+```bash
+$ systemctl status nginx
+```
+""",
+)
+OUTPUT_READS_AS_COMMAND = _c(
+    "RBD321",
+    "output-reads-as-command",
+    "warning",
+    "In a `console` block, an expected-output line that starts with `# ` (or `$ `) reads as "
+    "another command. Write it as a matcher: `[#] text (re)`.",
+    """
+```console
+$ cat /etc/nginx/conf.d/site.conf
+# site served by nginx
+server { listen 80; }
+```
+""",
+)
+OUTPUT_READS_AS_CONTINUATION = _c(
+    "RBD322",
+    "output-reads-as-continuation",
+    "warning",
+    "In a `console` block, a line starting with `> ` after a command that is already complete "
+    "reads as a continuation of the command, not as its output. Write it as `[>] text (re)`.",
+    """
+```console
+$ git log -1 --format=%B
+> quoted reply
+```
+""",
+)
+NEVER_ENDS = _c(
+    "RBD323",
+    "never-ending-command",
+    "warning",
+    "A runnable block runs a command that does not end by itself (`tail -f`, `watch`, `less`, "
+    "`top`, a bare `psql` or `mysql` waiting for input) and has no `timeout=` or `skip=`.",
+    """
+```bash
+tail -f /var/log/syslog
+```
+""",
+)
+
+# ------------------------------------------------- running a block, continued (RBD709-RBD729)
+
+PROMPT_RAN = _c(
+    "RBD709",
+    "prompt-ran-as-command",
+    "error",
+    "A shell block stopped at a line that starts with a `$ ` prompt: bash ran `$` as a command.",
+    """
+```bash
+$ echo hello
+```
+""",
+    "run",
+)
+MATCHER_KEPT = _c(
+    "RBD710",
+    "matcher-kept",
+    "error",
+    "`--update` kept an expected-output matcher (a ` (re)` line) that no longer matches: the "
+    "page was not changed there; edit the pattern, or replace the line with the new output.",
+    stage="run",
+)
+UPDATED_ERROR = _c(
+    "RBD711",
+    "updated-with-error",
+    "warning",
+    "`--update` wrote new expected output that looks like an error message (`404 Not Found`, "
+    "`command not found`): check that the page means it.",
+    stage="run",
+)
+
+# ----------------------------------------------------- the environment, continued (RBD904+)
+
+NO_RUNNER = _c(
+    "RBD904",
+    "no-runner",
+    "error",
+    "A block of a kind no installed runner handles (a plugin that provided it is missing), or a "
+    "runner name nobody registered.",
+    stage="run",
+)
+PLUGIN_FAILED = _c(
+    "RBD905",
+    "plugin-failed",
+    "error",
+    "A third-party runner or validator raised an error: the message names its package; report "
+    "it there, not to runbookdocs.",
+    stage="run",
+)

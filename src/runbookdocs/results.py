@@ -99,6 +99,8 @@ class Result:
     """When a run result's block started (ISO 8601, UTC)."""
     cached: bool = False
     """A run result taken from the cache (the runbook did not change since it passed)."""
+    updated: bool = False
+    """A run result of `--update` whose differences were all written into the page."""
 
     @property
     def location(self) -> Location:
@@ -121,6 +123,7 @@ class Result:
             **({"output": self.output} if self.output else {}),
             **({"started_at": self.started_at} if self.started_at else {}),
             **({"cached": True} if self.cached else {}),
+            **({"updated": True} if self.updated else {}),
             **({"findings": [_finding_json(f) for f in self.findings]} if self.findings else {}),
         }
 
@@ -161,6 +164,7 @@ class Result:
             output=str(data.get("output") or ""),
             started_at=_text_or_none(data.get("started_at")),
             cached=data.get("cached") is True,
+            updated=data.get("updated") is True,
         )
 
 

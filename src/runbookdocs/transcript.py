@@ -132,6 +132,14 @@ def parse(block: Block | str) -> Transcript:
     return Transcript(commands, preamble)
 
 
+def has_user_prompt(line: str) -> bool:
+    """True when `line` starts (after indentation) with a `$ ` prompt, the way transcripts write
+    commands: in a shell block, bash would run `$` as a command (`check` warns about it, `run`
+    explains a failure there with it)."""
+    text = line.lstrip()
+    return text == "$" or text.startswith(("$ ", "$\t"))
+
+
 def _prompt(line: str) -> str | None:
     if line.startswith(("$ ", "# ")) or line in ("$", "#"):
         return line[0]
@@ -300,18 +308,42 @@ def escape(line: str, *, first: bool = False, last: bool = False) -> str:
     return pattern + REGEX_SUFFIX
 
 
-def updated_expected(expected: Sequence[str], actual: Sequence[str], exit: int = 0) -> list[str]:
-    """The expected lines `--update` writes: wildcards and regex lines kept where they match.
+def update(
+    expected: Sequence[str], actual: Sequence[str], exit: int = 0
+) -> tuple[list[str], list[int]]:
+    """The expected lines `--update` writes, and the matchers it had to keep unmatched.
 
-    An `...` that still absorbs output stays; so does one that absorbs nothing (it is the
-    author's choice to allow extra lines). Lines that no longer appear are dropped, new lines
-    are written as printed (escaped when they look like transcript syntax); `[N]` is added,
-    changed or removed to match `exit`.
+    Lines that still match are kept as written, byte for byte: literals, `...` (also one that
+    absorbs nothing: the author chose to allow extra lines) and ` (re)` lines. A ` (re)` line
+    that no longer matches is kept too, never replaced by the literal output (a timestamp
+    written as a literal fails the next run): its index in `expected` is returned, and the
+    actual line it stood for is left out. Literal lines that changed are replaced by the new
+    output; new lines are written as printed (escaped when they look like transcript syntax);
+    `[N]` is added, changed or removed to match `exit`.
+
+    Returns:
+        (new expected lines, indexes in `expected` of the ` (re)` lines kept unmatched).
     """
     out: list[str] = []
-    for e, a in align(expected, actual):
+    stale: list[int] = []
+    pairs = align(expected, actual)
+    skip_next = False
+    position = -1  # index in `expected` of the last expected line seen (align keeps order)
+    for k, (e, a) in enumerate(pairs):
+        if e is not None:
+            position += 1
+        if skip_next and e is None:
+            skip_next = False
+            continue
+        skip_next = False
         if e is not None and (a is not None or e == ELLIPSIS):
             out.append(e)
+        elif e is not None and e.endswith(REGEX_SUFFIX):
+            out.append(e)
+            stale.append(position)
+            # A changed line is `(matcher, None), (None, actual)`: that actual line is the one
+            # the matcher stands for.
+            skip_next = k + 1 < len(pairs) and pairs[k + 1][0] is None
         elif a is not None:
             out.append(escape(a))
     # Only once the dropped lines are gone is it known which line comes first and which last:
@@ -323,7 +355,12 @@ def updated_expected(expected: Sequence[str], actual: Sequence[str], exit: int =
         out.append(f"[{exit}]")
     elif out and _EXIT.match(out[-1]):
         out[-1] = escape(out[-1], last=True)
-    return out
+    return out, stale
+
+
+def updated_expected(expected: Sequence[str], actual: Sequence[str], exit: int = 0) -> list[str]:
+    """The expected lines `--update` writes (`update` without the kept matchers)."""
+    return update(expected, actual, exit)[0]
 
 
 def diff(
@@ -353,8 +390,28 @@ def diff(
 _SEP = re.compile(r"(\r\n|\r|\n)")
 
 
+@dataclass(frozen=True)
+class Edit:
+    """New text for some source lines of a block (`--update`)."""
+
+    start: int
+    """0-based index in the block's source of the first line replaced."""
+    stop: int
+    """Index just past the last line replaced (`start` when lines are only inserted)."""
+    anchor: int
+    """Index of a source line that stays, whose indentation and line ending the new lines
+    take (the command's prompt line, a SQL block's `-- expect:` line)."""
+    lines: tuple[str, ...]
+    """The new lines, without indentation."""
+
+
+def command_edit(cmd: Command, lines: Sequence[str]) -> Edit:
+    """The edit that gives transcript command `cmd` the expected output `lines`."""
+    return Edit(cmd.output_index, cmd.output_end, cmd.line_index, tuple(lines))
+
+
 def rewrite(page_text: str, block: Block, replacements: Mapping[int, Sequence[str]]) -> str:
-    """The page with the expected output of some commands of `block` replaced.
+    """The page with the expected output of some commands of console `block` replaced.
 
     Args:
         page_text: the page exactly as stored (read with `newline=""`: CRLF kept).
@@ -362,34 +419,44 @@ def rewrite(page_text: str, block: Block, replacements: Mapping[int, Sequence[st
         replacements: index of a command in `parse(block).commands` -> its new expected lines
             (as returned by `updated_expected`, `[N]` included).
 
-    Only the replaced lines change: indentation (admonitions, tabs, lists) is taken from the
-    command's own line, the page's line endings are kept, blank lines after the output stay.
-
     Raises:
-        ValueError: when a command to rewrite comes from a `--8<--` include (the text is not in
-            this page).
+        ValueError: when a command to rewrite comes from a `--8<--` include.
     """
     commands = parse(block).commands
+    edits = [command_edit(commands[i], lines) for i, lines in replacements.items()]
+    return apply_edits(page_text, block, edits)
+
+
+def apply_edits(page_text: str, block: Block, edits: Sequence[Edit]) -> str:
+    """The page with `edits` of `block`'s source applied; every other byte kept.
+
+    Indentation (admonitions, tabs, lists) is taken from each edit's anchor line, the page's
+    line endings are kept, blank lines after the replaced lines stay.
+
+    Raises:
+        ValueError: when an edited line comes from a `--8<--` include (the text is not in
+            this page).
+    """
     parts = _SEP.split(page_text)
     lines, seps = parts[0::2], parts[1::2]
+    source = block.source.split("\n")
     # Work from the bottom so earlier page lines keep their indexes.
-    for index in sorted(replacements, reverse=True):
-        cmd = commands[index]
-        span = range(cmd.output_index, cmd.output_end)
-        if any(block.origin(k) is not None for k in range(cmd.line_index, cmd.output_end)):
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        touched = range(min(edit.anchor, edit.start), max(edit.stop, edit.anchor + 1))
+        if any(block.origin(k) is not None for k in touched):
             raise ValueError(
-                f"{block.locate(cmd.line_index)}: this command comes from an included file; "
-                "update the file it is included from"
+                f"{block.locate(edit.anchor)}: these lines come from an included file; "
+                "update the file they are included from"
             )
-        last_cmd_line = block.source_lines[cmd.output_index - 1] - 1
-        first = block.source_lines[cmd.output_index] - 1 if span else last_cmd_line + 1
-        stop = block.source_lines[cmd.output_end - 1] if span else first
-        prompt_line = block.source_lines[cmd.line_index] - 1
-        raw = lines[prompt_line]
-        src = block.source.split("\n")[cmd.line_index]
+        span = edit.stop > edit.start
+        first = block.source_lines[edit.start] - 1 if span else _after(block, edit.start)
+        stop = block.source_lines[edit.stop - 1] if span else first
+        anchor_line = block.source_lines[edit.anchor] - 1
+        raw = lines[anchor_line]
+        src = source[edit.anchor]
         prefix = raw[: len(raw) - len(src)] if raw.endswith(src) else " " * block.indent
-        sep = seps[prompt_line] if prompt_line < len(seps) else "\n"
-        new = [prefix + ln if ln else prefix.rstrip() for ln in replacements[index]]
+        sep = seps[anchor_line] if anchor_line < len(seps) else "\n"
+        new = [prefix + ln if ln else prefix.rstrip() for ln in edit.lines]
         lines[first:stop] = new
         seps[first:stop] = [sep] * len(new)
     out: list[str] = []
@@ -400,20 +467,36 @@ def rewrite(page_text: str, block: Block, replacements: Mapping[int, Sequence[st
     return "".join(out)
 
 
+def _after(block: Block, index: int) -> int:
+    """0-based page line where lines inserted before source line `index` go."""
+    if index < len(block.source_lines):
+        return block.source_lines[index] - 1
+    return block.source_lines[index - 1] if block.source_lines else block.line
+
+
 __all__ = [
     "ELLIPSIS",
     "REGEX_SUFFIX",
+    "SQL_EXPECT",
     "Command",
+    "Edit",
     "Transcript",
     "align",
+    "apply_edits",
+    "command_edit",
     "diff",
     "escape",
+    "has_user_prompt",
     "line_matches",
     "match",
     "normalise",
     "parse",
     "regex_error",
     "rewrite",
+    "sql_edit",
+    "sql_expected",
+    "sql_expected_span",
+    "update",
     "updated_expected",
 ]
 
@@ -428,17 +511,35 @@ def sql_expected(source: str) -> tuple[list[str] | None, int]:
     The result is the `-- ` lines after the marker, without `-- ` (a bare `--` is an empty
     line); None (and index 0) when the block has no `-- expect:`.
     """
+    lines, marker, _ = sql_expected_span(source)
+    return lines, marker
+
+
+def sql_expected_span(source: str) -> tuple[list[str] | None, int, int]:
+    """`sql_expected`, and the index just past the last expected line (for `--update`)."""
     lines = source.split("\n")
     for i, line in enumerate(lines):
         if SQL_EXPECT.match(line):
             out: list[str] = []
-            for rest in lines[i + 1 :]:
-                stripped = rest.strip()
+            end = i + 1
+            for k in range(i + 1, len(lines)):
+                stripped = lines[k].strip()
                 if stripped.startswith("-- "):
                     out.append(stripped[3:])
                 elif stripped == "--":
                     out.append("")
                 elif stripped:
                     break
-            return out, i
-    return None, 0
+                else:
+                    continue
+                end = k + 1
+            return out, i, end
+    return None, 0, 0
+
+
+def sql_edit(source: str, lines: Sequence[str]) -> Edit | None:
+    """The edit that makes a SQL block's `-- expect:` section say `lines` (None: it has none)."""
+    expected, marker, end = sql_expected_span(source)
+    if expected is None:
+        return None
+    return Edit(marker + 1, end, marker, tuple(f"-- {ln}" if ln else "--" for ln in lines))

@@ -40,7 +40,7 @@ PAGE = (
     "```console\r\n"
     "$ echo garde\r\n"
     "garde\r\n"
-    "$ printf 'a\\nb\\n'; false\r\n"
+    "$ printf 'a\\nb\\n'\r\n"
     "a\r\n"
     "```\r\n"
     "fin sans saut de ligne"
@@ -49,7 +49,7 @@ UPDATED = PAGE.replace(
     "    ancien\r\n",
     # A printed fence, a lone '>' and a last '[1]' would read as syntax: written as regexes.
     "    ``` (re)\r\n    >\r\n    milieu\r\n    \\[1\\] (re)\r\n",
-).replace("a\r\n```", "a\r\nb\r\n[1]\r\n```")
+).replace("a\r\n```", "a\r\nb\r\n```")
 
 
 @pytest.mark.docker
@@ -70,7 +70,9 @@ def test_update_keeps_every_other_byte_and_a_second_update_changes_nothing(
         text=True,
     )
     out, err = first.communicate(timeout=120)
-    assert first.returncode == 1, out + err  # the run failed; the page now says what is printed
+    # Every difference was written (a failing status never is: see test_run_engine.py), so the
+    # update run itself succeeds; the page now says what is printed.
+    assert first.returncode == 0, out + err
     assert page.read_bytes() == UPDATED.encode("utf-8")
     assert_no_leftovers(owner_selector(first.pid))
 

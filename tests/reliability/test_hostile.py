@@ -52,9 +52,34 @@ def test_the_runner_never_starts_a_host_shell() -> None:
                     and not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
                 ):
                     offences.append(f"{path.name}:{node.lineno}: {name}(shell=...)")
-            if name == "pexpect.spawn" and node.args and not isinstance(node.args[0], ast.Constant):
+            if (
+                name == "pexpect.spawn"
+                and node.args
+                and not isinstance(node.args[0], ast.Constant)
+                and path.name != "session.py"  # the shell's command comes from its target
+            ):
                 offences.append(f"{path.name}:{node.lineno}: pexpect.spawn of a computed command")
+        # Sessions start what their target's `shell_command` says: the only target in the
+        # package is the Docker one (a local shell exists in the tests' fake backend only).
+        for cls in ast.walk(tree):
+            if not isinstance(cls, ast.ClassDef) or "Protocol" in map(ast.unparse, cls.bases):
+                continue
+            for node in cls.body:
+                if (
+                    isinstance(node, ast.FunctionDef)
+                    and node.name == "shell_command"
+                    and path.name != "targets.py"
+                ):
+                    offences.append(f"{path.name}:{node.lineno}: a shell_command of its own")
     assert offences == []
+
+    from runbookdocs.run.session import BASH_ARGS, docker_exec_command
+
+    argv = docker_exec_command("c0ffee", user="u", workdir="/w", env={"A": "1"})
+    assert argv[:3] == ["docker", "exec", "-it"] and argv[-len(BASH_ARGS) - 1 :] == [
+        "c0ffee",
+        *BASH_ARGS,
+    ]
 
 
 INJECTION_PAGES = {

@@ -43,7 +43,8 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--update",
         action="store_true",
-        help="rewrite the expected output of failing console blocks in place",
+        help="write the actual output of console blocks and SQL results into the pages "
+        "(matchers that still match are kept; a failing status is never recorded)",
     )
     p.add_argument(
         "--images",
@@ -143,8 +144,9 @@ class _Display:
             r = event.result
             if self._progress is None and r.outcome != "skipped":
                 word = {"passed": "ok", "failed": "FAIL", "error": "ERROR"}.get(r.outcome, "")
+                word = "updated" if r.updated else word
                 cached = " (cached)" if r.cached else ""
-                self.log(f"  {word:5} {r.path}:{r.line} {r.kind} {r.duration_s:.2f} s{cached}")
+                self.log(f"  {word:7} {r.path}:{r.line} {r.kind} {r.duration_s:.2f} s{cached}")
         elif event.kind == "runbook-end":
             task = self._tasks.pop(event.path, None)
             if task is not None and self._progress is not None:
@@ -152,27 +154,30 @@ class _Display:
             self.log(f"{_line(event.path, list(event.results))}")
 
 
-def _line(path: str, results: list[Any]) -> str:
-    passed = sum(r.outcome == "passed" for r in results)
-    failed = sum(r.outcome in ("failed", "error") for r in results)
+def counts(results: list[Any]) -> str:
+    """`N verified, N failed, N error(s), N not run` (and `N updated` after --update): the same
+    words and counts on a runbook's line and on the summary line."""
+    verified = sum(r.outcome == "passed" and not r.updated for r in results)
+    updated = sum(r.outcome == "passed" and r.updated for r in results)
+    failed = sum(r.outcome == "failed" and r.severity != "warning" for r in results)
+    errors = sum(r.outcome == "error" for r in results)
     skipped = sum(r.outcome == "skipped" for r in results)
+    text = f"{verified} verified, {failed} failed, {errors} error(s), {skipped} not run"
+    return text + (f", {updated} updated" if updated else "")
+
+
+def _line(path: str, results: list[Any]) -> str:
     seconds = sum(r.duration_s for r in results)
     cached = " (cached)" if results and all(r.cached for r in results) else ""
-    mark = "FAIL" if failed else "ok"
-    return (
-        f"{mark:4} {path}: {passed} verified, {failed} failed, {skipped} not run, "
-        f"{seconds:.2f} s{cached}"
-    )
+    bad = any(r.outcome in ("failed", "error") and r.severity != "warning" for r in results)
+    mark = "FAIL" if bad else "ok"
+    return f"{mark:4} {path}: {counts(results)}, {seconds:.2f} s{cached}"
 
 
 def _summary(report: Any, seconds: float) -> None:
-    by_path: dict[str, list[Any]] = {}
-    for r in report.results:
-        by_path.setdefault(r.path, []).append(r)
-    s = report.summary()
+    pages = {r.path for r in report.results}
     print(
-        f"\n{len(by_path)} runbook(s): {s['passed']} block(s) verified, {s['failed']} failed, "
-        f"{s['errors']} error(s), {s['skipped']} not run in {seconds:.2f} s",
+        f"\n{len(pages)} runbook(s): {counts(report.results)} in {seconds:.2f} s",
         file=sys.stderr,
     )
 

@@ -23,8 +23,6 @@ Pure data: nothing here starts a container.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 
 from runbookdocs.block import Block
@@ -186,57 +184,19 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def shell_commands(source: str) -> list[str]:
-    """A shell block cut into the commands a learner types one at a time.
+# What a learner types one command at a time is the runners' business; named here too for the
+# callers of this module.
+from runbookdocs.run.runners.shell import complete_shell, shell_commands  # noqa: E402
+from runbookdocs.run.runners.sql import sql_statements  # noqa: E402
 
-    Lines are gathered until bash reads them as complete (a function, a here-document, a line
-    ending with a backslash or an open quote continue); comments and blank lines are dropped.
-    Without bash on this machine the block is one command.
-    """
-    bash = shutil.which("bash")
-    if bash is None:
-        return [source.strip("\n")] if source.strip() else []
-    commands: list[str] = []
-    pending: list[str] = []
-    for line in source.split("\n"):
-        if not pending and (not line.strip() or line.lstrip().startswith("#")):
-            continue
-        pending.append(line)
-        text = "\n".join(pending)
-        if complete_shell(text, bash):
-            commands.append(text)
-            pending = []
-    if pending:
-        commands.append("\n".join(pending))
-    return commands
-
-
-def complete_shell(text: str, bash: str | None = None) -> bool:
-    """True when bash reads `text` as whole commands (it is only parsed: `bash -n`)."""
-    bash = bash or shutil.which("bash")
-    if bash is None:
-        return True
-    if text.rstrip("\n").endswith("\\"):
-        return False
-    proc = subprocess.run(
-        [bash, "-n"], input=text + "\n", capture_output=True, text=True, check=False
-    )
-    # An open here-document is only a warning: bash -n still exits 0.
-    return "end of file" not in proc.stderr and "end-of-file" not in proc.stderr
-
-
-def sql_statements(source: str) -> list[str]:
-    """The statements of a SQL block (`;` at a line end closes one); `-- ` lines dropped."""
-    statements: list[str] = []
-    pending: list[str] = []
-    for line in source.split("\n"):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("--"):
-            continue
-        pending.append(line)
-        if stripped.endswith(";"):
-            statements.append("\n".join(pending))
-            pending = []
-    if pending:
-        statements.append("\n".join(pending))
-    return statements
+__all__ = [
+    "CHECK_CLASS",
+    "Lesson",
+    "Step",
+    "build_lesson",
+    "complete_shell",
+    "is_check",
+    "shell_commands",
+    "sql_statements",
+    "terminal_markdown",
+]

@@ -21,27 +21,18 @@ from runbookdocs.config import Config, load_config
 from runbookdocs.console import signals_as_interrupt
 from runbookdocs.document import read_document
 from runbookdocs.errors import RunbookError, UsageError
+from runbookdocs.play import sandbox as lab
 from runbookdocs.play.progress import Progress, ProgressStore
-from runbookdocs.play.sandbox import (
-    CommandOutcome,
-    Outcome,
-    Sandbox,
-    sandbox_values,
-)
-from runbookdocs.play.steps import (
-    Lesson,
-    Step,
-    build_lesson,
-    complete_shell,
-    shell_commands,
-    sql_statements,
-)
+from runbookdocs.play.sandbox import sandbox_values
+from runbookdocs.play.steps import Lesson, Step, build_lesson
+from runbookdocs.run.runners import TEXTS as RUNNER_TEXTS
+from runbookdocs.run.runners import Seen, runner_for
+from runbookdocs.run.sandbox import Sandbox
 from runbookdocs.variables import Values, parse_assignments, resolve
 
 _HINT = {"indice", "hint", "?"}
 _SKIP = {"passer", "skip"}
 _QUIT = {"quitter", "quit", "q", "exit"}
-_LEXERS = {"shell": "bash", "console": "console", "sql": "sql"}
 
 
 class Quit(Exception):
@@ -88,7 +79,7 @@ class Tutor:
         self.shown_values = values.without_secrets()
         self.practice = practice
         self.console = _console()
-        self.sandbox = Sandbox(self.doc, config, values, self._log)
+        self.box: Sandbox | None = None
         self.store = ProgressStore(config.cache_dir, self.doc)
         self.progress = Progress(mode="practice" if practice else "guided")
         self.read_only = 0
@@ -105,7 +96,9 @@ class Tutor:
         with signals_as_interrupt():
             try:
                 with self._status("Ouverture du bac à sable…"):
-                    self.sandbox.open(self._targets())
+                    self.box = lab.open_sandbox(
+                        self.doc, self.config, self.values, self._blocks(), self._log
+                    )
                 self._replay()
                 for step in self.lesson.steps[self.progress.next_step :]:
                     self._step(step)
@@ -180,13 +173,22 @@ class Tutor:
         if self.progress.next_step:
             c.print(f"Reprise à l'étape {self.progress.next_step + 1}/{len(self.lesson.steps)}.")
 
+    def _blocks(self) -> list[Block]:
+        """The blocks the lesson runs (set-up, steps, checks), in page order."""
+        return [
+            block
+            for step in self.lesson.steps
+            for block in (*step.setup, step.block, *([step.check] if step.check else []))
+            if block.executable and block.skip_reason is None
+        ]
+
     def _targets(self) -> list[str]:
-        names: list[str] = []
-        for step in self.lesson.steps:
-            for block in (*step.setup, step.block, *([step.check] if step.check else [])):
-                if block.executable and block.skip_reason is None and block.run_target not in names:
-                    names.append(block.run_target)
-        return names
+        return list(dict.fromkeys(b.run_target for b in self._blocks()))
+
+    @property
+    def sandbox(self) -> Sandbox:
+        assert self.box is not None, "the sandbox is opened first"
+        return self.box
 
     def _replay(self) -> None:
         """After `--resume`: redo, unseen, what the steps already done did to the sandbox."""
@@ -204,7 +206,7 @@ class Tutor:
             self._quietly(block, "la préparation cachée")
 
     def _quietly(self, block: Block, what: str) -> bool:
-        outcome = _merged(self.sandbox.run_block(block))
+        outcome = lab.merged(lab.run_block(self.sandbox, block))
         if not outcome.ok:
             self.console.print(
                 f"[yellow]Attention : {what} ({block}) a échoué : {_escape(outcome.why)}. "
@@ -227,7 +229,8 @@ class Tutor:
             # The terminal may be gone (SIGHUP): printing must not stop the removal.
             with contextlib.suppress(Exception):
                 self.console.print("Suppression du bac à sable…")
-            self.sandbox.close()
+            if self.box is not None:
+                lab.close_sandbox(self.box)
             with contextlib.suppress(Exception):
                 self.console.print("Bac à sable supprimé.")
         finally:
@@ -270,11 +273,11 @@ class Tutor:
             self._pass(step, step.block)
             return
         with self._status("Exécution…"):
-            result = self.sandbox.run_block(step.block)
-        self._show_result(result)
-        ok = _merged(result).ok
+            result = lab.run_block(self.sandbox, step.block)
+        self._show_result(step.block, result)
+        ok = lab.merged(result).ok
         if ok and step.check is not None:
-            check = self.sandbox.check(step.check)
+            check = lab.check(self.sandbox, step.check)
             if check.ok:
                 self.console.print("[green]✓ Vérification de l'étape réussie.[/green]")
             else:
@@ -304,12 +307,7 @@ class Tutor:
 
     def _quiet_text(self, block: Block, text: str) -> None:
         filled, _ = self.sandbox.fill(text)
-        if block.kind == "sql":
-            self.sandbox.run_sql(block, filled, expect=block.expect, result=False)
-        else:
-            self.sandbox.session(block).run(
-                filled, timeout=self.sandbox.timeout(block), replies=self.sandbox.replies(block)
-            )
+        runner_for(block).quiet(block, self.sandbox, filled)
 
     # -- practice -------------------------------------------------------------------------
 
@@ -317,7 +315,8 @@ class Tutor:
         block = step.block
         c = self.console
         where = block.run_target + (f", utilisateur {block.user}" if block.user else "")
-        if step.check is not None or block.kind not in ("shell", "console", "sql"):
+        commands = runner_for(block).commands(block)
+        if step.check is not None or not commands:
             goal = (
                 f"écrivez le fichier {block.file}"
                 if block.file and step.check is None
@@ -326,14 +325,6 @@ class Tutor:
             c.print(f"À vous ({_escape(where)}) : {_escape(goal)}.")
             self._practise_whole(step)
             return
-        if block.kind == "console":
-            from runbookdocs import transcript
-
-            commands: list[str] = [cmd.text for cmd in transcript.parse(block).commands]
-        elif block.kind == "sql":
-            commands = sql_statements(block.source)
-        else:
-            commands = shell_commands(block.source)
         c.print(
             f"À vous ({_escape(where)}) : "
             + (
@@ -349,11 +340,8 @@ class Tutor:
 
     def _practise_command(self, step: Step, index: int, commands: list[str]) -> None:
         """Read commands until one does what command `index` of the step is documented to do."""
-        from runbookdocs import transcript
-
         block = step.block
-        last = index == len(commands) - 1
-        parsed = transcript.parse(block).commands if block.kind == "console" else []
+        runner = runner_for(block)
         while True:
             typed = self._read(step, sub=(index, len(commands)))
             if typed in _HINT:
@@ -363,24 +351,15 @@ class Tutor:
                 self._pass(step, *commands[index:])
                 raise _Skipped
             if block.kind == "console":
-                out: Outcome = self.sandbox.console_command(block, parsed[index], typed)
-            elif block.kind == "sql":
-                filled, unknown = self.sandbox.fill(typed)
-                out = (
-                    _unknown_outcome(unknown[0])
-                    if unknown
-                    else self.sandbox.run_sql(
-                        block, filled, expect=block.expect if last else 0, result=last
-                    )
-                )
+                # A transcript command is compared as typed (its placeholders are filled
+                # when it runs, and its prompt and output are the page's).
+                out = runner.attempt(block, self.sandbox, index, typed)
             else:
                 filled, unknown = self.sandbox.fill(typed)
                 out = (
-                    _unknown_outcome(unknown[0])
+                    self._unknown(unknown[0])
                     if unknown
-                    else self.sandbox.shell(
-                        block, filled, expect=block.expect if last else 0, typed=True
-                    )
+                    else runner.attempt(block, self.sandbox, index, filled)
                 )
             self._output(out.output)
             if out.ok:
@@ -404,15 +383,15 @@ class Tutor:
                 raise _Skipped
             filled, unknown = self.sandbox.fill(typed)
             if unknown:
-                self._refusal(_unknown_outcome(unknown[0]).why, [])
+                self._refusal(self._unknown(unknown[0]).why, [])
                 continue
-            ran = self.sandbox.shell(block, filled, expect=0, typed=True)
+            ran = lab.typed_shell(self.sandbox, block, filled)
             self._output(ran.output)
             if step.check is not None:
-                check = self.sandbox.check(step.check)
+                check = lab.check(self.sandbox, step.check)
                 why = f"la vérification de l'étape ne passe pas ({check.why})"
             else:
-                check = self.sandbox.file_matches(block)
+                check = lab.file_holds(self.sandbox, block)
                 why = check.why
             if check.ok:
                 self.progress.done += 1
@@ -428,12 +407,12 @@ class Tutor:
         commands come back lower-cased."""
         block = step.block
         total = len(self.lesson.steps)
-        sql = block.kind == "sql" and not shell
+        runner = runner_for(block)
         label = f"{step.number}/{total}"
         if sub is not None and sub[1] > 1:
             label += f" · {sub[0] + 1}/{sub[1]}"
-        where = (self.sandbox.sql_client(block) or "sql").split()[0] if sql else block.run_target
-        prompt = f"[{label}] {where}{'>' if sql else '$'} "
+        where = f"{block.run_target}$" if shell else runner.practice_prompt(block, self.sandbox)
+        prompt = f"[{label}] {where} "
         while True:
             lines = [self._input(prompt)]
             word = lines[0].strip().lower()
@@ -443,9 +422,8 @@ class Tutor:
                 raise Quit
             if not word:
                 continue
-            while not (
-                lines[-1].rstrip().endswith(";") if sql else complete_shell("\n".join(lines))
-            ):
+            complete = _complete_shell if shell else runner.complete
+            while not complete("\n".join(lines)):
                 lines.append(self._input("> "))
             return "\n".join(lines)
 
@@ -459,6 +437,9 @@ class Tutor:
         except EOFError:
             self.console.print()
             raise Quit from None
+
+    def _unknown(self, name: str) -> Seen:
+        return Seen(False, why=RUNNER_TEXTS.text(lab.LANG, "unknown-value", name=name))
 
     def _hint(self, text: str, block: Block) -> None:
         self.progress.hints += 1
@@ -505,25 +486,27 @@ class Tutor:
             parts.append(f"session {block.session}")
         if block.expect:
             parts.append(f"code de sortie attendu {block.expect}")
-        lexer = _LEXERS.get(block.kind, block.lang or "text")
+        lexer = runner_for(block).lexer if block.executable else (block.lang or "text")
         self._code(self._shown(block.source), lexer, _escape(" · ".join(parts)))
 
-    def _show_result(self, result: Outcome | list[CommandOutcome]) -> None:
+    def _show_result(self, block: Block, result: list[Seen]) -> None:
         c = self.console
-        if isinstance(result, list):
+        if block.kind == "console":
             for out in result:
-                c.print(f"[bold]{out.prompt} {_escape(self._shown(out.command))}[/bold]")
+                if out.command:
+                    c.print(f"[bold]{out.prompt} {_escape(self._shown(out.command))}[/bold]")
                 self._output(out.output)
                 if not out.ok:
                     self._refusal(out.why, out.detail)
             if all(r.ok for r in result):
                 c.print("[green]✓ Sortie conforme à la page.[/green]")
             return
-        self._output(result.output)
-        if result.ok:
+        out = lab.merged(result) if len(result) > 1 else result[0]
+        self._output(out.output)
+        if out.ok:
             c.print("[green]✓ Conforme à la page.[/green]")
         else:
-            self._refusal(result.why, result.detail)
+            self._refusal(out.why, out.detail)
 
     def _output(self, lines: list[str]) -> None:
         for line in lines:
@@ -578,15 +561,10 @@ class _Skipped(Exception):
     """The learner passed the step (already counted)."""
 
 
-def _merged(result: Outcome | list[CommandOutcome]) -> Outcome:
-    if isinstance(result, list):
-        bad = [r for r in result if not r.ok]
-        return bad[0] if bad else Outcome(True)
-    return result
+def _complete_shell(text: str) -> bool:
+    from runbookdocs.run.runners.shell import complete_shell
 
-
-def _unknown_outcome(name: str) -> Outcome:
-    return Outcome(False, why=f"{{{{ {name} }}}} n'est ni une variable ni un secret de ce runbook")
+    return complete_shell(text)
 
 
 def _documented(block: Block) -> str:

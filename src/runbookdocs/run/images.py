@@ -26,10 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbookdocs.cache import digest
 from runbookdocs.errors import EnvironmentProblem
+
+if TYPE_CHECKING:
+    from runbookdocs.run.targets import TargetSpec
 
 RECIPE_LABEL = "org.runbookdocs.recipe"
 SUITE = "bookworm"
@@ -66,7 +69,7 @@ def docker_client() -> Any:
     try:
         import docker
     except ImportError as err:  # pragma: no cover - a declared dependency
-        raise EnvironmentProblem(f"the 'docker' Python package is missing: {err}") from None
+        raise EnvironmentProblem(f"the 'docker' Python package is missing: {err}") from err
     try:
         client = docker.from_env(timeout=120)
         client.ping()
@@ -74,7 +77,7 @@ def docker_client() -> Any:
         raise EnvironmentProblem(
             f"Docker is not available: {err}",
             hint=_docker_hint(),
-        ) from None
+        ) from err
     return client
 
 
@@ -124,42 +127,45 @@ _ALWAYS_IGNORED = (".git", ".venv", "node_modules", "__pycache__", ".runbookdocs
 """Never part of a build context's hash: they change with every run, not with the image."""
 
 
-def _ignored(relative: str, patterns: list[str]) -> bool:
-    """Whether `.dockerignore` patterns exclude `relative` (last match wins; `!` re-includes)."""
-    from fnmatch import fnmatch
+def context_files(context: Path, dockerfile: Path | None = None) -> list[str]:
+    """The files of a build context Docker sends, relative to it and sorted.
 
-    parts = relative.split("/")
-    if any(p in _ALWAYS_IGNORED for p in parts):
-        return True
-    ignored = False
-    for pattern in patterns:
-        negate = pattern.startswith("!")
-        pattern = pattern.lstrip("!").strip("/")
-        # A pattern matches the path or one of its parent directories, as in Docker.
-        if any(fnmatch("/".join(parts[: i + 1]), pattern) for i in range(len(parts))):
-            ignored = not negate
-    return ignored
+    `.dockerignore` is read as the Docker SDK reads it and matched with the SDK's own matcher
+    (`docker.utils.build.exclude_paths`): `*.log` excludes `x.log` at the top of the context,
+    not `a/b/c.log` (that takes `**/*.log`). Caches that change with every run never count.
+    """
+    from docker.utils.build import exclude_paths
+
+    ignore = context / ".dockerignore"
+    patterns: list[str] = []
+    if ignore.is_file():
+        # Same reading as docker.api.build: stripped lines, no blanks, no comments.
+        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        patterns = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
+    name = None
+    if dockerfile is not None and dockerfile.parent.resolve() == context.resolve():
+        name = dockerfile.name
+    kept = exclude_paths(str(context), patterns, dockerfile=name)
+    return sorted(
+        p
+        for p in kept
+        if not any(part in _ALWAYS_IGNORED for part in p.split("/")) and (context / p).is_file()
+    )
 
 
 def dockerfile_recipe(dockerfile: Path, context: Path, base_image_id: str | None) -> str:
     """Recipe hash of a project's Dockerfile target: the Dockerfile, its context, the base.
 
-    The context is read as Docker sends it: files excluded by its `.dockerignore` (and caches
-    that change with every run) do not count, so an unchanged image is never rebuilt.
+    The context is read as Docker sends it (`context_files`): files its `.dockerignore`
+    excludes do not count, so an unchanged image is never rebuilt, and a changed file Docker
+    would send always rebuilds it.
     """
     import hashlib
 
     parts = [str(base_image_id), dockerfile.read_text(encoding="utf-8", errors="replace")]
-    ignore = context / ".dockerignore"
-    patterns = [
-        line.strip()
-        for line in (ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else [])
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    for path in sorted(context.rglob("*")):
-        relative = path.relative_to(context).as_posix()
-        if path.is_file() and not _ignored(relative, patterns):
-            parts += [relative, hashlib.sha256(path.read_bytes()).hexdigest()]
+    for relative in context_files(context, dockerfile):
+        data = (context / relative).read_bytes()
+        parts += [relative, hashlib.sha256(data).hexdigest()]
     return digest(*parts)[:16]
 
 
@@ -172,7 +178,7 @@ def image_info(client: Any, ref: str) -> tuple[str, str | None] | None:
     except docker.errors.ImageNotFound:
         return None
     except docker.errors.APIError as err:
-        raise EnvironmentProblem(f"cannot inspect image {ref!r}: {err}") from None
+        raise EnvironmentProblem(f"cannot inspect image {ref!r}: {err}") from err
     labels = image.attrs.get("Config", {}).get("Labels") or {}
     return image.id, labels.get(RECIPE_LABEL)
 
@@ -226,6 +232,59 @@ def resolve_builtin(
             hint="run 'sudo runbookdocs images build'",
         )
     return spec.local, build_builtin(client, target, log)
+
+
+def image_for(
+    client: Any, spec: TargetSpec, mode: str, log: Log, *, build: bool = True
+) -> tuple[str, str]:
+    """The image a target starts from, as (reference, id): built, pulled or found.
+
+    A target with a Dockerfile is built (on the built-in image it is based on, if any) and
+    tagged with its recipe, so an unchanged one is reused; a target naming an image uses it
+    (pulled when missing); a built-in target follows `mode` (`resolve_builtin`). `run` and
+    `play` both ask this.
+
+    Raises:
+        EnvironmentProblem: the image cannot be had (no registry, a failed build).
+    """
+    if spec.dockerfile is not None:
+        base_id = None
+        buildargs: dict[str, str] = {}
+        if spec.builtin:
+            ref, base_id = resolve_builtin(client, spec.builtin, mode, log, build=build)
+            buildargs["BASE_IMAGE"] = ref
+        context = spec.context or spec.dockerfile.parent
+        recipe_hash = dockerfile_recipe(spec.dockerfile, context, base_id)
+        tag = f"runbookdocs/target-{spec.name.lower()}:{recipe_hash}"
+        info = image_info(client, tag)
+        if info is not None:
+            return tag, info[0]
+        return tag, build_dockerfile(
+            client,
+            tag=tag,
+            dockerfile=spec.dockerfile,
+            context=context,
+            buildargs=buildargs,
+            recipe_hash=recipe_hash,
+            log=log,
+        )
+    if spec.image is not None:
+        info = image_info(client, spec.image)
+        if info is not None:
+            return spec.image, info[0]
+        pulled = try_pull(client, spec.image, log)
+        if pulled is None:
+            raise EnvironmentProblem(
+                f"image {spec.image!r} of target {spec.name!r} is not present and cannot be pulled",
+                hint="load it ('docker load') or give the target a dockerfile",
+            )
+        return spec.image, pulled
+    if spec.builtin is None:
+        raise EnvironmentProblem(
+            f"target {spec.name!r} names no image, Dockerfile or built-in base",
+            hint="give it image=, dockerfile= or base= in [tool.runbookdocs.targets]",
+        )
+    return resolve_builtin(client, spec.builtin, mode, log, build=build)
 
 
 def build_builtin(client: Any, target: str, log: Log) -> str:
@@ -366,7 +425,7 @@ def build_dockerfile(
                 if text.startswith("Step "):
                     log(f"building {tag}: {text[:120]}")
     except docker.errors.DockerException as err:
-        raise EnvironmentProblem(f"building {tag} failed: {err}") from None
+        raise EnvironmentProblem(f"building {tag} failed: {err}") from err
     info = image_info(client, tag)
     if info is None:
         raise EnvironmentProblem(f"building {tag} produced no image")

@@ -1,4 +1,4 @@
-"""Session: one persistent bash inside a target, driven by pexpect over `docker exec -it`.
+"""Session: one persistent bash inside a target, driven by pexpect.
 
 The shell is hardened the way pexpect's `replwrap` does it, and exit statuses are read the way
 prysk does (a salted marker printed after each step):
@@ -7,17 +7,37 @@ prysk does (a salted marker printed after each step):
   paste, no tab completion of pasted tabs), but job control, so Ctrl-C stops the foreground
   command and the shell survives;
 - `stty -echo rows 50 cols 250` (docker resizes the tty asynchronously; the size is set here
-  too), `PROMPT_COMMAND=''`, `set +H`, `set +o history`, `PAGER=cat`, `LANG=C.UTF-8`, `TZ=UTC`,
-  wide `COLUMNS`; a prompt holding a non-printable salted part, so it cannot be confused with
-  output;
+  too), `PROMPT_COMMAND=''`, `set +H`, `set +o history`, `set -o ignoreeof` (an end of input
+  sent to a program that waits for one never ends the shell), `PAGER=cat`, `LANG=C.UTF-8`,
+  `TZ=UTC`, wide `COLUMNS`; a prompt holding a non-printable salted part, so it cannot be
+  confused with output;
 - pexpect's `delaybeforesend` is off (its 50 ms default costs ~100 ms per step), `maxread` is
   64 KiB (large outputs stream fast).
 
-Each step is written to a file in the container (base64 over the tty, in lines short enough for
-the tty's canonical mode) and sourced: multi-line blocks cannot desynchronise the prompt, an
-unterminated quote is a syntax error instead of a hang, and `cd`, `export` and functions carry
-over to the next step. After a timeout the command is interrupted with Ctrl-C, then `q` (pagers),
-then Escape `:q!` (editors); if the shell still does not answer it is replaced by a new one.
+Where the shell runs is the target's business (`Target.shell_command`: `docker exec -it` for a
+container); the session only needs a command that starts an interactive bash.
+
+Each step is written to a file (base64 over the tty, in lines short enough for the tty's
+canonical mode) and sourced: multi-line blocks cannot desynchronise the prompt, an unterminated
+quote is a syntax error instead of a hang, and `cd`, `export` and functions carry over to the
+next step.
+
+**Every top-level command counts** (`run(..., each=True)`): while the file is sourced, an `ERR`
+trap stops it at the first command that fails, with bash's own rules for what "fails" means —
+the rules of `set -e`: a command tested by `if`/`while`/`until`, any command of an `&&`/`||`
+list but the last, any command of a pipeline but the last, and a command negated with `!` do
+not stop it. The trap is not inherited by functions, subshells and command substitutions, so
+a function call or a `( ... )` counts as one command, by its status. A `DEBUG` trap writes an
+invisible marker with the line number before the first command of each new line (to the
+terminal, never to the step's own redirections), so the output of the command that stopped the
+block can be told from what earlier commands printed. The traps stay installed between steps
+but do nothing outside the step file they were armed for (`__rbd_g`): bash restores, when a
+function returns, a trap the function cleared, and a line of the session's own is cheaper than
+clearing them at the top level after each step.
+
+After a timeout the command is interrupted with Ctrl-C, then an end of input (Ctrl-D), then the
+quit commands of interactive clients (`\\q`, `quit`), then `q` (pagers), then Escape `:q!`
+(editors); if the shell still does not answer it is replaced by a new one.
 """
 
 from __future__ import annotations
@@ -30,18 +50,19 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from runbookdocs.errors import TargetError
 
 if TYPE_CHECKING:
     from runbookdocs.block import Block
-    from runbookdocs.run.targets import Target
 
 COLUMNS = 250
 ROWS = 50
 _CHUNK = 3000  # base64 characters per line: well under the tty's 4095-byte canonical limit
 _KEEP_OUTPUT = 4 * 1024 * 1024  # characters of output kept per step (the end is kept)
+BASH_ARGS = ("bash", "--norc", "--noprofile", "--noediting", "-i")
+"""The interactive shell every session runs."""
 
 SESSION_ENV: Mapping[str, str] = {
     "LANG": "C.UTF-8",
@@ -57,6 +78,33 @@ SESSION_ENV: Mapping[str, str] = {
 }
 """Environment of every session (a target's own env and the runbook's secrets come on top)."""
 
+RECOVERY: tuple[tuple[str, str], ...] = (
+    ("\x03", "Ctrl-C"),
+    ("\x04", "Ctrl-D"),
+    ("\\q\r", "\\q"),
+    ("quit\r", "quit"),
+    ("q", "q"),
+    ("\x1b:q!\r", "Escape :q!"),
+    ("\x03\x03", "Ctrl-C again"),
+)
+"""Keys sent, in order, to a step that ran past its timeout, until the shell answers:
+Ctrl-C stops most commands (`tail -f`, `sleep`, `watch`); an end of input ends clients reading
+their standard input (a bare `psql`, `mysql`, `python3`, `cat`); `\\q` and `quit` end SQL clients
+at their prompt; `q` ends pagers (`less`, `top`); Escape `:q!` ends vi."""
+
+
+class ShellHost(Protocol):
+    """What a session needs from where it runs (a container, or a test's fake)."""
+
+    def shell_command(
+        self, *, user: str | None, workdir: str | None, env: Mapping[str, str]
+    ) -> tuple[list[str], dict[str, str] | None, str | None]:
+        """(argv that starts `BASH_ARGS` there, environment of that argv or None for this
+        process's own, working directory of that argv or None)."""
+
+    def describe(self) -> str:
+        """A short name for messages (`container 0123456789ab`)."""
+
 
 @dataclass
 class StepResult:
@@ -68,10 +116,22 @@ class StepResult:
     """Everything the step printed (stdout and stderr, as on a terminal), CRLF kept."""
     duration_s: float
     timed_out: bool = False
-    note: str = ""
-    """What happened besides the exit status: interruption, replaced shell."""
+    ending: str = ""
+    """What happened besides the exit status: `interrupted` (the shell recovered), `ended`
+    (the step ended its shell), `interrupt-ended` (the shell ended when interrupted),
+    `replaced` (the shell did not recover and was replaced); empty otherwise."""
+    tried: tuple[str, ...] = ()
+    """The recovery keys sent after a timeout (`RECOVERY` labels), in order."""
+    last_line: int = 0
+    """1-based line of the step's script the last command started on (`each=True`; 0: not
+    known), where a step that timed out hung."""
     shell_ended: bool = False
     """The step ended its shell (`exit`, `set -e`): the next step starts a new one."""
+    line: int = 0
+    """1-based line of the step's script where a failing command stopped it (`each=True`);
+    0 when no command stopped it."""
+    command_output: str | None = None
+    """What was printed from the line where the step stopped on (None: not known)."""
 
 
 @dataclass(frozen=True)
@@ -83,31 +143,29 @@ class Reply:
 
 
 class Session:
-    """A persistent bash in a container.
+    """A persistent bash where a target runs it.
 
     Args:
-        container: container id or name.
-        user: run as this user (`docker exec -u`).
+        host: where the shell runs (its `shell_command`).
+        name: the session's name (`session=` of blocks), for messages.
+        user: run as this user.
         workdir: starting directory.
-        env: environment variables (not secret) passed to `docker exec`.
         secrets: name -> value, exported inside the shell (never on a command line).
     """
 
     def __init__(
         self,
-        container: str,
+        host: ShellHost,
         *,
         name: str = "main",
         user: str | None = None,
         workdir: str | None = None,
-        env: Mapping[str, str] | None = None,
         secrets: Mapping[str, str] | None = None,
     ) -> None:
-        self.container = container
+        self.host = host
         self.name = name
         self.user = user
         self.workdir = workdir
-        self.env = {**SESSION_ENV, **(env or {})}
         self.secrets = dict(secrets or {})
         self.child: Any = None
         self._salt = ""
@@ -131,30 +189,49 @@ class Session:
 
         self._salt = secrets.token_hex(6)
         self._n = 0
-        argv = ["exec", "-it"]
-        if self.user:
-            argv += ["-u", self.user]
-        if self.workdir:
-            argv += ["-w", self.workdir]
-        for key, value in self.env.items():
-            argv += ["-e", f"{key}={value}"]
-        argv += [self.container, "bash", "--norc", "--noprofile", "--noediting", "-i"]
+        argv, env, cwd = self.host.shell_command(
+            user=self.user, workdir=self.workdir, env=SESSION_ENV
+        )
         self.child = pexpect.spawn(
-            "docker",
-            argv,
+            argv[0],
+            argv[1:],
             encoding="utf-8",
             codec_errors="replace",
             echo=False,
             dimensions=(ROWS, COLUMNS),
             maxread=65536,
             timeout=timeout,
-            env={**os.environ, "TERM": "xterm"},
+            env=env if env is not None else {**os.environ, "TERM": "xterm"},
+            cwd=cwd,
         )
         self.child.delaybeforesend = None
         init = (
             f"stty -echo rows {ROWS} cols {COLUMNS} 2>/dev/null; unset HISTFILE PROMPT_COMMAND;"
-            " set +H +o history; PS0=''; PS2=''; PS4='+ ';"
-            " __rbd_d=$(mktemp -d /tmp/.runbookdocs.XXXXXX);"
+            " set +H +o history -o ignoreeof; PS0=''; PS2=''; PS4='+ ';"
+            ' __rbd_d=$(mktemp -d "${TMPDIR:-/tmp}/.runbookdocs.XXXXXX");'
+            # Line markers go to the terminal itself: a step's `exec >file` must not get them.
+            " { exec {__rbd_t}>/dev/tty; } 2>/dev/null || __rbd_t=1;"
+            # The traps of `run(each=True)`, kept in variables so that each step's line
+            # stays short, and armed for one step file at a time (see the module docstring).
+            ' __rbd_et=\'__rbd_s=$?; if [[ -n $__rbd_g && ${BASH_SOURCE-} == "$__rbd_g" ]]; then'
+            " __rbd_l=$LINENO; return $__rbd_s; fi';"
+            ' __rbd_dt=\'[[ -z $__rbd_g || ${BASH_SOURCE-} != "$__rbd_g"'
+            " || $LINENO -le $__rbd_m ]] ||"
+            f' {{ __rbd_m=$LINENO; printf "\\036L{self._salt}:%s\\036" $LINENO >&$__rbd_t; }}\';'
+            ' __rbd_D() { trap "$__rbd_dt" DEBUG; };'
+            # A step file that cannot be written (a full /tmp) must not be sourced: an empty
+            # file would "pass" without running anything. `W` in the marker says so.
+            " __rbd_p() { __rbd_f=$__rbd_d/$1.sh; __rbd_g=; __rbd_w=; __rbd_l=0; __rbd_m=1;"
+            ' if printf %s "$__rbd_b" | base64 -d > "$__rbd_f"; then __rbd_b=;'
+            ' if [[ -n ${2-} ]]; then __rbd_g=$__rbd_f; trap "$__rbd_et" ERR; fi;'
+            " else __rbd_b=; __rbd_w=W; return 1; fi; };"
+            # The step may change the prompt (a sourced ~/.bashrc sets PS1 or
+            # PROMPT_COMMAND): ours is restored after the marker, so that the next prompt is
+            # always recognised.
+            " __rbd_q() {"
+            f' printf \'\\036R%s:%s%s:%s\\036\\n\' {self._salt}:$2 "${{__rbd_w-}}" "$1"'
+            ' "${__rbd_l:-0}"; __rbd_w=; __rbd_l=0; unset PROMPT_COMMAND; PS0=;'
+            f" PS1=$'\\036'P{self._salt}$'\\036'; }};"
             f" PS1=$'\\036'P{self._salt}$'\\036'"
         )
         self.child.sendline(init)
@@ -164,7 +241,7 @@ class Session:
             self.close()
             who = f" as user {self.user!r}" if self.user else ""
             raise TargetError(
-                f"cannot start a bash session{who} in container {self.container[:12]}"
+                f"cannot start a bash session{who} in {self.host.describe()}"
                 + (f"\n    {before.strip()[-300:]}" if before.strip() else ""),
                 hint="the image needs bash; with user=, an earlier block must create the user",
             )
@@ -177,7 +254,7 @@ class Session:
         return self
 
     def close(self) -> None:
-        """End the shell (the container stays)."""
+        """End the shell (the target stays)."""
         if self.child is not None:
             with contextlib.suppress(Exception):  # already gone
                 self.child.close(force=True)
@@ -200,8 +277,12 @@ class Session:
         return re.escape(self._prompt)
 
     def _done_re(self, n: int) -> re.Pattern[str]:
-        # `W` before the status: the step file could not be written (see `run`).
-        return re.compile(rf"\x1eR{self._salt}:{n}:(W?)(\d+)\x1e\r?\n{self._prompt_re}")
+        # `W` before the status: the step file could not be written (see `run`); the last
+        # number is the line a failing command stopped the step at (0: none did).
+        return re.compile(rf"\x1eR{self._salt}:{n}:(W?)(\d+):(\d+)\x1e\r?\n{self._prompt_re}")
+
+    def _line_re(self) -> re.Pattern[str]:
+        return re.compile(rf"\x1eL{self._salt}:(\d+)\x1e")
 
     def run(
         self,
@@ -210,6 +291,7 @@ class Session:
         timeout: float = 60.0,
         replies: list[Reply] | None = None,
         typed: bool = False,
+        each: bool = False,
     ) -> StepResult:
         """Run `script` (any number of lines) in the shell and wait for it.
 
@@ -220,6 +302,8 @@ class Session:
             typed: run it as if typed at the prompt (`eval`), for transcript commands: error
                 messages then read as in a terminal (`bash: eval: line 1: ...` for a syntax
                 error) instead of naming the step's file.
+            each: stop at the first top-level command that fails (see the module docstring);
+                otherwise the step's status is its last command's.
         """
         import pexpect
 
@@ -227,25 +311,22 @@ class Session:
             self.start()
         self._n += 1
         n = self._n
+        if each and not typed:
+            # The DEBUG trap is set from inside the file (a sourced file does not inherit
+            # it), on its first line so that every line keeps its number.
+            script = "__rbd_D; " + script
         data = _b64(script + ("" if script.endswith("\n") else "\n"))
         chunks = [data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)] or [""]
         pre = [f"__rbd_b={chunks[0]}"] + [f"__rbd_b+={c}" for c in chunks[1:]]
+        # The work around the step is done by the functions `start` defines (`__rbd_p`
+        # writes the step file and sets the ERR trap, `__rbd_q` prints the marker and restores
+        # the prompt): the line sent stays short, and every character sent through the tty
+        # costs. The step itself is sourced (or evaluated) at the top level, never inside a
+        # function, so that its `declare`s and `local`s mean what they say.
         if typed:
-            step = 'eval "$(printf %s "$__rbd_b" | base64 -d)"'
+            final = f'__rbd_w=; eval "$(printf %s "$__rbd_b" | base64 -d)"; __rbd_q $? {n}'
         else:
-            # A step file that cannot be written (a full /tmp) must not be sourced: an empty
-            # file would "pass" without running anything. `W` in the marker says so.
-            step = (
-                f'if printf %s "$__rbd_b" | base64 -d > "$__rbd_d/{n}.sh"; then __rbd_b=;'
-                f' . "$__rbd_d/{n}.sh"; else __rbd_b=; __rbd_w=W; fi'
-            )
-        marker = f'printf \'\\036R%s:%s%s\\036\\n\' {self._salt}:{n} "${{__rbd_w-}}" "$?"'
-        # The step may change the prompt (a sourced ~/.bashrc sets PS1 or PROMPT_COMMAND):
-        # restore ours after the marker, so the next prompt is always recognised.
-        final = (
-            f"{step}; {marker}; __rbd_w=; unset PROMPT_COMMAND; PS0=''; "
-            f"PS1=$'\\036'P{self._salt}$'\\036'"
-        )
+            final = f'__rbd_p {n}{" e" if each else ""} && . "$__rbd_f"; __rbd_q $? {n}'
 
         done = self._done_re(n)
         t0 = time.monotonic()
@@ -267,25 +348,29 @@ class Session:
             if index == 0:
                 out.append(str(child.before))
                 if child.match.group(1):
-                    tail = _clean(_output(out, self._prompt)).strip()[-300:]
+                    tail = _clean(self._output(out)).strip()[-300:]
                     raise TargetError(
-                        f"cannot write the step into container {self.container[:12]}: "
+                        f"cannot write the step into {self.host.describe()}: "
                         f"{tail or 'no message'}",
-                        hint="is the container's disk full? (an earlier block may have filled "
-                        "/tmp); the step was not run",
+                        hint="is the disk full? (an earlier block may have filled /tmp); "
+                        "the step was not run",
                     )
+                stopped = int(child.match.group(3))
                 return StepResult(
-                    int(child.match.group(2)), _output(out, self._prompt), time.monotonic() - t0
+                    int(child.match.group(2)),
+                    self._output(out),
+                    time.monotonic() - t0,
+                    line=stopped,
+                    command_output=self._output(out, since=stopped) if stopped else None,
                 )
             if index == 1:
                 out.append(str(child.before))
                 status = self._ended_status()
                 return StepResult(
                     status,
-                    _output(out, self._prompt),
+                    self._output(out),
                     time.monotonic() - t0,
-                    note=f"the step ended its shell (exit {status}); the next "
-                    f"step of session {self.name!r} starts a new shell",
+                    ending="ended",
                     shell_ended=True,
                 )
             if index == 2:
@@ -306,94 +391,166 @@ class Session:
         return int(status if status is not None else 255)
 
     def _interrupt(self, out: list[str], n: int, t0: float, timeout: float) -> StepResult:
-        """Stop a step that ran past its timeout; the shell is recovered or replaced."""
+        """Stop a step that ran past its timeout; the shell is recovered or replaced.
+
+        Each key gets a short wait (a tenth of the timeout, 0.2 to 1 s): the whole recovery
+        costs a fraction of the timeout. What the step printed is read once: pexpect keeps an
+        unmatched buffer, so reading it after each key would repeat it.
+        """
         import pexpect
 
         child = self.child
         done = self._done_re(n)
+        wait = min(1.0, max(0.2, timeout / 10))
         tried: list[str] = []
-        for keys, label in (
-            ("\x03", "Ctrl-C"),
-            ("q", "q"),
-            ("\x1b:q!\r", "Escape :q!"),
-            ("\x03\x03", "Ctrl-C again"),
-        ):
+        for keys, label in RECOVERY:
             tried.append(label)
             child.send(keys)
-            index = child.expect([done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT], timeout=1.0)
+            index = child.expect(
+                [done, self._prompt_re, pexpect.EOF, pexpect.TIMEOUT], timeout=wait
+            )
             if index in (0, 1):
                 out.append(str(child.before))
                 status = int(child.match.group(2)) if index == 0 else 130
+                last_line = self._last_line(out)
                 return StepResult(
                     status,
-                    _output(out, self._prompt),
+                    self._output(out),
                     time.monotonic() - t0,
                     timed_out=True,
-                    note=f"interrupted with {', '.join(tried)}",
+                    ending="interrupted",
+                    tried=tuple(tried),
+                    last_line=last_line,
+                    command_output=self._output(out, since=last_line) if last_line else None,
                 )
             if index == 2:
                 out.append(str(child.before))
                 self.close()
                 return StepResult(
                     130,
-                    _output(out, self._prompt),
+                    self._output(out),
                     time.monotonic() - t0,
                     timed_out=True,
-                    note=f"the shell ended when interrupted; the next step of session "
-                    f"{self.name!r} starts a new shell",
+                    ending="interrupt-ended",
+                    tried=tuple(tried),
+                    last_line=self._last_line(out),
                     shell_ended=True,
                 )
-            out.append(str(child.before))
+        out.append(str(child.before))
+        # Read before the new shell starts: it has another salt.
+        last_line = self._last_line(out)
+        output = self._output(out)
+        own = self._output(out, since=last_line) if last_line else None
         self.restart()
         return StepResult(
             130,
-            _output(out, self._prompt),
+            output,
             time.monotonic() - t0,
             timed_out=True,
-            note=f"the shell did not recover after {', '.join(tried)}: it was replaced by a new "
-            "shell (cd, variables and functions of earlier steps are lost)",
+            ending="replaced",
+            tried=tuple(tried),
+            last_line=last_line,
+            command_output=own,
             shell_ended=True,
         )
+
+    def _last_line(self, parts: list[str]) -> int:
+        lines = [int(m.group(1)) for m in self._line_re().finditer("".join(parts))]
+        return max(lines, default=0)
+
+    def _output(self, parts: list[str], *, since: int = 0) -> str:
+        """What a step printed, line markers removed; with `since`, only from the marker of
+        the last line not after `since` on."""
+        text = "".join(parts)
+        prompt = self._prompt
+        # Prompts of the lines that carried a long script in pieces come before any output.
+        while text.startswith(prompt):
+            text = text[len(prompt) :]
+        if "\x1eL" in text:
+            markers = self._line_re()
+            if since:
+                start = 0
+                for m in markers.finditer(text):
+                    if int(m.group(1)) <= since:
+                        start = m.end()
+                text = text[start:]
+            text = markers.sub("", text)
+        if len(text) > _KEEP_OUTPUT:
+            text = (
+                f"[... {len(text) - _KEEP_OUTPUT} characters not kept ...]\n" + text[-_KEEP_OUTPUT:]
+            )
+        return text
 
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8", "surrogateescape")).decode("ascii")
 
 
-def _output(parts: list[str], prompt: str) -> str:
-    text = "".join(parts)
-    # Prompts of the lines that carried a long script in pieces come before any output.
-    while text.startswith(prompt):
-        text = text[len(prompt) :]
-    if len(text) > _KEEP_OUTPUT:
-        text = f"[... {len(text) - _KEEP_OUTPUT} characters not kept ...]\n" + text[-_KEEP_OUTPUT:]
-    return text
-
-
 def _clean(text: str) -> str:
     return text.replace("\r\n", "\n")
+
+
+class _Host(Protocol):
+    """A started target as `session_for` sees it."""
+
+    @property
+    def spec(self) -> Any: ...
+
+    def shell_command(
+        self, *, user: str | None, workdir: str | None, env: Mapping[str, str]
+    ) -> tuple[list[str], dict[str, str] | None, str | None]: ...
+
+    def describe(self) -> str: ...
 
 
 def session_for(
     sessions: dict[tuple[str, str, str | None], Session],
     block: Block,
     target_name: str,
-    target: Target,
+    target: _Host,
     secret_values: Mapping[str, str],
 ) -> Session:
     """The shell `block` runs in: one per (session name, target, user), started on first use.
 
-    Shared by `runbookdocs run` and `runbookdocs play` so that both give a block the same
-    shell: its `user=` (or the target's), the target's working directory, the page's secrets.
+    Every sandbox (`runbookdocs run` and `runbookdocs play`) asks this, so that both give a
+    block the same shell: its `user=` (or the target's), the target's working directory, the
+    page's secrets.
     """
     user = block.user or target.spec.user
     key = (block.session, target_name, user)
     if key not in sessions:
         sessions[key] = Session(
-            target.container_id,
+            target,
             name=block.session,
             user=user,
             workdir=target.spec.workdir,
             secrets=secret_values,
         ).start()
     return sessions[key]
+
+
+def docker_exec_command(
+    container: str, *, user: str | None, workdir: str | None, env: Mapping[str, str]
+) -> list[str]:
+    """`docker exec -it` argv that starts the session's shell in `container`."""
+    argv = ["docker", "exec", "-it"]
+    if user:
+        argv += ["-u", user]
+    if workdir:
+        argv += ["-w", workdir]
+    for key, value in env.items():
+        argv += ["-e", f"{key}={value}"]
+    return [*argv, container, *BASH_ARGS]
+
+
+__all__ = [
+    "BASH_ARGS",
+    "RECOVERY",
+    "SESSION_ENV",
+    "Reply",
+    "Session",
+    "ShellHost",
+    "StepResult",
+    "docker_exec_command",
+    "session_for",
+]

@@ -335,7 +335,7 @@ class Target:
                 f"target {spec.name!r}: cannot start a container from {self.image!r}: "
                 f"{str(err).strip()[:300]}",
                 hint="check 'docker info' and that the image exists ('runbookdocs images list')",
-            ) from None
+            ) from err
         try:
             if spec.ready:
                 self._wait_ready(spec.ready, spec.ready_timeout)
@@ -422,6 +422,19 @@ class Target:
             + _indent("last log lines:\n" + logs),
             hint=f"run 'docker run --rm -it {self.image}' to see the server start",
         )
+
+    def shell_command(
+        self, *, user: str | None, workdir: str | None, env: Mapping[str, str]
+    ) -> tuple[list[str], dict[str, str] | None, str | None]:
+        """`docker exec -it` argv that starts a session's shell in the container."""
+        from runbookdocs.run.session import docker_exec_command
+
+        argv = docker_exec_command(self.container_id, user=user, workdir=workdir, env=env)
+        return argv, {**os.environ, "TERM": "xterm"}, None
+
+    def describe(self) -> str:
+        """`container 0123456789ab`, for messages."""
+        return f"container {self.container_id[:12]}"
 
     def exec(self, command: str, *, user: str | None = None) -> tuple[int, str]:
         """Run a shell command with `docker exec` (no tty); (exit status, output)."""

@@ -37,7 +37,7 @@ PAGE_CHECKS: list[PageCheck] = []
 BATCH_CHECKS: list[Callable[[list[Block], CheckContext], dict[int, list[Finding]]]] = []
 """Validators that check many blocks in one go (shell syntax); keyed by index in the list."""
 
-_BUILTIN = ("structure", "data", "shell", "sql", "pages", "trees")
+_BUILTIN = ("structure", "data", "shell", "sql", "pages", "trees", "steps")
 _loaded = False
 
 
