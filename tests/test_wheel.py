@@ -102,7 +102,7 @@ def test_check_run_and_site_from_the_wheel(wheel_env: Path, tmp_path: Path) -> N
     assert checked.returncode == 0, checked.stdout + checked.stderr
     ran = _in(wheel_env, "runbookdocs", "run", "--report", "runbookdocs-report.json", cwd=project)
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "2 block(s) verified" in ran.stderr
+    assert "1 runbook(s): 2 verified, 0 failed" in ran.stderr
     (project / "mkdocs.yml").write_text(
         textwrap.dedent(
             """\
