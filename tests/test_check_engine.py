@@ -133,8 +133,8 @@ def test_worker_processes_give_the_in_process_results(
         for i in range(40)
     }
     make_project(in_project, pages)
-    monkeypatch.setattr(validate, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(validate, "_CHUNK_PAGES", 7)
+    monkeypatch.setattr(validate.workers, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(validate.workers, "CHUNK_PAGES", 7)
     alone = _check(in_project, jobs=1, cache=False)
     forked = _check(in_project, jobs=2, cache=False)
     assert (alone.jobs, forked.jobs) == (1, 2)

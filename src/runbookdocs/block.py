@@ -314,6 +314,8 @@ class Block:
     """Replies to interactive prompts, from `runbook: answer` directives."""
     indent: int = 0
     """Columns of container indentation (tabs, admonitions, lists) removed from each line."""
+    allow: tuple[str, ...] = ()
+    """Finding codes not reported for this block (`runbook: allow` directives)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"

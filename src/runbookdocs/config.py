@@ -37,6 +37,12 @@ TARGET_KEYS: Mapping[str, str] = MappingProxyType(
 )
 
 
+DIALECTS: tuple[str, ...] = ("mkdocs", "commonmark", "github", "hugo")
+"""How pages are rendered, which decides how fences, links and anchors are read:
+`mkdocs` (Python-Markdown with pymdownx.superfences), `commonmark`/`github` (CommonMark, GitHub
+Flavored Markdown), `hugo` (Goldmark, `{{< ref >}}` shortcodes, pretty URLs)."""
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of `[tool.runbookdocs]`: what it means and its default."""
@@ -61,6 +67,21 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "max_file_mb": Key("pages larger than this are refused", 16.0),
         "shellcheck": Key(
             "lint shell blocks with shellcheck where it is installed (default true)", True
+        ),
+        "select": Key(
+            "finding codes reported (ids, names, prefixes, shellcheck codes; default: every "
+            "runbookdocs code and the shellcheck codes that find real bugs)",
+            (),
+        ),
+        "ignore": Key("finding codes never reported (ids, names, prefixes, SC codes)", ()),
+        "dialect": Key(
+            "how pages are rendered: mkdocs, commonmark, github or hugo (default: detected from "
+            "mkdocs.yml or a Hugo configuration, else mkdocs)",
+            "",
+        ),
+        "dialects": Key(
+            "per-directory dialect: directory (relative to the project root) -> dialect",
+            MappingProxyType({}),
         ),
         "language": Key(
             "language of what readers and learners see: en or fr (default: the theme.language "
@@ -125,6 +146,12 @@ class Config:
     max_file_mb: float = _field("max_file_mb")
     shellcheck: bool = _field("shellcheck")
     language: str = _field("language")
+    select: tuple[str, ...] = _field("select")
+    ignore: tuple[str, ...] = _field("ignore")
+    dialect: str = _field("dialect")
+    """The dialect the project names ("" when it names none: detected per directory)."""
+    dialects: Mapping[str, str] = _field("dialects")
+    """Directory (relative to the root, `/`-separated) -> dialect."""
 
     @classmethod
     def defaults(cls, root: Path) -> Config:
@@ -249,6 +276,27 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     if lang not in ("", "en", "fr"):
         problem("language", f"must be 'en' or 'fr', not {lang!r}")
         lang = _default("language")
+    from runbookdocs.selection import problems as selector_problems
+
+    rules: dict[str, tuple[str, ...]] = {}
+    for key in ("select", "ignore"):
+        value = raw.get(key, [])
+        found = selector_problems(value, key)
+        for p in found:
+            problem(key, p.split(": ", 1)[1])
+        rules[key] = tuple(value) if not found else ()
+    dialect = raw.get("dialect", _default("dialect"))
+    if dialect not in ("", *DIALECTS):
+        problem("dialect", f"must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+        dialect = _default("dialect")
+    dialects = raw.get("dialects", {})
+    if not isinstance(dialects, dict):
+        problem("dialects", "must be a table of directory = dialect")
+        dialects = {}
+    for folder, value in list(dialects.items()):
+        if value not in DIALECTS:
+            problem(f"dialects.{folder}", f"must be one of {', '.join(DIALECTS)}, not {value!r}")
+            del dialects[folder]
     targets: dict[str, TargetConfig] = {}
     raw_targets = raw.get("targets", {})
     if not isinstance(raw_targets, dict):
@@ -277,6 +325,10 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         max_file_mb=max_mb,
         shellcheck=shellcheck,
         language=lang,
+        select=rules["select"],
+        ignore=rules["ignore"],
+        dialect=dialect,
+        dialects=MappingProxyType({str(k).strip("/"): v for k, v in dialects.items()}),
     )
 
 

@@ -154,6 +154,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             )
         skip_reason = header.attrs.get("skip")
         answers: list[Answer] = []
+        allow: list[str] = []
         ignored = False
         for d in pending:
             if d.name == "skip-next":
@@ -162,6 +163,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 ignored = True
             elif d.name == "answer":
                 answers.append(Answer(d.args["prompt"], d.args["value"]))
+            elif d.name == "allow":
+                allow.extend(c.strip() for c in d.args["code"].split(",") if c.strip())
         pending.clear()
         if ignored:
             continue
@@ -183,6 +186,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 skip_reason=skip_reason,
                 answers=tuple(answers),
                 indent=fence.indent,
+                allow=tuple(allow),
             )
         )
     for d in pending + queue:

@@ -1,6 +1,14 @@
 """HTML-comment directives: instructions for runbookdocs that never render.
 
-`<!-- runbook: NAME key="value" ... -->` applies to the next fenced block, Sybil style.
+`<!-- runbook: NAME key="value" ... -->` applies to the next fenced block, Sybil style:
+
+- `skip-next reason="..."`: the block is checked, not run;
+- `ignore-next reason="..."`: the block is neither checked nor run;
+- `answer prompt="REGEX" value="TEXT"`: typed when the block's output matches REGEX;
+- `allow code="RBD302,SC2086" reason="..."`: those finding codes are not reported for the block.
+
+Only comments outside fenced blocks are directives: a comment shown inside a Markdown example
+is part of the example.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ DIRECTIVES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = MappingProxyTy
         "skip-next": (frozenset({"reason"}), frozenset({"reason"})),
         "ignore-next": (frozenset({"reason"}), frozenset({"reason"})),
         "answer": (frozenset({"prompt", "value"}), frozenset({"prompt", "value"})),
+        "allow": (frozenset({"code"}), frozenset({"code", "reason"})),
     }
 )
 """Directive name -> (required keys, allowed keys)."""
@@ -123,6 +132,19 @@ def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[F
             problems.append(
                 codes.DIRECTIVE_INVALID.at(
                     loc, f"directive answer: prompt is not a valid regex: {err}"
+                )
+            )
+    if name == "allow" and "code" in args:
+        from runbookdocs.selection import unknown
+
+        listed = [c.strip() for c in args["code"].split(",") if c.strip()]
+        bad = unknown(listed) if listed else ["(none)"]
+        for code in bad:
+            problems.append(
+                codes.DIRECTIVE_INVALID.at(
+                    loc,
+                    f"directive allow: unknown finding code {code!r}",
+                    hint="codes are listed in docs/reference/codes.md: RBD505, todo-marker, SC2086",
                 )
             )
     if problems:

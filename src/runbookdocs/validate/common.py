@@ -208,36 +208,12 @@ class ConsoleCommand:
 
 
 def console_commands(block: Block) -> list[ConsoleCommand]:
-    """The commands of a console block, from `runbookdocs.transcript` when it is available."""
-    try:
-        from runbookdocs import transcript
-    except ImportError:  # pragma: no cover - transcript.py is part of the package
-        transcript = None  # type: ignore[assignment]
-    if transcript is not None:
-        try:
-            parsed = transcript.parse(block)
-            return [ConsoleCommand(c.line_index, c.n_lines, c.text) for c in parsed.commands]
-        except (AttributeError, TypeError, ValueError):  # pragma: no cover - API drift
-            pass
-    return _local_console_commands(block.source)
+    """The commands of a console block, as `runbookdocs.transcript` reads them."""
+    from runbookdocs import transcript
 
-
-def _local_console_commands(source: str) -> list[ConsoleCommand]:
-    lines = source.split("\n")
-    out: list[ConsoleCommand] = []
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith(("$ ", "# ")) or lines[i] in ("$", "#"):
-            start = i
-            text = [lines[i][2:]]
-            i += 1
-            while i < len(lines) and (lines[i].startswith("> ") or lines[i] == ">"):
-                text.append(lines[i][2:])
-                i += 1
-            out.append(ConsoleCommand(start, i - start, "\n".join(text)))
-        else:
-            i += 1
-    return out
+    return [
+        ConsoleCommand(c.line_index, c.n_lines, c.text) for c in transcript.parse(block).commands
+    ]
 
 
 def console_script(block: Block) -> str:
