@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from runbookdocs.cli import base
 from runbookdocs.errors import UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from runbookdocs.config import Config
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
@@ -21,6 +27,58 @@ def _check_args(p: argparse.ArgumentParser) -> None:
         help="processes checking pages (default: one per CPU; used from "
         "64 pages to check, on Linux)",
     )
+    p.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated finding codes to report, replacing the project's select "
+        "(ids, names, prefixes, shellcheck codes: RBD5,todo-marker,SC2086; ALL for everything)",
+    )
+    p.add_argument(
+        "--ignore",
+        metavar="CODES",
+        help="comma-separated finding codes not to report, added to the project's ignore",
+    )
+    p.add_argument(
+        "--dialect",
+        choices=("mkdocs", "commonmark", "github", "hugo"),
+        help="how the pages are rendered (default: the project's dialect, else detected)",
+    )
+
+
+def _codes(option: str, text: str | None) -> tuple[str, ...]:
+    """The codes of `--select`/`--ignore`; a usage error names unknown ones."""
+    from runbookdocs.selection import unknown
+
+    if text is None:
+        return ()
+    listed = tuple(c.strip() for c in text.split(",") if c.strip())
+    if not listed:
+        raise UsageError(f"{option}: give finding codes, e.g. {option} RBD505,SC2086")
+    bad = unknown(listed)
+    if bad:
+        raise UsageError(
+            f"{option}: unknown finding code(s) {', '.join(map(repr, bad))}; "
+            "see docs/reference/codes.md (RBD505, todo-marker, RBD5, SC2086, ALL)"
+        )
+    return listed
+
+
+def configured(args: argparse.Namespace) -> Config:
+    """The project's configuration with `--select`, `--ignore` and `--dialect` applied."""
+    import dataclasses
+    from types import MappingProxyType
+
+    select = _codes("--select", getattr(args, "select", None))
+    ignore = _codes("--ignore", getattr(args, "ignore", None))
+    config = base.load(args)
+    dialect = getattr(args, "dialect", None)
+    return dataclasses.replace(
+        config,
+        select=select or config.select,
+        ignore=(*config.ignore, *ignore),
+        dialect=dialect or config.dialect,
+        dialects=MappingProxyType({}) if dialect else config.dialects,
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -34,10 +92,11 @@ def run_check(args: argparse.Namespace) -> int:
 
     if args.jobs < 0:
         raise UsageError(f"--jobs {args.jobs}: give a number of processes, or 0 for one per CPU")
-    config = base.load(args)
+    config = configured(args)
     files = list(iter_markdown(list(args.paths) or [config.docs_dir], config))
     if not files:
         raise base.no_files("check", args, config)
+    _say_dialects(files, config)
     cache = Cache(config.cache_dir, enabled=not args.no_cache)
     with signals_as_interrupt(), Progress(len(files), "check") as progress:
         run = check_files(
@@ -58,6 +117,18 @@ def run_check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return report.exit_code(strict=args.strict)
+
+
+def _say_dialects(files: list[Path], config: Config) -> None:
+    """Say which dialect pages are read in when it was detected rather than configured."""
+    from collections import Counter
+
+    from runbookdocs.dialect import dialect_for
+
+    found = Counter(dialect_for(f, config) for f in files)
+    for dialect, pages in sorted(found.items(), key=lambda item: str(item[0])):
+        if dialect.reason.startswith(("detected", "default")):
+            base.stderr(f"dialect: {dialect.name} for {pages} page(s), {dialect.reason}")
 
 
 def _list_args(p: argparse.ArgumentParser) -> None:

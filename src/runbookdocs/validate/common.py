@@ -208,23 +208,70 @@ class ConsoleCommand:
 
 
 def console_commands(block: Block) -> list[ConsoleCommand]:
-    """The commands of a console block, as `runbookdocs.transcript` reads them."""
+    """The commands of a console block, as `runbookdocs.transcript` reads them; prompts
+    indented inside the block (every line shifted right) are read too."""
     from runbookdocs import transcript
 
-    return [
-        ConsoleCommand(c.line_index, c.n_lines, c.text) for c in transcript.parse(block).commands
-    ]
+    found = transcript.parse(block).commands
+    if not found:
+        indent, dedented = _dedent(block.source)
+        if indent:
+            found = transcript.parse(dedented).commands
+    return [ConsoleCommand(c.line_index, c.n_lines, c.text) for c in found]
 
 
-def console_script(block: Block) -> str:
-    """The block's commands as a script aligned with the source: line i is source line i.
+def _dedent(source: str) -> tuple[int, str]:
+    """The indentation every non-blank line of `source` shares, and `source` without it."""
+    lines = source.split("\n")
+    widths = [len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()]
+    indent = min(widths, default=0)
+    if not indent:
+        return 0, source
+    return indent, "\n".join(ln[indent:] for ln in lines)
 
-    Output lines become blank lines and prompts (`$ `, `# `, `> `) are blanked with two spaces,
-    so a checker's line and column are the block's own.
+
+@dataclass(frozen=True)
+class Script:
+    """Shell text checked in place of a block: line i is the block's source line i."""
+
+    text: str
+    shifts: tuple[int, ...] = ()
+    """Per line, columns removed before the text (prompts, indentation): add them back."""
+
+    def col(self, index: int, col: int) -> int:
+        """The block's column of column `col` on line `index` of `text`."""
+        return col + (self.shifts[index] if 0 <= index < len(self.shifts) else 0)
+
+
+def console_script(block: Block) -> Script:
+    """A console block's commands as a script aligned with its source.
+
+    Output lines become blank lines; the prompt of a command line (`$ `, `# `) becomes two
+    spaces, so columns stay the block's; a continuation line (`> `) loses its prompt, because
+    a here-document's closing word must start its line (`> EOF`).
     """
     lines = block.source.split("\n")
+    indent, _ = _dedent(block.source)
+    commands = console_commands(block)
+    if not transcript_found(block):
+        lines = [ln[indent:] for ln in lines]
+    else:
+        indent = 0
     script = [""] * len(lines)
-    for cmd in console_commands(block):
+    shifts = [0] * len(lines)
+    for cmd in commands:
         for k in range(cmd.index, min(cmd.index + cmd.n_lines, len(lines))):
-            script[k] = "  " + lines[k][2:]
-    return "\n".join(script)
+            if k == cmd.index:
+                script[k] = "  " + lines[k][2:]
+                shifts[k] = indent
+            else:
+                script[k] = lines[k][2:]
+                shifts[k] = indent + 2
+    return Script("\n".join(script), tuple(shifts))
+
+
+def transcript_found(block: Block) -> bool:
+    """True when the console block has prompts at the start of its lines."""
+    from runbookdocs import transcript
+
+    return bool(transcript.parse(block).commands)

@@ -33,8 +33,9 @@ PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini",
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
 examples, ```jinja) keep their braces as written."""
 
-MARKERS = re.compile(r"\b(TODO|FIXME|XXX)\b")
-"""Unfinished-work markers, reported as warnings wherever they are."""
+MARKERS = re.compile(r"(?<![.\w])(TODO|FIXME|XXX)\b(?!\()")
+"""Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
+an identifier of code)."""
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -45,7 +46,8 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
     r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
-_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
+_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
+"""A link reference definition (`[name]: target`); `[^1]: text` is a footnote, not a link."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _INLINE_MD = (
@@ -55,8 +57,9 @@ _INLINE_MD = (
     (re.compile(r"`+"), ""),
     (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), ""),
 )
+_TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
-_LOST_CHAR = re.compile(r"(?<![\W\d_])\?(?![\W\d_])")
+_LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
 
@@ -130,6 +133,8 @@ def _find_prose(doc: Document) -> list[_Prose]:
     spans = doc.fence_spans
     if spans is None:
         spans = tuple((f.open_index, f.close_index) for f in find_fences(lines))
+    # Text inside HTML comments is not shown: its links and markers are not the page's.
+    spans = (*spans, *doc.comment_spans)
     out: list[_Prose] = []
     start = 0
     for opening, closing in sorted(spans):
@@ -307,6 +312,8 @@ def _found(ref: Reference, code: codes.Code, message: str, hint: str | None = No
 def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Placeholders that are not declared, and declarations that are never used."""
     front = doc.front
+    if not doc.is_runbook:
+        return []  # `{{ name }}` on a page that is not a runbook belongs to another template tool
     declared = {*front.variables, *front.secrets, *ctx.config.variables}
     used: set[str] = set()
     out: list[Finding] = []
@@ -438,6 +445,8 @@ def _scan(
         )
     if prose and "?" in text:
         masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
+        # Link targets are addresses, not words: `page.md?view=x`.
+        masked = _TARGET.sub(lambda u: " " * len(u.group()), masked)
         for m3 in _LOST_CHAR.finditer(masked):
             start = m3.start()
             word = re.search(r"\w*\?\w*", text[max(0, start - 20) : start + 20])

@@ -33,7 +33,7 @@ from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
 from runbookdocs.validate import CheckContext, batch_check, page_check
-from runbookdocs.validate.common import console_script, finding_at, same_width_word
+from runbookdocs.validate.common import Script, console_script, finding_at, same_width_word
 
 SHELLCHECK_EXCLUDE: tuple[str, ...] = (
     "SC1090",  # can't follow a non-constant `source`: the file exists in the target only
@@ -68,24 +68,41 @@ class _Unit:
     """Index of the block in the list given to the batch."""
     block: Block
     script: str
-    """Line i is line i of the block's source."""
+    """Line i is line i of the block's source (placeholders masked)."""
+    shifts: tuple[int, ...] = ()
+    """Per line, columns of the block removed before the script's text (prompts)."""
 
     @property
     def n_lines(self) -> int:
         return self.script.count("\n") + 1
 
+    def col(self, index: int, col: int) -> int:
+        """The block's column of `col` on script line `index`."""
+        return col + (self.shifts[index] if 0 <= index < len(self.shifts) else 0)
+
+
+def block_script(block: Block) -> Script | None:
+    """The shell text of a shell or console block, aligned with its source; None for other
+    kinds, and for a console block whose lines are neither commands nor look like them."""
+    if block.kind == "shell":
+        return Script(block.source)
+    if block.kind != "console":
+        return None
+    script = console_script(block)
+    if script.text.strip():
+        return script
+    # No prompt at all: many pages write commands in console blocks without `$ `. Lines that
+    # look like commands are checked as such; anything else is output, shown as it is.
+    return Script(block.source) if looks_like_commands(block.source) else None
+
 
 def _units(blocks: Sequence[Block]) -> list[_Unit]:
     units: list[_Unit] = []
     for i, b in enumerate(blocks):
-        if b.kind == "shell":
-            script = b.source
-        elif b.kind == "console":
-            script = console_script(b)
-        else:
-            continue
-        if script.strip():
-            units.append(_Unit(i, b, same_width_word(script)))
+        script = block_script(b)
+        if script is not None and script.text.strip():
+            text = mask_placeholders(same_width_word(script.text))
+            units.append(_Unit(i, b, text, script.shifts))
     return units
 
 
@@ -109,6 +126,12 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         if unit.index in syntax and _is_parse_error(finding):
             continue  # bash -n already reported the block's syntax error
         out.setdefault(unit.index, []).append(finding)
+    by_index = {u.index: u for u in units}
+    for index, findings in out.items():
+        unit = by_index[index]
+        if unit.block.kind == "shell" and output_share(unit.block.source) >= OUTPUT_SHARE:
+            # Program output, logs or help text tagged `bash`: one finding, not one per line.
+            out[index] = [_output_finding(unit, findings)]
     return out
 
 
@@ -167,7 +190,8 @@ def _wrap(units: Sequence[_Unit]) -> tuple[str, list[int]]:
     starts: list[int] = []
     line = 1
     for n, u in enumerate(units):
-        parts.append(f"__rbd_{n}() {{\n{u.script}\n}}\n")
+        # `:` keeps a block that holds only comments a valid function body.
+        parts.append(f"__rbd_{n}() {{ :\n{u.script}\n}}\n")
         starts.append(line)
         line += u.n_lines + 2
     return "".join(parts), starts
@@ -255,7 +279,7 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
     lines = unit.script.split("\n")
     while index > 0 and not lines[index].strip():
         index -= 1  # "unexpected end of file" points past the last line
-    col = len(lines[index]) - len(lines[index].lstrip()) + 1
+    col = unit.col(index, len(lines[index]) - len(lines[index].lstrip()) + 1)
     what = "console command" if unit.block.kind == "console" else "shell"
     message = re.sub(r"^syntax error:?\s*", "", error.message)
     return finding_at(
@@ -451,7 +475,7 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
     return finding_at(
         unit.block,
         index,
-        col if isinstance(col, int) else 1,
+        unit.col(index, col if isinstance(col, int) else 1),
         f"shellcheck SC{code}: {c.get('message')}",
         severity,
         tool_code=f"SC{code}",
@@ -477,7 +501,7 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
     blocks = [b for b in doc.blocks if b.kind in ("shell", "console")]
     if not any("{" in b.source and _BARE_BRACE.search(b.source) for b in blocks):
         return []  # most pages: no `{name}` anywhere, so the variables need not be known
-    scripts = [(b, console_script(b) if b.kind == "console" else b.source) for b in blocks]
+    scripts = [(b, console_script(b).text if b.kind == "console" else b.source) for b in blocks]
     assigned = {m.group(1) for _, text in scripts for m in _ASSIGN.finditer(text)}
     assigned |= set(doc.front.variables) | set(doc.front.secrets)
     out: list[Finding] = []
@@ -500,3 +524,190 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
                         )
                     )
     return out
+
+
+# -------------------------------------------------------------------- placeholder arguments
+
+_ANGLE = r"<(?:[A-Za-z][\w.:/@+-]*(?:[ ][A-Za-z0-9][\w.:/@+-]*)*|\"[^\"\n]*\")>"
+_PLACEHOLDER_ARG = re.compile(rf"(?<![<\w$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
+_HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+@dataclass(frozen=True)
+class PlaceholderArg:
+    """A `<word>`, `<"text">` or `{word}` written where the reader types a value."""
+
+    index: int
+    """0-based line of the script."""
+    start: int
+    """0-based column in that line."""
+    text: str
+
+
+def placeholder_args(script: str) -> list[PlaceholderArg]:
+    """Placeholders outside quotes, comments and here-documents (where the shell would read
+    `<word>` as a redirection and `{word}` as a literal word)."""
+    if "<" not in script and "{" not in script:
+        return []
+    found: list[PlaceholderArg] = []
+    heredoc: list[str] = []
+    quote = ""
+    for index, line in enumerate(script.split("\n")):
+        if heredoc:
+            if line.strip() == heredoc[0]:
+                heredoc.pop(0)
+            continue
+        if not quote and not any(c in line for c in "<{'\""):
+            continue
+        outside = _outside_quotes(line, quote)
+        quote = outside[1]
+        mask = outside[0]
+        for m in _PLACEHOLDER_ARG.finditer(line):
+            if all(mask[k] for k in range(m.start(), m.end()) if line[k] != '"'):
+                found.append(PlaceholderArg(index, m.start(), m.group()))
+        heredoc.extend(h.group(2) for h in _HEREDOC_START.finditer(line) if mask[h.start()])
+    return found
+
+
+def _outside_quotes(line: str, quote: str) -> tuple[list[bool], str]:
+    """Per character: True outside quotes and comments; and the quote still open at the end."""
+    mask = [False] * len(line)
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"':
+                i += 1
+        elif ch == "\\":
+            i += 1
+        elif ch in "'\"":
+            # `<"text">`: the quotes belong to the placeholder, not to a string.
+            if ch == '"' and i > 0 and line[i - 1] == "<":
+                end = line.find('">', i + 1)
+                if end > 0:
+                    for k in range(i, end + 1):
+                        mask[k] = True
+                    i = end + 1
+                    continue
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t;|&("):
+            break  # a comment: the rest of the line is not the command's
+        else:
+            mask[i] = True
+        i += 1
+    return mask, quote
+
+
+def mask_placeholders(script: str) -> str:
+    """`script` with each placeholder argument made a plain word of the same width
+    (`<podname>` -> `_podname_`), so bash and shellcheck judge the command around it."""
+    found = placeholder_args(script)
+    if not found:
+        return script
+    lines = script.split("\n")
+    for p in found:
+        line = lines[p.index]
+        word = "_" + p.text[1:-1].replace(" ", "_") + "_"
+        lines[p.index] = line[: p.start] + word + line[p.start + len(p.text) :]
+    return "\n".join(lines)
+
+
+@page_check
+def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
+    """One warning per shell or console block that holds placeholder arguments: the block
+    cannot run as written, and the warning says how to make them variables."""
+    out: list[Finding] = []
+    variables = set(doc.front.variables) | set(doc.front.secrets)
+    for block in doc.blocks:
+        script = block_script(block)
+        if script is None or ("<" not in script.text and "{" not in script.text):
+            continue
+        assigned = variables | {m.group(1) for m in _ASSIGN.finditer(script.text)}
+        found = [
+            p
+            for p in placeholder_args(script.text)
+            # `{tag}` where tag is a variable of the page is a forgotten `$` (RBD306).
+            if not (p.text.startswith("{") and p.text[1:-1] in assigned)
+        ]
+        if not found:
+            continue
+        first = found[0]
+        names = list(dict.fromkeys(p.text for p in found))
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        example = re.sub(r"[^\w]+", "_", names[0].strip('<>{}"')).strip("_").lower() or "value"
+        out.append(
+            finding_at(
+                block,
+                first.index,
+                script.col(first.index, first.start + 1),
+                f"placeholder argument(s) {shown}: the shell reads '<word>' as a redirection "
+                "and '{word}' as itself, so this block cannot run as written",
+                hint=f"make them variables: {{{{ {example} }}}} declared under "
+                f"runbook.variables (or ${example.upper()} set by an earlier step); "
+                "tag the block `text` if it is not meant to run",
+                code=codes.PLACEHOLDER_ARGUMENT,
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------ output tagged as shell
+
+OUTPUT_SHARE = 0.5
+"""Share of a shell block's lines that look like output above which its shell findings are
+replaced by one: the block is output, logs or help text, not commands."""
+
+_OUTPUT_LINE = re.compile(
+    r"""(?x)^\s*(?:
+        \[?\d{4}-\d{2}-\d{2}[T\s]\d{1,2}:\d{2}            # ISO timestamps
+      | \[?\d{1,2}:\d{2}:\d{2}                              # clock times
+      | [A-Z][a-z]{2}\s+\d{1,2}\s\d{2}:\d{2}                  # syslog: Nov 30 17:59
+      | [IWEF]\d{4}\s+\d{2}:\d{2}                            # klog: I1130 17:59
+      | (?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|NOTICE)\b
+      | level=\w+ | time="
+      | \{"\w+":                                             # JSON log lines
+      | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
+      | -\w,\s+--\w | --\w[\w-]*(?:[ =]\S+)?\s{2,}\S           # help: -f, --file  text
+      | [A-Z][A-Z0-9_-]+(?:\s{2,}[A-Z][A-Z0-9_-]*(?:\s[A-Z]+)?){2,}\s*$   # table headers
+      | \S+(?:\s{2,}\S+){3,}\s*$                               # table rows
+    )"""
+)
+
+
+def output_share(source: str) -> float:
+    """Share of the non-blank, non-comment lines of `source` that look like program output."""
+    lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        return 0.0
+    return sum(1 for ln in lines if _OUTPUT_LINE.match(ln)) / len(lines)
+
+
+def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
+    return codes.OUTPUT_AS_SHELL.at(
+        unit.block.location,
+        f"this {unit.block.lang or 'shell'} block looks like program output, logs or help "
+        f"text, not commands ({len(findings)} shell finding(s) on it are not shown)",
+        hint="tag it ```text, or ```console with '$ ' before the commands and their output below",
+    )
+
+
+_COMMAND_WORDS_TEXT = """
+    apt apt-get awk aws az bash cat cd chmod chown cp crictl curl dig dnf docker echo etcdctl
+    export find gcloud git grep helm ip jq journalctl kill kubectl ln ls make mkdir mv nc
+    nslookup oc openssl pip podman ps python python3 rm rsync scp sed ssh sudo systemctl tail
+    tar terraform touch virtctl watch wget yum
+"""
+_COMMAND_WORDS = frozenset(_COMMAND_WORDS_TEXT.split())
+
+
+def looks_like_commands(source: str) -> bool:
+    """True when the first meaningful line of `source` starts with a well-known command."""
+    for line in source.split("\n"):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        word = text.split()[0]
+        return word in _COMMAND_WORDS or bool(re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", word))
+    return False
