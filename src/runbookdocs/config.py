@@ -83,6 +83,11 @@ KEYS: Mapping[str, Key] = MappingProxyType(
             "per-directory dialect: directory (relative to the project root) -> dialect",
             MappingProxyType({}),
         ),
+        "anchors": Key(
+            "glob patterns of anchors pages have on the site that the check cannot see "
+            "(made by hooks or plugins)",
+            (),
+        ),
         "language": Key(
             "language of what readers and learners see: en or fr (default: the theme.language "
             "of mkdocs.yml, else en)",
@@ -146,6 +151,7 @@ class Config:
     max_file_mb: float = _field("max_file_mb")
     shellcheck: bool = _field("shellcheck")
     language: str = _field("language")
+    anchors: tuple[str, ...] = _field("anchors")
     select: tuple[str, ...] = _field("select")
     ignore: tuple[str, ...] = _field("ignore")
     dialect: str = _field("dialect")
@@ -258,6 +264,10 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     images = text("images")
     if images not in ("auto", "official", "local"):
         problem("images", f"must be 'auto', 'official' or 'local', not {images!r}")
+    anchors = raw.get("anchors", [])
+    if not isinstance(anchors, list) or not all(isinstance(x, str) for x in anchors):
+        problem("anchors", "must be a list of glob patterns")
+        anchors = []
     exclude = raw.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
         problem("exclude", "must be a list of glob patterns")
@@ -325,6 +335,7 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         max_file_mb=max_mb,
         shellcheck=shellcheck,
         language=lang,
+        anchors=tuple(anchors),
         select=rules["select"],
         ignore=rules["ignore"],
         dialect=dialect,

@@ -24,7 +24,7 @@ from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
 from runbookdocs.validate.common import Filled, fill, finding_at, json_quote, values_for
 from runbookdocs.validate.structure import schema_path
-from runbookdocs.yamlio import YamlProblem, load_yaml
+from runbookdocs.yamlio import YamlProblem, load_yaml, load_yaml_all
 
 MAX_SCHEMA_ERRORS = 20
 """Schema errors reported per block; the rest are counted."""
@@ -52,6 +52,8 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     try:
         data = json.loads(filled.text, object_pairs_hook=pairs)
     except json.JSONDecodeError as err:
+        if not block.file and json_excerpt(filled.text):
+            return  # shown in part (`...`, annotations, several values): nothing to judge
         index = err.lineno - 1
         yield finding_at(
             block,
@@ -195,11 +197,19 @@ def pointer(path: Iterable[str | int]) -> str:
 
 @block_validator("yaml")
 def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
-    """YAML syntax, duplicate keys, and `schema=`."""
+    """YAML syntax (every document of a `---`-separated stream), duplicate keys, `schema=`."""
     filled = fill(block.source, values_for(ctx))
+    multi = _DOCUMENT_MARK.search(filled.text) is not None
     try:
-        data = load_yaml(filled.text, lines=False)
+        if multi:
+            documents = load_yaml_all(filled.text)
+            data = documents[0] if len(documents) == 1 else None
+        else:
+            data = load_yaml(filled.text, lines=False)
+            documents = [data]
     except YamlProblem as err:
+        if not block.file and yaml_excerpt(filled.text):
+            return  # shown in part, or a Markdown example tagged yaml: nothing to judge
         index = err.line - 1
         yield finding_at(
             block,
@@ -211,6 +221,10 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         return
     except RecursionError:
         yield finding_at(block, 0, 1, "invalid YAML: nested too deeply", code=codes.INVALID_YAML)
+        return
+    if block.schema and len(documents) > 1:
+        for doc in documents:
+            yield from _schema_errors(block, ctx, to_plain(doc), lambda _p: (0, 1), filled)
         return
     if block.schema:
         try:
@@ -229,6 +243,91 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             return yaml_position(positioned[0], path)
 
         yield from _schema_errors(block, ctx, plain, position, filled)
+
+
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
+"""A document start or end marker: the block is a stream of documents (Kubernetes manifests,
+or a page's front matter shown as an example)."""
+
+_ELISION_LINE = re.compile(r"^([ \t]*)(?:\.\.\.|…|(?://|#)[ \t]*(?:\.\.\.|…).*)[ \t]*,?[ \t]*$")
+"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
+
+
+def yaml_excerpt(text: str) -> bool:
+    """True when `text` is YAML shown in part (elision lines), or not YAML at all but a
+    Markdown example holding a fence: valid once the elisions are read as comments."""
+    lines = text.split("\n")
+    if any(ln.lstrip().startswith(("```", "~~~")) for ln in lines):
+        return True  # a page example (front matter, then Markdown with fences)
+    if not any(_ELISION_LINE.match(ln) for ln in lines):
+        return False
+    kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
+    try:
+        load_yaml_all(kept)
+    except (YamlProblem, RecursionError):
+        return False
+    return True
+
+
+def json_excerpt(text: str) -> bool:
+    """True when `text` is JSON shown in part: elisions (`...`, `…`), code annotations
+    (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
+    cleaned, marked = _without_elisions(text)
+    if marked:
+        cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
+        cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)
+    candidates = [cleaned, f"[{cleaned}]"] if marked else [f"[{cleaned}]"]
+    for candidate in candidates:
+        try:
+            json.loads(candidate)
+            return True
+        except (ValueError, RecursionError):
+            continue
+    rows = [ln for ln in cleaned.split("\n") if ln.strip()]
+    try:
+        for row in rows:
+            json.loads(row)
+    except (ValueError, RecursionError):
+        return False
+    return len(rows) > 1
+
+
+def _without_elisions(text: str) -> tuple[str, bool]:
+    """`text` without comments and `...`/`…` outside strings; and whether it had any."""
+    out: list[str] = []
+    marked = False
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+        elif text.startswith("//", i) or ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            marked = True
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            marked = True
+            continue
+        elif text.startswith("...", i) or ch == "…":
+            i += 3 if ch == "." else 1
+            marked = True
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out), marked
 
 
 def to_plain(node: Any) -> Any:
