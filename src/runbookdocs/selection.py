@@ -42,8 +42,6 @@ DEFAULT_SHELLCHECK: frozenset[str] = frozenset(
         # Text that is not what the reader sees.
         "SC2028",  # `echo "\n"` prints a backslash and an n: use printf
         "SC1012",  # `\t` is a literal t outside quotes
-        "SC2089",  # quotes or backslashes in a variable are kept literally...
-        "SC2090",  # ...and used literally
         "SC2027",  # quotes that unquote: "a"$b"c"
         # Assignments and comparisons that do something else.
         "SC1007",  # `x= value` runs `value` with x empty

@@ -205,6 +205,8 @@ class ConsoleCommand:
     """Prompt line plus continuation lines."""
     text: str
     """The command without prompts, continuation lines joined with newlines."""
+    prompt: str = "$"
+    """`$`, or `#` (a command typed as root)."""
 
 
 def console_commands(block: Block) -> list[ConsoleCommand]:
@@ -217,7 +219,7 @@ def console_commands(block: Block) -> list[ConsoleCommand]:
         indent, dedented = _dedent(block.source)
         if indent:
             found = transcript.parse(dedented).commands
-    return [ConsoleCommand(c.line_index, c.n_lines, c.text) for c in found]
+    return [ConsoleCommand(c.line_index, c.n_lines, c.text, c.prompt) for c in found]
 
 
 def _dedent(source: str) -> tuple[int, str]:
@@ -259,15 +261,42 @@ def console_script(block: Block) -> Script:
         indent = 0
     script = [""] * len(lines)
     shifts = [0] * len(lines)
+    starts = {cmd.index for cmd in commands}
+    dollar = any(cmd.prompt == "$" for cmd in commands)
     for cmd in commands:
-        for k in range(cmd.index, min(cmd.index + cmd.n_lines, len(lines))):
+        if dollar and cmd.prompt == "#" and _prose_comment(cmd.text):
+            # Next to `$ ` prompts, `# For data volumes (if used)` is a comment, not a command
+            # typed as root (`# systemctl restart app` is one).
+            script[cmd.index] = lines[cmd.index]
+            continue
+        k = cmd.index
+        end = min(cmd.index + cmd.n_lines, len(lines))
+        for k in range(cmd.index, end):
             if k == cmd.index:
                 script[k] = "  " + lines[k][2:]
                 shifts[k] = indent
             else:
                 script[k] = lines[k][2:]
                 shifts[k] = indent + 2
+        # Pages often drop the `> ` of lines continued with a backslash: they are still the
+        # command's, not its output.
+        k = end
+        while (
+            k < len(lines)
+            and k not in starts
+            and script[k - 1].rstrip().endswith("\\")
+            and lines[k].strip()
+        ):
+            script[k] = lines[k]
+            shifts[k] = indent
+            k += 1
     return Script("\n".join(script), tuple(shifts))
+
+
+def _prose_comment(text: str) -> bool:
+    """True when a `# ` line reads as a sentence: it starts with a capitalised word."""
+    first = text.split()[0] if text.split() else ""
+    return first[:1].isupper() and first[1:2].islower()
 
 
 def transcript_found(block: Block) -> bool:

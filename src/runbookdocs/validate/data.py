@@ -253,15 +253,22 @@ _ELISION_LINE = re.compile(r"^([ \t]*)(?:\.\.\.|…|(?://|#)[ \t]*(?:\.\.\.|…)
 """A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
 
 
+_ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
+
+
 def yaml_excerpt(text: str) -> bool:
     """True when `text` is YAML shown in part (elision lines), or not YAML at all but a
     Markdown example holding a fence: valid once the elisions are read as comments."""
     lines = text.split("\n")
     if any(ln.lstrip().startswith(("```", "~~~")) for ln in lines):
         return True  # a page example (front matter, then Markdown with fences)
-    if not any(_ELISION_LINE.match(ln) for ln in lines):
+    defined = set(re.findall(r"&([\w-]+)", text))
+    missing = {a for a in _ALIAS.findall(text) if a not in defined}
+    if not missing and not any(_ELISION_LINE.match(ln) for ln in lines):
         return False
     kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
+    # `*name` defined in a part of the file the excerpt leaves out.
+    kept = _ALIAS.sub(lambda m: "x" if m.group(1) in missing else m.group(), kept)
     try:
         load_yaml_all(kept)
     except (YamlProblem, RecursionError):
@@ -269,10 +276,16 @@ def yaml_excerpt(text: str) -> bool:
     return True
 
 
+_BARE_NAME = re.compile(r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}\b(?=\s*[,}\]\n])")
+
+
 def json_excerpt(text: str) -> bool:
     """True when `text` is JSON shown in part: elisions (`...`, `…`), code annotations
     (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
     cleaned, marked = _without_elisions(text)
+    bare = _BARE_NAME.sub("null", cleaned)  # `"binding": JAVASCRIPT_BINDING`: a placeholder
+    if bare != cleaned:
+        cleaned, marked = bare, True
     if marked:
         cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
         cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)

@@ -43,6 +43,10 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
 _ATTR_ID_KEY = re.compile(r"""(?:^|\s)id=(?:"([^"]*)"|'([^']*)'|([^\s}"']+))""")
+_TAB_LABEL = re.compile(r'^\s*===[!+]?\s+"(.*)"\s*$')
+_HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
+INCLUDE = "\x00include:"
+"""An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
 _COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
@@ -54,7 +58,7 @@ _LINK = re.compile(
 _REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
 """A link reference definition (`[name]: target`); `[^1]: text` is a footnote, not a link."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
+_URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _INLINE_MD = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -173,6 +177,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
     prose = _prose(doc)
     previous = ""
     hugo = doc.dialect == "hugo"
+    last_heading = ""
     for k, p in enumerate(prose):
         text = p.line.text
         raw: str | None = None
@@ -209,6 +214,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 for slug in _slugs(title):
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
+                last_heading = slugify(title)
         elif "{" in text:
             # An attribute list on a paragraph, a list item or an image: `{ #id }`.
             m2 = _ATTR_LIST.search(text)
@@ -221,8 +227,17 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 n = note.group(1)
                 anchors.update((f"fn:{n}", f"fnref:{n}", f"fn-{n}", f"fnref-{n}"))
                 anchors.update((f"user-content-fn-{n}", f"user-content-fnref-{n}"))
-        if text.lstrip().startswith("=== "):
+        if text.lstrip().startswith(("=== ", "===! ", "===+ ")):
             anchors.add("__tabbed_*")
+            label = _TAB_LABEL.match(text)
+            if label:  # pymdownx.tabbed with a slugify function: ids from the tab's label
+                for tab in _slugs(heading_text(label.group(1))[0]):
+                    anchors.add(tab)
+                    if last_heading:  # combine_header_slug: the heading's slug first
+                        anchors.update((f"{last_heading}-{tab}", f"{last_heading}--{tab}"))
+        if hugo and "include" in text:
+            for inc in _HUGO_INCLUDE.finditer(text):
+                anchors.add(INCLUDE + inc.group(1))
         previous = text
     # Hooks and plugins make ids from words in HTML comments (`<!-- md:option toc.slugify -->`):
     # such words may be anchors the page has on the site.
@@ -316,21 +331,21 @@ _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s
 """`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""
 
 
-def _hugo_page(source: Path, target: str, index: PageIndex, *, ref: bool) -> Path | None:
+def _hugo_page(source: Path, target: str, index: PageIndex) -> Path | None:
     """The page a Hugo link names: relative to the page's file, to its pretty URL
-    (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or (a `ref` shortcode) to the
-    content directory. None when no page matches."""
+    (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to the content directory (Hugo's
+    link render hook and `ref` look there too). None when no page matches."""
     bases = [source.parent]
     if source.stem not in ("index", "_index"):
         bases.append(source.parent / source.stem)
-    if ref:
-        content = next((d for d in source.parents if d.name == "content"), None)
-        if content is not None:
-            bases.append(content)
-            bases.extend(d for d in content.iterdir() if d.is_dir())  # language folders
-        if target.startswith("/"):
-            bases = bases[2:] or bases
-            target = target.lstrip("/")
+    # Hugo's link render hook and `ref` look a path up from the content directory too.
+    content = next((d for d in source.parents if d.name == "content"), None)
+    if content is not None:
+        bases.append(content)
+        bases.extend(d for d in source.parents if content in d.parents)  # language folders
+    if target.startswith("/"):
+        bases = bases[2:] or bases
+        target = target.lstrip("/")
     for base in bases:
         name = Path(os.path.normpath(base / target))
         candidates = [name] if name.suffix == ".md" else []
@@ -343,7 +358,19 @@ def _hugo_page(source: Path, target: str, index: PageIndex, *, ref: bool) -> Pat
         for c in candidates:
             if str(c) in index.entries or c.is_file():
                 return c
+            # Hugo serves every path in lower case: `methods/page/date/` is `Date.md`.
+            lower = _case_insensitive(c)
+            if lower is not None:
+                return lower
     return None
+
+
+def _case_insensitive(path: Path) -> Path | None:
+    folder = path.parent
+    if not folder.is_dir():
+        return None
+    name = path.name.lower()
+    return next((f for f in folder.iterdir() if f.name.lower() == name and f.is_file()), None)
 
 
 def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding | None:
@@ -357,16 +384,14 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         return _resolve_block(ref, source, index, path_part, anchor)
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
-        found = _hugo_page(source, path_part, index, ref=ref.kind == "hugo-ref")
+        found = _hugo_page(source, path_part, index)
         if found is None:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
-            where = "next to the page, at its pretty URL"
-            if ref.kind == "hugo-ref":
-                where += " and in the content directory"
+            where = "next to the page, at its pretty URL and in the content directory"
             return _found(ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no such page ({where})")
         linked = index.get(found)
-        if anchor and linked is not None and not _anchor_known(anchor, linked, index):
+        if anchor and linked is not None and not _anchor_known(anchor, linked, index, found):
             return _found(
                 ref,
                 codes.MISSING_ANCHOR,
@@ -383,7 +408,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
             problem, linked = _resolve_file(ref, Path(name), path_part, index)
             if problem is not None or linked is None:
                 return problem
-    if anchor and linked is not None and not _anchor_known(anchor, linked, index):
+    linked_file = source if not path_part else Path(os.path.normpath(source.parent / path_part))
+    if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
         return _found(
             ref,
@@ -395,11 +421,33 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
     return None
 
 
-def _anchor_known(anchor: str, linked: PageEntry, index: PageIndex) -> bool:
+def _anchor_known(
+    anchor: str, linked: PageEntry, index: PageIndex, source: Path | None = None, depth: int = 0
+) -> bool:
     if anchor_exists(anchor, linked.anchors) or anchor.startswith("tab/"):
         return True  # `#tab/linux`: DocFX's tab selection, not an anchor
-    patterns = index.config.anchors
-    return any(fnmatch.fnmatchcase(anchor, p) for p in patterns)
+    if any(fnmatch.fnmatchcase(anchor, p) for p in index.config.anchors):
+        return True
+    if depth < 3 and source is not None:
+        for entry in linked.anchors:
+            if entry.startswith(INCLUDE):
+                found = _included(source, entry[len(INCLUDE) :])
+                other = index.get(found) if found is not None else None
+                if other is not None and _anchor_known(anchor, other, index, found, depth + 1):
+                    return True
+    return False
+
+
+def _included(source: Path, name: str) -> Path | None:
+    """The page a Hugo `include` names: relative to the page, or to a folder above it (the
+    content directory, or its language folder, when the name starts with `/`)."""
+    for base in (source.parent, *source.parents):
+        candidate = Path(os.path.normpath(base / name.lstrip("/")))
+        if candidate.is_file():
+            return candidate
+        if base.name == "content":
+            break
+    return None
 
 
 def _resolve_file(

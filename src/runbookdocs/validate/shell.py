@@ -85,6 +85,12 @@ def block_script(block: Block) -> Script | None:
     """The shell text of a shell or console block, aligned with its source; None for other
     kinds, and for a console block whose lines are neither commands nor look like them."""
     if block.kind == "shell":
+        if _PROMPTED.search(block.source):
+            # `$ command` then its output, tagged bash: the commands are checked, the output
+            # is not (whether a prompt belongs in a shell block is another check's business).
+            transcript = console_script(block)
+            if transcript.text.strip():
+                return transcript
         return Script(block.source)
     if block.kind != "console":
         return None
@@ -94,6 +100,9 @@ def block_script(block: Block) -> Script | None:
     # No prompt at all: many pages write commands in console blocks without `$ `. Lines that
     # look like commands are checked as such; anything else is output, shown as it is.
     return Script(block.source) if looks_like_commands(block.source) else None
+
+
+_PROMPTED = re.compile(r"^\$ \S", re.M)
 
 
 def _units(blocks: Sequence[Block]) -> list[_Unit]:
@@ -129,7 +138,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
     by_index = {u.index: u for u in units}
     for index, findings in out.items():
         unit = by_index[index]
-        if unit.block.kind == "shell" and output_share(unit.block.source) >= OUTPUT_SHARE:
+        if unit.block.kind == "shell" and output_share(unit.script) >= OUTPUT_SHARE:
             # Program output, logs or help text tagged `bash`: one finding, not one per line.
             out[index] = [_output_finding(unit, findings)]
     return out
@@ -142,6 +151,42 @@ def _is_parse_error(f: Finding) -> bool:
 # ------------------------------------------------------------------------------------ bash -n
 
 
+RUNNING: set[subprocess.Popen[str]] = set()
+"""bash and shellcheck processes under way: a worker stopped by its parent kills them first,
+so that no checker outlives a check (and holds its output pipes open)."""
+
+
+def _run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run`, with the process listed in `RUNNING` while it runs."""
+    stdin = kwargs.pop("input", None)
+    timeout = kwargs.pop("timeout", None)
+    kwargs.pop("capture_output", None)
+    with subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    ) as proc:
+        RUNNING.add(proc)
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            RUNNING.discard(proc)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def stop_running() -> None:
+    """Kill the checkers `RUNNING` (a worker being stopped)."""
+    for proc in list(RUNNING):
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
 @dataclass(frozen=True)
 class _BashError:
     line: int
@@ -152,7 +197,7 @@ class _BashError:
 def _bash_n(script: str) -> _BashError | None:
     """Parse `script` with `bash -n`; the first problem, or None when it parses."""
     try:
-        proc = subprocess.run(
+        proc = _run(
             ["bash", "--norc", "--noprofile", "-O", "extglob", "-n"],
             input=script,
             capture_output=True,
@@ -431,7 +476,7 @@ _SHM = "/dev/shm"
 
 def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, Any]], str | None]:
     try:
-        proc = subprocess.run(
+        proc = _run(
             [
                 "shellcheck",
                 "-f",
@@ -464,6 +509,8 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
     level = c.get("level")
     if not isinstance(code, int) or code == 1009:  # 1009: "the mentioned syntax error was..."
         return None
+    if code == 2215 and _first_statement(unit.script, c.get("line")):
+        return None  # flags on the block's first line are a list of flags, not a broken line
     parser = code < 2000
     # bash is the judge of bash syntax: shellcheck's own parse errors are warnings unless
     # bash -n agrees (then check_shell drops them in favour of bash's message).
@@ -483,6 +530,14 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         "in the block)",
         code=codes.SHELLCHECK,
     )
+
+
+def _first_statement(script: str, line: object) -> bool:
+    """True when no command stands above 1-based `line` of `script`."""
+    if not isinstance(line, int):
+        return False
+    above = script.split("\n")[: max(line - 1, 0)]
+    return not any(ln.strip() and not ln.lstrip().startswith("#") for ln in above)
 
 
 # ------------------------------------------------------------------ {name} without the dollar
@@ -665,23 +720,43 @@ _OUTPUT_LINE = re.compile(
       | \[?\d{1,2}:\d{2}:\d{2}                              # clock times
       | [A-Z][a-z]{2}\s+\d{1,2}\s\d{2}:\d{2}                  # syslog: Nov 30 17:59
       | [IWEF]\d{4}\s+\d{2}:\d{2}                            # klog: I1130 17:59
-      | (?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|NOTICE)\b
-      | level=\w+ | time="
+      | (?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|NOTICE|Warning|Normal)\b
+      | level=\w+ | time="?\d
       | \{"\w+":                                             # JSON log lines
       | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
       | -\w,\s+--\w | --\w[\w-]*(?:[ =]\S+)?\s{2,}\S           # help: -f, --file  text
-      | [A-Z][A-Z0-9_-]+(?:\s{2,}[A-Z][A-Z0-9_-]*(?:\s[A-Z]+)?){2,}\s*$   # table headers
-      | \S+(?:\s{2,}\S+){3,}\s*$                               # table rows
+      | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
+      | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
+      | \d                                                  # counts, sizes, ids
     )"""
+)
+_QUERY_LINE = re.compile(
+    r"""(?x)
+        \b(?:sum|rate|irate|increase|avg|max|min|count|topk|bottomk|histogram_quantile
+           |label_replace|absent|delta|deriv|predict_linear|scalar|avg_over_time
+           |max_over_time|min_over_time|sum_over_time|count_over_time|group_left|group_right
+           |ignoring|on)\s*(?:by|without)?\s*\(
+      | \w\{[^}]*=~?"[^"]*"[^}]*\}                          # metric{label="value"}
+      | \[\d+[smhdw]\]                                      # range selectors
+      | ^\s*(?://|[-/*+]|\)|,|>|<|==)\s*\S*\s*$               # operators on their own line
+    """
 )
 
 
 def output_share(source: str) -> float:
-    """Share of the non-blank, non-comment lines of `source` that look like program output."""
-    lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    """Share of the lines of `source` that start a statement (not blank, not a comment, not
+    continuing the line above) and are not shell: program output, logs, help text, or a
+    PromQL query tagged as shell."""
+    lines: list[str] = []
+    previous = ""
+    for ln in source.split("\n"):
+        if ln.strip() and not ln.lstrip().startswith("#"):
+            if not previous.rstrip().endswith(("\\", "|", "&&", "||")):
+                lines.append(ln)
+            previous = ln
     if not lines:
         return 0.0
-    return sum(1 for ln in lines if _OUTPUT_LINE.match(ln)) / len(lines)
+    return sum(1 for ln in lines if _OUTPUT_LINE.match(ln) or _QUERY_LINE.search(ln)) / len(lines)
 
 
 def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:

@@ -58,10 +58,22 @@ def _init_worker(config: Config, use_cache: bool) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers were copied by fork
-        signal.signal(sig, signal.SIG_DFL)
+    # The parent's handlers were copied by fork. A worker stopped by its parent (the pool's
+    # terminate sends SIGTERM) kills its bash and shellcheck first: they would otherwise run
+    # on, holding the check's output open after it has exited.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     _WORKER["config"] = config
     _WORKER["cache"] = Cache(config.cache_dir, enabled=use_cache)
+
+
+def _stop(signum: int, _frame: object) -> None:
+    import os
+
+    from runbookdocs.validate.shell import stop_running
+
+    stop_running()
+    os._exit(128 + signum)
 
 
 def check_chunk_in_worker(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
