@@ -44,6 +44,9 @@ class Document:
     """False when the file is not UTF-8 text; it then has no blocks."""
     fence_spans: tuple[tuple[int, int], ...] | None = None
     """(opening, closing) indices in `lines` of every fence, when known."""
+    misplaced_closes: tuple[int, ...] = ()
+    """Page lines of closing fences written outside the list item or block of their fence
+    (read as that fence's closing fence, never as the opening of a new block)."""
     comment_spans: tuple[tuple[int, int], ...] = ()
     """(first, last) indices in `lines` of every block-level HTML comment."""
     dialect: str = "mkdocs"
@@ -238,6 +241,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         fence_spans=tuple(
             (f.open_index, f.misplaced_close if f.misplaced_close is not None else f.close_index)
             for f in fences
+        ),
+        misplaced_closes=tuple(
+            lines[f.misplaced_close].page_line for f in fences if f.misplaced_close is not None
         ),
         comment_spans=tuple((c.start, c.end) for c in comments),
         dialect=dialect.name,

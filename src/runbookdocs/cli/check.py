@@ -127,7 +127,7 @@ def _say_dialects(files: list[Path], config: Config) -> None:
 
     found = Counter(dialect_for(f, config) for f in files)
     for dialect, pages in sorted(found.items(), key=lambda item: str(item[0])):
-        if dialect.reason.startswith(("detected", "default")):
+        if dialect.reason.startswith("detected"):
             base.stderr(f"dialect: {dialect.name} for {pages} page(s), {dialect.reason}")
 
 

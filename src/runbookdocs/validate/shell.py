@@ -762,9 +762,10 @@ def output_share(source: str) -> float:
 def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
     return codes.OUTPUT_AS_SHELL.at(
         unit.block.location,
-        f"this {unit.block.lang or 'shell'} block looks like program output, logs or help "
-        f"text, not commands ({len(findings)} shell finding(s) on it are not shown)",
-        hint="tag it ```text, or ```console with '$ ' before the commands and their output below",
+        f"this {unit.block.lang or 'shell'} block looks like program output, logs, help text "
+        f"or a query, not commands ({len(findings)} shell finding(s) on it are not shown)",
+        hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
+        "the commands and their output below",
     )
 
 
