@@ -296,6 +296,8 @@ FENCE_INDENTED = _c(
     "top-level fence indented by 1-3 spaces, or closed at another indentation than it opens. "
     "The site shows it as text and may swallow what follows.",
     """
+# Restart
+
  ```bash
  echo hello
  ```
