@@ -6,6 +6,7 @@ exactly like fresh ones, against a `PageIndex` of every page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +24,8 @@ class PageIndex:
         self.config = config
         self.entries = entries
         self._others: dict[str, PageEntry | None] = {}
+        self._names: list[str] | None = None
+        self._suggestions: dict[str, str] = {}
 
     def get(self, file: Path) -> PageEntry | None:
         """The page at `file` (absolute), or None when there is no such page."""
@@ -35,8 +38,31 @@ class PageIndex:
         return self._others[key]
 
     def names(self) -> list[str]:
-        """File names of the checked pages (for suggestions)."""
-        return sorted(Path(f).name for f in self.entries)
+        """File names of the checked pages (for suggestions), computed once."""
+        if self._names is None:
+            self._names = sorted({os.path.basename(f) for f in self.entries})
+        return self._names
+
+    def suggest(self, name: str) -> str:
+        """`" (did you mean 'x'?)"` for the checked page whose file name is closest to `name`.
+
+        Only names that start with the same letter (in any case) and have a comparable length
+        are compared (difflib's ratio cannot reach its 0.6 cutoff when one name is less than
+        0.43 times as long as the other): comparing a name with every page of a large manual
+        costs tens of milliseconds, and a typo rarely changes the first letter.
+        """
+        found = self._suggestions.get(name)
+        if found is None:
+            from runbookdocs.block import suggest
+
+            size, first = len(name), name[:1].lower()
+            close = [
+                n
+                for n in self.names()
+                if n[:1].lower() == first and 0.43 * max(size, len(n)) <= min(size, len(n))
+            ]
+            found = self._suggestions[name] = suggest(name, close)
+        return found
 
 
 def targets(doc: Document) -> tuple[frozenset[str], frozenset[str]]:

@@ -253,11 +253,12 @@ def page_anchors(doc: Document) -> frozenset[str]:
     return result
 
 
-def _slugs(title: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _slugs(title: str) -> frozenset[str]:
     """The slugs renderers give a heading: pymdownx's, Python-Markdown's `toc` default (runs of
     `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`)."""
     first = slugify(title)
-    return {first, re.sub(r"-{2,}", "-", first), _github_slug(title)}
+    return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -471,7 +472,7 @@ def _resolve_file(
         return _found(
             ref,
             codes.BROKEN_LINK,
-            f"link to {path_part!r}: no such page{suggest(file.name, index.names())}",
+            f"link to {path_part!r}: no such page{index.suggest(file.name)}",
         ), None
     return None, linked
 
