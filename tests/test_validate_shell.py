@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,13 @@ needs_shellcheck = pytest.mark.skipif(shutil.which("shellcheck") is None, reason
 
 def _count_runs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts: dict[str, int] = {}
-    real = subprocess.run
+    real = shell._run  # every bash and shellcheck process starts there (and is tracked)
 
     def run(cmd: list[str], *args: Any, **kwargs: Any) -> Any:
         counts[cmd[0]] = counts.get(cmd[0], 0) + 1
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(shell.subprocess, "run", run)
+    monkeypatch.setattr(shell, "_run", run)
     return counts
 
 

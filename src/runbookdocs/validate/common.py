@@ -245,12 +245,17 @@ class Script:
         return col + (self.shifts[index] if 0 <= index < len(self.shifts) else 0)
 
 
-def console_script(block: Block) -> Script:
-    """A console block's commands as a script aligned with its source.
+def console_script(block: Block, *, hash_comments: bool = False) -> Script:
+    r"""A console block's commands as a script aligned with its source.
 
     Output lines become blank lines; the prompt of a command line (`$ `, `# `) becomes two
     spaces, so columns stay the block's; a continuation line (`> `) loses its prompt, because
-    a here-document's closing word must start its line (`> EOF`).
+    a here-document's closing word must start its line (`> EOF`). Lines continued with a `\`
+    and here-document bodies written without `> ` belong to their command too.
+
+    Args:
+        hash_comments: `# ` lines are comments, never root prompts (a shell block written
+            with `$ ` prompts: in shell, `#` starts a comment).
     """
     lines = block.source.split("\n")
     indent, _ = _dedent(block.source)
@@ -264,7 +269,7 @@ def console_script(block: Block) -> Script:
     starts = {cmd.index for cmd in commands}
     dollar = any(cmd.prompt == "$" for cmd in commands)
     for cmd in commands:
-        if dollar and cmd.prompt == "#" and _prose_comment(cmd.text):
+        if cmd.prompt == "#" and (hash_comments or (dollar and _prose_comment(cmd.text))):
             # Next to `$ ` prompts, `# For data volumes (if used)` is a comment, not a command
             # typed as root (`# systemctl restart app` is one).
             script[cmd.index] = lines[cmd.index]
@@ -278,8 +283,8 @@ def console_script(block: Block) -> Script:
             else:
                 script[k] = lines[k][2:]
                 shifts[k] = indent + 2
-        # Pages often drop the `> ` of lines continued with a backslash: they are still the
-        # command's, not its output.
+        # Pages often drop the `> ` of lines continued with a backslash, and of the lines of a
+        # here-document: they are still the command's, not its output.
         k = end
         while (
             k < len(lines)
@@ -290,7 +295,21 @@ def console_script(block: Block) -> Script:
             script[k] = lines[k]
             shifts[k] = indent
             k += 1
+        opened = _HEREDOC_OPEN.search("\n".join(script[cmd.index : k]))
+        if opened and k < len(lines) and k not in starts:
+            word = opened.group(2)
+            body_end = next(
+                (j for j in range(k, len(lines)) if lines[j].strip() == word and j not in starts),
+                None,
+            )
+            if body_end is not None:
+                for j in range(k, body_end + 1):
+                    script[j] = lines[j].strip() if j == body_end else lines[j]
+                    shifts[j] = indent
     return Script("\n".join(script), tuple(shifts))
+
+
+_HEREDOC_OPEN = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
 def _prose_comment(text: str) -> bool:

@@ -38,7 +38,7 @@ Path_ = tuple[str | int, ...]
 @block_validator("json")
 def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """JSON syntax, duplicate keys, and `schema=`."""
-    filled = fill(block.source, values_for(ctx), json_quote)
+    filled = fill(heredoc_body(block.source), values_for(ctx), json_quote)
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -198,7 +198,7 @@ def pointer(path: Iterable[str | int]) -> str:
 @block_validator("yaml")
 def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """YAML syntax (every document of a `---`-separated stream), duplicate keys, `schema=`."""
-    filled = fill(block.source, values_for(ctx))
+    filled = fill(heredoc_body(block.source), values_for(ctx))
     multi = _DOCUMENT_MARK.search(filled.text) is not None
     try:
         if multi:
@@ -289,7 +289,9 @@ def json_excerpt(text: str) -> bool:
     if marked:
         cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
         cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)
+    member = re.sub(r",\s*$", "", cleaned)
     candidates = [cleaned, f"[{cleaned}]"] if marked else [f"[{cleaned}]"]
+    candidates.append(f"{{{member}}}")  # `"key": value,` shown alone: a member of an object
     for candidate in candidates:
         try:
             json.loads(candidate)
@@ -341,6 +343,29 @@ def _without_elisions(text: str) -> tuple[str, bool]:
             out.append(ch)
         i += 1
     return "".join(out), marked
+
+
+_HEREDOC_COMMAND = re.compile(r"^\s*\$?\s*(?:sudo\s+)?(?:cat|tee)\b.*<<-?\s*(['\"]?)([\w.-]+)\1")
+
+
+def heredoc_body(text: str) -> str:
+    """`text` with only the body left when it is a shell command writing a file with a
+    here-document (`cat <<EOF > app.yaml` ... `EOF`), a common way to show a configuration
+    file: the command and what follows the closing word become blank lines (lines keep their
+    numbers). Any other text is returned as it is."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return text
+    m = _HEREDOC_COMMAND.match(lines[first])
+    if m is None:
+        return text
+    end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == m.group(2)), None)
+    if end is None:
+        return text
+    return "\n".join("" if i <= first or i >= end else ln for i, ln in enumerate(lines))
 
 
 def to_plain(node: Any) -> Any:

@@ -88,7 +88,7 @@ def block_script(block: Block) -> Script | None:
         if _PROMPTED.search(block.source):
             # `$ command` then its output, tagged bash: the commands are checked, the output
             # is not (whether a prompt belongs in a shell block is another check's business).
-            transcript = console_script(block)
+            transcript = console_script(block, hash_comments=True)
             if transcript.text.strip():
                 return transcript
         return Script(block.source)
@@ -584,7 +584,7 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 # -------------------------------------------------------------------- placeholder arguments
 
 _ANGLE = r"<(?:[A-Za-z][\w.:/@+-]*(?:[ ][A-Za-z0-9][\w.:/@+-]*)*|\"[^\"\n]*\")>"
-_PLACEHOLDER_ARG = re.compile(rf"(?<![<\w$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
+_PLACEHOLDER_ARG = re.compile(rf"(?<![<$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
@@ -727,6 +727,8 @@ _OUTPUT_LINE = re.compile(
       | -\w,\s+--\w | --\w[\w-]*(?:[ =]\S+)?\s{2,}\S           # help: -f, --file  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
+      | "?[\w.-]+"?="                                          # logfmt: "msg"="text"
+      | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
     )"""
 )
