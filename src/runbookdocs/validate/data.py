@@ -19,6 +19,7 @@ from typing import Any
 
 from runbookdocs import codes
 from runbookdocs.block import Block
+from runbookdocs.document import PLACEHOLDER
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
@@ -38,6 +39,8 @@ Path_ = tuple[str | int, ...]
 @block_validator("json")
 def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """JSON syntax, duplicate keys, and `schema=`."""
+    if not block.file and not_data(block.source):
+        return
     filled = fill(heredoc_body(block.source), values_for(ctx), json_quote)
     duplicates: list[str] = []
 
@@ -198,6 +201,8 @@ def pointer(path: Iterable[str | int]) -> str:
 @block_validator("yaml")
 def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """YAML syntax (every document of a `---`-separated stream), duplicate keys, `schema=`."""
+    if not block.file and not_data(block.source):
+        return
     filled = fill(heredoc_body(block.source), values_for(ctx))
     multi = _DOCUMENT_MARK.search(filled.text) is not None
     try:
@@ -254,6 +259,7 @@ _ELISION_LINE = re.compile(r"^([ \t]*)(?:\.\.\.|…|(?://|#)[ \t]*(?:\.\.\.|…)
 
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
+_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*$)", re.M)
 
 
 def yaml_excerpt(text: str) -> bool:
@@ -264,6 +270,10 @@ def yaml_excerpt(text: str) -> bool:
         return True  # a page example (front matter, then Markdown with fences)
     defined = set(re.findall(r"&([\w-]+)", text))
     missing = {a for a in _ALIAS.findall(text) if a not in defined}
+    if _REDACTED.search(text):
+        missing.add("\x00")  # `password: ***`: a value hidden on purpose
+        text = _REDACTED.sub("x", text)
+        lines = text.split("\n")
     if not missing and not any(_ELISION_LINE.match(ln) for ln in lines):
         return False
     kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
@@ -343,6 +353,25 @@ def _without_elisions(text: str) -> tuple[str, bool]:
             out.append(ch)
         i += 1
     return "".join(out), marked
+
+
+_TEMPLATE = re.compile(r"\{\{-?|\{%-?")
+_INCLUDE_LINE = re.compile(r"^\s*\{!.*!\}\s*$")
+
+
+def not_data(text: str) -> bool:
+    """True when a configuration block shows a template rather than data: Helm or Jinja tags
+    (`{{ .Values.x }}`, `{{- if }}`, `{% for %}`) besides runbookdocs' own `{{ name }}`, or the
+    include of a file by markdown-include (`{!path!}`). Such a block is valid only once
+    rendered by its own tool, so it is not validated (a block written with `file=` always is).
+    """
+    if "{" not in text:
+        return False
+    if any(_INCLUDE_LINE.match(ln) for ln in text.split("\n")):
+        return True
+    if "{{" not in text and "{%" not in text:
+        return False
+    return bool(_TEMPLATE.search(PLACEHOLDER.sub("", text)))
 
 
 _HEREDOC_COMMAND = re.compile(r"^\s*\$?\s*(?:sudo\s+)?(?:cat|tee)\b.*<<-?\s*(['\"]?)([\w.-]+)\1")
@@ -449,6 +478,8 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             code=codes.DUPLICATE_KEY,
         )
     except configparser.MissingSectionHeaderError as err:
+        if _keys_before_sections_allowed(block, ctx, text):
+            return  # an inventory or a .env shown on a page that is not a runbook
         yield finding_at(
             block,
             err.lineno - 1,
@@ -479,6 +510,20 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield from _schema_errors(
                 block, ctx, data, lambda p: positions.get(tuple(p[:2]), (0, 1)), filled
             )
+
+
+def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) -> bool:
+    """Keys before any `[section]` are common outside runbooks (Ansible inventories, `.env`
+    and sysctl files tagged ini): accepted there when the rest parses, never with `file=`."""
+    doc = ctx.document
+    if block.file or doc is None or doc.is_runbook:
+        return False
+    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
+    try:
+        parser.read_string("[top]\n" + text, source="<block>")
+    except configparser.Error:
+        return False
+    return True
 
 
 _INI_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")

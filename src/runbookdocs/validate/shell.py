@@ -727,7 +727,7 @@ _OUTPUT_LINE = re.compile(
       | -\w,\s+--\w | --\w[\w-]*(?:[ =]\S+)?\s{2,}\S           # help: -f, --file  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
-      | "?[\w.-]+"?="                                          # logfmt: "msg"="text"
+      | "[\w.-]+"="                                            # logfmt: "msg"="text"
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
     )"""
