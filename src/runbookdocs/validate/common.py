@@ -295,6 +295,12 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
             script[k] = lines[k]
             shifts[k] = indent
             k += 1
+        # A quote left open on the command line goes on over the next lines (`$ echo "` and a
+        # manifest, then `" | kubectl apply -f -`).
+        while k < len(lines) and k not in starts and _open_quote("\n".join(script[cmd.index : k])):
+            script[k] = lines[k]
+            shifts[k] = indent
+            k += 1
         opened = _HEREDOC_OPEN.search("\n".join(script[cmd.index : k]))
         if opened and k < len(lines) and k not in starts:
             word = opened.group(2)
@@ -310,6 +316,31 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
 
 
 _HEREDOC_OPEN = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+def _open_quote(text: str) -> bool:
+    """True when a single or double quote of `text` is left open (comments and escapes read
+    the shell's way)."""
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"':
+                i += 1
+        elif ch == "\\":
+            i += 1
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n;|&("):
+            end = text.find("\n", i)
+            if end < 0:
+                break
+            i = end
+        i += 1
+    return bool(quote)
 
 
 def _prose_comment(text: str) -> bool:

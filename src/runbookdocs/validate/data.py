@@ -254,7 +254,9 @@ _DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
 """A document start or end marker: the block is a stream of documents (Kubernetes manifests,
 or a page's front matter shown as an example)."""
 
-_ELISION_LINE = re.compile(r"^([ \t]*)(?:\.\.\.|…|(?://|#)[ \t]*(?:\.\.\.|…).*)[ \t]*,?[ \t]*$")
+_ELISION_LINE = re.compile(
+    r"^([ \t]*)(?:\.\.\.|…|\[\.\.\.?\]|(?://|#)[ \t]*(?:\.\.\.|…).*)[ \t]*,?[ \t]*$"
+)
 """A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
 
 
@@ -263,8 +265,16 @@ _REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*$)", re.M)
 
 
 def yaml_excerpt(text: str) -> bool:
-    """True when `text` is YAML shown in part (elision lines), or not YAML at all but a
-    Markdown example holding a fence: valid once the elisions are read as comments."""
+    """True when `text` is YAML shown in part (elision lines, a slice that starts deep inside
+    a larger file), or not YAML at all but a Markdown example holding a fence: valid once the
+    elisions are read as comments."""
+    sliced = _cut_from_deeper(text)
+    if sliced is not None:
+        try:
+            load_yaml_all(sliced)
+            return True
+        except (YamlProblem, RecursionError):
+            pass
     lines = text.split("\n")
     if any(ln.lstrip().startswith(("```", "~~~")) for ln in lines):
         return True  # a page example (front matter, then Markdown with fences)
@@ -284,6 +294,21 @@ def yaml_excerpt(text: str) -> bool:
     except (YamlProblem, RecursionError):
         return False
     return True
+
+
+def _cut_from_deeper(text: str) -> str | None:
+    """A slice of a larger file starts deeper than it goes on (the end of a list, then the
+    keys of its parent): the first lines, deeper than the rest, read as comments. None when
+    the text does not start that way."""
+    lines = text.split("\n")
+    body = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
+    if len(body) < 2:
+        return None
+    least = min(width for width, _ in body)
+    if body[0][0] <= least:
+        return None
+    cut = next(i for width, i in body if width == least)
+    return "\n".join("#" if i < cut and ln.strip() else ln for i, ln in enumerate(lines))
 
 
 _BARE_NAME = re.compile(r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}\b(?=\s*[,}\]\n])")

@@ -34,9 +34,9 @@ PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini",
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
 examples, ```jinja) keep their braces as written."""
 
-MARKERS = re.compile(r"(?<![.\w])(TODO|FIXME|XXX)\b(?!\()")
+MARKERS = re.compile(r"(?<![.\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
 """Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
-an identifier of code)."""
+an identifier of code, nor `XXX.XXX.XXX/XX`, a value to fill in)."""
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")

@@ -98,8 +98,17 @@ def block_script(block: Block) -> Script | None:
     if script.text.strip():
         return script
     # No prompt at all: many pages write commands in console blocks without `$ `. Lines that
-    # look like commands are checked as such; anything else is output, shown as it is.
-    return Script(block.source) if looks_like_commands(block.source) else None
+    # look like commands are checked as such; lines that look like output (a table, help
+    # text, logs) are output, shown as it is.
+    if not looks_like_commands(block.source):
+        return None
+    kept: list[str] = []
+    previous = ""
+    for line in block.source.split("\n"):
+        continued = previous.rstrip().endswith(("\\", "|", "&&", "||"))
+        kept.append(line if continued or not _not_shell(line) else "")
+        previous = line
+    return Script("\n".join(kept))
 
 
 _PROMPTED = re.compile(r"^\$ \S", re.M)
@@ -758,7 +767,23 @@ def output_share(source: str) -> float:
             previous = ln
     if not lines:
         return 0.0
-    return sum(1 for ln in lines if _OUTPUT_LINE.match(ln) or _QUERY_LINE.search(ln)) / len(lines)
+    return sum(1 for ln in lines if _not_shell(ln)) / len(lines)
+
+
+_PROSE_TEXT = "the was is are not did to of a an and be has have been will could found cannot no"
+_PROSE_WORDS = frozenset(_PROSE_TEXT.split())
+
+
+def _not_shell(line: str) -> bool:
+    """True when `line` is program output, help text, a log line, a query or a sentence."""
+    if _OUTPUT_LINE.match(line) or _QUERY_LINE.search(line):
+        return True
+    # A sentence: several plain words, English glue words among them, no shell syntax.
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"", " ", line)
+    words = bare.split()
+    if len(words) < 5 or any(c in bare for c in "|&;$=<>`") or words[0].startswith("-"):
+        return False
+    return sum(1 for w in words if w.lower().strip(",.:") in _PROSE_WORDS) >= 2
 
 
 def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
