@@ -267,9 +267,8 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
     script = [""] * len(lines)
     shifts = [0] * len(lines)
     starts = {cmd.index for cmd in commands}
-    dollar = any(cmd.prompt == "$" for cmd in commands)
     for cmd in commands:
-        if cmd.prompt == "#" and (hash_comments or (dollar and _prose_comment(cmd.text))):
+        if cmd.prompt == "#" and (hash_comments or _prose_comment(cmd.text)):
             # Next to `$ ` prompts, `# For data volumes (if used)` is a comment, not a command
             # typed as root (`# systemctl restart app` is one).
             script[cmd.index] = lines[cmd.index]
@@ -344,9 +343,34 @@ def _open_quote(text: str) -> bool:
 
 
 def _prose_comment(text: str) -> bool:
-    """True when a `# ` line reads as a sentence: it starts with a capitalised word."""
+    """True when a `# ` line reads as a comment rather than a command typed as root: it
+    starts with a capitalised word, or with a word that is no well-known command."""
     first = text.split()[0] if text.split() else ""
-    return first[:1].isupper() and first[1:2].islower()
+    if first[:1].isupper() and first[1:2].islower():
+        return True
+    return not looks_like_commands(text)
+
+
+_COMMAND_WORDS_TEXT = """
+    apt apt-get awk aws az bash cat cd chmod chown cp crictl curl dig dnf docker echo etcdctl
+    export find gcloud git grep helm ip jq journalctl kill kubectl ln ls make mkdir mv nc
+    nslookup oc openssl pip podman ps python python3 rm rsync scp sed ssh sudo systemctl tail
+    tar terraform touch virtctl watch wget yum ceph rbd radosgw-admin mount umount sgdisk dd
+    lsblk blkid modprobe sysctl service useradd usermod iptables ip6tables ss netstat
+"""
+_COMMAND_WORDS = frozenset(_COMMAND_WORDS_TEXT.split())
+
+
+def looks_like_commands(source: str) -> bool:
+    """True when the first meaningful line of `source` starts with a well-known command (or
+    sets a variable)."""
+    for line in source.split("\n"):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        word = text.split()[0]
+        return word in _COMMAND_WORDS or bool(re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", word))
+    return False
 
 
 def transcript_found(block: Block) -> bool:

@@ -254,6 +254,8 @@ _DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
 """A document start or end marker: the block is a stream of documents (Kubernetes manifests,
 or a page's front matter shown as an example)."""
 
+_CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
+"""A callout number at the end of a line (`name: web [1]`), explained under the block."""
 _ELISION_LINE = re.compile(
     r"^([ \t]*)(?:\.\.\.|…|\[\.\.\.?\]|(?://|#)[ \t]*(?:\.\.\.|…).*)[ \t]*,?[ \t]*$"
 )
@@ -278,6 +280,13 @@ def yaml_excerpt(text: str) -> bool:
     lines = text.split("\n")
     if any(ln.lstrip().startswith(("```", "~~~")) for ln in lines):
         return True  # a page example (front matter, then Markdown with fences)
+    if _CALLOUT.search(text):
+        text = _CALLOUT.sub("", text)
+        try:
+            load_yaml_all(text)
+            return True
+        except (YamlProblem, RecursionError):
+            pass
     defined = set(re.findall(r"&([\w-]+)", text))
     missing = {a for a in _ALIAS.findall(text) if a not in defined}
     if _REDACTED.search(text):

@@ -33,7 +33,13 @@ from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
 from runbookdocs.validate import CheckContext, batch_check, page_check
-from runbookdocs.validate.common import Script, console_script, finding_at, same_width_word
+from runbookdocs.validate.common import (
+    Script,
+    console_script,
+    finding_at,
+    looks_like_commands,
+    same_width_word,
+)
 
 SHELLCHECK_EXCLUDE: tuple[str, ...] = (
     "SC1090",  # can't follow a non-constant `source`: the file exists in the target only
@@ -95,7 +101,7 @@ def block_script(block: Block) -> Script | None:
     if block.kind != "console":
         return None
     script = console_script(block)
-    if script.text.strip():
+    if any(ln.strip() and not ln.lstrip().startswith("#") for ln in script.text.split("\n")):
         return script
     # No prompt at all: many pages write commands in console blocks without `$ `. Lines that
     # look like commands are checked as such; lines that look like output (a table, help
@@ -737,6 +743,8 @@ _OUTPUT_LINE = re.compile(
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
+      | [\w.]*-[\w.-]*=\S                                       # name-with-dash=value
+      | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
     )"""
@@ -794,23 +802,3 @@ def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
         hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
         "the commands and their output below",
     )
-
-
-_COMMAND_WORDS_TEXT = """
-    apt apt-get awk aws az bash cat cd chmod chown cp crictl curl dig dnf docker echo etcdctl
-    export find gcloud git grep helm ip jq journalctl kill kubectl ln ls make mkdir mv nc
-    nslookup oc openssl pip podman ps python python3 rm rsync scp sed ssh sudo systemctl tail
-    tar terraform touch virtctl watch wget yum
-"""
-_COMMAND_WORDS = frozenset(_COMMAND_WORDS_TEXT.split())
-
-
-def looks_like_commands(source: str) -> bool:
-    """True when the first meaningful line of `source` starts with a well-known command."""
-    for line in source.split("\n"):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        word = text.split()[0]
-        return word in _COMMAND_WORDS or bool(re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", word))
-    return False
