@@ -66,6 +66,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Output and a query tagged as shell: one finding each.
         "foreign/shells.md:27:1: warning [RBD308]",
         "foreign/shells.md:34:1: warning [RBD308]",
+        "foreign/shells.md:76:1: warning [RBD308]",
+        "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
 
