@@ -241,3 +241,19 @@ def test_silencing_per_page_per_block_and_on_the_command_line(tmp_path: Path) ->
     proc = cli("check", "--no-cache", "--select", "shellcheck", cwd=tmp_path)
     assert "[RBD506]" not in proc.stdout and "SC2115" in proc.stdout
     assert proc.returncode == 0  # warnings only
+
+
+def test_list_says_which_blocks_are_not_checked_and_why(tmp_path: Path) -> None:
+    import json
+
+    shutil.copytree(SAMPLES, tmp_path / "foreign")
+    proc = cli("list", "--json", "foreign/data.md", "foreign/shells.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    unchecked = {r["location"]: r["not_checked"] for r in rows if not r["checked"]}
+    assert unchecked == {
+        "foreign/data.md:54": "template or include: valid only once rendered by its own tool",
+        "foreign/data.md:61": "template or include: valid only once rendered by its own tool",
+        "foreign/shells.md:22": "console output without commands",
+    }
+    assert all(r["checked"] for r in rows if r["location"] not in unchecked)

@@ -137,15 +137,17 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """Print every block: location, id, kind, target, runnable or why not."""
+    """Print every block: location, id, kind, target, runnable or why not (and, in JSON,
+    whether the static checks validate its content, or why not)."""
     import json
 
-    from runbookdocs.validate import documents_from_paths
+    from runbookdocs.validate import documents_from_paths, why_not_checked
 
     config = base.load(args)
     for doc in documents_from_paths(args.paths, config):
         for b in doc.blocks:
             why = b.why_not_run()
+            unchecked = why_not_checked(b)
             if args.json:
                 print(
                     json.dumps(
@@ -158,6 +160,8 @@ def run_list(args: argparse.Namespace) -> int:
                             "runnable": why is None,
                             "reason": why,
                             "hidden": b.hidden,
+                            "checked": unchecked is None,
+                            "not_checked": unchecked,
                         },
                         ensure_ascii=False,
                     )

@@ -24,6 +24,7 @@ from runbookdocs.validate.engine import (
     check_documents,
     check_files,
     documents_from_paths,
+    why_not_checked,
 )
 from runbookdocs.validate.entry import PageEntry, Reference
 from runbookdocs.validate.judge import PageIndex, judge
@@ -61,4 +62,5 @@ __all__ = [
     "judge",
     "load_validators",
     "page_check",
+    "why_not_checked",
 ]
