@@ -533,6 +533,16 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             )
     except configparser.Error as err:
         yield finding_at(block, 0, 1, f"invalid INI: {err.message}", code=codes.INVALID_INI)
+    except (AttributeError, TypeError):
+        # configparser fails this way on an indented line after a key without a value.
+        yield finding_at(
+            block,
+            _continued_valueless_key(text),
+            1,
+            "invalid INI: an indented line continues a key that has no value",
+            hint="give the key a value (key = value), or do not indent the next line",
+            code=codes.INVALID_INI,
+        )
     else:
         if block.schema:
             data: dict[str, Any] = {
@@ -546,6 +556,19 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             )
 
 
+def _continued_valueless_key(text: str) -> int:
+    """0-based line of the first indented line that follows a key without `=` or `:`."""
+    previous = ""
+    for i, line in enumerate(text.split("\n")):
+        indented = line[:1] in " \t" and line.strip()
+        valueless = previous and not re.search(r"[=:]", previous)
+        if indented and valueless and not previous.lstrip().startswith(("[", "#", ";")):
+            return i
+        if line.strip():
+            previous = line
+    return 0
+
+
 def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) -> bool:
     """Keys before any `[section]` are common outside runbooks (Ansible inventories, `.env`
     and sysctl files tagged ini): accepted there when the rest parses, never with `file=`."""
@@ -555,7 +578,7 @@ def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) ->
     parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
     try:
         parser.read_string("[top]\n" + text, source="<block>")
-    except configparser.Error:
+    except (configparser.Error, AttributeError, TypeError):
         return False
     return True
 
