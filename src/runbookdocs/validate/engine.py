@@ -125,13 +125,16 @@ def check_files(
     todo = [f for f in files if f not in entries]
     n_workers = workers.workers_for(jobs, len(todo))
     fresh: dict[str, Any] = {}
-    with workers.pool(n_workers, config, use_cache) as pool:
+    tasks = workers.chunks(todo)
+    # Workers are forked before `on_page` is first called, so a progress display that starts
+    # its thread on first use is never copied into them.
+    pool = workers.start(tasks, n_workers, config, use_cache) if n_workers > 1 else None
+    try:
         for f in files:
             if f in entries and on_page:
                 on_page(config.display(f))
-        tasks = workers.chunks(todo)
         done = (
-            pool.imap_unordered(workers.check_chunk_in_worker, tasks)
+            pool.results()
             if pool is not None
             else (check_chunk(chunk, config, cache) for chunk in tasks)
         )
@@ -144,6 +147,9 @@ def check_files(
                     fresh[key] = data
                 if on_page:
                     on_page(config.display(f))
+    finally:
+        if pool is not None:
+            pool.stop()
     if use_cache and cache:
         cache.put_many("page", fresh)
     report = judge_all(files, entries, config)
