@@ -61,6 +61,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
+        "foreign/placeholders.md:22:17: warning [RBD307]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.
@@ -68,6 +69,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:34:1: warning [RBD308]",
         "foreign/shells.md:76:1: warning [RBD308]",
         "foreign/shells.md:82:1: warning [RBD308]",
+        "foreign/shells.md:88:1: warning [RBD308]",
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
 

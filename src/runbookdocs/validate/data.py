@@ -257,7 +257,8 @@ or a page's front matter shown as an example)."""
 _CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
 """A callout number at the end of a line (`name: web [1]`), explained under the block."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:\.\.\.|…|\[\.\.\.?\]|(?://|#)[ \t]*(?:\.\.\.|…).*)[ \t]*,?[ \t]*$"
+    r"^([ \t]*)(?:(?:\.\.\.|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
 )
 """A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
 
@@ -377,6 +378,10 @@ def _without_elisions(text: str) -> tuple[str, bool]:
         elif text.startswith("/*", i):
             end = text.find("*/", i + 2)
             i = n if end < 0 else end + 2
+            marked = True
+            continue
+        elif text.startswith("(...)", i):
+            i += 5
             marked = True
             continue
         elif text.startswith("...", i) or ch == "…":

@@ -598,7 +598,7 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 # -------------------------------------------------------------------- placeholder arguments
 
-_ANGLE = r"<(?:[A-Za-z][\w.:/@+-]*(?:[ ][A-Za-z0-9][\w.:/@+-]*)*|\"[^\"\n]*\")>"
+_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\")>"
 _PLACEHOLDER_ARG = re.compile(rf"(?<![<$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
@@ -616,7 +616,8 @@ class PlaceholderArg:
 
 def placeholder_args(script: str) -> list[PlaceholderArg]:
     """Placeholders outside quotes, comments and here-documents (where the shell would read
-    `<word>` as a redirection and `{word}` as a literal word)."""
+    `<word>` as a redirection and `{word}` as a literal word). A quote inside a placeholder
+    (`<the bug's commit>`) belongs to the placeholder."""
     if "<" not in script and "{" not in script:
         return []
     found: list[PlaceholderArg] = []
@@ -627,47 +628,36 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
             if line.strip() == heredoc[0]:
                 heredoc.pop(0)
             continue
-        if not quote and not any(c in line for c in "<{'\""):
-            continue
-        outside = _outside_quotes(line, quote)
-        quote = outside[1]
-        mask = outside[0]
-        for m in _PLACEHOLDER_ARG.finditer(line):
-            if all(mask[k] for k in range(m.start(), m.end()) if line[k] != '"'):
-                found.append(PlaceholderArg(index, m.start(), m.group()))
-        heredoc.extend(h.group(2) for h in _HEREDOC_START.finditer(line) if mask[h.start()])
-    return found
-
-
-def _outside_quotes(line: str, quote: str) -> tuple[list[bool], str]:
-    """Per character: True outside quotes and comments; and the quote still open at the end."""
-    mask = [False] * len(line)
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if quote:
-            if ch == quote:
-                quote = ""
-            elif ch == "\\" and quote == '"':
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if quote:
+                if ch == quote:
+                    quote = ""
+                elif ch == "\\" and quote == '"':
+                    i += 1
                 i += 1
-        elif ch == "\\":
-            i += 1
-        elif ch in "'\"":
-            # `<"text">`: the quotes belong to the placeholder, not to a string.
-            if ch == '"' and i > 0 and line[i - 1] == "<":
-                end = line.find('">', i + 1)
-                if end > 0:
-                    for k in range(i, end + 1):
-                        mask[k] = True
-                    i = end + 1
+                continue
+            if ch in "<{":
+                m = _PLACEHOLDER_ARG.match(line, i)
+                if m is not None:
+                    found.append(PlaceholderArg(index, i, m.group()))
+                    i = m.end()
                     continue
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t;|&("):
-            break  # a comment: the rest of the line is not the command's
-        else:
-            mask[i] = True
-        i += 1
-    return mask, quote
+                h = _HEREDOC_START.match(line, i)
+                if h is not None:
+                    heredoc.append(h.group(2))
+                    i = h.end()
+                    continue
+            if ch == "\\":
+                i += 2
+                continue
+            if ch in "'\"":
+                quote = ch
+            elif ch == "#" and (i == 0 or line[i - 1] in " \t;|&("):
+                break  # a comment: the rest of the line is not the command's
+            i += 1
+    return found
 
 
 def mask_placeholders(script: str) -> str:
@@ -679,7 +669,7 @@ def mask_placeholders(script: str) -> str:
     lines = script.split("\n")
     for p in found:
         line = lines[p.index]
-        word = "_" + p.text[1:-1].replace(" ", "_") + "_"
+        word = "_" + re.sub(r"[^\w]", "_", p.text[1:-1]) + "_"  # no quote, no space left
         lines[p.index] = line[: p.start] + word + line[p.start + len(p.text) :]
     return "\n".join(lines)
 
@@ -745,6 +735,7 @@ _OUTPUT_LINE = re.compile(
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
       | [\w.]*-[\w.-]*=\S                                       # name-with-dash=value
       | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
+      | [|`]--\s                                             # tree drawings: |-- child
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
     )"""
