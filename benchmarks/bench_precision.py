@@ -47,6 +47,7 @@ class SetFigures:
     """What one folder gave."""
 
     name: str
+    path: str = ""
     pages: int = 0
     blocks: int = 0
     seconds: float = 0.0
@@ -104,11 +105,11 @@ def measure(folder: Path, dialect: str | None) -> SetFigures:
     from runbookdocs.config import Config
     from runbookdocs.document import iter_markdown, read_document
 
-    generic = {"docs", "content", "alerts", "doc", "src", "en"}
+    generic = {"docs", "content", "alerts", "doc", "src", "en", "documentation", "site"}
     name = folder.name
-    if name in generic and folder.parent.name:
+    if name.lower() in generic and folder.parent.name:
         name = f"{folder.parent.name}/{name}"
-    figures = SetFigures(name.split("+")[-1])
+    figures = SetFigures(name.split("+")[-1], str(folder))
     seconds, status, report, stderr = run_check(folder, dialect)
     figures.seconds, figures.exit_status = seconds, status
     figures.tracebacks = stderr.count("Traceback")
@@ -275,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                 [
                     {
                         "name": s.name,
+                        "path": s.path,
                         "pages": s.pages,
                         "blocks": s.blocks,
                         "seconds": round(s.seconds, 3),

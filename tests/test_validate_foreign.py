@@ -259,3 +259,24 @@ def test_list_says_which_blocks_are_not_checked_and_why(tmp_path: Path) -> None:
         "foreign/shells.md:22": "console output without commands",
     }
     assert all(r["checked"] for r in rows if r["location"] not in unchecked)
+
+
+def test_braces_after_the_language_are_hugo_s_only_on_hugo_pages(tmp_path: Path) -> None:
+    from runbookdocs.config import Config
+    from runbookdocs.document import read_document
+
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    page = '# P\n\n```go-html-template {file="layouts/page.html" copy=true}\n{{ .Title }}\n```\n'
+    (site / "content" / "p.md").write_text(page, encoding="utf-8")
+    (tmp_path / "gh").mkdir()
+    (tmp_path / "gh" / "p.md").write_text(
+        "# P\n\n```bash {#prepare hidden=true}\necho prepare\n```\n", encoding="utf-8"
+    )
+    config = Config.defaults(tmp_path)
+    hugo = read_document(site / "content" / "p.md", config)
+    assert hugo.dialect == "hugo" and hugo.blocks[0].attrs == {} and hugo.findings == ()
+    github = read_document(tmp_path / "gh" / "p.md", config)
+    assert github.dialect == "commonmark" and github.blocks[0].hidden
+    assert github.blocks[0].id == "prepare"

@@ -145,8 +145,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             pending.append(queue.pop(0))
         opening = lines[fence.open_index]
         header = parse_header(fence.info, info_col=fence.info_col, commonmark=dialect.commonmark)
-        if dialect.commonmark and not is_runbook and header.attrs:
-            # Not a runbook: braces after the language are the site's (Hugo's `{file=...}`).
+        if dialect.name == "hugo" and not is_runbook and header.attrs:
+            # A Hugo page that is no runbook: braces after the language are Hugo's code-fence
+            # attributes (`{file="layouts/page.html" copy=true}`), not runbookdocs'.
             header = Header(header.lang, {}, header.classes)
         if dialect.name == "mkdocs":
             findings.extend(_superfences_indent(fence, lines, path))
