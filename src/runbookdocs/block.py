@@ -136,14 +136,26 @@ def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object])
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_header(info: str, *, info_col: int = 4) -> Header:
+def parse_header(info: str, *, info_col: int = 4, commonmark: bool = False) -> Header:
     """Parse the info string of a fence (what follows the backticks); a `Header` is immutable,
     so headers written the same way (most of them) are parsed once.
 
     Args:
         info: the text after the opening backticks or tildes.
         info_col: 1-based column where `info` starts on its line, for problem columns.
+        commonmark: read it the CommonMark way (dialects commonmark, github, hugo): the first
+            word is the language and words after it are the renderer's, not errors. Braces
+            are runbookdocs attributes in every dialect.
     """
+    header = _parse_header(info, info_col, commonmark)
+    if not header.lang and header.classes:
+        # `{ .sh }`: superfences (and Pandoc) take the first class as the language.
+        first, *rest = header.classes
+        return Header(first.lower(), header.attrs, tuple(rest), header.problems)
+    return header
+
+
+def _parse_header(info: str, info_col: int, commonmark: bool) -> Header:
     problems: list[HeaderProblem] = []
     attrs: dict[str, str] = {}
     classes: list[str] = []
@@ -151,6 +163,10 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
     if m is None:  # pragma: no cover - the last alternative matches any text
         return Header("", {}, (), (HeaderProblem(info_col, "unreadable fence header"),))
     lang = (m.group("lang") or "").lower()
+    if commonmark and m.group("attrs") is None:
+        words = info.split()
+        first = words[0].lower() if words else ""
+        return Header(first.lstrip(".") if "{" not in first else "", {})
     if m.group("unrecognized") is not None or (m.group("attrs") is None and "{" in info):
         col = info_col + (m.start("unrecognized") if m.group("unrecognized") else 0)
         rest = (m.group("unrecognized") or "").strip()
@@ -318,6 +334,8 @@ class Block:
     """Replies to interactive prompts, from `runbook: answer` directives."""
     indent: int = 0
     """Columns of container indentation (tabs, admonitions, lists) removed from each line."""
+    allow: tuple[str, ...] = ()
+    """Finding codes not reported for this block (`runbook: allow` directives)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"

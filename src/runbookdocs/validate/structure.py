@@ -104,10 +104,13 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                     "warning",
                     code=codes.ATTRIBUTE_MISFIT.id,
                 )
-    if not block.lang and kind == "other":
+    # Advice about running blocks is for runbooks: elsewhere an untagged block or a console
+    # block without prompts is right for its renderer.
+    runbook = ctx.document is None or ctx.document.is_runbook
+    if not block.lang and kind == "other" and runbook:
         yield from _untagged(block)
     if kind == "console":
-        yield from _console(block)
+        yield from _console(block, runbook)
 
 
 def _schema_hint(config: Config, name: str) -> str:
@@ -193,9 +196,11 @@ def _untagged(block: Block) -> Iterator[Finding]:
         )
 
 
-def _console(block: Block) -> Iterator[Finding]:
+def _console(block: Block, runbook: bool) -> Iterator[Finding]:
     commands = console_commands(block)
     if not commands:
+        if not runbook:
+            return
         yield Finding(
             block.location,
             "console block has no command line ('$ ' or '# ')",
