@@ -8,7 +8,7 @@ without breaking anything. Codes are grouped by hundreds:
 RBD0xx  reading a page: the file, its encoding, its front matter
 RBD1xx  fences, headers, directives and includes
 RBD2xx  configuration blocks: JSON, YAML, INI, TOML, JSON Schemas
-RBD3xx  shell and console blocks
+RBD3xx  shell and console blocks, and other code (python)
 RBD4xx  SQL blocks
 RBD5xx  the page as a whole: links, anchors, placeholders, markers, review dates
 RBD6xx  decision trees
@@ -536,6 +536,19 @@ OUTPUT_AS_SHELL = _c(
 """,
 )
 
+PYTHON_SYNTAX = _c(
+    "RBD340",
+    "python-syntax",
+    "error",
+    "A `python` block that Python cannot compile (pytest-markdown-docs runs python blocks).",
+    """
+```python
+def broken(:
+    pass
+```
+""",
+)
+
 # ------------------------------------------------------------------------- RBD4xx SQL
 
 SQL_SYNTAX = _c(
@@ -782,6 +795,19 @@ NOT_RUN_UNSAFE = _c(
     """
 ```json {file=relative/path.json}
 {}
+```
+""",
+    "run",
+)
+
+FILE_CHECK_FAILED = _c(
+    "RBD730",
+    "file-check-failed",
+    "error",
+    "A `file=` block was written, but the command its `check=` names did not exit 0.",
+    """
+```nginx {file=/etc/nginx/conf.d/app.conf check="nginx -t"}
+server { listen 80 }
 ```
 """,
     "run",

@@ -206,6 +206,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 origins=tuple(ln.origin for ln in fence.content),
                 attrs=header.attrs,
                 classes=header.classes,
+                flags=header.flags,
                 default_target=front.target,
                 skip_reason=skip_reason,
                 answers=tuple(answers),

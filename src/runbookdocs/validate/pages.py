@@ -30,6 +30,9 @@ from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
 
+ATTRIBUTE_PLACEHOLDERS = ("file", "owner", "title", "check")
+"""Header attributes whose `{{ name }}` placeholders are filled in."""
+
 PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini", "toml"})
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
 examples, ```jinja) keep their braces as written."""
@@ -515,7 +518,19 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     used: set[str] = set()
     out: list[Finding] = []
     for block in doc.blocks:
-        if block.kind not in PLACEHOLDER_KINDS:
+        for key in ATTRIBUTE_PLACEHOLDERS:
+            for m in PLACEHOLDER.finditer(block.attrs.get(key, "")):
+                name = m.group("name")
+                used.add(name)
+                if name not in declared:
+                    out.append(
+                        codes.UNDECLARED_PLACEHOLDER.at(
+                            block.location,
+                            f"placeholder {{{{ {name} }}}} in {key}= is not declared"
+                            f"{suggest(name, sorted(declared))}",
+                        )
+                    )
+        if block.kind not in PLACEHOLDER_KINDS and not block.writes_file:
             continue
         for i, line in enumerate(block.source.split("\n")):
             if "{{" not in line:
@@ -549,6 +564,10 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                             code=codes.UNDECLARED_PLACEHOLDER.id,
                         )
                     )
+    # Prose may name a value too ("the site {{ site }} answers on..."): the site fills it in.
+    for p in _prose(doc):
+        if "{{" in p.line.text:
+            used.update(m.group("name") for m in PLACEHOLDER.finditer(p.line.text))
     # Secrets are also exported into the block's shell, so `$NAME` / `${NAME}` uses them too.
     shell_text = "\n".join(b.source for b in doc.blocks if b.kind in ("shell", "console", "sql"))
     for name in front.secrets:
