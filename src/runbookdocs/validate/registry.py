@@ -13,8 +13,8 @@ once (`@batch_check`: bash -n and shellcheck, one subprocess for thousands of bl
 from __future__ import annotations
 
 import importlib
-import threading
 import pkgutil
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
