@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -217,6 +218,7 @@ R = TypeVar("R", bound=Runner)
 RUNNERS: dict[str, Runner] = {}
 """Block kind -> its runner."""
 _loaded = False
+_LOADING = threading.RLock()
 
 
 def register_runner(*kinds: str) -> Callable[[type[R]], type[R]]:
@@ -238,20 +240,23 @@ def load_runners() -> None:
         EnvironmentProblem: an entry point that does not load (naming its package).
     """
     global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for name in _BUILTIN:
-        importlib.import_module(f"runbookdocs.run.runners.{name}")
-    for ep in entry_points(group=ENTRY_POINTS):
-        try:
-            ep.load()
-        except Exception as err:
-            package = ep.dist.name if ep.dist is not None else ep.value
-            raise EnvironmentProblem(
-                f"runner plugin {ep.name!r} of package {package!r} does not load: {err}",
-                hint=f"reinstall or remove {package!r}; this is not a runbookdocs problem",
-            ) from err
+    # Runbooks run in threads (`--jobs`): the first to get here loads everything while the
+    # others wait, and none sees a registry half filled.
+    with _LOADING:
+        if _loaded:
+            return
+        for name in _BUILTIN:
+            importlib.import_module(f"runbookdocs.run.runners.{name}")
+        for ep in entry_points(group=ENTRY_POINTS):
+            try:
+                ep.load()
+            except Exception as err:
+                package = ep.dist.name if ep.dist is not None else ep.value
+                raise EnvironmentProblem(
+                    f"runner plugin {ep.name!r} of package {package!r} does not load: {err}",
+                    hint=f"reinstall or remove {package!r}; this is not a runbookdocs problem",
+                ) from err
+        _loaded = True
 
 
 def runner_named(kind: str) -> Runner:
