@@ -1,5 +1,6 @@
 """`runbookdocs play`: the lesson cut from a page, progress, and the command driven in a
-pseudo-terminal as a learner would (guided, practice, hint, quit, Ctrl-C, SIGTERM, resume)."""
+pseudo-terminal as a learner would (guided, practice, hint, quit, Ctrl-C, SIGTERM, resume), in
+French and in English (the project's language, or --lang)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,10 @@ SAMPLES = Path(__file__).parent / "samples" / "play"
 SECRET = "s3cr3t-du-test"
 
 
-def project(tmp_path: Path, *samples: str) -> Path:
-    """A project whose docs/ holds copies of the sample pages."""
-    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\n", encoding="utf-8")
+def project(tmp_path: Path, *samples: str, config: str = 'language = "fr"\n') -> Path:
+    """A project whose docs/ holds copies of the sample pages (a French project unless
+    `config` says otherwise)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\n" + config, encoding="utf-8")
     (tmp_path / "docs").mkdir()
     for name in samples:
         shutil.copyfile(SAMPLES / name, tmp_path / "docs" / name)
@@ -135,9 +137,11 @@ def test_a_decision_tree_is_a_line_pointing_to_the_site(tmp_path: Path) -> None:
     doc = parse_document(
         text, path="t.md", file=tmp_path / "t.md", config=load_config(start=tmp_path)
     )
-    (step,) = build_lesson(doc).steps
+    (step,) = build_lesson(doc, "fr").steps
     assert "*Arbre de décision « Le site ne répond pas » : à parcourir sur le site.*" in step.prose
     assert "start: a" not in step.prose
+    (step,) = build_lesson(doc, "en").steps
+    assert "*Decision tree “Le site ne répond pas”: walk it on the site.*" in step.prose
 
 
 def test_material_syntax_becomes_terminal_markdown() -> None:
@@ -145,10 +149,13 @@ def test_material_syntax_becomes_terminal_markdown() -> None:
         "## Titre {#titre}\n\n!!! warning\n    Attention **ici**.\n\n    Suite.\n\nAprès.\n\n"
         '=== "Debian"\n\n    apt install x\n'
     )
-    out = terminal_markdown(text)
+    out = terminal_markdown(text, "fr")
     assert "## Titre\n" in out
     assert "> **Attention**\n>\n> Attention **ici**.\n>\n> Suite.\n\nAprès." in out
     assert "**Debian**" in out and "\napt install x" in out
+    # An admonition without a title is titled by its kind, in the learner's language.
+    assert "> **Warning**\n>\n> Attention **ici**." in terminal_markdown(text, "en")
+    assert "> **Custom**" in terminal_markdown("!!! custom\n    x\n", "fr")
 
 
 def test_commands_a_learner_types_one_at_a_time() -> None:
@@ -362,6 +369,7 @@ def test_guided_mode_judges_a_step_by_every_command_as_run_does(tmp_path: Path) 
             "docs/copie.md": "# Copie\n\n```bash {#copie}\nmkdir -p /srv/app\n"
             'cp /etc/absent.conf /srv/app/\necho "copié"\n```\n'
         },
+        'language = "fr"\n',
     )
     child = play(root, "docs/copie.md")
     child.expect(r"\[Entrée\] exécuter")
@@ -372,4 +380,175 @@ def test_guided_mode_judges_a_step_by_every_command_as_run_does(tmp_path: Path) 
     assert status == 0, out
     assert "\ncopié\n" not in out  # the step stopped at `cp` (the panel shows `echo "copié"`)
     assert "Écarts avec la page : 1" in out
+    assert containers_of(child.pid) == []
+
+
+# -- the learner's language -------------------------------------------------------------
+
+MKDOCS_FR = "site_name: x\ntheme:\n  name: material\n  language: fr\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "mkdocs", "args", "lang"),
+    [
+        ("", False, [], "en"),  # English is the fallback
+        ('language = "fr"\n', False, [], "fr"),
+        ("", True, [], "fr"),  # the site's theme.language
+        ('language = "en"\n', True, [], "en"),  # the configuration wins over mkdocs.yml
+        ("", True, ["--lang", "en"], "en"),  # --lang wins over both
+        ('language = "en"\n', False, ["--lang", "fr"], "fr"),
+    ],
+)
+def test_the_lesson_speaks_the_projects_language_or_the_one_asked(
+    tmp_path: Path, config: str, mkdocs: bool, args: list[str], lang: str
+) -> None:
+    """What the learner reads before the sandbox opens (here it cannot: no Docker there) is in
+    the chosen language; the command's own error stays English."""
+    root = project(tmp_path, "bases.md", config=config)
+    if mkdocs:
+        (root / "mkdocs.yml").write_text(MKDOCS_FR, encoding="utf-8")
+    env = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "COLUMNS": "200"}
+    proc = cli("play", *args, "docs/bases.md", cwd=root, env=env)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "runbookdocs: Docker is not available" in proc.stderr
+    english = (
+        "Sandbox: debian (throwaway containers, removed on exit). 3 step(s).",
+        "Guided mode: Enter runs the documented command, s skips the step, q quits",
+        "Secret APP_TOKEN is not set in the environment",
+        "Sandbox removed.",
+    )
+    french = (
+        "Bac à sable : debian (conteneurs jetables, supprimés à la sortie). 3 étape(s).",
+        "Mode guidé : Entrée exécute la commande documentée, s passe l'étape, q quitte",
+        "Secret APP_TOKEN absent de l'environnement",
+        "Bac à sable supprimé.",
+    )
+    shown, other = (english, french) if lang == "en" else (french, english)
+    for line in shown:
+        assert line in proc.stdout, proc.stdout
+    for line in other:
+        assert line not in proc.stdout, proc.stdout
+
+
+def test_lang_takes_english_or_french_only(tmp_path: Path) -> None:
+    root = project(tmp_path, "bases.md")
+    proc = cli("play", "--lang", "de", "docs/bases.md", cwd=root)
+    assert proc.returncode == 2
+    assert "argument --lang: invalid choice: 'de' (choose from 'en', 'fr')" in proc.stderr
+
+
+@pytest.mark.docker
+def test_guided_in_english(tmp_path: Path) -> None:
+    root = project(tmp_path, "basics.md", config="")  # no language: English
+    child = play(root, "docs/basics.md")
+    child.expect(r"Sandbox: debian \(throwaway containers, removed on exit\)\. 3 step\(s\)\.")
+    child.expect("Guided mode")
+    child.expect("Step 1/3")
+    child.expect(r"\[Enter\] run  \[s\] skip  \[q\] quit")
+    child.send("s")  # skipped: its command still runs, unseen, for the next steps
+    child.expect(r"Step skipped \(its documented command was run for the next steps\)\.")
+    child.expect("Step 2/3")
+    child.expect("Warning")  # an admonition without a title, titled in English
+    child.expect("Read only")
+    child.expect(r"not run in the sandbox \(no systemd in the sandbox\)")
+    child.expect(r"\[Enter\] continue  \[q\] quit")
+    child.send("\r")
+    child.expect("Step 3/3")
+    child.expect(r"\[Enter\] run")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "$ pwd\n/srv/app" in out  # the skipped step's `cd` did run
+    assert "token=***" in out and SECRET not in out
+    assert "✓ Output as on the page." in out
+    assert "Decision tree “The service does not answer”: walk it on the site." in out
+    for row in ("Mode: guided", "Steps done: 1/2", "Steps skipped: 1", "Read only: 1"):
+        assert row in out, row
+    assert "Lesson complete." in out and "Sandbox removed." in out
+    for french in ("Étape", "Bac à sable", "Entrée", "Bilan", "Parcours"):
+        assert french not in out, french
+    assert containers_of(child.pid) == []
+
+
+@pytest.mark.docker
+def test_practice_in_english_takes_french_words_and_resumes_in_english(tmp_path: Path) -> None:
+    """A French site (mkdocs.yml), a learner who asked for English: `--lang en` wins, and is
+    kept in the resume command."""
+    root = project(tmp_path, "practice.md", config="")
+    (root / "mkdocs.yml").write_text(MKDOCS_FR, encoding="utf-8")
+    child = play(root, "--practice", "--lang", "en", "docs/practice.md")
+    child.expect("Practice mode: type each step's commands yourself.")
+    prompt = r"\[1/3\] debian\$ "
+    child.expect(prompt)
+    child.sendline("mkdir -p /srv/repo")  # the check wants the file too
+    child.expect(r"Not yet: the step's check does not pass \(")
+    child.expect(prompt)
+    child.sendline("indice")
+    child.expect("Hint")
+    child.expect("touch /srv/repo/README")
+    child.expect(prompt)
+    child.sendline("touch /srv/repo/README")
+    child.expect(r"✓ Step 1 passed\.")
+    child.expect(r"Your turn \(debian\): write the file /etc/app/app.ini\.")
+    child.expect(r"\[2/3\] debian\$ ")
+    child.sendline("hint")
+    child.expect("cat > /etc/app/app.ini <<'EOF'")
+    child.expect(r"\[2/3\] debian\$ ")
+    child.sendline("passer")
+    child.expect(r"Step skipped \(its documented command was run for the next steps\)\.")
+    child.expect(r"\[3/3\] debian\$ ")
+    child.sendline("cat /etc/app/absent.ini")
+    child.expect(r"✗ Not yet: exited 1 \(expected 0\)\.")
+    child.expect(r"Try again, or type hint\.")
+    child.expect(r"\[3/3\] debian\$ ")
+    child.sendline("quitter")
+    out, status = finish(child)
+    assert status == 0, out
+    for row in ("Mode: practice", "Steps done: 1/3", "Steps skipped: 1", "Hints used: 2"):
+        assert row in out, row
+    assert "Progress saved. To continue:" in out
+    assert "runbookdocs play --resume --practice --lang en docs/practice.md" in out
+    assert containers_of(child.pid) == []
+
+    child = play(root, "--resume", "--practice", "--lang", "en", "docs/practice.md")
+    child.expect(r"Resuming at step 3/3\.")
+    child.expect(r"\[3/3\] debian\$ ")
+    child.sendline("cat /etc/app/app.ini")  # step 2, skipped, was replayed: the file is there
+    child.expect(r"✓ Step 3 passed\.")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "Steps done: 2/3" in out and "Lesson complete." in out
+    for french in ("Étape", "Bac à sable", "Pas encore", "Indice"):
+        assert french not in out, french
+    assert containers_of(child.pid) == []
+
+
+@pytest.mark.docker
+def test_practice_in_french_from_the_site_language_takes_english_words(tmp_path: Path) -> None:
+    root = project(tmp_path, "pratique.md", config="")
+    (root / "mkdocs.yml").write_text(MKDOCS_FR, encoding="utf-8")
+    child = play(root, "--practice", "docs/pratique.md")
+    child.expect("Mode pratique : tapez vous-même les commandes de chaque étape.")
+    prompt = r"\[1/3\] debian\$ "
+    child.expect(prompt)
+    child.sendline("hint")
+    child.expect("Indice : la page documente")
+    child.expect("touch /srv/depot/LISEZMOI")
+    child.expect(prompt)
+    child.sendline("skip")
+    child.expect(r"Étape passée \(sa commande documentée a été exécutée pour la suite\)\.")
+    child.expect(r"À vous \(debian\) : écrivez le fichier /etc/app/app.ini\.")
+    child.expect(r"\[2/3\] debian\$ ")
+    child.sendline("HINT")  # meta words in any case
+    child.expect("cat > /etc/app/app.ini <<'FIN'")
+    child.expect(r"\[2/3\] debian\$ ")
+    child.sendline("quit")
+    out, status = finish(child)
+    assert status == 0, out
+    for row in ("Mode : pratique", "Étapes faites : 0/3", "Étapes passées : 1"):
+        assert row in out, row
+    assert "Indices utilisés : 2" in out
+    # No --lang was given: the resume command does not add one.
+    assert "runbookdocs play --resume --practice docs/pratique.md" in out
+    assert "Bac à sable supprimé." in out
     assert containers_of(child.pid) == []

@@ -1,8 +1,11 @@
-"""`runbookdocs new`: a page with every block kind that passes `runbookdocs check` as written."""
+"""`runbookdocs new`: a page with every block kind, in English or French (the project's
+language, or --lang), that passes `runbookdocs check` as written and runs with
+`runbookdocs run --generate-secrets`."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,17 @@ import pytest
 from runbookdocs.cli import main
 from runbookdocs.config import load_config
 from runbookdocs.document import read_document
+from tests.helpers import cli, make_project
+
+FILES = {
+    "en": {"/srv/example/service.json", "/srv/example/service.yaml", "/srv/example/service.ini"},
+    "fr": {"/srv/exemple/service.json", "/srv/exemple/service.yaml", "/srv/exemple/service.ini"},
+}
+HEADINGS = {
+    "en": ["## Check the system", "## Write the configuration", "## Query the database"],
+    "fr": ["## Vérifier l'état du système", "## Écrire la configuration", "## Nettoyer"],
+}
+FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôûùüÿœæ«»]", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -39,25 +53,26 @@ def _blocks(page: Path) -> list[dict[str, object]]:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "owner"), [("en", "operations team"), ("fr", "équipe exploitation")]
+)
 def test_new_page_has_every_block_kind_and_passes_check(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, capsys: pytest.CaptureFixture[str], lang: str, owner: str
 ) -> None:
-    assert main(["new", "docs/ocpizza/sauvegarde-base.md"]) == 0
+    assert main(["new", "--lang", lang, "docs/ocpizza/sauvegarde-base.md"]) == 0
     assert "created docs/ocpizza/sauvegarde-base.md" in capsys.readouterr().err
     page = project / "docs" / "ocpizza" / "sauvegarde-base.md"
     text = page.read_text(encoding="utf-8")
     assert 'title: "Sauvegarde base"' in text
-    assert 'owner: "équipe exploitation"' in text
+    assert f'owner: "{owner}"' in text
+    assert "API_TOKEN:" in text  # a secret, declared with a description
     blocks = _blocks(page)
     kinds = {b["kind"] for b in blocks}
     assert {"shell", "console", "sql", "json", "yaml", "ini", "decision-tree"} <= kinds
     assert any(b["hidden"] for b in blocks)
     assert any(b["skip"] for b in blocks)
-    assert {b["file"] for b in blocks if b["kind"] in ("json", "yaml", "ini")} == {
-        "/srv/exemple/service.json",
-        "/srv/exemple/service.yaml",
-        "/srv/exemple/service.ini",
-    }
+    assert {b["file"] for b in blocks if b["kind"] in ("json", "yaml", "ini")} == FILES[lang]
+    assert all(str(b["id"]).isascii() for b in blocks)
     assert main(["check", "--strict", "--no-cache", "--report", "r.json", str(page)]) == 0
     report = json.loads((project / "r.json").read_text(encoding="utf-8"))
     assert report["summary"]["failed"] == 0 and report["summary"]["warnings"] == 0
@@ -121,3 +136,75 @@ def test_bad_arguments_are_usage_errors(
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (project / "docs").exists()
+
+
+MKDOCS_FR = "site_name: x\ntheme:\n  name: material\n  language: fr\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "mkdocs", "args", "lang"),
+    [
+        ("", False, [], "en"),  # English is the fallback
+        ('language = "fr"\n', False, [], "fr"),
+        ("", True, [], "fr"),  # the site's theme.language
+        ('language = "en"\n', True, [], "en"),  # the configuration wins over mkdocs.yml
+        ("", True, ["--lang", "en"], "en"),  # --lang wins over both
+        ('language = "en"\n', False, ["--lang", "fr"], "fr"),
+    ],
+)
+def test_the_page_is_in_the_projects_language_or_the_one_asked(
+    tmp_path: Path, config: str, mkdocs: bool, args: list[str], lang: str
+) -> None:
+    root = make_project(tmp_path, {}, config)
+    if mkdocs:
+        (root / "mkdocs.yml").write_text(MKDOCS_FR, encoding="utf-8")
+    proc = cli("new", *args, "docs/_.md", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "created docs/_.md: edit the examples" in proc.stderr  # the command's own: English
+    text = (root / "docs" / "_.md").read_text(encoding="utf-8")
+    for heading in HEADINGS[lang]:
+        assert f"\n{heading}\n" in text, heading
+    other = HEADINGS["fr" if lang == "en" else "en"]
+    assert not any(heading in text for heading in other)
+    # A file name without words gives the title of an untitled page, in the page's language.
+    assert ('title: "New procedure"' if lang == "en" else 'title: "Nouvelle procédure"') in text
+    if lang == "en":
+        # Prose, comments, examples, front matter: nothing French is left in an English page.
+        assert FRENCH_LETTERS.search(text) is None, FRENCH_LETTERS.findall(text)
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize(("lang", "name"), [("en", "backup-database"), ("fr", "sauvegarde-base")])
+def test_new_then_check_then_run_through_the_cli(tmp_path: Path, lang: str, name: str) -> None:
+    """What an author does first: scaffold a page, check it, run it in real containers (its
+    secret given a throwaway value); every example passes as written."""
+    root = make_project(tmp_path, {}, f'language = "{lang}"\n')
+    page = f"docs/{name}.md"
+    created = cli("new", page, cwd=root)
+    assert created.returncode == 0, created.stderr
+    checked = cli("check", "--strict", "--no-cache", page, cwd=root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0 error(s), 0 warning(s)" in checked.stderr + checked.stdout
+    ran = cli("run", "--generate-secrets", "--no-cache", "--report", "r.json", page, cwd=root)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    report = json.loads((root / "r.json").read_text(encoding="utf-8"))
+    outcomes = {r["id"]: r["outcome"] for r in report["results"] if r["stage"] == "run"}
+    skipped = [block for block, outcome in outcomes.items() if outcome == "skipped"]
+    assert skipped == ["purge"]  # skip="...": shown to readers, never run
+    assert report["summary"] == {
+        "passed": len(outcomes) - 1,
+        "failed": 0,
+        "skipped": 1,
+        "errors": 0,
+        "warnings": 0,
+    }
+    kinds = {b.kind for b in read_document(root / page, load_config(start=root)).blocks}
+    assert {"shell", "console", "sql", "json", "yaml", "ini"} <= kinds
+    assert len(outcomes) == 9  # every executable example ran: none was left out
+    # Run without --generate-secrets, the secret is missing: an environment problem (exit 2)
+    # at the secret's line, which the page's own note tells the author how to get past.
+    bare = cli("run", "--no-cache", page, cwd=root)
+    assert bare.returncode == 2, bare.stdout + bare.stderr
+    assert f"{page}:12:1: error: secret 'API_TOKEN' is not set" in bare.stdout
+    assert "[RBD705]" in bare.stdout
+    assert f"`runbookdocs run --generate-secrets {page}`" in (root / page).read_text("utf-8")

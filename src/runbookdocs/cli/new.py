@@ -9,6 +9,7 @@ from pathlib import Path
 from runbookdocs import scaffold
 from runbookdocs.cli import base
 from runbookdocs.errors import UsageError
+from runbookdocs.i18n import LANGUAGES, language, project_language
 
 
 def _new_args(p: argparse.ArgumentParser) -> None:
@@ -18,7 +19,15 @@ def _new_args(p: argparse.ArgumentParser) -> None:
         "--target", default="debian", help="default target of the page's blocks (default: debian)"
     )
     p.add_argument(
-        "--owner", default="équipe exploitation", help="team or person responsible for the page"
+        "--owner",
+        help="team or person responsible for the page (default: 'operations team', in the "
+        "page's language)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the page's prose and examples (default: the project's language, see "
+        "'language' in the configuration)",
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     base.add_config(p)
@@ -39,7 +48,8 @@ def run_new(args: argparse.Namespace) -> int:
         raise UsageError(f"{path}: is a directory")
     from runbookdocs.run.targets import BUILTIN_TARGETS
 
-    known = [*BUILTIN_TARGETS, *load_config(args.config).targets]
+    config = load_config(args.config)
+    known = [*BUILTIN_TARGETS, *config.targets]
     if args.target not in known:
         raise UsageError(
             f"unknown target {args.target!r}{suggest(args.target, known)}",
@@ -54,11 +64,13 @@ def run_new(args: argparse.Namespace) -> int:
             f"{path}: already exists; not overwritten",
             hint="choose another path, or pass --force to replace it",
         )
+    lang = language(args.lang) if args.lang else project_language(config)
     text = scaffold.render_page(
         path,
-        title=args.title or scaffold.title_from_path(path),
+        title=args.title or scaffold.title_from_path(path, lang),
         target=args.target,
-        owner=args.owner,
+        owner=args.owner or scaffold.default_owner(lang),
+        lang=lang,
     )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

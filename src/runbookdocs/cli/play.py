@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from runbookdocs.cli import base
+from runbookdocs.i18n import LANGUAGES
 
 
 def _play_args(p: argparse.ArgumentParser) -> None:
@@ -19,6 +20,12 @@ def _play_args(p: argparse.ArgumentParser) -> None:
         "--resume",
         action="store_true",
         help="continue where the last session on this page stopped",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of what the learner reads (default: the project's language, see "
+        "'language' in the configuration)",
     )
     base.add_vars(p)
     base.add_config(p)

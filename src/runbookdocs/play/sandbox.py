@@ -21,9 +21,6 @@ from runbookdocs.run.sandbox import Backend, DockerBackend, Sandbox, unknown_tar
 from runbookdocs.run.targets import target_specs
 from runbookdocs.variables import Values
 
-LANG = "fr"
-"""What `play` says to learners is in French, like the knowledge base."""
-
 Log = Callable[[str], None]
 
 
@@ -34,10 +31,11 @@ def open_sandbox(
     blocks: list[Block],
     log: Log,
     *,
+    lang: str,
     backend: Backend | None = None,
 ) -> Sandbox:
     """Start the targets the `blocks` of a lesson run in (after sweeping what dead runners
-    left), and return their sandbox.
+    left), and return their sandbox; what its runners say is in `lang`, the learner's language.
 
     Raises:
         RunbookError: a block names a target that does not exist (exit 1, as in `run`).
@@ -49,7 +47,7 @@ def open_sandbox(
     if unknown is not None:
         raise RunbookError(unknown.render())
     backend = backend or DockerBackend()
-    box = Sandbox(doc, config, values, backend, lang=LANG, specs=specs)
+    box = Sandbox(doc, config, values, backend, lang=lang, specs=specs)
     try:
         backend.open(log)
         names = list(dict.fromkeys(b.run_target for b in blocks))
@@ -106,12 +104,11 @@ def sandbox_values(values: Values) -> tuple[Values, list[str]]:
         return values, []
     filled = dict(values.secrets)
     for name in values.missing_secrets:
-        filled[name] = "bac-a-sable-" + secrets.token_urlsafe(12)
+        filled[name] = "sandbox-" + secrets.token_urlsafe(12)
     return Values(values.variables, filled, ()), list(values.missing_secrets)
 
 
 __all__ = [
-    "LANG",
     "check",
     "close_sandbox",
     "file_holds",

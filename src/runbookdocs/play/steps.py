@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from runbookdocs.block import Block
 from runbookdocs.document import Document
+from runbookdocs.i18n import DEFAULT, Catalog
 
 CHECK_CLASS = "check"
 
@@ -38,20 +39,33 @@ _TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+\"(?P<title>[^\"]*)\"\s*$")
 _HEADING_ATTRS = re.compile(r"^(?P<heading>#{1,6}\s.*?)\s*\{[^{}]*\}\s*$")
 _TREE_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
 _SNIPPET = re.compile(r"^\s*-{2}8<-{2}")
-_KIND_TITLES = {
-    "note": "Note",
-    "abstract": "Résumé",
-    "info": "Information",
-    "tip": "Astuce",
-    "success": "Succès",
-    "question": "Question",
-    "warning": "Attention",
-    "failure": "Échec",
-    "danger": "Danger",
-    "bug": "Bogue",
-    "example": "Exemple",
-    "quote": "Citation",
-}
+TEXTS = Catalog(
+    "play.steps",
+    {
+        # An admonition written without a title: the site shows its kind (`!!! warning` ->
+        # Warning); a learner reads it in their language.
+        "admonition-note": {"en": "Note", "fr": "Note"},
+        "admonition-abstract": {"en": "Abstract", "fr": "Résumé"},
+        "admonition-info": {"en": "Info", "fr": "Information"},
+        "admonition-tip": {"en": "Tip", "fr": "Astuce"},
+        "admonition-success": {"en": "Success", "fr": "Succès"},
+        "admonition-question": {"en": "Question", "fr": "Question"},
+        "admonition-warning": {"en": "Warning", "fr": "Attention"},
+        "admonition-failure": {"en": "Failure", "fr": "Échec"},
+        "admonition-danger": {"en": "Danger", "fr": "Danger"},
+        "admonition-bug": {"en": "Bug", "fr": "Bogue"},
+        "admonition-example": {"en": "Example", "fr": "Exemple"},
+        "admonition-quote": {"en": "Quote", "fr": "Citation"},
+        "tree": {
+            "en": "*Decision tree: walk it on the site.*",
+            "fr": "*Arbre de décision : à parcourir sur le site.*",
+        },
+        "tree-titled": {
+            "en": "*Decision tree “{title}”: walk it on the site.*",
+            "fr": "*Arbre de décision « {title} » : à parcourir sur le site.*",
+        },
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +108,14 @@ def is_check(block: Block) -> bool:
     return block.hidden and CHECK_CLASS in block.classes
 
 
-def build_lesson(doc: Document) -> Lesson:
-    """Cut a runbook into steps: every block the reader sees that runs, or is `skip=`."""
+def build_lesson(doc: Document, lang: str = DEFAULT) -> Lesson:
+    """Cut a runbook into steps: every block the reader sees that runs, or is `skip=`.
+
+    Args:
+        doc: the runbook.
+        lang: the learner's language, for what the lesson adds to the page's own prose (the
+            default titles of admonitions, the line that stands for a decision tree).
+    """
     lines = doc.text.split("\n")
     start = doc.front.end_line + 1  # first page line after the front matter
     hidden_spans: list[tuple[int, int]] = []
@@ -103,7 +123,7 @@ def build_lesson(doc: Document) -> Lesson:
         if block.kind == "decision-tree" and not block.hidden:
             # Its YAML would mean nothing in a terminal: a line says where to walk it.
             hidden_spans.append((block.line + 1, block.end_line))
-            lines = _tree_note(lines, block)
+            lines = _tree_note(lines, block, lang)
     steps: list[Step] = []
     setup: list[Block] = []
     blocks = doc.blocks
@@ -118,24 +138,28 @@ def build_lesson(doc: Document) -> Lesson:
         if not (block.executable or block.skip_reason is not None) or block.kind == "decision-tree":
             continue  # shown with the prose around it
         check = blocks[i + 1] if i + 1 < len(blocks) and is_check(blocks[i + 1]) else None
-        prose = _prose(lines, start, block.line - 1, hidden_spans)
+        prose = _prose(lines, start, block.line - 1, hidden_spans, lang)
         steps.append(Step(len(steps) + 1, block, prose, tuple(setup), check))
         setup = []
         start = block.end_line + 1
-    epilogue = _prose(lines, start, len(lines), hidden_spans)
+    epilogue = _prose(lines, start, len(lines), hidden_spans, lang)
     return Lesson(doc, tuple(steps), epilogue)
 
 
-def _tree_note(lines: list[str], block: Block) -> list[str]:
+def _tree_note(lines: list[str], block: Block, lang: str) -> list[str]:
     m = _TREE_TITLE.search(block.source)
-    title = " « " + m.group(1).strip().strip("\"'") + " »" if m else ""
-    note = f"*Arbre de décision{title} : à parcourir sur le site.*"
+    if m:
+        note = TEXTS.text(lang, "tree-titled", title=m.group(1).strip().strip("\"'"))
+    else:
+        note = TEXTS.text(lang, "tree")
     out = list(lines)
     out[block.line - 1] = " " * block.indent + note
     return out
 
 
-def _prose(lines: list[str], first: int, last: int, hidden: list[tuple[int, int]]) -> str:
+def _prose(
+    lines: list[str], first: int, last: int, hidden: list[tuple[int, int]], lang: str
+) -> str:
     """Page lines `first`..`last` (1-based, inclusive) as Markdown a terminal can render."""
     kept = [
         lines[n - 1]
@@ -143,12 +167,13 @@ def _prose(lines: list[str], first: int, last: int, hidden: list[tuple[int, int]
         if not any(a <= n <= b for a, b in hidden) and not _SNIPPET.match(lines[n - 1])
     ]
     text = _COMMENT.sub("", "\n".join(kept))
-    return terminal_markdown(text).strip("\n")
+    return terminal_markdown(text, lang).strip("\n")
 
 
-def terminal_markdown(text: str) -> str:
+def terminal_markdown(text: str, lang: str = DEFAULT) -> str:
     """Material for MkDocs syntax as plain Markdown: admonitions and content tabs become
-    quoted blocks and bold titles, heading attributes (`{#id}`) go away.
+    quoted blocks and bold titles (an admonition without a title gets its kind's default title
+    in `lang`, as Material shows it), heading attributes (`{#id}`) go away.
 
     Their bodies are indented by four spaces, which plain Markdown would show as code.
     """
@@ -166,7 +191,9 @@ def terminal_markdown(text: str) -> str:
         if m := _ADMONITION.match(body):
             title = m.group("title")
             if title is None:
-                title = _KIND_TITLES.get(m.group("kind"), m.group("kind").capitalize())
+                kind = m.group("kind")
+                key = f"admonition-{kind}"
+                title = TEXTS.text(lang, key) if key in TEXTS.messages else kind.capitalize()
             out += [f"{prefix}> **{title}**" if title else f"{prefix}>", f"{prefix}>"]
             containers.append((depth + len(m.group("indent")) + 4, f"{prefix}> "))
             continue
@@ -191,6 +218,7 @@ from runbookdocs.run.runners.sql import sql_statements  # noqa: E402
 
 __all__ = [
     "CHECK_CLASS",
+    "TEXTS",
     "Lesson",
     "Step",
     "build_lesson",

@@ -1,7 +1,10 @@
 """The terminal side of `runbookdocs play`: show each step, run or check it, keep score.
 
-Every text shown to the learner is in French (the knowledge base is); messages of the CLI itself
-(errors, usage) are in English like the rest of runbookdocs.
+Every text shown to the learner is in the lesson's language (`--lang`, else the project's:
+`i18n.project_language`), from `TEXTS` here, `steps.TEXTS` and the runners' catalogs; the words
+a learner types (`hint`/`indice`, `skip`/`passer`, `quit`/`quitter`) and the guided keys work in
+either language. Messages of the CLI itself (errors, usage) are in English like the rest of
+runbookdocs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from runbookdocs.config import Config, load_config
 from runbookdocs.console import signals_as_interrupt
 from runbookdocs.document import read_document
 from runbookdocs.errors import RunbookError, UsageError
+from runbookdocs.i18n import Catalog, Texts, language, project_language
 from runbookdocs.play import sandbox as lab
 from runbookdocs.play.progress import Progress, ProgressStore
 from runbookdocs.play.sandbox import sandbox_values
@@ -30,6 +34,182 @@ from runbookdocs.run.runners import Seen, runner_for
 from runbookdocs.run.sandbox import Sandbox
 from runbookdocs.variables import Values, parse_assignments, resolve
 
+TEXTS = Catalog(
+    "play.tutor",
+    {
+        # -- starting, resuming, ending
+        "page-changed": {
+            "en": "The page has changed since your last session: the lesson starts over.",
+            "fr": "La page a changé depuis votre dernière séance : le parcours reprend au début.",
+        },
+        "no-progress": {
+            "en": "No progress saved for this page: the lesson starts at the beginning.",
+            "fr": "Aucune progression enregistrée pour cette page : le parcours commence au début.",
+        },
+        "progress-replaced": {
+            "en": "Progress was saved for this page (step {step}/{total}); it is replaced. To "
+            "continue it instead: [bold]{command}[/bold]",
+            "fr": "Une progression est enregistrée (étape {step}/{total}) ; elle est remplacée. "
+            "Pour la reprendre : [bold]{command}[/bold]",
+        },
+        "sandbox": {
+            "en": "Sandbox: {targets} (throwaway containers, removed on exit). {steps} step(s).",
+            "fr": "Bac à sable : {targets} (conteneurs jetables, supprimés à la sortie). "
+            "{steps} étape(s).",
+        },
+        "practice-mode": {
+            "en": "Practice mode: type each step's commands yourself. [bold]hint[/bold] shows "
+            "the documented command, [bold]skip[/bold] skips the step, [bold]quit[/bold] stops "
+            "(your progress is kept).",
+            "fr": "Mode pratique : tapez vous-même les commandes de chaque étape. "
+            "[bold]indice[/bold] montre la commande documentée, [bold]passer[/bold] passe "
+            "l'étape, [bold]quitter[/bold] arrête (la progression est gardée).",
+        },
+        "guided-mode": {
+            "en": "Guided mode: [bold]Enter[/bold] runs the documented command, [bold]s[/bold] "
+            "skips the step, [bold]q[/bold] quits (your progress is kept).",
+            "fr": "Mode guidé : [bold]Entrée[/bold] exécute la commande documentée, "
+            "[bold]s[/bold] passe l'étape, [bold]q[/bold] quitte (la progression est gardée).",
+        },
+        "random-secret": {
+            "en": "Secret {name} is not set in the environment: a random value stands in for "
+            "it in the sandbox.",
+            "fr": "Secret {name} absent de l'environnement : une valeur aléatoire le remplace "
+            "dans le bac à sable.",
+        },
+        "resuming": {
+            "en": "Resuming at step {step}/{total}.",
+            "fr": "Reprise à l'étape {step}/{total}.",
+        },
+        "opening": {"en": "Opening the sandbox…", "fr": "Ouverture du bac à sable…"},
+        "restoring": {
+            "en": "Restoring the sandbox ({count} step(s) already done)…",
+            "fr": "Remise en état du bac à sable ({count} étape(s) déjà faite(s))…",
+        },
+        "interrupted": {"en": "Interrupted.", "fr": "Interruption."},
+        "removing": {"en": "Removing the sandbox…", "fr": "Suppression du bac à sable…"},
+        "removed": {"en": "Sandbox removed.", "fr": "Bac à sable supprimé."},
+        # -- blocks run unseen
+        "quiet-restore": {"en": "replaying a step done before", "fr": "la remise en état"},
+        "quiet-setup": {"en": "the hidden set-up", "fr": "la préparation cachée"},
+        "quiet-skipped": {
+            "en": "the command of the skipped step",
+            "fr": "la commande de l'étape passée",
+        },
+        "quiet-failed": {
+            "en": "Warning: {what} ({block}) failed: {why}. What follows may not go as the page "
+            "says.",
+            "fr": "Attention : {what} ({block}) a échoué : {why}. La suite peut ne pas se passer "
+            "comme la page le dit.",
+        },
+        # -- a step
+        "preparing": {"en": "Preparing the step…", "fr": "Préparation de l'étape…"},
+        "step": {"en": "Step {number}/{total}", "fr": "Étape {number}/{total}"},
+        "read-only": {
+            "en": "[bold]Read only[/bold]: this step is not run in the sandbox ({reason}).",
+            "fr": "[bold]À lire seulement[/bold] : cette étape n'est pas exécutée dans le bac à "
+            "sable ({reason}).",
+        },
+        "keys-continue": {
+            "en": "[Enter] continue  [q] quit",
+            "fr": "[Entrée] continuer  [q] quitter",
+        },
+        "keys-run": {
+            "en": "[Enter] run  [s] skip  [q] quit",
+            "fr": "[Entrée] exécuter  [s] passer  [q] quitter",
+        },
+        "running": {"en": "Running…", "fr": "Exécution…"},
+        "check-passed": {
+            "en": "✓ The step's check passed.",
+            "fr": "✓ Vérification de l'étape réussie.",
+        },
+        "check-fails": {
+            "en": "the step's check fails: {why}",
+            "fr": "la vérification de l'étape échoue : {why}",
+        },
+        "differs": {
+            "en": "The documented command does not give what the page says.",
+            "fr": "La commande documentée ne donne pas ce que la page annonce.",
+        },
+        "differs-owner": {
+            "en": "The documented command does not give what the page says: report it to {owner}.",
+            "fr": "La commande documentée ne donne pas ce que la page annonce : signalez-le à "
+            "{owner}.",
+        },
+        "skipping": {
+            "en": "Step skipped: running its documented command…",
+            "fr": "Étape passée : exécution de la commande documentée…",
+        },
+        "skipped": {
+            "en": "Step skipped (its documented command was run for the next steps).",
+            "fr": "Étape passée (sa commande documentée a été exécutée pour la suite).",
+        },
+        "output-matches": {"en": "✓ Output as on the page.", "fr": "✓ Sortie conforme à la page."},
+        "as-documented": {"en": "✓ As the page says.", "fr": "✓ Conforme à la page."},
+        # -- the block's panel
+        "panel-target": {"en": "target {name}", "fr": "cible {name}"},
+        "panel-user": {"en": "user {name}", "fr": "utilisateur {name}"},
+        "panel-file": {"en": "file {path}", "fr": "fichier {path}"},
+        "panel-session": {"en": "session {name}", "fr": "session {name}"},
+        "panel-expect": {
+            "en": "expected exit status {status}",
+            "fr": "code de sortie attendu {status}",
+        },
+        # -- practice
+        "where-user": {"en": "{target}, user {user}", "fr": "{target}, utilisateur {user}"},
+        "your-turn": {"en": "Your turn ({where}): {goal}.", "fr": "À vous ({where}) : {goal}."},
+        "goal-file": {"en": "write the file {path}", "fr": "écrivez le fichier {path}"},
+        "goal-step": {"en": "do what the step describes", "fr": "faites ce que décrit l'étape"},
+        "goal-command": {
+            "en": "type this step's command",
+            "fr": "tapez la commande de cette étape",
+        },
+        "goal-commands": {
+            "en": "type this step's {count} commands, one at a time",
+            "fr": "tapez les {count} commandes de cette étape, une à une",
+        },
+        "command-correct": {
+            "en": "✓ Command {number}/{total} correct.",
+            "fr": "✓ Commande {number}/{total} correcte.",
+        },
+        "step-passed": {"en": "✓ Step {number} passed.", "fr": "✓ Étape {number} réussie."},
+        "check-not-passing": {
+            "en": "the step's check does not pass ({why})",
+            "fr": "la vérification de l'étape ne passe pas ({why})",
+        },
+        "and": {"en": "{first}; {second}", "fr": "{first} ; {second}"},
+        "hint": {
+            "en": "[bold]Hint[/bold]: the page documents",
+            "fr": "[bold]Indice[/bold] : la page documente",
+        },
+        "not-yet": {"en": "Not yet: {why}.", "fr": "Pas encore : {why}."},
+        "try-again": {
+            "en": "Try again, or type [bold]hint[/bold].",
+            "fr": "Réessayez, ou tapez [bold]indice[/bold].",
+        },
+        "heredoc-end": {"en": "EOF", "fr": "FIN"},
+        # -- the summary
+        "summary": {"en": "Summary", "fr": "Bilan"},
+        "row": {"en": "{label}: {value}", "fr": "{label} : {value}"},
+        "row-page": {"en": "Page", "fr": "Page"},
+        "row-mode": {"en": "Mode", "fr": "Mode"},
+        "mode-practice": {"en": "practice", "fr": "pratique"},
+        "mode-guided": {"en": "guided", "fr": "guidé"},
+        "row-done": {"en": "Steps done", "fr": "Étapes faites"},
+        "row-skipped": {"en": "Steps skipped", "fr": "Étapes passées"},
+        "row-hints": {"en": "Hints used", "fr": "Indices utilisés"},
+        "row-read-only": {"en": "Read only", "fr": "À lire seulement"},
+        "row-failed": {"en": "Differences from the page", "fr": "Écarts avec la page"},
+        "row-time": {"en": "Time spent", "fr": "Temps passé"},
+        "finished": {"en": "Lesson complete.", "fr": "Parcours terminé."},
+        "to-resume": {
+            "en": "Progress saved. To continue:",
+            "fr": "Progression enregistrée. Pour reprendre :",
+        },
+    },
+)
+
+# What a learner types in practice mode, in either language whatever the lesson's.
 _HINT = {"indice", "hint", "?"}
 _SKIP = {"passer", "skip"}
 _QUIT = {"quitter", "quit", "q", "exit"}
@@ -52,13 +232,16 @@ def play(args: argparse.Namespace) -> int:
             problems[0].render(),
             hint=f"fix the page first ('runbookdocs check {doc.path}' lists every problem)",
         )
-    lesson = build_lesson(doc)
+    lang = language(args.lang) if args.lang else project_language(config)
+    lesson = build_lesson(doc, lang)
     if not lesson.steps:
         raise UsageError(
             f"{doc.path}: nothing to practise (no shell, console, SQL or file= block)",
         )
     values, random_secrets = sandbox_values(resolve(doc, config, parse_assignments(args.var)))
-    tutor = Tutor(lesson, config, values, practice=args.practice)
+    tutor = Tutor(
+        lesson, config, values, practice=args.practice, lang=lang, lang_given=bool(args.lang)
+    )
     return tutor.run(resume=args.resume, random_secrets=random_secrets)
 
 
@@ -71,8 +254,21 @@ def _console() -> Any:
 class Tutor:
     """One session of a learner on one page."""
 
-    def __init__(self, lesson: Lesson, config: Config, values: Values, *, practice: bool) -> None:
+    def __init__(
+        self,
+        lesson: Lesson,
+        config: Config,
+        values: Values,
+        *,
+        practice: bool,
+        lang: str,
+        lang_given: bool = False,
+    ) -> None:
         self.lesson = lesson
+        self.lang = language(lang)
+        self.lang_given = lang_given
+        """The learner chose the language (`--lang`): a resume command keeps it."""
+        self.t: Texts = TEXTS.for_language(self.lang)
         self.doc = lesson.doc
         self.config = config
         self.values = values
@@ -95,9 +291,14 @@ class Tutor:
         finished = False
         with signals_as_interrupt():
             try:
-                with self._status("Ouverture du bac à sable…"):
+                with self._status(self.t("opening")):
                     self.box = lab.open_sandbox(
-                        self.doc, self.config, self.values, self._blocks(), self._log
+                        self.doc,
+                        self.config,
+                        self.values,
+                        self._blocks(),
+                        self._log,
+                        lang=self.lang,
                     )
                 self._replay()
                 for step in self.lesson.steps[self.progress.next_step :]:
@@ -113,7 +314,7 @@ class Tutor:
             except KeyboardInterrupt:
                 self._save()
                 with contextlib.suppress(Exception):
-                    self.console.print("\n[bold]Interruption.[/bold]")
+                    self.console.print(f"\n[bold]{self.t('interrupted')}[/bold]")
                 status = 130
             finally:
                 self._close()
@@ -129,20 +330,18 @@ class Tutor:
                 self.progress.mode = "practice" if self.practice else "guided"
                 self.progress.next_step = min(saved.next_step, total)
             elif why == "changed":
-                self.console.print(
-                    "La page a changé depuis votre dernière séance : le parcours reprend au début."
-                )
+                self.console.print(self.t("page-changed"))
                 self.store.clear()
             else:
-                self.console.print(
-                    "Aucune progression enregistrée pour cette page : le parcours commence au "
-                    "début."
-                )
+                self.console.print(self.t("no-progress"))
         elif saved is not None and 0 < saved.next_step < total:
             self.console.print(
-                f"Une progression est enregistrée (étape {saved.next_step + 1}/{total}) ; "
-                f"elle est remplacée. Pour la reprendre : "
-                f"[bold]runbookdocs play --resume {self.doc.path}[/bold]"
+                self.t(
+                    "progress-replaced",
+                    step=saved.next_step + 1,
+                    total=total,
+                    command=_escape(self._resume_command()),
+                )
             )
 
     def _intro(self, random_secrets: list[str]) -> None:
@@ -150,28 +349,14 @@ class Tutor:
         title = str(self.doc.front.meta.get("title") or self.doc.path)
         c.rule(f"[bold]{_escape(title)}[/bold]")
         names = ", ".join(self._targets())
-        c.print(
-            f"Bac à sable : {_escape(names)} (conteneurs jetables, supprimés à la sortie). "
-            f"{len(self.lesson.steps)} étape(s)."
-        )
-        if self.practice:
-            c.print(
-                "Mode pratique : tapez vous-même les commandes de chaque étape. "
-                "[bold]indice[/bold] montre la commande documentée, [bold]passer[/bold] passe "
-                "l'étape, [bold]quitter[/bold] arrête (la progression est gardée)."
-            )
-        else:
-            c.print(
-                "Mode guidé : [bold]Entrée[/bold] exécute la commande documentée, [bold]s[/bold] "
-                "passe l'étape, [bold]q[/bold] quitte (la progression est gardée)."
-            )
+        c.print(self.t("sandbox", targets=_escape(names), steps=len(self.lesson.steps)))
+        c.print(self.t("practice-mode" if self.practice else "guided-mode"))
         for name in random_secrets:
-            c.print(
-                f"Secret {name} absent de l'environnement : une valeur aléatoire le remplace "
-                "dans le bac à sable."
-            )
+            c.print(self.t("random-secret", name=_escape(name)))
         if self.progress.next_step:
-            c.print(f"Reprise à l'étape {self.progress.next_step + 1}/{len(self.lesson.steps)}.")
+            c.print(
+                self.t("resuming", step=self.progress.next_step + 1, total=len(self.lesson.steps))
+            )
 
     def _blocks(self) -> list[Block]:
         """The blocks the lesson runs (set-up, steps, checks), in page order."""
@@ -195,23 +380,21 @@ class Tutor:
         done = self.lesson.steps[: self.progress.next_step]
         if not done:
             return
-        with self._status(f"Remise en état du bac à sable ({len(done)} étape(s) déjà faite(s))…"):
+        with self._status(self.t("restoring", count=len(done))):
             for step in done:
                 self._setup(step)
                 if not step.read_only:
-                    self._quietly(step.block, "la remise en état")
+                    self._quietly(step.block, self.t("quiet-restore"))
 
     def _setup(self, step: Step) -> None:
         for block in step.setup:
-            self._quietly(block, "la préparation cachée")
+            self._quietly(block, self.t("quiet-setup"))
 
     def _quietly(self, block: Block, what: str) -> bool:
         outcome = lab.merged(lab.run_block(self.sandbox, block))
         if not outcome.ok:
-            self.console.print(
-                f"[yellow]Attention : {what} ({block}) a échoué : {_escape(outcome.why)}. "
-                "La suite peut ne pas se passer comme la page le dit.[/yellow]"
-            )
+            text = self.t("quiet-failed", what=what, block=block, why=_escape(outcome.why))
+            self.console.print(f"[yellow]{text}[/yellow]")
         return outcome.ok
 
     def _save(self) -> None:
@@ -228,11 +411,11 @@ class Tutor:
         try:
             # The terminal may be gone (SIGHUP): printing must not stop the removal.
             with contextlib.suppress(Exception):
-                self.console.print("Suppression du bac à sable…")
+                self.console.print(self.t("removing"))
             if self.box is not None:
                 lab.close_sandbox(self.box)
             with contextlib.suppress(Exception):
-                self.console.print("Bac à sable supprimé.")
+                self.console.print(self.t("removed"))
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -242,20 +425,17 @@ class Tutor:
     def _step(self, step: Step) -> None:
         c = self.console
         if step.setup:
-            with self._status("Préparation de l'étape…"):
+            with self._status(self.t("preparing")):
                 self._setup(step)
         c.print()
-        c.rule(f"Étape {step.number}/{len(self.lesson.steps)}", align="left")
+        c.rule(self.t("step", number=step.number, total=len(self.lesson.steps)), align="left")
         if step.prose:
             self._markdown(step.prose)
         if step.read_only:
             self._show_block(step.block)
-            c.print(
-                f"[bold]À lire seulement[/bold] : cette étape n'est pas exécutée dans le bac à "
-                f"sable ({_escape(step.block.skip_reason or '')})."
-            )
+            c.print(self.t("read-only", reason=_escape(step.block.skip_reason or "")))
             self.read_only += 1
-            if self._key("[Entrée] continuer  [q] quitter", {"enter", "q"}) == "q":
+            if self._key(self.t("keys-continue"), {"enter", "q"}) == "q":
                 raise Quit
             return
         if not self.practice:
@@ -266,44 +446,43 @@ class Tutor:
 
     def _guided(self, step: Step) -> None:
         self._show_block(step.block)
-        key = self._key("[Entrée] exécuter  [s] passer  [q] quitter", {"enter", "s", "q"})
+        key = self._key(self.t("keys-run"), {"enter", "s", "q"})
         if key == "q":
             raise Quit
         if key == "s":
             self._pass(step, step.block)
             return
-        with self._status("Exécution…"):
+        with self._status(self.t("running")):
             result = lab.run_block(self.sandbox, step.block)
         self._show_result(step.block, result)
         ok = lab.merged(result).ok
         if ok and step.check is not None:
             check = lab.check(self.sandbox, step.check)
             if check.ok:
-                self.console.print("[green]✓ Vérification de l'étape réussie.[/green]")
+                self.console.print(f"[green]{self.t('check-passed')}[/green]")
             else:
                 ok = False
-                self._refusal(f"la vérification de l'étape échoue : {check.why}", check.detail)
+                self._refusal(self.t("check-fails", why=check.why), check.detail)
         if ok:
             self.progress.done += 1
         else:
             self.progress.failed += 1
             owner = self.doc.front.owner
             self.console.print(
-                "La commande documentée ne donne pas ce que la page annonce"
-                + (f" : signalez-le à {_escape(owner)}." if owner else ".")
+                self.t("differs-owner", owner=_escape(owner)) if owner else self.t("differs")
             )
 
     def _pass(self, step: Step, *rest: Block | str) -> None:
         """Skip a step: what is left of its documented commands runs unseen, so that the next
         steps find the sandbox as the page expects."""
-        with self._status("Étape passée : exécution de la commande documentée…"):
+        with self._status(self.t("skipping")):
             for item in rest:
                 if isinstance(item, Block):
-                    self._quietly(item, "la commande de l'étape passée")
+                    self._quietly(item, self.t("quiet-skipped"))
                 else:
                     self._quiet_text(step.block, item)
         self.progress.skipped += 1
-        self.console.print("Étape passée (sa commande documentée a été exécutée pour la suite).")
+        self.console.print(self.t("skipped"))
 
     def _quiet_text(self, block: Block, text: str) -> None:
         filled, _ = self.sandbox.fill(text)
@@ -314,29 +493,28 @@ class Tutor:
     def _practise(self, step: Step) -> None:
         block = step.block
         c = self.console
-        where = block.run_target + (f", utilisateur {block.user}" if block.user else "")
+        t = self.t
+        where = (
+            t("where-user", target=block.run_target, user=block.user)
+            if block.user
+            else block.run_target
+        )
         commands = runner_for(block).commands(block)
         if step.check is not None or not commands:
             goal = (
-                f"écrivez le fichier {block.file}"
+                t("goal-file", path=block.file)
                 if block.file and step.check is None
-                else "faites ce que décrit l'étape"
+                else t("goal-step")
             )
-            c.print(f"À vous ({_escape(where)}) : {_escape(goal)}.")
+            c.print(_escape(t("your-turn", where=where, goal=goal)))
             self._practise_whole(step)
             return
-        c.print(
-            f"À vous ({_escape(where)}) : "
-            + (
-                "tapez la commande de cette étape."
-                if len(commands) == 1
-                else f"tapez les {len(commands)} commandes de cette étape, une à une."
-            )
-        )
+        goal = t("goal-command") if len(commands) == 1 else t("goal-commands", count=len(commands))
+        c.print(_escape(t("your-turn", where=where, goal=goal)))
         for index in range(len(commands)):
             self._practise_command(step, index, commands)
         self.progress.done += 1
-        c.print(f"[green]✓ Étape {step.number} réussie.[/green]")
+        c.print(f"[green]{t('step-passed', number=step.number)}[/green]")
 
     def _practise_command(self, step: Step, index: int, commands: list[str]) -> None:
         """Read commands until one does what command `index` of the step is documented to do."""
@@ -364,9 +542,8 @@ class Tutor:
             self._output(out.output)
             if out.ok:
                 if len(commands) > 1:
-                    self.console.print(
-                        f"[green]✓ Commande {index + 1}/{len(commands)} correcte.[/green]"
-                    )
+                    text = self.t("command-correct", number=index + 1, total=len(commands))
+                    self.console.print(f"[green]{text}[/green]")
                 return
             self._refusal(out.why, out.detail)
 
@@ -376,7 +553,7 @@ class Tutor:
         while True:
             typed = self._read(step, sub=None, shell=True)
             if typed in _HINT:
-                self._hint(_documented(block), block)
+                self._hint(_documented(block, self.t("heredoc-end")), block)
                 continue
             if typed in _SKIP:
                 self._pass(step, block)
@@ -389,16 +566,16 @@ class Tutor:
             self._output(ran.output)
             if step.check is not None:
                 check = lab.check(self.sandbox, step.check)
-                why = f"la vérification de l'étape ne passe pas ({check.why})"
+                why = self.t("check-not-passing", why=check.why)
             else:
                 check = lab.file_holds(self.sandbox, block)
                 why = check.why
             if check.ok:
                 self.progress.done += 1
-                self.console.print(f"[green]✓ Étape {step.number} réussie.[/green]")
+                self.console.print(f"[green]{self.t('step-passed', number=step.number)}[/green]")
                 return
             if not ran.ok:
-                why = f"{ran.why} ; {why}"
+                why = self.t("and", first=ran.why, second=why)
             # A command that worked may be one of several the step needs: no cross for it.
             self._refusal(why, check.detail, soft=ran.ok)
 
@@ -439,24 +616,25 @@ class Tutor:
             raise Quit from None
 
     def _unknown(self, name: str) -> Seen:
-        return Seen(False, why=RUNNER_TEXTS.text(lab.LANG, "unknown-value", name=name))
+        return Seen(False, why=RUNNER_TEXTS.text(self.lang, "unknown-value", name=name))
 
     def _hint(self, text: str, block: Block) -> None:
         self.progress.hints += 1
-        self.console.print("[bold]Indice[/bold] : la page documente")
+        self.console.print(self.t("hint"))
         # Bare lines, not a box: the learner may copy them, and the terminal wraps them.
         for line in self._shown(text).split("\n"):
             self.console.print(line, style="bold cyan", markup=False, soft_wrap=True)
 
     def _refusal(self, why: str, detail: list[str], *, soft: bool = False) -> None:
+        text = self.t("not-yet", why=_escape(why))
         if soft:
-            self.console.print(f"[yellow]Pas encore : {_escape(why)}.[/yellow]")
+            self.console.print(f"[yellow]{text}[/yellow]")
         else:
-            self.console.print(f"[red]✗ Pas encore : {_escape(why)}.[/red]")
+            self.console.print(f"[red]✗ {text}[/red]")
         for line in detail:
             self.console.print("    " + _escape(line))
         if self.practice and not soft:
-            self.console.print("Réessayez, ou tapez [bold]indice[/bold].")
+            self.console.print(self.t("try-again"))
 
     # -- display --------------------------------------------------------------------------
 
@@ -477,15 +655,16 @@ class Tutor:
         self.console.print(Panel(syntax, title=title, title_align="left", expand=False))
 
     def _show_block(self, block: Block) -> None:
-        parts = [block.lang or block.kind, f"cible {block.run_target}"]
+        t = self.t
+        parts = [block.lang or block.kind, t("panel-target", name=block.run_target)]
         if block.user:
-            parts.append(f"utilisateur {block.user}")
+            parts.append(t("panel-user", name=block.user))
         if block.file:
-            parts.append(f"fichier {block.file}")
+            parts.append(t("panel-file", path=block.file))
         if block.session != "main":
-            parts.append(f"session {block.session}")
+            parts.append(t("panel-session", name=block.session))
         if block.expect:
-            parts.append(f"code de sortie attendu {block.expect}")
+            parts.append(t("panel-expect", status=block.expect))
         lexer = runner_for(block).lexer if block.executable else (block.lang or "text")
         self._code(self._shown(block.source), lexer, _escape(" · ".join(parts)))
 
@@ -499,12 +678,12 @@ class Tutor:
                 if not out.ok:
                     self._refusal(out.why, out.detail)
             if all(r.ok for r in result):
-                c.print("[green]✓ Sortie conforme à la page.[/green]")
+                c.print(f"[green]{self.t('output-matches')}[/green]")
             return
         out = lab.merged(result) if len(result) > 1 else result[0]
         self._output(out.output)
         if out.ok:
-            c.print("[green]✓ Conforme à la page.[/green]")
+            c.print(f"[green]{self.t('as-documented')}[/green]")
         else:
             self._refusal(out.why, out.detail)
 
@@ -527,34 +706,43 @@ class Tutor:
     def _summary(self, finished: bool) -> None:
         p = self.progress
         c = self.console
+        t = self.t
         c.print()
-        c.rule("Bilan", align="left")
+        c.rule(t("summary"), align="left")
         total = self.lesson.practisable
         rows = [
-            ("Page", self.doc.path),
-            ("Mode", "pratique" if self.practice else "guidé"),
-            ("Étapes faites", f"{p.done}/{total}"),
-            ("Étapes passées", str(p.skipped)),
-            ("Indices utilisés", str(p.hints)),
+            ("row-page", self.doc.path),
+            ("row-mode", t("mode-practice" if self.practice else "mode-guided")),
+            ("row-done", f"{p.done}/{total}"),
+            ("row-skipped", str(p.skipped)),
+            ("row-hints", str(p.hints)),
         ]
         read_only = len(self.lesson.steps) - total
         if read_only:
-            rows.append(("À lire seulement", str(read_only)))
+            rows.append(("row-read-only", str(read_only)))
         if p.failed:
-            rows.append(("Écarts avec la page", str(p.failed)))
-        rows.append(("Temps passé", _duration(p.elapsed_s)))
+            rows.append(("row-failed", str(p.failed)))
+        rows.append(("row-time", _duration(p.elapsed_s)))
         for label, value in rows:
-            c.print(f"{label} : {_escape(value)}")
+            c.print(t("row", label=t(label), value=_escape(value)))
         if finished:
-            c.print("[bold]Parcours terminé.[/bold]")
+            c.print(f"[bold]{t('finished')}[/bold]")
         else:
-            c.print("Progression enregistrée. Pour reprendre :")
+            c.print(t("to-resume"))
             c.print(
-                f"    runbookdocs play --resume{' --practice' if self.practice else ''} "
-                f"{_escape(self.doc.path)}",
+                "    " + _escape(self._resume_command()),
                 style="bold",
                 soft_wrap=True,
             )
+
+    def _resume_command(self) -> str:
+        """The command that continues this lesson (`--lang` kept when it was given)."""
+        words = ["runbookdocs", "play", "--resume"]
+        if self.practice:
+            words.append("--practice")
+        if self.lang_given:
+            words += ["--lang", self.lang]
+        return " ".join([*words, shlex.quote(self.doc.path)])
 
 
 class _Skipped(Exception):
@@ -567,10 +755,10 @@ def _complete_shell(text: str) -> bool:
     return complete_shell(text)
 
 
-def _documented(block: Block) -> str:
-    """The documented way to do a whole step, as commands to type."""
+def _documented(block: Block, delimiter: str) -> str:
+    """The documented way to do a whole step, as commands to type (a `file=` block as a
+    here-document ended by `delimiter`, made unique)."""
     if block.file:
-        delimiter = "FIN"
         while delimiter in block.source:
             delimiter += "_"
         path = shlex.quote(block.file)
