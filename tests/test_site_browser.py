@@ -228,10 +228,11 @@ def test_static_tree_kept_for_search_and_mermaid_rendered_locally(
     static = css(driver, ".rb-tree__static")
     assert static.get_attribute("open") is None  # folded once the walker runs
     assert "Escalader" in static.get_attribute("textContent")
+    # The walker script draws the overview with the vendored Mermaid it loads itself.
     wait(
         driver,
         lambda d: d.execute_script(
-            "return !!document.querySelector('.rb-tree__overview div.mermaid')"
+            "return !!document.querySelector('.rb-tree__overview div.rb-mermaid svg')"
         ),
     )
     assert driver.execute_script("return typeof window.mermaid") == "object"

@@ -196,9 +196,9 @@ def test_badges_from_the_report(built: tuple[Path, str]) -> None:
     today = dt.date.today()
     ok = element(html, "sauvegarder")
     assert 'data-rb-state="verified"' in ok
-    from runbookdocs.site.report import french_date
+    from runbookdocs.site.dates import format_date
 
-    assert f"vérifié le {french_date(today)}" in text_of(ok)
+    assert f"vérifié le {format_date('fr', today)}" in text_of(ok)
     assert "0,12 s" in text_of(ok)
     failing = element(html, "restaurer")
     assert 'data-rb-state="failing"' in failing and "en échec" in text_of(failing)
@@ -312,7 +312,9 @@ def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None
     # the linked command block with its status
     check = static[static.index("rb-step__check") :]
     assert 'href="#verifier-service"' in check and "rb-badge--verified" in check[:400]
-    overview = tree[tree.index('<pre class="mermaid">') :]
+    # Mermaid source for the walker script to draw (class rb-mermaid: never the theme's own
+    # Mermaid integration, which would fetch Mermaid from a CDN under Zensical).
+    overview = tree[tree.index('<pre class="rb-mermaid">') :]
     assert "flowchart TD" in overview and "Le service est-il démarré ?" in text_of(overview)
     found = re.search(r'data-rb-data="([^"]*)"', tree)
     assert found is not None
@@ -514,13 +516,16 @@ def test_relative_urls() -> None:
     assert relative_url(PageContext(None, "a/b.md", False), "../d/e.md") == "../d/e.html"
 
 
-def test_french_formats() -> None:
-    from runbookdocs.site.report import french_date, french_duration
+def test_dates_and_durations_in_both_languages() -> None:
+    from runbookdocs.site.dates import format_date, format_duration
 
-    assert french_date(dt.date(2026, 3, 1)) == "1er mars 2026"
-    assert french_date(dt.date(2026, 11, 15)) == "15 novembre 2026"
-    assert french_duration(0.123) == "0,12 s"
-    assert french_duration(125) == "2 min 05 s"
+    assert format_date("fr", dt.date(2026, 3, 1)) == "1er mars 2026"
+    assert format_date("fr", dt.date(2026, 11, 15)) == "15 novembre 2026"
+    assert format_date("en", dt.date(2026, 3, 1)) == "1 March 2026"
+    assert format_date("de", dt.date(2026, 11, 15)) == "15 November 2026"
+    assert format_duration("fr", 0.123) == "0,12 s"
+    assert format_duration("en", 0.123) == "0.12 s"
+    assert format_duration("fr", 125) == "2 min 05 s"
 
 
 # --------------------------------------------------------------------------- Zensical

@@ -99,6 +99,9 @@ class Result:
     """When a run result's block started (ISO 8601, UTC)."""
     cached: bool = False
     """A run result taken from the cache (the runbook did not change since it passed)."""
+    digest: str | None = None
+    """For run results: `Document.run_digest()` of the page when it ran (the site compares it
+    with the page as published to tell whether the verification still holds)."""
 
     @property
     def location(self) -> Location:
@@ -121,6 +124,7 @@ class Result:
             **({"output": self.output} if self.output else {}),
             **({"started_at": self.started_at} if self.started_at else {}),
             **({"cached": True} if self.cached else {}),
+            **({"digest": self.digest} if self.digest else {}),
             **({"findings": [_finding_json(f) for f in self.findings]} if self.findings else {}),
         }
 
@@ -161,6 +165,7 @@ class Result:
             output=str(data.get("output") or ""),
             started_at=_text_or_none(data.get("started_at")),
             cached=data.get("cached") is True,
+            digest=_text_or_none(data.get("digest")),
         )
 
 
