@@ -1,8 +1,8 @@
 """The published site: custom fences, badges, page banner, decision trees, report page, failures.
 
 Each test copies the fixture project `tests/samples/site/basic` into a tmp dir and builds it with
-MkDocs in-process (about a second). One test builds the real project site, one builds the
-fixture with Zensical.
+MkDocs in-process (about a second). One test builds the real project site. The same fixture
+under Zensical, compared with MkDocs: `tests/test_site_zensical.py`.
 """
 
 from __future__ import annotations
@@ -526,44 +526,6 @@ def test_dates_and_durations_in_both_languages() -> None:
     assert format_duration("fr", 0.123) == "0,12 s"
     assert format_duration("en", 0.123) == "0.12 s"
     assert format_duration("fr", 125) == "2 min 05 s"
-
-
-# --------------------------------------------------------------------------- Zensical
-
-
-def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
-    zensical = shutil.which("zensical")
-    if zensical is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("zensical is not installed (pip install -e '.[site]')")
-        pytest.skip("zensical is not installed")
-    project = make_site(tmp_path)
-    write_report(project, STANDARD_OUTCOMES)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-    def build() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [zensical, "build", "--clean"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-        )
-
-    proc = build()
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    html = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
-    assert 'data-rb-state="failing"' in element(html, "restaurer")
-    assert 'id="site-ko--demarrer"' in html and "flowchart TD" in html
-    assert "data-rb-data=" in html and '<aside class="rb-page' in html
-    assert "mkdir -p /srv/backup" not in html  # hidden block
-    # ...and a broken page fails the Zensical build too, with both locations.
-    (project / "docs" / "casse.md").write_text(textwrap.dedent(BROKEN).lstrip("\n"))
-    proc = build()
-    output = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "docs/casse.md:5:14" in output and "docs/casse.md:16:" in output
 
 
 # --------------------------------------------------------------------------- the real site

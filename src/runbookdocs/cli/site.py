@@ -63,6 +63,8 @@ def run_site(args: argparse.Namespace) -> int:
     done = prepare(settings, force=args.force)
     for file in done.kept:
         print(f"kept {_shown(file)} (not written by runbookdocs)", file=sys.stderr)
+    for note in done.notes:
+        print(f"note: {note}", file=sys.stderr)
     for file in done.removed:
         print(f"removed {_shown(file)}", file=sys.stderr)
     print(

@@ -29,6 +29,8 @@ from runbookdocs.site.settings import OPTIONS, SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.runbookdocs")
 
+MERMAID = "assets/runbookdocs/vendor/mermaid/mermaid.min.js"
+
 
 class RunbookdocsPluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     """Settings of the `runbookdocs` plugin in `mkdocs.yml` (declared in `settings.OPTIONS`)."""
@@ -72,10 +74,6 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
                 "base_path": [str(p) for p in project.snippet_base_paths],
                 "check_paths": True,
             }
-        if self.config.mermaid:
-            mermaid = "assets/runbookdocs/vendor/mermaid/mermaid.min.js"
-            if mermaid not in [str(getattr(s, "path", s)) for s in config.extra_javascript]:
-                config.extra_javascript.insert(0, mermaid)
         self.settings = SiteSettings(
             root=root,
             docs_dir=Path(config.docs_dir).resolve(),
@@ -89,7 +87,15 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             markdown_extensions=tuple(str(e) for e in extensions),
             mdx_configs=dict(config.mdx_configs),
             plugins=tuple(config.plugins),
+            extra_javascript=tuple(str(getattr(s, "path", s)) for s in config.extra_javascript),
         )
+        if (
+            self.config.mermaid
+            and self.settings.mermaid_fence
+            and MERMAID not in self.settings.extra_javascript
+        ):
+            # The site's own ```mermaid diagrams: the theme would fetch Mermaid from a CDN.
+            config.extra_javascript.insert(0, MERMAID)
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:

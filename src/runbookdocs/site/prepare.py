@@ -28,6 +28,10 @@ from runbookdocs.site.settings import EXTENSION_NAMES, SiteSettings, dotted
 from runbookdocs.site.state import load_document, project_config
 
 
+TAGS_PLUGINS = frozenset({"tags", "material/tags"})
+"""The plugins that fill a tags index (Material's, and Zensical's own)."""
+
+
 def docs_pages(docs_dir: Path, skip: Iterable[str] = ()) -> list[tuple[str, Path]]:
     """(src_uri, file) of every Markdown page under `docs_dir`, as the builders publish them:
     dot files and folders are left out, and so are the pages in `skip`."""
@@ -70,7 +74,7 @@ def generated_pages(
         out[settings.report_page] = report_markdown(
             docs, config, settings.report_page, settings.language, report_digest(config.report)
         )
-    if settings.tags_page:
+    if settings.tags_page and TAGS_PLUGINS & set(settings.plugins):
         out[settings.tags_page] = tags_markdown(settings.language)
     return out
 
@@ -158,6 +162,8 @@ class Prepared:
     removed: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
     """Generated-page paths holding a page a person wrote (left alone)."""
+    notes: list[str] = field(default_factory=list)
+    """Advice that does not stop the build."""
 
 
 def prepare(settings: SiteSettings, *, force: bool = False) -> Prepared:
@@ -216,6 +222,12 @@ def prepare(settings: SiteSettings, *, force: bool = False) -> Prepared:
         if file.is_file() and rel not in wanted and not file.name.startswith("."):
             file.unlink()
             done.removed.append(file)
+    mermaid = f"{assets.URL_PREFIX}/{assets.MERMAID}"
+    if settings.mermaid_fence and mermaid not in settings.extra_javascript:
+        done.notes.append(
+            f"the site has a mermaid fence: list {mermaid} in extra_javascript, or the theme "
+            "loads Mermaid from a CDN for its diagrams"
+        )
     if _write_text(target / ".gitignore", "# Written by 'runbookdocs site prepare'.\n*\n"):
         done.written.append(target / ".gitignore")
     record: dict[str, Any] = assets.prepared_record(

@@ -54,8 +54,8 @@ OPTIONS: Mapping[str, Option] = MappingProxyType(
         "mermaid": Option(
             bool,
             True,
-            "MkDocs: serve the vendored Mermaid to the whole site, so that the theme never "
-            "fetches it from a CDN for your own ```mermaid diagrams",
+            "MkDocs: when the site has a mermaid fence, load the vendored Mermaid on every page "
+            "(unless extra_javascript does), so that the theme never fetches it from a CDN",
         ),
     }
 )
@@ -91,6 +91,17 @@ class SiteSettings:
     mdx_configs: Mapping[str, Any] = field(default_factory=dict)
     """Extension settings, as configured (functions named by their dotted names)."""
     plugins: tuple[str, ...] = ()
+    extra_javascript: tuple[str, ...] = ()
+
+    @property
+    def mermaid_fence(self) -> bool:
+        """The site renders ```mermaid diagrams of its own (a `mermaid` custom fence)."""
+        superfences = self.mdx_configs.get("pymdownx.superfences")
+        fences = superfences.get("custom_fences") if isinstance(superfences, Mapping) else None
+        return any(
+            isinstance(f, Mapping) and f.get("name") == "mermaid"
+            for f in (fences if isinstance(fences, list) else [])
+        )
 
     def to_json(self) -> dict[str, Any]:
         """What the prepared site keeps for the Markdown extension."""
@@ -202,7 +213,13 @@ def read_settings(config_file: Path) -> SiteSettings:
         markdown_extensions=tuple(extensions),
         mdx_configs=mdx,
         plugins=tuple(plugins),
+        extra_javascript=tuple(_script_paths(data.get("extra_javascript"))),
     )
+
+
+def _script_paths(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else []
+    return [str(i.get("path") if isinstance(i, dict) else getattr(i, "path", i)) for i in items]
 
 
 def _plugins(value: Any) -> tuple[list[str], Any]:
