@@ -320,7 +320,7 @@
       var next = self.path[index + 1];
       var item = el("li", null, [el("span", { class: "rb-walk__trail-text", html: n.html })]);
       if (next && next.via) {
-        item.appendChild(el("span", { class: "rb-walk__trail-answer", text: " → " + next.via }));
+        item.appendChild(el("span", { class: "rb-walk__trail-answer", text: " \u2192 " + next.via }));
       }
       trail.appendChild(item);
     });
