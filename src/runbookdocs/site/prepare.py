@@ -27,7 +27,6 @@ from runbookdocs.site.reportpage import GENERATED, report_markdown, tags_markdow
 from runbookdocs.site.settings import EXTENSION_NAMES, SiteSettings, dotted
 from runbookdocs.site.state import load_document, project_config
 
-
 TAGS_PLUGINS = frozenset({"tags", "material/tags"})
 """The plugins that fill a tags index (Material's, and Zensical's own)."""
 
