@@ -76,7 +76,10 @@ class Texts:
         self.lang = lang
 
     def __call__(self, key: str, **fields: object) -> str:
-        return self.catalog.text(self.lang, key, **fields)
+        # `lang` is already a supported language: no need to work it out on every call.
+        entry = self.catalog.messages[key]
+        template = entry.get(self.lang) or entry[DEFAULT]
+        return template.format(**fields) if fields else template
 
 
 def mkdocs_language(mkdocs_yml: Path) -> Language | None:

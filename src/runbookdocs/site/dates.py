@@ -9,7 +9,7 @@ file's modification time otherwise (not in git, modified, untracked, or git miss
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
+import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ TEXTS = Catalog(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def format_date(lang: str, value: dt.date | dt.datetime) -> str:
     """`5 March 2026` / `5 mars 2026` (`1er mars` in French)."""
     t = TEXTS.for_language(lang)
@@ -42,6 +43,7 @@ def format_date(lang: str, value: dt.date | dt.datetime) -> str:
     return t("date", day=day, month=month, year=value.year)
 
 
+@functools.lru_cache(maxsize=2048)
 def format_duration(lang: str, seconds: float) -> str:
     """`0.12 s` / `0,12 s`, `2 min 05 s`."""
     t = TEXTS.for_language(lang)
@@ -83,6 +85,8 @@ _LOCK = threading.Lock()
 
 
 def _git(cwd: Path, *args: str) -> str | None:
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],

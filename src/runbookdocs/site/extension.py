@@ -39,7 +39,7 @@ from runbookdocs.site.fences import (
     register,
 )
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
-from runbookdocs.site.report import Coverage, block_status, freshness, report_digest
+from runbookdocs.site.report import Coverage, freshness, report_digest
 from runbookdocs.site.reportpage import REPORT_MARKER
 from runbookdocs.site.state import PageContext, PageState, build_state, page_tags
 
@@ -235,11 +235,7 @@ def makeExtension(**kwargs: Any) -> RunbookExtension:
 
 def page_statuses(state: PageState) -> Coverage:
     """Coverage of the page's executable blocks according to the report."""
-    return Coverage.of(
-        block_status(b, state.doc.file, state.report, state.lang)
-        for b in state.doc.blocks
-        if b.executable
-    )
+    return Coverage.of(state.status(b) for b in state.doc.blocks if b.executable)
 
 
 def page_banner(state: PageState, today: dt.date | None = None) -> str:

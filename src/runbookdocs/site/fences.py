@@ -244,9 +244,7 @@ def formatter(
         state.anchors.add(block_id)
     target = runbook.get("target") or (block.target if block is not None and shows_status else None)
     status = (
-        block_status(block, state.doc.file, state.report, lang)
-        if shows_status and state is not None and block is not None
-        else None
+        state.status(block) if shows_status and state is not None and block is not None else None
     )
     return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets), lang)
 
@@ -488,7 +486,11 @@ def _check_link(ref: str, state: PageState | None) -> Any:
     block, file = state.block(ref)
     if block is None or file is None:
         return CheckLink(href, label, "unverified", TEXTS.text(lang, "block-not-found"))
-    status = block_status(block, file, state.report, lang)
+    status = (
+        state.status(block)
+        if file == state.doc.file
+        else block_status(block, file, state.report, lang)
+    )
     return CheckLink(
         href,
         label,

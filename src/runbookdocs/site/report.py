@@ -94,10 +94,13 @@ class SiteReport:
     pages: dict[Path, list[Result]] = field(default_factory=dict)
     problem: str | None = None
     """Why the report could not be read (the parser's words), when it could not."""
+    _resolved: dict[Path, Path] = field(default_factory=dict, repr=False)
 
     def results_for(self, file: Path) -> list[Result]:
         """Run results of one page."""
-        return self.pages.get(file.resolve(), [])
+        if file not in self._resolved:  # resolve() costs system calls: once per page
+            self._resolved[file] = file.resolve()
+        return self.pages.get(self._resolved[file], [])
 
     def find(self, file: Path, line: int, block_id: str | None) -> Result | None:
         """The result of the block at `line` of `file`, or of the block with `block_id`."""

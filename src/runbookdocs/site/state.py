@@ -22,18 +22,20 @@ import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.config import Config, find_config_file, load_config
-from runbookdocs.decision_tree import Tree, parse_tree
 from runbookdocs.document import Document, parse_document, read_document
 from runbookdocs.errors import ConfigError
 from runbookdocs.i18n import Language
 from runbookdocs.results import Finding
-from runbookdocs.site.report import SiteReport, load_report
+from runbookdocs.site.report import BlockStatus, SiteReport, block_status, load_report
 from runbookdocs.site.settings import SiteSettings, site_language
+
+if TYPE_CHECKING:
+    from runbookdocs.decision_tree import Tree
 
 SITE_CODES = frozenset(
     {
@@ -229,6 +231,14 @@ class PageState:
     trees: dict[int, tuple[Tree | None, list[Finding]]] = field(default_factory=dict)
     """Block line -> the parsed tree and its errors (each tree is parsed once)."""
     _variables: dict[str, str] | None = None
+    _statuses: dict[int, BlockStatus] = field(default_factory=dict)
+
+    def status(self, block: Block) -> BlockStatus:
+        """The verification status of a block of the page (worked out once per block)."""
+        key = id(block)
+        if key not in self._statuses:
+            self._statuses[key] = block_status(block, self.doc.file, self.report, self.lang)
+        return self._statuses[key]
 
     @property
     def lang(self) -> Language:
@@ -285,10 +295,13 @@ class PageState:
 
     def tree(self, block: Block) -> tuple[Tree | None, list[Finding]]:
         """The decision tree of `block` and its errors (`runbookdocs.decision_tree`)."""
-        if block.line not in self.trees or block not in self.doc.blocks:
+        from runbookdocs.decision_tree import parse_tree
+
+        own = any(b is block for b in self.doc.blocks)
+        if not own or block.line not in self.trees:
             tree, findings = parse_tree(block)
             errors = [f for f in findings if f.severity == "error"]
-            if block not in self.doc.blocks:
+            if not own:
                 return tree, errors
             self.trees[block.line] = (tree, errors)
         return self.trees[block.line]
