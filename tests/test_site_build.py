@@ -149,6 +149,10 @@ def test_blocks_render_title_target_and_id_anchor(built: tuple[Path, str]) -> No
     assert block.startswith('id="sauvegarder"')
     assert '<span class="rb-block__title">Sauvegarde complète</span>' in block
     assert "cible : <code>mysql</code>" in block
+    # A block running in the page's default target does not repeat it: the banner says it.
+    assert "cible" not in text_of(element(html, "verifier-service"))
+    banner = html[html.index('<aside class="rb-page') : html.index("</aside>")]
+    assert "<dt>Cible</dt><dd><code>debian</code></dd>" in banner
     assert '<a class="rb-block__anchor" href="#sauvegarder"' in block
     # Highlighted by Pygments through superfences, like Material does.
     assert 'class="language-bash highlight"' in block

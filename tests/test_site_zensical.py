@@ -286,6 +286,24 @@ def test_prepare_refuses_a_site_that_would_hide_the_checks(tmp_path: Path) -> No
     assert "Traceback" not in proc.stderr
 
 
+def test_prepare_usage_errors_are_clear(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = cli(empty, "site", "prepare")
+    assert proc.returncode == 2 and "no mkdocs.yml or mkdocs.yaml or zensical.toml" in proc.stderr
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("systems:", "sistems: {}\n      systems:"))
+    proc = cli(project, "site", "prepare")
+    assert proc.returncode == 2
+    assert "plugins.runbookdocs: unknown setting 'sistems'" in proc.stderr
+    config.write_text(config.read_text().replace("sistems: {}", "tags: maybe"))
+    proc = cli(project, "site", "prepare", "-f", "mkdocs.yml")
+    assert proc.returncode == 2 and "plugins.runbookdocs.tags: expected bool" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert cli(project, "site").returncode == 2
+
+
 def test_zensical_refuses_a_docs_tree_not_prepared(tmp_path: Path) -> None:
     project = make_site(tmp_path)
     proc = zensical_build(project)

@@ -27,6 +27,7 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from runbookdocs.block import DEFAULT_TARGET
 from runbookdocs.i18n import Catalog
 from runbookdocs.site import assets
 from runbookdocs.site.dates import format_date
@@ -50,6 +51,7 @@ TEXTS = Catalog(
         "system": {"en": "System", "fr": "Système"},
         "owner": {"en": "Owner", "fr": "Responsable"},
         "owner-missing": {"en": "not given", "fr": "non renseigné"},
+        "target": {"en": "Runs in", "fr": "Cible"},
         "reviewed": {"en": "Last review", "fr": "Dernière relecture"},
         "never": {"en": "never", "fr": "jamais"},
         "review-late": {"en": "Review overdue", "fr": "Relecture en retard"},
@@ -251,6 +253,10 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         items.append((t("system"), html.escape(front.system)))
     owner = html.escape(front.owner) if front.owner else f"<em>{t('owner-missing')}</em>"
     items.append((t("owner"), owner))
+    if any(b.executable for b in state.doc.blocks):
+        # Blocks show only a target they name themselves: the page's is said once, here.
+        target = front.target or DEFAULT_TARGET
+        items.append((t("target"), f"<code>{html.escape(target)}</code>"))
     if front.reviewed is not None:
         items.append((t("reviewed"), format_date(lang, front.reviewed)))
         age = (today - front.reviewed).days
@@ -302,7 +308,7 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         warnings.insert(0, (t("failing-title"), t("failing-text", n=coverage.failing)))
     out = [
         f'<aside class="rb-page rb-page--{coverage.state if coverage.total else "none"}" '
-        f'aria-label="{t("aria")}"><dl class="rb-page__facts">'
+        f'aria-label="{t("aria")}" data-search-exclude><dl class="rb-page__facts">'
     ]
     for key, value in items:
         out.append(f"<div><dt>{key}</dt><dd>{value}</dd></div>")

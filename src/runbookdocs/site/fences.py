@@ -242,7 +242,8 @@ def formatter(
         return code
     if block_id and state is not None:
         state.anchors.add(block_id)
-    target = runbook.get("target") or (block.target if block is not None and shows_status else None)
+    # The page's default target is in its banner: a block shows the target it names itself.
+    target = runbook.get("target")
     status = (
         state.status(block) if shows_status and state is not None and block is not None else None
     )
@@ -383,7 +384,9 @@ def _wrap(
     ident = f' id="{html.escape(block_id)}"' if block_id else ""
     parts = [
         f'<div class="rb-block{state}"{ident}>',
-        f'<div class="rb-block__head">{"".join(head)}</div>',
+        # Status chrome, not content: kept out of the search index (Material's and Zensical's
+        # search skip `data-search-exclude`), which also spares the indexer's time.
+        f'<div class="rb-block__head" data-search-exclude>{"".join(head)}</div>',
         code,
     ]
     for name, description in secrets:
@@ -392,7 +395,7 @@ def _wrap(
             name=f"<code>{{{{ {html.escape(name)} }}}}</code>",
             description=f" ({html.escape(description)})" if description else "",
         )
-        parts.append(f'<p class="rb-block__secret">{LOCK} {note}</p>')
+        parts.append(f'<p class="rb-block__secret" data-search-exclude>{LOCK} {note}</p>')
     parts.append("</div>")
     return "".join(parts)
 

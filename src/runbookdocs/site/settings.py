@@ -13,7 +13,6 @@ functions those tags name.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +176,8 @@ def read_settings(config_file: Path) -> SiteSettings:
     """
     config_file = config_file.resolve()
     if config_file.suffix.lower() == ".toml":
+        import tomllib
+
         try:
             data = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:

@@ -17,7 +17,6 @@ that make the site render a page wrongly are the document's own findings, chosen
 from __future__ import annotations
 
 import contextvars
-import json
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -447,8 +446,3 @@ def _normpath(path: str) -> str:
         else:
             parts.append(part)
     return "/".join(parts)
-
-
-def dumps(data: Any) -> str:
-    """Compact JSON (for data attributes)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

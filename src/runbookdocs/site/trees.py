@@ -185,7 +185,9 @@ def render_tree(
         f'<details class="rb-tree__static abstract" open><summary>{t("static")}</summary>',
         render_static(tree, tree_id, inline, checks, lang),
         "</details>",
-        f'<details class="rb-tree__overview info" open><summary>{t("overview")}</summary>',
+        # The overview repeats the static version's text: searched once is enough.
+        f'<details class="rb-tree__overview info" open data-search-exclude>'
+        f"<summary>{t('overview')}</summary>",
         f'<pre class="rb-mermaid"><code>{html.escape(mermaid(tree))}</code></pre>',
         "</details>",
         "</div>",
