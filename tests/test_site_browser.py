@@ -166,7 +166,13 @@ def click(driver: Any, element: Any) -> None:
 
 
 def step_text(driver: Any) -> str:
-    return str(css(driver, ".rb-tree .rb-walk__text").text)
+    # Read in one script call: the walker replaces the step's elements when it renders, and an
+    # element found in one call can be gone by the next (a stale reference, on a busy machine).
+    return str(
+        driver.execute_script(
+            "var e = document.querySelector('.rb-tree .rb-walk__text');return e ? e.innerText : '';"
+        )
+    ).strip()
 
 
 def open_page(driver: Any, url: str) -> None:
