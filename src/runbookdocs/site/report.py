@@ -162,12 +162,14 @@ def load_report(path: Path, root: Path) -> SiteReport | None:
     except (OSError, ReportFormatError) as err:
         report.problem = str(err)
     else:
+        pages: dict[str, list[Result]] = {}
         for result in parsed.results:
-            if result.stage != "run":
-                continue
-            page = Path(result.path)
+            if result.stage == "run":
+                pages.setdefault(result.path, []).append(result)
+        for name, results in pages.items():  # resolve() costs system calls: once per page
+            page = Path(name)
             page = (page if page.is_absolute() else root / page).resolve()
-            report.pages.setdefault(page, []).append(result)
+            report.pages.setdefault(page, []).extend(results)
     _CACHE[path] = (key, report)
     return report
 
