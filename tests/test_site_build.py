@@ -329,10 +329,15 @@ def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None
 
 
 def test_tree_is_searchable(built: tuple[Path, str]) -> None:
-    project, _ = built
+    project, html = built
     index = json.loads((project / "site" / "search" / "search_index.json").read_text())
     text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("ocpizza"))
     assert "Escalader à l'équipe de développement" in htmllib.unescape(text)
+    assert "mysqldump" in text
+    # Status chrome is not content: not indexed (marked data-search-exclude), yet published.
+    for chrome in ("Dernière vérification", "vérifié le", "flowchart TD", "lien vers ce bloc"):
+        assert chrome not in htmllib.unescape(text), chrome
+    assert "Dernière vérification" in html and "flowchart TD" in html
 
 
 # --------------------------------------------------------------------------- report page

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -192,6 +193,22 @@ def _shown(path: Any) -> str:
         return str(Path(path).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+CHROME = re.compile(
+    r'<div class="rb-block__head" data-search-exclude>.*?</div>'
+    r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
+    r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
+    r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>',
+    re.S,
+)
+"""The status chrome the extension and fences write, each marked `data-search-exclude`
+(`page_banner`, `fences._wrap`, `trees.render_tree`): none nests an element of its own kind."""
+
+
+def without_chrome(html_text: str) -> str:
+    """`html_text` without runbookdocs' status chrome (what search indexes anyway)."""
+    return CHROME.sub("", html_text)
 
 
 class AnchorsPostprocessor(Postprocessor):  # type: ignore[misc]

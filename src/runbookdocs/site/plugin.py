@@ -22,7 +22,7 @@ from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config as MkConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from runbookdocs.site.settings import OPTIONS, SiteSettings
@@ -179,6 +179,31 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             if tags is not None:
                 page.meta["tags"] = tags
         return markdown
+
+    @event_priority(100)
+    def _hide_chrome(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """Before the search plugin indexes the page: the page without runbookdocs' chrome."""
+        from runbookdocs.site.extension import without_chrome
+
+        content = page.content
+        if isinstance(content, str) and "data-search-exclude" in content:
+            # Status chrome (block heads, the banner, tree overviews) is marked
+            # data-search-exclude: Material's indexer would parse it element by element, then
+            # drop it. The same index, without that work; the page is put back right after.
+            self._chrome = (page, content)
+            page.content = without_chrome(content)
+        return context
+
+    @event_priority(-100)
+    def _show_chrome(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """After the search plugin: the page as it is published."""
+        if self._chrome is not None and self._chrome[0] is page:
+            page.content = self._chrome[1]
+        self._chrome = None
+        return context
+
+    on_page_context = CombinedEvent(_hide_chrome, _show_chrome)
+    _chrome: tuple[Any, str] | None = None
 
     def on_page_content(self, html_text: str, *, page: Any, config: Any, files: Files) -> str:
         """The page is converted: forget it."""

@@ -249,6 +249,7 @@ def render_static(
                 f'<div class="rb-step__check">{t("run")} '
                 f'<a href="{html.escape(link.href)}">{html.escape(link.label)}</a> '
                 f'<span class="rb-badge rb-badge--{link.state}" data-rb-state="{link.state}" '
+                "data-search-exclude "
                 f'title="{html.escape(link.detail)}">{html.escape(link.status)}</span></div>'
             )
         if node.max_visits:
