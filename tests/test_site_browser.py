@@ -8,6 +8,7 @@ Screenshots are kept in `artifacts/screenshots/` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -16,7 +17,7 @@ import shutil
 import socketserver
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,20 +58,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture site, built with the standard report, served on 127.0.0.1:RANDOM."""
-    _require_browser()
-    project = make_site(tmp_path_factory.mktemp("browser"))
-    write_report(project, STANDARD_OUTCOMES)
-    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def served(project: Path, build: Callable[[Path], Path]) -> Iterator[str]:
+    """`project` built by `build` (after its site_url is set) and served on 127.0.0.1:RANDOM."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _QuietHandler)
     server.daemon_threads = True
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     # Material's instant navigation only follows links that its sitemap (site_url) knows.
     config = project / "mkdocs.yml"
-    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config.read_text()))
-    build_site(project)
+    if config.is_file():
+        config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config.read_text()))
+    site = build(project)
+    server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(site))  # type: ignore[assignment]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -81,11 +80,34 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def driver(site_url: str) -> Iterator[Any]:
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site built by MkDocs with the standard report, served."""
+    _require_browser()
+    project = make_site(tmp_path_factory.mktemp("browser"))
+    write_report(project, STANDARD_OUTCOMES)
+    with served(project, build_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def zensical_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same fixture site built by Zensical (after `runbookdocs site prepare`), served."""
+    _require_browser()
+    from tests.test_site_zensical import build_with_zensical
+
+    project = make_site(tmp_path_factory.mktemp("zensical"))
+    write_report(project, STANDARD_OUTCOMES)
+    with served(project, build_with_zensical) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
     """One headless Chromium for the module, with a fresh profile."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    _require_browser()
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download
     profile = tempfile.mkdtemp(prefix="rbd-chromium-")
     options = webdriver.ChromeOptions()
@@ -144,7 +166,13 @@ def click(driver: Any, element: Any) -> None:
 
 
 def step_text(driver: Any) -> str:
-    return str(css(driver, ".rb-tree .rb-walk__text").text)
+    # Read in one script call: the walker replaces the step's elements when it renders, and an
+    # element found in one call can be gone by the next (a stale reference, on a busy machine).
+    return str(
+        driver.execute_script(
+            "var e = document.querySelector('.rb-tree .rb-walk__text');return e ? e.innerText : '';"
+        )
+    ).strip()
 
 
 def open_page(driver: Any, url: str) -> None:
@@ -228,10 +256,11 @@ def test_static_tree_kept_for_search_and_mermaid_rendered_locally(
     static = css(driver, ".rb-tree__static")
     assert static.get_attribute("open") is None  # folded once the walker runs
     assert "Escalader" in static.get_attribute("textContent")
+    # The walker script draws the overview with the vendored Mermaid it loads itself.
     wait(
         driver,
         lambda d: d.execute_script(
-            "return !!document.querySelector('.rb-tree__overview div.mermaid')"
+            "return !!document.querySelector('.rb-tree__overview div.rb-mermaid svg')"
         ),
     )
     assert driver.execute_script("return typeof window.mermaid") == "object"
@@ -355,3 +384,93 @@ def test_report_page(driver: Any, site_url: str) -> None:
     assert "Rapport de vérification" in text and "Sauvegarde de la base" in text
     assert "en échec" in text
     shot(driver, "report-page")
+
+
+# --------------------------------------------------------------------------- under Zensical
+
+
+def test_zensical_tree_walk_overview_and_variables(driver: Any, zensical_url: str) -> None:
+    """The same tree and form under the Zensical build: walked, drawn locally, filled."""
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, zensical_url + PAGE)
+    assert step_text(driver) == "Le service est-il démarré ?"
+    assert css(driver, ".rb-walk__kind").get_attribute("textContent") == "Étape 1 · Question"
+    check = css(driver, ".rb-walk__check")
+    assert check.find_element(By.CSS_SELECTOR, ".rb-badge").get_attribute("data-rb-state") == (
+        "verified"
+    )
+    click(driver, driver.find_elements(By.CSS_SELECTOR, ".rb-walk__answer")[1])
+    assert "Démarrer le service" in step_text(driver)
+    assert driver.execute_script("return location.hash") == "#site-ko--demarrer"
+    assert "→ Non" in css(driver, ".rb-walk__trail").text
+    click(driver, css(driver, ".rb-walk__back"))
+    assert step_text(driver) == "Le service est-il démarré ?"
+    area = css(driver, ".rb-walk__paste textarea")
+    area.send_keys("Active: inactive (dead)")
+    wait(driver, lambda d: "Démarrer le service" in step_text(d))
+    shot(driver, "zensical-tree", css(driver, ".rb-tree__walker"))
+    wait(
+        driver,
+        lambda d: d.execute_script(
+            "return !!document.querySelector('.rb-tree__overview div.rb-mermaid svg')"
+        ),
+    )
+    hosts = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)"
+    )
+    host = zensical_url.split("/")[2]
+    assert set(hosts) <= {host}, f"requests left the site: {set(hosts) - {host}}"
+    color = driver.execute_script(
+        "return getComputedStyle(arguments[0]).color", css(driver, "#restaurer .rb-badge")
+    )
+    assert color.startswith("rgb(198, 40, 40")  # the styles are loaded
+    field = css(driver, "input[data-rb-input='base']")
+    wait(
+        driver,
+        lambda d: d.execute_script(
+            "return !!document.querySelector('form.rb-vars[data-rb-ready]')"
+        ),
+    )
+    field.clear()
+    field.send_keys("prod_db")
+    assert code_text(driver, "sauvegarder") == (
+        "mysqldump --single-transaction prod_db > /srv/backup/prod_db-2.5.11.sql"
+    )
+    click(driver, css(driver, ".rb-vars__reset"))
+    shot(driver, "zensical-page")
+
+
+def test_zensical_instant_navigation_reinitialises_the_walker(
+    driver: Any, zensical_url: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(zensical_url)
+    wait(driver, lambda d: d.execute_script("return !!window.document$"))
+    driver.execute_script("window.__sameDocument = true")
+    assert not driver.execute_script("return !!window.runbookdocs")  # no runbook on this page
+    driver.find_element(By.CSS_SELECTOR, "article a[href*='sauvegarde']").click()
+    wait(
+        driver,
+        lambda d: d.execute_script("return !!document.querySelector('.rb-tree .rb-walk__step')"),
+    )
+    assert driver.execute_script("return window.__sameDocument === true")
+    assert step_text(driver) == "Le service est-il démarré ?"
+
+
+def test_the_walker_speaks_the_sites_language(
+    driver: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The guide's English site (zensical.toml): the walker's texts are English."""
+    from tests.test_site_zensical import SAMPLES, build_with_zensical
+
+    project = tmp_path_factory.mktemp("english") / "minimal"
+    shutil.copytree(SAMPLES / "minimal", project)
+    with served(project, lambda p: build_with_zensical(p, "zensical.toml")) as url:
+        open_page(driver, url + "web/nginx/")
+        assert css(driver, ".rb-walk__kind").get_attribute("textContent") == "Step 1 · Question"
+        assert css(driver, ".rb-walk__back").text == "← Previous step"
+        assert css(driver, ".rb-walk__restart").text == "↺ Start again"
+        assert css(driver, ".rb-walk__check-title").text == "Command to run:"
+        assert "not verified" in css(driver, "#install .rb-badge").text

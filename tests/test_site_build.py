@@ -1,8 +1,8 @@
 """The published site: custom fences, badges, page banner, decision trees, report page, failures.
 
 Each test copies the fixture project `tests/samples/site/basic` into a tmp dir and builds it with
-MkDocs in-process (about a second). One test builds the real project site, one builds the
-fixture with Zensical.
+MkDocs in-process (about a second). One test builds the real project site. The same fixture
+under Zensical, compared with MkDocs: `tests/test_site_zensical.py`.
 """
 
 from __future__ import annotations
@@ -149,6 +149,10 @@ def test_blocks_render_title_target_and_id_anchor(built: tuple[Path, str]) -> No
     assert block.startswith('id="sauvegarder"')
     assert '<span class="rb-block__title">Sauvegarde complète</span>' in block
     assert "cible : <code>mysql</code>" in block
+    # A block running in the page's default target does not repeat it: the banner says it.
+    assert "cible" not in text_of(element(html, "verifier-service"))
+    banner = html[html.index('<aside class="rb-page') : html.index("</aside>")]
+    assert "<dt>Cible</dt><dd><code>debian</code></dd>" in banner
     assert '<a class="rb-block__anchor" href="#sauvegarder"' in block
     # Highlighted by Pygments through superfences, like Material does.
     assert 'class="language-bash highlight"' in block
@@ -196,9 +200,9 @@ def test_badges_from_the_report(built: tuple[Path, str]) -> None:
     today = dt.date.today()
     ok = element(html, "sauvegarder")
     assert 'data-rb-state="verified"' in ok
-    from runbookdocs.site.report import french_date
+    from runbookdocs.site.dates import format_date
 
-    assert f"vérifié le {french_date(today)}" in text_of(ok)
+    assert f"vérifié le {format_date('fr', today)}" in text_of(ok)
     assert "0,12 s" in text_of(ok)
     failing = element(html, "restaurer")
     assert 'data-rb-state="failing"' in failing and "en échec" in text_of(failing)
@@ -312,7 +316,9 @@ def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None
     # the linked command block with its status
     check = static[static.index("rb-step__check") :]
     assert 'href="#verifier-service"' in check and "rb-badge--verified" in check[:400]
-    overview = tree[tree.index('<pre class="mermaid">') :]
+    # Mermaid source for the walker script to draw (class rb-mermaid: never the theme's own
+    # Mermaid integration, which would fetch Mermaid from a CDN under Zensical).
+    overview = tree[tree.index('<pre class="rb-mermaid">') :]
     assert "flowchart TD" in overview and "Le service est-il démarré ?" in text_of(overview)
     found = re.search(r'data-rb-data="([^"]*)"', tree)
     assert found is not None
@@ -323,10 +329,15 @@ def test_decision_tree_static_overview_and_data(built: tuple[Path, str]) -> None
 
 
 def test_tree_is_searchable(built: tuple[Path, str]) -> None:
-    project, _ = built
+    project, html = built
     index = json.loads((project / "site" / "search" / "search_index.json").read_text())
     text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("ocpizza"))
     assert "Escalader à l'équipe de développement" in htmllib.unescape(text)
+    assert "mysqldump" in text
+    # Status chrome is not content: not indexed (marked data-search-exclude), yet published.
+    for chrome in ("Dernière vérification", "vérifié le", "flowchart TD", "lien vers ce bloc"):
+        assert chrome not in htmllib.unescape(text), chrome
+    assert "Dernière vérification" in html and "flowchart TD" in html
 
 
 # --------------------------------------------------------------------------- report page
@@ -514,51 +525,16 @@ def test_relative_urls() -> None:
     assert relative_url(PageContext(None, "a/b.md", False), "../d/e.md") == "../d/e.html"
 
 
-def test_french_formats() -> None:
-    from runbookdocs.site.report import french_date, french_duration
+def test_dates_and_durations_in_both_languages() -> None:
+    from runbookdocs.site.dates import format_date, format_duration
 
-    assert french_date(dt.date(2026, 3, 1)) == "1er mars 2026"
-    assert french_date(dt.date(2026, 11, 15)) == "15 novembre 2026"
-    assert french_duration(0.123) == "0,12 s"
-    assert french_duration(125) == "2 min 05 s"
-
-
-# --------------------------------------------------------------------------- Zensical
-
-
-def test_custom_fences_and_trees_build_under_zensical(tmp_path: Path) -> None:
-    zensical = shutil.which("zensical")
-    if zensical is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("zensical is not installed (pip install -e '.[site]')")
-        pytest.skip("zensical is not installed")
-    project = make_site(tmp_path)
-    write_report(project, STANDARD_OUTCOMES)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-    def build() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [zensical, "build", "--clean"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-        )
-
-    proc = build()
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    html = (project / "site" / "ocpizza" / "sauvegarde" / "index.html").read_text()
-    assert 'data-rb-state="failing"' in element(html, "restaurer")
-    assert 'id="site-ko--demarrer"' in html and "flowchart TD" in html
-    assert "data-rb-data=" in html and '<aside class="rb-page' in html
-    assert "mkdir -p /srv/backup" not in html  # hidden block
-    # ...and a broken page fails the Zensical build too, with both locations.
-    (project / "docs" / "casse.md").write_text(textwrap.dedent(BROKEN).lstrip("\n"))
-    proc = build()
-    output = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "docs/casse.md:5:14" in output and "docs/casse.md:16:" in output
+    assert format_date("fr", dt.date(2026, 3, 1)) == "1er mars 2026"
+    assert format_date("fr", dt.date(2026, 11, 15)) == "15 novembre 2026"
+    assert format_date("en", dt.date(2026, 3, 1)) == "1 March 2026"
+    assert format_date("de", dt.date(2026, 11, 15)) == "15 November 2026"
+    assert format_duration("fr", 0.123) == "0,12 s"
+    assert format_duration("en", 0.123) == "0.12 s"
+    assert format_duration("fr", 125) == "2 min 05 s"
 
 
 # --------------------------------------------------------------------------- the real site

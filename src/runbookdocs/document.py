@@ -59,6 +59,34 @@ class Document:
     def __str__(self) -> str:
         return self.path
 
+    def run_digest(self) -> str:
+        """`sha256:HEX` of what a run of this page depends on: its `runbook:` settings (except
+        `owner`, `reviewed` and `system`) and each step (`Block.executable`: header, content with
+        includes expanded, skip reason, answers), in page order.
+
+        Prose does not count: rewording a paragraph does not make a verification stale, while
+        changing a command, or a snippet a command includes, does.
+        """
+        import hashlib
+        import json
+
+        runbook = self.front.meta.get("runbook")
+        settings = (
+            {k: v for k, v in runbook.items() if k not in _NOT_RUN_SETTINGS}
+            if isinstance(runbook, dict)
+            else {}
+        )
+        steps = [
+            [b.info, b.source, b.skip_reason, [[a.prompt, a.value] for a in b.answers]]
+            for b in self.blocks
+            if b.executable
+        ]
+        data = json.dumps([settings, steps], sort_keys=True, ensure_ascii=False, default=str)
+        return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+_NOT_RUN_SETTINGS = frozenset({"owner", "reviewed", "system"})
+"""`runbook:` settings a run does not depend on (`Document.run_digest`)."""
 
 _NUL = "\x00"
 

@@ -51,6 +51,7 @@ class Catalog:
         self.messages = MappingProxyType(
             {k: MappingProxyType(dict(v)) for k, v in messages.items()}
         )
+        self._bound: dict[str, Texts] = {}
         CATALOGS.append(self)
 
     def text(self, lang: str, key: str, **fields: object) -> str:
@@ -65,7 +66,12 @@ class Catalog:
 
     def for_language(self, lang: str) -> Texts:
         """A shortcut bound to one language: `t = catalog.for_language("fr"); t("key")`."""
-        return Texts(self, language(lang))
+        texts = self._bound.get(lang) if isinstance(lang, str) else None
+        if texts is None:
+            texts = Texts(self, language(lang))
+            if isinstance(lang, str):
+                self._bound[lang] = texts  # pages ask for the same language again and again
+        return texts
 
 
 class Texts:
@@ -76,7 +82,10 @@ class Texts:
         self.lang = lang
 
     def __call__(self, key: str, **fields: object) -> str:
-        return self.catalog.text(self.lang, key, **fields)
+        # `lang` is already a supported language: no need to work it out on every call.
+        entry = self.catalog.messages[key]
+        template = entry.get(self.lang) or entry[DEFAULT]
+        return template.format(**fields) if fields else template
 
 
 def mkdocs_language(mkdocs_yml: Path) -> Language | None:

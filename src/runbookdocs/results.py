@@ -101,6 +101,9 @@ class Result:
     """A run result taken from the cache (the runbook did not change since it passed)."""
     updated: bool = False
     """A run result of `--update` whose differences were all written into the page."""
+    digest: str | None = None
+    """For run results: `Document.run_digest()` of the page when it ran (the site compares it
+    with the page as published to tell whether the verification still holds)."""
 
     @property
     def location(self) -> Location:
@@ -124,6 +127,7 @@ class Result:
             **({"started_at": self.started_at} if self.started_at else {}),
             **({"cached": True} if self.cached else {}),
             **({"updated": True} if self.updated else {}),
+            **({"digest": self.digest} if self.digest else {}),
             **({"findings": [_finding_json(f) for f in self.findings]} if self.findings else {}),
         }
 
@@ -165,6 +169,7 @@ class Result:
             started_at=_text_or_none(data.get("started_at")),
             cached=data.get("cached") is True,
             updated=data.get("updated") is True,
+            digest=_text_or_none(data.get("digest")),
         )
 
 

@@ -1,4 +1,4 @@
-"""The `runbookdocs` command: check | list | run | images | clean | new | play | report.
+"""The `runbookdocs` command: check | list | run | images | clean | new | play | report | site.
 
 Each sub-command lives in a module of this package (`check`, `run`, `play`, `new`, `report`)
 that exposes `COMMANDS`, a tuple of `runbookdocs.cli.base.Command`; adding a command means one
@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "runbookdocs.cli.play",
     "runbookdocs.cli.report",
     "runbookdocs.cli.importer",
+    "runbookdocs.cli.site",
 )
 """Modules whose `COMMANDS` make up the CLI, in the order `--help` lists them."""
 

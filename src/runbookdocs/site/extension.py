@@ -1,65 +1,222 @@
-"""The runbookdocs Markdown extension: page state for the fences, and the page banner.
+"""The runbookdocs Markdown extension: page state for the fences, the page banner, the assets.
 
 Listed in `markdown_extensions` as `runbookdocs.site.extension` (or `runbookdocs` through the
-`markdown.extensions` entry point). It runs under MkDocs and under Zensical alike:
+`markdown.extensions` entry point; the MkDocs plugin lists it by itself). It runs under MkDocs
+and under Zensical alike, and does everything a page needs on its own:
 
 - before superfences, it reads the page (the file, through runbookdocs' extractor) and attaches
-  a `PageState` to the Markdown instance for the custom fences (`runbookdocs.site.fences`);
+  a `PageState` to the Markdown instance for the custom fences (`runbookdocs.site.fences`),
+  which it registers with superfences unless the configuration names them;
 - it fails the conversion with every `file:line:col` when the page has fence headers
   superfences would drop, duplicate block ids or broken decision trees;
 - on runbook pages it inserts, under the title, who owns the page, when it was last reviewed
-  and verified, warnings when either is stale, and the form readers fill variables in.
+  and verified, warnings when either is stale, and the form readers fill variables in;
+- it links the site's styles and script from the pages that need them (`runbookdocs.site.assets`);
+- under Zensical, it adds `runbook.system` and `runbook.owner` to the page's tags, and refuses
+  to build from a docs tree `runbookdocs site prepare` did not prepare (or prepared with another
+  version or another run report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from runbookdocs.block import DEFAULT_TARGET
+from runbookdocs.i18n import Catalog
+from runbookdocs.site import assets
+from runbookdocs.site.dates import format_date
 from runbookdocs.site.fences import (
     LOCK,
     STATE_ATTR,
     SiteBuildError,
+    SiteSetupError,
     page_state,
-    raise_problems,
+    register,
 )
-from runbookdocs.site.report import Coverage, block_status, french_date
-from runbookdocs.site.state import PageState, braceless, build_state
+from runbookdocs.site.report import TEXTS as STATUS_TEXTS
+from runbookdocs.site.report import Coverage, freshness, report_digest
+from runbookdocs.site.reportpage import REPORT_MARKER
+from runbookdocs.site.state import PageContext, PageState, build_state, page_tags
+
+TEXTS = Catalog(
+    "site.banner",
+    {
+        "aria": {"en": "About this page", "fr": "Suivi de la page"},
+        "system": {"en": "System", "fr": "Système"},
+        "owner": {"en": "Owner", "fr": "Responsable"},
+        "owner-missing": {"en": "not given", "fr": "non renseigné"},
+        "target": {"en": "Runs in", "fr": "Cible"},
+        "reviewed": {"en": "Last review", "fr": "Dernière relecture"},
+        "never": {"en": "never", "fr": "jamais"},
+        "review-late": {"en": "Review overdue", "fr": "Relecture en retard"},
+        "review-late-text": {
+            "en": "Last reviewed on {date}, {days} days ago (to be reviewed every {interval} "
+            "days). Check that the procedure still holds before you apply it.",
+            "fr": "Dernière relecture le {date}, il y a {days} jours (à relire tous les "
+            "{interval} jours). Vérifiez que la procédure est toujours valable avant de "
+            "l’appliquer.",
+        },
+        "review-unknown": {"en": "Review date unknown", "fr": "Relecture inconnue"},
+        "review-unknown-text": {
+            "en": "This page gives no review date ({setting}).",
+            "fr": "Cette page n’indique pas de date de relecture ({setting}).",
+        },
+        "verified": {"en": "Last verification", "fr": "Dernière vérification"},
+        "no-report": {"en": "no report", "fr": "aucun rapport"},
+        "no-report-title": {"en": "Commands not verified", "fr": "Commandes non vérifiées"},
+        "no-report-text": {
+            "en": "No run report is published: the commands of this page have not been verified.",
+            "fr": "Aucun rapport d’exécution n’est publié : les commandes de cette page n’ont "
+            "pas été vérifiées.",
+        },
+        "unreadable": {"en": "unreadable report", "fr": "rapport illisible"},
+        "unreadable-title": {"en": "Unreadable report", "fr": "Rapport illisible"},
+        "absent-title": {"en": "Page not in the report", "fr": "Page absente du rapport"},
+        "absent-text": {
+            "en": "The last run report has no block of this page.",
+            "fr": "Le dernier rapport d’exécution ne contient aucun bloc de cette page.",
+        },
+        "stale-title": {"en": "Verification out of date", "fr": "Vérification périmée"},
+        "stale-text": {
+            "en": "The page changed on {changed}, after its last verification on {verified}: "
+            "the report may no longer describe these commands.",
+            "fr": "La page a été modifiée le {changed}, après sa dernière vérification du "
+            "{verified} : le rapport ne reflète peut-être plus ces commandes.",
+        },
+        "stale-content-text": {
+            "en": "The commands of this page changed since their last verification on "
+            "{verified}: the report may no longer describe them.",
+            "fr": "Les commandes de cette page ont changé depuis leur dernière vérification du "
+            "{verified} : le rapport ne les reflète peut-être plus.",
+        },
+        "blocks": {"en": "Blocks", "fr": "Blocs"},
+        "count-verified": {"en": "{n} verified", "fr": "{n} vérifié(s)"},
+        "count-failing": {"en": "{n} failing", "fr": "{n} en échec"},
+        "count-not-run": {"en": "{n} not run", "fr": "{n} non exécuté(s)"},
+        "count-unverified": {"en": "{n} not verified", "fr": "{n} non vérifié(s)"},
+        "failing-title": {"en": "Failing commands", "fr": "Commandes en échec"},
+        "failing-text": {
+            "en": "{n} block(s) of this page failed at the last verification.",
+            "fr": "{n} bloc(s) de cette page ont échoué lors de la dernière vérification.",
+        },
+        "vars-title": {"en": "Page variables", "fr": "Variables de la page"},
+        "vars-hint": {
+            "en": "— the commands below follow, ready to copy",
+            "fr": "— les commandes ci-dessous se mettent à jour, prêtes à copier",
+        },
+        "vars-reset": {"en": "Default values", "fr": "Valeurs par défaut"},
+        "vars-secret": {
+            "en": "{name}{description} — a secret, never filled in by the site.",
+            "fr": "{name}{description} — secret, jamais rempli par le site.",
+        },
+        "vars-secret-description": {"en": ": {text}", "fr": " : {text}"},
+    },
+)
 
 
 class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no types
-    """Builds the page state, refuses broken pages, inserts the banner."""
+    """Builds the page state, refuses broken pages, inserts the assets and the banner."""
 
     def run(self, lines: list[str]) -> list[str]:
-        """Attach the `PageState` and return the lines with the banner inserted."""
+        """Attach the `PageState` and return the lines with the assets and banner inserted."""
         state = build_state(self.md, lines)
         setattr(self.md, STATE_ATTR, state)
-        if any(braceless(state.doc, f) for f in state.problems):
-            state.raised = True
+        register(self.md)
+        ctx = state.context
+        is_report = any(line.startswith(REPORT_MARKER) for line in lines[:3])
+        if ctx is not None and ctx.builder == "zensical":
+            _check_prepared(ctx, state, is_report)
+            if ctx.meta is not None and ctx.settings is not None and ctx.settings.tags:
+                tags = page_tags(ctx.meta)
+                if tags is not None:
+                    ctx.meta["tags"] = tags
+        if state.problems:
             raise SiteBuildError(sorted(state.problems, key=lambda f: f.location))
-        if not state.is_runbook or state.context is None:
+        if ctx is None or ctx.builder == "markdown":
             return lines
-        banner = self.md.htmlStash.store(page_banner(state))
-        at = 0
-        for i, line in enumerate(lines):
-            if line.strip():
-                at = i + 1 if line.startswith("# ") else i
-                break
-        return [*lines[:at], "", banner, "", *lines[at:]]
+        out = list(lines)
+        if state.is_runbook:
+            banner = self.md.htmlStash.store(page_banner(state))
+            at = 0
+            for i, line in enumerate(out):
+                if line.strip():
+                    at = i + 1 if line.startswith("# ") else i
+                    break
+            out[at:at] = ["", banner, ""]
+        if (
+            is_report
+            or state.is_runbook
+            or any(b.kind == "decision-tree" or b.attrs for b in state.doc.blocks)
+        ):
+            out[0:0] = [self.md.htmlStash.store(assets.links(ctx.to_root)), ""]
+        return out
 
 
-class ProblemsPostprocessor(Postprocessor):  # type: ignore[misc]
-    """Safety net: problems no fence validator reported still fail the page."""
+def _check_prepared(ctx: PageContext, state: PageState, is_report: bool) -> None:
+    """Under Zensical, the docs tree must hold what `runbookdocs site prepare` writes."""
+    settings = ctx.settings
+    docs = ctx.docs_dir or (settings.docs_dir if settings is not None else None)
+    prepared = assets.read_prepared(docs) if docs is not None else None
+    where = _shown(docs) if docs is not None else "the docs directory"
+    if prepared is None or settings is None:
+        raise SiteSetupError(
+            f"{where} was not prepared for this site: run 'runbookdocs site prepare' (with the "
+            "same configuration file) before 'zensical build'"
+        )
+    if prepared.get("assets") != assets.digest():
+        raise SiteSetupError(
+            f"the assets in {where}/assets/runbookdocs/ were prepared by runbookdocs "
+            f"{prepared.get('runbookdocs', '?')}: run 'runbookdocs site prepare' again"
+        )
+    if (
+        is_report
+        and state.config is not None
+        and prepared.get("report") != report_digest(state.config.report)
+    ):
+        raise SiteSetupError(
+            f"the run report {_shown(state.config.report)} changed since 'runbookdocs site "
+            "prepare' wrote the report page: run it again before building"
+        )
+
+
+def _shown(path: Any) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+CHROME = re.compile(
+    r'<div class="rb-block__head" data-search-exclude>.*?</div>'
+    r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
+    r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
+    r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>',
+    re.S,
+)
+"""The status chrome the extension and fences write, each marked `data-search-exclude`
+(`page_banner`, `fences._wrap`, `trees.render_tree`): none nests an element of its own kind."""
+
+
+def without_chrome(html_text: str) -> str:
+    """`html_text` without runbookdocs' status chrome (what search indexes anyway)."""
+    return CHROME.sub("", html_text)
+
+
+class AnchorsPostprocessor(Postprocessor):  # type: ignore[misc]
+    """Tell MkDocs' anchor validation about the ids the fences wrote."""
 
     def run(self, text: str) -> str:
-        """Raise the page's problems if nothing did; return `text` unchanged."""
+        """Return `text` unchanged."""
         state = page_state(self.md)
-        raise_problems(state)
         # MkDocs validates `#anchor` links against ids it found in the HTML, but the fences'
         # HTML is stashed before its raw-HTML scan runs: hand it the block and step ids.
         if state is not None and "mkdocs_raw_html" in self.md.preprocessors:
@@ -70,14 +227,14 @@ class ProblemsPostprocessor(Postprocessor):  # type: ignore[misc]
 
 
 class RunbookExtension(Extension):  # type: ignore[misc]
-    """Page state, page checks and the banner for runbookdocs' custom fences."""
+    """Page state, page checks, the banner and the assets for runbookdocs' custom fences."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors."""
         # After normalize_whitespace (30), which strips the stash placeholders' STX/ETX markers,
         # and before superfences (25), whose fences need the page state.
         md.preprocessors.register(PagePreprocessor(md), "runbookdocs_page", 28)
-        md.postprocessors.register(ProblemsPostprocessor(md), "runbookdocs_problems", 0)
+        md.postprocessors.register(AnchorsPostprocessor(md), "runbookdocs_anchors", 0)
         md.registerExtension(self)
 
     def reset(self) -> None:
@@ -96,97 +253,79 @@ def makeExtension(**kwargs: Any) -> RunbookExtension:
 
 
 def page_statuses(state: PageState) -> Coverage:
-    """Coverage of the page's runnable blocks according to the report."""
-    from runbookdocs.site.report import BlockStatus
-
-    statuses: list[BlockStatus] = [
-        block_status(b, state.doc.file, state.report) for b in state.doc.blocks if b.executable
-    ]
-    return Coverage.of(statuses)
+    """Coverage of the page's executable blocks according to the report."""
+    return Coverage.of(state.status(b) for b in state.doc.blocks if b.executable)
 
 
 def page_banner(state: PageState, today: dt.date | None = None) -> str:
     """The HTML under a runbook page's title: owner, review, verification, warnings, variables."""
     today = today or dt.date.today()
+    lang = state.lang
+    t = TEXTS.for_language(lang)
     front = state.doc.front
     interval = state.config.review_interval_days if state.config is not None else 180
     items: list[tuple[str, str]] = []
     warnings: list[tuple[str, str]] = []
     if front.system:
-        items.append(("Système", html.escape(front.system)))
-    owner = html.escape(front.owner) if front.owner else "<em>non renseigné</em>"
-    items.append(("Responsable", owner))
+        items.append((t("system"), html.escape(front.system)))
+    owner = html.escape(front.owner) if front.owner else f"<em>{t('owner-missing')}</em>"
+    items.append((t("owner"), owner))
+    if any(b.executable for b in state.doc.blocks):
+        # Blocks show only a target they name themselves: the page's is said once, here.
+        target = front.target or DEFAULT_TARGET
+        items.append((t("target"), f"<code>{html.escape(target)}</code>"))
     if front.reviewed is not None:
-        items.append(("Dernière relecture", french_date(front.reviewed)))
+        items.append((t("reviewed"), format_date(lang, front.reviewed)))
         age = (today - front.reviewed).days
         if age > interval:
             warnings.append(
                 (
-                    "Relecture en retard",
-                    f"Dernière relecture le {french_date(front.reviewed)}, il y a {age} jours "
-                    f"(à relire tous les {interval} jours). Vérifiez que la procédure est toujours "
-                    "valable avant de l’appliquer.",
+                    t("review-late"),
+                    t(
+                        "review-late-text",
+                        date=format_date(lang, front.reviewed),
+                        days=age,
+                        interval=interval,
+                    ),
                 )
             )
     else:
-        items.append(("Dernière relecture", "<em>jamais</em>"))
+        items.append((t("reviewed"), f"<em>{t('never')}</em>"))
         warnings.append(
-            (
-                "Relecture inconnue",
-                "Cette page n’indique pas de date de relecture (<code>runbook.reviewed</code>).",
-            )
+            (t("review-unknown"), t("review-unknown-text", setting="<code>runbook.reviewed</code>"))
         )
     coverage = page_statuses(state)
     report = state.report
-    last = report.last_verified(state.doc.file) if report is not None else None
     if report is None:
-        items.append(("Dernière vérification", "<em>aucun rapport</em>"))
-        warnings.append(
-            (
-                "Commandes non vérifiées",
-                "Aucun rapport d’exécution n’est publié : "
-                "les commandes de cette page n’ont pas été vérifiées.",
-            )
-        )
+        items.append((t("verified"), f"<em>{t('no-report')}</em>"))
+        warnings.append((t("no-report-title"), t("no-report-text")))
     elif report.problem:
-        items.append(("Dernière vérification", "<em>rapport illisible</em>"))
-        warnings.append(("Rapport illisible", html.escape(report.problem)))
-    elif not report.results_for(state.doc.file):
-        items.append(("Dernière vérification", "<em>jamais</em>"))
-        if coverage.total:
-            warnings.append(
-                (
-                    "Page absente du rapport",
-                    "Le dernier rapport d’exécution ne contient aucun bloc de cette page.",
-                )
-            )
+        items.append((t("verified"), f"<em>{t('unreadable')}</em>"))
+        problem = STATUS_TEXTS.text(lang, "unreadable", error=report.problem)
+        warnings.append((t("unreadable-title"), html.escape(problem)))
     else:
-        when = last or report.mtime
-        items.append(("Dernière vérification", french_date(when.date())))
-        page_mtime = _mtime(state)
-        if page_mtime is not None and page_mtime > when:
-            warnings.append(
-                (
-                    "Vérification périmée",
-                    f"La page a été modifiée le {french_date(page_mtime.date())}, "
-                    f"après sa dernière vérification du {french_date(when.date())} : "
-                    "le rapport ne reflète peut-être plus ces commandes.",
+        fresh = freshness(state.doc, state.config, report) if state.config is not None else None
+        if fresh is None:
+            items.append((t("verified"), f"<em>{t('never')}</em>"))
+            if coverage.total:
+                warnings.append((t("absent-title"), t("absent-text")))
+        else:
+            verified = format_date(lang, fresh.verified_at.date())
+            items.append((t("verified"), verified))
+            if fresh.stale and fresh.by_content:
+                warnings.append((t("stale-title"), t("stale-content-text", verified=verified)))
+            elif fresh.stale and fresh.changed_at is not None:
+                changed = format_date(lang, fresh.changed_at.date())
+                warnings.append(
+                    (t("stale-title"), t("stale-text", changed=changed, verified=verified))
                 )
-            )
     if coverage.total:
-        items.append(("Blocs", _coverage_text(coverage)))
+        items.append((t("blocks"), _coverage_text(coverage, lang)))
     if coverage.failing:
-        warnings.insert(
-            0,
-            (
-                "Commandes en échec",
-                f"{coverage.failing} bloc(s) de cette page "
-                "ont échoué lors de la dernière vérification.",
-            ),
-        )
+        warnings.insert(0, (t("failing-title"), t("failing-text", n=coverage.failing)))
     out = [
         f'<aside class="rb-page rb-page--{coverage.state if coverage.total else "none"}" '
-        'aria-label="Suivi de la page"><dl class="rb-page__facts">'
+        f'aria-label="{t("aria")}" data-search-exclude><dl class="rb-page__facts">'
     ]
     for key, value in items:
         out.append(f"<div><dt>{key}</dt><dd>{value}</dd></div>")
@@ -201,30 +340,32 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
     return "".join(out)
 
 
-def _coverage_text(c: Coverage) -> str:
-    parts = [f'<span class="rb-count rb-count--verified">{c.verified} vérifié(s)</span>']
+def _coverage_text(c: Coverage, lang: str) -> str:
+    t = TEXTS.for_language(lang)
+    parts = [
+        f'<span class="rb-count rb-count--verified">{t("count-verified", n=c.verified)}</span>'
+    ]
     if c.failing:
-        parts.append(f'<span class="rb-count rb-count--failing">{c.failing} en échec</span>')
+        parts.append(
+            f'<span class="rb-count rb-count--failing">{t("count-failing", n=c.failing)}</span>'
+        )
     if c.not_run:
-        parts.append(f'<span class="rb-count rb-count--not-run">{c.not_run} non exécuté(s)</span>')
+        parts.append(
+            f'<span class="rb-count rb-count--not-run">{t("count-not-run", n=c.not_run)}</span>'
+        )
     if c.unverified:
         parts.append(
-            f'<span class="rb-count rb-count--unverified">{c.unverified} non vérifié(s)</span>'
+            '<span class="rb-count rb-count--unverified">'
+            f"{t('count-unverified', n=c.unverified)}</span>"
         )
     return " · ".join(parts)
-
-
-def _mtime(state: PageState) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromtimestamp(state.doc.file.stat().st_mtime, tz=dt.UTC)
-    except OSError:
-        return None
 
 
 def variables_form(state: PageState) -> str:
     """The form readers fill the page's variables in (values kept per page in localStorage)."""
     from runbookdocs.document import PLACEHOLDER
 
+    t = TEXTS.for_language(state.lang)
     front = state.doc.front
     used = {m.group("name") for b in state.doc.blocks for m in PLACEHOLDER.finditer(b.source)}
     variables = state.variables()
@@ -234,8 +375,8 @@ def variables_form(state: PageState) -> str:
         return ""
     out = [
         '<form class="rb-vars" autocomplete="off" onsubmit="return false">',
-        '<p class="rb-vars__title">Variables de la page <span class="rb-vars__hint">'
-        "— les commandes ci-dessous se mettent à jour, prêtes à copier</span></p>",
+        f'<p class="rb-vars__title">{t("vars-title")} <span class="rb-vars__hint">'
+        f"{t('vars-hint')}</span></p>",
     ]
     if names:
         out.append('<div class="rb-vars__fields">')
@@ -248,16 +389,18 @@ def variables_form(state: PageState) -> str:
                 "</label>"
             )
         out.append(
-            '<button type="button" class="md-button rb-vars__reset">'
-            "Valeurs par défaut</button></div>"
+            f'<button type="button" class="md-button rb-vars__reset">{t("vars-reset")}</button>'
+            "</div>"
         )
     for name in secrets:
         description = front.secrets.get(name) or ""
-        out.append(
-            f'<p class="rb-vars__secret">{LOCK} '
-            f"<code>{{{{ {html.escape(name)} }}}}</code>"
-            f"{' : ' + html.escape(description) if description else ''} — secret, jamais "
-            "rempli par le site.</p>"
+        text = t(
+            "vars-secret",
+            name=f"<code>{{{{ {html.escape(name)} }}}}</code>",
+            description=t("vars-secret-description", text=html.escape(description))
+            if description
+            else "",
         )
+        out.append(f'<p class="rb-vars__secret">{LOCK} {text}</p>')
     out.append("</form>")
     return "".join(out)

@@ -1,6 +1,8 @@
 """pymdownx.superfences custom fences: runbook blocks and decision trees.
 
-Configured in `mkdocs.yml` (Zensical reads the same entries)::
+The Markdown extension (`runbookdocs.site.extension`) registers them with superfences by itself
+(`register`), so a site only lists the extension (or, under MkDocs, the plugin, which lists the
+extension). Naming them in `mkdocs.yml` still works and is what older set-ups do::
 
     - pymdownx.superfences:
         custom_fences:
@@ -13,31 +15,53 @@ Configured in `mkdocs.yml` (Zensical reads the same entries)::
             validator: !!python/name:runbookdocs.site.fences.tree_validator
             format: !!python/name:runbookdocs.site.fences.tree_formatter
 
-The `*` entry replaces superfences' default fence: every code block goes through `validator`,
-which refuses unknown attributes (superfences would drop them silently) by raising
-`SuperFencesException` with the page's `file:line:col`, and through `formatter`, which still
-highlights with Pygments exactly like Material, then adds the block's title, target, id anchor,
-verification badge and fillable `{{ variables }}`. Page-level facts (which file, its blocks, the
-run report) come from `runbookdocs.site.extension`, which must be listed too.
+The `*` fence replaces superfences' default fence: every code block goes through `validator`,
+which keeps runbook attributes away from the HTML, and `formatter`, which still highlights with
+Pygments exactly like Material, then adds the block's title, target, id anchor, verification
+badge and fillable `{{ variables }}`. Page-level facts (which file, its blocks and findings, the
+run report) come from the extension's `PageState`.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from pymdownx.superfences import SuperFencesException
 
-from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, Block
-from runbookdocs.block import parse_header as _parse_header
+from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, Block, parse_header
 from runbookdocs.document import PLACEHOLDER
+from runbookdocs.i18n import Catalog
 from runbookdocs.results import Finding
+from runbookdocs.site.dates import format_duration
 from runbookdocs.site.report import BlockStatus, block_status
 from runbookdocs.site.state import PageState, relative_url
 
 STATE_ATTR = "_runbookdocs_page"
 """Attribute of the Markdown instance holding the current `PageState`."""
+
+TEXTS = Catalog(
+    "site.fences",
+    {
+        "target": {"en": "target:", "fr": "cible :"},
+        "target-title": {"en": "where the block runs", "fr": "cible d’exécution"},
+        "anchor-title": {"en": "link to this block", "fr": "lien vers ce bloc"},
+        "secret-title": {
+            "en": "secret: never filled in by the site",
+            "fr": "secret : jamais rempli par le site",
+        },
+        "secret-note": {
+            "en": "{name}{description}: a secret, never filled in by the site; put it in "
+            "yourself when you run the command.",
+            "fr": "{name}{description} : secret, jamais rempli par le site ; remplacez-le "
+            "vous-même au moment d’exécuter la commande.",
+        },
+        "block-not-found": {"en": "block not found", "fr": "bloc introuvable"},
+    },
+)
 
 
 try:  # MkDocs reports a BuildError as a clean error (no traceback); Zensical needs no MkDocs.
@@ -62,17 +86,97 @@ class SiteBuildError(*_BASES):  # type: ignore[misc]
         super().__init__(f"runbookdocs: {len(findings)} problem(s) in fences\n" + "\n".join(lines))
 
 
+class SiteSetupError(*_BASES):  # type: ignore[misc]
+    """The site is not set up for runbookdocs (Zensical without `runbookdocs site prepare`,
+    a report that changed since): the message says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"runbookdocs: {message}")
+
+
 def page_state(md: Any) -> PageState | None:
     """The `PageState` the extension attached to `md` for the current conversion."""
     state = getattr(md, STATE_ATTR, None)
     return state if isinstance(state, PageState) else None
 
 
-def raise_problems(state: PageState | None) -> None:
-    """Raise `SiteBuildError` once per page when the page has problems."""
-    if state is not None and state.problems and not state.raised:
-        state.raised = True
-        raise SiteBuildError(sorted(state.problems, key=lambda f: f.location))
+# --------------------------------------------------------------------------- registration
+
+FORMATTERS = {
+    "*": "runbookdocs.site.fences.formatter",
+    "decision-tree": "runbookdocs.site.fences.tree_formatter",
+}
+"""The custom fences runbookdocs needs, by name, and the formatter each must have."""
+
+
+def register(md: Any) -> list[str]:
+    """Give superfences (when `md` has it) runbookdocs' custom fences, unless configured.
+
+    Fences the configuration names with runbookdocs' formatters are kept as they are; a fence
+    of the same name with another formatter is left alone (the site's configuration wins).
+
+    Returns:
+        The names of the fences another formatter holds (badges or trees will not show).
+    """
+    from pymdownx.superfences import SuperFencesCodeExtension
+
+    ext = next(
+        (
+            e
+            for e in getattr(md, "registeredExtensions", [])
+            if isinstance(e, SuperFencesCodeExtension)
+        ),
+        None,
+    )
+    if ext is None or not ext.superfences:
+        return []
+    taken: list[str] = []
+    # Superfences keeps its default fence (named "superfences") or a configured "*" fence first:
+    # `extend_super_fences("*", ...)` replaces the default, never a configured one.
+    for name, (fmt, check, class_name) in _FENCES.items():
+        entries = [e for e in ext.superfences if e.get("name") == name]
+        if not entries:
+            ext.extend_super_fences(name, _formatter(fmt, class_name), _validator(check), None)
+        elif _dotted(entries[-1].get("formatter")) != FORMATTERS[name]:
+            taken.append(name)
+    return taken
+
+
+def _dotted(formatter: Any) -> str:
+    # Fences configured in mkdocs.yml reach superfences wrapped in a partial whose `_fmt` is the
+    # configured function; ours registered here carry the name of the function they call.
+    target = getattr(formatter, "runbookdocs_formatter", None)
+    if target is None:
+        keywords = getattr(formatter, "keywords", None)
+        target = keywords.get("_fmt") if isinstance(keywords, dict) else formatter
+    module, name = getattr(target, "__module__", ""), getattr(target, "__qualname__", "")
+    return f"{module}.{name}"
+
+
+def _formatter(fmt: Callable[..., str], class_name: str) -> Callable[..., str]:
+    def format_fence(
+        src: str = "", language: str = "", options: Any = None, md: Any = None, **kwargs: Any
+    ) -> str:
+        return fmt(src, language, class_name, options, md, **kwargs)
+
+    format_fence.runbookdocs_formatter = fmt  # type: ignore[attr-defined]
+    return format_fence
+
+
+def _validator(check: Callable[..., bool]) -> Callable[..., bool]:
+    def validate(
+        language: str,
+        inputs: dict[str, str],
+        options: dict[str, Any],
+        attrs: dict[str, str],
+        md: Any,
+    ) -> bool:
+        # Superfences reads the highlight settings before it runs a configured validator; the
+        # formatter highlights with them.
+        md.preprocessors["fenced_code_block"].get_hl_settings()
+        return check(language, inputs, options, attrs, md)
+
+    return validate
 
 
 # --------------------------------------------------------------------------- code blocks
@@ -87,19 +191,21 @@ def validator(
 ) -> bool:
     """Accept the runbook attributes of a fence header; raise on anything else.
 
+    With the extension, the page's header problems were found when runbookdocs read the page
+    (and failed the page before superfences ran). Without it (the fences used alone), the
+    header superfences read is checked here.
+
     Highlight options (`title`, `linenums`, `hl_lines`) go to Pygments; runbook attributes are
     kept for the formatter and never reach the HTML as attributes.
     """
-    state = page_state(md)
-    raise_problems(state)
-    if state is None or not state.problems:
-        # Without a page (plain Markdown use) check the header as superfences read it.
+    del attrs
+    if page_state(md) is None:
         info = "{" + " ".join(f'{k}="{v}"' for k, v in inputs.items()) + "}"
-        header = _parse_header(f"{language} {info}".strip())
-        problems = [p.message for p in header.problems if not p.message.startswith("block id")]
+        problems = parse_header(f"{language} {info}".strip()).problems
         if problems:
-            where = state.doc.path if state is not None else "<markdown>"
-            raise SuperFencesException(f"{where}: ```{language} {info}: " + "; ".join(problems))
+            raise SuperFencesException(
+                f"<markdown>: ```{language} {info}: " + "; ".join(p.message for p in problems)
+            )
     runbook: dict[str, str] = {}
     for key, value in inputs.items():
         if key in HEADER_OPTIONS:
@@ -118,8 +224,8 @@ def formatter(
     src: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
 ) -> str:
     """Highlight a fence like Material, wrapped with the runbook block's header and badge."""
+    del class_name
     state = page_state(md)
-    raise_problems(state)
     runbook: dict[str, str] = dict(options.pop("_runbook", {}))
     block_id = kwargs.get("id_value") or None
     block = state.match(language, src, block_id) if state is not None else None
@@ -127,26 +233,21 @@ def formatter(
         # A comment, not "": Python-Markdown then drops the paragraph around the placeholder.
         return f"<!-- runbookdocs: hidden block{' #' + block_id if block_id else ''} -->"
     title = options.pop("title", None)
-    variables, secrets = _page_placeholders(state)
-    code = _highlight(src, language, options, md, kwargs, variables, secrets)
+    lang = state.lang if state is not None else "en"
+    variables = state.variables() if state is not None else {}
+    secrets = dict(state.doc.front.secrets) if state is not None else {}
+    code = _highlight(src, language, options, md, kwargs, variables, secrets, lang)
     shows_status = state is not None and block is not None and state.is_runbook and block.executable
     if not (block_id or title or runbook or shows_status):
         return code
     if block_id and state is not None:
         state.anchors.add(block_id)
-    target = runbook.get("target") or (block.target if block is not None and shows_status else None)
+    # The page's default target is in its banner: a block shows the target it names itself.
+    target = runbook.get("target")
     status = (
-        block_status(block, state.doc.file, state.report)
-        if shows_status and state is not None and block is not None
-        else None
+        state.status(block) if shows_status and state is not None and block is not None else None
     )
-    return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets))
-
-
-def _page_placeholders(state: PageState | None) -> tuple[dict[str, str], dict[str, str]]:
-    if state is None:
-        return {}, {}
-    return state.variables(), dict(state.doc.front.secrets)
+    return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets), lang)
 
 
 _SENTINEL = "RBVARq{}qRB"
@@ -161,6 +262,7 @@ def _highlight(
     kwargs: dict[str, Any],
     variables: dict[str, str],
     secrets: dict[str, str],
+    lang: str,
 ) -> str:
     """Pygments HTML of `src` through superfences' own highlighter, placeholders made live.
 
@@ -176,7 +278,7 @@ def _highlight(
         names.append(name)
         return _SENTINEL.format(len(names) - 1)
 
-    prepared = PLACEHOLDER.sub(swap, src)
+    prepared = PLACEHOLDER.sub(swap, src) if "{{" in src else src
     fenced = md.preprocessors["fenced_code_block"]
 
     def highlight(text: str) -> str:
@@ -196,6 +298,7 @@ def _highlight(
     if not names:
         return code
     found: set[int] = set()
+    secret_title = html.escape(TEXTS.text(lang, "secret-title"), quote=True)
 
     def live(m: re.Match[str]) -> str:
         index = int(m.group(1))
@@ -207,7 +310,7 @@ def _highlight(
         if name in secrets:
             return (
                 f'<span class="rb-secret" data-rb-secret="{name}" '
-                f'title="secret : jamais rempli par le site">{html.escape(raw)}</span>'
+                f'title="{secret_title}">{html.escape(raw)}</span>'
             )
         return f'<span class="rb-var" data-rb-var="{name}">{html.escape(raw)}</span>'
 
@@ -219,6 +322,8 @@ def _highlight(
 
 def _secret_notes(src: str, secrets: dict[str, str]) -> list[tuple[str, str]]:
     seen: list[tuple[str, str]] = []
+    if not secrets or "{{" not in src:
+        return seen
     for m in PLACEHOLDER.finditer(src):
         name = m.group("name")
         if name in secrets and all(n != name for n, _ in seen):
@@ -234,26 +339,18 @@ LOCK = (
 )
 """A lock icon (Material Design Icons' `lock`, inline: no emoji font is needed)."""
 
-_STATE_CLASS = {
-    "verified": "verified",
-    "failing": "failing",
-    "not-run": "not-run",
-    "unverified": "unverified",
-}
 
-
-def badge(status: BlockStatus) -> str:
+def badge(status: BlockStatus, lang: str) -> str:
     """The badge of a block: `<span class="rb-badge rb-badge--STATE">`."""
     detail = html.escape(status.detail, quote=True)
     label = html.escape(status.label)
     if status.state == "verified" and status.duration_s is not None:
-        from runbookdocs.site.report import french_duration
-
-        label += f' <span class="rb-badge__duration">· {french_duration(status.duration_s)}</span>'
+        duration = format_duration(lang, status.duration_s)
+        label += f' <span class="rb-badge__duration">· {duration}</span>'
     elif status.state == "not-run" and status.detail:
         label += f' <span class="rb-badge__reason">· {html.escape(status.detail)}</span>'
     return (
-        f'<span class="rb-badge rb-badge--{_STATE_CLASS[status.state]}" '
+        f'<span class="rb-badge rb-badge--{status.state}" '
         f'data-rb-state="{status.state}" title="{detail}">{label}</span>'
     )
 
@@ -265,36 +362,40 @@ def _wrap(
     target: str | None,
     status: BlockStatus | None,
     secrets: list[tuple[str, str]],
+    lang: str,
 ) -> str:
+    t = TEXTS.for_language(lang)
     head: list[str] = []
     if title:
         head.append(f'<span class="rb-block__title">{html.escape(title)}</span>')
     if target:
         head.append(
-            f'<span class="rb-block__target" title="cible d’exécution">'
-            f"cible : <code>{html.escape(target)}</code></span>"
+            f'<span class="rb-block__target" title="{t("target-title")}">'
+            f"{t('target')} <code>{html.escape(target)}</code></span>"
         )
     if status is not None:
-        head.append(badge(status))
+        head.append(badge(status, lang))
     if block_id:
         head.append(
             f'<a class="rb-block__anchor" href="#{html.escape(block_id)}" '
-            f'title="lien vers ce bloc">#{html.escape(block_id)}</a>'
+            f'title="{t("anchor-title")}">#{html.escape(block_id)}</a>'
         )
     state = f" rb-block--{status.state}" if status is not None else ""
     ident = f' id="{html.escape(block_id)}"' if block_id else ""
     parts = [
         f'<div class="rb-block{state}"{ident}>',
-        f'<div class="rb-block__head">{"".join(head)}</div>',
+        # Status chrome, not content: kept out of the search index (Material's and Zensical's
+        # search skip `data-search-exclude`), which also spares the indexer's time.
+        f'<div class="rb-block__head" data-search-exclude>{"".join(head)}</div>',
         code,
     ]
     for name, description in secrets:
-        note = f" ({html.escape(description)})" if description else ""
-        parts.append(
-            f'<p class="rb-block__secret">{LOCK} '
-            f"<code>{{{{ {html.escape(name)} }}}}</code>{note} : secret, jamais rempli par le "
-            "site ; remplacez-le vous-même au moment d’exécuter la commande.</p>"
+        note = t(
+            "secret-note",
+            name=f"<code>{{{{ {html.escape(name)} }}}}</code>",
+            description=f" ({html.escape(description)})" if description else "",
         )
+        parts.append(f'<p class="rb-block__secret" data-search-exclude>{LOCK} {note}</p>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -305,9 +406,8 @@ def _wrap(
 def tree_validator(
     language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, str], md: Any
 ) -> bool:
-    """Accept a decision-tree fence; the page's tree problems are raised with file:line."""
-    del language, attrs
-    raise_problems(page_state(md))
+    """Accept a decision-tree fence (a `title` at most)."""
+    del language, attrs, md
     unknown = [k for k in inputs if k not in ("title",)]
     if unknown:
         raise SuperFencesException(f"decision-tree fence: unknown attribute(s) {unknown}")
@@ -318,26 +418,32 @@ def tree_validator(
 def tree_formatter(
     src: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
 ) -> str:
-    """Render a decision tree: walker mount point and data, static lists, Mermaid overview."""
+    """Render a decision tree: walker mount point and data, static lists, overview."""
     from runbookdocs.site import trees
 
     del class_name
     state = page_state(md)
-    raise_problems(state)
     options.pop("_runbook", None)
     block_id = kwargs.get("id_value") or None
     block = state.match(language, src, block_id) if state is not None else None
     if block is None:
         block = _loose_block(src, state)
-    tree, findings = trees.load_tree(block)
+    if state is not None:
+        tree, errors = state.tree(block)
+    else:
+        from runbookdocs.decision_tree import parse_tree
+
+        tree, findings = parse_tree(block)
+        errors = [f for f in findings if f.severity == "error"]
     if tree is None:
-        raise SiteBuildError(findings or [])
+        raise SiteBuildError(errors)
     tree_id = block_id or (state.next_id("arbre") if state is not None else "arbre")
-    checks = {nid: _check_link(ref, state) for nid, ref in trees.check_targets(tree)}
+    checks = {node.id: _check_link(ref, state) for node, ref in tree.checks()}
     if state is not None:
         state.anchors.add(tree_id)
         state.anchors.update(trees.node_anchor(tree_id, nid) for nid in tree.nodes)
-    return trees.render_tree(tree, tree_id, _inline(md), checks)
+    lang = state.lang if state is not None else "en"
+    return trees.render_tree(tree, tree_id, _inline, checks, lang)
 
 
 def _loose_block(src: str, state: PageState | None) -> Block:
@@ -354,18 +460,18 @@ def _loose_block(src: str, state: PageState | None) -> Block:
     )
 
 
-def _inline(md: Any) -> Any:
-    """A renderer of short Markdown texts (tree steps) to inline HTML."""
-    import markdown
+_INLINE = threading.local()
 
-    inner = markdown.Markdown(extensions=["attr_list", "pymdownx.inlinehilite"])
-    del md
 
-    def render(text: str) -> str:
-        out = inner.reset().convert(text)
-        return re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
+def _inline(text: str) -> str:
+    """A short Markdown text (a tree step) as inline HTML, with one converter per thread."""
+    md = getattr(_INLINE, "md", None)
+    if md is None:
+        import markdown
 
-    return render
+        md = _INLINE.md = markdown.Markdown(extensions=["attr_list", "pymdownx.inlinehilite"])
+    out = str(md.reset().convert(text))
+    return re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
 
 
 def _check_link(ref: str, state: PageState | None) -> Any:
@@ -374,23 +480,20 @@ def _check_link(ref: str, state: PageState | None) -> Any:
     path, _, anchor = ref.partition("#")
     href = relative_url(state.context if state is not None else None, ref)
     label = f"#{anchor}" if not path else f"{path}#{anchor}"
+    lang = state.lang if state is not None else "en"
     if state is None:
-        return CheckLink(href, label, "unverified", "non vérifié")
-    block: Block | None = None
-    file = state.doc.file
-    if not path:
-        block = next((b for b in state.doc.blocks if b.id == anchor), None)
-    elif state.config is not None:
-        from runbookdocs.document import read_document
+        from runbookdocs.site.report import TEXTS as STATUS
 
-        other = (state.doc.file.parent / path).resolve()
-        if other.is_file():
-            doc = read_document(other, state.config)
-            file = other
-            block = next((b for b in doc.blocks if b.id == anchor), None)
-    if block is None:
-        return CheckLink(href, label, "unverified", "bloc introuvable")
-    status = block_status(block, file, state.report)
+        unverified = STATUS.text(lang, "unverified")
+        return CheckLink(href, label, "unverified", unverified)
+    block, file = state.block(ref)
+    if block is None or file is None:
+        return CheckLink(href, label, "unverified", TEXTS.text(lang, "block-not-found"))
+    status = (
+        state.status(block)
+        if file == state.doc.file
+        else block_status(block, file, state.report, lang)
+    )
     return CheckLink(
         href,
         label,
@@ -399,3 +502,9 @@ def _check_link(ref: str, state: PageState | None) -> Any:
         status.detail,
         local_id=anchor if not path else None,
     )
+
+
+_FENCES: dict[str, tuple[Callable[..., str], Callable[..., bool], str]] = {
+    "*": (formatter, validator, "highlight"),
+    "decision-tree": (tree_formatter, tree_validator, "rb-tree"),
+}

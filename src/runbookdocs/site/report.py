@@ -1,64 +1,74 @@
 """The run report as the site reads it: per-block verification status, per-page freshness.
 
-The report is the JSON written by `runbookdocs run --report` (format v1, see CONTRIBUTING.md).
-Only `stage: "run"` results count as verification; `validate` results say nothing about whether
-a command works. Results are matched to blocks by page path and block line, or by block id when
-the line moved since the run.
+The report is the JSON written by `runbookdocs run --report`, read with
+`runbookdocs.results.Report.read` (the one report parser). Only `stage: "run"` results count as
+verification; `validate` results say nothing about whether a command works. Results are matched
+to blocks by page path and block line, or by block id when the line moved since the run.
+
+A page's verification is stale when the page changed after it: judged on content when the
+report carries the page's `run_digest` (the digest of its steps when they ran), on dates
+otherwise (`runbookdocs.site.dates.last_change`: git history, else file time).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Mapping
+import functools
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from runbookdocs.block import Block, NotRun
+from runbookdocs.block import Block
+from runbookdocs.config import Config
+from runbookdocs.document import Document
+from runbookdocs.i18n import Catalog
+from runbookdocs.results import Report, ReportFormatError, Result
+from runbookdocs.site.dates import format_date, format_duration, last_change_of, parse_time
 
 State = Literal["verified", "failing", "not-run", "unverified"]
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+TEXTS = Catalog(
+    "site.report",
+    {
+        "unverified": {"en": "not verified", "fr": "non vérifié"},
+        "no-report": {
+            "en": "no run report is published",
+            "fr": "aucun rapport d'exécution publié",
+        },
+        "unreadable": {"en": "unreadable report: {error}", "fr": "rapport illisible : {error}"},
+        "not-run": {"en": "not run", "fr": "non exécuté"},
+        "absent": {
+            "en": "not in the last run report",
+            "fr": "absent du dernier rapport d'exécution",
+        },
+        "verified": {"en": "verified", "fr": "vérifié"},
+        "verified-on": {"en": "verified on {date}", "fr": "vérifié le {date}"},
+        "passed-in": {
+            "en": "ran successfully in {duration}",
+            "fr": "exécuté avec succès en {duration}",
+        },
+        "failing": {"en": "failing", "fr": "en échec"},
+        "failed": {"en": "failed", "fr": "échec"},
+        "failed-on": {"en": "failed on {date}", "fr": "échec le {date}"},
+        "failed-because": {"en": "{failed}: {message}", "fr": "{failed} : {message}"},
+        "reason-skipped": {"en": "skipped: {reason}", "fr": "ignoré : {reason}"},
+        "reason-decision-tree": {
+            "en": "decision tree: checked statically",
+            "fr": "arbre de décision : vérifié statiquement",
+        },
+        "reason-config-only": {
+            "en": "configuration block: checked statically (no file=)",
+            "fr": "bloc de configuration : vérifié statiquement (pas de file=)",
+        },
+        "reason-language": {
+            "en": "language “{language}” is not run",
+            "fr": "langage « {language} » non exécuté",
+        },
+        "no-language": {"en": "none", "fr": "aucun"},
+    },
 )
-
-
-def french_date(value: dt.date | dt.datetime) -> str:
-    """`5 mars 2026`: dates as French readers write them."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def french_duration(seconds: float) -> str:
-    """`0,12 s`, `2 min 05 s`: durations with a French decimal comma."""
-    if seconds < 60:
-        text = f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
-        return text.replace(".", ",") + " s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    """An ISO timestamp from the report, made timezone-aware (UTC when it says nothing)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -67,43 +77,32 @@ class BlockStatus:
 
     state: State
     label: str
-    """The badge text, in French."""
+    """The badge text."""
     detail: str = ""
     """The badge tooltip: the reason, the failure message."""
     started_at: dt.datetime | None = None
     duration_s: float | None = None
 
 
-@dataclass(frozen=True)
-class RunResult:
-    """One `stage: "run"` result of the report."""
-
-    file: Path
-    """The page, resolved against the project root."""
-    line: int
-    id: str | None
-    outcome: str
-    message: str
-    duration_s: float
-    started_at: dt.datetime | None
-
-
 @dataclass
-class RunReport:
-    """A loaded run report, indexed by page."""
+class SiteReport:
+    """A run report, indexed by page (absolute path)."""
 
     path: Path
     mtime: dt.datetime
     """When the report file was written."""
-    pages: dict[Path, list[RunResult]] = field(default_factory=dict)
+    pages: dict[Path, list[Result]] = field(default_factory=dict)
     problem: str | None = None
-    """Why the report could not be read, when it could not."""
+    """Why the report could not be read (the parser's words), when it could not."""
+    _resolved: dict[Path, Path] = field(default_factory=dict, repr=False)
 
-    def results_for(self, file: Path) -> list[RunResult]:
+    def results_for(self, file: Path) -> list[Result]:
         """Run results of one page."""
-        return self.pages.get(file.resolve(), [])
+        if file not in self._resolved:  # resolve() costs system calls: once per page
+            self._resolved[file] = file.resolve()
+        return self.pages.get(self._resolved[file], [])
 
-    def find(self, file: Path, line: int, block_id: str | None) -> RunResult | None:
+    def find(self, file: Path, line: int, block_id: str | None) -> Result | None:
         """The result of the block at `line` of `file`, or of the block with `block_id`."""
         results = self.results_for(file)
         for r in results:
@@ -117,109 +116,156 @@ class RunReport:
 
     def last_verified(self, file: Path) -> dt.datetime | None:
         """The latest start time among the page's run results."""
-        times = [r.started_at for r in self.results_for(file) if r.started_at]
+        times = [t for t in (parse_time(r.started_at) for r in self.results_for(file)) if t]
         return max(times) if times else None
 
 
-_CACHE: dict[Path, tuple[int, RunReport]] = {}
+_CACHE: dict[Path, tuple[tuple[int, int], SiteReport]] = {}
 
 
-def load_report(path: Path, root: Path) -> RunReport | None:
+def report_digest(path: Path) -> str | None:
+    """`sha256:HEX` of the report file at `path`, None when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path: Path, mtime_ns: int, size: int) -> str | None:
+    del mtime_ns, size  # the cache key: a report is read again when it changes
+    try:
+        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def load_report(path: Path, root: Path) -> SiteReport | None:
     """Read the report at `path` (relative result paths resolve against `root`).
 
     Returns None when there is no report; an unreadable report is returned empty with its
     `problem` set, so pages say so instead of claiming commands are verified.
-    Reports are cached per file and modification time (a site build reads one many times).
+    Reports are cached per file, size and modification time (a build reads one many times).
     """
     try:
         stat = path.stat()
     except OSError:
         return None
+    key = (stat.st_mtime_ns, stat.st_size)
     cached = _CACHE.get(path)
-    if cached is not None and cached[0] == stat.st_mtime_ns:
+    if cached is not None and cached[0] == key:
         return cached[1]
-    mtime = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
-    report = RunReport(path=path, mtime=mtime)
+    report = SiteReport(path=path, mtime=dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        report.problem = f"rapport illisible : {err}"
-        data = None
-    if data is not None:
-        results = data.get("results") if isinstance(data, dict) else None
-        if not isinstance(results, list):
-            report.problem = "rapport sans liste « results »"
-        else:
-            _index(report, results, root)
-    _CACHE[path] = (stat.st_mtime_ns, report)
+        parsed = Report.read(path)
+    except (OSError, ReportFormatError) as err:
+        report.problem = str(err)
+    else:
+        pages: dict[str, list[Result]] = {}
+        for result in parsed.results:
+            if result.stage == "run":
+                pages.setdefault(result.path, []).append(result)
+        for name, results in pages.items():  # resolve() costs system calls: once per page
+            page = Path(name)
+            page = (page if page.is_absolute() else root / page).resolve()
+            report.pages.setdefault(page, []).extend(results)
+    _CACHE[path] = (key, report)
     return report
 
 
-def _index(report: RunReport, results: Iterable[Any], root: Path) -> None:
-    for item in results:
-        if not isinstance(item, Mapping) or item.get("stage") != "run":
-            continue
-        raw_path, line = item.get("path"), item.get("line")
-        if not isinstance(raw_path, str) or not isinstance(line, int):
-            continue
-        file = Path(raw_path)
-        file = (file if file.is_absolute() else root / file).resolve()
-        duration = item.get("duration_s")
-        report.pages.setdefault(file, []).append(
-            RunResult(
-                file=file,
-                line=line,
-                id=item.get("id") if isinstance(item.get("id"), str) else None,
-                outcome=str(item.get("outcome", "")),
-                message=str(item.get("message") or ""),
-                duration_s=float(duration) if isinstance(duration, (int, float)) else 0.0,
-                started_at=parse_time(item.get("started_at")),
-            )
-        )
-
-
-def block_status(block: Block, file: Path, report: RunReport | None) -> BlockStatus:
+def block_status(block: Block, file: Path, report: SiteReport | None, lang: str) -> BlockStatus:
     """The verification status of `block` (on page `file`) according to `report`."""
+    t = TEXTS.for_language(lang)
     if report is None:
-        return BlockStatus("unverified", "non vérifié", "aucun rapport d'exécution publié")
+        return BlockStatus("unverified", t("unverified"), t("no-report"))
     if report.problem:
-        return BlockStatus("unverified", "non vérifié", report.problem)
+        return BlockStatus("unverified", t("unverified"), t("unreadable", error=report.problem))
     result = report.find(file, block.line, block.id)
     if result is None:
-        reason = block.not_run()
-        if reason is None:
-            return BlockStatus("not-run", "non exécuté", "absent du dernier rapport d'exécution")
-        return BlockStatus("not-run", "non exécuté", _french_reason(block, reason))
-    when = f" le {french_date(result.started_at)}" if result.started_at else ""
+        why = not_run_text(block, lang)
+        return BlockStatus("not-run", t("not-run"), why if why is not None else t("absent"))
+    started = parse_time(result.started_at)
     if result.outcome == "passed":
         return BlockStatus(
             "verified",
-            f"vérifié{when}",
-            f"exécuté avec succès en {french_duration(result.duration_s)}",
-            result.started_at,
+            t("verified-on", date=format_date(lang, started)) if started else t("verified"),
+            t("passed-in", duration=format_duration(lang, result.duration_s)),
+            started,
             result.duration_s,
         )
     if result.outcome in ("failed", "error"):
+        failed = t("failed-on", date=format_date(lang, started)) if started else t("failed")
         return BlockStatus(
             "failing",
-            "en échec",
-            f"échec{when} : {result.message}" if result.message else f"échec{when}",
-            result.started_at,
+            t("failing"),
+            t("failed-because", failed=failed, message=result.message)
+            if result.message
+            else failed,
+            started,
             result.duration_s,
         )
-    not_run = block.not_run()
-    detail = _french_reason(block, not_run) if not_run is not None else result.message
-    return BlockStatus("not-run", "non exécuté", detail, result.started_at)
+    why = not_run_text(block, lang)
+    return BlockStatus("not-run", t("not-run"), why if why is not None else result.message, started)
 
 
-def _french_reason(block: Block, reason: NotRun) -> str:
+def not_run_text(block: Block, lang: str) -> str | None:
+    """Why `block` is not executed (`Block.not_run`), for readers; None when it is."""
+    reason = block.not_run()
+    if reason is None:
+        return None
+    t = TEXTS.for_language(lang)
     if reason.reason == "skipped":
-        return f"ignoré : {reason.detail}"
-    if reason.reason == "decision-tree":
-        return "arbre de décision : vérifié statiquement"
-    if reason.reason == "config-only":
-        return "bloc de configuration : vérifié statiquement (pas de file=)"
-    return f"langage « {block.lang or 'aucun'} » non exécuté"
+        return t("reason-skipped", reason=reason.detail)
+    if reason.reason == "language":
+        return t("reason-language", language=block.lang or t("no-language"))
+    return t(f"reason-{reason.reason}")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether a page's last verification still describes the page."""
+
+    verified_at: dt.datetime
+    """When the page's blocks last ran (the report's time when results carry none)."""
+    stale: bool
+    changed_at: dt.datetime | None = None
+    """When the page (or a file it includes) last changed, when known."""
+    by_content: bool = False
+    """Judged on the page's content (`Document.run_digest`), not on dates."""
+
+
+def included_files(doc: Document, config: Config) -> list[Path]:
+    """The page and every file its `--8<--` includes read."""
+    files = {doc.file}
+    for line in doc.lines:
+        if line.origin is not None:
+            origin = Path(line.origin.path)
+            files.add(origin if origin.is_absolute() else config.root / origin)
+    return sorted(files)
+
+
+def freshness(doc: Document, config: Config, report: SiteReport) -> Freshness | None:
+    """How fresh the page's verification is; None when the report has nothing of the page."""
+    results = report.results_for(doc.file)
+    if not results:
+        return None
+    verified_at = report.last_verified(doc.file) or report.mtime
+    digests = {r.digest for r in results if r.digest}
+    if digests:
+        current = doc.run_digest()
+        if digests == {current}:
+            return Freshness(verified_at, stale=False, by_content=True)
+        return Freshness(
+            verified_at,
+            stale=True,
+            changed_at=last_change_of(included_files(doc, config)),
+            by_content=True,
+        )
+    changed = last_change_of(included_files(doc, config))
+    return Freshness(
+        verified_at, stale=changed is not None and changed > verified_at, changed_at=changed
+    )
 
 
 @dataclass(frozen=True)

@@ -2,33 +2,53 @@
 
 Python-Markdown does not tell an extension which file it converts. Two callers do:
 
-- under MkDocs, the thin `runbookdocs` plugin sets `CURRENT_PAGE` in `on_page_markdown`, right
+- under MkDocs, the `runbookdocs` plugin sets `CURRENT_PAGE` in `on_page_markdown`, right
   before the page's own `Markdown` instance converts it;
-- under Zensical (which ignores MkDocs plugins), its rendering-context preprocessor carries the
-  page path, found here by duck typing so that Zensical is never imported.
+- under Zensical (which runs no MkDocs plugin), its rendering-context preprocessor carries the
+  page and the configuration, found here by duck typing so that Zensical is never imported; the
+  site's settings then come from what `runbookdocs site prepare` left next to the assets.
 
-The page file is then read with runbookdocs' own extractor, exactly as `runbookdocs run` reads it,
-so that block lines, ids and findings on the site are those of the checker and of the report.
+The page is the `Document` runbookdocs' extractor reads, exactly as `runbookdocs run` reads it
+(parsed once per build: the report page and other pages' tree links reuse it), so that block
+lines, ids and findings on the site are those of the checker and of the report. The problems
+that make the site render a page wrongly are the document's own findings, chosen by code.
 """
 
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from runbookdocs import codes
-from runbookdocs.block import Block, parse_header
+from runbookdocs.block import Block
 from runbookdocs.config import Config, find_config_file, load_config
 from runbookdocs.document import Document, parse_document, read_document
 from runbookdocs.errors import ConfigError
-from runbookdocs.location import Location
+from runbookdocs.i18n import Language
 from runbookdocs.results import Finding
-from runbookdocs.site.report import RunReport, load_report
+from runbookdocs.site.report import BlockStatus, SiteReport, block_status, load_report
+from runbookdocs.site.settings import SiteSettings, site_language
+
+if TYPE_CHECKING:
+    from runbookdocs.decision_tree import Tree
+
+SITE_CODES = frozenset(
+    {
+        codes.HEADER_DROPPED.id,
+        codes.UNKNOWN_ATTRIBUTE.id,
+        codes.ATTRIBUTE_VALUE.id,
+        codes.DUPLICATE_ID.id,
+    }
+)
+"""Findings of a page that make the site render it wrongly (superfences would drop the fence or
+its attributes, or two anchors would clash): they fail the build. Tree errors (`RBD601`) and
+tree checks naming no block (`RBD602`) do too."""
+
+Builder = Literal["mkdocs", "zensical", "markdown"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +61,35 @@ class PageContext:
     """Path relative to the docs directory, with `/` separators."""
     directory_urls: bool = True
     """`page.md` is published as `page/` (MkDocs' and Zensical's default)."""
+    url: str | None = None
+    """The page's URL relative to the site root (`ocpizza/sauvegarde/`), when known."""
+    settings: SiteSettings | None = None
+    builder: Builder = "markdown"
+    meta: MutableMapping[str, Any] | None = field(default=None, compare=False)
+    """The page's metadata, when the builder lets the extension add tags to it (Zensical)."""
+    docs_dir: Path | None = None
+    """The docs directory, when known."""
+
+    @property
+    def language(self) -> Language:
+        """The language readers see."""
+        return self.settings.language if self.settings is not None else "en"
+
+    @property
+    def page_url(self) -> str:
+        """`url`, or the URL the source path publishes to."""
+        return self.url if self.url is not None else _url(self.src_uri, self.directory_urls)
+
+    @property
+    def to_root(self) -> str:
+        """What leads from the page to the site root in the HTML the extension writes.
+
+        MkDocs leaves raw HTML alone: the path goes from the page's URL. Zensical rewrites
+        relative links in raw HTML as it does Markdown links, from the page's source file.
+        """
+        if self.builder == "zensical":
+            return "../" * self.src_uri.count("/")
+        return to_root(self.page_url)
 
 
 CURRENT_PAGE: contextvars.ContextVar[PageContext | None] = contextvars.ContextVar(
@@ -59,34 +108,108 @@ def page_context(md: Any) -> PageContext | None:
         config = getattr(processor, "config", None)
         path = getattr(page, "path", None)
         if isinstance(path, str) and isinstance(config, Mapping):
-            docs_dir = Path(str(config.get("docs_dir", "docs")))
-            file = Path(path) if Path(path).is_absolute() else docs_dir / path
-            src_uri = path
-            if Path(path).is_absolute():
-                try:
-                    src_uri = Path(path).relative_to(docs_dir).as_posix()
-                except ValueError:
-                    src_uri = Path(path).name
-            return PageContext(
-                file=file if file.is_file() else None,
-                src_uri=src_uri,
-                directory_urls=bool(config.get("use_directory_urls", True)),
-            )
+            return _zensical_context(page, path, config)
     return None
 
 
-_CONFIGS: dict[Path | None, Config] = {}
+def _zensical_context(page: Any, path: str, config: Mapping[str, Any]) -> PageContext:
+    from runbookdocs.site.assets import read_prepared
+
+    root = Path(str(config.get("root_dir") or ".")).resolve()
+    docs_dir = (root / str(config.get("docs_dir") or "docs")).resolve()
+    file = Path(path) if Path(path).is_absolute() else docs_dir / path
+    src_uri = path
+    if Path(path).is_absolute():
+        try:
+            src_uri = Path(path).relative_to(docs_dir).as_posix()
+        except ValueError:
+            src_uri = Path(path).name
+    prepared = read_prepared(docs_dir)
+    settings = (
+        SiteSettings.from_json(prepared.get("settings") or {}, root, docs_dir)
+        if prepared is not None
+        else None
+    )
+    if settings is not None:
+        theme = config.get("theme")
+        theme_language = theme.get("language") if isinstance(theme, Mapping) else None
+        project = _project_language(root)
+        lang = site_language(theme_language, project)
+        if lang != settings.language:
+            settings = _with_language(settings, lang)
+    meta = getattr(page, "meta", None)
+    url = getattr(page, "url", None)
+    return PageContext(
+        file=file if file.is_file() else None,
+        src_uri=src_uri,
+        directory_urls=bool(config.get("use_directory_urls", True)),
+        url=url if isinstance(url, str) else None,
+        settings=settings,
+        builder="zensical",
+        meta=meta if isinstance(meta, MutableMapping) else None,
+        docs_dir=docs_dir,
+    )
 
 
-def project_config(start: Path) -> Config:
-    """The runbookdocs configuration of the project holding `start` (cached per file)."""
-    source = find_config_file(start)
-    if source not in _CONFIGS:
-        _CONFIGS[source] = load_config(source, start=start)
-    return _CONFIGS[source]
+def _with_language(settings: SiteSettings, lang: Language) -> SiteSettings:
+    from dataclasses import replace
+
+    return replace(settings, language=lang)
 
 
-_FENCE_LINE = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+def _project_language(root: Path) -> str:
+    try:
+        return project_config(root, root).language
+    except ConfigError:
+        return ""
+
+
+# --------------------------------------------------------------------------- caches
+
+_SOURCES: dict[Path, Path | None] = {}
+_CONFIGS: dict[tuple[Path | None, Path], Config] = {}
+_DOCUMENTS: dict[Path, tuple[tuple[int, int, int], Document]] = {}
+
+
+def project_config(start: Path, root: Path) -> Config:
+    """The runbookdocs configuration of the project holding `start` (the defaults at `root`,
+    the site's directory, when there is none); read once per file.
+
+    Raises:
+        ConfigError: the configuration is broken (`runbookdocs check` says how).
+    """
+    if start not in _SOURCES:
+        _SOURCES[start] = find_config_file(start)
+    source = _SOURCES[start]
+    key = (source, root if source is None else source.parent)
+    if key not in _CONFIGS:
+        _CONFIGS[key] = load_config(source, start=root)
+    return _CONFIGS[key]
+
+
+def load_document(file: Path, config: Config) -> Document:
+    """`read_document(file, config)`, parsed once while the file stays the same."""
+    try:
+        stat = file.stat()
+        key = (stat.st_mtime_ns, stat.st_size, id(config))
+    except OSError:
+        return read_document(file, config)
+    cached = _DOCUMENTS.get(file)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    doc = read_document(file, config)
+    _DOCUMENTS[file] = (key, doc)
+    return doc
+
+
+def forget() -> None:
+    """Drop cached configurations and pages (a new build of a long-running `mkdocs serve`)."""
+    _SOURCES.clear()
+    _CONFIGS.clear()
+    _DOCUMENTS.clear()
+
+
+# --------------------------------------------------------------------------- the page
 
 
 @dataclass
@@ -95,21 +218,31 @@ class PageState:
 
     doc: Document
     config: Config | None
-    report: RunReport | None
+    report: SiteReport | None
     context: PageContext | None
     problems: list[Finding] = field(default_factory=list)
     """What makes the site render the page wrongly: fence headers, duplicate ids, trees."""
-    raised: bool = False
     matched: set[int] = field(default_factory=set)
     """Indexes of blocks already paired with a rendered fence."""
     counter: int = 0
     anchors: set[str] = field(default_factory=set)
     """Ids the fences put in the HTML (told to MkDocs' anchor validation)."""
+    trees: dict[int, tuple[Tree | None, list[Finding]]] = field(default_factory=dict)
+    """Block line -> the parsed tree and its errors (each tree is parsed once)."""
+    _variables: dict[str, str] | None = None
+    _statuses: dict[int, BlockStatus] = field(default_factory=dict)
+
+    def status(self, block: Block) -> BlockStatus:
+        """The verification status of a block of the page (worked out once per block)."""
+        key = id(block)
+        if key not in self._statuses:
+            self._statuses[key] = block_status(block, self.doc.file, self.report, self.lang)
+        return self._statuses[key]
 
     @property
-    def file(self) -> Path | None:
-        """The page on disk."""
-        return self.doc.file if self.context is not None and self.context.file else None
+    def lang(self) -> Language:
+        """The language readers see."""
+        return self.context.language if self.context is not None else "en"
 
     @property
     def is_runbook(self) -> bool:
@@ -142,21 +275,47 @@ class PageState:
 
     def variables(self) -> dict[str, str]:
         """The value the site pre-fills for each variable (`runbookdocs.variables`)."""
-        from runbookdocs.variables import variable_values
+        if self._variables is None:
+            front = self.doc.front
+            if self.config is None:
+                self._variables = {
+                    k: v for k, v in front.variables.items() if k not in front.secrets
+                }
+            else:
+                from runbookdocs.variables import variable_values
 
-        front = self.doc.front
-        if self.config is None:
-            return {k: v for k, v in front.variables.items() if k not in front.secrets}
-        return variable_values(self.doc, self.config)
+                self._variables = variable_values(self.doc, self.config)
+        return self._variables
 
     def next_id(self, prefix: str) -> str:
         """A page-unique id for elements that have none."""
         self.counter += 1
         return f"{prefix}-{self.counter}"
 
-    def reviewed(self) -> dt.date | None:
-        """The page's `runbook.reviewed` date."""
-        return self.doc.front.reviewed
+    def tree(self, block: Block) -> tuple[Tree | None, list[Finding]]:
+        """The decision tree of `block` and its errors (`runbookdocs.decision_tree`)."""
+        from runbookdocs.decision_tree import parse_tree
+
+        own = any(b is block for b in self.doc.blocks)
+        if not own or block.line not in self.trees:
+            tree, findings = parse_tree(block)
+            errors = [f for f in findings if f.severity == "error"]
+            if not own:
+                return tree, errors
+            self.trees[block.line] = (tree, errors)
+        return self.trees[block.line]
+
+    def block(self, ref: str) -> tuple[Block | None, Path | None]:
+        """The block a tree's `check` names (`#id`, or `page.md#id`) and its page file."""
+        page, _, block_id = ref.partition("#")
+        if not page:
+            found = next((b for b in self.doc.blocks if b.id == block_id), None)
+            return found, self.doc.file
+        other = (self.doc.file.parent / page).resolve()
+        if self.config is None or not other.is_file():
+            return None, None
+        doc = load_document(other, self.config)
+        return next((b for b in doc.blocks if b.id == block_id), None), other
 
 
 def _normalise(text: str) -> str:
@@ -166,110 +325,72 @@ def _normalise(text: str) -> str:
 def build_state(md: Any, lines: list[str]) -> PageState:
     """Read the page being converted (from disk when known) and collect its site problems."""
     ctx = page_context(md)
+    root = ctx.settings.root if ctx is not None and ctx.settings is not None else Path.cwd()
     config: Config | None = None
     if ctx is not None and ctx.file is not None:
         try:
-            config = project_config(ctx.file.parent)
+            config = project_config(ctx.file.parent, root)
         except ConfigError:
             config = None
     if ctx is not None and ctx.file is not None and config is not None:
-        doc = read_document(ctx.file, config)
+        doc = load_document(ctx.file, config)
     else:
         # Without a page (plain Markdown, a generated page), the text itself is the page.
-        start = ctx.file.parent if ctx is not None and ctx.file is not None else Path.cwd()
         try:
-            fallback = config or project_config(start)
+            fallback = config or project_config(root, root)
         except ConfigError:
-            fallback = _bare_config(start)
+            # The project's configuration is broken: `runbookdocs check` says so; the site
+            # still renders with defaults.
+            fallback = Config.defaults(root)
         name = ctx.src_uri if ctx is not None else "<markdown>"
         doc = parse_document("\n".join(lines), path=name, file=Path(name), config=fallback)
     report = load_report(config.report, config.root) if config is not None else None
     state = PageState(doc=doc, config=config, report=report, context=ctx)
-    state.problems = header_problems(doc) + tree_problems(doc)
+    state.problems = [f for f in doc.findings if f.code in SITE_CODES and f.severity == "error"]
+    state.problems += tree_problems(state)
     return state
 
 
-def tree_problems(doc: Document) -> list[Finding]:
+def tree_problems(state: PageState) -> list[Finding]:
     """Errors of the page's decision trees (the site cannot draw a broken tree)."""
-    from runbookdocs.site.trees import load_tree
-
     out: list[Finding] = []
-    ids = {b.id for b in doc.blocks if b.id}
-    for b in doc.blocks:
+    for b in state.doc.blocks:
         if b.kind != "decision-tree":
             continue
-        tree, findings = load_tree(b)
-        out.extend(findings)
-        for node in tree.nodes.values() if tree is not None else ():
-            if node.check and not _check_exists(doc, node.check, ids):
+        tree, errors = state.tree(b)
+        out.extend(errors)
+        for node, ref in tree.checks() if tree is not None else ():
+            if state.config is None and "#" in ref and ref.split("#", 1)[0]:
+                continue  # other pages cannot be read without the project: check says more
+            if state.block(ref)[0] is None:
                 out.append(
-                    Finding(
-                        b.location,
-                        f"decision tree: step {node.id!r}: check {node.check!r} names no block",
+                    codes.TREE_CHECK.at(
+                        node.check_location or node.location or b.location,
+                        f"decision tree: step {node.id!r}: check {ref!r} names no block",
                         hint="write '#id' (a block of this page) or 'page.md#id'",
-                        code=codes.TREE_CHECK.id,
                     )
                 )
     return out
 
 
-def _check_exists(doc: Document, ref: str, ids: set[str]) -> bool:
-    page, _, block_id = ref.partition("#")
-    if not page:
-        return block_id in ids
-    other = (doc.file.parent / page).resolve()
-    if not other.is_file():
-        return False
-    try:
-        config = project_config(other.parent)
-    except ConfigError:
-        return True  # the broken configuration is reported by runbookdocs check
-    return any(b.id == block_id for b in read_document(other, config).blocks)
+def page_tags(meta: Mapping[str, Any]) -> list[str] | None:
+    """The page's tags with its `runbook.system` and `runbook.owner` added; None when the page
+    has neither."""
+    runbook = meta.get("runbook")
+    if not isinstance(runbook, Mapping):
+        return None
+    tags = meta.get("tags")
+    out = [str(t) for t in tags] if isinstance(tags, list) else []
+    added = False
+    for key in ("system", "owner"):
+        value = runbook.get(key)
+        if isinstance(value, str) and value.strip() and value.strip() not in out:
+            out.append(value.strip())
+            added = True
+    return out if added else None
 
 
-def _bare_config(root: Path) -> Config:
-    # The project's configuration is broken: `runbookdocs check` reports that; the site
-    # still renders with defaults.
-    return Config.defaults(root)
-
-
-def header_problems(doc: Document) -> list[Finding]:
-    """Fence-header problems and duplicate block ids: what superfences would silently get wrong."""
-    out: list[Finding] = []
-    by_line = {ln.page_line: ln.text for ln in doc.lines if ln.origin is None}
-    seen: dict[str, Block] = {}
-    for b in doc.blocks:
-        text = by_line.get(b.line, "")
-        m = _FENCE_LINE.match(text)
-        info, col = (
-            (m.group("info"), len(m.group("prefix")) + len(m.group("fence")) + 1)
-            if m
-            else (b.info, b.indent + 4)
-        )
-        for p in parse_header(info, info_col=col).problems:
-            out.append(Finding(Location(doc.path, b.line, p.col), p.message, code=p.code))
-        if b.id is not None:
-            if b.id in seen:
-                out.append(
-                    Finding(
-                        b.location,
-                        f"block id #{b.id} is already used at line {seen[b.id].line}",
-                        hint="ids are anchors on the site: each must be unique on its page",
-                        code=codes.DUPLICATE_ID.id,
-                    )
-                )
-            else:
-                seen[b.id] = b
-    return out
-
-
-def braceless(doc: Document, finding: Finding) -> bool:
-    """True when the finding is on a fence whose header has no braces.
-
-    Superfences drops such fences when the header is wrong (they become inline text), so
-    no validator of ours ever sees them: the page-level check must report them.
-    """
-    return any(b.line == finding.location.line and "{" not in b.info for b in doc.blocks)
+# --------------------------------------------------------------------------- URLs
 
 
 def relative_url(ctx: PageContext | None, target: str) -> str:
@@ -279,6 +400,8 @@ def relative_url(ctx: PageContext | None, target: str) -> str:
     if not path:
         return suffix or "#"
     if ctx is None or re.match(r"[a-z][a-z0-9+.-]*:", path) or not path.endswith(".md"):
+        return target
+    if ctx.builder == "zensical":  # it rewrites `page.md#id` in raw HTML itself (`to_root`)
         return target
     here = _url(ctx.src_uri, ctx.directory_urls)
     base = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
@@ -295,6 +418,12 @@ def relative_url(ctx: PageContext | None, target: str) -> str:
         common += 1
     rel = "/".join([".."] * (len(b) - common) + d[common:])
     return (rel or "./") + suffix
+
+
+def to_root(page_url: str) -> str:
+    """The relative path from a page's URL (`a/b/`, `a/b.html`, ``) to the site root."""
+    directory = page_url.rsplit("/", 1)[0] if "/" in page_url else ""
+    return "../" * len([p for p in directory.split("/") if p])
 
 
 def _url(src: str, directory_urls: bool) -> str:

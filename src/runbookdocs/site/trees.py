@@ -1,12 +1,14 @@
-"""Decision trees on the site: a static version, a Mermaid overview and the walker's data.
+"""Decision trees on the site: a static version, an overview diagram and the walker's data.
 
-The tree comes from `runbookdocs.decision_tree.parse_tree` (the model shared with
-`runbookdocs check`). The HTML has three parts:
+The tree is `runbookdocs.decision_tree.Tree`, the model `runbookdocs check` validates. The HTML
+has three parts:
 
 - the static version: nested lists, one item per step with an anchor `TREE--NODE`, readable and
   searchable without JavaScript;
-- the data the walker (`assets/runbookdocs.js`) reads: JSON in the `data-rb-data` attribute;
-- an overview diagram as a Mermaid flowchart (rendered by the vendored Mermaid, no CDN).
+- the data the walker (`assets/runbookdocs.js`) reads: JSON in the `data-rb-data` attribute,
+  with the walker's texts in the page's language;
+- an overview diagram as Mermaid source in `pre.rb-mermaid`, drawn by the walker script with the
+  vendored Mermaid (never the theme's integration, which would fetch Mermaid from a CDN).
 """
 
 from __future__ import annotations
@@ -14,97 +16,97 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from runbookdocs.block import Block
-from runbookdocs.results import Finding
+from runbookdocs.decision_tree import Tree
+from runbookdocs.i18n import Catalog
+
+TEXTS = Catalog(
+    "site.trees",
+    {
+        "tree": {"en": "Decision tree", "fr": "Arbre de décision"},
+        "static": {"en": "Whole tree (text version)", "fr": "Arbre complet (version texte)"},
+        "overview": {"en": "Overview (diagram)", "fr": "Vue d’ensemble (schéma)"},
+        "question": {"en": "Question", "fr": "Question"},
+        "action": {"en": "Action", "fr": "Action"},
+        "solution": {"en": "Solution", "fr": "Solution"},
+        "escalate": {"en": "Escalate", "fr": "Escalade"},
+        "unknown-step": {"en": "unknown step “{id}”", "fr": "étape inconnue « {id} »"},
+        "see-step": {"en": "see the step “{text}”", "fr": "voir l’étape « {text} »"},
+        "run": {"en": "Command to run:", "fr": "Commande à lancer :"},
+        "max-visits": {"en": "at most {n} passes", "fr": "au plus {n} passages"},
+        "match": {
+            "en": "(a message containing {pattern})",
+            "fr": "(message contenant {pattern})",
+        },
+        # The walker's texts (assets/runbookdocs.js), sent with each tree's data.
+        "trail": {"en": "Steps taken", "fr": "Étapes parcourues"},
+        "step": {"en": "Step {n} · {kind}", "fr": "Étape {n} · {kind}"},
+        "answers": {"en": "Answers", "fr": "Réponses"},
+        "loop": {"en": "Loop stopped", "fr": "Boucle interrompue"},
+        "loop-text": {
+            "en": "This step has been taken {n} times without solving the problem: escalate "
+            "the incident.",
+            "fr": "Cette étape a déjà été parcourue {n} fois sans résoudre le problème : "
+            "escaladez l’incident.",
+        },
+        "paste": {
+            "en": "… or paste the error message to choose the answer:",
+            "fr": "… ou collez le message d’erreur pour choisir la réponse :",
+        },
+        "paste-placeholder": {
+            "en": "Paste the error message you got here…",
+            "fr": "Collez ici le message d’erreur obtenu…",
+        },
+        "pasted": {
+            "en": "{label} (from the pasted message)",
+            "fr": "{label} (d’après le message collé)",
+        },
+        "no-match": {
+            "en": "No answer matches this message: choose one.",
+            "fr": "Aucune réponse ne correspond à ce message : choisissez-en une.",
+        },
+        "done": {"en": "Done: next step", "fr": "C’est fait : étape suivante"},
+        "done-trail": {"en": "done", "fr": "fait"},
+        "back": {"en": "← Previous step", "fr": "← Étape précédente"},
+        "restart": {"en": "↺ Start again", "fr": "↺ Recommencer"},
+        "link": {"en": "Link to this step", "fr": "Lien vers cette étape"},
+        "link-title": {
+            "en": "Address to share: opens the tree at this step",
+            "fr": "Adresse à partager : ouvre l’arbre à cette étape",
+        },
+    },
+)
+
+_WALKER_KEYS = (
+    "run",
+    "trail",
+    "step",
+    "answers",
+    "loop",
+    "loop-text",
+    "paste",
+    "paste-placeholder",
+    "pasted",
+    "no-match",
+    "done",
+    "done-trail",
+    "back",
+    "restart",
+    "link",
+    "link-title",
+    "question",
+    "action",
+    "solution",
+    "escalate",
+)
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One answer of a question node."""
-
-    label: str
-    next: str
-    match: str | None = None
-
-
-@dataclass(frozen=True)
-class Node:
-    """One step of a tree, in the site's terms."""
-
-    id: str
-    kind: str
-    """`question`, `action`, `solution` or `escalate`."""
-    text: str
-    help: str | None = None
-    check: str | None = None
-    answers: tuple[Answer, ...] = ()
-    next: str | None = None
-    max_visits: int | None = None
-
-
-@dataclass(frozen=True)
-class TreeView:
-    """A decision tree reduced to what the site shows."""
-
-    title: str
-    start: str
-    nodes: Mapping[str, Node] = field(default_factory=dict)
-
-    def walk(self) -> Iterator[Node]:
-        """Nodes reachable from `start`, depth first, each once."""
-        seen: set[str] = set()
-        stack = [self.start]
-        while stack:
-            nid = stack.pop()
-            if nid in seen or nid not in self.nodes:
-                continue
-            seen.add(nid)
-            node = self.nodes[nid]
-            yield node
-            stack.extend(reversed([a.next for a in node.answers] + [node.next or ""]))
-
-
-def load_tree(block: Block) -> tuple[TreeView | None, list[Finding]]:
-    """Parse a decision-tree block with `runbookdocs.decision_tree.parse_tree`.
-
-    Returns the tree as the site shows it (None when it cannot be read) and the model's errors
-    (warnings are `runbookdocs check`'s business, not the site's).
-    """
-    from runbookdocs.decision_tree import parse_tree
-
-    tree, findings = parse_tree(block)
-    errors = [f for f in findings if f.severity == "error"]
-    return (_adapt(tree) if tree is not None else None), errors
-
-
-def _adapt(tree: Any) -> TreeView:
-    """Read the model's tree through its attributes (duck typing keeps the two modules loose)."""
-    nodes: dict[str, Node] = {}
-    raw_nodes = getattr(tree, "nodes", {})
-    for nid, n in raw_nodes.items() if isinstance(raw_nodes, Mapping) else []:
-        nodes[str(nid)] = _node_from(str(nid), n)
-    return TreeView(str(getattr(tree, "title", "") or ""), str(getattr(tree, "start", "")), nodes)
-
-
-def _node_from(nid: str, n: Any) -> Node:
-    answers = tuple(Answer(str(a.label), str(a.next), a.match or None) for a in (n.answers or ()))
-    return Node(
-        id=nid,
-        kind=str(n.kind),
-        text=str(n.text or ""),
-        help=n.help or None,
-        check=n.check or None,
-        answers=answers,
-        next=n.next or None,
-        max_visits=n.max_visits if isinstance(n.max_visits, int) else None,
-    )
-
-
-# --------------------------------------------------------------------------- rendering
+def walker_texts(lang: str) -> dict[str, str]:
+    """The walker's texts in `lang`, `{field}` templates left for the script to fill."""
+    return {key: TEXTS.messages[key].get(lang) or TEXTS.messages[key]["en"] for key in _WALKER_KEYS}
 
 
 @dataclass(frozen=True)
@@ -133,20 +135,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "n"
 
 
-_KIND_LABELS = {
-    "question": "Question",
-    "action": "Action",
-    "solution": "Solution",
-    "escalate": "Escalade",
-}
-
-
 def render_tree(
-    tree: TreeView,
+    tree: Tree,
     tree_id: str,
     inline: Callable[[str], str],
     checks: Mapping[str, CheckLink],
-    blocks_html: Callable[[CheckLink], str] | None = None,
+    lang: str,
 ) -> str:
     """The whole HTML of a tree: walker mount point, data, static version, overview.
 
@@ -155,13 +149,14 @@ def render_tree(
         tree_id: the tree's anchor on the page.
         inline: renders a short Markdown text to inline HTML.
         checks: node id -> its resolved `check` link.
-        blocks_html: unused hook for embedding blocks statically.
+        lang: the page's language.
     """
-    del blocks_html
+    t = TEXTS.for_language(lang)
     data = {
         "id": tree_id,
-        "title": tree.title,
+        "title": tree.title or "",
         "start": tree.start,
+        "texts": walker_texts(t.lang),
         "nodes": {
             n.id: {
                 "kind": n.kind,
@@ -182,18 +177,18 @@ def render_tree(
     # An attribute, not a <script type="application/json">: Material's instant navigation
     # re-creates the scripts of each new page without their type and runs them as JavaScript.
     payload = html.escape(json.dumps(data, ensure_ascii=False), quote=True)
-    title = html.escape(tree.title) if tree.title else "Arbre de décision"
+    title = html.escape(tree.title) if tree.title else t("tree")
     parts = [
         f'<div class="rb-tree" id="{tree_id}" data-rb-tree="{tree_id}" data-rb-data="{payload}">',
-        f'<p class="rb-tree__title"><span class="rb-tree__kind">Arbre de décision</span> '
-        f"{title}</p>",
+        f'<p class="rb-tree__title"><span class="rb-tree__kind">{t("tree")}</span> {title}</p>',
         '<div class="rb-tree__walker" hidden></div>',
-        '<details class="rb-tree__static abstract" open>'
-        "<summary>Arbre complet (version texte)</summary>",
-        render_static(tree, tree_id, inline, checks),
+        f'<details class="rb-tree__static abstract" open><summary>{t("static")}</summary>',
+        render_static(tree, tree_id, inline, checks, lang),
         "</details>",
-        '<details class="rb-tree__overview info" open><summary>Vue d’ensemble (schéma)</summary>',
-        f'<pre class="mermaid"><code>{html.escape(mermaid(tree))}</code></pre>',
+        # The overview repeats the static version's text: searched once is enough.
+        f'<details class="rb-tree__overview info" open data-search-exclude>'
+        f"<summary>{t('overview')}</summary>",
+        f'<pre class="rb-mermaid"><code>{html.escape(mermaid(tree))}</code></pre>',
         "</details>",
         "</div>",
     ]
@@ -214,22 +209,27 @@ def _check_json(link: CheckLink | None) -> dict[str, Any] | None:
 
 
 def render_static(
-    tree: TreeView, tree_id: str, inline: Callable[[str], str], checks: Mapping[str, CheckLink]
+    tree: Tree,
+    tree_id: str,
+    inline: Callable[[str], str],
+    checks: Mapping[str, CheckLink],
+    lang: str,
 ) -> str:
     """Nested lists from the start node; a step met again links back to where it is shown."""
+    t = TEXTS.for_language(lang)
     shown: set[str] = set()
     out: list[str] = []
 
     def emit(nid: str, depth: int) -> None:
-        node = tree.nodes.get(nid)
+        node = tree.node(nid)
         if node is None:
-            out.append(f"<li>étape inconnue « {html.escape(nid)} »</li>")
+            out.append(f"<li>{html.escape(t('unknown-step', id=nid))}</li>")
             return
         anchor = node_anchor(tree_id, nid)
         if nid in shown or depth > 60:
+            see = t("see-step", text=_plain(node.text, 80))
             out.append(
-                f'<li class="rb-step rb-step--ref"><a href="#{anchor}">voir l’étape « '
-                f"{html.escape(_plain(node.text, 80))} »</a></li>"
+                f'<li class="rb-step rb-step--ref"><a href="#{anchor}">{html.escape(see)}</a></li>'
             )
             return
         shown.add(nid)
@@ -238,7 +238,7 @@ def render_static(
             f'data-rb-node="{html.escape(nid)}">'
         )
         out.append(
-            f'<span class="rb-step__kind">{_KIND_LABELS.get(node.kind, node.kind)}</span> '
+            f'<span class="rb-step__kind">{t(node.kind)}</span> '
             f'<span class="rb-step__text">{inline(node.text)}</span>'
         )
         if node.help:
@@ -246,13 +246,14 @@ def render_static(
         link = checks.get(nid)
         if link is not None:
             out.append(
-                '<div class="rb-step__check">Commande à lancer : '
+                f'<div class="rb-step__check">{t("run")} '
                 f'<a href="{html.escape(link.href)}">{html.escape(link.label)}</a> '
-                f'<span class="rb-badge rb-badge--{link.state}" title="{html.escape(link.detail)}">'
-                f"{html.escape(link.status)}</span></div>"
+                f'<span class="rb-badge rb-badge--{link.state}" data-rb-state="{link.state}" '
+                "data-search-exclude "
+                f'title="{html.escape(link.detail)}">{html.escape(link.status)}</span></div>'
             )
         if node.max_visits:
-            out.append(f'<div class="rb-step__note">au plus {node.max_visits} passages</div>')
+            out.append(f'<div class="rb-step__note">{t("max-visits", n=node.max_visits)}</div>')
         if node.answers:
             out.append('<ul class="rb-answers">')
             for a in node.answers:
@@ -261,9 +262,9 @@ def render_static(
                     f"{html.escape(a.label)}</span>"
                 )
                 if a.match:
+                    pattern = f"<code>{html.escape(a.match)}</code>"
                     out.append(
-                        f' <span class="rb-answer__match">(message contenant '
-                        f"<code>{html.escape(a.match)}</code>)</span>"
+                        f' <span class="rb-answer__match">{t("match", pattern=pattern)}</span>'
                     )
                 out.append('<ul class="rb-steps">')
                 emit(a.next, depth + 1)
@@ -288,7 +289,7 @@ def _plain(text: str, limit: int) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
 
 
-def mermaid(tree: TreeView) -> str:
+def mermaid(tree: Tree) -> str:
     """The tree as a Mermaid flowchart (top-down); questions are diamonds, leaves rounded."""
     ids = {nid: f"n{i}" for i, nid in enumerate(tree.nodes)}
 
@@ -311,8 +312,3 @@ def mermaid(tree: TreeView) -> str:
         if node.next in ids:
             lines.append(f"    {ids[nid]} --> {ids[node.next or '']}")
     return "\n".join(lines)
-
-
-def check_targets(tree: TreeView) -> Sequence[tuple[str, str]]:
-    """(node id, check reference) for every step linked to a command block."""
-    return [(n.id, n.check) for n in tree.nodes.values() if n.check]

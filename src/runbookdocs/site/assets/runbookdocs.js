@@ -1,11 +1,23 @@
-/* runbookdocs site behaviour: page variables and the decision-tree walker.
+/* runbookdocs site behaviour: page variables, the decision-tree walker, tree overviews.
  *
  * Progressive enhancement only: without JavaScript every block shows its {{ placeholders }} and
- * every tree its static version. Under Material's instant navigation the page is swapped without
- * reloading scripts, so everything is (re-)initialised on each emission of Material's `document$`.
+ * every tree its static version. The Markdown extension links this script from the pages that
+ * need it, under MkDocs and Zensical alike. Under the theme's instant navigation the page is
+ * swapped without a reload and the new page's scripts run again: everything is (re-)initialised
+ * on each emission of `document$`, and a second run of this file only initialises the page.
+ * The walker's texts come with each tree's data, in the page's language.
  */
 (function () {
   "use strict";
+
+  if (window.runbookdocs && typeof window.runbookdocs.init === "function") {
+    window.runbookdocs.init();
+    return;
+  }
+
+  /* Where the assets are (absolute: later pages may sit at another depth). */
+  var SCRIPT = document.currentScript;
+  var BASE = SCRIPT && SCRIPT.src ? SCRIPT.src.replace(/[^/]*$/, "") : "";
 
   var STORE = "runbookdocs:vars:";
 
@@ -109,8 +121,13 @@
 
   /* ------------------------------------------------------------------ decision trees */
 
-  var KIND = { question: "Question", action: "Action", solution: "Solution", escalate: "Escalade" };
   var walkers = [];
+
+  function fill(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -152,6 +169,7 @@
   function Walker(root) {
     this.root = root;
     this.data = JSON.parse(root.getAttribute("data-rb-data"));
+    this.t = this.data.texts || {};
     this.mount = root.querySelector(".rb-tree__walker");
     this.anchors = {};
     var self = this;
@@ -260,7 +278,7 @@
 
   Walker.prototype.checkBlock = function (check) {
     var box = el("div", { class: "rb-walk__check" }, [
-      el("p", { class: "rb-walk__check-title", text: "Commande à lancer :" }),
+      el("p", { class: "rb-walk__check-title", text: this.t.run }),
     ]);
     var original = check.local ? document.getElementById(check.local) : null;
     if (original) {
@@ -295,13 +313,14 @@
     var node = this.node(step.node);
     var number = this.path.length;
 
-    var trail = el("ol", { class: "rb-walk__trail", "aria-label": "Étapes parcourues" });
+    var t = this.t;
+    var trail = el("ol", { class: "rb-walk__trail", "aria-label": t.trail });
     this.path.slice(0, -1).forEach(function (s, index) {
       var n = self.node(s.node);
       var next = self.path[index + 1];
       var item = el("li", null, [el("span", { class: "rb-walk__trail-text", html: n.html })]);
       if (next && next.via) {
-        item.appendChild(el("span", { class: "rb-walk__trail-answer", text: " → " + next.via }));
+        item.appendChild(el("span", { class: "rb-walk__trail-answer", text: " \u2192 " + next.via }));
       }
       trail.appendChild(item);
     });
@@ -315,7 +334,7 @@
     section.appendChild(
       el("p", {
         class: "rb-walk__kind",
-        text: "Étape " + number + " · " + (KIND[node.kind] || node.kind),
+        text: fill(t.step, { n: number, kind: t[node.kind] || node.kind }),
       })
     );
     section.appendChild(
@@ -332,17 +351,12 @@
       section.classList.add("rb-walk__step--limit");
       section.appendChild(
         el("div", { class: "admonition warning" }, [
-          el("p", { class: "admonition-title", text: "Boucle interrompue" }),
-          el("p", {
-            text:
-              "Cette étape a déjà été parcourue " +
-              node.max_visits +
-              " fois sans résoudre le problème : escaladez l’incident.",
-          }),
+          el("p", { class: "admonition-title", text: t.loop }),
+          el("p", { text: fill(t["loop-text"], { n: node.max_visits }) }),
         ])
       );
     } else if (node.kind === "question") {
-      var group = el("div", { class: "rb-walk__answers", role: "group", "aria-label": "Réponses" });
+      var group = el("div", { class: "rb-walk__answers", role: "group", "aria-label": t.answers });
       (node.answers || []).forEach(function (answer, i) {
         var button = el("button", {
           type: "button",
@@ -366,7 +380,7 @@
         var area = el("textarea", {
           class: "rb-walk__paste-input",
           rows: "3",
-          placeholder: "Collez ici le message d’erreur obtenu…",
+          placeholder: t["paste-placeholder"],
         });
         area.addEventListener("input", function () {
           var text = area.value;
@@ -377,16 +391,16 @@
           for (var i = 0; i < matchers.length; i++) {
             var re = pythonRegex(matchers[i].match);
             if (re && re.test(text)) {
-              self.go(matchers[i].next, matchers[i].label + " (d’après le message collé)");
+              self.go(matchers[i].next, fill(t.pasted, { label: matchers[i].label }));
               return;
             }
           }
-          note.textContent = "Aucune réponse ne correspond à ce message : choisissez-en une.";
+          note.textContent = t["no-match"];
         });
         section.appendChild(
           el("div", { class: "rb-walk__paste" }, [
             el("label", null, [
-              el("span", { text: "… ou collez le message d’erreur pour choisir la réponse :" }),
+              el("span", { text: t.paste }),
               area,
             ]),
             note,
@@ -395,21 +409,21 @@
       }
     } else if (node.kind === "action") {
       var done = el("button", { type: "button", class: "md-button md-button--primary rb-walk__done" });
-      done.textContent = "C’est fait : étape suivante";
+      done.textContent = t.done;
       done.addEventListener("click", function () {
-        self.go(node.next, "fait");
+        self.go(node.next, t["done-trail"]);
       });
       section.appendChild(done);
     } else {
       section.classList.add(node.kind === "escalate" ? "rb-walk__step--escalate" : "rb-walk__step--solution");
     }
 
-    var back = el("button", { type: "button", class: "md-button rb-walk__back", text: "← Étape précédente" });
+    var back = el("button", { type: "button", class: "md-button rb-walk__back", text: t.back });
     back.disabled = this.path.length < 2;
     back.addEventListener("click", function () {
       self.back();
     });
-    var restart = el("button", { type: "button", class: "md-button rb-walk__restart", text: "↺ Recommencer" });
+    var restart = el("button", { type: "button", class: "md-button rb-walk__restart", text: t.restart });
     restart.disabled = this.path.length < 2;
     restart.addEventListener("click", function () {
       self.restart();
@@ -417,8 +431,8 @@
     var link = el("a", {
       class: "rb-walk__link",
       href: "#" + node.anchor,
-      text: "Lien vers cette étape",
-      title: "Adresse à partager : ouvre l’arbre à cette étape",
+      text: t.link,
+      title: t["link-title"],
     });
     var nav = el("div", { class: "rb-walk__nav" }, [back, restart, link]);
 
@@ -497,9 +511,63 @@
     openHash(true);
   });
 
+  /* ------------------------------------------------------------------ tree overviews */
+
+  /* Drawn with the vendored Mermaid, loaded on the first page that has an overview: never the
+   * theme's own Mermaid integration, which fetches Mermaid from a CDN when it is not loaded. */
+  var mermaidLoading = null;
+  var diagrams = 0;
+
+  function loadMermaid() {
+    if (window.mermaid && typeof window.mermaid.render === "function") {
+      return Promise.resolve(window.mermaid);
+    }
+    if (!mermaidLoading) {
+      mermaidLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = BASE + "vendor/mermaid/mermaid.min.js";
+        tag.onload = function () {
+          window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+          resolve(window.mermaid);
+        };
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+    }
+    return mermaidLoading;
+  }
+
+  function initDiagrams() {
+    var sources = document.querySelectorAll("pre.rb-mermaid:not([data-rb-ready])");
+    if (!sources.length) return;
+    for (var i = 0; i < sources.length; i++) sources[i].setAttribute("data-rb-ready", "1");
+    loadMermaid().then(
+      function (mermaid) {
+        Array.prototype.forEach.call(sources, function (pre) {
+          diagrams += 1;
+          mermaid.render("rb-mermaid-" + diagrams, pre.textContent).then(
+            function (out) {
+              var div = document.createElement("div");
+              div.className = "rb-mermaid";
+              div.innerHTML = out.svg;
+              if (pre.parentNode) pre.parentNode.replaceChild(div, pre);
+            },
+            function (e) {
+              if (window.console) window.console.error("runbookdocs: overview", e);
+            }
+          );
+        });
+      },
+      function () {
+        if (window.console) window.console.error("runbookdocs: could not load " + BASE + "vendor/mermaid/mermaid.min.js");
+      }
+    );
+  }
+
   function init() {
     initVariables();
     initTrees();
+    initDiagrams();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
@@ -510,5 +578,11 @@
     init();
   }
 
-  window.runbookdocs = { applyValues: applyValues, walkers: function () { return walkers; } };
+  window.runbookdocs = {
+    init: init,
+    applyValues: applyValues,
+    walkers: function () {
+      return walkers;
+    },
+  };
 })();
