@@ -69,7 +69,7 @@ def served(project: Path, build: Callable[[Path], Path]) -> Iterator[str]:
     if config.is_file():
         config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config.read_text()))
     site = build(project)
-    server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(site))  # type: ignore[assignment]
+    server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
