@@ -282,7 +282,15 @@ class Sandbox:
     def session(self, block: Block) -> Session:
         """The shell a block runs in: one per (session, target, user)."""
         name = block.run_target
-        return session_for(self.sessions, block, name, self.targets[name], self.values.secrets)
+        return session_for(
+            self.sessions,
+            block,
+            name,
+            self.targets[name],
+            self.values.secrets,
+            redact=self.redact,
+            timeout=self.timeout(block),
+        )
 
     def spec(self, block: Block) -> TargetSpec:
         """The spec of the block's target."""

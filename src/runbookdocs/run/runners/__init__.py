@@ -111,6 +111,32 @@ TEXTS = Catalog(
             "fr": "le shell ne s'est pas rétabli après {keys} : il a été remplacé par un nouveau "
             "(cd, variables et fonctions des étapes précédentes sont perdus)",
         },
+        "tampered": {
+            "en": "an earlier step broke the runner's shell (a builtin it needs disabled, or "
+            "its functions or variables redefined): this step did not run as written, so its "
+            "status ({status}) means nothing; a new shell takes the next step",
+            "fr": "une étape précédente a cassé le shell de l'exécuteur (une commande interne "
+            "désactivée, ou ses fonctions ou variables redéfinies) : cette étape ne s'est pas "
+            "exécutée telle qu'écrite, son code ({status}) ne veut rien dire ; un nouveau shell "
+            "prend l'étape suivante",
+        },
+        "tampered-hint": {
+            "en": "do not disable builtins (enable -n) or redefine names starting with __rbd_ "
+            "in a runbook",
+            "fr": "ne désactivez pas de commandes internes (enable -n) et ne redéfinissez pas de "
+            "noms commençant par __rbd_ dans un runbook",
+        },
+        "slow-prompt": {
+            "en": "answer prompt={prompt!r} took too long to match the output (a pattern that "
+            "backtracks?): it was not used",
+            "fr": "answer prompt={prompt!r} a mis trop longtemps à comparer la sortie (un motif "
+            "qui revient en arrière ?) : il n'a pas été utilisé",
+        },
+        "slow-prompt-hint": {
+            "en": "write a simpler pattern: the prompt's last words, without nested repetition",
+            "fr": "écrivez un motif plus simple : les derniers mots de la question, sans "
+            "répétition imbriquée",
+        },
         "timed-out": {
             "en": "{command}timed out after {seconds} s",
             "fr": "{command}interrompue au bout de {seconds} s",
@@ -383,6 +409,29 @@ def step_note(step: StepResult, t: Texts, session: str) -> str:
     if step.ending == "replaced":
         return t("replaced", keys=keys)
     return ""
+
+
+def sabotaged(block: Block, box: Sandbox, step: StepResult, where: Location) -> Verdict | None:
+    """The failing verdict of a step the runbook broke the runner's protocol for (`RBD712`),
+    or None when the step ran as written. Its status means nothing: it never passes."""
+    if step.ending != "tampered":
+        return None
+    t = TEXTS.for_language(box.lang)
+    why = t("tampered", status=step.exit)
+    finding = codes.SHELL_TAMPERED.at(where, why, hint=t("tampered-hint"))
+    lines = normalise(box.redact(step.output))
+    return Verdict(seen=[Seen(False, lines, why=why)], findings=[finding], output=tail(lines))
+
+
+def slow_prompts(block: Block, box: Sandbox, step: StepResult) -> list[Finding]:
+    """Findings for the `answer prompt=` patterns that were dropped as too slow (`RBD713`)."""
+    t = TEXTS.for_language(box.lang)
+    return [
+        codes.REGEX_TOO_SLOW.at(
+            block.location, t("slow-prompt", prompt=prompt), hint=t("slow-prompt-hint")
+        )
+        for prompt in step.slow_prompts
+    ]
 
 
 def shorten(command: str, width: int = 60) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from runbookdocs import codes, transcript
 from runbookdocs.block import Block
 from runbookdocs.i18n import Catalog
-from runbookdocs.run.runners import Runner, Seen, Verdict, register_runner, tail
+from runbookdocs.run.runners import Runner, Seen, Verdict, register_runner, sabotaged, tail
 from runbookdocs.run.runners.console import TEXTS as CONSOLE
 from runbookdocs.run.runners.console import learner_diff
 
@@ -56,6 +56,8 @@ class FileRunner(Runner):
         if owner := block.attrs.get("owner"):
             script.append(f"chown {shlex.quote(owner)} {path}")
         step = box.session(block).run(" && ".join(script), timeout=box.timeout(block))
+        if (broken := sabotaged(block, box, step, block.location)) is not None:
+            return broken
         lines = transcript.normalise(box.redact(step.output))
         if step.exit != 0:
             why = t("not-written", file=block.file, target=block.run_target, status=step.exit)
