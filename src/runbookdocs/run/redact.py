@@ -50,19 +50,29 @@ _ESCAPES_CONTROL = {
 
 
 class Redactor:
-    """Replaces every secret value, in every derived form, with `***`."""
+    """Replaces every secret value, in every derived form, with `***`.
+
+    Linear in the text: a text where no secret can be (none of the few substrings every form
+    of a secret must contain is there) is returned after a handful of substring searches;
+    otherwise one compiled pattern of all forms is run over it.
+    """
 
     def __init__(self, values: Iterable[str]) -> None:
         found = sorted({v for v in values if v}, key=len, reverse=True)
         self.values = found
         alternatives: list[tuple[int, str]] = []
+        self._needles: list[tuple[str, str]] = []
         for value in found:
             if len(value) < MIN_DERIVED:
                 alternatives.append((len(value), re.escape(value)))
+                self._needles.append(("exact", value))
                 continue
             alternatives.append((_longest(value), _flexible(value)))
+            anchor = max(re.findall(r"[A-Za-z0-9]+", value) or [""], key=len)
+            self._needles.append(("lower", anchor.lower()) if len(anchor) >= 3 else ("any", ""))
             for form in _base64_forms(value):
-                alternatives.append(((len(form) + 5) * 3, _b64_pattern(form)))
+                alternatives.append((len(form) * 3 + 15, _b64_pattern(form)))
+                self._needles.append(("flat", form))
         # Longest first: where two forms start at the same place, the longer one is masked.
         alternatives.sort(key=lambda a: a[0], reverse=True)
         self.longest = max((n for n, _ in alternatives), default=0)
@@ -70,12 +80,48 @@ class Redactor:
         self._pattern = re.compile("|".join(p for _, p in alternatives)) if alternatives else None
 
     def __call__(self, text: str) -> str:
-        if self._pattern is None or not text:
-            return text
-        return self._pattern.sub(MASK, text)
+        return self.window(text)[0]
 
     def __bool__(self) -> bool:
         return bool(self.values)
+
+    def _may_hold(self, text: str) -> bool:
+        """False when no form of any secret can be in `text` (cheap substring searches)."""
+        lower = flat = None
+        for kind, needle in self._needles:
+            if kind == "any":
+                return True
+            if kind == "exact":
+                if needle in text:
+                    return True
+            elif kind == "lower":
+                lower = text.lower() if lower is None else lower
+                if needle in lower:
+                    return True
+            else:
+                if flat is None:
+                    flat = text.replace("\r", "").replace("\n", "").translate(_URLSAFE)
+                if needle in flat:
+                    return True
+        return False
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Where secrets are in `text`: (start, end) pairs, in order, not overlapping."""
+        if self._pattern is None or not text or not self._may_hold(text):
+            return []
+        spans: list[tuple[int, int]] = []
+        for m in self._pattern.finditer(text):
+            start, end = m.start(), m.end()
+            if m.group(0)[:1] in _B64 and _is_b64_match(m.group(0)):
+                # The base64 groups that straddle the value's ends encode a few of its bits
+                # too: up to two characters before and three after (padding) go with it.
+                start = _extend(text, start, -1, 2)
+                end = _extend(text, end, 1, 3)
+            if spans and start < spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+        return spans
 
     def window(
         self,
@@ -98,38 +144,62 @@ class Redactor:
         Returns:
             (masked text, the mapped positions).
         """
-        if self._pattern is None:
-            return text, list(positions)
-        matches = list(self._pattern.finditer(text))
+        matches = self._spans(text)
         start, end = 0, len(text)
         edge = self.longest
         if cut_start:
             start = min(edge, len(text))
-            for m in matches:
-                if m.start() < start < m.end():
-                    start = m.end()
+            for a, b in matches:
+                if a < start < b:
+                    start = b
         if cut_end:
             end = max(len(text) - edge, start)
-            for m in matches:
-                if m.start() < end < m.end():
-                    end = m.end()
+            for a, b in matches:
+                if a < end < b:
+                    end = b
         end = max(end, start)
         out: list[str] = []
         spans: list[tuple[int, int, int]] = []  # (raw start, raw end, masked start)
         at = start
         size = 0
-        for m in matches:
-            if m.start() < start or m.end() > end:
+        for a, b in matches:
+            if a < start or b > end:
                 continue
-            out.append(text[at : m.start()])
-            size += m.start() - at
-            spans.append((m.start(), m.end(), size))
+            out.append(text[at:a])
+            size += a - at
+            spans.append((a, b, size))
             out.append(MASK)
             size += len(MASK)
-            at = m.end()
+            at = b
         out.append(text[at:end])
         mapped = [_map(p, start, end, spans) for p in positions]
         return "".join(out), mapped
+
+
+_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_\r\n")
+_B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=")
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+def _is_b64_match(text: str) -> bool:
+    return len(text) >= 8 and all(c in _B64 for c in text)
+
+
+def _extend(text: str, at: int, step: int, most: int) -> int:
+    """`at` moved over up to `most` base64 characters (line breaks skipped) in direction
+    `step`."""
+    taken = 0
+    while taken < most:
+        k = at if step > 0 else at - 1
+        skipped = 0
+        while 0 <= k < len(text) and text[k] in "\r\n" and skipped < 2:
+            k += step
+            skipped += 1
+        if not 0 <= k < len(text) or text[k] not in _B64_CHARS:
+            break
+        at = k + 1 if step > 0 else k
+        taken += 1
+    return at
 
 
 def _map(p: int, start: int, end: int, spans: list[tuple[int, int, int]]) -> int:
@@ -209,11 +279,7 @@ def _b64_pattern(form: str) -> str:
             chars.append("[/_]")
         else:
             chars.append(c)
-    # The groups that straddle the value's ends encode a few of its bits too: up to two
-    # characters before and three after (padding included) are masked with it.
-    before = "(?:[A-Za-z0-9+/_-](?:\\r?\\n)?){0,2}"
-    after = "(?:(?:\\r?\\n)?[A-Za-z0-9+/_=-]){0,3}"
-    return "(?:" + before + "(?:\\r?\\n)?".join(chars) + after + ")"
+    return "(?:" + "(?:\\r?\\n)?".join(chars) + ")"
 
 
 __all__ = ["MASK", "MIN_DERIVED", "Redactor"]

@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from runbookdocs.run.sandbox import Sandbox
     from runbookdocs.run.session import StepResult
 
+MAX_TIMEOUT = 86400.0
+"""The longest timeout a block may have (seconds): what `check` accepts for `timeout=`."""
+
 OUTPUT_LINES = 30
 """Lines of output shown under a failure."""
 
@@ -131,6 +134,38 @@ TEXTS = Catalog(
             "backtracks?): it was not used",
             "fr": "answer prompt={prompt!r} a mis trop longtemps à comparer la sortie (un motif "
             "qui revient en arrière ?) : il n'a pas été utilisé",
+        },
+        "slow-regex": {
+            "en": "`{line}` took longer than {seconds} s to match a line of output (a pattern "
+            "that backtracks?): it was treated as not matching",
+            "fr": "`{line}` a mis plus de {seconds} s à comparer une ligne de sortie (un motif "
+            "qui revient en arrière ?) : elle a été considérée comme différente",
+        },
+        "not-recorded-long": {
+            "en": "--update did not write this output: it was too long to be kept whole "
+            "({n} characters were left out)",
+            "fr": "--update n'a pas écrit cette sortie : trop longue pour être gardée entière "
+            "({n} caractères laissés de côté)",
+        },
+        "not-recorded-control": {
+            "en": "--update did not write this output: {problem} (a page must stay text that "
+            "reads back the same)",
+            "fr": "--update n'a pas écrit cette sortie : {problem} (une page doit rester du texte"
+            " qui se relit à l'identique)",
+        },
+        "not-recorded-hint": {
+            "en": "write the expected output by hand, with `...` or ` (re)` lines (pipe the "
+            "command through `cat -v` to see control characters)",
+            "fr": "écrivez la sortie attendue à la main, avec des lignes `...` ou ` (re)` "
+            "(passez la commande dans `cat -v` pour voir les caractères de contrôle)",
+        },
+        "invalid-timeout": {
+            "en": "not run: {source} is {value}, not a number of seconds between 0 and 86400",
+            "fr": "non exécuté : {source} vaut {value}, pas un nombre de secondes entre 0 et 86400",
+        },
+        "invalid-timeout-hint": {
+            "en": "write a number of seconds, like timeout: 120",
+            "fr": "écrivez un nombre de secondes, comme timeout: 120",
         },
         "slow-prompt-hint": {
             "en": "write a simpler pattern: the prompt's last words, without nested repetition",
@@ -320,6 +355,18 @@ def execute(block: Block, box: Sandbox) -> Verdict:
                 codes.NOT_RUN_UNSAFE.at(first.location, t("not-run-unsafe", why=first.message))
             ],
         )
+    seconds = box.timeout(block)
+    if not 0 < seconds <= MAX_TIMEOUT:  # also NaN
+        if block.timeout is not None:
+            source = "timeout="
+        elif box.doc.front.timeout:
+            source = "runbook.timeout (front matter)"
+        else:
+            source = "the project's timeout"
+        why = t("invalid-timeout", source=source, value=seconds)
+        return Verdict.failed(
+            codes.INVALID_TIMEOUT.at(block.location, why, hint=t("invalid-timeout-hint"))
+        )
     text, unknown = box.fill(block.source)
     if unknown:
         return Verdict.failed(
@@ -432,6 +479,47 @@ def slow_prompts(block: Block, box: Sandbox, step: StepResult) -> list[Finding]:
         )
         for prompt in step.slow_prompts
     ]
+
+
+def slow_regexes(
+    block: Block, box: Sandbox, written: Sequence[str], compared: Sequence[str], first: int
+) -> list[Finding]:
+    """Findings for the ` (re)` lines stopped for taking too long (`RBD713`), at their lines.
+
+    Args:
+        written: the expected lines as the page writes them (what the message quotes).
+        compared: the same lines as compared (placeholders filled, secrets masked).
+        first: index in the block's source of the first expected line.
+    """
+    from runbookdocs.transcript import REGEX_TIMEOUT, slow_patterns
+
+    t = TEXTS.for_language(box.lang)
+    seconds = f"{REGEX_TIMEOUT:g}"
+    return [
+        codes.REGEX_TOO_SLOW.at(
+            block.locate(first + k),
+            t("slow-regex", line=written[k] if k < len(written) else compared[k], seconds=seconds),
+            hint=t("slow-prompt-hint"),
+        )
+        for k in slow_patterns(compared)
+    ]
+
+
+def not_recordable(
+    step: StepResult, lines: Sequence[str], where: Location, box: Sandbox
+) -> Finding | None:
+    """Why `--update` must not write `lines` (a step's new expected output) into the page
+    (`RBD715`), or None: output cut because it was too long, or text a page cannot hold."""
+    from runbookdocs.transcript import unwritable
+
+    t = TEXTS.for_language(box.lang)
+    if step.truncated:
+        why = t("not-recorded-long", n=step.truncated)
+    elif (problem := unwritable(lines)) is not None:
+        why = t("not-recorded-control", problem=problem)
+    else:
+        return None
+    return codes.OUTPUT_NOT_RECORDED.at(where, why, hint=t("not-recorded-hint"))
 
 
 def shorten(command: str, width: int = 60) -> str:

@@ -23,10 +23,12 @@ from runbookdocs.run.runners import (
     Seen,
     Verdict,
     looks_like_error,
+    not_recordable,
     register_runner,
     sabotaged,
     shorten,
     slow_prompts,
+    slow_regexes,
     step_note,
     tail,
 )
@@ -192,6 +194,7 @@ class ConsoleRunner(Runner):
             return seen, [finding, *slow], actual
         if step.exit == cmd.exit and transcript.match(expected, actual):
             return seen, slow, actual
+        slow += slow_regexes(block, box, cmd.expected, expected, cmd.output_index)
         label = t("expected-label", where=where)
         detail = transcript.diff(
             expected, actual, exit=step.exit, expected_exit=cmd.exit, label=label
@@ -222,6 +225,8 @@ class ConsoleRunner(Runner):
         originals = dict(zip(expected, cmd.expected, strict=True))
         # Lines kept as they were keep their placeholders.
         lines = [originals.get(line, line) for line in new]
+        if (refused := not_recordable(step, lines, where, box)) is not None:
+            return seen, [refused, *slow], actual
         verdict.edits.append(transcript.command_edit(cmd, lines))
         verdict.updated += 1
         findings: list[Finding] = list(slow)

@@ -44,7 +44,8 @@ LAST = "last"
 """`status=last`: only the last command's status counts (the opt-out)."""
 
 # bash names the line of the step file it stopped at: mapped back to the page.
-STEP_FILE = re.compile(r"\S*/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
+# (No `\S*` before it: on a long line without a `/` that would be quadratic.)
+STEP_FILE = re.compile(r"(?:/[\w.+-]+)*/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
 
 TEXTS = Catalog(
     "run.runners.shell",

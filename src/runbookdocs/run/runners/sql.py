@@ -21,9 +21,11 @@ from runbookdocs.run.runners import (
     Seen,
     Verdict,
     looks_like_error,
+    not_recordable,
     register_runner,
     sabotaged,
     slow_prompts,
+    slow_regexes,
     step_note,
     tail,
 )
@@ -135,6 +137,8 @@ class SqlRunner(Runner):
         expected = box.expected(expected)
         if transcript.match(expected, actual):
             return Verdict(seen=[Seen(True, actual)], findings=list(slow), note=note)
+        on_page = transcript.sql_expected(block.source)[0] or []
+        slow += slow_regexes(block, box, on_page, expected, marker + 1)
         where = block.locate(marker)
         console = CONSOLE.for_language(box.lang)
         why = t("differs")
@@ -151,7 +155,10 @@ class SqlRunner(Runner):
         originals = dict(
             zip(expected, transcript.sql_expected(block.source)[0] or [], strict=False)
         )
-        edit = transcript.sql_edit(block.source, [originals.get(ln, ln) for ln in new])
+        written = [originals.get(ln, ln) for ln in new]
+        if (refused := not_recordable(step, written, where, box)) is not None:
+            return Verdict(seen=[seen], findings=[refused, *slow], output=tail(actual))
+        edit = transcript.sql_edit(block.source, written)
         verdict = Verdict(seen=[seen], findings=list(slow), output=tail(actual), updated=1)
         if edit is not None:
             verdict.edits.append(edit)
