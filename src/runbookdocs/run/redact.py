@@ -64,8 +64,12 @@ class Redactor:
         self._needles: list[tuple[str, str]] = []
         for value in found:
             if len(value) < MIN_DERIVED:
-                alternatives.append((len(value), re.escape(value)))
+                # As written, or through a terminal (LF -> CRLF).
+                exact = "".join("\\r?\\n" if c == "\n" else re.escape(c) for c in value)
+                alternatives.append((len(value) * 2, exact))
                 self._needles.append(("exact", value))
+                if "\n" in value:
+                    self._needles.append(("exact", value.replace("\n", "\r\n")))
                 continue
             alternatives.append((_longest(value), _flexible(value)))
             anchor = max(re.findall(r"[A-Za-z0-9]+", value) or [""], key=len)
@@ -221,7 +225,10 @@ def _char_alternatives(c: str) -> list[str]:
     if c.isalnum() and c.isascii():
         return [re.escape(c)]
     code = ord(c)
-    data = c.encode("utf-8", "surrogateescape")
+    try:
+        data = c.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # half of a surrogate pair: no command prints it encoded
+        data = b""
     if code < 0x20 or code == 0x7F:
         forms.update(_ESCAPES_CONTROL.get(c, ()))
         forms.update({f"\\x{code:02x}", f"\\x{code:02X}", f"\\{code:03o}", f"\\{code:o}"})
@@ -234,7 +241,7 @@ def _char_alternatives(c: str) -> list[str]:
             forms.update({"'\\''", "'\"'\"'"})
         if c == " ":
             forms.add("+")
-    else:
+    elif data:
         for fmt in ("\\x{:02x}", "\\x{:02X}", "\\{:03o}", "%{:02x}", "%{:02X}"):
             forms.add("".join(fmt.format(b) for b in data))
     return sorted((re.escape(f) for f in forms), key=len, reverse=True)

@@ -558,9 +558,20 @@ def looks_like_error(lines: Sequence[str]) -> str | None:
     return None
 
 
+HEAD_LINES = 10
+"""Lines shown from the start of an output that was too long to be kept whole."""
+_NOT_KEPT = re.compile(r"\[\.\.\. \d+ characters not kept \.\.\.\]\Z")
+
+
 def tail(lines: Sequence[str], n: int = OUTPUT_LINES) -> str:
-    """The last `n` lines, as text."""
-    return "\n".join(lines[-n:])
+    """The last `n` lines, as text; for an output the session could not keep whole, its
+    first lines and the note of what was left out come first (the report keeps both ends)."""
+    last = list(lines[-n:])
+    if len(lines) > n:
+        for k, line in enumerate(lines[: len(lines) - n]):
+            if _NOT_KEPT.match(line):
+                return "\n".join([*lines[: min(k, HEAD_LINES)], line, *last])
+    return "\n".join(last)
 
 
 __all__ = [
