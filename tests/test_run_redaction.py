@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import base64
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from runbookdocs.run import session
-from runbookdocs.run.redact import Redactor
 from tests.test_run_engine import Project, backend, outcomes, project, rendered
 
 __all__ = ["backend", "project"]  # fixtures, imported for pytest
@@ -98,64 +93,5 @@ def assert_no_leak(text: str, secret: str = SECRET) -> None:
         assert not [p for p in pieces(form, 8) if p in flat]
 
 
-# -- the stream: masked before it is cut, whatever the reads ----------------------------------
-
-LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    secret=st.text(LETTERS, min_size=8, max_size=24),
-    filler=st.lists(st.text("0123456789 \n", max_size=40), min_size=1, max_size=30),
-    cuts=st.lists(st.integers(min_value=1, max_value=97), max_size=40),
-    head=st.integers(min_value=10, max_value=300),
-    tail=st.integers(min_value=10, max_value=300),
-    form=st.sampled_from(["plain", "upper", "base64", "user-base64"]),
-)
-def test_a_secret_never_survives_chunking_or_the_cut_of_long_output(
-    secret: str,
-    filler: list[str],
-    cuts: list[int],
-    head: int,
-    tail: int,
-    form: str,
-) -> None:
-    shown = {
-        "plain": secret,
-        "upper": secret.upper(),
-        "base64": base64.b64encode(secret.encode()).decode(),
-        "user-base64": base64.b64encode(f"user:{secret}".encode()).decode(),
-    }[form]
-    text = shown.join(filler) + shown
-    saved = session.HEAD, session.TAIL
-    session.HEAD, session.TAIL = head, tail
-    try:
-        stream = session._Stream("salt", 1, 0)
-        at = 0
-        for size in cuts:
-            stream.feed(text[at : at + size])
-            at += size
-        stream.feed(text[at:])
-        kept, dropped, _ = stream.kept(Redactor([secret]))
-    finally:
-        session.HEAD, session.TAIL = saved
-    assert dropped == 0 or len(text) > head + tail
-    assert_no_leak(kept, secret)
-
-
-@given(st.text(min_size=0, max_size=200), st.lists(st.integers(1, 50), max_size=20))
-def test_the_stream_keeps_everything_when_it_fits_and_finds_its_markers(
-    text: str, cuts: list[int]
-) -> None:
-    text = text.replace("\x1e", "")
-    marked = f"{text}\x1eLsalt:3\x1e{text}\x1eRsalt:1::0:0:n0nce\x1e\r\nafter\x1ePsalt\x1e"
-    stream = session._Stream("salt", 1, 0)
-    at = 0
-    for size in cuts:
-        stream.feed(marked[at : at + size])
-        at += size
-    stream.feed(marked[at:])
-    assert stream.done == ("", 0, 0, "n0nce") and stream.prompt
-    kept, dropped, _ = stream.kept(None)
-    assert kept == text + text and dropped == 0
-    assert stream.lines == [(3, len(text))]
+# The reader of a step's output (masked before it is cut, whatever the reads) is fuzzed in
+# tests/reliability/test_fuzz_runner.py.
