@@ -133,8 +133,8 @@ def test_worker_processes_give_the_in_process_results(
         for i in range(40)
     }
     make_project(in_project, pages)
-    monkeypatch.setattr(validate, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(validate, "_CHUNK_PAGES", 7)
+    monkeypatch.setattr(validate.workers, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(validate.workers, "CHUNK_PAGES", 7)
     alone = _check(in_project, jobs=1, cache=False)
     forked = _check(in_project, jobs=2, cache=False)
     assert (alone.jobs, forked.jobs) == (1, 2)
@@ -205,3 +205,32 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_failing_worker_is_reported_not_waited_for(
+    in_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that fails sends its traceback; one that dies is noticed (EOF on its pipe);
+    either way the check stops its other workers instead of hanging."""
+    import multiprocessing
+
+    from runbookdocs.validate import engine, workers
+
+    make_project(in_project, {f"docs/p{i}.md": f"# P{i}\n" for i in range(30)})
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(workers, "CHUNK_PAGES", 5)
+
+    def broken(files: list[Path], config: object, cache: object) -> object:
+        raise RuntimeError("validator blew up")
+
+    monkeypatch.setattr(engine, "check_chunk", broken)
+    with pytest.raises(workers.WorkerError, match="validator blew up"):
+        _check(in_project, jobs=2, cache=False)
+
+    def dies(files: list[Path], config: object, cache: object) -> object:
+        os._exit(3)
+
+    monkeypatch.setattr(engine, "check_chunk", dies)
+    with pytest.raises(workers.WorkerError, match="exit status 3"):
+        _check(in_project, jobs=2, cache=False)
+    assert multiprocessing.active_children() == []

@@ -46,12 +46,33 @@ def test_inert_unless_enabled(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
 
 
-def test_one_item_per_block_named_path_line_id(project: pytest.Pytester) -> None:
+def test_one_item_per_block_named_line_id(project: pytest.Pytester) -> None:
     result = project.runpytest("--runbookdocs", "--collect-only", "-q")
-    out = result.stdout.str()
-    assert "docs/page.md::docs/page.md:7#first" in out
-    assert "docs/page.md::docs/page.md:13#broken" in out
-    assert "docs/page.md::docs/page.md:18" in out
+    out = result.stdout.str().splitlines()
+    assert "docs/page.md::page" in out
+    assert "docs/page.md::7#first" in out
+    assert "docs/page.md::13#broken" in out
+    assert "docs/page.md::18" in out
+
+
+def test_verbose_node_ids_can_be_given_back(project: pytest.Pytester) -> None:
+    shown = project.runpytest("--runbookdocs", "-v", "-p", "no:cacheprovider").stdout.lines
+    [line] = [x for x in shown if x.startswith("docs/page.md::7#first ")]
+    node = line.split()[0]
+    assert node == "docs/page.md::7#first"
+    again = project.runpytest("--runbookdocs", "-p", "no:cacheprovider", node)
+    again.assert_outcomes(passed=1)
+
+
+def test_paths_given_narrow_the_collection(project: pytest.Pytester) -> None:
+    other = project.mkdir("docs/web")
+    (other / "web.md").write_text("# Web\n\n```bash {#w}\necho w\n```\n", encoding="utf-8")
+    everything = project.runpytest("--runbookdocs", "--collect-only", "-q")
+    assert "docs/web/web.md::3#w" in everything.stdout.lines
+    assert "test_plain.py::test_plain" in everything.stdout.lines
+    narrowed = project.runpytest("--runbookdocs", "--collect-only", "-q", "docs/web")
+    ids = [x for x in narrowed.stdout.lines if "::" in x]
+    assert ids == ["docs/web/web.md::page", "docs/web/web.md::3#w"]
 
 
 def test_failure_reads_like_the_page(project: pytest.Pytester) -> None:
@@ -109,3 +130,29 @@ def test_a_run_failure_points_at_the_command_that_failed(pytester: pytest.Pytest
         in out
     )
     assert "cannot stat '/etc/missing.conf'" in out
+
+
+@pytest.mark.docker
+def test_run_options_of_the_cli(pytester: pytest.Pytester) -> None:
+    """`--runbookdocs-generate-secrets` and `--runbookdocs-no-cache`, as `run` has them."""
+    pytester.makefile(
+        ".toml", pyproject='[tool.runbookdocs]\ndocs_dir = "docs"\nimages = "local"\n'
+    )
+    docs = pytester.mkdir("docs")
+    (docs / "page.md").write_text(
+        "---\nrunbook:\n  secrets: {API_TOKEN: a token}\n---\n"
+        '# Jeton\n\n```bash {#jeton}\ntest -n "$API_TOKEN"\n```\n',
+        encoding="utf-8",
+    )
+    missing = pytester.runpytest("--runbookdocs-run", "-q", "-p", "no:cacheprovider")
+    missing.assert_outcomes(passed=1, failed=1)
+    assert "secret 'API_TOKEN' is not set in the environment" in missing.stdout.str()
+    given = pytester.runpytest(
+        "--runbookdocs-run",
+        "--runbookdocs-generate-secrets",
+        "--runbookdocs-no-cache",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    )
+    given.assert_outcomes(passed=2)

@@ -143,3 +143,12 @@ def test_ini_schema_errors_point_at_the_key_line(tmp_path: Path) -> None:
         "('extra' was unexpected) in /options [RBD206]",
         "docs/page.md:8:1: error: schema opts: 'options' is a required property [RBD206]",
     ]
+
+
+def test_ini_continuation_after_a_key_without_value_is_a_finding(tmp_path: Path) -> None:
+    """configparser raises AttributeError there (found on a public documentation set)."""
+    page = "```ini\n[mysqld]\nskip-name-resolve\n  continued\n```\n"
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:4:1: error: invalid INI: an indented line continues a key that has no "
+        "value [RBD203]"
+    ]

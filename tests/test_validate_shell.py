@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,13 @@ needs_shellcheck = pytest.mark.skipif(shutil.which("shellcheck") is None, reason
 
 def _count_runs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts: dict[str, int] = {}
-    real = subprocess.run
+    real = shell._run  # every bash and shellcheck process starts there (and is tracked)
 
     def run(cmd: list[str], *args: Any, **kwargs: Any) -> Any:
         counts[cmd[0]] = counts.get(cmd[0], 0) + 1
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(shell.subprocess, "run", run)
+    monkeypatch.setattr(shell, "_run", run)
     return counts
 
 
@@ -105,9 +104,15 @@ def test_shellcheck_findings_and_exclusions(tmp_path: Path) -> None:
     page = "```bash\ncd /srv\necho $undefined_elsewhere\nrm -rf $DIR/\n```\n"
     found = check_page(tmp_path, page)
     codes = sorted({x.split("shellcheck ")[1].split(":")[0] for x in found})
-    assert codes == ["SC2086", "SC2115"]  # SC2164 (cd) and SC2154 (unassigned) are excluded
+    # By default only the shellcheck codes that find real bugs (issue #11): SC2086 (quoting
+    # advice) is selected when the project asks for it.
+    assert codes == ["SC2115"]  # SC2164 (cd) and SC2154 (unassigned) are excluded
     assert all(x.startswith("docs/page.md:") and ": warning: " in x for x in found)
     assert any(x.startswith("docs/page.md:4:8:") for x in found)
+    (tmp_path / "sel").mkdir()
+    found = check_page(tmp_path / "sel", page, config='select = ["RBD", "SC2086"]\n')
+    codes = sorted({x.split("shellcheck ")[1].split(":")[0] for x in found})
+    assert codes == ["SC2086", "SC2115"]
 
 
 @needs_shellcheck
@@ -163,7 +168,7 @@ def test_shellcheck_scratch_files_in_memory_or_on_disk(
         return real_open(name, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", spy_open)
-    page = "```bash\nrm -rf $DIR/\n```\n\n```bash\nls $HOME\n```\n"
+    page = "```bash\nrm -rf $DIR/\n```\n\n```bash\nrm -rf $HOME/\n```\n"
     (tmp_path / "p").mkdir()
     everything = check_page(tmp_path / "p", page)
     found = [x for x in everything if "shellcheck SC" in x]
@@ -176,7 +181,7 @@ def test_shellcheck_scratch_files_in_memory_or_on_disk(
         ]
         assert list(shm.iterdir()) == [] and list(disk.iterdir()) == []
         return
-    assert sorted(x.split("shellcheck ")[1][:6] for x in found) == ["SC2086", "SC2086", "SC2115"]
+    assert sorted(x.split("shellcheck ")[1][:6] for x in found) == ["SC2115", "SC2115"]
     scripts = [u for u in used if u.endswith(".sh")]
     expected = {"usable": [str(shm)], "full": [str(shm), str(disk)], "missing": [str(disk)]}
     assert sorted({str(Path(u).parent.parent) for u in scripts}) == sorted(expected[memory])

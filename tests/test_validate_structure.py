@@ -20,7 +20,7 @@ def test_targets(tmp_path: Path) -> None:
 
 def test_attributes_per_kind(tmp_path: Path) -> None:
     page = FRONT + (
-        "```bash {file=/etc/x}\nls\n```\n\n"  # 5
+        "```console {file=/etc/x}\n$ ls\n```\n\n"  # 5
         "```yaml {owner=root}\na: 1\n```\n\n"  # 9
         "```toml {schema=s}\na = 1\n```\n\n"  # 13
         "```json {schema=missing}\n{}\n```\n\n"  # 17
@@ -28,8 +28,8 @@ def test_attributes_per_kind(tmp_path: Path) -> None:
         "```json {file=/etc/a.json mode=0600 owner=app:app}\n{}\n```\n"  # 25
     )
     assert check_page(tmp_path, page, {"schemas/s.json": "{}"}) == [
-        "docs/page.md:5:10: error: file= is only for configuration blocks (json, yaml, ini, "
-        "toml), not 'bash' blocks [RBD106]",
+        "docs/page.md:5:13: error: file= writes a block's text into its target; a console "
+        "block is not file contents [RBD106]",
         "docs/page.md:9:10: error: owner= needs file=: it applies to the file the block is "
         "written to [RBD106]",
         "docs/page.md:13:10: error: schema= applies to json, yaml and ini blocks, "

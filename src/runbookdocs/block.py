@@ -41,6 +41,9 @@ KINDS: Mapping[str, str] = MappingProxyType(
         "cfg": "ini",
         "toml": "toml",
         "decision-tree": "decision-tree",
+        "python": "python",
+        "python3": "python",
+        "py": "python",
     }
 )
 """Fence language -> block kind. Any other language is kind `other` (not checked, not run)."""
@@ -52,7 +55,19 @@ RUNNABLE_KINDS = frozenset({"shell", "console", "sql"})
 """Kinds whose blocks are executed in a target."""
 
 CONFIG_KINDS = frozenset({"json", "yaml", "ini", "toml"})
-"""Kinds that can be written into a target with `file=`."""
+"""Kinds validated as configuration (and written into a target with `file=`)."""
+
+NOT_WRITABLE_KINDS = frozenset({"console", "decision-tree"})
+"""Kinds `file=` cannot write: a transcript and a tree are not file contents. Any other block
+(a configuration, a script, an nginx site, a systemd unit, a crontab, untagged text) can be."""
+
+PYTHON_LANGS = frozenset({"python", "python3", "py"})
+"""Languages pytest-markdown-docs runs."""
+
+PYTEST_FLAGS = frozenset({"notest", "continuation"})
+PYTEST_PREFIXES = ("fixture:", "runner:", "retry:")
+"""pytest-markdown-docs options written as bare words in a python block's braces
+(`{.python notest}`, `{.python continuation fixture:tmp_path}`)."""
 
 BOOLEAN_ATTRIBUTES = frozenset({"hidden", "cleanup"})
 
@@ -74,6 +89,8 @@ ATTRIBUTES: Mapping[str, str] = MappingProxyType(
         "mode": "octal mode of the file written by file=",
         "owner": "owner[:group] of the file written by file=",
         "title": "title shown above the block on the site",
+        "check": "for file=: a command run in the target once the file is written (it must "
+        'exit 0), e.g. check="nginx -t"',
         "linenums": "pymdownx.highlight line numbering",
         "hl_lines": "pymdownx.highlight highlighted lines",
     }
@@ -102,6 +119,10 @@ _HEADER = re.compile(
     )?[ \t]*$
     """
 )
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_PLACEHOLDER_WORD = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
+OWNER = re.compile(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
+"""`owner=` once filled in: user or user:group."""
 _OPTION = re.compile(
     r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?"""
 )
@@ -127,6 +148,8 @@ class Header:
     attrs: Mapping[str, str]
     classes: tuple[str, ...] = ()
     problems: tuple[HeaderProblem, ...] = ()
+    flags: tuple[str, ...] = ()
+    """Bare words kept for another tool (pytest-markdown-docs' `notest`, `fixture:x`)."""
 
 
 def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object]) -> str:
@@ -136,21 +159,47 @@ def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object])
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_header(info: str, *, info_col: int = 4) -> Header:
+def parse_header(info: str, *, info_col: int = 4, commonmark: bool = False) -> Header:
     """Parse the info string of a fence (what follows the backticks); a `Header` is immutable,
     so headers written the same way (most of them) are parsed once.
 
     Args:
         info: the text after the opening backticks or tildes.
         info_col: 1-based column where `info` starts on its line, for problem columns.
+        commonmark: read it the CommonMark way (dialects commonmark, github, hugo): the first
+            word is the language and words after it are the renderer's, not errors. Braces
+            are runbookdocs attributes in every dialect.
     """
+    header = _parse_header(info, info_col, commonmark)
+    if not header.lang and header.classes:
+        # `{ .sh }`: superfences (and Pandoc) take the first class as the language.
+        first, *rest = header.classes
+        header = Header(first.lower(), header.attrs, tuple(rest), header.problems, header.flags)
+    if header.flags and header.lang not in PYTHON_LANGS:
+        words = ", ".join(header.flags)
+        problem = HeaderProblem(
+            info_col,
+            f"{words}: pytest-markdown-docs options are for python blocks, not "
+            f"{header.lang or 'untagged'!r} blocks",
+            codes.ATTRIBUTE_VALUE.id,
+        )
+        header = Header(header.lang, header.attrs, header.classes, (*header.problems, problem))
+    return header
+
+
+def _parse_header(info: str, info_col: int, commonmark: bool) -> Header:
     problems: list[HeaderProblem] = []
     attrs: dict[str, str] = {}
     classes: list[str] = []
+    flags: list[str] = []
     m = _HEADER.match(info)
     if m is None:  # pragma: no cover - the last alternative matches any text
         return Header("", {}, (), (HeaderProblem(info_col, "unreadable fence header"),))
     lang = (m.group("lang") or "").lower()
+    if commonmark and m.group("attrs") is None:
+        words = info.split()
+        first = words[0].lower() if words else ""
+        return Header(first.lstrip(".") if "{" not in first else "", {})
     if m.group("unrecognized") is not None or (m.group("attrs") is None and "{" in info):
         col = info_col + (m.start("unrecognized") if m.group("unrecognized") else 0)
         rest = (m.group("unrecognized") or "").strip()
@@ -184,12 +233,22 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
         base = info_col + m.start("attrs")
         raw = m.group("attrs")
         pairs, remainder = get_attrs_and_remainder(raw)
-        if remainder or "}" in raw:
-            problems.append(HeaderProblem(base, f"unbalanced braces in attributes {{{raw}}}"))
+        # A `}` inside a quoted value (`file="/etc/{{ site }}.conf"`) is the value's own.
+        if remainder or "}" in _QUOTED.sub("", raw):
+            quote = (
+                ': quote a value that holds a placeholder, file="/etc/{{ name }}.conf"'
+                if "{{" in raw
+                else ""
+            )
+            problems.append(
+                HeaderProblem(base, f"unbalanced braces in attributes {{{raw}}}{quote}")
+            )
         for key, value in pairs:
             col = base + max(raw.find(key), 0)
             if key == ".":
                 classes.append(value or "")
+            elif value is None and (key in PYTEST_FLAGS or key.startswith(PYTEST_PREFIXES)):
+                flags.append(key)
             elif value is None:
                 if key in BOOLEAN_ATTRIBUTES:
                     hint = f"write {key}=true"
@@ -213,7 +272,7 @@ def parse_header(info: str, *, info_col: int = 4) -> Header:
                 )
             )
     problems.extend(_check_values(attrs, info_col))
-    return Header(lang, MappingProxyType(attrs), tuple(classes), tuple(problems))
+    return Header(lang, MappingProxyType(attrs), tuple(classes), tuple(problems), tuple(flags))
 
 
 def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
@@ -246,11 +305,12 @@ def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
         bad(f"status={attrs['status']!r}: write status=every or status=last", "status")
     if "skip" in attrs and not attrs["skip"].strip():
         bad('skip needs a reason readers will see: skip="no access to production"', "skip")
-    if "file" in attrs and not attrs["file"].startswith("/"):
+    # A placeholder may give the start of the path: judged once filled in (structure checks).
+    if "file" in attrs and not attrs["file"].startswith(("/", "{{")):
         bad(f"file={attrs['file']!r}: an absolute path in the target", "file")
     if "mode" in attrs and not re.fullmatch(r"0?[0-7]{3,4}", attrs["mode"]):
         bad(f"mode={attrs['mode']!r}: an octal mode such as 0644", "mode")
-    if "owner" in attrs and not re.fullmatch(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?", attrs["owner"]):
+    if "owner" in attrs and not OWNER.fullmatch(_PLACEHOLDER_WORD.sub("x", attrs["owner"])):
         bad(f"owner={attrs['owner']!r}: user or user:group", "owner")
     return out
 
@@ -269,7 +329,7 @@ class Answer:
 class NotRun:
     """Why a block is not executed: decide on `reason`, show `str()`."""
 
-    reason: Literal["skipped", "config-only", "decision-tree", "language"]
+    reason: Literal["skipped", "config-only", "decision-tree", "python", "language"]
     detail: str = ""
     """The `skip=` reason, or the block's language."""
 
@@ -280,6 +340,8 @@ class NotRun:
             return "configuration block: validated only (no file=)"
         if self.reason == "decision-tree":
             return "decision tree: validated only"
+        if self.reason == "python":
+            return "python: syntax checked; run by pytest-markdown-docs (pytest --markdown-docs)"
         return f"language {self.detail or '(none)'!r} is not checked or run"
 
 
@@ -310,6 +372,8 @@ class Block:
     """Attributes as written in the header."""
     classes: tuple[str, ...] = ()
     """`.class` names from the header."""
+    flags: tuple[str, ...] = ()
+    """pytest-markdown-docs options of a python block (`notest`, `fixture:x`...)."""
     default_target: str | None = None
     """The runbook's `target` from front matter, used when the block names none."""
     skip_reason: str | None = None
@@ -318,6 +382,8 @@ class Block:
     """Replies to interactive prompts, from `runbook: answer` directives."""
     indent: int = 0
     """Columns of container indentation (tabs, admonitions, lists) removed from each line."""
+    allow: tuple[str, ...] = ()
+    """Finding codes not reported for this block (`runbook: allow` directives)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
@@ -394,12 +460,26 @@ class Block:
     @property
     def executable(self) -> bool:
         """True when the block is a step `run` and `play` carry out in a target (a shell,
-        console or SQL block, or a configuration block with `file=`), whatever `skip=` says.
+        console or SQL block, or any block with `file=` that is written there), whatever
+        `skip=` says.
 
         The one rule for "is this a step": the engine, `play`, the pytest plugin and the
         site's badges and counts all ask it.
         """
-        return self.kind in RUNNABLE_KINDS or (self.kind in CONFIG_KINDS and bool(self.file))
+        return self.kind in RUNNABLE_KINDS or (
+            bool(self.file) and self.kind not in NOT_WRITABLE_KINDS
+        )
+
+    @property
+    def writes_file(self) -> bool:
+        """True when the block is written into its target (`file=`) instead of being run."""
+        return bool(self.file) and self.kind not in NOT_WRITABLE_KINDS
+
+    @property
+    def runner(self) -> str:
+        """The name of the runner that carries the block out: `file` for a block written with
+        `file=` (a script or a SQL file too), else its kind."""
+        return "file" if self.writes_file else self.kind
 
     @property
     def runnable(self) -> bool:
@@ -416,6 +496,8 @@ class Block:
             return NotRun("config-only", self.lang)
         if self.kind == "decision-tree":
             return NotRun("decision-tree", self.lang)
+        if self.kind == "python":
+            return NotRun("python", self.lang)
         return NotRun("language", self.lang)
 
     def why_not_run(self) -> str | None:

@@ -8,7 +8,7 @@ without breaking anything. Codes are grouped by hundreds:
 RBD0xx  reading a page: the file, its encoding, its front matter
 RBD1xx  fences, headers, directives and includes
 RBD2xx  configuration blocks: JSON, YAML, INI, TOML, JSON Schemas
-RBD3xx  shell and console blocks
+RBD3xx  shell and console blocks, and other code (python)
 RBD4xx  SQL blocks
 RBD5xx  the page as a whole: links, anchors, placeholders, markers, review dates
 RBD6xx  decision trees
@@ -288,6 +288,21 @@ sudo systemctl restart nginx
 ```
 """,
 )
+FENCE_INDENTED = _c(
+    "RBD109",
+    "fence-indented",
+    "error",
+    "A fence that CommonMark renders but pymdownx.superfences does not (dialect mkdocs): a "
+    "top-level fence indented by 1-3 spaces, or closed at another indentation than it opens. "
+    "The site shows it as text and may swallow what follows.",
+    """
+# Restart
+
+ ```bash
+ echo hello
+ ```
+""",
+)
 DIRECTIVE_INVALID = _c(
     "RBD110",
     "directive-invalid",
@@ -307,6 +322,19 @@ DIRECTIVE_UNUSED = _c(
     "A directive that no block follows.",
     """
 <!-- runbook: skip-next reason="no access" -->
+""",
+)
+COMMENT_NOT_CLOSED = _c(
+    "RBD112",
+    "comment-not-closed",
+    "error",
+    "An HTML comment `<!--` that is never closed: the site hides everything after it.",
+    """
+<!-- a note for editors
+
+```bash
+echo hello
+```
 """,
 )
 INCLUDE_NOT_FOUND = _c(
@@ -476,6 +504,47 @@ BRACE_WITHOUT_DOLLAR = _c(
 ```bash
 tag=1.2
 docker pull nginx:{tag}
+```
+""",
+)
+
+PLACEHOLDER_ARGUMENT = _c(
+    "RBD307",
+    "placeholder-argument",
+    "warning",
+    'A shell or console command with placeholder arguments (`<name>`, `<"some text">`, '
+    "`{name}`): the block cannot run as written. Reported once per block; the placeholders are "
+    "masked for `bash -n` and shellcheck.",
+    """
+```bash
+oc logs <podname> -n <namespace>
+```
+""",
+)
+OUTPUT_AS_SHELL = _c(
+    "RBD308",
+    "output-as-shell",
+    "warning",
+    "A shell block that holds program output, logs or help text rather than commands: one "
+    "finding for the block instead of one per line.",
+    """
+```bash
+2026-11-30T10:00:00Z INFO starting server on :8080
+2026-11-30T10:00:01Z ERROR cannot bind :8080 (address in use)
+2026-11-30T10:00:02Z WARN  retrying in 5 s
+```
+""",
+)
+
+PYTHON_SYNTAX = _c(
+    "RBD340",
+    "python-syntax",
+    "error",
+    "A `python` block that Python cannot compile (pytest-markdown-docs runs python blocks).",
+    """
+```python
+def broken(:
+    pass
 ```
 """,
 )
@@ -726,6 +795,19 @@ NOT_RUN_UNSAFE = _c(
     """
 ```json {file=relative/path.json}
 {}
+```
+""",
+    "run",
+)
+
+FILE_CHECK_FAILED = _c(
+    "RBD730",
+    "file-check-failed",
+    "error",
+    "A `file=` block was written, but the command its `check=` names did not exit 0.",
+    """
+```nginx {file=/etc/nginx/conf.d/app.conf check="nginx -t"}
+server { listen 80 }
 ```
 """,
     "run",

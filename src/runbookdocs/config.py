@@ -37,6 +37,12 @@ TARGET_KEYS: Mapping[str, str] = MappingProxyType(
 )
 
 
+DIALECTS: tuple[str, ...] = ("mkdocs", "commonmark", "github", "hugo")
+"""How pages are rendered, which decides how fences, links and anchors are read:
+`mkdocs` (Python-Markdown with pymdownx.superfences), `commonmark`/`github` (CommonMark, GitHub
+Flavored Markdown), `hugo` (Goldmark, `{{< ref >}}` shortcodes, pretty URLs)."""
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of `[tool.runbookdocs]`: what it means and its default."""
@@ -68,6 +74,26 @@ KEYS: Mapping[str, Key] = MappingProxyType(
             (),
         ),
         "build_timeout": Key("seconds an image build may take before it is stopped", 1800.0),
+        "select": Key(
+            "finding codes reported (ids, names, prefixes, shellcheck codes; default: every "
+            "runbookdocs code and the shellcheck codes that find real bugs)",
+            (),
+        ),
+        "ignore": Key("finding codes never reported (ids, names, prefixes, SC codes)", ()),
+        "dialect": Key(
+            "how pages are rendered: mkdocs, commonmark, github or hugo (default: detected from "
+            "mkdocs.yml or a Hugo configuration, else mkdocs)",
+            "",
+        ),
+        "dialects": Key(
+            "per-directory dialect: directory (relative to the project root) -> dialect",
+            MappingProxyType({}),
+        ),
+        "anchors": Key(
+            "glob patterns of anchors pages have on the site that the check cannot see "
+            "(made by hooks or plugins)",
+            (),
+        ),
         "language": Key(
             "language of what readers and learners see: en or fr (default: the theme.language "
             "of mkdocs.yml, else en)",
@@ -138,6 +164,14 @@ class Config:
         """True when `path`, symlinks followed, is inside the project or a trusted directory:
         what includes and build contexts may read (never `/etc`, `~` or `/proc`)."""
         return _within(path, (self.root, *self.trusted_dirs))
+
+    anchors: tuple[str, ...] = _field("anchors")
+    select: tuple[str, ...] = _field("select")
+    ignore: tuple[str, ...] = _field("ignore")
+    dialect: str = _field("dialect")
+    """The dialect the project names ("" when it names none: detected per directory)."""
+    dialects: Mapping[str, str] = _field("dialects")
+    """Directory (relative to the root, `/`-separated) -> dialect."""
 
     @classmethod
     def defaults(cls, root: Path) -> Config:
@@ -253,6 +287,10 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     images = text("images")
     if images not in ("auto", "official", "local"):
         problem("images", f"must be 'auto', 'official' or 'local', not {images!r}")
+    anchors = raw.get("anchors", [])
+    if not isinstance(anchors, list) or not all(isinstance(x, str) for x in anchors):
+        problem("anchors", "must be a list of glob patterns")
+        anchors = []
     exclude = raw.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
         problem("exclude", "must be a list of glob patterns")
@@ -281,6 +319,27 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     if lang not in ("", "en", "fr"):
         problem("language", f"must be 'en' or 'fr', not {lang!r}")
         lang = _default("language")
+    from runbookdocs.selection import problems as selector_problems
+
+    rules: dict[str, tuple[str, ...]] = {}
+    for key in ("select", "ignore"):
+        value = raw.get(key, [])
+        found = selector_problems(value, key)
+        for p in found:
+            problem(key, p.split(": ", 1)[1])
+        rules[key] = tuple(value) if not found else ()
+    dialect = raw.get("dialect", _default("dialect"))
+    if dialect not in ("", *DIALECTS):
+        problem("dialect", f"must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+        dialect = _default("dialect")
+    dialects = raw.get("dialects", {})
+    if not isinstance(dialects, dict):
+        problem("dialects", "must be a table of directory = dialect")
+        dialects = {}
+    for folder, value in list(dialects.items()):
+        if value not in DIALECTS:
+            problem(f"dialects.{folder}", f"must be one of {', '.join(DIALECTS)}, not {value!r}")
+            del dialects[folder]
     targets: dict[str, TargetConfig] = {}
     raw_targets = raw.get("targets", {})
     if not isinstance(raw_targets, dict):
@@ -317,6 +376,11 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         language=lang,
         trusted_dirs=tuple(trusted),
         build_timeout=build_timeout,
+        anchors=tuple(anchors),
+        select=rules["select"],
+        ignore=rules["ignore"],
+        dialect=dialect,
+        dialects=MappingProxyType({str(k).strip("/"): v for k, v in dialects.items()}),
     )
 
 

@@ -31,7 +31,7 @@ class Selection:
         return sorted({p for pages in self.used_by.values() for p in pages})
 
 
-def select(paths: Sequence[Path], config: Config) -> Selection:
+def split_paths(paths: Sequence[Path], config: Config) -> Selection:
     """Split `paths` into pages (Markdown, directories) and other files, and find the pages
     (under the docs directory) that use each other file."""
     selection = Selection()
@@ -83,4 +83,4 @@ def _included(lines: Iterable[object], config: Config) -> set[str]:
     return out
 
 
-__all__ = ["Selection", "select"]
+__all__ = ["Selection", "split_paths"]

@@ -11,11 +11,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from runbookdocs import codes
-from runbookdocs.block import Answer, Block, parse_header
+from runbookdocs.block import Answer, Block, Header, parse_header
 from runbookdocs.config import Config
+from runbookdocs.dialect import dialect_for
 from runbookdocs.errors import UsageError
 from runbookdocs.extract.directives import Directive, find_directives
-from runbookdocs.extract.fences import find_fences
+from runbookdocs.extract.fences import Fence, scan
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
@@ -43,6 +44,17 @@ class Document:
     """False when the file is not UTF-8 text; it then has no blocks."""
     fence_spans: tuple[tuple[int, int], ...] | None = None
     """(opening, closing) indices in `lines` of every fence, when known."""
+    misplaced_closes: tuple[int, ...] = ()
+    """Page lines of closing fences written outside the list item or block of their fence
+    (read as that fence's closing fence, never as the opening of a new block)."""
+    comment_spans: tuple[tuple[int, int], ...] = ()
+    """(first, last) indices in `lines` of every block-level HTML comment."""
+    dialect: str = "mkdocs"
+    """How the page is rendered (`runbookdocs.dialect`)."""
+    is_runbook: bool = True
+    """True when runbookdocs' own rules apply to the page: the project configures runbookdocs,
+    or the page has `runbook:` settings. Elsewhere `{{ }}` and attributes after the language
+    belong to another tool (a template language, Hugo's code-fence attributes)."""
 
     def __str__(self) -> str:
         return self.path
@@ -120,17 +132,25 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         first_line=front.end_line + 1,
     )
     findings.extend(include_findings)
-    directives, covered, directive_findings = find_directives(lines, path)
+    dialect = dialect_for(file, config)
+    is_runbook = config.source is not None or "runbook" in front.meta
+    fences, comments = scan(lines)
+    directives, directive_findings = find_directives(comments, lines, path)
     findings.extend(directive_findings)
     blocks: list[Block] = []
     pending: list[Directive] = []
     queue = sorted(directives, key=lambda d: d.end_index)
-    fences = find_fences(lines, skip=covered)
     for fence in fences:
         while queue and queue[0].end_index < fence.open_index:
             pending.append(queue.pop(0))
         opening = lines[fence.open_index]
-        header = parse_header(fence.info, info_col=fence.info_col)
+        header = parse_header(fence.info, info_col=fence.info_col, commonmark=dialect.commonmark)
+        if dialect.name == "hugo" and not is_runbook and header.attrs:
+            # A Hugo page that is no runbook: braces after the language are Hugo's code-fence
+            # attributes (`{file="layouts/page.html" copy=true}`), not runbookdocs'.
+            header = Header(header.lang, {}, header.classes)
+        if dialect.name == "mkdocs":
+            findings.extend(_superfences_indent(fence, lines, path))
         for problem in header.problems:
             findings.append(
                 Finding(
@@ -140,20 +160,25 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 )
             )
         if not fence.closed:
+            if fence.misplaced_close is not None:
+                where = (
+                    f": its closing fence at line {lines[fence.misplaced_close].page_line} is "
+                    "less indented than the list item or block it is in"
+                )
+            elif fence.close_index + 1 < len(lines):
+                where = f" (its container ends at line {lines[fence.close_index + 1].page_line})"
+            else:
+                where = ""
             findings.append(
                 codes.FENCE_NOT_CLOSED.at(
                     Location(path, opening.page_line, fence.indent + 1),
-                    "fence is never closed"
-                    + (
-                        f" (its container ends at line {lines[fence.close_index + 1].page_line})"
-                        if fence.close_index + 1 < len(lines)
-                        else ""
-                    ),
+                    "fence is never closed" + where,
                     hint="add a closing ``` at the same indentation as the opening one",
                 )
             )
         skip_reason = header.attrs.get("skip")
         answers: list[Answer] = []
+        allow: list[str] = []
         ignored = False
         for d in pending:
             if d.name == "skip-next":
@@ -162,6 +187,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 ignored = True
             elif d.name == "answer":
                 answers.append(Answer(d.args["prompt"], d.args["value"]))
+            elif d.name == "allow":
+                allow.extend(c.strip() for c in d.args["code"].split(",") if c.strip())
         pending.clear()
         if ignored:
             continue
@@ -179,10 +206,12 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 origins=tuple(ln.origin for ln in fence.content),
                 attrs=header.attrs,
                 classes=header.classes,
+                flags=header.flags,
                 default_target=front.target,
                 skip_reason=skip_reason,
                 answers=tuple(answers),
                 indent=fence.indent,
+                allow=tuple(allow),
             )
         )
     for d in pending + queue:
@@ -211,8 +240,47 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         tuple(blocks),
         tuple(lines),
         tuple(sorted(findings, key=lambda f: f.location)),
-        fence_spans=tuple((f.open_index, f.close_index) for f in fences),
+        fence_spans=tuple(
+            (f.open_index, f.misplaced_close if f.misplaced_close is not None else f.close_index)
+            for f in fences
+        ),
+        misplaced_closes=tuple(
+            lines[f.misplaced_close].page_line for f in fences if f.misplaced_close is not None
+        ),
+        comment_spans=tuple((c.start, c.end) for c in comments),
+        dialect=dialect.name,
+        is_runbook=is_runbook,
     )
+
+
+def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Finding]:
+    """What pymdownx.superfences renders differently from CommonMark at the top level: a fence
+    indented 1-3 spaces is no fence, and a closing fence must have the opening's indentation."""
+    if fence.indent != fence.own_indent:  # in a container: superfences follows it
+        return []
+    opening = lines[fence.open_index]
+    if fence.own_indent:
+        return [
+            codes.FENCE_INDENTED.at(
+                Location(path, opening.page_line, 1),
+                f"fence indented by {fence.own_indent} space(s): pymdownx.superfences does "
+                "not render it as a code block (CommonMark, GitHub and Hugo do)",
+                hint='start the fence at column 1, or set dialect = "github" (or hugo) in '
+                "[tool.runbookdocs] if this site is not built by MkDocs",
+            )
+        ]
+    if fence.closed and fence.close_indent:
+        closing = lines[fence.close_index]
+        return [
+            codes.FENCE_INDENTED.at(
+                Location(path, closing.page_line, 1),
+                f"closing fence indented by {fence.close_indent} space(s): pymdownx.superfences "
+                f"does not close the fence of line {opening.page_line} here, and the site "
+                "swallows what follows",
+                hint="write the closing fence at the opening fence's indentation",
+            )
+        ]
+    return []
 
 
 def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:

@@ -1,9 +1,11 @@
 """pytest plugin: one test item per runbook block, inert unless enabled.
 
 Enable with `pytest --runbookdocs` (static checks) or `pytest --runbookdocs-run` (static checks,
-then run the blocks in containers), or `runbookdocs = check|run` in the ini file. Items are named
-`path:line#id`. A failure reads like the page: the block's lines numbered as on the page, then the
-findings or the output and exit status — no runbookdocs frames.
+then run the blocks in containers), or `runbookdocs = check|run` in the ini file. Without path
+arguments the configured docs directory is collected; with paths, only those. Items are named
+`LINE#id` under their page (`docs/a.md::12#backup`, `docs/a.md::page`): the ids `-v` prints can
+be given back to pytest as they are. A failure reads like the page: the block's lines numbered as
+on the page, then the findings or the output and exit status — no runbookdocs frames.
 
 This module is imported by every pytest session through the `pytest11` entry point, so it
 imports nothing heavy at module level.
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from runbookdocs.config import Config
     from runbookdocs.document import Document
     from runbookdocs.results import Result
+    from runbookdocs.run.engine import RunOptions
 
 _STATE = pytest.StashKey["_State"]()
 
@@ -54,6 +57,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="NAME=VALUE",
         help="set a runbook variable (repeatable)",
     )
+    group.addoption(
+        "--runbookdocs-generate-secrets",
+        action="store_true",
+        help="secrets not set in the environment get random throwaway values (sandboxes only)",
+    )
+    group.addoption(
+        "--runbookdocs-no-cache",
+        action="store_true",
+        help="run every block again: ignore and do not update the result cache",
+    )
+    group.addoption(
+        "--runbookdocs-images",
+        choices=("auto", "official", "local"),
+        default=None,
+        help="how to get images (default: the configuration's images)",
+    )
     parser.addini(
         "runbookdocs", "collect runbook blocks: 'check' or 'run' (default: off)", default=""
     )
@@ -62,10 +81,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 class _State:
     """Per-session state: the configuration, every page, and results computed once per page."""
 
-    def __init__(self, mode: str, config: Config, variables: dict[str, str]) -> None:
+    def __init__(self, mode: str, config: Config, options: RunOptions) -> None:
         self.mode = mode
         self.config = config
-        self.variables = variables
+        self.options = options
         self.documents: dict[Path, Document] | None = None
         self.checked: dict[Path, list[Result]] = {}
         self.ran: dict[Path, list[Result]] = {}
@@ -106,14 +125,12 @@ class _State:
                 self.checked[file] = by_path.get(doc.path, [])
         return self.checked[key]
 
-    def run(self, path: Path, variables: dict[str, str]) -> list[Result]:
+    def run(self, path: Path) -> list[Result]:
         key = path.resolve()
         if key not in self.ran:
-            from runbookdocs.run.engine import RunOptions, run_document
+            from runbookdocs.run.engine import run_document
 
-            self.ran[key] = run_document(
-                self.document(path), self.config, RunOptions(variables=variables)
-            )
+            self.ran[key] = run_document(self.document(path), self.config, self.options)
         return self.ran[key]
 
 
@@ -145,9 +162,19 @@ def pytest_configure(config: pytest.Config) -> None:
         variables = parse_assignments(config.getoption("runbookdocs_var"), "--runbookdocs-var")
     except UsageError as err:
         raise pytest.UsageError(err.render()) from err
-    config.stash[_STATE] = _State(mode, rb_config, variables)
-    explicit = [a for a in config.args if a.split("::")[0].endswith(".md")]
-    if not explicit and rb_config.docs_dir.is_dir():
+    from runbookdocs.run.engine import RunOptions
+
+    options = RunOptions(
+        variables=variables,
+        generate_secrets=bool(config.getoption("runbookdocs_generate_secrets")),
+        use_cache=not config.getoption("runbookdocs_no_cache"),
+        images=config.getoption("runbookdocs_images"),
+    )
+    config.stash[_STATE] = _State(mode, rb_config, options)
+    # Paths on the command line say what to collect; without any, the docs directory is added
+    # to pytest's own (testpaths or the current directory).
+    given = config.args_source == pytest.Config.ArgsSource.ARGS
+    if not given and rb_config.docs_dir.is_dir():
         docs = str(rb_config.docs_dir)
         if docs not in config.args:
             config.args.append(docs)
@@ -166,9 +193,9 @@ class MarkdownFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         state: _State = self.config.stash[_STATE]
         doc = state.document(self.path)
-        yield PageItem.from_parent(self, name=f"{doc.path}:1#page")
+        yield PageItem.from_parent(self, name="page")
         for block in doc.blocks:
-            name = f"{block}#{block.id}" if block.id else str(block)
+            name = f"{block.line}#{block.id}" if block.id else str(block.line)
             yield BlockItem.from_parent(self, name=name, block=block)
 
 
@@ -197,7 +224,8 @@ class PageItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, self.name
+        # The domain is what failure headers show: the page as a reader names it.
+        return self.path, 0, f"{self.config.stash[_STATE].document(self.path).path}"
 
 
 class BlockItem(pytest.Item):
@@ -221,11 +249,7 @@ class BlockItem(pytest.Item):
             raise RunbookFailure(_describe(block, [f for r in mine for f in r.findings]))
         if state.mode != "run":
             return
-        results = [
-            r
-            for r in state.run(self.path, state.variables)
-            if r.line == block.line and r.stage == "run"
-        ]
+        results = [r for r in state.run(self.path) if r.line == block.line and r.stage == "run"]
         for r in results:
             if r.outcome in ("failed", "error"):
                 raise RunbookFailure(_describe(block, r.findings, r))
@@ -241,7 +265,10 @@ class BlockItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, self.block.line - 1, self.name
+        # `path:line#id` in failure headers; it never ends the node id, so `-v` shows the node
+        # id itself (pytest rewrites the dots of a domain that does).
+        block = self.block
+        return self.path, block.line - 1, f"{block}#{block.id}" if block.id else str(block)
 
 
 def _describe(block: Block, findings: list[Any], result: Result | None = None) -> str:

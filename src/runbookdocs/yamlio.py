@@ -144,6 +144,39 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
         raise YamlProblem(f"invalid YAML: {err}", 1, 1) from None
 
 
+def load_yaml_all(text: str) -> list[Any]:
+    """Load every document of a YAML stream (`---` between Kubernetes manifests); raise
+    `YamlProblem` on any error, located like `load_yaml`'s."""
+    try:
+        if _FAST_LOADER is None:
+            return list(_loader(False).load_all(text))
+        loader = _FAST_LOADER(text)
+        try:
+            docs: list[Any] = []
+            while loader.check_data():
+                docs.append(loader.get_data())
+            return docs
+        finally:
+            loader.dispose()
+    except Exception:
+        pass
+    try:
+        return list(_loader(True).load_all(text))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = (err.problem or err.context or "invalid YAML").strip().splitlines()[0]
+        if "found duplicate key" in str(err):
+            name = str(err).split('found duplicate key "', 1)[-1].split('"', 1)[0]
+            problem = f'duplicate key "{name}"'
+        raise YamlProblem(
+            problem, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1
+        ) from None
+    except YAMLError as err:
+        raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from None
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError) as err:
+        raise YamlProblem(f"invalid YAML: {err}", 1, 1) from None
+
+
 class LineCol:
     """Positions in one loaded mapping or list, with the API of ruamel.yaml's `lc`.
 

@@ -26,6 +26,58 @@ def _check_args(p: argparse.ArgumentParser) -> None:
         help="processes checking pages (default: one per CPU; used from "
         "64 pages to check, on Linux)",
     )
+    p.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated finding codes to report, replacing the project's select "
+        "(ids, names, prefixes, shellcheck codes: RBD5,todo-marker,SC2086; ALL for everything)",
+    )
+    p.add_argument(
+        "--ignore",
+        metavar="CODES",
+        help="comma-separated finding codes not to report, added to the project's ignore",
+    )
+    p.add_argument(
+        "--dialect",
+        choices=("mkdocs", "commonmark", "github", "hugo"),
+        help="how the pages are rendered (default: the project's dialect, else detected)",
+    )
+
+
+def _codes(option: str, text: str | None) -> tuple[str, ...]:
+    """The codes of `--select`/`--ignore`; a usage error names unknown ones."""
+    from runbookdocs.selection import unknown
+
+    if text is None:
+        return ()
+    listed = tuple(c.strip() for c in text.split(",") if c.strip())
+    if not listed:
+        raise UsageError(f"{option}: give finding codes, e.g. {option} RBD505,SC2086")
+    bad = unknown(listed)
+    if bad:
+        raise UsageError(
+            f"{option}: unknown finding code(s) {', '.join(map(repr, bad))}; "
+            "see docs/reference/codes.md (RBD505, todo-marker, RBD5, SC2086, ALL)"
+        )
+    return listed
+
+
+def configured(args: argparse.Namespace) -> Config:
+    """The project's configuration with `--select`, `--ignore` and `--dialect` applied."""
+    import dataclasses
+    from types import MappingProxyType
+
+    select = _codes("--select", getattr(args, "select", None))
+    ignore = _codes("--ignore", getattr(args, "ignore", None))
+    config = base.load(args)
+    dialect = getattr(args, "dialect", None)
+    return dataclasses.replace(
+        config,
+        select=select or config.select,
+        ignore=(*config.ignore, *ignore),
+        dialect=dialect or config.dialect,
+        dialects=MappingProxyType({}) if dialect else config.dialects,
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -38,7 +90,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     if args.jobs < 0:
         raise UsageError(f"--jobs {args.jobs}: give a number of processes, or 0 for one per CPU")
-    config = base.load(args)
+    config = configured(args)
     files = _pages(args.paths, config)
     if not files and args.paths and all(p.is_file() and p.suffix != ".md" for p in args.paths):
         # Only snippets or schemas no page uses (pre-commit passes what changed): nothing
@@ -47,6 +99,7 @@ def run_check(args: argparse.Namespace) -> int:
         return 0
     if not files:
         raise base.no_files("check", args, config)
+    _say_dialects(files, config)
     cache = Cache(config.cache_dir, enabled=not args.no_cache)
     with signals_as_interrupt(), Progress(len(files), "check") as progress:
         run = check_files(
@@ -72,12 +125,12 @@ def run_check(args: argparse.Namespace) -> int:
 def _pages(paths: list[Path], config: Config) -> list[Path]:
     """The pages to check: Markdown files and directories as given, plus the pages that use a
     snippet or schema given (what pre-commit passes when one changes)."""
-    from runbookdocs.dependents import select
+    from runbookdocs.dependents import split_paths
     from runbookdocs.document import iter_markdown
 
     if not paths:
         return list(iter_markdown([config.docs_dir], config))
-    selection = select(paths, config)
+    selection = split_paths(paths, config)
     for other, users in selection.used_by.items():
         if not other.exists():
             raise UsageError(f"{other}: no such file or directory")
@@ -90,21 +143,35 @@ def _pages(paths: list[Path], config: Config) -> list[Path]:
     return sorted({*pages, *selection.dependent_pages}, key=config.display)
 
 
+def _say_dialects(files: list[Path], config: Config) -> None:
+    """Say which dialect pages are read in when it was detected rather than configured."""
+    from collections import Counter
+
+    from runbookdocs.dialect import dialect_for
+
+    found = Counter(dialect_for(f, config) for f in files)
+    for dialect, pages in sorted(found.items(), key=lambda item: str(item[0])):
+        if dialect.reason.startswith("detected"):
+            base.stderr(f"dialect: {dialect.name} for {pages} page(s), {dialect.reason}")
+
+
 def _list_args(p: argparse.ArgumentParser) -> None:
     base.add_paths(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """Print every block: location, id, kind, target, runnable or why not."""
+    """Print every block: location, id, kind, target, runnable or why not (and, in JSON,
+    whether the static checks validate its content, or why not)."""
     import json
 
-    from runbookdocs.validate import documents_from_paths
+    from runbookdocs.validate import documents_from_paths, why_not_checked
 
     config = base.load(args)
     for doc in documents_from_paths(args.paths, config):
         for b in doc.blocks:
             why = b.why_not_run()
+            unchecked = why_not_checked(b)
             if args.json:
                 print(
                     json.dumps(
@@ -117,6 +184,8 @@ def run_list(args: argparse.Namespace) -> int:
                             "runnable": why is None,
                             "reason": why,
                             "hidden": b.hidden,
+                            "checked": unchecked is None,
+                            "not_checked": unchecked,
                         },
                         ensure_ascii=False,
                     )

@@ -1,6 +1,14 @@
 """HTML-comment directives: instructions for runbookdocs that never render.
 
-`<!-- runbook: NAME key="value" ... -->` applies to the next fenced block, Sybil style.
+`<!-- runbook: NAME key="value" ... -->` applies to the next fenced block, Sybil style:
+
+- `skip-next reason="..."`: the block is checked, not run;
+- `ignore-next reason="..."`: the block is neither checked nor run;
+- `answer prompt="REGEX" value="TEXT"`: typed when the block's output matches REGEX;
+- `allow code="RBD302,SC2086" reason="..."`: those finding codes are not reported for the block.
+
+Only comments outside fenced blocks are directives: a comment shown inside a Markdown example
+is part of the example.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from types import MappingProxyType
 
 from runbookdocs import codes
 from runbookdocs.block import suggest
+from runbookdocs.extract.fences import Comment
 from runbookdocs.extract.snippets import Line
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -22,11 +31,11 @@ DIRECTIVES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = MappingProxyTy
         "skip-next": (frozenset({"reason"}), frozenset({"reason"})),
         "ignore-next": (frozenset({"reason"}), frozenset({"reason"})),
         "answer": (frozenset({"prompt", "value"}), frozenset({"prompt", "value"})),
+        "allow": (frozenset({"code"}), frozenset({"code", "reason"})),
     }
 )
 """Directive name -> (required keys, allowed keys)."""
 
-_START = re.compile(r"^\s*(?:>\s*)*<!--")
 _RUNBOOK = re.compile(r"^\s*runbook\s*:\s*(?P<body>.*)$", re.S)
 
 
@@ -42,39 +51,32 @@ class Directive:
 
 
 def find_directives(
-    lines: list[Line], path: str
-) -> tuple[list[Directive], set[int], list[Finding]]:
-    """Directives in `lines`, the indices covered by HTML comments, and problems found."""
+    comments: list[Comment], lines: list[Line], path: str
+) -> tuple[list[Directive], list[Finding]]:
+    """The directives among `comments` (block-level HTML comments outside fences, see
+    `fences.scan`), and the problems found in them."""
     directives: list[Directive] = []
-    covered: set[int] = set()
     findings: list[Finding] = []
-    i, n = 0, len(lines)
-    while i < n:
-        text = lines[i].text
-        start = _START.match(text)
-        if start is None:
-            i += 1
+    for c in comments:
+        first = lines[c.start]
+        origin = first.origin
+        loc = Location(origin.path if origin else path, first.page_line)
+        if not c.closed:
+            findings.append(
+                codes.COMMENT_NOT_CLOSED.at(
+                    loc,
+                    "HTML comment '<!--' is never closed: the site hides the rest of the page",
+                    hint="close it with '-->'",
+                )
+            )
             continue
-        j = i
-        body = text[start.end() :]
-        while "-->" not in body and j + 1 < n:
-            j += 1
-            body += "\n" + lines[j].text
-        covered.update(range(i, j + 1))
-        origin = lines[i].origin
-        loc = Location(origin.path if origin else path, lines[i].page_line)
-        if "-->" not in body:
-            i = j + 1
-            continue
-        comment = body.split("-->", 1)[0]
-        m = _RUNBOOK.match(comment)
+        m = _RUNBOOK.match(c.text)
         if m:
-            directive, problems = _parse(m.group("body"), loc, j)
+            directive, problems = _parse(m.group("body"), loc, c.end)
             findings.extend(problems)
             if directive:
                 directives.append(directive)
-        i = j + 1
-    return directives, covered, findings
+    return directives, findings
 
 
 def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[Finding]]:
@@ -123,6 +125,19 @@ def _parse(body: str, loc: Location, end: int) -> tuple[Directive | None, list[F
             problems.append(
                 codes.DIRECTIVE_INVALID.at(
                     loc, f"directive answer: prompt is not a valid regex: {err}"
+                )
+            )
+    if name == "allow" and "code" in args:
+        from runbookdocs.selection import unknown
+
+        listed = [c.strip() for c in args["code"].split(",") if c.strip()]
+        bad = unknown(listed) if listed else ["(none)"]
+        for code in bad:
+            problems.append(
+                codes.DIRECTIVE_INVALID.at(
+                    loc,
+                    f"directive allow: unknown finding code {code!r}",
+                    hint="codes are listed in docs/reference/codes.md: RBD505, todo-marker, SC2086",
                 )
             )
     if problems:

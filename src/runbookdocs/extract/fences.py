@@ -1,8 +1,18 @@
-"""Find fenced code blocks the way pymdownx.superfences does, including nested ones.
+"""Find fenced code blocks and HTML comments, in one pass, the way a Markdown renderer does.
 
 markdown-it-py reads a fence inside a content tab (`=== "Debian"`) or an admonition
 (`!!! warning`) as indented code, so walking its tokens misses those blocks. This lexer follows
 container prefixes instead: blockquote markers and indentation (lists, tabs, admonitions).
+
+One pass finds both fences and block-level HTML comments: a `<!--` inside a fence is code, and a
+fence inside a comment is not a block, exactly as CommonMark renders them.
+
+The indentation before a fence is split in two: the *container*'s (the list item, admonition or
+tab the fence is in, found by looking back at the lines above) and the fence's *own* 0-3 spaces
+(CommonMark lets a fence be indented; its content loses up to as many spaces, and its closing
+fence may be indented 0-3 spaces). A content line less indented than the container ends it; a
+bare closing fence that ends a container is taken as the fence's misplaced closing fence, never
+as the opening of a new block that would swallow the next ones.
 """
 
 from __future__ import annotations
@@ -16,6 +26,12 @@ _OPEN = re.compile(
     r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
 _QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
+_COMMENT = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*<!--")
+_LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?P<gap>[ \t]+|$)")
+_CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
+"""Admonitions (`!!! note`, `??? tip`) and content tabs (`=== "Debian"`): content at +4."""
+_LOOK_BACK = 200
+"""Lines looked at above a fence to find its container."""
 
 
 @dataclass(frozen=True)
@@ -29,13 +45,34 @@ class Fence:
     info_col: int
     """1-based column where `info` starts."""
     indent: int
-    """Columns of container indentation before the backticks."""
+    """Columns before the backticks (container and the fence's own indentation)."""
     content: tuple[Line, ...]
-    """Content lines with the container prefix removed."""
+    """Content lines with the container prefix and the fence's own indentation removed."""
     close_index: int
     """Index of the closing line (or of the last content line when never closed)."""
     closed: bool
     """False when the fence is never closed (or its container ends first)."""
+    own_indent: int = 0
+    """Columns of indentation that belong to the fence itself, not to a container (0-3 in
+    CommonMark; pymdownx.superfences renders a top-level fence only at 0)."""
+    close_indent: int | None = None
+    """Columns before the closing fence, relative to the container (None: not closed)."""
+    misplaced_close: int | None = None
+    """Index of a bare fence line outside the container, taken as this fence's closing fence
+    written at the wrong indentation (the fence is then not closed)."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A block-level HTML comment (`<!-- ... -->`) outside fences."""
+
+    start: int
+    """Index of its first line."""
+    end: int
+    """Index of its last line (the one holding `-->`, or the last line when never closed)."""
+    closed: bool
+    text: str
+    """What is between `<!--` and `-->`."""
 
 
 def _width(ws: str) -> int:
@@ -45,33 +82,68 @@ def _width(ws: str) -> int:
     return col
 
 
-def _strip(text: str, quotes: int, indent: int) -> str | None:
-    """Strip `quotes` blockquote markers and `indent` columns; None when the container ended."""
+def _remove(text: str, columns: int) -> str:
+    """`text` without `columns` columns of leading blanks (a straddling tab is expanded)."""
+    col, i = 0, 0
+    while i < len(text) and col < columns and text[i] in " \t":
+        col = col + 4 - col % 4 if text[i] == "\t" else col + 1
+        i += 1
+    return " " * max(col - columns, 0) + text[i:]
+
+
+def _strip_quotes(text: str, quotes: int) -> str | None:
     for _ in range(quotes):
         m = _QUOTE.match(text)
         if m is None:
             return None
         text = text[m.end() :]
-    if not text.strip():
-        return ""
-    lead = len(text) - len(text.lstrip(" \t"))
-    if _width(text[:lead]) < indent:
-        return None
-    # Remove exactly `indent` columns, expanding a tab that straddles the boundary.
-    col, i = 0, 0
-    while i < len(text) and col < indent and text[i] in " \t":
-        col = col + 4 - col % 4 if text[i] == "\t" else col + 1
-        i += 1
-    return " " * (col - indent) + text[i:]
+    return text
 
 
-def find_fences(lines: list[Line], *, skip: set[int] | None = None) -> list[Fence]:
-    """Every fenced block in `lines`, outermost first; indices in `skip` are never openings."""
+def _container(lines: list[Line], i: int, width: int) -> int:
+    """Columns of the list item, admonition or tab that holds a fence at `width` columns on
+    line `i` (0: the fence is at the top level and `width` is its own indentation)."""
+    if width == 0:
+        return 0
+    floor = width
+    for k in range(i - 1, max(i - 1 - _LOOK_BACK, -1), -1):
+        text = lines[k].text
+        if not text.strip():
+            continue
+        lead = _width(text[: len(text) - len(text.lstrip(" \t"))])
+        item = _LIST_ITEM.match(text)
+        if item is not None:
+            gap = _width(item.group("gap")) if item.group("gap").strip(" \t") == "" else 1
+            content = lead + len(item.group("marker")) + (gap if 1 <= gap <= 4 else 1)
+            if content <= width and floor >= content:
+                return content
+        box = _CONTAINER.match(text)
+        if box is not None and lead + 4 <= width and floor >= lead + 4:
+            return lead + 4
+        floor = min(floor, lead)
+        if floor == 0:
+            break
+    # No container above: at most 3 columns are the fence's own; more is a container we
+    # could not see (an indented block of some extension), kept as such.
+    return 0 if width <= 3 else width
+
+
+def scan(lines: list[Line], *, skip: set[int] | None = None) -> tuple[list[Fence], list[Comment]]:
+    """Every fenced block and every block-level HTML comment of `lines`, in page order.
+
+    Args:
+        lines: the expanded page.
+        skip: indices that are never fence openings.
+    """
     fences: list[Fence] = []
+    comments: list[Comment] = []
     skip = skip or set()
     i, n = 0, len(lines)
     while i < n:
         text = lines[i].text
+        if "<!--" in text and _COMMENT.match(text):
+            i = _comment(lines, i, comments)
+            continue
         if "``" not in text and "~~" not in text:  # most lines: no regex needed
             i += 1
             continue
@@ -79,40 +151,75 @@ def find_fences(lines: list[Line], *, skip: set[int] | None = None) -> list[Fenc
         if m is None or (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i += 1
             continue
-        quotes = m.group("prefix").count(">")
-        indent = _width(m.group("indent"))
-        fence = m.group("fence")
-        closer = re.compile(rf"^[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        content: list[Line] = []
-        j, closed = i + 1, False
-        plain = not quotes and not indent
-        while j < n:
-            line = lines[j]
-            if plain:  # top-level fence: content lines are kept as they are
-                if closer.match(line.text):
-                    closed = True
-                    break
-                content.append(line if line.text.strip() else Line("", *line[1:]))
-                j += 1
-                continue
-            stripped = _strip(line.text, quotes, indent)
-            if stripped is None:
-                break
-            if closer.match(stripped):
-                closed = True
-                break
-            content.append(Line(stripped, line.page_line, line.origin))
+        fence, i = _fence(lines, i, m)
+        fences.append(fence)
+    return fences, comments
+
+
+def _comment(lines: list[Line], i: int, comments: list[Comment]) -> int:
+    text = lines[i].text
+    body = text[text.index("<!--") + 4 :]
+    j = i
+    while "-->" not in body and j + 1 < len(lines):
+        j += 1
+        body += "\n" + lines[j].text
+    closed = "-->" in body
+    comments.append(Comment(i, j, closed, body.split("-->", 1)[0]))
+    return j + 1
+
+
+def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
+    """The fence opened on line `i`, and the index of the line after it."""
+    n = len(lines)
+    quotes = m.group("prefix").count(">")
+    width = _width(m.group("indent"))
+    container = width if quotes else _container(lines, i, width)
+    own = width - container
+    fence = m.group("fence")
+    closer = re.compile(rf"^(?P<ws>[ ]{{0,3}}){re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+    content: list[Line] = []
+    j, closed, close_indent, misplaced = i + 1, False, None, None
+    while j < n:
+        line = lines[j]
+        text = _strip_quotes(line.text, quotes) if quotes else line.text
+        if text is None:
+            break
+        if not text.strip():
+            content.append(Line("", line.page_line, line.origin))
             j += 1
-        fences.append(
-            Fence(
-                open_index=i,
-                info=m.group("info"),
-                info_col=m.start("info") + 1,
-                indent=_width(m.group("prefix") + m.group("indent")),
-                content=tuple(content),
-                close_index=j if closed else max(j - 1, i),
-                closed=closed,
-            )
-        )
-        i = j + 1 if closed else j
-    return fences
+            continue
+        lead = _width(text[: len(text) - len(text.lstrip(" \t"))])
+        if lead < container:
+            if closer.match(text.lstrip(" \t")) and quotes == 0:
+                misplaced = j  # the closing fence, written outside the container
+            break
+        inner = _remove(text, container)
+        close = closer.match(inner)
+        if close is not None:
+            closed, close_indent = True, len(close.group("ws"))
+            break
+        content.append(Line(_remove(inner, own), line.page_line, line.origin))
+        j += 1
+    end = j if closed else max(j - 1, i)
+    found = Fence(
+        open_index=i,
+        info=m.group("info"),
+        info_col=m.start("info") + 1,
+        indent=_width(m.group("prefix") + m.group("indent")),
+        content=tuple(content),
+        close_index=end,
+        closed=closed,
+        own_indent=own,
+        close_indent=close_indent,
+        misplaced_close=misplaced,
+    )
+    if closed:
+        return found, j + 1
+    if misplaced is not None:
+        return found, misplaced + 1
+    return found, j
+
+
+def find_fences(lines: list[Line], *, skip: set[int] | None = None) -> list[Fence]:
+    """Every fenced block in `lines`, outside HTML comments; indices in `skip` never open one."""
+    return scan(lines, skip=skip)[0]

@@ -22,6 +22,7 @@ RUNBOOK_KEYS: Mapping[str, str] = {
     "secrets": "name -> description; values come only from the environment",
     "timeout": "default timeout of the page's blocks, in seconds",
     "system": "the system the page belongs to (navigation, tags)",
+    "ignore": "finding codes not reported on this page (RBD506, todo-marker, SC2086)",
 }
 """Every key allowed under `runbook:`."""
 
@@ -64,6 +65,8 @@ class FrontMatter:
     secrets: Mapping[str, str] = field(default_factory=dict)
     timeout: float | None = None
     system: str | None = None
+    ignore: tuple[str, ...] = ()
+    """Finding codes the page silences (`runbook.ignore`)."""
     lines: YamlLines | None = field(default=None, repr=False, compare=False)
     """Positions in the front matter, computed on demand."""
 
@@ -167,6 +170,16 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
                     at("runbook", "timeout"), "'runbook.timeout' must be a number of seconds"
                 )
             )
+    if "ignore" in runbook:
+        from runbookdocs.selection import problems
+
+        value = runbook["ignore"]
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        found = problems(value, "'runbook.ignore'")
+        findings.extend(codes.FRONT_MATTER_VALUE.at(at("runbook", "ignore"), p) for p in found)
+        if not found:
+            values["ignore"] = tuple(value)
     seen: set[str] = set()
     for key in ("variables", "secrets"):
         if key not in runbook:

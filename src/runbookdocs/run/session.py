@@ -413,7 +413,7 @@ class Session:
             )
         if self.secrets:
             lines = [
-                f"\\builtin printf -v {k} %b {_word(v)}; \\builtin export {k}"
+                f"\\builtin printf -v {k} %b {shell_word(v)}; \\builtin export {k}"
                 for k, v in self.secrets.items()
             ]
             for line in lines[:-1]:
@@ -878,8 +878,9 @@ def _chunks(tokens: list[str], size: int = _LINE - 20) -> list[str]:
     return words
 
 
-def _word(value: str) -> str:
-    """`value` as one single-quoted `printf %b` word (a secret: one line, never split)."""
+def shell_word(value: str) -> str:
+    """`value` as one single-quoted word for `printf %b`: printable ASCII, whatever `value`
+    holds (quotes, backslashes, newlines, control characters, non-ASCII text)."""
     return "'" + "".join(_escape(value)) + "'"
 
 
@@ -977,4 +978,5 @@ __all__ = [
     "StepResult",
     "docker_exec_command",
     "session_for",
+    "shell_word",
 ]

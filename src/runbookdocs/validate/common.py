@@ -205,50 +205,176 @@ class ConsoleCommand:
     """Prompt line plus continuation lines."""
     text: str
     """The command without prompts, continuation lines joined with newlines."""
+    prompt: str = "$"
+    """`$`, or `#` (a command typed as root)."""
 
 
 def console_commands(block: Block) -> list[ConsoleCommand]:
-    """The commands of a console block, from `runbookdocs.transcript` when it is available."""
-    try:
-        from runbookdocs import transcript
-    except ImportError:  # pragma: no cover - transcript.py is part of the package
-        transcript = None  # type: ignore[assignment]
-    if transcript is not None:
-        try:
-            parsed = transcript.parse(block)
-            return [ConsoleCommand(c.line_index, c.n_lines, c.text) for c in parsed.commands]
-        except (AttributeError, TypeError, ValueError):  # pragma: no cover - API drift
-            pass
-    return _local_console_commands(block.source)
+    """The commands of a console block, as `runbookdocs.transcript` reads them; prompts
+    indented inside the block (every line shifted right) are read too."""
+    from runbookdocs import transcript
+
+    found = transcript.parse(block).commands
+    if not found:
+        indent, dedented = _dedent(block.source)
+        if indent:
+            found = transcript.parse(dedented).commands
+    return [ConsoleCommand(c.line_index, c.n_lines, c.text, c.prompt) for c in found]
 
 
-def _local_console_commands(source: str) -> list[ConsoleCommand]:
+def _dedent(source: str) -> tuple[int, str]:
+    """The indentation every non-blank line of `source` shares, and `source` without it."""
     lines = source.split("\n")
-    out: list[ConsoleCommand] = []
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith(("$ ", "# ")) or lines[i] in ("$", "#"):
-            start = i
-            text = [lines[i][2:]]
-            i += 1
-            while i < len(lines) and (lines[i].startswith("> ") or lines[i] == ">"):
-                text.append(lines[i][2:])
-                i += 1
-            out.append(ConsoleCommand(start, i - start, "\n".join(text)))
-        else:
-            i += 1
-    return out
+    widths = [len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()]
+    indent = min(widths, default=0)
+    if not indent:
+        return 0, source
+    return indent, "\n".join(ln[indent:] for ln in lines)
 
 
-def console_script(block: Block) -> str:
-    """The block's commands as a script aligned with the source: line i is source line i.
+@dataclass(frozen=True)
+class Script:
+    """Shell text checked in place of a block: line i is the block's source line i."""
 
-    Output lines become blank lines and prompts (`$ `, `# `, `> `) are blanked with two spaces,
-    so a checker's line and column are the block's own.
+    text: str
+    shifts: tuple[int, ...] = ()
+    """Per line, columns removed before the text (prompts, indentation): add them back."""
+
+    def col(self, index: int, col: int) -> int:
+        """The block's column of column `col` on line `index` of `text`."""
+        return col + (self.shifts[index] if 0 <= index < len(self.shifts) else 0)
+
+
+def console_script(block: Block, *, hash_comments: bool = False) -> Script:
+    r"""A console block's commands as a script aligned with its source.
+
+    Output lines become blank lines; the prompt of a command line (`$ `, `# `) becomes two
+    spaces, so columns stay the block's; a continuation line (`> `) loses its prompt, because
+    a here-document's closing word must start its line (`> EOF`). Lines continued with a `\`
+    and here-document bodies written without `> ` belong to their command too.
+
+    Args:
+        hash_comments: `# ` lines are comments, never root prompts (a shell block written
+            with `$ ` prompts: in shell, `#` starts a comment).
     """
     lines = block.source.split("\n")
+    indent, _ = _dedent(block.source)
+    commands = console_commands(block)
+    if not transcript_found(block):
+        lines = [ln[indent:] for ln in lines]
+    else:
+        indent = 0
     script = [""] * len(lines)
-    for cmd in console_commands(block):
-        for k in range(cmd.index, min(cmd.index + cmd.n_lines, len(lines))):
-            script[k] = "  " + lines[k][2:]
-    return "\n".join(script)
+    shifts = [0] * len(lines)
+    starts = {cmd.index for cmd in commands}
+    for cmd in commands:
+        if cmd.prompt == "#" and (hash_comments or _prose_comment(cmd.text)):
+            # Next to `$ ` prompts, `# For data volumes (if used)` is a comment, not a command
+            # typed as root (`# systemctl restart app` is one).
+            script[cmd.index] = lines[cmd.index]
+            continue
+        k = cmd.index
+        end = min(cmd.index + cmd.n_lines, len(lines))
+        for k in range(cmd.index, end):
+            if k == cmd.index:
+                script[k] = "  " + lines[k][2:]
+                shifts[k] = indent
+            else:
+                script[k] = lines[k][2:]
+                shifts[k] = indent + 2
+        # Pages often drop the `> ` of lines continued with a backslash, and of the lines of a
+        # here-document: they are still the command's, not its output.
+        k = end
+        while (
+            k < len(lines)
+            and k not in starts
+            and script[k - 1].rstrip().endswith("\\")
+            and lines[k].strip()
+        ):
+            script[k] = lines[k]
+            shifts[k] = indent
+            k += 1
+        # A quote left open on the command line goes on over the next lines (`$ echo "` and a
+        # manifest, then `" | kubectl apply -f -`).
+        while k < len(lines) and k not in starts and _open_quote("\n".join(script[cmd.index : k])):
+            script[k] = lines[k]
+            shifts[k] = indent
+            k += 1
+        opened = _HEREDOC_OPEN.search("\n".join(script[cmd.index : k]))
+        if opened and k < len(lines) and k not in starts:
+            word = opened.group(2)
+            body_end = next(
+                (j for j in range(k, len(lines)) if lines[j].strip() == word and j not in starts),
+                None,
+            )
+            if body_end is not None:
+                for j in range(k, body_end + 1):
+                    script[j] = lines[j].strip() if j == body_end else lines[j]
+                    shifts[j] = indent
+    return Script("\n".join(script), tuple(shifts))
+
+
+_HEREDOC_OPEN = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+def _open_quote(text: str) -> bool:
+    """True when a single or double quote of `text` is left open (comments and escapes read
+    the shell's way)."""
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"':
+                i += 1
+        elif ch == "\\":
+            i += 1
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n;|&("):
+            end = text.find("\n", i)
+            if end < 0:
+                break
+            i = end
+        i += 1
+    return bool(quote)
+
+
+def _prose_comment(text: str) -> bool:
+    """True when a `# ` line reads as a comment rather than a command typed as root: it
+    starts with a capitalised word, or with a word that is no well-known command."""
+    first = text.split()[0] if text.split() else ""
+    if first[:1].isupper() and first[1:2].islower():
+        return True
+    return not looks_like_commands(text)
+
+
+_COMMAND_WORDS_TEXT = """
+    apt apt-get awk aws az bash cat cd chmod chown cp crictl curl dig dnf docker echo etcdctl
+    export find gcloud git grep helm ip jq journalctl kill kubectl ln ls make mkdir mv nc
+    nslookup oc openssl pip podman ps python python3 rm rsync scp sed ssh sudo systemctl tail
+    tar terraform touch virtctl watch wget yum ceph rbd radosgw-admin mount umount sgdisk dd
+    lsblk blkid modprobe sysctl service useradd usermod iptables ip6tables ss netstat
+"""
+_COMMAND_WORDS = frozenset(_COMMAND_WORDS_TEXT.split())
+
+
+def looks_like_commands(source: str) -> bool:
+    """True when the first meaningful line of `source` starts with a well-known command (or
+    sets a variable)."""
+    for line in source.split("\n"):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        word = text.split()[0]
+        return word in _COMMAND_WORDS or bool(re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", word))
+    return False
+
+
+def transcript_found(block: Block) -> bool:
+    """True when the console block has prompts at the start of its lines."""
+    from runbookdocs import transcript
+
+    return bool(transcript.parse(block).commands)

@@ -19,12 +19,13 @@ from typing import Any
 
 from runbookdocs import codes
 from runbookdocs.block import Block
+from runbookdocs.document import PLACEHOLDER
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
 from runbookdocs.validate.common import Filled, fill, finding_at, json_quote, values_for
 from runbookdocs.validate.structure import schema_path
-from runbookdocs.yamlio import YamlProblem, load_yaml
+from runbookdocs.yamlio import YamlProblem, load_yaml, load_yaml_all
 
 MAX_SCHEMA_ERRORS = 20
 """Schema errors reported per block; the rest are counted."""
@@ -38,7 +39,9 @@ Path_ = tuple[str | int, ...]
 @block_validator("json")
 def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """JSON syntax, duplicate keys, and `schema=`."""
-    filled = fill(block.source, values_for(ctx), json_quote)
+    if not block.file and not_data(block.source):
+        return
+    filled = fill(heredoc_body(block.source), values_for(ctx), json_quote)
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -52,6 +55,8 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     try:
         data = json.loads(filled.text, object_pairs_hook=pairs)
     except json.JSONDecodeError as err:
+        if not block.file and json_excerpt(filled.text):
+            return  # shown in part (`...`, annotations, several values): nothing to judge
         index = err.lineno - 1
         yield finding_at(
             block,
@@ -195,11 +200,21 @@ def pointer(path: Iterable[str | int]) -> str:
 
 @block_validator("yaml")
 def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
-    """YAML syntax, duplicate keys, and `schema=`."""
-    filled = fill(block.source, values_for(ctx))
+    """YAML syntax (every document of a `---`-separated stream), duplicate keys, `schema=`."""
+    if not block.file and not_data(block.source):
+        return
+    filled = fill(heredoc_body(block.source), values_for(ctx))
+    multi = _DOCUMENT_MARK.search(filled.text) is not None
     try:
-        data = load_yaml(filled.text, lines=False)
+        if multi:
+            documents = load_yaml_all(filled.text)
+            data = documents[0] if len(documents) == 1 else None
+        else:
+            data = load_yaml(filled.text, lines=False)
+            documents = [data]
     except YamlProblem as err:
+        if not block.file and yaml_excerpt(filled.text):
+            return  # shown in part, or a Markdown example tagged yaml: nothing to judge
         index = err.line - 1
         yield finding_at(
             block,
@@ -211,6 +226,10 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         return
     except RecursionError:
         yield finding_at(block, 0, 1, "invalid YAML: nested too deeply", code=codes.INVALID_YAML)
+        return
+    if block.schema and len(documents) > 1:
+        for doc in documents:
+            yield from _schema_errors(block, ctx, to_plain(doc), lambda _p: (0, 1), filled)
         return
     if block.schema:
         try:
@@ -229,6 +248,192 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             return yaml_position(positioned[0], path)
 
         yield from _schema_errors(block, ctx, plain, position, filled)
+
+
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
+"""A document start or end marker: the block is a stream of documents (Kubernetes manifests,
+or a page's front matter shown as an example)."""
+
+_CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
+"""A callout number at the end of a line (`name: web [1]`), explained under the block."""
+_ELISION_LINE = re.compile(
+    r"^([ \t]*)(?:(?:\.\.\.|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
+)
+"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
+
+
+_ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
+_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*$)", re.M)
+
+
+def yaml_excerpt(text: str) -> bool:
+    """True when `text` is YAML shown in part (elision lines, a slice that starts deep inside
+    a larger file), or not YAML at all but a Markdown example holding a fence: valid once the
+    elisions are read as comments."""
+    sliced = _cut_from_deeper(text)
+    if sliced is not None:
+        try:
+            load_yaml_all(sliced)
+            return True
+        except (YamlProblem, RecursionError):
+            pass
+    lines = text.split("\n")
+    if any(ln.lstrip().startswith(("```", "~~~")) for ln in lines):
+        return True  # a page example (front matter, then Markdown with fences)
+    if _CALLOUT.search(text):
+        text = _CALLOUT.sub("", text)
+        try:
+            load_yaml_all(text)
+            return True
+        except (YamlProblem, RecursionError):
+            pass
+    defined = set(re.findall(r"&([\w-]+)", text))
+    missing = {a for a in _ALIAS.findall(text) if a not in defined}
+    if _REDACTED.search(text):
+        missing.add("\x00")  # `password: ***`: a value hidden on purpose
+        text = _REDACTED.sub("x", text)
+        lines = text.split("\n")
+    if not missing and not any(_ELISION_LINE.match(ln) for ln in lines):
+        return False
+    kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
+    # `*name` defined in a part of the file the excerpt leaves out.
+    kept = _ALIAS.sub(lambda m: "x" if m.group(1) in missing else m.group(), kept)
+    try:
+        load_yaml_all(kept)
+    except (YamlProblem, RecursionError):
+        return False
+    return True
+
+
+def _cut_from_deeper(text: str) -> str | None:
+    """A slice of a larger file starts deeper than it goes on (the end of a list, then the
+    keys of its parent): the first lines, deeper than the rest, read as comments. None when
+    the text does not start that way."""
+    lines = text.split("\n")
+    body = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
+    if len(body) < 2:
+        return None
+    least = min(width for width, _ in body)
+    if body[0][0] <= least:
+        return None
+    cut = next(i for width, i in body if width == least)
+    return "\n".join("#" if i < cut and ln.strip() else ln for i, ln in enumerate(lines))
+
+
+_BARE_NAME = re.compile(r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}\b(?=\s*[,}\]\n])")
+
+
+def json_excerpt(text: str) -> bool:
+    """True when `text` is JSON shown in part: elisions (`...`, `…`), code annotations
+    (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
+    cleaned, marked = _without_elisions(text)
+    bare = _BARE_NAME.sub("null", cleaned)  # `"binding": JAVASCRIPT_BINDING`: a placeholder
+    if bare != cleaned:
+        cleaned, marked = bare, True
+    if marked:
+        cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
+        cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)
+    member = re.sub(r",\s*$", "", cleaned)
+    candidates = [cleaned, f"[{cleaned}]"] if marked else [f"[{cleaned}]"]
+    candidates.append(f"{{{member}}}")  # `"key": value,` shown alone: a member of an object
+    for candidate in candidates:
+        try:
+            json.loads(candidate)
+            return True
+        except (ValueError, RecursionError):
+            continue
+    rows = [ln for ln in cleaned.split("\n") if ln.strip()]
+    try:
+        for row in rows:
+            json.loads(row)
+    except (ValueError, RecursionError):
+        return False
+    return len(rows) > 1
+
+
+def _without_elisions(text: str) -> tuple[str, bool]:
+    """`text` without comments and `...`/`…` outside strings; and whether it had any."""
+    out: list[str] = []
+    marked = False
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+        elif text.startswith("//", i) or ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            marked = True
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            marked = True
+            continue
+        elif text.startswith("(...)", i):
+            i += 5
+            marked = True
+            continue
+        elif text.startswith("...", i) or ch == "…":
+            i += 3 if ch == "." else 1
+            marked = True
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out), marked
+
+
+_TEMPLATE = re.compile(r"\{\{-?|\{%-?")
+_INCLUDE_LINE = re.compile(r"^\s*\{!.*!\}\s*$")
+
+
+def not_data(text: str) -> bool:
+    """True when a configuration block shows a template rather than data: Helm or Jinja tags
+    (`{{ .Values.x }}`, `{{- if }}`, `{% for %}`) besides runbookdocs' own `{{ name }}`, or the
+    include of a file by markdown-include (`{!path!}`). Such a block is valid only once
+    rendered by its own tool, so it is not validated (a block written with `file=` always is).
+    """
+    if "{" not in text:
+        return False
+    if any(_INCLUDE_LINE.match(ln) for ln in text.split("\n")):
+        return True
+    if "{{" not in text and "{%" not in text:
+        return False
+    return bool(_TEMPLATE.search(PLACEHOLDER.sub("", text)))
+
+
+_HEREDOC_COMMAND = re.compile(r"^\s*\$?\s*(?:sudo\s+)?(?:cat|tee)\b.*<<-?\s*(['\"]?)([\w.-]+)\1")
+
+
+def heredoc_body(text: str) -> str:
+    """`text` with only the body left when it is a shell command writing a file with a
+    here-document (`cat <<EOF > app.yaml` ... `EOF`), a common way to show a configuration
+    file: the command and what follows the closing word become blank lines (lines keep their
+    numbers). Any other text is returned as it is."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return text
+    m = _HEREDOC_COMMAND.match(lines[first])
+    if m is None:
+        return text
+    end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == m.group(2)), None)
+    if end is None:
+        return text
+    return "\n".join("" if i <= first or i >= end else ln for i, ln in enumerate(lines))
 
 
 def to_plain(node: Any) -> Any:
@@ -312,6 +517,8 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             code=codes.DUPLICATE_KEY,
         )
     except configparser.MissingSectionHeaderError as err:
+        if _keys_before_sections_allowed(block, ctx, text):
+            return  # an inventory or a .env shown on a page that is not a runbook
         yield finding_at(
             block,
             err.lineno - 1,
@@ -331,6 +538,16 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             )
     except configparser.Error as err:
         yield finding_at(block, 0, 1, f"invalid INI: {err.message}", code=codes.INVALID_INI)
+    except (AttributeError, TypeError):
+        # configparser fails this way on an indented line after a key without a value.
+        yield finding_at(
+            block,
+            _continued_valueless_key(text),
+            1,
+            "invalid INI: an indented line continues a key that has no value",
+            hint="give the key a value (key = value), or do not indent the next line",
+            code=codes.INVALID_INI,
+        )
     else:
         if block.schema:
             data: dict[str, Any] = {
@@ -342,6 +559,33 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield from _schema_errors(
                 block, ctx, data, lambda p: positions.get(tuple(p[:2]), (0, 1)), filled
             )
+
+
+def _continued_valueless_key(text: str) -> int:
+    """0-based line of the first indented line that follows a key without `=` or `:`."""
+    previous = ""
+    for i, line in enumerate(text.split("\n")):
+        indented = line[:1] in " \t" and line.strip()
+        valueless = previous and not re.search(r"[=:]", previous)
+        if indented and valueless and not previous.lstrip().startswith(("[", "#", ";")):
+            return i
+        if line.strip():
+            previous = line
+    return 0
+
+
+def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) -> bool:
+    """Keys before any `[section]` are common outside runbooks (Ansible inventories, `.env`
+    and sysctl files tagged ini): accepted there when the rest parses, never with `file=`."""
+    doc = ctx.document
+    if block.file or doc is None or doc.is_runbook:
+        return False
+    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
+    try:
+        parser.read_string("[top]\n" + text, source="<block>")
+    except (configparser.Error, AttributeError, TypeError):
+        return False
+    return True
 
 
 _INI_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")

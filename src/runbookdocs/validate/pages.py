@@ -9,6 +9,7 @@ raw HTML. Links inside fences and inline code are not links.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import functools
 import os
 import re
@@ -29,25 +30,38 @@ from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
 
+ATTRIBUTE_PLACEHOLDERS = ("file", "owner", "title", "check")
+"""Header attributes whose `{{ name }}` placeholders are filled in."""
+
 PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini", "toml"})
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
 examples, ```jinja) keep their braces as written."""
 
-MARKERS = re.compile(r"\b(TODO|FIXME|XXX)\b")
-"""Unfinished-work markers, reported as warnings wherever they are."""
+MARKERS = re.compile(r"(?<![.\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
+"""Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
+an identifier of code, nor `XXX.XXX.XXX/XX`, a value to fill in)."""
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
+_ATTR_ID_KEY = re.compile(r"""(?:^|\s)id=(?:"([^"]*)"|'([^']*)'|([^\s}"']+))""")
+_TAB_LABEL = re.compile(r'^\s*===[!+]?\s+"(.*)"\s*$')
+_HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
+INCLUDE = "\x00include:"
+"""An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
+_COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
+_COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
 _HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
     r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
-_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
+_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
+"""A link reference definition (`[name]: target`); `[^1]: text` is a footnote, not a link."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
+_URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _INLINE_MD = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -55,8 +69,9 @@ _INLINE_MD = (
     (re.compile(r"`+"), ""),
     (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), ""),
 )
+_TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
-_LOST_CHAR = re.compile(r"(?<![\W\d_])\?(?![\W\d_])")
+_LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
 
@@ -76,14 +91,16 @@ def slugify(text: str) -> str:
 
 
 def heading_text(raw: str) -> tuple[str, str | None]:
-    """A heading's text without inline Markdown, and its `{#id}` when it has one."""
+    """A heading's text without inline Markdown, and its id when an attribute list gives one
+    (`{#id}`, `{ id=x }`, `{: #x .class }`)."""
     explicit = None
     m = _ATTR_LIST.search(raw)
     if m:
-        ids = _ATTR_ID.findall(m.group(1))
+        ids = _attr_ids(m.group(1))
         if ids:
             explicit = ids[-1]
         raw = raw[: m.start()]
+    raw = _COMMENT_IN_LINE.sub("", raw)
     for pattern, repl in _INLINE_MD:
         raw = pattern.sub(repl, raw)
     return raw.strip(), explicit
@@ -130,6 +147,8 @@ def _find_prose(doc: Document) -> list[_Prose]:
     spans = doc.fence_spans
     if spans is None:
         spans = tuple((f.open_index, f.close_index) for f in find_fences(lines))
+    # Text inside HTML comments is not shown: its links and markers are not the page's.
+    spans = (*spans, *doc.comment_spans)
     out: list[_Prose] = []
     start = 0
     for opening, closing in sorted(spans):
@@ -143,15 +162,25 @@ _ANCHORS: dict[tuple[str, int], frozenset[str]] = {}
 
 
 def page_anchors(doc: Document) -> frozenset[str]:
-    """Every anchor the page will have on the site."""
+    """Every anchor the page may have on the site.
+
+    Renderers number and slugify headings their own ways (Python-Markdown's `toc`, with
+    pymdownx's slugs or its own; GitHub and Hugo's Goldmark), and a site's configuration picks
+    one: a link is accepted when any of them gives the anchor, so that a correct link is never
+    reported; a broken one still is (no slug of any heading matches it). Entries holding `*`
+    are patterns (content tabs' `__tabbed_1_2`).
+    """
     key = _doc_key(doc)
     cached = _ANCHORS.get(key)
     if cached is not None:
         return cached
-    used: set[str] = set()
+    toc_used: set[str] = set()
+    github_used: dict[str, int] = {}
     anchors: set[str] = set()
     prose = _prose(doc)
     previous = ""
+    hugo = doc.dialect == "hugo"
+    last_heading = ""
     for k, p in enumerate(prose):
         text = p.line.text
         raw: str | None = None
@@ -167,21 +196,98 @@ def page_anchors(doc: Document) -> frozenset[str]:
             and prose[k - 1].index == p.index - 1
         ):
             raw = previous.strip()
+        elif (
+            hugo
+            and text.startswith(": ")
+            and previous.strip()
+            and k > 0
+            and prose[k - 1].index == p.index - 1
+        ):
+            raw = previous.strip()  # a definition term: Hugo gives it an id (autoDefinitionTermID)
         if raw is not None:
+            if "<!--" in raw:  # `#### <!-- md:setting config.x -->`: a hook's id
+                for comment in _COMMENT_IN_LINE.findall(raw):
+                    for word in _COMMENT_WORD.findall(comment[4:-3]):
+                        anchors.update((word, "+" + word))
             title, explicit = heading_text(raw)
             if explicit:
                 anchors.add(explicit)
-                used.add(explicit)
+                toc_used.add(explicit)
             else:
-                anchors.add(_unique(slugify(title), used))
+                for slug in _slugs(title):
+                    anchors.add(_unique(slug, toc_used))
+                    anchors.add(_github_unique(slug, github_used))
+                last_heading = slugify(title)
+        elif "{" in text:
+            # An attribute list on a paragraph, a list item or an image: `{ #id }`.
+            m2 = _ATTR_LIST.search(text)
+            if m2:
+                anchors.update(_attr_ids(m2.group(1)))
         anchors.update(_HTML_ID.findall(text))
+        if text.lstrip().startswith("[^"):
+            note = _FOOTNOTE.match(text)
+            if note:
+                n = note.group(1)
+                anchors.update((f"fn:{n}", f"fnref:{n}", f"fn-{n}", f"fnref-{n}"))
+                anchors.update((f"user-content-fn-{n}", f"user-content-fnref-{n}"))
+        if text.lstrip().startswith(("=== ", "===! ", "===+ ")):
+            anchors.add("__tabbed_*")
+            label = _TAB_LABEL.match(text)
+            if label:  # pymdownx.tabbed with a slugify function: ids from the tab's label
+                for tab in _slugs(heading_text(label.group(1))[0]):
+                    anchors.add(tab)
+                    if last_heading:  # combine_header_slug: the heading's slug first
+                        anchors.update((f"{last_heading}-{tab}", f"{last_heading}--{tab}"))
+        if hugo and "include" in text:
+            for inc in _HUGO_INCLUDE.finditer(text):
+                anchors.add(INCLUDE + inc.group(1))
         previous = text
+    # Hooks and plugins make ids from words in HTML comments (`<!-- md:option toc.slugify -->`):
+    # such words may be anchors the page has on the site.
+    for first, last in doc.comment_spans:
+        for ln in doc.lines[first : last + 1]:
+            for word in _COMMENT_WORD.findall(ln.text):
+                anchors.update((word, "+" + word))
     anchors.update(b.id for b in doc.blocks if b.id)
     result = frozenset(anchors)
     if len(_ANCHORS) > 4096:
         _ANCHORS.clear()
     _ANCHORS[key] = result
     return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _slugs(title: str) -> frozenset[str]:
+    """The slugs renderers give a heading: pymdownx's, Python-Markdown's `toc` default (runs of
+    `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`)."""
+    first = slugify(title)
+    return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
+
+
+@functools.lru_cache(maxsize=4096)
+def _github_slug(title: str) -> str:
+    text = title.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def _github_unique(slug: str, used: dict[str, int]) -> str:
+    # GitHub and Goldmark: foo, foo-1, foo-2...
+    count = used.get(slug)
+    used[slug] = (count or 0) + 1
+    return slug if count is None else f"{slug}-{count}"
+
+
+def _attr_ids(body: str) -> list[str]:
+    """Ids in an attribute list: `#id`, `id=x`, `id="x"`."""
+    return [*_ATTR_ID.findall(body), *(a or b or c for a, b, c in _ATTR_ID_KEY.findall(body))]
+
+
+def anchor_exists(anchor: str, anchors: frozenset[str]) -> bool:
+    """True when `anchor` is one of `anchors` (entries with `*` are patterns)."""
+    if anchor in anchors:
+        return True
+    return any("*" in a and fnmatch.fnmatchcase(anchor, a) for a in anchors)
 
 
 # ------------------------------------------------------------------------------------ links
@@ -204,19 +310,71 @@ def _links(text: str) -> Iterator[tuple[int, str]]:
 @page_check
 def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Relative links: recorded as references, resolved against every page by `judge`."""
+    hugo = doc.dialect == "hugo"
     for p in _prose(doc):
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
+        if hugo and "{{" in p.line.text:
+            for m in _HUGO_REF.finditer(p.line.text):
+                where = Location(doc.path, p.line.page_line, m.start("target") + 1)
+                ctx.refer(Reference("hugo-ref", m.group("target"), where, p.line.origin))
         for col, raw in _links(p.line.text):
             target = raw.strip("<>")
-            if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
-                continue
+            if not target or _SCHEME.match(target) or target.startswith(("//", "/", "{{")):
+                continue  # absolute, or a template (`{{< relref >}}` is read above)
+            kind = "hugo-link" if hugo else "link"
             ctx.refer(
                 Reference(
-                    "link", target, Location(doc.path, p.line.page_line, col + 1), p.line.origin
+                    kind, target, Location(doc.path, p.line.page_line, col + 1), p.line.origin
                 )
             )
     return []
+
+
+_HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s*[>%]\}\}\s*\)""")
+"""`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""
+
+
+def _hugo_page(source: Path, target: str, index: PageIndex) -> Path | None:
+    """The page a Hugo link names: relative to the page's file, to its pretty URL
+    (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to the content directory (Hugo's
+    link render hook and `ref` look there too). None when no page matches."""
+    bases = [source.parent]
+    if source.stem not in ("index", "_index"):
+        bases.append(source.parent / source.stem)
+    # Hugo's link render hook and `ref` look a path up from the content directory too.
+    content = next((d for d in source.parents if d.name == "content"), None)
+    if content is not None:
+        bases.append(content)
+        bases.extend(d for d in source.parents if content in d.parents)  # language folders
+    if target.startswith("/"):
+        bases = bases[2:] or bases
+        target = target.lstrip("/")
+    for base in bases:
+        name = Path(os.path.normpath(base / target))
+        candidates = [name] if name.suffix == ".md" else []
+        candidates += [
+            name.with_name(name.name + ".md"),
+            name / "_index.md",
+            name / "index.md",
+            name / "README.md",
+        ]
+        for c in candidates:
+            if str(c) in index.entries or c.is_file():
+                return c
+            # Hugo serves every path in lower case: `methods/page/date/` is `Date.md`.
+            lower = _case_insensitive(c)
+            if lower is not None:
+                return lower
+    return None
+
+
+def _case_insensitive(path: Path) -> Path | None:
+    folder = path.parent
+    if not folder.is_dir():
+        return None
+    name = path.name.lower()
+    return next((f for f in folder.iterdir() if f.name.lower() == name and f.is_file()), None)
 
 
 def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding | None:
@@ -228,6 +386,23 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
     anchor = unquote(anchor)
     if ref.kind == "block":
         return _resolve_block(ref, source, index, path_part, anchor)
+    pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
+    if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
+        found = _hugo_page(source, path_part, index)
+        if found is None:
+            if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
+                return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
+            where = "next to the page, at its pretty URL and in the content directory"
+            return _found(ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no such page ({where})")
+        linked = index.get(found)
+        if anchor and linked is not None and not _anchor_known(anchor, linked, index, found):
+            return _found(
+                ref,
+                codes.MISSING_ANCHOR,
+                f"link to {ref.target!r}: no anchor #{anchor} in {path_part!r}"
+                f"{suggest(anchor, linked.anchors)}",
+            )
+        return None
     if not path_part:
         linked = index.get(source)
     else:
@@ -237,7 +412,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
             problem, linked = _resolve_file(ref, Path(name), path_part, index)
             if problem is not None or linked is None:
                 return problem
-    if anchor and linked is not None and anchor not in linked.anchors:
+    linked_file = source if not path_part else Path(os.path.normpath(source.parent / path_part))
+    if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
         return _found(
             ref,
@@ -246,6 +422,35 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
             f"{suggest(anchor, linked.anchors)}",
             hint="anchors come from headings (slugified), {#id} and block ids",
         )
+    return None
+
+
+def _anchor_known(
+    anchor: str, linked: PageEntry, index: PageIndex, source: Path | None = None, depth: int = 0
+) -> bool:
+    if anchor_exists(anchor, linked.anchors) or anchor.startswith("tab/"):
+        return True  # `#tab/linux`: DocFX's tab selection, not an anchor
+    if any(fnmatch.fnmatchcase(anchor, p) for p in index.config.anchors):
+        return True
+    if depth < 3 and source is not None:
+        for entry in linked.anchors:
+            if entry.startswith(INCLUDE):
+                found = _included(source, entry[len(INCLUDE) :])
+                other = index.get(found) if found is not None else None
+                if other is not None and _anchor_known(anchor, other, index, found, depth + 1):
+                    return True
+    return False
+
+
+def _included(source: Path, name: str) -> Path | None:
+    """The page a Hugo `include` names: relative to the page, or to a folder above it (the
+    content directory, or its language folder, when the name starts with `/`)."""
+    for base in (source.parent, *source.parents):
+        candidate = Path(os.path.normpath(base / name.lstrip("/")))
+        if candidate.is_file():
+            return candidate
+        if base.name == "content":
+            break
     return None
 
 
@@ -270,7 +475,7 @@ def _resolve_file(
         return _found(
             ref,
             codes.BROKEN_LINK,
-            f"link to {path_part!r}: no such page{suggest(file.name, index.names())}",
+            f"link to {path_part!r}: no such page{index.suggest(file.name)}",
         ), None
     return None, linked
 
@@ -307,11 +512,25 @@ def _found(ref: Reference, code: codes.Code, message: str, hint: str | None = No
 def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Placeholders that are not declared, and declarations that are never used."""
     front = doc.front
+    if not doc.is_runbook:
+        return []  # `{{ name }}` on a page that is not a runbook belongs to another template tool
     declared = {*front.variables, *front.secrets, *ctx.config.variables}
     used: set[str] = set()
     out: list[Finding] = []
     for block in doc.blocks:
-        if block.kind not in PLACEHOLDER_KINDS:
+        for key in ATTRIBUTE_PLACEHOLDERS:
+            for m in PLACEHOLDER.finditer(block.attrs.get(key, "")):
+                name = m.group("name")
+                used.add(name)
+                if name not in declared:
+                    out.append(
+                        codes.UNDECLARED_PLACEHOLDER.at(
+                            block.location,
+                            f"placeholder {{{{ {name} }}}} in {key}= is not declared"
+                            f"{suggest(name, sorted(declared))}",
+                        )
+                    )
+        if block.kind not in PLACEHOLDER_KINDS and not block.writes_file:
             continue
         for i, line in enumerate(block.source.split("\n")):
             if "{{" not in line:
@@ -345,6 +564,10 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                             code=codes.UNDECLARED_PLACEHOLDER.id,
                         )
                     )
+    # Prose may name a value too ("the site {{ site }} answers on..."): the site fills it in.
+    for p in _prose(doc):
+        if "{{" in p.line.text:
+            used.update(m.group("name") for m in PLACEHOLDER.finditer(p.line.text))
     # Secrets are also exported into the block's shell, so `$NAME` / `${NAME}` uses them too.
     shell_text = "\n".join(b.source for b in doc.blocks if b.kind in ("shell", "console", "sql"))
     for name in front.secrets:
@@ -438,6 +661,8 @@ def _scan(
         )
     if prose and "?" in text:
         masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
+        # Link targets are addresses, not words: `page.md?view=x`.
+        masked = _TARGET.sub(lambda u: " " * len(u.group()), masked)
         for m3 in _LOST_CHAR.finditer(masked):
             start = m3.start()
             word = re.search(r"\w*\?\w*", text[max(0, start - 20) : start + 20])
@@ -460,8 +685,8 @@ def _scan(
 def check_review(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Pages with runbook settings need a `reviewed` date (its age is judged by `judge`)."""
     runbook = doc.front.meta.get("runbook") if doc.front.meta else None
-    if not isinstance(runbook, dict) or "reviewed" in runbook:
-        return []
+    if not isinstance(runbook, dict) or "reviewed" in runbook or set(runbook) <= {"ignore"}:
+        return []  # a page that only silences codes is not a runbook that needs reviews
     line = doc.front.line_of("runbook") or 1
     return [
         Finding(

@@ -33,7 +33,13 @@ from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
 from runbookdocs.validate import CheckContext, batch_check, page_check
-from runbookdocs.validate.common import console_script, finding_at, same_width_word
+from runbookdocs.validate.common import (
+    Script,
+    console_script,
+    finding_at,
+    looks_like_commands,
+    same_width_word,
+)
 
 SHELLCHECK_EXCLUDE: tuple[str, ...] = (
     "SC1090",  # can't follow a non-constant `source`: the file exists in the target only
@@ -68,24 +74,59 @@ class _Unit:
     """Index of the block in the list given to the batch."""
     block: Block
     script: str
-    """Line i is line i of the block's source."""
+    """Line i is line i of the block's source (placeholders masked)."""
+    shifts: tuple[int, ...] = ()
+    """Per line, columns of the block removed before the script's text (prompts)."""
 
     @property
     def n_lines(self) -> int:
         return self.script.count("\n") + 1
 
+    def col(self, index: int, col: int) -> int:
+        """The block's column of `col` on script line `index`."""
+        return col + (self.shifts[index] if 0 <= index < len(self.shifts) else 0)
+
+
+def block_script(block: Block) -> Script | None:
+    """The shell text of a shell or console block, aligned with its source; None for other
+    kinds, and for a console block whose lines are neither commands nor look like them."""
+    if block.kind == "shell":
+        if _PROMPTED.search(block.source):
+            # `$ command` then its output, tagged bash: the commands are checked, the output
+            # is not (whether a prompt belongs in a shell block is another check's business).
+            transcript = console_script(block, hash_comments=True)
+            if transcript.text.strip():
+                return transcript
+        return Script(block.source)
+    if block.kind != "console":
+        return None
+    script = console_script(block)
+    if any(ln.strip() and not ln.lstrip().startswith("#") for ln in script.text.split("\n")):
+        return script
+    # No prompt at all: many pages write commands in console blocks without `$ `. Lines that
+    # look like commands are checked as such; lines that look like output (a table, help
+    # text, logs) are output, shown as it is.
+    if not looks_like_commands(block.source):
+        return None
+    kept: list[str] = []
+    previous = ""
+    for line in block.source.split("\n"):
+        continued = previous.rstrip().endswith(("\\", "|", "&&", "||"))
+        kept.append(line if continued or not _not_shell(line) else "")
+        previous = line
+    return Script("\n".join(kept))
+
+
+_PROMPTED = re.compile(r"^\$ \S", re.M)
+
 
 def _units(blocks: Sequence[Block]) -> list[_Unit]:
     units: list[_Unit] = []
     for i, b in enumerate(blocks):
-        if b.kind == "shell":
-            script = b.source
-        elif b.kind == "console":
-            script = console_script(b)
-        else:
-            continue
-        if script.strip():
-            units.append(_Unit(i, b, same_width_word(script)))
+        script = block_script(b)
+        if script is not None and script.text.strip():
+            text = mask_placeholders(same_width_word(script.text))
+            units.append(_Unit(i, b, text, script.shifts))
     return units
 
 
@@ -109,6 +150,12 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         if unit.index in syntax and _is_parse_error(finding):
             continue  # bash -n already reported the block's syntax error
         out.setdefault(unit.index, []).append(finding)
+    by_index = {u.index: u for u in units}
+    for index, findings in out.items():
+        unit = by_index[index]
+        if unit.block.kind == "shell" and output_share(unit.script) >= OUTPUT_SHARE:
+            # Program output, logs or help text tagged `bash`: one finding, not one per line.
+            out[index] = [_output_finding(unit, findings)]
     return out
 
 
@@ -117,6 +164,42 @@ def _is_parse_error(f: Finding) -> bool:
 
 
 # ------------------------------------------------------------------------------------ bash -n
+
+
+RUNNING: set[subprocess.Popen[str]] = set()
+"""bash and shellcheck processes under way: a worker stopped by its parent kills them first,
+so that no checker outlives a check (and holds its output pipes open)."""
+
+
+def _run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run`, with the process listed in `RUNNING` while it runs."""
+    stdin = kwargs.pop("input", None)
+    timeout = kwargs.pop("timeout", None)
+    kwargs.pop("capture_output", None)
+    with subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    ) as proc:
+        RUNNING.add(proc)
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            RUNNING.discard(proc)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def stop_running() -> None:
+    """Kill the checkers `RUNNING` (a worker being stopped)."""
+    for proc in list(RUNNING):
+        with contextlib.suppress(OSError):
+            proc.kill()
 
 
 @dataclass(frozen=True)
@@ -129,7 +212,7 @@ class _BashError:
 def _bash_n(script: str) -> _BashError | None:
     """Parse `script` with `bash -n`; the first problem, or None when it parses."""
     try:
-        proc = subprocess.run(
+        proc = _run(
             ["bash", "--norc", "--noprofile", "-O", "extglob", "-n"],
             input=script,
             capture_output=True,
@@ -167,7 +250,8 @@ def _wrap(units: Sequence[_Unit]) -> tuple[str, list[int]]:
     starts: list[int] = []
     line = 1
     for n, u in enumerate(units):
-        parts.append(f"__rbd_{n}() {{\n{u.script}\n}}\n")
+        # `:` keeps a block that holds only comments a valid function body.
+        parts.append(f"__rbd_{n}() {{ :\n{u.script}\n}}\n")
         starts.append(line)
         line += u.n_lines + 2
     return "".join(parts), starts
@@ -255,7 +339,7 @@ def _syntax_finding(unit: _Unit, error: _BashError) -> Finding:
     lines = unit.script.split("\n")
     while index > 0 and not lines[index].strip():
         index -= 1  # "unexpected end of file" points past the last line
-    col = len(lines[index]) - len(lines[index].lstrip()) + 1
+    col = unit.col(index, len(lines[index]) - len(lines[index].lstrip()) + 1)
     what = "console command" if unit.block.kind == "console" else "shell"
     message = re.sub(r"^syntax error:?\s*", "", error.message)
     return finding_at(
@@ -407,7 +491,7 @@ _SHM = "/dev/shm"
 
 def _run_shellcheck(files: list[str]) -> tuple[list[dict[str, Any]], str | None]:
     try:
-        proc = subprocess.run(
+        proc = _run(
             [
                 "shellcheck",
                 "-f",
@@ -440,6 +524,8 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
     level = c.get("level")
     if not isinstance(code, int) or code == 1009:  # 1009: "the mentioned syntax error was..."
         return None
+    if code == 2215 and _first_statement(unit.script, c.get("line")):
+        return None  # flags on the block's first line are a list of flags, not a broken line
     parser = code < 2000
     # bash is the judge of bash syntax: shellcheck's own parse errors are warnings unless
     # bash -n agrees (then check_shell drops them in favour of bash's message).
@@ -451,7 +537,7 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
     return finding_at(
         unit.block,
         index,
-        col if isinstance(col, int) else 1,
+        unit.col(index, col if isinstance(col, int) else 1),
         f"shellcheck SC{code}: {c.get('message')}",
         severity,
         tool_code=f"SC{code}",
@@ -459,6 +545,14 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         "in the block)",
         code=codes.SHELLCHECK,
     )
+
+
+def _first_statement(script: str, line: object) -> bool:
+    """True when no command stands above 1-based `line` of `script`."""
+    if not isinstance(line, int):
+        return False
+    above = script.split("\n")[: max(line - 1, 0)]
+    return not any(ln.strip() and not ln.lstrip().startswith("#") for ln in above)
 
 
 # ------------------------------------------------------------------ {name} without the dollar
@@ -477,7 +571,7 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
     blocks = [b for b in doc.blocks if b.kind in ("shell", "console")]
     if not any("{" in b.source and _BARE_BRACE.search(b.source) for b in blocks):
         return []  # most pages: no `{name}` anywhere, so the variables need not be known
-    scripts = [(b, console_script(b) if b.kind == "console" else b.source) for b in blocks]
+    scripts = [(b, console_script(b).text if b.kind == "console" else b.source) for b in blocks]
     assigned = {m.group(1) for _, text in scripts for m in _ASSIGN.finditer(text)}
     assigned |= set(doc.front.variables) | set(doc.front.secrets)
     out: list[Finding] = []
@@ -500,3 +594,202 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
                         )
                     )
     return out
+
+
+# -------------------------------------------------------------------- placeholder arguments
+
+_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\")>"
+_PLACEHOLDER_ARG = re.compile(rf"(?<![<$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
+_HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+@dataclass(frozen=True)
+class PlaceholderArg:
+    """A `<word>`, `<"text">` or `{word}` written where the reader types a value."""
+
+    index: int
+    """0-based line of the script."""
+    start: int
+    """0-based column in that line."""
+    text: str
+
+
+def placeholder_args(script: str) -> list[PlaceholderArg]:
+    """Placeholders outside quotes, comments and here-documents (where the shell would read
+    `<word>` as a redirection and `{word}` as a literal word). A quote inside a placeholder
+    (`<the bug's commit>`) belongs to the placeholder."""
+    if "<" not in script and "{" not in script:
+        return []
+    found: list[PlaceholderArg] = []
+    heredoc: list[str] = []
+    quote = ""
+    for index, line in enumerate(script.split("\n")):
+        if heredoc:
+            if line.strip() == heredoc[0]:
+                heredoc.pop(0)
+            continue
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if quote:
+                if ch == quote:
+                    quote = ""
+                elif ch == "\\" and quote == '"':
+                    i += 1
+                i += 1
+                continue
+            if ch in "<{":
+                m = _PLACEHOLDER_ARG.match(line, i)
+                if m is not None:
+                    found.append(PlaceholderArg(index, i, m.group()))
+                    i = m.end()
+                    continue
+                h = _HEREDOC_START.match(line, i)
+                if h is not None:
+                    heredoc.append(h.group(2))
+                    i = h.end()
+                    continue
+            if ch == "\\":
+                i += 2
+                continue
+            if ch in "'\"":
+                quote = ch
+            elif ch == "#" and (i == 0 or line[i - 1] in " \t;|&("):
+                break  # a comment: the rest of the line is not the command's
+            i += 1
+    return found
+
+
+def mask_placeholders(script: str) -> str:
+    """`script` with each placeholder argument made a plain word of the same width
+    (`<podname>` -> `_podname_`), so bash and shellcheck judge the command around it."""
+    found = placeholder_args(script)
+    if not found:
+        return script
+    lines = script.split("\n")
+    for p in found:
+        line = lines[p.index]
+        word = "_" + re.sub(r"[^\w]", "_", p.text[1:-1]) + "_"  # no quote, no space left
+        lines[p.index] = line[: p.start] + word + line[p.start + len(p.text) :]
+    return "\n".join(lines)
+
+
+@page_check
+def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
+    """One warning per shell or console block that holds placeholder arguments: the block
+    cannot run as written, and the warning says how to make them variables."""
+    out: list[Finding] = []
+    variables = set(doc.front.variables) | set(doc.front.secrets)
+    for block in doc.blocks:
+        script = block_script(block)
+        if script is None or ("<" not in script.text and "{" not in script.text):
+            continue
+        assigned = variables | {m.group(1) for m in _ASSIGN.finditer(script.text)}
+        found = [
+            p
+            for p in placeholder_args(script.text)
+            # `{tag}` where tag is a variable of the page is a forgotten `$` (RBD306).
+            if not (p.text.startswith("{") and p.text[1:-1] in assigned)
+        ]
+        if not found:
+            continue
+        first = found[0]
+        names = list(dict.fromkeys(p.text for p in found))
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        example = re.sub(r"[^\w]+", "_", names[0].strip('<>{}"')).strip("_").lower() or "value"
+        out.append(
+            finding_at(
+                block,
+                first.index,
+                script.col(first.index, first.start + 1),
+                f"placeholder argument(s) {shown}: the shell reads '<word>' as a redirection "
+                "and '{word}' as itself, so this block cannot run as written",
+                hint=f"make them variables: {{{{ {example} }}}} declared under "
+                f"runbook.variables (or ${example.upper()} set by an earlier step); "
+                "tag the block `text` if it is not meant to run",
+                code=codes.PLACEHOLDER_ARGUMENT,
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------ output tagged as shell
+
+OUTPUT_SHARE = 0.5
+"""Share of a shell block's lines that look like output above which its shell findings are
+replaced by one: the block is output, logs or help text, not commands."""
+
+_OUTPUT_LINE = re.compile(
+    r"""(?x)^\s*(?:
+        \[?\d{4}-\d{2}-\d{2}[T\s]\d{1,2}:\d{2}            # ISO timestamps
+      | \[?\d{1,2}:\d{2}:\d{2}                              # clock times
+      | [A-Z][a-z]{2}\s+\d{1,2}\s\d{2}:\d{2}                  # syslog: Nov 30 17:59
+      | [IWEF]\d{4}\s+\d{2}:\d{2}                            # klog: I1130 17:59
+      | (?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|NOTICE|Warning|Normal)\b
+      | level=\w+ | time="?\d
+      | \{"\w+":                                             # JSON log lines
+      | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
+      | -\w,\s+--\w | --\w[\w-]*(?:[ =]\S+)?\s{2,}\S           # help: -f, --file  text
+      | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
+      | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
+      | "[\w.-]+"="                                            # logfmt: "msg"="text"
+      | [\w.]*-[\w.-]*=\S                                       # name-with-dash=value
+      | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
+      | [|`]--\s                                             # tree drawings: |-- child
+      | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
+      | \d                                                  # counts, sizes, ids
+    )"""
+)
+_QUERY_LINE = re.compile(
+    r"""(?x)
+        \b(?:sum|rate|irate|increase|avg|max|min|count|topk|bottomk|histogram_quantile
+           |label_replace|absent|delta|deriv|predict_linear|scalar|avg_over_time
+           |max_over_time|min_over_time|sum_over_time|count_over_time|group_left|group_right
+           |ignoring|on)\s*(?:by|without)?\s*\(
+      | \w\{[^}]*=~?"[^"]*"[^}]*\}                          # metric{label="value"}
+      | \[\d+[smhdw]\]                                      # range selectors
+      | ^\s*(?://|[-/*+]|\)|,|>|<|==)\s*\S*\s*$               # operators on their own line
+    """
+)
+
+
+def output_share(source: str) -> float:
+    """Share of the lines of `source` that start a statement (not blank, not a comment, not
+    continuing the line above) and are not shell: program output, logs, help text, or a
+    PromQL query tagged as shell."""
+    lines: list[str] = []
+    previous = ""
+    for ln in source.split("\n"):
+        if ln.strip() and not ln.lstrip().startswith("#"):
+            if not previous.rstrip().endswith(("\\", "|", "&&", "||")):
+                lines.append(ln)
+            previous = ln
+    if not lines:
+        return 0.0
+    return sum(1 for ln in lines if _not_shell(ln)) / len(lines)
+
+
+_PROSE_TEXT = "the was is are not did to of a an and be has have been will could found cannot no"
+_PROSE_WORDS = frozenset(_PROSE_TEXT.split())
+
+
+def _not_shell(line: str) -> bool:
+    """True when `line` is program output, help text, a log line, a query or a sentence."""
+    if _OUTPUT_LINE.match(line) or _QUERY_LINE.search(line):
+        return True
+    # A sentence: several plain words, English glue words among them, no shell syntax.
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"", " ", line)
+    words = bare.split()
+    if len(words) < 5 or any(c in bare for c in "|&;$=<>`") or words[0].startswith("-"):
+        return False
+    return sum(1 for w in words if w.lower().strip(",.:") in _PROSE_WORDS) >= 2
+
+
+def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
+    return codes.OUTPUT_AS_SHELL.at(
+        unit.block.location,
+        f"this {unit.block.lang or 'shell'} block looks like program output, logs, help text "
+        f"or a query, not commands ({len(findings)} shell finding(s) on it are not shown)",
+        hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
+        "the commands and their output below",
+    )

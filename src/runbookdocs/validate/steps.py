@@ -37,12 +37,21 @@ _KEYWORDS = frozenset(
 _WRAPPERS = frozenset({"sudo", "command", "nohup", "env", "doas"})
 
 
+def _runbook(ctx: CheckContext) -> bool:
+    """These checks are about what `run` will do: on a page of documentation that is not a
+    runbook (no project configuration, no `runbook:` settings), a `$ ` prompt or a `tail -f`
+    is how people write for readers, not a defect."""
+    return ctx.document is None or ctx.document.is_runbook
+
+
 # -- RBD320: prompts in shell blocks -----------------------------------------------------------
 
 
 @block_validator("shell")
 def prompt_in_shell(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """A shell block written as a transcript: its first command starts with `$ `."""
+    if not _runbook(ctx):
+        return
     lines = block.source.split("\n")
     for index, line in enumerate(lines):
         text = line.strip()
@@ -67,6 +76,8 @@ def prompt_in_shell(block: Block, ctx: CheckContext) -> Iterable[Finding]:
 @block_validator("console")
 def ambiguous_transcript(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """Output lines of a transcript that its parser reads as commands or continuations."""
+    if not _runbook(ctx):
+        return
     commands = transcript.parse(block).commands
     if not commands:
         return
@@ -171,7 +182,7 @@ class _Segment:
 @block_validator("shell", "console")
 def never_ends(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """Commands that wait forever (a follow, a pager, an editor, a client with no input)."""
-    if not block.runnable or "timeout" in block.attrs:
+    if not block.runnable or "timeout" in block.attrs or not _runbook(ctx):
         return
     if block.kind == "console":
         segments = [

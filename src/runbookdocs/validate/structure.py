@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from runbookdocs import codes
-from runbookdocs.block import CONFIG_KINDS, RUNNABLE_KINDS, Block, suggest
+from runbookdocs.block import NOT_WRITABLE_KINDS, OWNER, RUNNABLE_KINDS, Block, suggest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator, page_check
-from runbookdocs.validate.common import console_commands, finding_at, header_col
+from runbookdocs.validate.common import console_commands, finding_at, header_col, values_for
+from runbookdocs.variables import Values
 
 SCHEMA_KINDS = frozenset({"json", "yaml", "ini"})
 """Kinds that `schema=` applies to."""
@@ -62,17 +63,17 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     yield from _target(block, ctx)
     kind = block.kind
     attrs = block.attrs
-    if "file" in attrs and kind not in CONFIG_KINDS:
+    if "file" in attrs and kind in NOT_WRITABLE_KINDS:
         yield Finding(
             header_col(block, "file", ctx),
-            f"file= is only for configuration blocks (json, yaml, ini, toml), "
-            f"not {block.lang or 'untagged'!r} blocks",
-            hint="write the file with a shell block (cat > FILE <<'EOF')"
-            if kind == "shell"
-            else None,
+            f"file= writes a block's text into its target; a {kind} block is not file contents",
+            hint="tag the file's text with its own language (```nginx, ```ini, ```text) "
+            "and give that block file=",
             code=codes.ATTRIBUTE_MISFIT.id,
         )
-    for key in ("mode", "owner"):
+    elif "file" in attrs:
+        yield from _filled_file_attributes(block, ctx)
+    for key in ("mode", "owner", "check"):
         if key in attrs and "file" not in attrs:
             yield Finding(
                 header_col(block, key, ctx),
@@ -104,10 +105,37 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                     "warning",
                     code=codes.ATTRIBUTE_MISFIT.id,
                 )
-    if not block.lang and kind == "other":
+    # Advice about running blocks is for runbooks: elsewhere an untagged block or a console
+    # block without prompts is right for its renderer.
+    runbook = ctx.document is None or ctx.document.is_runbook
+    if not block.lang and kind == "other" and runbook:
         yield from _untagged(block)
     if kind == "console":
-        yield from _console(block)
+        yield from _console(block, runbook)
+
+
+def _filled_file_attributes(block: Block, ctx: CheckContext) -> Iterator[Finding]:
+    """`file=` and `owner=` once their placeholders are filled in (`file="{{ dir }}/app.conf"`):
+    the path absolute, the owner a user or user:group."""
+    attrs = block.attrs
+    if "{{" not in attrs.get("file", "") + attrs.get("owner", ""):
+        return  # the header grammar already judged them as written
+    values = Values(values_for(ctx))
+    path, _ = values.substitute(attrs["file"])
+    if not path.startswith("/"):
+        yield Finding(
+            header_col(block, "file", ctx),
+            f"file={attrs['file']!r} is {path!r} once filled in: an absolute path in the target",
+            code=codes.ATTRIBUTE_VALUE.id,
+        )
+    if "owner" in attrs:
+        owner, _ = values.substitute(attrs["owner"])
+        if not OWNER.fullmatch(owner):
+            yield Finding(
+                header_col(block, "owner", ctx),
+                f"owner={attrs['owner']!r} is {owner!r} once filled in: user or user:group",
+                code=codes.ATTRIBUTE_VALUE.id,
+            )
 
 
 def _schema_hint(config: Config, name: str) -> str:
@@ -135,7 +163,7 @@ def _target(block: Block, ctx: CheckContext) -> Iterator[Finding]:
             hint="targets: " + ", ".join(known) + "; add others under [tool.runbookdocs.targets]",
             code=codes.UNKNOWN_TARGET.id,
         )
-    elif block.kind not in RUNNABLE_KINDS and not (block.kind in CONFIG_KINDS and block.file):
+    elif not block.executable:
         yield Finding(
             header_col(block, "target", ctx),
             f"target= has no effect on a {block.kind} block: it is never executed nor written",
@@ -193,9 +221,11 @@ def _untagged(block: Block) -> Iterator[Finding]:
         )
 
 
-def _console(block: Block) -> Iterator[Finding]:
+def _console(block: Block, runbook: bool) -> Iterator[Finding]:
     commands = console_commands(block)
     if not commands:
+        if not runbook:
+            return
         yield Finding(
             block.location,
             "console block has no command line ('$ ' or '# ')",

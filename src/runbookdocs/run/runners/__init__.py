@@ -13,12 +13,12 @@ class ShellRunner(Runner):
     def attempt(self, block, box, index, typed) -> Seen: ...  # play: judge one typed command
 ```
 
-Built-in runners: `shell`, `console`, `sql` and the configuration kinds written with `file=`
-(`json`, `yaml`, `ini`, `toml`). Third-party packages add runners from the entry-point group
-`runbookdocs.runners` (each entry point is a module that registers on import). A block whose
-kind has no runner is an error naming the kind and the runners there are (`RBD904`); a runner
-of another package that raises is reported against that package (`RBD905`), not as a bug in
-runbookdocs.
+Built-in runners: `shell`, `console`, `sql`, and `file`, which writes any block with `file=`
+into its target (a configuration, a script, an nginx site, a unit file...). Third-party
+packages add runners from the entry-point group `runbookdocs.runners` (each entry point is a
+module that registers on import). A block whose kind has no runner is an error naming the kind
+and the runners there are (`RBD904`); a runner of another package that raises is reported
+against that package (`RBD905`), not as a bug in runbookdocs.
 
 What runners say is in the sandbox's language (`box.lang`): English for `run` and the pytest
 plugin, the learner's for `play`; each runner keeps its messages in an `i18n.Catalog`.
@@ -334,8 +334,8 @@ def runner_named(kind: str) -> Runner:
 
 
 def runner_for(block: Block) -> Runner:
-    """The runner of `block` (see `runner_named`)."""
-    return runner_named(block.kind)
+    """The runner of `block` (see `runner_named` and `Block.runner`)."""
+    return runner_named(block.runner)
 
 
 def execute(block: Block, box: Sandbox) -> Verdict:

@@ -9,6 +9,7 @@ match kept, a ` (re)` line that no longer matches kept and reported).
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,9 @@ TEXTS = Catalog(
 )
 
 
+_PLAIN_COMMAND = re.compile(r"[A-Za-z0-9_./+-]+(?:\s|$)")
+
+
 @register_runner("sql")
 class SqlRunner(Runner):
     """Sends the block to the target's SQL client."""
@@ -106,6 +110,10 @@ class SqlRunner(Runner):
                 )
             )
         delimiter = f"RUNBOOKDOCS_SQL_{secrets.token_hex(4)}"
+        # `command`: a function or alias of the runbook named like the client must not stand
+        # in for it (the client's own name first; a target's `sql` may start otherwise).
+        if _PLAIN_COMMAND.match(client):
+            client = f"\\builtin command {client}"
         step = box.session(block).run(
             f"{client} <<'{delimiter}'\n{text}\n{delimiter}\n",
             timeout=box.timeout(block),

@@ -1,0 +1,120 @@
+"""Dialects: how a project's pages are rendered, which decides how the check reads them.
+
+- `mkdocs`: Python-Markdown with pymdownx.superfences. Fence headers follow superfences' strict
+  grammar, a top-level fence starts at column 1, anchors are the `toc` extension's slugs.
+- `commonmark`, `github`: CommonMark / GitHub Flavored Markdown. The first word of the info
+  string is the language and the rest is the renderer's; anchors are GitHub's slugs.
+- `hugo`: Goldmark (CommonMark) plus Hugo's ways: `{...}` after the language holds Hugo's
+  code-fence attributes on pages that are not runbooks, links may be written relative to the
+  page's pretty URL (`../other-page/`) or with `{{< ref >}}`/`{{< relref >}}` shortcodes.
+
+The project names its dialect (`dialect` in `[tool.runbookdocs]`, `dialects` per directory,
+`--dialect`); otherwise it is detected for each directory from the nearest site configuration
+above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, or a
+`config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo. Nothing found: `mkdocs` (the strict
+reading) in a project that configures runbookdocs, `commonmark` elsewhere (a folder that no site
+generator and no runbookdocs configuration claims is read on GitHub, GitLab or the like).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from runbookdocs.config import Config
+
+DEFAULT = "mkdocs"
+COMMONMARK_LIKE = frozenset({"commonmark", "github", "hugo"})
+"""Dialects whose fences follow CommonMark (the info string's first word is the language)."""
+
+_MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml", "zensical.toml")
+_HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
+_HUGO_CONFIG = ("config.toml", "config.yaml", "config.yml", "config.json")
+_HUGO_KEY = re.compile(
+    r"""^\s*["']?(baseURL|baseurl|languageCode|theme|contentDir|disableKinds|enableGitInfo)["']?\s*[=:]""",
+    re.M,
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The dialect of a page, and why."""
+
+    name: str
+    reason: str
+    """`configured`, `dialects."docs/x"`, `--dialect`, `detected from PATH`, or `default`."""
+
+    @property
+    def commonmark(self) -> bool:
+        """True when fences follow CommonMark rather than pymdownx.superfences."""
+        return self.name in COMMONMARK_LIKE
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reason})"
+
+
+def dialect_for(file: Path, config: Config) -> Dialect:
+    """The dialect of the page at `file` (absolute)."""
+    if config.dialects:
+        try:
+            rel = Path(os.path.abspath(file)).relative_to(config.root).as_posix()
+        except ValueError:
+            rel = ""
+        best = ""
+        for folder in config.dialects:
+            if (rel == folder or rel.startswith(folder + "/")) and len(folder) > len(best):
+                best = folder
+        if best:
+            return Dialect(config.dialects[best], f'dialects."{best}"')
+    if config.dialect:
+        return Dialect(config.dialect, "configured")
+    found = detect(str(Path(os.path.abspath(file)).parent))
+    if found.reason == _NOTHING and config.source is None:
+        # No site configuration and no runbookdocs configuration: pages read on GitHub, GitLab
+        # or any CommonMark renderer. A project that configures runbookdocs keeps the strict
+        # reading of the site runbookdocs publishes with.
+        return Dialect("commonmark", "detected: no mkdocs.yml, Hugo or runbookdocs configuration")
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def detect(folder: str) -> Dialect:
+    """The dialect a site configuration in `folder` or above it says (`mkdocs` by default)."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        for name in _MKDOCS_FILES:
+            if (place / name).is_file():
+                return Dialect("mkdocs", f"detected from {place / name}")
+        for name in _HUGO_FILES:
+            if (place / name).is_file():
+                return Dialect("hugo", f"detected from {place / name}")
+        for candidate in (place / "config" / "_default", place):
+            for name in _HUGO_CONFIG:
+                if _hugo_config(candidate / name):
+                    return Dialect("hugo", f"detected from {candidate / name}")
+        if (place / ".git").exists():
+            break  # the top of the repository: a site configuration would be at or below it
+    return Dialect(DEFAULT, _NOTHING)
+
+
+_NOTHING = "default: no mkdocs.yml or Hugo configuration found"
+
+
+def _hugo_config(path: Path) -> bool:
+    """True when `path` is a site configuration with Hugo's keys (baseURL, theme...)."""
+    try:
+        if not path.is_file() or path.stat().st_size > 1 << 20:
+            return False
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    keys = set(_HUGO_KEY.findall(text))
+    return bool(keys & {"baseURL", "baseurl"}) or {"theme", "languageCode"} <= keys
+
+
+__all__ = ["COMMONMARK_LIKE", "DEFAULT", "Dialect", "detect", "dialect_for"]

@@ -1,0 +1,282 @@
+"""The check on documentation written the way other projects write it (issue #11).
+
+Each page of `tests/samples/foreign/` holds the categories of false alarms and silent misses
+found on other people's documentation, written anew; the check runs on them through the CLI
+without any configuration (a new user's path), and the real defects among them must still be
+found. Further tests drive rule selection (`select`/`ignore`, `runbook.ignore`, the `allow`
+directive, `--select`/`--ignore`) and dialects (configured, per directory, detected).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli, make_project
+from tests.validate_helpers import check_page
+
+SAMPLES = Path(__file__).parent / "samples" / "foreign"
+needs_shellcheck = pytest.mark.skipif(not shutil.which("shellcheck"), reason="no shellcheck")
+
+
+def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
+    """`runbookdocs check foreign/` in a folder without configuration: (exit, findings, stderr)
+    with findings as `file:line:col: severity [CODE]` (messages are free to improve)."""
+    shutil.copytree(SAMPLES, tmp_path / "foreign")
+    proc = cli("check", "foreign", "--no-cache", *args, cwd=tmp_path)
+    found = []
+    for line in proc.stdout.splitlines():
+        m = re.match(r"(\S+?:\d+:\d+): (error|warning): .*\[(\w+)\]$", line)
+        if m:
+            found.append(f"{m.group(1)}: {m.group(2)} [{m.group(3)}]")
+    return proc.returncode, found, proc.stderr
+
+
+@needs_shellcheck
+def test_pages_as_others_write_them(tmp_path: Path) -> None:
+    status, found, err = _foreign(tmp_path)
+    assert "Traceback" not in err
+    assert "dialect: commonmark for 11 page(s), detected" in err
+    assert status == 1
+    assert found == [
+        # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
+        "foreign/bugs.md:5:3: warning [RBD302]",
+        "foreign/bugs.md:9:26: warning [RBD302]",
+        "foreign/bugs.md:14:6: warning [RBD302]",
+        "foreign/bugs.md:19:1: warning [RBD506]",
+        # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
+        "foreign/comments.md:18:1: error [RBD301]",
+        # Excerpts, multi-document YAML, JSON Lines, annotations: only the real error.
+        "foreign/data.md:49:16: error [RBD201]",
+        # A closing fence outside its list item: one error, no phantom block after it.
+        "foreign/fences.md:17:4: error [RBD101]",
+        # `{ .sh }` is a shell block, and is checked.
+        "foreign/fences.md:26:1: error [RBD301]",
+        # Links: only the broken page and the broken anchor.
+        "foreign/links.md:34:15: error [RBD501]",
+        "foreign/links.md:34:52: error [RBD502]",
+        # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
+        "foreign/placeholders.md:6:9: warning [RBD307]",
+        "foreign/placeholders.md:11:25: warning [RBD307]",
+        "foreign/placeholders.md:22:17: warning [RBD307]",
+        # A console block without prompts that looks like commands is checked as commands.
+        "foreign/shells.md:19:1: error [RBD301]",
+        # Output and a query tagged as shell: one finding each.
+        "foreign/shells.md:27:1: warning [RBD308]",
+        "foreign/shells.md:34:1: warning [RBD308]",
+        "foreign/shells.md:76:1: warning [RBD308]",
+        "foreign/shells.md:82:1: warning [RBD308]",
+        "foreign/shells.md:88:1: warning [RBD308]",
+        "foreign/unclosed.md:3:1: error [RBD101]",
+    ]
+
+
+def test_every_block_is_found_like_commonmark(tmp_path: Path) -> None:
+    """No block dropped against the CommonMark reference (markdown-it-py), and the blocks
+    after a `<!--` opened inside a fence or a misplaced closing fence are all there."""
+    from markdown_it import MarkdownIt
+
+    from runbookdocs.config import Config
+    from runbookdocs.document import read_document
+
+    config = Config.defaults(tmp_path)
+    md = MarkdownIt("commonmark")
+    for page in sorted(SAMPLES.glob("*.md")):
+        doc = read_document(page, config)
+        ours = {b.line for b in doc.blocks}
+        text = page.read_text(encoding="utf-8")
+        reference = {t.map[0] + 1 for t in md.parse(text) if t.type == "fence" and t.map}
+        # Where CommonMark opens a block at a closing fence written outside its list item,
+        # the check reads the closing fence (and reports it): that is not a dropped block.
+        assert reference - set(doc.misplaced_closes) <= ours, page.name
+    fences = read_document(SAMPLES / "fences.md", config)
+    assert fences.misplaced_closes == (19,)
+    assert [(b.line, b.lang) for b in fences.blocks] == [
+        (3, "bash"),
+        (7, "shell"),
+        (12, "yaml"),
+        (17, "bash"),
+        (21, "bash"),
+        (25, "sh"),
+    ]
+
+
+def test_mkdocs_dialect_reports_what_superfences_does_not_render(tmp_path: Path) -> None:
+    page = (SAMPLES / "fences.md").read_text(encoding="utf-8")
+    found = [f for f in check_page(tmp_path, page) if "RBD10" in f]
+    assert found == [
+        "docs/page.md:3:1: error: fence indented by 1 space(s): pymdownx.superfences does not "
+        "render it as a code block (CommonMark, GitHub and Hugo do) [RBD109]",
+        "docs/page.md:7:10: error: 'script' after the language: pymdownx.superfences drops "
+        "this fence and renders it as text; write ```shell alone [RBD102]",
+        "docs/page.md:17:4: error: fence is never closed: its closing fence at line 19 is less "
+        "indented than the list item or block it is in [RBD101]",
+    ]
+    # The same page read the GitHub way: no superfences rule applies.
+    (tmp_path / "gh").mkdir()
+    found = [f for f in check_page(tmp_path / "gh", page, config='dialect = "github"\n')]
+    assert [f for f in found if "RBD109" in f or "RBD102" in f] == []
+
+
+def test_runbook_rules_apply_to_runbooks_only(tmp_path: Path) -> None:
+    """`{{ end }}` of a Go template and a console block of output are right on a page that is
+    not a runbook; on a runbook page (configured project) they are reported."""
+    page = (
+        "# T\n\n```bash\nkubectl get nodes --template={{ end }}\n```\n\n"
+        "```console\n - alertname = Example\n```\n\n```\nsudo systemctl restart nginx\n```\n"
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(page, encoding="utf-8")
+    alone = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    assert alone.returncode == 0, alone.stdout
+    assert "[RBD5" not in alone.stdout and "[RBD304]" not in alone.stdout
+    (tmp_path / "runbook").mkdir()
+    found = check_page(tmp_path / "runbook", page)
+    assert [re.sub(r".*\[(\w+)\]$", r"\1", f) for f in found] == ["RBD504", "RBD304", "RBD108"]
+
+
+def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "docs").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (site / "content" / "docs" / "a.md").write_text(
+        '# A\n\n[b]({{< relref "b.md" >}}) [c](../b/) [d]({{< ref "/docs/nope" >}})\n[e](g)\n',
+        encoding="utf-8",
+    )
+    (site / "content" / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
+    proc = cli("check", "site/content", "--no-cache", cwd=tmp_path)
+    assert "dialect: hugo for 2 page(s), detected from" in proc.stderr
+    assert "hugo.toml" in proc.stderr
+    assert proc.stdout.splitlines()[0].startswith(
+        "site/content/docs/a.md:3:52: error: link to '/docs/nope': no such page"
+    )
+    assert proc.stdout.count("[RBD501]") == 1
+    # Configured: the project's dialect, and a directory of its own.
+    (tmp_path / "p").mkdir()
+    make_project(
+        tmp_path / "p",
+        {
+            "docs/a.md": "# A\n\n ```bash\n echo hi\n ```\n",
+            "docs/gh/b.md": "# B\n\n ```bash\n echo hi\n ```\n",
+        },
+        'dialect = "mkdocs"\n[tool.runbookdocs.dialects]\n"docs/gh" = "github"\n',
+    )
+    proc = cli("check", "--no-cache", cwd=tmp_path / "p")
+    assert "docs/a.md:3:1: error: fence indented" in proc.stdout
+    assert "docs/gh/b.md" not in proc.stdout
+    assert "dialect:" not in proc.stderr  # configured, not detected: nothing to say
+    forced = cli("check", "--no-cache", "--dialect", "github", cwd=tmp_path / "p")
+    assert forced.returncode == 0, forced.stdout
+    bad = cli("check", "--dialect", "rst", cwd=tmp_path / "p")
+    assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
+
+
+PAGE = """\
+# P
+
+```bash
+rm -rf $DIR/
+ls $HOME
+```
+
+TODO: write the rest.
+"""
+
+
+@needs_shellcheck
+def test_select_and_ignore_in_the_project(tmp_path: Path) -> None:
+    def codes_of(config: str, where: str) -> list[str]:
+        (tmp_path / where).mkdir()
+        found = check_page(tmp_path / where, PAGE, config=config)
+        return [
+            m.group(1) if (m := re.search(r"shellcheck (SC\d+):", f)) else f.split("[")[-1][:-1]
+            for f in found
+        ]
+
+    assert codes_of("", "default") == ["SC2115", "RBD506"]
+    more = ["RBD506", "SC2086", "SC2086", "SC2115"]
+    assert sorted(codes_of('select = ["RBD", "SC2086"]\n', "more")) == more
+    assert sorted(codes_of('select = ["ALL"]\n', "all")) == more
+    assert codes_of('ignore = ["todo-marker", "SC2115"]\n', "ignored") == []
+    assert codes_of('select = ["RBD5"]\n', "pages") == ["RBD506"]
+    assert codes_of('ignore = ["RBD3"]\n', "noshell") == ["RBD506"]
+
+
+def test_unknown_codes_are_reported_where_they_are_written(tmp_path: Path) -> None:
+    make_project(tmp_path, {"docs/a.md": "# A\n"}, 'ignore = ["RBD999", "todo-markr"]\n')
+    proc = cli("check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "tool.runbookdocs.ignore: unknown finding code 'RBD999'" in proc.stderr
+    assert "unknown finding code 'todo-markr' (did you mean 'todo-marker'?)" in proc.stderr
+    make_project(tmp_path, {"docs/a.md": "# A\n"})
+    usage = cli("check", "--select", "RBD5,XYZ1", cwd=tmp_path)
+    assert usage.returncode == 2 and "--select: unknown finding code(s) 'XYZ1'" in usage.stderr
+    page = (
+        "---\nrunbook:\n  ignore: [RBD777]\n---\n# A\n\n"
+        '<!-- runbook: allow code="nope" -->\n```bash\necho hi\n```\n'
+    )
+    found = check_page(tmp_path / "docs", page)
+    assert found == [
+        "docs/page.md:3:1: error: 'runbook.ignore': unknown finding code 'RBD777' (did you mean "
+        "'RBD707'?) [RBD005]",
+        "docs/page.md:7:1: error: directive allow: unknown finding code 'nope' [RBD110]",
+    ]
+
+
+@needs_shellcheck
+def test_silencing_per_page_per_block_and_on_the_command_line(tmp_path: Path) -> None:
+    page = (
+        "---\nrunbook:\n  ignore: [RBD506]\n---\n# P\n\n"
+        '<!-- runbook: allow code="SC2115" reason="the variable is always set" -->\n'
+        "```bash\nrm -rf $DIR/\n```\n\n```bash\nrm -rf $OTHER/\n```\n\nTODO: later.\n"
+    )
+    found = check_page(tmp_path, page)
+    assert [f.split(": ")[0] for f in found] == ["docs/page.md:13:8"]
+    # A page that only silences codes is no runbook that needs a review date.
+    assert not any("RBD508" in f for f in found)
+    make_project(tmp_path, {"docs/a.md": PAGE})
+    proc = cli("check", "--no-cache", "--ignore", "SC2115", cwd=tmp_path)
+    assert "[RBD302]" not in proc.stdout and "[RBD506]" in proc.stdout
+    proc = cli("check", "--no-cache", "--select", "shellcheck", cwd=tmp_path)
+    assert "[RBD506]" not in proc.stdout and "SC2115" in proc.stdout
+    assert proc.returncode == 0  # warnings only
+
+
+def test_list_says_which_blocks_are_not_checked_and_why(tmp_path: Path) -> None:
+    import json
+
+    shutil.copytree(SAMPLES, tmp_path / "foreign")
+    proc = cli("list", "--json", "foreign/data.md", "foreign/shells.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    unchecked = {r["location"]: r["not_checked"] for r in rows if not r["checked"]}
+    assert unchecked == {
+        "foreign/data.md:54": "template or include: valid only once rendered by its own tool",
+        "foreign/data.md:61": "template or include: valid only once rendered by its own tool",
+        "foreign/shells.md:22": "console output without commands",
+    }
+    assert all(r["checked"] for r in rows if r["location"] not in unchecked)
+
+
+def test_braces_after_the_language_are_hugo_s_only_on_hugo_pages(tmp_path: Path) -> None:
+    from runbookdocs.config import Config
+    from runbookdocs.document import read_document
+
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    page = '# P\n\n```go-html-template {file="layouts/page.html" copy=true}\n{{ .Title }}\n```\n'
+    (site / "content" / "p.md").write_text(page, encoding="utf-8")
+    (tmp_path / "gh").mkdir()
+    (tmp_path / "gh" / "p.md").write_text(
+        "# P\n\n```bash {#prepare hidden=true}\necho prepare\n```\n", encoding="utf-8"
+    )
+    config = Config.defaults(tmp_path)
+    hugo = read_document(site / "content" / "p.md", config)
+    assert hugo.dialect == "hugo" and hugo.blocks[0].attrs == {} and hugo.findings == ()
+    github = read_document(tmp_path / "gh" / "p.md", config)
+    assert github.dialect == "commonmark" and github.blocks[0].hidden
+    assert github.blocks[0].id == "prepare"
