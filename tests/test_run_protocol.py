@@ -194,3 +194,38 @@ def test_a_step_the_runbook_sabotaged_never_passes(
         if name != broken:
             assert by_id[name].outcome == "passed", rendered(by_id[name])
     assert all(r.duration_s < 5 for r in report.results)
+
+
+def test_files_and_sql_clients_cannot_be_shadowed_by_a_block(project: Project) -> None:
+    target = project.backend.root / "mysql" / "etc" / "app.conf"
+    project.page(
+        "p.md",
+        f"""
+        ```bash {{#sabotage target=mysql}}
+        base64() {{ :; }}; printf() {{ :; }}; mkdir() {{ :; }}; chmod() {{ :; }}; cat() {{ :; }}
+        mariadb() {{ echo "a function, not the client"; }}; alias mariadb=true
+        ```
+
+        ```ini {{#fichier target=mysql file={target} mode=0600}}
+        [app]
+        quote = it's "quoted" \\ and $HOME
+        ```
+
+        ```sql {{#requete target=mysql}}
+        SELECT 42 AS answer;
+        -- expect:
+        -- answer
+        -- 42
+        ```
+
+        ```sql {{#echec target=mysql}}
+        FAIL;
+        ```
+        """,
+    )
+    report = project.run("p.md", keep_going=True)
+    assert outcomes(report) == ["passed", "passed", "passed", "failed"], "\n".join(
+        map(rendered, report.results)
+    )
+    assert target.read_text(encoding="utf-8") == "[app]\nquote = it's \"quoted\" \\ and $HOME\n"
+    assert oct(target.stat().st_mode & 0o777) == "0o600"

@@ -1008,3 +1008,17 @@ OUTPUT_NOT_RECORDED = _c(
     "(a page must stay text that reads back the same), or it was too long to be kept whole.",
     stage="run",
 )
+
+# ----------------------------------------------------- includes, continued (RBD123-RBD129)
+
+INCLUDE_OUTSIDE = _c(
+    "RBD123",
+    "include-outside",
+    "error",
+    "A `--8<--` include names a file outside the project (an absolute path, `../`, a symlink "
+    "that leads out, `/proc/self/environ`): it is not included, checked or run, like the site "
+    "does not publish it. A shared snippets directory goes in `trusted_dirs`.",
+    """
+--8<-- "/etc/hostname"
+""",
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +40,13 @@ def _display(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop
+        return str(path)
+
+
+def _real(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
         return str(path)
 
 
@@ -84,7 +91,13 @@ def _select(lines: list[str], spec: str) -> tuple[list[tuple[int, str]], str | N
 
 
 def expand_snippets(
-    text: str, *, path: str, base_paths: Sequence[Path], root: Path, first_line: int = 1
+    text: str,
+    *,
+    path: str,
+    base_paths: Sequence[Path],
+    root: Path,
+    first_line: int = 1,
+    allows: Callable[[Path], bool] | None = None,
 ) -> tuple[list[Line], list[Finding]]:
     """Expand every `--8<--` include in `text` (a page).
 
@@ -94,6 +107,9 @@ def expand_snippets(
         base_paths: directories an include name is looked up in, in order.
         root: project root, for display paths of snippet files.
         first_line: page line of the first line of `text` (after the front matter).
+        allows: whether a file may be read (`Config.allows`: inside the project or a trusted
+            directory, symlinks followed); a file it refuses is not included, and said so
+            (an absolute path, `../`, a symlink out, `/proc/self/environ`).
 
     Returns:
         The expanded lines and a finding for each include that cannot be resolved.
@@ -104,16 +120,23 @@ def expand_snippets(
     lines: list[tuple[str, int, Location | None]] = [
         (t, n, None) for n, t in enumerate(text.split("\n"), first_line)
     ]
-    out = _expand(lines, path, None, base_paths, root, findings, 0)
+    out = _expand(lines, path, None, _Where(base_paths, root, allows), findings, 0)
     return out, findings
+
+
+class _Where(NamedTuple):
+    """Where includes are looked up and may be read from."""
+
+    base_paths: Sequence[Path]
+    root: Path
+    allows: Callable[[Path], bool] | None
 
 
 def _expand(
     lines: list[tuple[str, int, Location | None]],
     path: str,
     page_line: int | None,
-    base_paths: Sequence[Path],
-    root: Path,
+    where_from: _Where,
     findings: list[Finding],
     depth: int,
 ) -> list[Line]:
@@ -143,7 +166,7 @@ def _expand(
         for indent, spec in specs:
             loc = origin or Location(path, lineno, len(indent) + 1)
             loc = Location(loc.path, loc.line, len(indent) + 1)
-            out.extend(_include(spec, indent, loc, where, base_paths, root, findings, depth))
+            out.extend(_include(spec, indent, loc, where, where_from, findings, depth))
     return out
 
 
@@ -152,11 +175,11 @@ def _include(
     indent: str,
     loc: Location,
     page_line: int,
-    base_paths: Sequence[Path],
-    root: Path,
+    where_from: _Where,
     findings: list[Finding],
     depth: int,
 ) -> list[Line]:
+    base_paths, root, allows = where_from
     if re.match(r"https?://", spec):
         findings.append(codes.INCLUDE_REMOTE.at(loc, f"remote snippet {spec!r} is not checked"))
         return []
@@ -167,6 +190,16 @@ def _include(
         findings.append(
             codes.INCLUDE_NOT_FOUND.at(
                 loc, f"included file {name!r} does not exist", hint=f"looked in {where}"
+            )
+        )
+        return []
+    if allows is not None and not allows(target):
+        findings.append(
+            codes.INCLUDE_OUTSIDE.at(
+                loc,
+                f"included file {name!r} is outside the project ({_real(target)}): not included",
+                hint="includes read only files of the project and of trusted_dirs (add a shared "
+                "snippets directory to trusted_dirs in [tool.runbookdocs])",
             )
         )
         return []
@@ -191,5 +224,5 @@ def _include(
         return []
     shown = _display(target, root)
     sub: list[tuple[str, int, Location | None]] = [(t, n, Location(shown, n)) for n, t in selected]
-    expanded = _expand(sub, shown, page_line, base_paths, root, findings, depth + 1)
+    expanded = _expand(sub, shown, page_line, where_from, findings, depth + 1)
     return [Line(indent + ln.text if ln.text else "", ln.page_line, ln.origin) for ln in expanded]

@@ -355,6 +355,18 @@ def execute(block: Block, box: Sandbox) -> Verdict:
                 codes.NOT_RUN_UNSAFE.at(first.location, t("not-run-unsafe", why=first.message))
             ],
         )
+    if outside := _outside_includes(block, box):
+        # What the site does not publish is not run either: the block would run without the
+        # file it names.
+        first = outside[0]
+        return Verdict(
+            seen=[Seen(False, why=first.message)],
+            findings=[
+                codes.INCLUDE_OUTSIDE.at(
+                    first.location, t("not-run-unsafe", why=first.message), hint=first.hint
+                )
+            ],
+        )
     seconds = box.timeout(block)
     if not 0 < seconds <= MAX_TIMEOUT:  # also NaN
         if block.timeout is not None:
@@ -407,6 +419,17 @@ def execute(block: Block, box: Sandbox) -> Verdict:
             error=True,
         )
     return verdict
+
+
+def _outside_includes(block: Block, box: Sandbox) -> list[Finding]:
+    """Includes of files outside the project in `block` (one in a snippet file counts for
+    every block of the page: where it lands is not known)."""
+    return [
+        f
+        for f in box.doc.findings
+        if f.code == codes.INCLUDE_OUTSIDE.id
+        and (f.location.path != block.path or block.line <= f.location.line <= block.end_line)
+    ]
 
 
 def _crash(block: Block, runner: Runner, err: Exception, t: Texts) -> Finding:
