@@ -272,26 +272,19 @@ def test_run_refuses_a_page_it_cannot_read_like_check(
     assert check.returncode == 1 and f"{where}: error:" in check.stdout
 
 
-@pytest.mark.parametrize("value", [".inf", "1e12"])
-def test_a_timeout_that_is_not_a_number_of_seconds_is_a_finding_not_a_crash(
-    project: Project, value: str
-) -> None:
-    project.page(
-        "p.md",
-        f"""
-        ---
-        runbook:
-          timeout: {value}
-        ---
-        ```bash
-        true
-        ```
-        """,
-    )
+def test_a_page_timeout_check_refuses_is_not_used_by_run_either(project: Project) -> None:
+    # `check` reports `timeout: .inf` (tests/test_parser_limits.py); the page's blocks then
+    # run with the project's timeout instead of crashing the run.
+    project.page("p.md", "---\nrunbook:\n  timeout: .inf\n---\n```bash\ntrue\n```\n")
     (result,) = project.run("p.md").results
-    assert result.outcome == "failed", rendered(result)
-    (finding,) = result.findings
-    assert finding.code == "RBD714" and "runbook.timeout (front matter)" in finding.message
+    assert result.outcome == "passed", rendered(result)
+
+
+def test_a_project_timeout_of_inf_is_a_finding_not_a_crash(project: Project) -> None:
+    project.page("p.md", "```bash\ntrue\n```\n")
+    (result,) = project.run("p.md", config="timeout = inf\n").results
+    assert [f.code for f in result.findings] == ["RBD714"], rendered(result)
+    assert "the project's timeout is inf" in result.message
 
 
 # -- what a block does to the runner's directory -------------------------------------------------
@@ -323,10 +316,3 @@ def test_removing_the_runners_directory_is_survived_or_said(project: Project) ->
     message = report.results[3].message
     assert "was removed, and cannot be created again" in message
     assert "disk full" not in message
-
-
-def test_a_project_timeout_of_inf_is_a_finding_not_a_crash(project: Project) -> None:
-    project.page("p.md", "```bash\ntrue\n```\n")
-    (result,) = project.run("p.md", config="timeout = inf\n").results
-    assert [f.code for f in result.findings] == ["RBD714"], rendered(result)
-    assert "the project's timeout is inf" in result.message

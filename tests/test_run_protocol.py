@@ -227,5 +227,5 @@ def test_files_and_sql_clients_cannot_be_shadowed_by_a_block(project: Project) -
     assert outcomes(report) == ["passed", "passed", "passed", "failed"], "\n".join(
         map(rendered, report.results)
     )
-    assert target.read_text(encoding="utf-8") == "[app]\nquote = it's \"quoted\" \\ and $HOME\n"
+    assert target.read_text(encoding="utf-8") == '[app]\nquote = it\'s "quoted" \\ and $HOME\n'
     assert oct(target.stat().st_mode & 0o777) == "0o600"

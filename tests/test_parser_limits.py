@@ -1,0 +1,56 @@
+"""Depth limits on every parser input: 30,000 nested `[` (60 KB) in front matter, a YAML or
+JSON block or a decision tree is a located finding from `check`, never a crash (libyaml's
+composer overflowed the C stack: exit 139, no message, no report for the other pages); `run`
+reads such pages without crashing; `timeout: .inf` is a finding of `check`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runbookdocs.config import load_config
+from runbookdocs.document import read_document
+from tests.helpers import cli, make_project
+
+DEEP = "[" * 30_000
+
+PAGES = {
+    "front-matter": (f"---\ntitle: {DEEP}\n---\n# x\n", 2, "RBD003"),
+    "yaml": (f"# y\n\n```yaml\nk: {DEEP}\n```\n", 4, "RBD202"),
+    "tree": (f"# t\n\n```decision-tree\ntitle: {DEEP}\n```\n", 4, "RBD601"),
+    "json": (f"# j\n\n```json\n{DEEP}{']' * 30_000}\n```\n", 4, "RBD201"),
+    "compact": ("# c\n\n```yaml\n" + "- " * 30_000 + "x\n```\n", 4, "RBD202"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_deep_nesting_is_a_located_finding_and_the_other_pages_are_reported(
+    tmp_path: Path, name: str
+) -> None:
+    text, line, code = PAGES[name]
+    root = make_project(
+        tmp_path, {"docs/deep.md": text, "docs/ok.md": "# ok\n\n```bash\necho ok\n```\n"}
+    )
+    proc = cli("check", "--report", "r.json", cwd=root, timeout=60)
+    assert proc.returncode == 1, (proc.returncode, proc.stdout[-500:], proc.stderr[-500:])
+    assert f"docs/deep.md:{line}:" in proc.stdout and f"[{code}]" in proc.stdout, proc.stdout
+    report = json.loads((root / "r.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in report["results"]} == {"docs/deep.md", "docs/ok.md"}
+    # `run` reads the same page (the engine's reader) without crashing.
+    config = load_config(start=root)
+    doc = read_document(root / "docs" / "deep.md", config)
+    assert doc.readable
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan", "-1", "1e12"])
+def test_a_timeout_that_is_not_a_number_of_seconds_is_found_by_check(
+    tmp_path: Path, value: str
+) -> None:
+    root = make_project(
+        tmp_path, {"docs/t.md": f"---\nrunbook:\n  timeout: {value}\n---\n```bash\ntrue\n```\n"}
+    )
+    proc = cli("check", cwd=root)
+    assert proc.returncode == 1
+    assert "docs/t.md:3:" in proc.stdout and "'runbook.timeout' must be a number" in proc.stdout
