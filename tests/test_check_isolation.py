@@ -59,3 +59,58 @@ def test_a_crashed_check_worker_costs_only_its_page(tmp_path: Path, faulty_valid
     crashed = [f for r in run.report.results for f in r.findings if f.code == "RBD903"]
     assert len(crashed) == 1 and "crashed its process (signal 11)" in crashed[0].message
     assert crashed[0].location.path.endswith("p007.md")
+
+
+SHM = Path("/dev/shm")
+
+
+def _scratch(pid: int) -> list[str]:
+    return sorted(p.name for p in SHM.glob(f"rbd-shellcheck-{pid}-*"))
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm on this machine")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_check_leaves_no_scratch_files(tmp_path: Path, sig: signal.Signals) -> None:
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed")
+    files = {
+        f"docs/p{k}.md": f"# p{k}\n\n```bash\n"
+        + "".join(f"echo $v{k}_{j} | grep x{j}\n" for j in range(30))
+        + "```\n"
+        for k in range(300)
+    }
+    root = make_project(tmp_path, files)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runbookdocs.cli", "check", "--no-cache", "-j", "2"],
+        cwd=root,
+        env={**os.environ, "RUNBOOKDOCS_PLAIN": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    seen: set[str] = set()
+    while time.monotonic() < deadline and proc.poll() is None and not seen:
+        seen = {p.name for p in SHM.glob("rbd-shellcheck-*")}
+        time.sleep(0.02)
+    assert seen, "the check wrote its scripts for shellcheck"
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    time.sleep(0.5)
+    assert not seen & {p.name for p in SHM.glob("rbd-shellcheck-*")}
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm on this machine")
+def test_the_next_check_sweeps_what_a_killed_check_left(tmp_path: Path) -> None:
+    dead = 2**22 + 12345  # above pid_max's default: no such process
+    left = SHM / f"rbd-shellcheck-{dead}-abcdef"
+    left.mkdir()
+    (left / "b0.sh").write_text("echo\n", encoding="utf-8")
+    root = make_project(tmp_path, {"docs/a.md": "# a\n\n```bash\necho a\n```\n"})
+    config = load_config(start=root)
+    check_files([root / "docs" / "a.md"], config)
+    assert not left.exists()

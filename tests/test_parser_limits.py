@@ -54,3 +54,29 @@ def test_a_timeout_that_is_not_a_number_of_seconds_is_found_by_check(
     proc = cli("check", cwd=root)
     assert proc.returncode == 1
     assert "docs/t.md:3:" in proc.stdout and "'runbook.timeout' must be a number" in proc.stdout
+
+
+def test_a_tree_of_20000_self_loops_is_checked_in_linear_time(tmp_path: Path) -> None:
+    lines = ["# t", "", "```decision-tree", "title: big", "start: n0", "nodes:"]
+    for i in range(20_000):
+        lines += [f"  n{i}:", f"    action: a{i}", f"    next: n{i}"]
+    root = make_project(tmp_path, {"docs/t.md": "\n".join([*lines, "```", ""])})
+    proc = cli("check", "--no-cache", cwd=root, timeout=120)
+    assert proc.returncode == 1
+    seconds = float(proc.stderr.rsplit(" in ", 1)[1].split(" s")[0])
+    assert seconds < 25, seconds  # 53 s when the order of the nodes was rebuilt per loop
+    assert proc.stdout.count("has no node with max_visits") == 20_000
+
+
+def test_a_long_cycle_is_named_in_a_message_not_the_whole_graph(tmp_path: Path) -> None:
+    lines = ["# t", "", "```decision-tree", "title: ring", "start: n0", "nodes:"]
+    for i in range(500):
+        lines += [f"  n{i}:", f"    action: a{i}", f"    next: n{(i + 1) % 500}"]
+    root = make_project(tmp_path, {"docs/t.md": "\n".join([*lines, "```", ""])})
+    proc = cli("check", "--no-cache", cwd=root)
+    (message,) = [ln for ln in proc.stdout.splitlines() if "has no node with max_visits" in ln]
+    assert (
+        "n0 -> n1 -> n2 -> n3 -> n4 -> ... -> n495 -> n496 -> n497 -> n498 -> n499 -> n0 (500 nodes)"
+        in message
+    )
+    assert len(message) < 300

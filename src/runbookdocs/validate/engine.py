@@ -110,7 +110,10 @@ def check_files(
     Links and decision-tree `check`s are resolved against every page on every check, and
     review dates against today, so cached pages are judged exactly like fresh ones.
     """
+    from runbookdocs.validate.shell import sweep_scratch
+
     load_validators()
+    sweep_scratch()  # what a killed check left in /dev/shm
     started = time.perf_counter()
     files = [Path(os.path.abspath(f)) for f in files]
     use_cache = cache is not None and cache.enabled
