@@ -75,8 +75,6 @@ def test_a_long_cycle_is_named_in_a_message_not_the_whole_graph(tmp_path: Path) 
     root = make_project(tmp_path, {"docs/t.md": "\n".join([*lines, "```", ""])})
     proc = cli("check", "--no-cache", cwd=root)
     (message,) = [ln for ln in proc.stdout.splitlines() if "has no node with max_visits" in ln]
-    assert (
-        "n0 -> n1 -> n2 -> n3 -> n4 -> ... -> n495 -> n496 -> n497 -> n498 -> n499 -> n0 (500 nodes)"
-        in message
-    )
+    ends = "n0 -> n1 -> n2 -> n3 -> n4 -> ... -> n495 -> n496 -> n497 -> n498 -> n499"
+    assert f"{ends} -> n0 (500 nodes)" in message
     assert len(message) < 300
