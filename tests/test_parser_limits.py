@@ -78,3 +78,17 @@ def test_a_long_cycle_is_named_in_a_message_not_the_whole_graph(tmp_path: Path) 
     ends = "n0 -> n1 -> n2 -> n3 -> n4 -> ... -> n495 -> n496 -> n497 -> n498 -> n499"
     assert f"{ends} -> n0 (500 nodes)" in message
     assert len(message) < 300
+
+
+def test_an_include_bomb_is_bounded_and_said_once(tmp_path: Path) -> None:
+    files = {"docs/b.md": '# b\n\n--8<-- "snippets/s0.md"\n', "snippets/s9.md": "x\n"}
+    for i in range(9):
+        files[f"snippets/s{i}.md"] = f'--8<-- "snippets/s{i + 1}.md"\n' * 10
+    root = make_project(tmp_path, files)
+    proc = cli("check", "--no-cache", "--report", "r.json", cwd=root, timeout=60)
+    assert proc.returncode == 1
+    seconds = float(proc.stderr.rsplit(" in ", 1)[1].split(" s")[0])
+    assert seconds < 5, seconds  # 10^9 includes before the budget
+    assert "includes on this page: the rest are not included" in proc.stdout
+    results = json.loads((root / "r.json").read_text(encoding="utf-8"))["results"]
+    assert len(results) < 50  # each problem said once, not once per expansion

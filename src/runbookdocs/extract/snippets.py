@@ -23,6 +23,13 @@ _INLINE = re.compile(
 _BLOCK = re.compile(r"^(?P<indent>[ \t]*)--8<--[ \t]*$")
 _SECTION = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 MAX_DEPTH = 8
+MAX_LINES = 200_000
+"""Lines (and includes) a page may have once its includes are expanded: an include repeated at
+every level (each file including the next ten times) would otherwise grow exponentially."""
+MAX_INCLUDES = 2_000
+"""Includes a page may expand (a knowledge base's largest page has a few dozen)."""
+MAX_SNIPPET_BYTES = 5 * 1024 * 1024
+"""Largest file an include reads."""
 
 
 class Line(NamedTuple):
@@ -120,16 +127,21 @@ def expand_snippets(
     lines: list[tuple[str, int, Location | None]] = [
         (t, n, None) for n, t in enumerate(text.split("\n"), first_line)
     ]
-    out = _expand(lines, path, None, _Where(base_paths, root, allows), findings, 0)
-    return out, findings
+    where_from = _Where(base_paths, root, allows, [MAX_LINES, MAX_INCLUDES])
+    out = _expand(lines, path, None, where_from, findings, 0)
+    # A snippet included many times reports its problem once.
+    unique = list({(f.code, f.location, f.message): f for f in findings}.values())
+    return out, unique
 
 
 class _Where(NamedTuple):
-    """Where includes are looked up and may be read from."""
+    """Where includes are looked up and may be read from, and how much they may add."""
 
     base_paths: Sequence[Path]
     root: Path
     allows: Callable[[Path], bool] | None
+    budget: list[int]
+    """Lines, then includes, that may still be added to the page (shared by every include)."""
 
 
 def _expand(
@@ -179,7 +191,19 @@ def _include(
     findings: list[Finding],
     depth: int,
 ) -> list[Line]:
-    base_paths, root, allows = where_from
+    base_paths, root, allows, budget = where_from
+    if budget[0] <= 0 or budget[1] <= 0:
+        return []  # said once, where the budget ran out
+    budget[1] -= 1
+    if budget[1] == 0:
+        findings.append(
+            codes.INCLUDE_INVALID.at(
+                loc,
+                f"more than {MAX_INCLUDES} includes on this page: the rest are not included",
+                hint="an include repeated at every level grows exponentially",
+            )
+        )
+        return []
     if re.match(r"https?://", spec):
         findings.append(codes.INCLUDE_REMOTE.at(loc, f"remote snippet {spec!r} is not checked"))
         return []
@@ -211,6 +235,15 @@ def _include(
         )
         return []
     try:
+        if target.stat().st_size > MAX_SNIPPET_BYTES:
+            findings.append(
+                codes.INCLUDE_INVALID.at(
+                    loc,
+                    f"included file {name!r} is over {MAX_SNIPPET_BYTES // 1048576} MB: not "
+                    "included",
+                )
+            )
+            return []
         content = _read_snippet(target)
     except (OSError, UnicodeDecodeError) as err:
         findings.append(codes.INCLUDE_INVALID.at(loc, f"cannot read included file {name!r}: {err}"))
@@ -222,6 +255,18 @@ def _include(
     if error:
         findings.append(codes.INCLUDE_INVALID.at(loc, f"include {spec!r}: {error}"))
         return []
+    if len(selected) > budget[0]:
+        findings.append(
+            codes.INCLUDE_INVALID.at(
+                loc,
+                f"includes would make this page longer than {MAX_LINES} lines (at {name!r}): "
+                "not included",
+                hint="an include repeated at every level grows exponentially",
+            )
+        )
+        budget[0] = 0
+        return []
+    budget[0] -= len(selected)
     shown = _display(target, root)
     sub: list[tuple[str, int, Location | None]] = [(t, n, Location(shown, n)) for n, t in selected]
     expanded = _expand(sub, shown, page_line, where_from, findings, depth + 1)
