@@ -60,28 +60,31 @@ class Redactor:
     def __init__(self, values: Iterable[str]) -> None:
         found = sorted({v for v in values if v}, key=len, reverse=True)
         self.values = found
-        alternatives: list[tuple[int, str]] = []
+        alternatives: list[tuple[int, str, str]] = []  # (longest match, kind, pattern)
         self._needles: list[tuple[str, str]] = []
         for value in found:
             if len(value) < MIN_DERIVED:
                 # As written, or through a terminal (LF -> CRLF).
                 exact = "".join("\\r?\\n" if c == "\n" else re.escape(c) for c in value)
-                alternatives.append((len(value) * 2, exact))
+                alternatives.append((len(value) * 2, "v", exact))
                 self._needles.append(("exact", value))
                 if "\n" in value:
                     self._needles.append(("exact", value.replace("\n", "\r\n")))
                 continue
-            alternatives.append((_longest(value), _flexible(value)))
+            alternatives.append((_longest(value), "v", _flexible(value)))
             anchor = max(re.findall(r"[A-Za-z0-9]+", value) or [""], key=len)
             self._needles.append(("lower", anchor.lower()) if len(anchor) >= 3 else ("any", ""))
             for form in _base64_forms(value):
-                alternatives.append((len(form) * 3 + 15, _b64_pattern(form)))
+                alternatives.append((len(form) * 3 + 15, "b", _b64_pattern(form)))
                 self._needles.append(("flat", form))
         # Longest first: where two forms start at the same place, the longer one is masked.
         alternatives.sort(key=lambda a: a[0], reverse=True)
-        self.longest = max((n for n, _ in alternatives), default=0)
+        self.longest = max((n for n, _, _ in alternatives), default=0)
         """Upper bound of the length of a match (what `window` drops at a cut)."""
-        self._pattern = re.compile("|".join(p for _, p in alternatives)) if alternatives else None
+        # Each form in a group named by its kind (`v`: the value and its quoted, encoded and
+        # case forms; `b`: base64), so that a match says which it is.
+        joined = "|".join(f"(?P<{k}{i}>{p})" for i, (_, k, p) in enumerate(alternatives))
+        self._pattern = re.compile(joined) if alternatives else None
 
     def __call__(self, text: str) -> str:
         return self.window(text)[0]
@@ -116,7 +119,7 @@ class Redactor:
         spans: list[tuple[int, int]] = []
         for m in self._pattern.finditer(text):
             start, end = m.start(), m.end()
-            if m.group(0)[:1] in _B64 and _is_b64_match(m.group(0)):
+            if (m.lastgroup or "").startswith("b"):
                 # The base64 groups that straddle the value's ends encode a few of its bits
                 # too: up to two characters before and three after (padding) go with it.
                 start = _extend(text, start, -1, 2)
@@ -180,13 +183,9 @@ class Redactor:
         return "".join(out), mapped
 
 
-_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_\r\n")
-_B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=")
+_B64_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+_B64_CHARS = _B64_LETTERS | {"="}
 _URLSAFE = str.maketrans("-_", "+/")
-
-
-def _is_b64_match(text: str) -> bool:
-    return len(text) >= 8 and all(c in _B64 for c in text)
 
 
 def _extend(text: str, at: int, step: int, most: int) -> int:
@@ -199,7 +198,8 @@ def _extend(text: str, at: int, step: int, most: int) -> int:
         while 0 <= k < len(text) and text[k] in "\r\n" and skipped < 2:
             k += step
             skipped += 1
-        if not 0 <= k < len(text) or text[k] not in _B64_CHARS:
+        allowed = _B64_CHARS if step > 0 else _B64_LETTERS  # padding only comes last
+        if not 0 <= k < len(text) or text[k] not in allowed:
             break
         at = k + 1 if step > 0 else k
         taken += 1
