@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -278,6 +279,7 @@ R = TypeVar("R", bound=Runner)
 RUNNERS: dict[str, Runner] = {}
 """Block kind -> its runner."""
 _loaded = False
+_LOADING = threading.Lock()
 
 
 def register_runner(*kinds: str) -> Callable[[type[R]], type[R]]:
@@ -301,18 +303,23 @@ def load_runners() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    for name in _BUILTIN:
-        importlib.import_module(f"runbookdocs.run.runners.{name}")
-    for ep in entry_points(group=ENTRY_POINTS):
-        try:
-            ep.load()
-        except Exception as err:
-            package = ep.dist.name if ep.dist is not None else ep.value
-            raise EnvironmentProblem(
-                f"runner plugin {ep.name!r} of package {package!r} does not load: {err}",
-                hint=f"reinstall or remove {package!r}; this is not a runbookdocs problem",
-            ) from err
+    # Runbooks run in parallel threads (`--jobs`): the second must not see the registry
+    # before the first has filled it ("no runner for blocks of kind 'shell' (runners: )").
+    with _LOADING:
+        if _loaded:
+            return
+        for name in _BUILTIN:
+            importlib.import_module(f"runbookdocs.run.runners.{name}")
+        for ep in entry_points(group=ENTRY_POINTS):
+            try:
+                ep.load()
+            except Exception as err:
+                package = ep.dist.name if ep.dist is not None else ep.value
+                raise EnvironmentProblem(
+                    f"runner plugin {ep.name!r} of package {package!r} does not load: {err}",
+                    hint=f"reinstall or remove {package!r}; this is not a runbookdocs problem",
+                ) from err
+        _loaded = True
 
 
 def runner_named(kind: str) -> Runner:
