@@ -31,21 +31,31 @@ runbook:
 # Finding codes
 
 Every problem runbookdocs reports carries a stable code, like a linter's: `RBD` and three
-digits, grouped by hundreds, and a name that can be written instead of the number.
+digits, grouped by hundreds, and a name that can be written instead of the number. A code never
+changes meaning and is never reused; decide on codes (in scripts, CI, `ignore`), never on the
+wording of messages, which may improve.
 
 | range | what |
 | --- | --- |
 | RBD0xx | reading a page: the file, its encoding, its front matter |
 | RBD1xx | fences, headers, directives and includes |
 | RBD2xx | configuration blocks: JSON, YAML, INI, TOML, JSON Schemas |
-| RBD3xx | shell and console blocks |
+| RBD3xx | shell and console blocks, python blocks |
 | RBD4xx | SQL blocks |
 | RBD5xx | the page as a whole: links, anchors, placeholders, markers, review dates |
 | RBD6xx | decision trees |
 | RBD7xx | running a block: exit status, output, timeouts, values |
 | RBD9xx | the environment: targets, images, Docker, runbookdocs itself |
 
-Shellcheck's findings are `RBD302` and also carry shellcheck's own code (`SC2086`).
+Shellcheck's findings are `RBD302` and also carry shellcheck's own code (`SC2086`). The
+*stage* of a code says which command reports it: `check` (static, `runbookdocs check` and
+`pytest --runbookdocs`) or `run` (in a target, `runbookdocs run`, `runbookdocs play` and
+`pytest --runbookdocs-run`).
+
+Findings are printed as `path:line:col: severity: message [CODE]`; JSON reports carry the
+code in each finding's `code` field and shellcheck's in `tool_code` (see
+[reports](cli.md#reports)). Validators from other packages register codes of their own, with
+their own prefix.
 
 ## Choosing what is reported
 

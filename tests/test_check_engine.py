@@ -114,8 +114,8 @@ class _Today:
 
         class _Date(dt.date):
             @classmethod
-            def today(cls) -> dt.date:
-                return fixed
+            def today(cls) -> _Date:
+                return cls(fixed.year, fixed.month, fixed.day)
 
         self.date = _Date
 

@@ -89,3 +89,15 @@ def test_trusted_dirs_must_exist(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="trusted_dirs: 'nope' is not a directory"):
         load_config(start=tmp_path)
+
+
+def test_exclude_patterns_name_paths_from_the_project_root(tmp_path: Path) -> None:
+    make_project(
+        tmp_path,
+        {"docs/a.md": "# A\n", "docs/drafts/b.md": "# B\n\n```json\n{,}\n```\n"},
+        'exclude = ["docs/drafts/*"]\n',
+    )
+    for cwd in (tmp_path, tmp_path / "docs", tmp_path / "docs" / "drafts"):
+        proc = cli("check", str(tmp_path / "docs"), "--no-cache", cwd=cwd)
+        assert proc.returncode == 0, (cwd, proc.stdout + proc.stderr)
+        assert "checked 1 page(s)" in proc.stderr

@@ -331,6 +331,7 @@ def test_bad_input_is_a_clear_error_with_the_path(
         assert proc.returncode == 0, proc.stderr
         assert "read as windows-1252 text" in proc.stdout
         return
+    assert message is not None
     (root / name).write_bytes(data)
     proc = cli("import", name, "-o", "docs/x.md", cwd=root)
     assert proc.returncode == 2, proc.stdout + proc.stderr

@@ -127,7 +127,10 @@ def test_snippets_validate_against_the_schemas() -> None:
         return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: str(values[m[1]]), text)
 
     def load(name: str) -> dict[str, object]:
-        return json.loads((ROOT / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+        data: dict[str, object] = json.loads(
+            (ROOT / "schemas" / f"{name}.json").read_text(encoding="utf-8")
+        )
+        return data
 
     jsonschema.validate(json.loads(read("config.json")), load("wcs-config"))
     jsonschema.validate(json.loads(read("recipe-macollectivite-prod.json")), load("hobo-recipe"))

@@ -21,7 +21,8 @@ BAD = '# Mauvais\n\n```json {#conf}\n{"port": 8080,}\n```\n'
 
 def _hook() -> dict[str, Any]:
     hooks = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    return next(h for h in hooks if h["id"] == "runbookdocs-check")  # type: ignore[no-any-return]
+    hook: dict[str, Any] = next(h for h in hooks if h["id"] == "runbookdocs-check")
+    return hook
 
 
 def _git(cwd: Path, *args: str) -> None:

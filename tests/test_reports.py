@@ -223,15 +223,11 @@ def test_a_version_1_report_is_still_read(tmp_path: Path) -> None:
 
 
 def test_report_round_trips_through_the_model() -> None:
-    data = {
-        "version": 2,
-        "summary": {},
-        "duration_s": 1.5,
-        "results": [
-            _result("docs/a.md:x.md", 3, "failed", severity="error", output="boom", cached=True),
-        ],
-    }
-    data["results"][0]["findings"] = [
+    results = [
+        _result("docs/a.md:x.md", 3, "failed", severity="error", output="boom", cached=True),
+    ]
+    data: dict[str, Any] = {"version": 2, "summary": {}, "duration_s": 1.5, "results": results}
+    results[0]["findings"] = [
         {
             "location": "docs/a.md:x.md:4:2",
             "message": "m",
@@ -245,5 +241,5 @@ def test_report_round_trips_through_the_model() -> None:
     ]
     report = Report.from_json(data)
     again = report.to_json()
-    assert again["results"][0]["findings"] == data["results"][0]["findings"]
+    assert again["results"][0]["findings"] == results[0]["findings"]
     assert Report.from_json(again).to_json() == again

@@ -29,7 +29,7 @@ LANGS = [
     "text",
 ]
 ATTRS = ["", " {schema=s}", " {target=mysql}", " {#x file=/a mode=0644}", " {expect=1}"]
-JUNK = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+JUNK = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=80)
 SHAPES = st.sampled_from(
     [
         '{"a": {{ v }}, "a": [1, {"b": "{{ s }}"}]}',

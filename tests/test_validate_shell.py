@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,7 @@ def test_shellcheck_scratch_files_in_memory_or_on_disk(
     monkeypatch.setattr(shell, "_SHM", str(shm if memory != "missing" else tmp_path / "none"))
     disk = tmp_path / "disk"
     disk.mkdir()
-    monkeypatch.setattr(shell.tempfile, "tempdir", str(disk))
+    monkeypatch.setattr(tempfile, "tempdir", str(disk))
     used: list[str] = []
     real_open = open
 

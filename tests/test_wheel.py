@@ -69,20 +69,29 @@ def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
         check=False,
+        env=_clean_env(venv),  # a PYTHONPATH to a checkout would make pip skip the wheel
     )
     assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-2000:]
     return venv
 
 
-def _in(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _clean_env(venv: Path) -> dict[str, str]:
+    """This process's environment without what points at the checkout or the test run."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("PYTEST")
+        if k not in ("PYTHONPATH", "VIRTUAL_ENV")
+        and not k.startswith(("PYTEST", "COV_", "COVERAGE"))
     }
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["RUNBOOKDOCS_PLAIN"] = "1"
-    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return env
+
+
+def _in(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(args), cwd=cwd, env=_clean_env(venv), capture_output=True, text=True, timeout=600
+    )
 
 
 def test_the_wheel_does_not_import_this_checkout(wheel_env: Path, tmp_path: Path) -> None:

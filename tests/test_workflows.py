@@ -83,7 +83,7 @@ _EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_run_scripts_pass_shellcheck(workflow: Path, tmp_path: Path) -> None:
     exe = shutil.which("shellcheck") or pytest.skip("shellcheck not installed")
-    scripts = []
+    scripts: list[Path] = []
     for job_id, step in _steps(_load(workflow.name)):
         if "run" in step:
             # What the runner executes: expressions are substituted first (here by a word),

@@ -45,7 +45,7 @@ def test_marks_match_round_trip_positions() -> None:
     for path, rt_parent in _walk(rt):
         parent = data
         for k in path[:-1]:
-            parent = parent[k]  # type: ignore[index]
+            parent = parent[k]
         lc, rt_lc = marks.of(parent), rt_parent.lc  # type: ignore[attr-defined]
         assert lc is not None
         key = path[-1]

@@ -292,13 +292,21 @@ def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:
             raise UsageError(f"{p}: no such file or directory")
         files = sorted(_rglob(p)) if p.is_dir() else [p]
         for f in files:
-            rel = config.display(f)
+            # Patterns name paths from the project root, wherever the command runs from.
+            rel = _from_root(f, config)
             if f in seen or any(fnmatch(rel, pat) for pat in config.exclude):
                 continue
             if f.is_dir():
                 continue
             seen.add(f)
             yield f
+
+
+def _from_root(path: Path, config: Config) -> str:
+    absolute = os.path.abspath(path)
+    root = str(config.root)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    return absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
 
 
 def _rglob(folder: Path) -> Iterator[Path]:

@@ -27,7 +27,8 @@ CONFIG = load_config(start=Path(__file__).parent)
 
 
 def _text(data: bytes) -> str:
-    return atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
+    text: str = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
+    return text
 
 
 def extractor(data: bytes) -> None:

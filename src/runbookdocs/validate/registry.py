@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -43,6 +44,7 @@ other module of this package that is not in `ENGINE` is loaded after them, by na
 ENGINE = frozenset({"registry", "entry", "engine", "workers", "judge", "common"})
 """Modules of this package that hold the engine or helpers, not validators."""
 _loaded = False
+_LOADING = threading.RLock()
 
 
 def block_validator(*kinds: str) -> Callable[[BlockValidator], BlockValidator]:
@@ -80,13 +82,15 @@ def builtin_modules() -> list[str]:
 def load_validators() -> None:
     """Import the built-in validators and the `runbookdocs.validators` entry points, once."""
     global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for name in builtin_modules():
-        importlib.import_module(f"runbookdocs.validate.{name}")
-    for ep in entry_points(group="runbookdocs.validators"):
-        ep.load()
+    # The same lock pattern as the runners: never a registry half filled for another thread.
+    with _LOADING:
+        if _loaded:
+            return
+        for name in builtin_modules():
+            importlib.import_module(f"runbookdocs.validate.{name}")
+        for ep in entry_points(group="runbookdocs.validators"):
+            ep.load()
+        _loaded = True
 
 
 @dataclass

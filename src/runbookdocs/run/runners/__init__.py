@@ -279,7 +279,7 @@ R = TypeVar("R", bound=Runner)
 RUNNERS: dict[str, Runner] = {}
 """Block kind -> its runner."""
 _loaded = False
-_LOADING = threading.Lock()
+_LOADING = threading.RLock()
 
 
 def register_runner(*kinds: str) -> Callable[[type[R]], type[R]]:
@@ -301,10 +301,8 @@ def load_runners() -> None:
         EnvironmentProblem: an entry point that does not load (naming its package).
     """
     global _loaded
-    if _loaded:
-        return
-    # Runbooks run in parallel threads (`--jobs`): the second must not see the registry
-    # before the first has filled it ("no runner for blocks of kind 'shell' (runners: )").
+    # Runbooks run in threads (`--jobs`): the first to get here loads everything while the
+    # others wait, and none sees a registry half filled.
     with _LOADING:
         if _loaded:
             return
