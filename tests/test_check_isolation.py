@@ -95,13 +95,29 @@ def test_an_interrupted_check_leaves_no_scratch_files(tmp_path: Path, sig: signa
     deadline = time.monotonic() + 60
     seen: set[str] = set()
     while time.monotonic() < deadline and proc.poll() is None and not seen:
-        seen = {p.name for p in SHM.glob("rbd-shellcheck-*")}
+        # Only this check's: other checks on the machine share /dev/shm.
+        seen = {p.name for p in SHM.glob("rbd-shellcheck-*") if _ours(p.name, proc.pid)}
         time.sleep(0.02)
     assert seen, "the check wrote its scripts for shellcheck"
     proc.send_signal(sig)
     proc.wait(timeout=60)
     time.sleep(0.5)
     assert not seen & {p.name for p in SHM.glob("rbd-shellcheck-*")}
+
+
+def _ours(name: str, pid: int) -> bool:
+    """`rbd-shellcheck-PID-...` made by `pid` or one of its children (forked workers)."""
+    parts = name.split("-")
+    if len(parts) < 4 or not parts[2].isdigit():
+        return False
+    owner = int(parts[2])
+    if owner == pid:
+        return True
+    try:
+        stat = Path(f"/proc/{owner}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[1] == str(pid)
 
 
 @pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm on this machine")

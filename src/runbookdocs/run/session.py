@@ -187,8 +187,12 @@ class _Stream:
     kept, whatever the step prints.
     """
 
-    def __init__(self, salt: str, n: int, skip_prompts: int) -> None:
+    def __init__(
+        self, salt: str, n: int, skip_prompts: int, *, head: int = 0, tail: int = 0
+    ) -> None:
         self.n = n
+        self.head_max = head or HEAD
+        self.tail_max = tail or TAIL
         self.markers = re.compile(
             rf"\x1e(?:L{salt}:(\d+)|R{salt}:(\d+):([A-Z]*):(\d+):(\d+):(\w*)|P{salt})\x1e"
         )
@@ -268,8 +272,8 @@ class _Stream:
         self.total += len(text)
         window = self.window + text
         self.window = window[-WINDOW:] if len(window) > WINDOW else window
-        if self.head_len < HEAD:
-            take = text[: HEAD - self.head_len]
+        if self.head_len < self.head_max:
+            take = text[: self.head_max - self.head_len]
             self.head.append(take)
             self.head_len += len(take)
             text = text[len(take) :]
@@ -277,7 +281,7 @@ class _Stream:
                 return
         self.tail.append(text)
         self.tail_len += len(text)
-        while self.tail and self.tail_len - len(self.tail[0]) >= TAIL:
+        while self.tail and self.tail_len - len(self.tail[0]) >= self.tail_max:
             self.tail_len -= len(self.tail.popleft())
 
     # -- what was printed ---------------------------------------------------------------
@@ -299,7 +303,7 @@ class _Stream:
             text, mapped = r.window(head + tail, positions=[since or 0])
             own = text[mapped[0] :] if since is not None else None
             return _untrace(text), 0, _untrace(own) if own is not None else None
-        tail = tail[-TAIL:]
+        tail = tail[-self.tail_max :]
         dropped = self.total - len(head) - len(tail)
         tail_start = self.total - len(tail)
         head_text, head_pos = r.window(head, cut_end=True, positions=[since or 0])
