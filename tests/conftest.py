@@ -36,9 +36,10 @@ def _docker_problem() -> str | None:
     return _state["problem"]
 
 
-@pytest.fixture(autouse=True)
-def _docker_marker(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("docker") is None:
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, on CI, fail) a `docker` test before any fixture runs: a module-scoped fixture
+    that starts containers must not run when Docker is missing."""
+    if item.get_closest_marker("docker") is None:
         return
     problem = _docker_problem()
     if problem is None:
