@@ -774,3 +774,21 @@ def test_several_networked_targets_share_a_network(project: Project) -> None:
     )
     assert outcomes(project.run("p.md")) == ["passed", "passed"]
     assert len(project.backend.networks) == 1 and project.backend.networks[0].removed
+
+
+# -- what the page was when it ran ----------------------------------------------------------------
+
+
+def test_results_carry_the_pages_run_digest_cached_or_not(project: Project) -> None:
+    """The site judges staleness on the digest: every result of a run names what the page's steps
+    were, a cached run too, and changing a step changes it."""
+    page = project.page("d.md", "```bash {#un}\necho un\n```\n\nProse.\n")
+    first = project.run("d.md", use_cache=True)
+    digest = read_document(page, load_config(start=project.root)).run_digest()
+    assert [r.digest for r in first.results] == [digest]
+    again = project.run("d.md", use_cache=True)
+    assert [(r.cached, r.digest) for r in again.results] == [(True, digest)]
+    assert Report.from_json(again.to_json()).results[0].digest == digest
+    page.write_text("```bash {#un}\necho deux\n```\n\nProse.\n", encoding="utf-8")
+    changed = project.run("d.md")
+    assert changed.results[0].digest not in (None, digest)

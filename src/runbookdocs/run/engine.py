@@ -316,6 +316,11 @@ class _Run:
             results = book.run(blocks, selected)
         finally:
             book.close()
+        # What the page was when it ran: the site judges staleness on it (a fresh clone has no
+        # meaningful file dates), cached results included since the cache key covers the steps.
+        digest = doc.run_digest()
+        for r in results:
+            r.digest = digest
         self.emit(Event("runbook-end", doc.path, results=tuple(results)))
         return results
 
