@@ -948,8 +948,8 @@ PLUGIN_FAILED = _c(
     "RBD905",
     "plugin-failed",
     "error",
-    "A third-party runner or validator raised an error: the message names its package; report "
-    "it there, not to runbookdocs.",
+    "A third-party runner, validator or page check raised an error: the message names its "
+    "package; report it there, not to runbookdocs. The other blocks are checked or run.",
     stage="run",
 )
 

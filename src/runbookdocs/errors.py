@@ -57,3 +57,16 @@ class RunbookError(RunbookdocsError):
     """Raised when a runbook cannot be read at all (for example a file that is not text)."""
 
     exit_code = 1
+
+
+def third_party_package(module: str) -> str | None:
+    """The distribution that installs `module` when it is not runbookdocs itself (its top-level
+    name when no distribution is known), else None: a plugin's crash is reported to its package,
+    not as a bug of runbookdocs."""
+    from importlib.metadata import packages_distributions
+
+    top = module.split(".")[0]
+    if top == "runbookdocs":
+        return None
+    names = packages_distributions().get(top) or [top]
+    return names[0]

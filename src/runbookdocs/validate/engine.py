@@ -21,6 +21,7 @@ from runbookdocs.block import Block
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
+from runbookdocs.errors import third_party_package
 from runbookdocs.location import Location
 from runbookdocs.results import Finding, Report, Result
 from runbookdocs.selection import Selection
@@ -31,7 +32,9 @@ from runbookdocs.validate.registry import (
     BATCH_CHECKS,
     BLOCK_VALIDATORS,
     PAGE_CHECKS,
+    BlockValidator,
     CheckContext,
+    PageCheck,
     load_validators,
 )
 from runbookdocs.variables import ENV_PREFIX
@@ -272,7 +275,7 @@ def _check_document(doc: Document, ctx: CheckContext) -> tuple[_Partial, list[Re
     page_findings = list(doc.findings)
     if doc.readable:
         for check in PAGE_CHECKS:
-            page_findings.extend(check(doc, ctx))
+            page_findings.extend(_guarded(check, Location(doc.path, 1), "page", doc, ctx))
     by_line: dict[int, list[Finding]] = {}
     spans = sorted((b.line, b.end_line) for b in doc.blocks)
     for f in page_findings:
@@ -293,9 +296,32 @@ def _check_document(doc: Document, ctx: CheckContext) -> tuple[_Partial, list[Re
         t0 = time.perf_counter()
         findings = list(by_line.get(block.line, []))
         for validator in BLOCK_VALIDATORS.get(block.kind, []) + BLOCK_VALIDATORS.get("*", []):
-            findings.extend(validator(block, ctx))
+            findings.extend(_guarded(validator, block.location, block.kind, block, ctx))
         blocks.append((block, findings, time.perf_counter() - t0))
     return (page_only, blocks), ctx.references
+
+
+def _guarded(
+    check: BlockValidator | PageCheck, where: Location, what: str, *args: Any
+) -> list[Finding]:
+    """One check's findings; a third-party check that raises is a finding naming its package,
+    located on the block or page it was checking (a bug of our own still reaches
+    `_check_guarded`)."""
+    try:
+        return list(check(*args))
+    except Exception as err:
+        package = third_party_package(getattr(check, "__module__", "") or "")
+        if package is None:
+            raise
+        return [
+            codes.PLUGIN_FAILED.at(
+                where,
+                f"the {what!r} check {getattr(check, '__name__', '?')} of package {package!r} "
+                f"failed: {type(err).__name__}: {err}"[:500],
+                hint=f"report it to the maintainers of {package!r} (not a runbookdocs problem); "
+                "the other checks ran",
+            )
+        ]
 
 
 def _entry(

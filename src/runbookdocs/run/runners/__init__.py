@@ -36,7 +36,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from runbookdocs import codes
 from runbookdocs.block import COMMAND_LINE_ATTRIBUTES, Block, parse_header
-from runbookdocs.errors import EnvironmentProblem, RunbookdocsError, TargetError
+from runbookdocs.errors import (
+    EnvironmentProblem,
+    RunbookdocsError,
+    TargetError,
+    third_party_package,
+)
 from runbookdocs.i18n import Catalog, Texts
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -439,26 +444,16 @@ def _outside_includes(block: Block, box: Sandbox) -> list[Finding]:
 
 def _crash(block: Block, runner: Runner, err: Exception, t: Texts) -> Finding:
     error = f"{type(err).__name__}: {err}"
-    module = type(runner).__module__
-    if module.split(".")[0] == "runbookdocs":
+    package = third_party_package(type(runner).__module__)
+    if package is None:
         return codes.INTERNAL_ERROR.at(
             block.location, t("internal", error=error), hint=t("internal-hint")
         )
-    package = _package_of(module)
     return codes.PLUGIN_FAILED.at(
         block.location,
         t("plugin", kind=block.kind, package=package, error=error),
         hint=t("plugin-hint", package=package),
     )
-
-
-def _package_of(module: str) -> str:
-    """The distribution that installs `module` (its top-level name when none is known)."""
-    from importlib.metadata import packages_distributions
-
-    top = module.split(".")[0]
-    names = packages_distributions().get(top) or [top]
-    return names[0]
 
 
 def _bad_header(block: Block) -> list[Finding]:
