@@ -1,6 +1,6 @@
 """Decision trees: the model of a ```` ```decision-tree ```` block, its parser and its checks.
 
-A tree is YAML (runbook format v1, CONTRIBUTING.md):
+A tree is YAML (runbook format v1, docs/reference/format.md):
 
 ```yaml
 title: Le site ne répond pas
@@ -325,7 +325,7 @@ def _parse(
             codes.TREE_INVALID.at(
                 fence,
                 "decision tree: expected a mapping with start and nodes",
-                hint="see the decision-tree format in CONTRIBUTING.md",
+                hint="see the decision-tree format in docs/reference/format.md",
             )
         )
         return None, b.findings
