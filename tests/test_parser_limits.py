@@ -6,6 +6,8 @@ reads such pages without crashing; `timeout: .inf` is a finding of `check`."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,15 +58,25 @@ def test_a_timeout_that_is_not_a_number_of_seconds_is_found_by_check(
     assert "docs/t.md:3:" in proc.stdout and "'runbook.timeout' must be a number" in proc.stdout
 
 
-def test_a_tree_of_20000_self_loops_is_checked_in_linear_time(tmp_path: Path) -> None:
+def _check_self_loops(tmp_path: Path, n: int) -> tuple[subprocess.CompletedProcess[str], float]:
     lines = ["# t", "", "```decision-tree", "title: big", "start: n0", "nodes:"]
-    for i in range(20_000):
+    for i in range(n):
         lines += [f"  n{i}:", f"    action: a{i}", f"    next: n{i}"]
-    root = make_project(tmp_path, {"docs/t.md": "\n".join([*lines, "```", ""])})
-    proc = cli("check", "--no-cache", cwd=root, timeout=120)
+    root = make_project(tmp_path / str(n), {"docs/t.md": "\n".join([*lines, "```", ""])})
+    # Outside coverage's tracer, which would weigh on both sizes unevenly.
+    plain = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    proc = cli("check", "--no-cache", cwd=root, timeout=180, env=plain)
     assert proc.returncode == 1
-    seconds = float(proc.stderr.rsplit(" in ", 1)[1].split(" s")[0])
-    assert seconds < 25, seconds  # 53 s when the order of the nodes was rebuilt per loop
+    return proc, float(proc.stderr.rsplit(" in ", 1)[1].split(" s")[0])
+
+
+def test_a_tree_of_20000_self_loops_is_checked_in_linear_time(tmp_path: Path) -> None:
+    """Judged as a ratio measured in the same test (a loaded machine slows both sizes): 4x the
+    nodes costs about 4x when linear, 16x when quadratic (53 s for 20,000 nodes when the order
+    of the nodes was rebuilt per loop)."""
+    _, small = _check_self_loops(tmp_path, 5_000)
+    proc, big = _check_self_loops(tmp_path, 20_000)
+    assert big < 10 * max(small, 0.5), (small, big)
     assert proc.stdout.count("has no node with max_visits") == 20_000
 
 

@@ -8,6 +8,7 @@ This is what a team gets from `pip install runbookdocs`; a file missing from the
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -46,8 +47,22 @@ def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtual environment with the wheel of this tree installed (`site` and `pytest` extras)."""
     work = tmp_path_factory.mktemp("wheel")
     dist = work / "dist"
+    # Built from a copy of the tree's files (tracked, or new and not ignored): setuptools writes
+    # build/ and *.egg-info in the source tree, and two test workers building the same tree at
+    # once produced a wheel with modules missing.
+    source = work / "source"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)],
         capture_output=True,
         text=True,
         check=False,

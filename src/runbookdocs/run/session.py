@@ -296,15 +296,15 @@ class _Stream:
             offsets = [o for line, o in self.lines if line <= since_line]
             since = offsets[-1] if offsets else 0
         head = "".join(self.head)
-        tail = "".join(self.tail)
+        # The deque may hold up to a read's worth more than `tail_max`: cut it first, so that
+        # whether an output is kept whole depends on its length, never on how it was read.
+        tail = "".join(self.tail)[-self.tail_max :]
         dropped = self.total - len(head) - len(tail)
         own: str | None = None
         if dropped <= 0:
             text, mapped = r.window(head + tail, positions=[since or 0])
             own = text[mapped[0] :] if since is not None else None
             return _untrace(text), 0, _untrace(own) if own is not None else None
-        tail = tail[-self.tail_max :]
-        dropped = self.total - len(head) - len(tail)
         tail_start = self.total - len(tail)
         head_text, head_pos = r.window(head, cut_end=True, positions=[since or 0])
         tail_text, tail_pos = r.window(
