@@ -6,12 +6,13 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
+def make_project(tmp: Path, files: Mapping[str, str | bytes], config: str = "") -> Path:
     """Write a project (pyproject.toml with [tool.runbookdocs] + files) under `tmp`."""
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "pyproject.toml").write_text(
