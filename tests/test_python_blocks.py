@@ -90,3 +90,23 @@ def test_both_plugins_collect_the_same_page(pytester: pytest.Pytester) -> None:
     )
     again.assert_outcomes(passed=6, failed=1)
     assert "assert value == 80" in again.stdout.str()
+
+
+def test_python_syntax_is_judged_on_runbook_pages_only(tmp_path: Path) -> None:
+    """Documentation that is not a runbook (no runbookdocs configuration, no `runbook:` front
+    matter) often tags a Markdown or config example `py`: it renders fine, nothing runs it."""
+    from tests.helpers import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "post.md").write_text(
+        "# Blog\n\n``` py\n# Hello world!\n\nLorem ipsum dolor sit amet.\n```\n", encoding="utf-8"
+    )
+    quiet = cli("check", "docs", cwd=tmp_path)
+    assert "RBD340" not in quiet.stdout, quiet.stdout
+    (docs / "post.md").write_text(
+        FRONT + "# Blog\n\n``` py\n# Hello world!\n\nLorem ipsum dolor sit amet.\n```\n",
+        encoding="utf-8",
+    )
+    flagged = cli("check", "docs", cwd=tmp_path)
+    assert "[RBD340]" in flagged.stdout and flagged.returncode == 1, flagged.stdout

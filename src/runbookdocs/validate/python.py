@@ -22,8 +22,10 @@ from runbookdocs.validate.common import fill, finding_at, values_for
 @block_validator("python")
 def check_python(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """The block (after the python blocks it continues) compiles; `notest` blocks (sketches,
-    pseudo-code, excerpts) are left alone, as pytest-markdown-docs leaves them."""
-    if "notest" in block.flags:
+    pseudo-code, excerpts) are left alone, as pytest-markdown-docs leaves them. Only on runbook
+    pages: elsewhere `py` often tags an example in another language (a Markdown post, a config
+    excerpt), which renders fine and is not meant to run."""
+    if "notest" in block.flags or (ctx.document is not None and not ctx.document.is_runbook):
         return
     before = _continued(block, ctx)
     filled = fill(block.source, values_for(ctx))
