@@ -540,7 +540,8 @@ PYTHON_SYNTAX = _c(
     "RBD340",
     "python-syntax",
     "error",
-    "A `python` block that Python cannot compile (pytest-markdown-docs runs python blocks).",
+    "A `python` block of a runbook page that Python cannot compile (pytest-markdown-docs "
+    "runs python blocks); `notest` marks a sketch.",
     """
 ```python
 def broken(:
