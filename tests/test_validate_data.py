@@ -152,3 +152,17 @@ def test_ini_continuation_after_a_key_without_value_is_a_finding(tmp_path: Path)
         "docs/page.md:4:1: error: invalid INI: an indented line continues a key that has no "
         "value [RBD203]"
     ]
+
+
+def test_an_ini_excerpt_is_read_without_its_elisions_unless_it_is_written(tmp_path: Path) -> None:
+    excerpt = "...\nsearch_path = ./lib/\nplugins = ./plugins/\n...\n"
+    page = f"# P\n\n```ini\n{excerpt}```\n"
+    assert check_page(tmp_path, page) == []
+    # A duplicate key is still one, after the header the excerpt leaves out.
+    dup = f"# P\n\n```ini\n{excerpt}plugins = ./other/\n```\n"
+    [found] = check_page(tmp_path, dup)
+    assert found.startswith("docs/page.md:8:1:") and "duplicate key 'plugins'" in found, found
+    # Written into a target with file=, the block is the whole file: it needs its header.
+    written = f"# P\n\n```ini {{file=/etc/tool.ini}}\n{excerpt}```\n"
+    [found] = check_page(tmp_path, written)
+    assert "key outside any [section]" in found and "[RBD203]" in found, found

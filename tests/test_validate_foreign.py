@@ -49,7 +49,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/bugs.md:19:1: warning [RBD506]",
         # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
         "foreign/comments.md:18:1: error [RBD301]",
-        # Excerpts, multi-document YAML, JSON Lines, annotations: only the real error.
+        # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
@@ -70,6 +70,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:76:1: warning [RBD308]",
         "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/shells.md:88:1: warning [RBD308]",
+        "foreign/shells.md:96:3: warning [RBD308]",  # a command and the table it prints
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
 

@@ -495,7 +495,16 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     lines (MySQL, MariaDB) are read as comments.
     """
     filled = fill(block.source, values_for(ctx))
-    text = "\n".join("" if _INCLUDE.match(ln) else ln for ln in filled.text.split("\n"))
+    lines = filled.text.split("\n")
+    # An excerpt (`...` standing for left-out lines) of a file the block does not write: the
+    # elisions are not keys, and the section header is among what was left out.
+    excerpt = not block.file and any(_ELISION_LINE.match(ln) for ln in lines)
+    text = "\n".join(
+        "" if _INCLUDE.match(ln) or (excerpt and _ELISION_LINE.match(ln)) else ln for ln in lines
+    )
+    shift = 0
+    if excerpt and not any(_INI_SECTION.match(ln) for ln in lines):
+        text, shift = "[excerpt]\n" + text, 1  # error lines are then one further down
     parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
@@ -503,7 +512,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except configparser.DuplicateSectionError as err:
         yield finding_at(
             block,
-            (err.lineno or 1) - 1,
+            (err.lineno or 1) - 1 - shift,
             1,
             f"duplicate section [{err.section}]",
             code=codes.DUPLICATE_KEY,
@@ -511,7 +520,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except configparser.DuplicateOptionError as err:
         yield finding_at(
             block,
-            (err.lineno or 1) - 1,
+            (err.lineno or 1) - 1 - shift,
             1,
             f"duplicate key {err.option!r} in section [{err.section}]",
             code=codes.DUPLICATE_KEY,
@@ -521,7 +530,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             return  # an inventory or a .env shown on a page that is not a runbook
         yield finding_at(
             block,
-            err.lineno - 1,
+            err.lineno - 1 - shift,
             1,
             "key outside any [section]",
             hint="INI files start with a [section] header",
@@ -531,7 +540,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         for lineno, line in err.errors[:MAX_SCHEMA_ERRORS]:
             yield finding_at(
                 block,
-                int(lineno) - 1,
+                int(lineno) - 1 - shift,
                 1,
                 f"invalid INI line {line.strip()!r}",
                 code=codes.INVALID_INI,
@@ -542,7 +551,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         # configparser fails this way on an indented line after a key without a value.
         yield finding_at(
             block,
-            _continued_valueless_key(text),
+            max(_continued_valueless_key(text) - shift, 0),
             1,
             "invalid INI: an indented line continues a key that has no value",
             hint="give the key a value (key = value), or do not indent the next line",

@@ -769,6 +769,8 @@ _OUTPUT_LINE = re.compile(
       | [\w.]*-[\w.-]*=\S                                       # name-with-dash=value
       | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
       | [|`]--\s                                             # tree drawings: |-- child
+      | \+[-=+]{3,}\+?\s*$                                   # table borders: +----+---+
+      | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
     )"""
