@@ -200,7 +200,9 @@ def validator(
     """
     del attrs
     if page_state(md) is None:
-        info = "{" + " ".join(f'{k}="{v}"' for k, v in inputs.items()) + "}"
+        # Bare words (pytest-markdown-docs' `notest`, `fixture:x`) reach validators without a
+        # value: they are written back bare, as the page has them.
+        info = "{" + " ".join(k if v is None else f'{k}="{v}"' for k, v in inputs.items()) + "}"
         problems = parse_header(f"{language} {info}".strip()).problems
         if problems:
             raise SuperFencesException(
