@@ -57,7 +57,9 @@ def scheme(driver: Any, name: str) -> None:
     )
 
 
-def axe(driver: Any, rules: tuple[str, ...] = ("color-contrast", "link-in-text-block")) -> list[str]:
+def axe(
+    driver: Any, rules: tuple[str, ...] = ("color-contrast", "link-in-text-block")
+) -> list[str]:
     """axe-core's violations of `rules` on the current page, one line per element."""
     if not driver.execute_script("return typeof window.axe === 'object'"):
         driver.execute_script(axe_source())

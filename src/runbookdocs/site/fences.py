@@ -32,7 +32,7 @@ from typing import Any
 
 from pymdownx.superfences import SuperFencesException
 
-from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, Block, parse_header
+from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, KINDS, Block, parse_header
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.i18n import Catalog
 from runbookdocs.results import Finding
@@ -239,6 +239,10 @@ def formatter(
     variables = state.variables() if state is not None else {}
     secrets = dict(state.doc.front.secrets) if state is not None else {}
     code = _highlight(src, language, options, md, kwargs, variables, secrets, lang)
+    if (block is not None and block.kind == "console") or language.lower() in _CONSOLE:
+        from runbookdocs.site.transcripts import mark
+
+        code = mark(code, src, lang)
     shows_status = state is not None and block is not None and state.is_runbook and block.executable
     if not (block_id or title or runbook or shows_status):
         return code
@@ -251,6 +255,8 @@ def formatter(
     )
     return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets), lang)
 
+
+_CONSOLE = frozenset(k for k, v in KINDS.items() if v == "console")
 
 _SENTINEL = "RBVARq{}qRB"
 _SENTINEL_RE = re.compile(r"RBVARq(\d+)qRB")
