@@ -59,6 +59,10 @@ def summary(data: dict[str, object]) -> str:
         *(f"    - {f['fault']}" for f in faults),
         f"- vérifications `docker ps` après un run : {data['leak_checks']}",
         f"- conteneurs laissés derrière : {data['containers_leaked']}",
+        f"- sorties, rapports, pages et caches fouillés pour un secret : "
+        f"{data.get('secret_checks', 0)}",
+        f"- secrets retrouvés (en clair ou sous une forme dérivée) : "
+        f"{data.get('secrets_leaked', 0)}",
         "",
         "| test | résultat | durée (s) |",
         "| --- | --- | --- |",

@@ -43,7 +43,7 @@ $ du -s {{ folder }} | cut -f2
 
 @pytest.fixture(scope="session")
 def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment with the wheel of this tree installed (with the `site` extra)."""
+    """A virtual environment with the wheel of this tree installed (`site` and `pytest` extras)."""
     work = tmp_path_factory.mktemp("wheel")
     dist = work / "dist"
     built = subprocess.run(
@@ -64,7 +64,7 @@ def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            f"{wheel}[site]",
+            f"{wheel}[site,pytest]",
         ],
         capture_output=True,
         text=True,
@@ -136,3 +136,114 @@ def test_check_run_and_site_from_the_wheel(wheel_env: Path, tmp_path: Path) -> N
     html = (project / "site" / "disk" / "index.html").read_text(encoding="utf-8")
     assert 'data-rb-state="verified"' in html
     assert (project / "site" / "assets" / "runbookdocs" / "runbookdocs.js").is_file()
+
+
+NGINX_PAGE = """\
+---
+title: Web front
+runbook:
+  target: debian
+  owner: web team
+  reviewed: 2026-11-30
+  variables: {site: shop}
+---
+# Web front
+
+```text {#site file="/etc/nginx/{{ site }}.conf" check="grep -q listen /etc/nginx/{{ site }}.conf"}
+server {
+    listen 80;
+}
+```
+
+## The site does not answer
+
+```decision-tree
+title: The site does not answer
+start: config
+nodes:
+  config:
+    question: Is the site's configuration there?
+    check: "#site"
+    answers:
+      - label: "Yes"
+        next: escalate
+      - label: "No"
+        next: write
+  write:
+    solution: Write it again (the first step of this page).
+  escalate:
+    escalate: Call the web team.
+```
+"""
+
+
+@pytest.mark.docker
+def test_a_new_team_from_pip_install_to_a_published_site(wheel_env: Path, tmp_path: Path) -> None:
+    """What the README's "In your own project" section says, in a repository that is not this
+    one: new, check, run, pytest, pre-commit, a minimal mkdocs.yml in English, a site with badges
+    and an interactive tree, and no stale banner on a fresh clone."""
+    team = tmp_path / "team"
+    team.mkdir()
+
+    def sh(*args: str, cwd: Path = team) -> subprocess.CompletedProcess[str]:
+        proc = _in(wheel_env, *args, cwd=cwd)
+        assert proc.returncode == 0, f"{args}: {proc.stdout}{proc.stderr}"
+        return proc
+
+    git = ("git", "-c", "user.name=t", "-c", "user.email=t@example.org")
+    sh("git", "init", "-q")
+    (team / "pyproject.toml").write_text('[tool.runbookdocs]\nimages = "local"\n')
+    sh("runbookdocs", "new", "docs/backup.md")
+    (team / "docs" / "web.md").write_text(NGINX_PAGE, encoding="utf-8")
+    sh("runbookdocs", "check", "--strict")
+    sh(*git, "add", ".")
+    sh(*git, "commit", "-q", "-m", "runbooks")
+    # What CI does on that commit (the report is a CI artifact, not committed).
+    ran = sh("runbookdocs", "run", "--generate-secrets", "--report", "runbookdocs-report.json")
+    assert "0 failed, 0 error(s)" in ran.stderr
+    # pytest: one item per block, next to the team's own tests.
+    tested = _in(
+        wheel_env,
+        "python",
+        "-m",
+        "pytest",
+        "--runbookdocs",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        cwd=team,
+    )
+    assert tested.returncode == 0 and " passed" in tested.stdout, tested.stdout + tested.stderr
+    # pre-commit with the hook the package provides, run from the team's environment.
+    (team / ".pre-commit-config.yaml").write_text(
+        "repos:\n  - repo: local\n    hooks:\n      - id: runbookdocs-check\n"
+        "        name: runbookdocs check\n        entry: runbookdocs check\n"
+        "        language: system\n        types: [text]\n"
+        "        files: ^(docs|snippets|schemas)/\n",
+        encoding="utf-8",
+    )
+    assert ".runbookdocs-cache" not in sh("git", "status", "--porcelain").stdout
+    sh(*git, "add", ".pre-commit-config.yaml")
+    sh(*git, "commit", "-q", "-m", "pre-commit")
+    precommit = _in(wheel_env, sys.executable, "-m", "pre_commit", "run", "--all-files", cwd=team)
+    assert precommit.returncode == 0, precommit.stdout + precommit.stderr
+    assert "runbookdocs check" in precommit.stdout
+    # The site, from a fresh clone (dates come from git, the report from CI).
+    (team / "mkdocs.yml").write_text(
+        "site_name: Our runbooks\ntheme:\n  name: material\nplugins:\n  - search\n"
+        "  - runbookdocs\n",
+        encoding="utf-8",
+    )
+    sh(*git, "add", "mkdocs.yml")
+    sh(*git, "commit", "-q", "-m", "site")
+    clone = tmp_path / "clone"
+    sh("git", "clone", "-q", str(team), str(clone), cwd=tmp_path)
+    (clone / "runbookdocs-report.json").write_bytes((team / "runbookdocs-report.json").read_bytes())
+    sh("mkdocs", "build", "--strict", cwd=clone)
+    web = (clone / "site" / "web" / "index.html").read_text(encoding="utf-8")
+    backup = (clone / "site" / "backup" / "index.html").read_text(encoding="utf-8")
+    assert 'data-rb-state="verified"' in web and 'data-rb-state="verified"' in backup
+    assert "rb-tree" in web and "runbookdocs.js" in web  # the interactive tree and its script
+    assert "Verification out of date" not in web + backup
+    assert "vérifié" not in web.lower()  # an English site
+    assert (clone / "site" / "report" / "index.html").is_file()

@@ -952,3 +952,73 @@ PLUGIN_FAILED = _c(
     "it there, not to runbookdocs.",
     stage="run",
 )
+
+# ------------------------------------------- running a block, reliability (RBD712-RBD729)
+
+SHELL_TAMPERED = _c(
+    "RBD712",
+    "shell-tampered",
+    "error",
+    "A block broke the runner's shell (it disabled a builtin the runner needs, or redefined "
+    "the runner's own functions or variables): the step after it could not be run as written, "
+    "so its status means nothing. The step fails, and a new shell takes the next one.",
+    """
+```bash
+enable -n source
+```
+
+```bash {expect=1}
+false
+```
+""",
+    "run",
+)
+REGEX_TOO_SLOW = _c(
+    "RBD713",
+    "regex-too-slow",
+    "error",
+    "A ` (re)` line, or the `prompt=` of an `answer` directive, took too long to match (a "
+    "pattern that backtracks catastrophically, like `(a|aa)+$`): it was treated as not "
+    "matching. Patterns from pages run with a time limit.",
+    stage="run",
+)
+INVALID_TIMEOUT = _c(
+    "RBD714",
+    "invalid-timeout",
+    "error",
+    "At run time, a block's timeout (its `timeout=`, its page's `runbook.timeout` or the "
+    "project's `timeout`) is not a number of seconds between 0 and 86400 (`.inf`, `.nan`, a "
+    "negative number): the block is not run.",
+    """
+---
+runbook:
+  timeout: .inf
+---
+```bash
+true
+```
+""",
+    "run",
+)
+OUTPUT_NOT_RECORDED = _c(
+    "RBD715",
+    "output-not-recorded",
+    "error",
+    "`--update` did not write a command's output into the page: it holds control characters "
+    "(a page must stay text that reads back the same), or it was too long to be kept whole.",
+    stage="run",
+)
+
+# ----------------------------------------------------- includes, continued (RBD123-RBD129)
+
+INCLUDE_OUTSIDE = _c(
+    "RBD123",
+    "include-outside",
+    "error",
+    "A `--8<--` include names a file outside the project (an absolute path, `../`, a symlink "
+    "that leads out, `/proc/self/environ`): it is not included, checked or run, like the site "
+    "does not publish it. A shared snippets directory goes in `trusted_dirs`.",
+    """
+--8<-- "/etc/hostname"
+""",
+)

@@ -156,6 +156,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         body,
         path=path,
         base_paths=config.snippet_base_paths,
+        allows=config.allows,
         root=config.root,
         first_line=front.end_line + 1,
     )

@@ -25,8 +25,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from runbookdocs.block import Block
+from runbookdocs.variables import PLACEHOLDER
 
 ELLIPSIS = "..."
 REGEX_SUFFIX = " (re)"
@@ -155,11 +157,22 @@ def normalise(text: str) -> list[str]:
     return lines
 
 
+REGEX_TIMEOUT = 0.5
+"""Seconds one ` (re)` line may take to match one line of output. Patterns come from pages: a
+pattern that backtracks catastrophically (`(a|aa)+$`) is stopped there and treated as never
+matching from then on (`slow_patterns`), so a comparison costs at most this per pattern."""
+
+_SLOW: set[str] = set()
+
+
 @lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern[str] | None:
+def _regex(pattern: str) -> Any:
+    # The `regex` module: the `re` syntax the format documents, with a timeout on each match.
+    import regex
+
     try:
-        return re.compile(pattern)
-    except re.error:
+        return regex.compile(pattern)
+    except (regex.error, ValueError, OverflowError, RecursionError):
         return None
 
 
@@ -167,21 +180,47 @@ def regex_error(line: str) -> str | None:
     """Why the ` (re)` line `line` is not a valid regular expression, or None."""
     if not line.endswith(REGEX_SUFFIX):
         return None
+    # `re`'s words for the error (the format documents Python's syntax); matching uses the
+    # `regex` module, which reads the same syntax, with a time limit.
     try:
         re.compile(line[: -len(REGEX_SUFFIX)])
-    except re.error as err:
+    except (re.error, ValueError, OverflowError, RecursionError) as err:
         return str(err)
     return None
 
 
 def line_matches(expected: str, actual: str) -> bool:
-    """True when one expected line (literal or ` (re)`) matches one actual line."""
+    """True when one expected line (literal or ` (re)`) matches one actual line.
+
+    A ` (re)` pattern that takes longer than `REGEX_TIMEOUT` is treated as not matching, now
+    and for the rest of the process (see `slow_patterns`): a verdict is never better than the
+    truth, and never waits on a pattern.
+    """
     if expected == actual:
         return True
     if expected.endswith(REGEX_SUFFIX):
-        rx = _regex(expected[: -len(REGEX_SUFFIX)])
-        return rx is not None and rx.fullmatch(actual) is not None
+        pattern = expected[: -len(REGEX_SUFFIX)]
+        if pattern in _SLOW:
+            return False
+        rx = _regex(pattern)
+        if rx is None:
+            return False
+        try:
+            return rx.fullmatch(actual, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            _SLOW.add(pattern)
+            return False
     return False
+
+
+def slow_patterns(lines: Sequence[str]) -> list[int]:
+    """Indexes of the ` (re)` lines among `lines` whose pattern was stopped for taking too long
+    (`REGEX_TIMEOUT`): they never match."""
+    return [
+        k
+        for k, line in enumerate(lines)
+        if line.endswith(REGEX_SUFFIX) and line[: -len(REGEX_SUFFIX)] in _SLOW
+    ]
 
 
 def match(expected: Sequence[str], actual: Sequence[str]) -> bool:
@@ -288,11 +327,15 @@ def escape(line: str, *, first: bool = False, last: bool = False) -> str:
     """An expected line that matches exactly `line`, even when `line` looks like syntax.
 
     Output that would read as a command (`$ `, `# `), a continuation (`> ` first), `...`, a
-    regex line, an exit line (`[N]` last) or the end of the block (a fence: ```` ``` ````) is
-    written as an anchored ` (re)` line.
+    regex line, an exit line (`[N]` last), the end of the block (a fence: ```` ``` ````), a
+    placeholder (`{{ name }}`, filled in on the next run) or an include (`--8<--`, expanded on
+    the next read) is written as an anchored ` (re)` line, whose escapes keep it from reading
+    as any of these.
     """
     special = (
         _prompt(line) is not None
+        or PLACEHOLDER.search(line) is not None
+        or "--8<--" in line
         or _FENCE.match(line) is not None
         or line == ELLIPSIS
         or line.endswith(REGEX_SUFFIX)
@@ -306,6 +349,24 @@ def escape(line: str, *, first: bool = False, last: bool = False) -> str:
         # `re.escape` leaves `>` alone: `> (re)` would still read as a continuation line.
         pattern = "[>]"
     return pattern + REGEX_SUFFIX
+
+
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def unwritable(lines: Sequence[str]) -> str | None:
+    """Why `lines` cannot be written into a page, or None.
+
+    A page is text that must read back the same: a control character (NUL, BEL, an escape
+    left by a terminal program, a C1 control), a line separator or half of a surrogate pair
+    would make it a page that tools skip, render differently or read as another line.
+    """
+    for number, line in enumerate(lines, 1):
+        m = _UNWRITABLE.search(line)
+        if m is not None:
+            char = ascii(m.group())[1:-1]
+            return f"line {number} of the output holds {char} at column {m.start() + 1}"
+    return None
 
 
 def update(
@@ -493,9 +554,11 @@ __all__ = [
     "parse",
     "regex_error",
     "rewrite",
+    "slow_patterns",
     "sql_edit",
     "sql_expected",
     "sql_expected_span",
+    "unwritable",
     "update",
     "updated_expected",
 ]

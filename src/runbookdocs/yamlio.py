@@ -113,6 +113,52 @@ def _load_fast(text: str) -> tuple[Any, Node | None]:
         parser.dispose()
 
 
+MAX_DEPTH = 100
+"""Deepest nesting of mappings and lists a YAML text may have. The loaders build nested data
+by recursion: libyaml's composer overflows the C stack (a segmentation fault, no message) near
+25,000 levels (`[[[[...`: 60 KB of text), the pure Python one raises `RecursionError` near 300.
+Real configuration is a few dozen levels deep."""
+
+
+def check_depth(text: str) -> None:
+    """Raise `YamlProblem` at the first mapping or list nested deeper than `MAX_DEPTH`.
+
+    The text is only parsed (events: an iterative state machine, no recursion), and only
+    when it could be that deep: each level needs a `[`, `{`, `-`, `?`, `:` or a new line.
+    """
+    bound = sum(text.count(c) for c in "[{-?:") + text.count("\n")
+    if bound <= MAX_DEPTH:
+        return
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    if _FAST_LOADER is not None:
+        parser: Any = _FAST_LOADER(text)
+    else:
+        parser = _loader(False).get_constructor_parser(text)[1]
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(
+                        f"nested more than {MAX_DEPTH} levels deep: not loaded",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YamlProblem:
+        raise
+    except Exception:  # not YAML: the load says why, and cannot go deeper than this did
+        return
+    finally:
+        with contextlib.suppress(Exception):
+            parser.dispose()
+
+
 def load_yaml(text: str, *, lines: bool = True) -> Any:
     """Load one YAML document; raise `YamlProblem` on any error.
 
@@ -121,6 +167,7 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
             Python data with the fast loader. Errors are always reported by the round-trip
             parser so that messages and positions do not depend on the loader.
     """
+    check_depth(text)
     if not lines:
         try:
             return _load_fast(text)[0]
@@ -147,6 +194,7 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
 def load_yaml_all(text: str) -> list[Any]:
     """Load every document of a YAML stream (`---` between Kubernetes manifests); raise
     `YamlProblem` on any error, located like `load_yaml`'s."""
+    check_depth(text)
     try:
         if _FAST_LOADER is None:
             return list(_loader(False).load_all(text))
@@ -254,6 +302,7 @@ def load_yaml_marked(text: str) -> tuple[Any, Marks]:
     An item that is an alias (`*name`) is placed where its anchor is.
     """
     marks = Marks()
+    check_depth(text)
     try:
         data, node = _load_fast(text)
     except Exception:  # the reference parser words the problem (or loads what libyaml refused)

@@ -28,6 +28,10 @@ class Figures:
     """Polls of `docker ps -a --filter label=runbookdocs` after a run."""
     leaked: list[str] = field(default_factory=list)
     """Containers still there after the poll."""
+    secret_checks: int = 0
+    """Outputs, reports, pages and caches searched for a secret (and its derived forms)."""
+    secrets_leaked: list[str] = field(default_factory=list)
+    """Where a secret (or a piece of it) was found."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -38,6 +42,9 @@ class Figures:
             "leak_checks": self.leak_checks,
             "containers_leaked": len(self.leaked),
             "leaked": self.leaked,
+            "secret_checks": self.secret_checks,
+            "secrets_leaked": len(self.secrets_leaked),
+            "secrets_leaked_in": self.secrets_leaked,
         }
 
 
@@ -84,3 +91,30 @@ def assert_no_leftovers(selector: str, *, seconds: float = 5.0, host: str | None
     if left:
         FIGURES.leaked.extend(left)
         raise AssertionError(f"containers left behind: {left}")
+
+
+def secret_pieces(secret: str, size: int = 6) -> set[str]:
+    """Lower-cased pieces of `secret` (of `size` characters) and of its base64 forms (of 8):
+    what must never be found where a secret could leak."""
+    import base64
+
+    pieces = {secret[k : k + size].lower() for k in range(max(len(secret) - size + 1, 1))}
+    data = secret.encode("utf-8")
+    for skip in range(3):
+        chunk = data[skip:]
+        chunk = chunk[: len(chunk) - len(chunk) % 3]
+        form = base64.b64encode(chunk).decode()
+        pieces |= {form[k : k + 8] for k in range(len(form) - 7)}
+    return {p for p in pieces if p.strip()}
+
+
+def assert_no_secret(text: str, secret: str, where: str) -> None:
+    """Fail (and count a leak) when `text` holds a piece of `secret`, in any case, plain or in
+    base64 (line breaks and the URL-safe alphabet allowed)."""
+    FIGURES.secret_checks += 1
+    low = text.lower()
+    flat = text.replace("\r", "").replace("\n", "").replace("-", "+").replace("_", "/")
+    found = sorted(p for p in secret_pieces(secret) if p in low or p in flat)
+    if found:
+        FIGURES.secrets_leaked.append(where)
+        raise AssertionError(f"secret pieces in {where}: {found[:5]}")

@@ -162,12 +162,16 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
             )
     if "timeout" in runbook:
         value = runbook["timeout"]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        # `.inf` and `.nan` are YAML floats: a timeout must still be a number of seconds the
+        # runner can wait (what `timeout=` accepts on a block: up to a day).
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 86400:
             values["timeout"] = float(value)
         else:
             findings.append(
                 codes.FRONT_MATTER_VALUE.at(
-                    at("runbook", "timeout"), "'runbook.timeout' must be a number of seconds"
+                    at("runbook", "timeout"),
+                    "'runbook.timeout' must be a number of seconds, more than 0 and at most "
+                    f"86400 (not {value!r})",
                 )
             )
     if "ignore" in runbook:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,6 +23,13 @@ _INLINE = re.compile(
 _BLOCK = re.compile(r"^(?P<indent>[ \t]*)--8<--[ \t]*$")
 _SECTION = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 MAX_DEPTH = 8
+MAX_LINES = 200_000
+"""Lines (and includes) a page may have once its includes are expanded: an include repeated at
+every level (each file including the next ten times) would otherwise grow exponentially."""
+MAX_INCLUDES = 2_000
+"""Includes a page may expand (a knowledge base's largest page has a few dozen)."""
+MAX_SNIPPET_BYTES = 5 * 1024 * 1024
+"""Largest file an include reads."""
 
 
 class Line(NamedTuple):
@@ -40,6 +47,13 @@ def _display(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop
+        return str(path)
+
+
+def _real(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
         return str(path)
 
 
@@ -84,7 +98,13 @@ def _select(lines: list[str], spec: str) -> tuple[list[tuple[int, str]], str | N
 
 
 def expand_snippets(
-    text: str, *, path: str, base_paths: Sequence[Path], root: Path, first_line: int = 1
+    text: str,
+    *,
+    path: str,
+    base_paths: Sequence[Path],
+    root: Path,
+    first_line: int = 1,
+    allows: Callable[[Path], bool] | None = None,
 ) -> tuple[list[Line], list[Finding]]:
     """Expand every `--8<--` include in `text` (a page).
 
@@ -94,6 +114,9 @@ def expand_snippets(
         base_paths: directories an include name is looked up in, in order.
         root: project root, for display paths of snippet files.
         first_line: page line of the first line of `text` (after the front matter).
+        allows: whether a file may be read (`Config.allows`: inside the project or a trusted
+            directory, symlinks followed); a file it refuses is not included, and said so
+            (an absolute path, `../`, a symlink out, `/proc/self/environ`).
 
     Returns:
         The expanded lines and a finding for each include that cannot be resolved.
@@ -104,16 +127,28 @@ def expand_snippets(
     lines: list[tuple[str, int, Location | None]] = [
         (t, n, None) for n, t in enumerate(text.split("\n"), first_line)
     ]
-    out = _expand(lines, path, None, base_paths, root, findings, 0)
-    return out, findings
+    where_from = _Where(base_paths, root, allows, [MAX_LINES, MAX_INCLUDES])
+    out = _expand(lines, path, None, where_from, findings, 0)
+    # A snippet included many times reports its problem once.
+    unique = list({(f.code, f.location, f.message): f for f in findings}.values())
+    return out, unique
+
+
+class _Where(NamedTuple):
+    """Where includes are looked up and may be read from, and how much they may add."""
+
+    base_paths: Sequence[Path]
+    root: Path
+    allows: Callable[[Path], bool] | None
+    budget: list[int]
+    """Lines, then includes, that may still be added to the page (shared by every include)."""
 
 
 def _expand(
     lines: list[tuple[str, int, Location | None]],
     path: str,
     page_line: int | None,
-    base_paths: Sequence[Path],
-    root: Path,
+    where_from: _Where,
     findings: list[Finding],
     depth: int,
 ) -> list[Line]:
@@ -143,7 +178,7 @@ def _expand(
         for indent, spec in specs:
             loc = origin or Location(path, lineno, len(indent) + 1)
             loc = Location(loc.path, loc.line, len(indent) + 1)
-            out.extend(_include(spec, indent, loc, where, base_paths, root, findings, depth))
+            out.extend(_include(spec, indent, loc, where, where_from, findings, depth))
     return out
 
 
@@ -152,11 +187,23 @@ def _include(
     indent: str,
     loc: Location,
     page_line: int,
-    base_paths: Sequence[Path],
-    root: Path,
+    where_from: _Where,
     findings: list[Finding],
     depth: int,
 ) -> list[Line]:
+    base_paths, root, allows, budget = where_from
+    if budget[0] <= 0 or budget[1] <= 0:
+        return []  # said once, where the budget ran out
+    budget[1] -= 1
+    if budget[1] == 0:
+        findings.append(
+            codes.INCLUDE_INVALID.at(
+                loc,
+                f"more than {MAX_INCLUDES} includes on this page: the rest are not included",
+                hint="an include repeated at every level grows exponentially",
+            )
+        )
+        return []
     if re.match(r"https?://", spec):
         findings.append(codes.INCLUDE_REMOTE.at(loc, f"remote snippet {spec!r} is not checked"))
         return []
@@ -170,6 +217,16 @@ def _include(
             )
         )
         return []
+    if allows is not None and not allows(target):
+        findings.append(
+            codes.INCLUDE_OUTSIDE.at(
+                loc,
+                f"included file {name!r} is outside the project ({_real(target)}): not included",
+                hint="includes read only files of the project and of trusted_dirs (add a shared "
+                "snippets directory to trusted_dirs in [tool.runbookdocs])",
+            )
+        )
+        return []
     if depth >= MAX_DEPTH:
         findings.append(
             codes.INCLUDE_INVALID.at(
@@ -178,6 +235,15 @@ def _include(
         )
         return []
     try:
+        if target.stat().st_size > MAX_SNIPPET_BYTES:
+            findings.append(
+                codes.INCLUDE_INVALID.at(
+                    loc,
+                    f"included file {name!r} is over {MAX_SNIPPET_BYTES // 1048576} MB: not "
+                    "included",
+                )
+            )
+            return []
         content = _read_snippet(target)
     except (OSError, UnicodeDecodeError) as err:
         findings.append(codes.INCLUDE_INVALID.at(loc, f"cannot read included file {name!r}: {err}"))
@@ -189,7 +255,19 @@ def _include(
     if error:
         findings.append(codes.INCLUDE_INVALID.at(loc, f"include {spec!r}: {error}"))
         return []
+    if len(selected) > budget[0]:
+        findings.append(
+            codes.INCLUDE_INVALID.at(
+                loc,
+                f"includes would make this page longer than {MAX_LINES} lines (at {name!r}): "
+                "not included",
+                hint="an include repeated at every level grows exponentially",
+            )
+        )
+        budget[0] = 0
+        return []
+    budget[0] -= len(selected)
     shown = _display(target, root)
     sub: list[tuple[str, int, Location | None]] = [(t, n, Location(shown, n)) for n, t in selected]
-    expanded = _expand(sub, shown, page_line, base_paths, root, findings, depth + 1)
+    expanded = _expand(sub, shown, page_line, where_from, findings, depth + 1)
     return [Line(indent + ln.text if ln.text else "", ln.page_line, ln.origin) for ln in expanded]

@@ -25,6 +25,7 @@ can call the engine at the same time.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import threading
 import time
@@ -121,8 +122,14 @@ def run_documents(
     t0 = time.monotonic()
     run = _Run(config, options or RunOptions(), on_event)
     report = Report()
+    for doc in docs:
+        if not doc.readable:
+            # A page that cannot be read is reported the way `check` reports it (exit 1, at
+            # the byte that cannot be read): never "0 runbook(s)" and a pass.
+            report.extend(_unreadable(doc))
+            run.emit(Event("runbook-end", doc.path, results=tuple(report.results[-1:])))
     try:
-        todo = [d for d in docs if _runnable_blocks(d)]
+        todo = [d for d in docs if d.readable and _runnable_blocks(d)]
         if todo:
             run.prepare(todo)
         if run.options.jobs <= 1 or len(todo) <= 1:
@@ -150,6 +157,27 @@ def run_documents(
         run.close()
     report.duration_s = time.monotonic() - t0
     return report
+
+
+def _unreadable(doc: Document) -> list[Result]:
+    """The result of a page that cannot be read: failed, with the reader's findings."""
+    findings = list(doc.findings) or [
+        codes.INTERNAL_ERROR.at(Location(doc.path, 1), "the page cannot be read")
+    ]
+    first = findings[0]
+    return [
+        Result(
+            path=doc.path,
+            line=first.location.line,
+            kind="page",
+            stage="run",
+            outcome="failed",
+            severity="error",
+            message=first.message,
+            findings=findings,
+            started_at=_now(),
+        )
+    ]
 
 
 def _runnable_blocks(doc: Document) -> list[Block]:
@@ -543,23 +571,43 @@ class _Book:
     def _write_updates(self, results: list[Result]) -> list[Result]:
         """Write the `--update` edits into the page (atomically, every other byte kept);
         results of blocks whose edits could not be written become failures."""
-        file = self.doc.file
-        raw = Path(file).read_bytes().decode("utf-8")
-        normal = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        file = Path(self.doc.file)
         failed: dict[int, str] = {}
-        text = raw
-        if normal != self.doc.text:
+        raw = text = ""
+        # A page that is a symlink: its target is written (atomically, the link kept), when
+        # the target is where runbookdocs may write (the project, trusted_dirs).
+        try:
+            target = file.resolve(strict=True)
+            raw = text = target.read_bytes().decode("utf-8")
+        except (OSError, RuntimeError, UnicodeError) as err:
+            target = file
+            failed = dict.fromkeys(self.edits, f"the page cannot be read again: {err}")
+        normal = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if failed:
+            pass
+        elif target != Path(os.path.abspath(file)) and not self.ctx.config.allows(target):
+            why = (
+                f"the page is a link to {target}, outside the project: --update writes only "
+                "inside it (or trusted_dirs)"
+            )
+            failed = dict.fromkeys(self.edits, why)
+        elif normal != self.doc.text:
             why = "the page changed during the run; --update left it alone"
             failed = dict.fromkeys(self.edits, why)
         else:
             for index in sorted(self.edits, reverse=True):
                 block = self.doc.blocks[index]
+                new_lines = [ln for edit in self.edits[index] for ln in edit.lines]
+                if self.redact and any(self.redact(ln) != ln for ln in new_lines):
+                    # Output is masked before it gets here; this is the last guard.
+                    failed[index] = "the new output would write a secret into the page"
+                    continue
                 try:
                     text = transcript.apply_edits(text, block, self.edits[index])
                 except ValueError as err:
                     failed[index] = str(err)
         if text != raw:
-            atomic_write(Path(file), text)
+            atomic_write(target, text)
             written = sum(1 for i in self.edits if i not in failed)
             self.ctx.log(f"{self.doc.path}: expected output updated ({written} block(s))")
         for r in results:

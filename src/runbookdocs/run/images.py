@@ -17,6 +17,7 @@ a changed Dockerfile rebuilds it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -38,6 +39,8 @@ RECIPE_LABEL = "org.runbookdocs.recipe"
 SUITE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 _BASE_VERSION = "1"  # bump when the bootstrap recipe below changes
+DEFAULT_BUILD_TIMEOUT = 1800.0
+"""Seconds an image build may take (`build_timeout` in the configuration)."""
 
 Log = Callable[[str], None]
 
@@ -196,7 +199,13 @@ def try_pull(client: Any, ref: str, log: Log) -> str | None:
 
 
 def resolve_builtin(
-    client: Any, target: str, mode: str, log: Log, *, build: bool = True
+    client: Any,
+    target: str,
+    mode: str,
+    log: Log,
+    *,
+    build: bool = True,
+    timeout: float = DEFAULT_BUILD_TIMEOUT,
 ) -> tuple[str, str]:
     """The image of a built-in target as (reference, id), building or pulling what is missing.
 
@@ -213,7 +222,7 @@ def resolve_builtin(
         if info is not None and info[1] == recipe(target):
             return spec.local, info[0]
         if mode == "local" or info is not None:
-            return spec.local, build_builtin(client, target, log)
+            return spec.local, build_builtin(client, target, log, timeout=timeout)
     info = image_info(client, spec.official)
     if info is not None:
         return spec.official, info[0]
@@ -231,7 +240,7 @@ def resolve_builtin(
             f"image {spec.local!r} (target {target!r}) is not built",
             hint="run 'sudo runbookdocs images build'",
         )
-    return spec.local, build_builtin(client, target, log)
+    return spec.local, build_builtin(client, target, log, timeout=timeout)
 
 
 def image_for(
@@ -251,7 +260,9 @@ def image_for(
         base_id = None
         buildargs: dict[str, str] = {}
         if spec.builtin:
-            ref, base_id = resolve_builtin(client, spec.builtin, mode, log, build=build)
+            ref, base_id = resolve_builtin(
+                client, spec.builtin, mode, log, build=build, timeout=spec.build_timeout
+            )
             buildargs["BASE_IMAGE"] = ref
         context = spec.context or spec.dockerfile.parent
         recipe_hash = dockerfile_recipe(spec.dockerfile, context, base_id)
@@ -267,6 +278,7 @@ def image_for(
             buildargs=buildargs,
             recipe_hash=recipe_hash,
             log=log,
+            timeout=spec.build_timeout,
         )
     if spec.image is not None:
         info = image_info(client, spec.image)
@@ -284,18 +296,20 @@ def image_for(
             f"target {spec.name!r} names no image, Dockerfile or built-in base",
             hint="give it image=, dockerfile= or base= in [tool.runbookdocs.targets]",
         )
-    return resolve_builtin(client, spec.builtin, mode, log, build=build)
+    return resolve_builtin(client, spec.builtin, mode, log, build=build, timeout=spec.build_timeout)
 
 
-def build_builtin(client: Any, target: str, log: Log) -> str:
+def build_builtin(
+    client: Any, target: str, log: Log, *, timeout: float = DEFAULT_BUILD_TIMEOUT
+) -> str:
     """Build the local image of a built-in target (and its base first); returns its id."""
     spec = BUILTIN_IMAGES[target]
     if spec.dockerfile is None:
-        return build_base(client, log)
+        return build_base(client, log, timeout=timeout)
     base = BUILTIN_IMAGES["debian"]
     info = image_info(client, base.local)
     if info is None or info[1] != recipe("debian"):
-        build_base(client, log)
+        build_base(client, log, timeout=timeout)
     with as_file(_dockerfile_dir(spec.dockerfile)) as folder:
         return build_dockerfile(
             client,
@@ -305,10 +319,11 @@ def build_builtin(client: Any, target: str, log: Log) -> str:
             buildargs={"BASE_IMAGE": base.local},
             recipe_hash=recipe(target),
             log=log,
+            timeout=timeout,
         )
 
 
-def build_base(client: Any, log: Log) -> str:
+def build_base(client: Any, log: Log, *, timeout: float = DEFAULT_BUILD_TIMEOUT) -> str:
     """Bootstrap `runbookdocs/debian:bookworm` with debootstrap and `docker import`."""
     spec = BUILTIN_IMAGES["debian"]
     if os.geteuid() != 0:
@@ -328,7 +343,11 @@ def build_base(client: Any, log: Log) -> str:
             f"building {spec.local}: debootstrap --variant=minbase {SUITE} from {source} "
             "(about 30 s) ..."
         )
-        _run(["debootstrap", "--variant=minbase", SUITE, str(root), source], "debootstrap")
+        _run(
+            ["debootstrap", "--variant=minbase", SUITE, str(root), source],
+            "debootstrap",
+            timeout=_finite_seconds(timeout),
+        )
         for pattern in ("var/cache/apt/archives/*.deb", "var/lib/apt/lists/*"):
             for path in root.glob(pattern):
                 if path.is_file():
@@ -376,7 +395,14 @@ def _tempdir() -> Iterator[Path]:
 
 
 def _run(argv: list[str], what: str, **kwargs: Any) -> None:
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
+    except subprocess.TimeoutExpired as err:
+        raise EnvironmentProblem(
+            f"{what} was stopped after {err.timeout:g} s (build_timeout)",
+            hint="check that the Debian mirror is reachable (RUNBOOKDOCS_DEBIAN_MIRROR), or raise "
+            "build_timeout in [tool.runbookdocs]",
+        ) from err
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
         raise EnvironmentProblem(
@@ -395,14 +421,57 @@ def build_dockerfile(
     buildargs: dict[str, str],
     recipe_hash: str,
     log: Log,
+    timeout: float = DEFAULT_BUILD_TIMEOUT,
 ) -> str:
-    """`docker build` with a recipe label, streaming step lines to `log`; returns the image id."""
+    """`docker build` with a recipe label, streaming step lines to `log`; returns the image id.
+
+    The build is stopped after `timeout` seconds (`build_timeout`): its connection to the
+    daemon is shut, which makes the daemon cancel the build (and remove its containers).
+
+    Raises:
+        EnvironmentProblem: the build failed, or ran past `timeout`.
+    """
+    import socket
+    import threading
+
+    import docker
     import docker.errors
+    from docker.utils import kwargs_from_env
+
+    class _Bounded(docker.APIClient):
+        """Keeps the build's response, so that another thread can shut its socket."""
+
+        response: Any = None
+
+        def _stream_helper(self, response: Any, decode: bool = False) -> Any:
+            self.response = response
+            helper: Any = super()._stream_helper  # type: ignore[misc]
+            return helper(response, decode=decode)
 
     log(f"building {tag} from {dockerfile} ...")
     last: list[str] = []
+    # Its own connection (made the way `docker_client` makes one), so that shutting it stops
+    # this build only.
+    api = _Bounded(version=client.api.api_version, **kwargs_from_env())
+    stopped = threading.Event()
+
+    def stop() -> None:
+        stopped.set()
+        try:
+            # urllib3's response -> http.client's -> the socket file -> the socket.
+            raw = api.response.raw._fp.fp.raw
+            sock = getattr(raw, "_sock", raw)
+            sock.shutdown(socket.SHUT_RDWR)
+        except Exception:  # not started, already closed, or another transport
+            pass
+        with contextlib.suppress(Exception):
+            api.close()
+
+    timer = threading.Timer(_finite_seconds(timeout), stop)
+    timer.daemon = True
+    timer.start()
     try:
-        stream = client.api.build(
+        stream = api.build(
             path=str(context),
             dockerfile=str(dockerfile),
             tag=tag,
@@ -424,13 +493,34 @@ def build_dockerfile(
                 last.append(text)
                 if text.startswith("Step "):
                     log(f"building {tag}: {text[:120]}")
-    except docker.errors.DockerException as err:
+        if stopped.is_set():
+            raise OSError("the build was stopped")
+    except EnvironmentProblem:
+        raise
+    except Exception as err:  # the transport's own errors when its socket is shut
+        if stopped.is_set():
+            raise EnvironmentProblem(
+                f"building {tag} was stopped after {timeout:g} s (build_timeout)\n"
+                + "\n".join(f"    {ln}" for ln in last[-8:]),
+                hint="a build step that never ends (a prompt, a download that hangs)? fix "
+                f"{dockerfile}, or raise build_timeout in [tool.runbookdocs]",
+            ) from err
+        if not isinstance(err, (docker.errors.DockerException, OSError, ValueError)):
+            raise
         raise EnvironmentProblem(f"building {tag} failed: {err}") from err
+    finally:
+        timer.cancel()
+        with contextlib.suppress(Exception):
+            api.close()
     info = image_info(client, tag)
     if info is None:
         raise EnvironmentProblem(f"building {tag} produced no image")
     log(f"built {tag} ({info[0][7:19]})")
     return info[0]
+
+
+def _finite_seconds(seconds: float) -> float:
+    return seconds if 0 < seconds < 10**7 else 10**7
 
 
 def list_images(client: Any) -> list[dict[str, str]]:

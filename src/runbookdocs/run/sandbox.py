@@ -91,7 +91,11 @@ class DockerBackend:
     """Targets as throwaway Docker containers (`targets.Target`)."""
 
     def __init__(self) -> None:
+        from runbookdocs.run.targets import DiskLimit
+
         self.client: Any = None
+        self.janitor: Any = None
+        self.disk = DiskLimit()
 
     def open(self, log: Log) -> None:
         import docker.errors
@@ -102,6 +106,7 @@ class DockerBackend:
         if self.client is not None:
             return
         self.client = docker_client()
+        self.janitor = _start_janitor()
         for attempt in range(3):
             try:
                 for name in sweep(self.client):
@@ -125,7 +130,13 @@ class DockerBackend:
 
         assert network is None or isinstance(network, RunNetwork)
         return Target(
-            spec, image, client=self.client, run_id=run_id, runbook=runbook, network=network
+            spec,
+            image,
+            client=self.client,
+            run_id=run_id,
+            runbook=runbook,
+            network=network,
+            disk=self.disk,
         )
 
     def network(self, run_id: str, runbook: str) -> Network:
@@ -150,6 +161,33 @@ class DockerBackend:
             with contextlib.suppress(Exception):
                 self.client.close()
             self.client = None
+        if self.janitor is not None:
+            # Ended normally: the janitor has nothing to do (what this run started is gone,
+            # and a later run of this process must not be swept).
+            with contextlib.suppress(OSError):
+                self.janitor.stdin.write(b"bye")
+                self.janitor.stdin.close()
+            self.janitor = None
+
+
+def _start_janitor() -> Any:
+    """The process that removes this runner's containers and networks if it dies (see
+    `run.janitor`); None when it cannot start (the next run's sweep is then the only one)."""
+    import subprocess
+    import sys
+
+    from runbookdocs.run.targets import owner_token
+
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "runbookdocs.run.janitor", owner_token()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        return None
 
 
 def unknown_target(blocks: Iterable[Block], specs: Mapping[str, TargetSpec]) -> Finding | None:
@@ -282,7 +320,15 @@ class Sandbox:
     def session(self, block: Block) -> Session:
         """The shell a block runs in: one per (session, target, user)."""
         name = block.run_target
-        return session_for(self.sessions, block, name, self.targets[name], self.values.secrets)
+        return session_for(
+            self.sessions,
+            block,
+            name,
+            self.targets[name],
+            self.values.secrets,
+            redact=self.redact,
+            timeout=self.timeout(block),
+        )
 
     def spec(self, block: Block) -> TargetSpec:
         """The spec of the block's target."""

@@ -12,7 +12,9 @@ Every container is:
 - started with stdin open (`stdin_once`, `auto_remove`) under a PID 1 wrapper that exits when
   its stdin closes: the runner keeps the attach socket, so when the runner dies, even by SIGKILL,
   the daemon closes the container's stdin, PID 1 exits and the container is removed;
-- unprivileged, with memory and process limits, and no published port.
+- unprivileged, with memory and process limits, and no published port;
+- bounded in what it writes: a size limit of its writable layer where the storage driver can
+  enforce one, else bounded memory file systems on `/tmp` and `/var/tmp` (`DiskLimit`).
 """
 
 from __future__ import annotations
@@ -73,6 +75,12 @@ class TargetSpec:
     memory: str = "1g"
     pids: int = 1024
     network: bool = True
+    build_timeout: float = 1800.0
+    """Seconds building its image may take (`build_timeout` of the configuration)."""
+    disk: str = "10g"
+    """Size limit of the container's writable layer, where the storage driver can enforce one
+    (overlay2 on xfs mounted with `pquota`); elsewhere `/tmp` and `/var/tmp` are memory file
+    systems of a quarter of `memory` each (see `DiskLimit`)."""
 
 
 BUILTIN_TARGETS: dict[str, TargetSpec] = {
@@ -115,7 +123,7 @@ def target_specs(config: Config) -> dict[str, TargetSpec]:
     specs = dict(BUILTIN_TARGETS)
     for name, tc in config.targets.items():
         specs[name] = _from_config(tc, specs.get(name), config.root)
-    return specs
+    return {name: replace(spec, build_timeout=config.build_timeout) for name, spec in specs.items()}
 
 
 def _from_config(tc: TargetConfig, builtin: TargetSpec | None, root: Path) -> TargetSpec:
@@ -244,6 +252,52 @@ class RunNetwork:
             self._network.remove()
 
 
+class DiskLimit:
+    """How this Docker daemon bounds what a target writes, found once per run.
+
+    A size limit of the container's writable layer (`--storage-opt size=`) is tried first; a
+    daemon whose storage driver cannot enforce it (overlay2 on anything but xfs with `pquota`,
+    the common case) refuses it, and the targets then get memory file systems of bounded size
+    on `/tmp` and `/var/tmp` (where steps and downloads usually go). The rest of the writable
+    layer is then bounded only by the host's disk: a known limit, stated in the docs.
+    """
+
+    def __init__(self) -> None:
+        self.quota: bool | None = None
+        """True: `storage_opt` works here; False: it is refused; None: not tried yet."""
+
+    def apply(self, tc: Any, spec: TargetSpec) -> None:
+        """Set the container's disk bounds on `tc` (a testcontainers container)."""
+        kwargs = tc._kwargs
+        if self.quota is False:
+            kwargs.pop("storage_opt", None)
+            size = f"{max(_megabytes(spec.memory) // 4, 16)}m"
+            tc.tmpfs = {p: f"rw,nosuid,size={size},mode=1777" for p in ("/tmp", "/var/tmp")}
+        else:
+            kwargs["storage_opt"] = {"size": spec.disk}
+            tc.tmpfs = {}
+
+    def refused(self, err: Exception) -> bool:
+        """True (and remembered) when `err` is a daemon refusing `storage_opt`."""
+        text = str(err).lower()
+        if self.quota is not True and ("storage-opt" in text or "storage opt" in text):
+            self.quota = False
+            return True
+        return False
+
+
+def _megabytes(memory: str) -> int:
+    """`512m`, `1g`, `1073741824` as megabytes (Docker's memory notation)."""
+    text = memory.strip().lower().removesuffix("b")
+    units = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(float(text) / (1024 * 1024))
+    except ValueError:
+        return 512
+
+
 class Target:
     """A started target: its container, the socket that keeps it alive, and its spec."""
 
@@ -256,8 +310,10 @@ class Target:
         run_id: str,
         runbook: str,
         network: RunNetwork | None,
+        disk: DiskLimit | None = None,
     ) -> None:
         self.spec = spec
+        self.disk = disk if disk is not None else DiskLimit()
         self.client = client
         self.image = image
         self.run_id = run_id
@@ -323,7 +379,16 @@ class Target:
                 **({} if spec.network else {"network_mode": "none"}),
             )
             self._tc = tc
-            tc.start()
+            self.disk.apply(tc, spec)
+            try:
+                tc.start()
+            except docker.errors.APIError as err:
+                if not self.disk.refused(err):
+                    raise
+                self.disk.apply(tc, spec)
+                tc.start()
+            if self.disk.quota is None:
+                self.disk.quota = True
             # Keep the attach socket: when this process dies, the daemon closes the
             # container's stdin and the PID 1 wrapper exits.
             self._socket = tc.get_wrapped_container().attach_socket(

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runbookdocs import __version__
+from runbookdocs import __version__, codes
 from runbookdocs.block import Block
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
+from runbookdocs.location import Location
 from runbookdocs.results import Finding, Report, Result
 from runbookdocs.selection import Selection
 from runbookdocs.validate import workers
@@ -109,7 +110,10 @@ def check_files(
     Links and decision-tree `check`s are resolved against every page on every check, and
     review dates against today, so cached pages are judged exactly like fresh ones.
     """
+    from runbookdocs.validate.shell import sweep_scratch
+
     load_validators()
+    sweep_scratch()  # what a killed check left in /dev/shm
     started = time.perf_counter()
     files = [Path(os.path.abspath(f)) for f in files]
     use_cache = cache is not None and cache.enabled
@@ -225,7 +229,7 @@ def _check_docs(
     selection = Selection.of(config)
     with ThreadPoolExecutor(max_workers=1) as pool:
         batch = pool.submit(_run_batches, [b for d in documents for b in d.blocks], batch_ctx)
-        partial = [_check_document(d, ctx) for d in documents]
+        partial = [_check_guarded(d, ctx) for d in documents]
         batch_findings = batch.result()
     return [
         (doc, _entry(doc, results, refs, batch_findings, selection).to_json())
@@ -243,6 +247,21 @@ def _run_batches(blocks: list[Block], ctx: CheckContext) -> dict[tuple[str, int]
 
 
 _Partial = tuple[list[Finding], list[tuple[Block, list[Finding], float]]]
+
+
+def _check_guarded(doc: Document, ctx: CheckContext) -> tuple[_Partial, list[Reference]]:
+    """`_check_document`, with a failure inside runbookdocs or a validator reported on that
+    page (its path and the error): one bad page never prevents the report of the others."""
+    try:
+        return _check_document(doc, ctx)
+    except Exception as err:  # a bug, or a third-party validator, on this page only
+        finding = codes.INTERNAL_ERROR.at(
+            Location(doc.path, 1),
+            f"checking this page failed inside runbookdocs: {type(err).__name__}: {err}"[:500],
+            hint="the other pages were checked; report this page to runbookdocs (or to the "
+            "validator's package)",
+        )
+        return ([finding], []), []
 
 
 def _check_document(doc: Document, ctx: CheckContext) -> tuple[_Partial, list[Reference]]:

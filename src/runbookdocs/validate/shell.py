@@ -196,10 +196,41 @@ def _run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 
 def stop_running() -> None:
-    """Kill the checkers `RUNNING` (a worker being stopped)."""
+    """Kill the checkers `RUNNING` and remove their scratch files (a worker being stopped:
+    it exits right after, without running `finally` blocks)."""
     for proc in list(RUNNING):
         with contextlib.suppress(OSError):
             proc.kill()
+    for folder in list(SCRATCH):
+        shutil.rmtree(folder, ignore_errors=True)
+        SCRATCH.discard(folder)
+
+
+SCRATCH: set[str] = set()
+"""Scratch directories of this process that hold scripts for shellcheck."""
+
+
+def sweep_scratch(place: str | None = None) -> None:
+    """Remove the scratch directories of checks that are gone (killed before they could):
+    they are named `rbd-shellcheck-PID-...`."""
+    folder = place or (_SHM if os.path.isdir(_SHM) else tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            parts = entry.name.split("-")
+            if entry.name.startswith("rbd-shellcheck-") and len(parts) > 3 and parts[2].isdigit():
+                pid = int(parts[2])
+                if pid != os.getpid() and not _alive(pid):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -464,10 +495,11 @@ def _scratch(units: Sequence[_Unit], todo: list[int]) -> Iterator[dict[str, int]
     error: OSError = OSError("no temporary directory")
     for place in places:
         try:
-            tmp = tempfile.mkdtemp(prefix="rbd-shellcheck-", dir=place)
+            tmp = tempfile.mkdtemp(prefix=f"rbd-shellcheck-{os.getpid()}-", dir=place)
         except OSError as err:
             error = err
             continue
+        SCRATCH.add(tmp)
         try:
             names: dict[str, int] = {}
             try:
@@ -483,6 +515,7 @@ def _scratch(units: Sequence[_Unit], todo: list[int]) -> Iterator[dict[str, int]
             return
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            SCRATCH.discard(tmp)
     raise error
 
 

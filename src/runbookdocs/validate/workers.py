@@ -55,15 +55,28 @@ def chunks(files: list[Path]) -> list[list[Path]]:
 class Workers:
     """Worker processes started with their share of the chunks (`start`)."""
 
-    def __init__(self, procs: list[Any], pipes: dict[Any, Any]) -> None:
+    def __init__(
+        self,
+        procs: list[Any],
+        pipes: dict[Any, Any],
+        config: Config | None = None,
+        use_cache: bool = False,
+    ) -> None:
         self._procs = procs
         self._pipes = pipes
+        self._tasks: dict[Any, list[list[Path]]] = {}
+        self._config = config
+        self._use_cache = use_cache
 
     def results(self) -> Iterator[Entries]:
         """Each chunk's entries as workers send them (in no particular order).
 
+        A worker that dies (a crash in a C extension on some page) does not end the check:
+        the pages it had not sent are checked again one per process, and a page that crashes
+        its process is reported as a finding; the other pages are reported as usual.
+
         Raises:
-            WorkerError: a worker failed or died.
+            WorkerError: a worker failed (an exception: its traceback).
         """
         from multiprocessing.connection import wait
 
@@ -75,14 +88,22 @@ class Workers:
                 except EOFError:
                     proc = self._pipes.pop(conn)
                     proc.join(STOP_GRACE_S)
-                    raise WorkerError(
-                        f"a check worker ended unexpectedly (exit status {proc.exitcode})"
-                    ) from None
+                    left = [f for chunk in self._tasks.pop(conn, []) for f in chunk]
+                    if self._config is None:
+                        raise WorkerError(
+                            f"a check worker ended unexpectedly (exit status {proc.exitcode})"
+                        ) from None
+                    for page in left:
+                        yield _isolated(page, self._config, self._use_cache)
+                    continue
                 if message is None:
                     self._pipes.pop(conn)
                 elif isinstance(message, str):
                     raise WorkerError(f"a check worker failed:\n{message}")
                 else:
+                    chunks_left = self._tasks.get(conn)
+                    if chunks_left:
+                        chunks_left.pop(0)
                     entries: Entries = message
                     yield entries
 
@@ -108,7 +129,7 @@ def start(tasks: list[list[Path]], workers: int, config: Config, use_cache: bool
     context = multiprocessing.get_context("fork")
     procs: list[Any] = []
     pipes: dict[Any, Any] = {}
-    started = Workers(procs, pipes)
+    started = Workers(procs, pipes, config, use_cache)
     try:
         for n in range(workers):
             receive, send = context.Pipe(duplex=False)
@@ -119,10 +140,55 @@ def start(tasks: list[list[Path]], workers: int, config: Config, use_cache: bool
             send.close()  # the parent keeps only its reading end: EOF when the worker ends
             procs.append(proc)
             pipes[receive] = proc
+            started._tasks[receive] = [list(c) for c in tasks[n::workers]]
     except BaseException:
         started.stop()
         raise
     return started
+
+
+def _isolated(page: Path, config: Config, use_cache: bool) -> Entries:
+    """Check one page in a process of its own; a process that dies is that page's finding."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    proc = context.Process(target=_worker, args=([[page]], config, use_cache, send), daemon=True)
+    proc.start()
+    send.close()
+    entries: Entries = []
+    try:
+        while (message := receive.recv()) is not None:
+            if isinstance(message, str):
+                raise WorkerError(f"a check worker failed:\n{message}")
+            entries += message
+        return entries
+    except EOFError:
+        proc.join(STOP_GRACE_S)
+        return _crashed(page, config, proc.exitcode)
+    finally:
+        receive.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+
+
+def _crashed(page: Path, config: Config, status: int | None) -> Entries:
+    """The entry of a page whose check crashed its process."""
+    from runbookdocs import codes
+    from runbookdocs.document import Document
+    from runbookdocs.location import Location
+    from runbookdocs.validate.engine import _check_docs
+
+    how = f"signal {-status}" if status is not None and status < 0 else f"exit {status}"
+    path = config.display(page)
+    finding = codes.INTERNAL_ERROR.at(
+        Location(path, 1),
+        f"checking this page crashed its process ({how}); the other pages were checked",
+        hint="report this page to runbookdocs",
+    )
+    doc = Document(path, page, "", findings=(finding,), readable=False)
+    return [(str(page), entry) for _, entry in _check_docs([doc], config)]
 
 
 def _worker(tasks: list[list[Path]], config: Config, use_cache: bool, send: Any) -> None:

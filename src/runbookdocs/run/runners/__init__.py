@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from runbookdocs.run.sandbox import Sandbox
     from runbookdocs.run.session import StepResult
 
+MAX_TIMEOUT = 86400.0
+"""The longest timeout a block may have (seconds): what `check` accepts for `timeout=`."""
+
 OUTPUT_LINES = 30
 """Lines of output shown under a failure."""
 
@@ -111,6 +114,64 @@ TEXTS = Catalog(
             "variables and functions of earlier steps are lost)",
             "fr": "le shell ne s'est pas rétabli après {keys} : il a été remplacé par un nouveau "
             "(cd, variables et fonctions des étapes précédentes sont perdus)",
+        },
+        "tampered": {
+            "en": "an earlier step broke the runner's shell (a builtin it needs disabled, or "
+            "its functions or variables redefined): this step did not run as written, so its "
+            "status ({status}) means nothing; a new shell takes the next step",
+            "fr": "une étape précédente a cassé le shell de l'exécuteur (une commande interne "
+            "désactivée, ou ses fonctions ou variables redéfinies) : cette étape ne s'est pas "
+            "exécutée telle qu'écrite, son code ({status}) ne veut rien dire ; un nouveau shell "
+            "prend l'étape suivante",
+        },
+        "tampered-hint": {
+            "en": "do not disable builtins (enable -n) or redefine names starting with __rbd_ "
+            "in a runbook",
+            "fr": "ne désactivez pas de commandes internes (enable -n) et ne redéfinissez pas de "
+            "noms commençant par __rbd_ dans un runbook",
+        },
+        "slow-prompt": {
+            "en": "answer prompt={prompt!r} took too long to match the output (a pattern that "
+            "backtracks?): it was not used",
+            "fr": "answer prompt={prompt!r} a mis trop longtemps à comparer la sortie (un motif "
+            "qui revient en arrière ?) : il n'a pas été utilisé",
+        },
+        "slow-regex": {
+            "en": "`{line}` took longer than {seconds} s to match a line of output (a pattern "
+            "that backtracks?): it was treated as not matching",
+            "fr": "`{line}` a mis plus de {seconds} s à comparer une ligne de sortie (un motif "
+            "qui revient en arrière ?) : elle a été considérée comme différente",
+        },
+        "not-recorded-long": {
+            "en": "--update did not write this output: it was too long to be kept whole "
+            "({n} characters were left out)",
+            "fr": "--update n'a pas écrit cette sortie : trop longue pour être gardée entière "
+            "({n} caractères laissés de côté)",
+        },
+        "not-recorded-control": {
+            "en": "--update did not write this output: {problem} (a page must stay text that "
+            "reads back the same)",
+            "fr": "--update n'a pas écrit cette sortie : {problem} (une page doit rester du texte"
+            " qui se relit à l'identique)",
+        },
+        "not-recorded-hint": {
+            "en": "write the expected output by hand, with `...` or ` (re)` lines (pipe the "
+            "command through `cat -v` to see control characters)",
+            "fr": "écrivez la sortie attendue à la main, avec des lignes `...` ou ` (re)` "
+            "(passez la commande dans `cat -v` pour voir les caractères de contrôle)",
+        },
+        "invalid-timeout": {
+            "en": "not run: {source} is {value}, not a number of seconds between 0 and 86400",
+            "fr": "non exécuté : {source} vaut {value}, pas un nombre de secondes entre 0 et 86400",
+        },
+        "invalid-timeout-hint": {
+            "en": "write a number of seconds, like timeout: 120",
+            "fr": "écrivez un nombre de secondes, comme timeout: 120",
+        },
+        "slow-prompt-hint": {
+            "en": "write a simpler pattern: the prompt's last words, without nested repetition",
+            "fr": "écrivez un motif plus simple : les derniers mots de la question, sans "
+            "répétition imbriquée",
         },
         "timed-out": {
             "en": "{command}timed out after {seconds} s",
@@ -299,6 +360,30 @@ def execute(block: Block, box: Sandbox) -> Verdict:
                 codes.NOT_RUN_UNSAFE.at(first.location, t("not-run-unsafe", why=first.message))
             ],
         )
+    if outside := _outside_includes(block, box):
+        # What the site does not publish is not run either: the block would run without the
+        # file it names.
+        first = outside[0]
+        return Verdict(
+            seen=[Seen(False, why=first.message)],
+            findings=[
+                codes.INCLUDE_OUTSIDE.at(
+                    first.location, t("not-run-unsafe", why=first.message), hint=first.hint
+                )
+            ],
+        )
+    seconds = box.timeout(block)
+    if not 0 < seconds <= MAX_TIMEOUT:  # also NaN
+        if block.timeout is not None:
+            source = "timeout="
+        elif box.doc.front.timeout:
+            source = "runbook.timeout (front matter)"
+        else:
+            source = "the project's timeout"
+        why = t("invalid-timeout", source=source, value=seconds)
+        return Verdict.failed(
+            codes.INVALID_TIMEOUT.at(block.location, why, hint=t("invalid-timeout-hint"))
+        )
     text, unknown = box.fill(block.source)
     if unknown:
         return Verdict.failed(
@@ -339,6 +424,17 @@ def execute(block: Block, box: Sandbox) -> Verdict:
             error=True,
         )
     return verdict
+
+
+def _outside_includes(block: Block, box: Sandbox) -> list[Finding]:
+    """Includes of files outside the project in `block` (one in a snippet file counts for
+    every block of the page: where it lands is not known)."""
+    return [
+        f
+        for f in box.doc.findings
+        if f.code == codes.INCLUDE_OUTSIDE.id
+        and (f.location.path != block.path or block.line <= f.location.line <= block.end_line)
+    ]
 
 
 def _crash(block: Block, runner: Runner, err: Exception, t: Texts) -> Finding:
@@ -390,6 +486,70 @@ def step_note(step: StepResult, t: Texts, session: str) -> str:
     return ""
 
 
+def sabotaged(block: Block, box: Sandbox, step: StepResult, where: Location) -> Verdict | None:
+    """The failing verdict of a step the runbook broke the runner's protocol for (`RBD712`),
+    or None when the step ran as written. Its status means nothing: it never passes."""
+    if step.ending != "tampered":
+        return None
+    t = TEXTS.for_language(box.lang)
+    why = t("tampered", status=step.exit)
+    finding = codes.SHELL_TAMPERED.at(where, why, hint=t("tampered-hint"))
+    lines = normalise(box.redact(step.output))
+    return Verdict(seen=[Seen(False, lines, why=why)], findings=[finding], output=tail(lines))
+
+
+def slow_prompts(block: Block, box: Sandbox, step: StepResult) -> list[Finding]:
+    """Findings for the `answer prompt=` patterns that were dropped as too slow (`RBD713`)."""
+    t = TEXTS.for_language(box.lang)
+    return [
+        codes.REGEX_TOO_SLOW.at(
+            block.location, t("slow-prompt", prompt=prompt), hint=t("slow-prompt-hint")
+        )
+        for prompt in step.slow_prompts
+    ]
+
+
+def slow_regexes(
+    block: Block, box: Sandbox, written: Sequence[str], compared: Sequence[str], first: int
+) -> list[Finding]:
+    """Findings for the ` (re)` lines stopped for taking too long (`RBD713`), at their lines.
+
+    Args:
+        written: the expected lines as the page writes them (what the message quotes).
+        compared: the same lines as compared (placeholders filled, secrets masked).
+        first: index in the block's source of the first expected line.
+    """
+    from runbookdocs.transcript import REGEX_TIMEOUT, slow_patterns
+
+    t = TEXTS.for_language(box.lang)
+    seconds = f"{REGEX_TIMEOUT:g}"
+    return [
+        codes.REGEX_TOO_SLOW.at(
+            block.locate(first + k),
+            t("slow-regex", line=written[k] if k < len(written) else compared[k], seconds=seconds),
+            hint=t("slow-prompt-hint"),
+        )
+        for k in slow_patterns(compared)
+    ]
+
+
+def not_recordable(
+    step: StepResult, lines: Sequence[str], where: Location, box: Sandbox
+) -> Finding | None:
+    """Why `--update` must not write `lines` (a step's new expected output) into the page
+    (`RBD715`), or None: output cut because it was too long, or text a page cannot hold."""
+    from runbookdocs.transcript import unwritable
+
+    t = TEXTS.for_language(box.lang)
+    if step.truncated:
+        why = t("not-recorded-long", n=step.truncated)
+    elif (problem := unwritable(lines)) is not None:
+        why = t("not-recorded-control", problem=problem)
+    else:
+        return None
+    return codes.OUTPUT_NOT_RECORDED.at(where, why, hint=t("not-recorded-hint"))
+
+
 def shorten(command: str, width: int = 60) -> str:
     """A command as messages quote it: one line, cut at a word boundary with ` ...`."""
     text = " ".join(command.split())
@@ -426,9 +586,20 @@ def looks_like_error(lines: Sequence[str]) -> str | None:
     return None
 
 
+HEAD_LINES = 10
+"""Lines shown from the start of an output that was too long to be kept whole."""
+_NOT_KEPT = re.compile(r"\[\.\.\. \d+ characters not kept \.\.\.\]\Z")
+
+
 def tail(lines: Sequence[str], n: int = OUTPUT_LINES) -> str:
-    """The last `n` lines, as text."""
-    return "\n".join(lines[-n:])
+    """The last `n` lines, as text; for an output the session could not keep whole, its
+    first lines and the note of what was left out come first (the report keeps both ends)."""
+    last = list(lines[-n:])
+    if len(lines) > n:
+        for k, line in enumerate(lines[: len(lines) - n]):
+            if _NOT_KEPT.match(line):
+                return "\n".join([*lines[: min(k, HEAD_LINES)], line, *last])
+    return "\n".join(last)
 
 
 __all__ = [

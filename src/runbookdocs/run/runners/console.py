@@ -23,8 +23,12 @@ from runbookdocs.run.runners import (
     Seen,
     Verdict,
     looks_like_error,
+    not_recordable,
     register_runner,
+    sabotaged,
     shorten,
+    slow_prompts,
+    slow_regexes,
     step_note,
     tail,
 )
@@ -168,6 +172,14 @@ class ConsoleRunner(Runner):
                 [],
             )
         step = box.session(block).run(command, timeout=timeout, replies=replies, typed=True)
+        if (broken := sabotaged(block, box, step, where)) is not None:
+            return (
+                Seen(False, broken.seen[0].output, why=broken.seen[0].why, command=shown,
+                     prompt=cmd.prompt),
+                broken.findings,
+                broken.seen[0].output,
+            )  # fmt: skip
+        slow = slow_prompts(block, box, step)
         actual = transcript.normalise(box.redact(step.output))
         expected = box.expected(cmd.expected)
         seen = Seen(True, actual, command=shown, prompt=cmd.prompt)
@@ -179,9 +191,10 @@ class ConsoleRunner(Runner):
             finding = codes.TIMED_OUT.at(
                 where, why, detail=tail(actual), hint=common("timed-out-hint")
             )
-            return seen, [finding], actual
+            return seen, [finding, *slow], actual
         if step.exit == cmd.exit and transcript.match(expected, actual):
-            return seen, [], actual
+            return seen, slow, actual
+        slow += slow_regexes(block, box, cmd.expected, expected, cmd.output_index)
         label = t("expected-label", where=where)
         detail = transcript.diff(
             expected, actual, exit=step.exit, expected_exit=cmd.exit, label=label
@@ -196,21 +209,27 @@ class ConsoleRunner(Runner):
             why += f"; {note}" if note else ""
             seen.why = why
             hint = t("status-hint", status=step.exit) if step.exit else None
-            return seen, [codes.EXIT_STATUS.at(where, why, detail=detail, hint=hint)], actual
+            return seen, [codes.EXIT_STATUS.at(where, why, detail=detail, hint=hint), *slow], actual
         why = t("differs-attempt" if attempt else "differs", command=shown)
         seen.why = why
         error = looks_like_error(actual)
         if verdict is None or not box.update:
             hint = t("error-hint", line=error) if error else t("update-hint")
-            return seen, [codes.OUTPUT_DIFFERS.at(where, why, detail=detail, hint=hint)], actual
+            return (
+                seen,
+                [codes.OUTPUT_DIFFERS.at(where, why, detail=detail, hint=hint), *slow],
+                actual,
+            )
         # --update: the new expected output goes into the page; what cannot is reported.
         new, stale = transcript.update(expected, actual, step.exit)
         originals = dict(zip(expected, cmd.expected, strict=True))
         # Lines kept as they were keep their placeholders.
         lines = [originals.get(line, line) for line in new]
+        if (refused := not_recordable(step, lines, where, box)) is not None:
+            return seen, [refused, *slow], actual
         verdict.edits.append(transcript.command_edit(cmd, lines))
         verdict.updated += 1
-        findings: list[Finding] = []
+        findings: list[Finding] = list(slow)
         for k in stale:
             findings.append(
                 codes.MATCHER_KEPT.at(

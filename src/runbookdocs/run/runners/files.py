@@ -2,7 +2,8 @@
 
 Any block but a transcript or a decision tree can be a file: a JSON or YAML configuration, an
 nginx site, a systemd unit, a crontab, a script. The block's text (placeholders filled in) is
-sent base64-encoded, so no quoting or here-document delimiter of the shell can change it.
+sent as one `printf %b` word of escapes, so no quoting or here-document delimiter of the shell
+can change it, and written with builtins only (no function or alias of the runbook can).
 `file=` and `owner=` may hold placeholders (`file="/etc/nginx/sites-available/{{ site }}"`);
 filled in, they must still be an absolute path and a user[:group]. `check=` is a command run in
 the target once the file is written (`check="nginx -t"`): the block holds when it exits 0.
@@ -13,16 +14,16 @@ In `play`, such a step is done as a whole: it holds when the file has the block'
 
 from __future__ import annotations
 
-import base64
 import shlex
 from typing import TYPE_CHECKING
 
 from runbookdocs import codes, transcript
 from runbookdocs.block import OWNER, Block
 from runbookdocs.i18n import Catalog
-from runbookdocs.run.runners import Runner, Seen, Verdict, register_runner, tail
+from runbookdocs.run.runners import Runner, Seen, Verdict, register_runner, sabotaged, tail
 from runbookdocs.run.runners.console import TEXTS as CONSOLE
 from runbookdocs.run.runners.console import learner_diff
+from runbookdocs.run.session import shell_word
 
 if TYPE_CHECKING:
     from runbookdocs.run.sandbox import Sandbox
@@ -77,14 +78,21 @@ class FileRunner(Runner):
             return target
         file, owner = target
         path = shlex.quote(file)
-        data = base64.b64encode(_with_newline(text).encode("utf-8")).decode("ascii")
-        script = [f'mkdir -p "$(dirname {path})"', f"printf %s {data} | base64 -d > {path}"]
+        # Builtins and `command -p` only: a function or alias of the runbook named like a
+        # tool (`base64`, `printf`, `mkdir`) must not change what is written.
+        tool = "\\builtin command -p"
+        script = [
+            f'{tool} mkdir -p -- "$({tool} dirname -- {path})"',
+            f"\\builtin printf %b {shell_word(_with_newline(text))} >| {path}",
+        ]
         if mode := block.attrs.get("mode"):
-            script.append(f"chmod {shlex.quote(mode)} {path}")
+            script.append(f"{tool} chmod {shlex.quote(mode)} {path}")
         if owner:
-            script.append(f"chown {shlex.quote(owner)} {path}")
+            script.append(f"{tool} chown {shlex.quote(owner)} {path}")
         session = box.session(block)
         step = session.run(" && ".join(script), timeout=box.timeout(block))
+        if (broken := sabotaged(block, box, step, block.location)) is not None:
+            return broken
         lines = transcript.normalise(box.redact(step.output))
         if step.exit != 0:
             why = t("not-written", file=file, target=block.run_target, status=step.exit)
@@ -114,7 +122,9 @@ class FileRunner(Runner):
         assert block.file is not None
         text, _ = box.fill(block.source)
         file, _ = box.fill(block.file)
-        step = box.session(block).run(f"cat -- {shlex.quote(file)}", timeout=box.timeout(block))
+        step = box.session(block).run(
+            f"\\builtin command -p cat -- {shlex.quote(file)}", timeout=box.timeout(block)
+        )
         if step.exit != 0:
             return Seen(False, why=t("missing", file=file))
         actual = transcript.normalise(step.output)

@@ -27,10 +27,13 @@ from runbookdocs.run.runners import (
     Seen,
     Verdict,
     register_runner,
+    sabotaged,
     shorten,
+    slow_prompts,
     step_note,
     tail,
 )
+from runbookdocs.run.session import PROLOGUE_LINES
 from runbookdocs.transcript import has_user_prompt, normalise
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ LAST = "last"
 """`status=last`: only the last command's status counts (the opt-out)."""
 
 # bash names the line of the step file it stopped at: mapped back to the page.
-STEP_FILE = re.compile(r"\S*/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
+# (No `\S*` before it: on a long line without a `/` that would be quadratic.)
+STEP_FILE = re.compile(r"(?:/[\w.+-]+)*/\.runbookdocs\.\w+/\d+\.sh: line (\d+)")
 
 TEXTS = Catalog(
     "run.runners.shell",
@@ -94,7 +98,9 @@ class ShellRunner(Runner):
         step = box.session(block).run(
             text, timeout=box.timeout(block), replies=box.replies(block), each=each
         )
-        return judge(block, box, step, text, expect=block.expect, each=each)
+        verdict = judge(block, box, step, text, expect=block.expect, each=each)
+        verdict.findings += slow_prompts(block, box, step)
+        return verdict
 
     def commands(self, block: Block) -> list[str]:
         return shell_commands(block.source)
@@ -127,6 +133,8 @@ def judge(
     """
     from runbookdocs.run.runners import TEXTS as COMMON
 
+    if (broken := sabotaged(block, box, step, block.location)) is not None:
+        return broken
     t = TEXTS.for_language(box.lang)
     common = COMMON.for_language(box.lang)
     output = box.redact(step.output.replace("\r\n", "\n"))
@@ -214,12 +222,12 @@ def _failure(
     if note:
         why = f"{why}; {note}"
     location = block.locate(index) if index is not None else _located(block, output)
-    detail = STEP_FILE.sub(lambda m: str(block.locate(int(m.group(1)) - 1)), tail(shown))
+    detail = STEP_FILE.sub(lambda m: str(_step_line(block, m.group(1))), tail(shown))
     finding = code.at(
         location, common("prefixed", what=what, why=why), detail=box.redact(detail), hint=hint
     )
     report = STEP_FILE.sub(
-        lambda m: str(block.locate(int(m.group(1)) - 1)), tail(normalise(output), OUTPUT_LINES)
+        lambda m: str(_step_line(block, m.group(1))), tail(normalise(output), OUTPUT_LINES)
     )
     return Verdict(
         seen=[Seen(False, shown, why=why)],
@@ -230,7 +238,12 @@ def _failure(
 
 def _located(block: Block, output: str) -> Location:
     lines = STEP_FILE.findall(output)
-    return block.locate(int(lines[-1]) - 1) if lines else block.location
+    return _step_line(block, lines[-1]) if lines else block.location
+
+
+def _step_line(block: Block, line: str) -> Location:
+    """The page location of line `line` of a step file (the runner's own lines come first)."""
+    return block.locate(max(int(line) - 1 - PROLOGUE_LINES, 0))
 
 
 def _source_line(block: Block, text: str, index: int) -> str:

@@ -9,18 +9,24 @@ match kept, a ` (re)` line that no longer matches kept and reported).
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import TYPE_CHECKING
 
 from runbookdocs import codes, transcript
 from runbookdocs.block import Block
 from runbookdocs.i18n import Catalog
+from runbookdocs.results import Finding
 from runbookdocs.run.runners import (
     Runner,
     Seen,
     Verdict,
     looks_like_error,
+    not_recordable,
     register_runner,
+    sabotaged,
+    slow_prompts,
+    slow_regexes,
     step_note,
     tail,
 )
@@ -65,6 +71,9 @@ TEXTS = Catalog(
 )
 
 
+_PLAIN_COMMAND = re.compile(r"[A-Za-z0-9_./+-]+(?:\s|$)")
+
+
 @register_runner("sql")
 class SqlRunner(Runner):
     """Sends the block to the target's SQL client."""
@@ -101,29 +110,43 @@ class SqlRunner(Runner):
                 )
             )
         delimiter = f"RUNBOOKDOCS_SQL_{secrets.token_hex(4)}"
+        # `command`: a function or alias of the runbook named like the client must not stand
+        # in for it (the client's own name first; a target's `sql` may start otherwise).
+        if _PLAIN_COMMAND.match(client):
+            client = f"\\builtin command {client}"
         step = box.session(block).run(
             f"{client} <<'{delimiter}'\n{text}\n{delimiter}\n",
             timeout=box.timeout(block),
             replies=box.replies(block),
             typed=typed,
         )
+        if (broken := sabotaged(block, box, step, block.location)) is not None:
+            return broken
         output = box.redact(step.output.replace("\r\n", "\n"))
         actual = transcript.normalise(output)
         note = step_note(step, common, block.session)
+        slow = slow_prompts(block, box, step)
         if step.timed_out:
             why = common("timed-out", command="", seconds=f"{box.timeout(block):g}")
             why += f"; {note}" if note else ""
-            return _failed(block, box, codes.TIMED_OUT, what, why, actual, common("timed-out-hint"))
+            return _slow(
+                _failed(block, box, codes.TIMED_OUT, what, why, actual, common("timed-out-hint")),
+                slow,
+            )
         if step.exit != expect:
             why = t("client-exited", status=step.exit, expected=expect)
             why += f"; {note}" if note else ""
-            return _failed(block, box, codes.EXIT_STATUS, what, why, actual, t("client-hint"))
+            return _slow(
+                _failed(block, box, codes.EXIT_STATUS, what, why, actual, t("client-hint")), slow
+            )
         expected, marker = transcript.sql_expected(block.source)
         if not result or expected is None:
-            return Verdict(seen=[Seen(True, actual)], note=note)
+            return Verdict(seen=[Seen(True, actual)], findings=list(slow), note=note)
         expected = box.expected(expected)
         if transcript.match(expected, actual):
-            return Verdict(seen=[Seen(True, actual)], note=note)
+            return Verdict(seen=[Seen(True, actual)], findings=list(slow), note=note)
+        on_page = transcript.sql_expected(block.source)[0] or []
+        slow += slow_regexes(block, box, on_page, expected, marker + 1)
         where = block.locate(marker)
         console = CONSOLE.for_language(box.lang)
         why = t("differs")
@@ -135,13 +158,16 @@ class SqlRunner(Runner):
             finding = codes.OUTPUT_DIFFERS.at(
                 where, common("prefixed", what=what, why=why), detail=detail, hint=hint
             )
-            return Verdict(seen=[seen], findings=[finding], output=tail(actual))
+            return Verdict(seen=[seen], findings=[finding, *slow], output=tail(actual))
         new, stale = transcript.update(expected, actual)
         originals = dict(
             zip(expected, transcript.sql_expected(block.source)[0] or [], strict=False)
         )
-        edit = transcript.sql_edit(block.source, [originals.get(ln, ln) for ln in new])
-        verdict = Verdict(seen=[seen], output=tail(actual), updated=1)
+        written = [originals.get(ln, ln) for ln in new]
+        if (refused := not_recordable(step, written, where, box)) is not None:
+            return Verdict(seen=[seen], findings=[refused, *slow], output=tail(actual))
+        edit = transcript.sql_edit(block.source, written)
+        verdict = Verdict(seen=[seen], findings=list(slow), output=tail(actual), updated=1)
         if edit is not None:
             verdict.edits.append(edit)
         for k in stale:
@@ -182,6 +208,11 @@ class SqlRunner(Runner):
     def practice_prompt(self, block: Block, box: Sandbox) -> str:
         client = box.spec(block).sql or "sql"
         return f"{client.split()[0]}>"
+
+
+def _slow(verdict: Verdict, slow: list[Finding]) -> Verdict:
+    verdict.findings += slow
+    return verdict
 
 
 def _failed(
