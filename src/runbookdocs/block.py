@@ -353,6 +353,15 @@ class NotRun:
         return f"language {self.detail or '(none)'!r} is not checked or run"
 
 
+def danger_of(attrs: Mapping[str, str]) -> str | None:
+    """What a block marked `danger=` destroys: the attribute's text, `"true"` when the page
+    gives none; None when it is not marked, or marked `danger=false` (reviewed: harmless)."""
+    value = (attrs.get("danger") or "").strip()
+    if not value or value.lower() == "false":
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class Block:
     """One fenced code block of a runbook, as the reader sees it on the page.
@@ -459,10 +468,7 @@ class Block:
     def danger(self) -> str | None:
         """What a destructive step destroys (`danger=`): its text, `"true"` when the page gives
         none; None when the block is not marked (or is marked `danger=false`)."""
-        value = self.attrs.get("danger")
-        if value is None or value.strip().lower() == "false" or not value.strip():
-            return None
-        return value.strip()
+        return danger_of(self.attrs)
 
     @property
     def user(self) -> str | None:
