@@ -13,7 +13,8 @@ written into a file (`file=`):
 - shell commands, read as words by `validate.steps.segments` (shlex, wrappers such as `sudo`
   removed), never by matching text: `rm -r` of a path that is not temporary, `mkfs*`,
   `dd of=/dev/...`, `wipefs -a`, `shred`, `dropdb`, `mysqladmin drop`, `redis-cli FLUSHALL`,
-  `docker volume rm|prune`, `docker system prune`, `docker compose down -v`, `kubectl delete`.
+  `docker volume rm|prune`, `docker system prune`, `docker compose down -v`, `kubectl delete`
+  (and OpenShift's `oc delete`).
 
 Any `danger=` value silences it: a text (what the step destroys), `true`, or `false` (reviewed:
 harmless where it runs).
@@ -223,7 +224,7 @@ def _shell_what(program: str, args: tuple[str, ...]) -> str | None:
         and flags & {"-v", "--volumes"}
     ):
         return "removes the project's volumes"
-    if program == "kubectl":
+    if program in ("kubectl", "oc"):  # `oc`: OpenShift's client, kubectl's verbs
         verbs = _positional(args, _KUBECTL_VALUED)
         dry = [a for a in args if a.startswith("--dry-run")]
         if verbs[:1] == ["delete"] and not any(a not in ("--dry-run=none",) for a in dry):
