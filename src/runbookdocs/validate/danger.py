@@ -77,11 +77,13 @@ def destructions(block: Block, ctx: CheckContext) -> list[Destruction]:
         from runbookdocs.validate.sql import _DELIMITER, dialect, sql_text
 
         text = sql_text(block.source)
-        if not text.strip() or _DELIMITER.search(text):
+        if not _SQL_WORDS.search(text) or _DELIMITER.search(text):
             return []
         return sql_destructions(fill(text, values).text, dialect(block, ctx.config))
     from runbookdocs.validate.shell import block_script
 
+    if not _PROGRAMS.search(block.source):
+        return []
     script = block_script(block)
     if script is None:
         return []
@@ -90,6 +92,14 @@ def destructions(block: Block, ctx: CheckContext) -> list[Destruction]:
         found.extend(_command(seg))
     return found
 
+
+# Quick sieves, not judges: a block none of whose words is one of these cannot hold what the
+# parsers look for, and most blocks are spared sqlglot's parse and the shell's tokenizer.
+_SQL_WORDS = re.compile(r"\b(?:drop|truncate|delete|update|alter)\b", re.IGNORECASE)
+_PROGRAMS = re.compile(
+    r"(?<![\w.-])(?:rm|mkfs[\w.]*|mke2fs|dd|wipefs|shred|dropdb|mysqladmin|redis-cli|docker"
+    r"|podman|docker-compose|podman-compose|kubectl|oc|mysql|mariadb|psql|sqlite3)(?![\w.-])"
+)
 
 # --------------------------------------------------------------------------- SQL
 
