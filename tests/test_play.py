@@ -606,6 +606,31 @@ def test_a_destructive_step_runs_once_the_learner_says_yes(tmp_path: Path) -> No
 
 
 @pytest.mark.docker
+def test_resume_does_not_replay_a_destructive_step_the_learner_declined(tmp_path: Path) -> None:
+    root = project(tmp_path, "danger.md")
+    child = play(root, "docs/danger.md")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect(r"\[N\] non")
+    child.send("n")
+    child.expect("Étape 3/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("q")
+    out, status = finish(child)
+    assert status == 0 and "Pour reprendre" in out, out
+    child = play(root, "--resume", "docs/danger.md")
+    child.expect("Reprise à l'étape 3/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "Étape destructive" not in out  # nothing asked, nothing run again
+    assert "✓ Sortie conforme à la page." in out  # the files are still there
+
+
+@pytest.mark.docker
 def test_practice_asks_before_the_learner_types_a_destructive_step(tmp_path: Path) -> None:
     root = project(tmp_path, "danger.md")
     child = play(root, "--practice", "docs/danger.md")

@@ -404,7 +404,7 @@ class Tutor:
         with self._status(self.t("restoring", count=len(done))):
             for step in done:
                 self._setup(step)
-                if not step.read_only:
+                if not step.read_only and step.number not in self.progress.not_run:
                     self._quietly(step.block, self.t("quiet-restore"))
 
     def _setup(self, step: Step) -> None:
@@ -513,6 +513,7 @@ class Tutor:
             self.consented.add(step.number)
             return True
         self.progress.skipped += 1
+        self.progress.not_run.append(step.number)
         self.console.print(self.t("danger-declined"))
         return False
 
