@@ -87,10 +87,36 @@ def destructions(block: Block, ctx: CheckContext) -> list[Destruction]:
     script = block_script(block)
     if script is None:
         return []
+    temporary = _temporary_variables(ctx)
     found: list[Destruction] = []
     for seg in segments(fill(script.text, values).text):
-        found.extend(_command(seg))
+        found.extend(_command(seg, temporary))
     return found
+
+
+_MKTEMP = re.compile(
+    r"^\s*(?:(?:export|local|readonly|declare)\s+)?([A-Za-z_]\w*)=[\"']?\$\(\s*mktemp\b", re.M
+)
+
+
+def _temporary_variables(ctx: CheckContext) -> frozenset[str]:
+    """Variables the page's shell steps set to a `mktemp` path (`work=$(mktemp -d)`): what
+    `rm -rf "$work"` removes is temporary too."""
+    doc = ctx.document
+    if doc is None:
+        return frozenset()
+    key = "danger.temporary"
+    cached = ctx.memo.get(key)
+    if isinstance(cached, frozenset):
+        return cached
+    names = frozenset(
+        m.group(1)
+        for b in doc.blocks
+        if b.kind in ("shell", "console")
+        for m in _MKTEMP.finditer(b.source.replace("$ ", ""))
+    )
+    ctx.memo[key] = names
+    return names
 
 
 # Quick sieves, not judges: a block none of whose words is one of these cannot hold what the
@@ -174,13 +200,13 @@ _KUBECTL_VALUED = frozenset(
 _DOCKER_VALUED = frozenset({"-H", "--host", "-c", "--context", "--config", "-l", "--log-level"})
 
 
-def _command(seg: Segment) -> Iterator[Destruction]:
+def _command(seg: Segment, temporary: frozenset[str] = frozenset()) -> Iterator[Destruction]:
     """What one command destroys (nothing, usually)."""
     if not seg.words or seg.words[0].startswith("$"):
         return
     program, args = seg.words[0].rsplit("/", 1)[-1], seg.words[1:]
     command = " ".join(seg.words)
-    what = _shell_what(program, args)
+    what = _shell_what(program, args, temporary)
     if what is not None:
         yield Destruction(seg.line, command, what)
     if program in _SQL_CLIENTS:
@@ -193,11 +219,13 @@ def _command(seg: Segment) -> Iterator[Destruction]:
             yield from sql_destructions(positional[1], "sqlite", seg.line)
 
 
-def _shell_what(program: str, args: tuple[str, ...]) -> str | None:
+def _shell_what(
+    program: str, args: tuple[str, ...], temporary: frozenset[str] = frozenset()
+) -> str | None:
     """What the command `program args` destroys, or None."""
     flags = _flags(args)
     if program == "rm" and (flags & {"--recursive", "-r", "-R"} or _short_flag(args, "rR")):
-        paths = [a for a in _operands(args) if not _TEMPORARY.match(a)]
+        paths = [a for a in _operands(args) if not _is_temporary(a, temporary)]
         return f"removes {' '.join(paths)} and everything under it" if paths else None
     if program.startswith("mkfs") or program == "mke2fs":
         return "formats a file system"
@@ -240,6 +268,13 @@ def _shell_what(program: str, args: tuple[str, ...]) -> str | None:
         if verbs[:1] == ["delete"] and not any(a not in ("--dry-run=none",) for a in dry):
             return "deletes cluster resources"
     return None
+
+
+def _is_temporary(path: str, temporary: frozenset[str]) -> bool:
+    if _TEMPORARY.match(path):
+        return True
+    m = re.match(r"\$\{?([A-Za-z_]\w*)\}?(?:/|$)", path)
+    return m is not None and m.group(1) in temporary
 
 
 def _flags(args: tuple[str, ...]) -> set[str]:
