@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbookdocs.block import parse_header
+from runbookdocs.block import danger_of, parse_header
 
 
 def test_brace_form() -> None:
@@ -36,6 +36,7 @@ def test_brace_form() -> None:
         ('bash {target="debian; rm -rf /"}', "is not a valid name"),
         ("bash {hidden=yes}", "write hidden=true or hidden=false"),
         ('bash {skip=""}', "skip needs a reason"),
+        ('sql {danger=" "}', "danger needs the consequence readers confirm"),
     ],
 )
 def test_bad_headers(info: str, message: str) -> None:
@@ -50,3 +51,17 @@ def test_header_options_material_accepts() -> None:
 def test_unknown_attribute_column_points_at_it() -> None:
     [p] = parse_header("bash {#a bogus=1}", info_col=4).problems
     assert p.col == 4 + len("bash {#a ")
+
+
+@pytest.mark.parametrize(
+    ("attrs", "danger"),
+    [
+        ({"danger": "vide la table"}, "vide la table"),
+        ({"danger": "true"}, "true"),
+        ({"danger": "false"}, None),
+        ({"danger": "False"}, None),
+        ({}, None),
+    ],
+)
+def test_danger_of(attrs: dict[str, str], danger: str | None) -> None:
+    assert danger_of(attrs) == danger

@@ -552,3 +552,132 @@ def test_practice_in_french_from_the_site_language_takes_english_words(tmp_path:
     assert "runbookdocs play --resume --practice docs/pratique.md" in out
     assert "Bac à sable supprimé." in out
     assert containers_of(child.pid) == []
+
+
+# -- destructive steps (danger=): asked first, No by default, never run silently ----------
+
+
+@pytest.mark.docker
+def test_a_destructive_step_is_not_run_when_the_learner_says_no(tmp_path: Path) -> None:
+    root = project(tmp_path, "danger.md")
+    child = play(root, "docs/danger.md")
+    child.expect("Étape 1/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect("✓ Conforme à la page.")
+    child.expect("Étape 2/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect(r"Étape destructive : efface /srv/data et tout ce qu'il contient\.")
+    child.expect(r"L'exécuter \? \[o\] oui  \[N\] non \(par défaut\)  \[q\] quitter")
+    child.send("\r")  # Enter: the default, no
+    child.expect("Non exécutée")
+    child.expect("Étape 3/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    # The files are still there: step 3 finds them as the page says.
+    assert "✓ Sortie conforme à la page." in out
+    assert "Étapes faites : 2/3" in out and "Étapes passées : 1" in out
+    assert containers_of(child.pid) == []
+
+
+@pytest.mark.docker
+def test_a_destructive_step_runs_once_the_learner_says_yes(tmp_path: Path) -> None:
+    root = project(tmp_path, "danger.md", config="")  # English
+    child = play(root, "docs/danger.md")
+    child.expect(r"\[Enter\] run")
+    child.send("\r")
+    child.expect("Step 2/3")
+    child.expect(r"\[Enter\] run  \[s\] skip")
+    child.send("s")  # passing the step would run it unseen: asked too
+    child.expect(r"Destructive step: efface /srv/data et tout ce qu'il contient\.")
+    child.expect(r"Run it\? \[y\] yes  \[N\] no \(default\)  \[q\] quit")
+    child.send("y")
+    child.expect(r"Step skipped \(its documented command was run for the next steps\)\.")
+    child.expect("Step 3/3")
+    child.expect(r"\[Enter\] run")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "No such file or directory" in out  # step 2 did run: /srv/data is gone
+    assert "Steps skipped: 1" in out and "Differences from the page: 1" in out
+
+
+@pytest.mark.docker
+def test_resume_does_not_replay_a_destructive_step_the_learner_declined(tmp_path: Path) -> None:
+    root = project(tmp_path, "danger.md")
+    child = play(root, "docs/danger.md")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    child.expect(r"\[N\] non")
+    child.send("n")
+    child.expect("Étape 3/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("q")
+    out, status = finish(child)
+    assert status == 0 and "Pour reprendre" in out, out
+    child = play(root, "--resume", "docs/danger.md")
+    child.expect("Reprise à l'étape 3/3")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "Étape destructive" not in out  # nothing asked, nothing run again
+    assert "✓ Sortie conforme à la page." in out  # the files are still there
+
+
+@pytest.mark.docker
+def test_practice_asks_before_the_learner_types_a_destructive_step(tmp_path: Path) -> None:
+    root = project(tmp_path, "danger.md")
+    child = play(root, "--practice", "docs/danger.md")
+    child.expect(r"\[1/3\] debian\$ ")
+    child.sendline("mkdir -p /srv/data && touch /srv/data/commandes.csv")
+    child.expect("✓ Étape 1 réussie.")
+    child.expect("Étape destructive : efface /srv/data")
+    child.expect(r"\[N\] non \(par défaut\)")
+    child.send("n")
+    child.expect("Non exécutée")
+    child.expect(r"\[3/3\] debian\$ ")  # straight to step 3: nothing typed ran for step 2
+    child.sendline("ls /srv/data")
+    child.expect("✓ Étape 3 réussie.")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "[2/3]" not in out
+    assert "Étapes faites : 2/3" in out and "Étapes passées : 1" in out
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize(
+    ("typed", "ran"),
+    [("\n\n\n\n", False), ("\n\nnon\n\n", False), ("\n\n", False), ("\n\noui\n\n", True)],
+    ids=["enter-is-no", "no", "end-of-input-quits", "yes"],
+)
+def test_a_destructive_step_without_a_terminal(tmp_path: Path, typed: str, ran: bool) -> None:
+    """Input that is not a terminal is read a line per question, as for every key: an empty
+    line is the default (no), the end of input quits; only a yes runs the step."""
+    root = project(tmp_path, "danger.md")
+    env = {**os.environ, "TERM": "dumb", "RUNBOOKDOCS_PLAIN": "1"}
+    env.pop("CI", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "runbookdocs.cli", "play", "docs/danger.md"],
+        cwd=root,
+        env=env,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    assert "Étape destructive : efface /srv/data" in out
+    if ran:
+        assert "No such file or directory" in out and "Écarts avec la page : 1" in out
+    elif typed == "\n\n":
+        assert "Étape 3/3" not in out and "Pour reprendre" in out  # quit, progress kept
+    else:
+        assert "Non exécutée" in out and "✓ Sortie conforme à la page." in out

@@ -17,12 +17,14 @@ import shutil
 import socketserver
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.site_browser import axe, scheme
 from tests.test_site_build import ROOT, STANDARD_OUTCOMES, build_site, make_site, write_report
 
 pytestmark = pytest.mark.browser
@@ -474,3 +476,35 @@ def test_the_walker_speaks_the_sites_language(
         assert css(driver, ".rb-walk__restart").text == "↺ Start again"
         assert css(driver, ".rb-walk__check-title").text == "Command to run:"
         assert "not verified" in css(driver, "#install .rb-badge").text
+
+
+# --------------------------------------------------------------------------- readers under pressure
+
+
+AXE_PAGES = ("", "ocpizza/", PAGE, "rapport/")
+"""The home page, a system page, a tree page (a runbook) and the report."""
+
+
+def ready(driver: Any, url: str) -> None:
+    driver.get(url)
+    wait(driver, lambda d: d.execute_script("return document.readyState === 'complete'"))
+    if driver.execute_script("return !!document.querySelector('.rb-tree')"):
+        wait(
+            driver,
+            lambda d: d.execute_script("return !!document.querySelector('.rb-walk__step')"),
+        )
+
+
+# --------------------------------------------------------------------------- WCAG 2.1 AA
+
+
+@pytest.mark.parametrize("colours", ["default", "slate"])
+def test_contrast_and_links_pass_axe(driver: Any, site_url: str, colours: str) -> None:
+    problems: list[str] = []
+    for page in AXE_PAGES:
+        ready(driver, site_url + page)
+        scheme(driver, colours)
+        time.sleep(0.4)  # Material's colour transitions
+        problems += [f"/{page} ({colours}) {p}" for p in axe(driver)]
+        shot(driver, f"readers-axe-{colours}-{page.strip('/').replace('/', '-') or 'home'}")
+    assert problems == [], "\n".join(problems)

@@ -516,6 +516,40 @@ def test_fences_without_a_page_in_plain_markdown() -> None:
         md2.convert("```bash {bogus=1}\necho hi\n```\n")
 
 
+def test_fences_alone_accept_pytest_markdown_docs_options() -> None:
+    """`{.python notest}`, `continuation`, `fixture:x`, `runner:x`, `retry:N` reach the
+    validator as bare words: accepted on python blocks, refused elsewhere (RBD104's rule)."""
+    import markdown
+    from pymdownx.superfences import SuperFencesException
+
+    from runbookdocs.site import fences
+
+    config: dict[str, Any] = {
+        "pymdownx.superfences": {
+            "custom_fences": [
+                {
+                    "name": "*",
+                    "class": "highlight",
+                    "validator": fences.validator,
+                    "format": fences.formatter,
+                }
+            ]
+        }
+    }
+
+    def convert(text: str) -> str:
+        md = markdown.Markdown(
+            extensions=["pymdownx.highlight", "pymdownx.superfences"], extension_configs=config
+        )
+        return str(md.convert(text))
+
+    for options in ("notest", "continuation", "fixture:tmp_path", "runner:x retry:2"):
+        out = convert(f"```{{.python {options}}}\nx = 1\n```\n")
+        assert '<span class="n">x</span>' in out and options.split()[0] not in text_of(out)
+    with pytest.raises(SuperFencesException, match="for python blocks"):
+        convert("```{.bash notest}\necho hi\n```\n")
+
+
 def test_relative_urls() -> None:
     from runbookdocs.site.state import PageContext, relative_url
 

@@ -178,7 +178,7 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
 PAGE = """\
 # P
 
-```bash
+```bash {danger=true}
 rm -rf $DIR/
 ls $HOME
 ```
@@ -232,7 +232,8 @@ def test_silencing_per_page_per_block_and_on_the_command_line(tmp_path: Path) ->
     page = (
         "---\nrunbook:\n  ignore: [RBD506]\n---\n# P\n\n"
         '<!-- runbook: allow code="SC2115" reason="the variable is always set" -->\n'
-        "```bash\nrm -rf $DIR/\n```\n\n```bash\nrm -rf $OTHER/\n```\n\nTODO: later.\n"
+        "```bash {danger=true}\nrm -rf $DIR/\n```\n\n```bash {danger=true}\nrm -rf $OTHER/\n```\n"
+        "\nTODO: later.\n"
     )
     found = check_page(tmp_path, page)
     assert [f.split(": ")[0] for f in found] == ["docs/page.md:13:8"]

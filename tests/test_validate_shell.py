@@ -102,7 +102,7 @@ def test_console_commands_and_placeholders(tmp_path: Path) -> None:
 
 @needs_shellcheck
 def test_shellcheck_findings_and_exclusions(tmp_path: Path) -> None:
-    page = "```bash\ncd /srv\necho $undefined_elsewhere\nrm -rf $DIR/\n```\n"
+    page = "```bash {danger=true}\ncd /srv\necho $undefined_elsewhere\nrm -rf $DIR/\n```\n"
     found = check_page(tmp_path, page)
     codes = sorted({x.split("shellcheck ")[1].split(":")[0] for x in found})
     # By default only the shellcheck codes that find real bugs (issue #11): SC2086 (quoting

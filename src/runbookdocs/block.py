@@ -91,6 +91,9 @@ ATTRIBUTES: Mapping[str, str] = MappingProxyType(
         "title": "title shown above the block on the site",
         "check": "for file=: a command run in the target once the file is written (it must "
         'exit 0), e.g. check="nginx -t"',
+        "danger": "a destructive step (deletes, drops, formats): readers confirm before copying it "
+        'and play before running it; danger="what it destroys", danger=true, or danger=false '
+        "(reviewed: not destructive here)",
         "linenums": "pymdownx.highlight line numbering",
         "hl_lines": "pymdownx.highlight highlighted lines",
     }
@@ -303,6 +306,11 @@ def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
             bad(f"{key}={attrs[key]!r}: write {key}=true or {key}=false", key)
     if "status" in attrs and attrs["status"] not in ("every", "last"):
         bad(f"status={attrs['status']!r}: write status=every or status=last", "status")
+    if "danger" in attrs and not attrs["danger"].strip():
+        bad(
+            'danger needs the consequence readers confirm: danger="drops the orders table"',
+            "danger",
+        )
     if "skip" in attrs and not attrs["skip"].strip():
         bad('skip needs a reason readers will see: skip="no access to production"', "skip")
     # A placeholder may give the start of the path: judged once filled in (structure checks).
@@ -343,6 +351,15 @@ class NotRun:
         if self.reason == "python":
             return "python: syntax checked; run by pytest-markdown-docs (pytest --markdown-docs)"
         return f"language {self.detail or '(none)'!r} is not checked or run"
+
+
+def danger_of(attrs: Mapping[str, str]) -> str | None:
+    """What a block marked `danger=` destroys: the attribute's text, `"true"` when the page
+    gives none; None when it is not marked, or marked `danger=false` (reviewed: harmless)."""
+    value = (attrs.get("danger") or "").strip()
+    if not value or value.lower() == "false":
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -446,6 +463,12 @@ class Block:
     def cleanup(self) -> bool:
         """Runs even after an earlier block of the runbook failed."""
         return self.attrs.get("cleanup") == "true"
+
+    @property
+    def danger(self) -> str | None:
+        """What a destructive step destroys (`danger=`): its text, `"true"` when the page gives
+        none; None when the block is not marked (or is marked `danger=false`)."""
+        return danger_of(self.attrs)
 
     @property
     def user(self) -> str | None:

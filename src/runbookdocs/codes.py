@@ -1023,3 +1023,20 @@ INCLUDE_OUTSIDE = _c(
 --8<-- "/etc/hostname"
 """,
 )
+
+# ------------------------------------------------------- destructive steps (RBD360-RBD369)
+
+DESTRUCTIVE = _c(
+    "RBD360",
+    "destructive-step",
+    "warning",
+    "A step that destroys data (`DROP`, `TRUNCATE`, `DELETE` or `UPDATE` without `WHERE`, "
+    "`rm -rf`, `mkfs`, `dd of=/dev/...`, `wipefs`, `dropdb`...) without a `danger=` attribute: "
+    "mark it so that the site shows it as destructive and asks before copying it, and `play` "
+    "asks before running it (`danger=false` when it is harmless where it runs).",
+    """
+```sql
+DELETE FROM orders;
+```
+""",
+)

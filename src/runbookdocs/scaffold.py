@@ -138,8 +138,10 @@ nodes:
 ## Clean up
 
 A block with `skip="reason"` is checked but never run; the reason is shown to the reader.
+`danger="what it destroys"` marks a destructive step: the site asks before copying it, and
+`runbookdocs play` before running it.
 
-```bash {{#purge skip="destructive: run it by hand once the team agrees"}}
+```bash {{#purge skip="run it by hand once the team agrees" danger="removes the example directory"}}
 rm -rf "{{{{ directory }}}}"
 ```
 """
@@ -267,8 +269,10 @@ nodes:
 ## Nettoyer
 
 Un bloc `skip="raison"` est vérifié mais jamais exécuté ; la raison est montrée au lecteur.
+`danger="ce qui est détruit"` signale une étape destructive : le site demande confirmation avant
+de la copier, et `runbookdocs play` avant de l'exécuter.
 
-```bash {{#purge skip="destructif : à lancer à la main après accord de l'équipe"}}
+```bash {{#purge skip="à la main, après accord de l'équipe" danger="supprime le dossier d'exemple"}}
 rm -rf "{{{{ repertoire }}}}"
 ```
 """

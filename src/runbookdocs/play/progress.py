@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from runbookdocs.cache import digest
@@ -36,6 +36,9 @@ class Progress:
     elapsed_s: float = 0.0
     """Time spent in earlier sessions."""
     mode: str = "guided"
+    not_run: list[int] = field(default_factory=list)
+    """Steps (1-based numbers) passed without running their command: destructive steps the
+    learner declined. `--resume` does not replay them either."""
 
 
 class ProgressStore:

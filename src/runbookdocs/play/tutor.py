@@ -119,6 +119,25 @@ TEXTS = Catalog(
             "fr": "[Entrée] exécuter  [s] passer  [q] quitter",
         },
         "running": {"en": "Running…", "fr": "Exécution…"},
+        # -- destructive steps (`danger=`): asked before running, No by default
+        "danger": {
+            "en": "⚠ Destructive step: {what}.",
+            "fr": "⚠ Étape destructive : {what}.",
+        },
+        "danger-bare": {
+            "en": "⚠ Destructive step: it destroys data.",
+            "fr": "⚠ Étape destructive : elle détruit des données.",
+        },
+        "keys-danger": {
+            "en": "Run it? [y] yes  [N] no (default)  [q] quit",
+            "fr": "L'exécuter ? [o] oui  [N] non (par défaut)  [q] quitter",
+        },
+        "danger-declined": {
+            "en": "Not run: the step is passed without its command; the next steps may not go "
+            "as the page says.",
+            "fr": "Non exécutée : l'étape est passée sans sa commande ; la suite peut ne pas se "
+            "passer comme la page le dit.",
+        },
         "check-passed": {
             "en": "✓ The step's check passed.",
             "fr": "✓ Vérification de l'étape réussie.",
@@ -279,6 +298,8 @@ class Tutor:
         self.store = ProgressStore(config.cache_dir, self.doc)
         self.progress = Progress(mode="practice" if practice else "guided")
         self.read_only = 0
+        self.consented: set[int] = set()
+        """Steps whose destructive command the learner agreed to run (asked once a step)."""
         self.t0 = time.monotonic()
 
     # -- the session ----------------------------------------------------------------------
@@ -383,7 +404,7 @@ class Tutor:
         with self._status(self.t("restoring", count=len(done))):
             for step in done:
                 self._setup(step)
-                if not step.read_only:
+                if not step.read_only and step.number not in self.progress.not_run:
                     self._quietly(step.block, self.t("quiet-restore"))
 
     def _setup(self, step: Step) -> None:
@@ -449,6 +470,9 @@ class Tutor:
         key = self._key(self.t("keys-run"), {"enter", "s", "q"})
         if key == "q":
             raise Quit
+        # Passing a step runs its command unseen: a destructive one is asked about either way.
+        if not self._consents(step):
+            return
         if key == "s":
             self._pass(step, step.block)
             return
@@ -472,6 +496,27 @@ class Tutor:
                 self.t("differs-owner", owner=_escape(owner)) if owner else self.t("differs")
             )
 
+    def _consents(self, step: Step) -> bool:
+        """Whether the step's command may run: always, unless the block is marked `danger=`;
+        then the learner is asked, once a step, and only a yes runs it (Enter, any other key,
+        a line that is not yes on input that is not a terminal: no; end of input: quit).
+        A no passes the step without running anything."""
+        danger = step.block.danger
+        if danger is None or step.number in self.consented:
+            return True
+        what = self.t("danger-bare") if danger == "true" else self.t("danger", what=_escape(danger))
+        self.console.print(f"[bold red]{what}[/bold red]")
+        key = self._key(self.t("keys-danger"), {"y", "o", "n", "enter", "q"})
+        if key == "q":
+            raise Quit
+        if key in ("y", "o"):
+            self.consented.add(step.number)
+            return True
+        self.progress.skipped += 1
+        self.progress.not_run.append(step.number)
+        self.console.print(self.t("danger-declined"))
+        return False
+
     def _pass(self, step: Step, *rest: Block | str) -> None:
         """Skip a step: what is left of its documented commands runs unseen, so that the next
         steps find the sandbox as the page expects."""
@@ -492,6 +537,9 @@ class Tutor:
 
     def _practise(self, step: Step) -> None:
         block = step.block
+        # What the learner types for a destructive step runs only once they agreed to it.
+        if not self._consents(step):
+            return
         c = self.console
         t = self.t
         where = (

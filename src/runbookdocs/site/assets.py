@@ -2,8 +2,9 @@
 
 They are published under `assets/runbookdocs/`: by the MkDocs plugin straight from the package,
 or copied into the docs tree by `runbookdocs site prepare` for builders that run no MkDocs
-plugin (Zensical). The Markdown extension links them from the pages that need them (runbook
-pages, decision trees, the report page), so both builders load the same files the same way:
+plugin (Zensical). The Markdown extension links the styles from every page and the script from
+the pages that need it (runbook pages, decision trees, the report page), so both builders load
+the same files the same way:
 
 - `runbookdocs.css`, then `runbookdocs.js` (deferred), each with `?v=` and the assets' digest
   so that browsers never mix a new page with an old script;
@@ -61,14 +62,16 @@ def version() -> str:
     return digest().split(":", 1)[1][:12]
 
 
-def links(to_root: str) -> str:
-    """The HTML that loads the styles and the script (`to_root`: `PageContext.to_root`)."""
+def links(to_root: str, *, script: bool = True) -> str:
+    """The HTML that loads the styles and, with `script`, the script (`to_root`:
+    `PageContext.to_root`). Every page gets the styles (link underlines and contrast fixes are
+    site-wide); only pages with something to run get the script."""
     base = f"{to_root}{URL_PREFIX}"
     v = version()
-    return (
-        f'<link rel="stylesheet" href="{base}/{STYLE}?v={v}">'
-        f'<script src="{base}/{SCRIPT}?v={v}" defer></script>'
-    )
+    out = f'<link rel="stylesheet" href="{base}/{STYLE}?v={v}">'
+    if script:
+        out += f'<script src="{base}/{SCRIPT}?v={v}" defer></script>'
+    return out
 
 
 def read_prepared(docs_dir: Path) -> dict[str, Any] | None:

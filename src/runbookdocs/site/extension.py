@@ -150,12 +150,12 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
                     at = i + 1 if line.startswith("# ") else i
                     break
             out[at:at] = ["", banner, ""]
-        if (
+        script = (
             is_report
             or state.is_runbook
             or any(b.kind == "decision-tree" or b.attrs for b in state.doc.blocks)
-        ):
-            out[0:0] = [self.md.htmlStash.store(assets.links(ctx.to_root)), ""]
+        )
+        out[0:0] = [self.md.htmlStash.store(assets.links(ctx.to_root, script=script)), ""]
         return out
 
 

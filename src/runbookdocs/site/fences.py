@@ -32,7 +32,7 @@ from typing import Any
 
 from pymdownx.superfences import SuperFencesException
 
-from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, Block, parse_header
+from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, KINDS, Block, danger_of, parse_header
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.i18n import Catalog
 from runbookdocs.results import Finding
@@ -60,6 +60,23 @@ TEXTS = Catalog(
             "vous-même au moment d’exécuter la commande.",
         },
         "block-not-found": {"en": "block not found", "fr": "bloc introuvable"},
+        # Destructive steps (`danger=`): the badge, and the confirmation before copying.
+        "danger": {"en": "destructive: {what}", "fr": "destructif : {what}"},
+        "danger-bare": {"en": "destructive", "fr": "destructif"},
+        "danger-title": {
+            "en": "this step destroys data: the copy button asks first",
+            "fr": "cette étape détruit des données : le bouton de copie demande d’abord",
+        },
+        "danger-ask": {
+            "en": "This command is destructive: {what}. Copy it anyway?",
+            "fr": "Cette commande est destructive : {what}. La copier quand même ?",
+        },
+        "danger-ask-bare": {
+            "en": "This command is destructive. Copy it anyway?",
+            "fr": "Cette commande est destructive. La copier quand même ?",
+        },
+        "danger-yes": {"en": "Copy anyway", "fr": "Copier quand même"},
+        "danger-no": {"en": "Cancel", "fr": "Annuler"},
     },
 )
 
@@ -200,7 +217,9 @@ def validator(
     """
     del attrs
     if page_state(md) is None:
-        info = "{" + " ".join(f'{k}="{v}"' for k, v in inputs.items()) + "}"
+        # Bare words (pytest-markdown-docs' `notest`, `fixture:x`) reach validators without a
+        # value: they are written back bare, as the page has them.
+        info = "{" + " ".join(k if v is None else f'{k}="{v}"' for k, v in inputs.items()) + "}"
         problems = parse_header(f"{language} {info}".strip()).problems
         if problems:
             raise SuperFencesException(
@@ -237,6 +256,10 @@ def formatter(
     variables = state.variables() if state is not None else {}
     secrets = dict(state.doc.front.secrets) if state is not None else {}
     code = _highlight(src, language, options, md, kwargs, variables, secrets, lang)
+    if (block is not None and block.kind == "console") or language.lower() in _CONSOLE:
+        from runbookdocs.site.transcripts import mark
+
+        code = mark(code, src, lang)
     shows_status = state is not None and block is not None and state.is_runbook and block.executable
     if not (block_id or title or runbook or shows_status):
         return code
@@ -247,8 +270,13 @@ def formatter(
     status = (
         state.status(block) if shows_status and state is not None and block is not None else None
     )
-    return _wrap(code, block_id, title, target, status, _secret_notes(src, secrets), lang)
+    danger = block.danger if block is not None else danger_of(runbook)
+    return _wrap(
+        code, block_id, title, target, status, _secret_notes(src, secrets), lang, danger=danger
+    )
 
+
+_CONSOLE = frozenset(k for k, v in KINDS.items() if v == "console")
 
 _SENTINEL = "RBVARq{}qRB"
 _SENTINEL_RE = re.compile(r"RBVARq(\d+)qRB")
@@ -363,11 +391,15 @@ def _wrap(
     status: BlockStatus | None,
     secrets: list[tuple[str, str]],
     lang: str,
+    *,
+    danger: str | None = None,
 ) -> str:
     t = TEXTS.for_language(lang)
     head: list[str] = []
     if title:
         head.append(f'<span class="rb-block__title">{html.escape(title)}</span>')
+    if danger is not None:
+        head.append(_danger_badge(danger, lang))
     if target:
         head.append(
             f'<span class="rb-block__target" title="{t("target-title")}">'
@@ -382,6 +414,9 @@ def _wrap(
         )
     state = f" rb-block--{status.state}" if status is not None else ""
     ident = f' id="{html.escape(block_id)}"' if block_id else ""
+    if danger is not None:
+        state += " rb-block--danger"
+        ident += _danger_data(danger, lang)
     parts = [
         f'<div class="rb-block{state}"{ident}>',
         # Status chrome, not content: kept out of the search index (Material's and Zensical's
@@ -398,6 +433,30 @@ def _wrap(
         parts.append(f'<p class="rb-block__secret" data-search-exclude>{LOCK} {note}</p>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _danger_badge(danger: str, lang: str) -> str:
+    """The badge of a destructive step: a word and what it destroys, never colour alone."""
+    t = TEXTS.for_language(lang)
+    label = t("danger-bare") if danger == "true" else t("danger", what=html.escape(danger))
+    return (
+        f'<span class="rb-badge rb-badge--danger" data-rb-danger-badge '
+        f'title="{html.escape(t("danger-title"), quote=True)}">{label}</span>'
+    )
+
+
+def _danger_data(danger: str, lang: str) -> str:
+    """The block's `data-rb-danger*` attributes: the script's confirmation, in the page's
+    language (the script carries no texts of its own)."""
+    t = TEXTS.for_language(lang)
+    ask = t("danger-ask-bare") if danger == "true" else t("danger-ask", what=danger)
+    values = {
+        "data-rb-danger": "" if danger == "true" else danger,
+        "data-rb-danger-ask": ask,
+        "data-rb-danger-yes": t("danger-yes"),
+        "data-rb-danger-no": t("danger-no"),
+    }
+    return "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in values.items())
 
 
 # --------------------------------------------------------------------------- decision trees

@@ -163,7 +163,7 @@ def _complete(command: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Segment:
+class Segment:
     """One command of a pipeline, as words, with where its input comes from."""
 
     words: tuple[str, ...]
@@ -185,14 +185,14 @@ def never_ends(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     if not block.runnable or "timeout" in block.attrs or not _runbook(ctx):
         return
     if block.kind == "console":
-        segments = [
+        found = [
             (cmd.line_index, seg)
             for cmd in transcript.parse(block).commands
-            for seg in _segments(cmd.text)
+            for seg in segments(cmd.text)
         ]
     else:
-        segments = [(0, seg) for seg in _segments(block.source)]
-    for offset, seg in segments:
+        found = [(0, seg) for seg in segments(block.source)]
+    for offset, seg in found:
         why = _endless(seg)
         if why is None:
             continue
@@ -248,7 +248,7 @@ _CLIENT_DONE = {
 }
 
 
-def _endless(seg: _Segment) -> str | None:
+def _endless(seg: Segment) -> str | None:
     """Why `seg` never ends by itself, or None."""
     if seg.background or not seg.words:
         return None
@@ -304,7 +304,7 @@ def _short_flag(args: tuple[str, ...], *letters: str) -> bool:
     )
 
 
-def _segments(script: str) -> Iterator[_Segment]:
+def segments(script: str) -> Iterator[Segment]:
     """The commands of `script`, pipeline by pipeline, line by line."""
     lines = script.split("\n")
     k = 0
@@ -339,7 +339,7 @@ def _tokens(line: str) -> list[str] | None:
         return None
 
 
-def _pipelines(tokens: list[str], line: int) -> Iterator[_Segment]:
+def _pipelines(tokens: list[str], line: int) -> Iterator[Segment]:
     pipeline: list[list[str]] = [[]]
     for tok in [*tokens, ";"]:
         if tok in _OPERATORS and tok not in ("|", "|&"):
@@ -355,7 +355,7 @@ def _pipelines(tokens: list[str], line: int) -> Iterator[_Segment]:
 
 def _segment(
     words: list[str], line: int, piped_in: bool, piped_out: bool, background: bool
-) -> _Segment:
+) -> Segment:
     redirected = False
     kept: list[str] = []
     skip_next = False
@@ -380,8 +380,8 @@ def _segment(
             if option in ("-u", "-g") and kept:
                 kept.pop(0)
     if kept and kept[0] == "timeout":
-        return _Segment((), line, piped_in, redirected, piped_out, background)
-    return _Segment(tuple(kept), line, piped_in, redirected, piped_out, background)
+        return Segment((), line, piped_in, redirected, piped_out, background)
+    return Segment(tuple(kept), line, piped_in, redirected, piped_out, background)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -390,4 +390,11 @@ def _short(text: str, width: int = 60) -> str:
     return shorten(text, width)
 
 
-__all__ = ["ambiguous_transcript", "as_matcher", "never_ends", "prompt_in_shell"]
+__all__ = [
+    "Segment",
+    "ambiguous_transcript",
+    "as_matcher",
+    "never_ends",
+    "prompt_in_shell",
+    "segments",
+]

@@ -586,3 +586,91 @@
     },
   };
 })();
+
+/* ------------------------------------------------------------------ destructive steps
+ *
+ * A block marked `danger=` carries its confirmation texts (`data-rb-danger-ask`, `-yes`, `-no`,
+ * in the page's language). Its copy button (the theme's: Material and Zensical both copy through
+ * a delegated click on `[data-clipboard-target]`) first asks in a modal <dialog>: keyboard
+ * operable, focus on "Cancel", Escape cancels. Cancel leaves the clipboard alone; confirm clicks
+ * the button again, and the theme copies as it always does (commands only, filled variables).
+ * Listening on the document in the capture phase runs before the theme's own listener, on every
+ * page of an instant navigation, with nothing to re-initialise.
+ */
+(function () {
+  "use strict";
+
+  if (window.__runbookdocsDanger) return;
+  window.__runbookdocsDanger = true;
+
+  var allowed = null; /* the copy button whose next click was confirmed */
+  var dialog = null;
+  var pending = null;
+
+  function ensureDialog() {
+    if (dialog && document.body.contains(dialog)) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "rb-confirm";
+    dialog.setAttribute("aria-labelledby", "rb-confirm-text");
+    var form = document.createElement("form");
+    form.method = "dialog";
+    var text = document.createElement("p");
+    text.id = "rb-confirm-text";
+    text.className = "rb-confirm__text";
+    var actions = document.createElement("div");
+    actions.className = "rb-confirm__actions";
+    var no = document.createElement("button");
+    no.value = "no";
+    no.className = "rb-confirm__no";
+    var yes = document.createElement("button");
+    yes.value = "yes";
+    yes.className = "rb-confirm__yes";
+    actions.appendChild(no);
+    actions.appendChild(yes);
+    form.appendChild(text);
+    form.appendChild(actions);
+    dialog.appendChild(form);
+    dialog.addEventListener("close", function () {
+      var button = pending;
+      pending = null;
+      if (!button) return;
+      if (dialog.returnValue === "yes") {
+        allowed = button;
+        button.click();
+      }
+      if (typeof button.focus === "function") button.focus();
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function ask(block, button) {
+    var box = ensureDialog();
+    box.querySelector(".rb-confirm__text").textContent = block.getAttribute("data-rb-danger-ask");
+    box.querySelector(".rb-confirm__no").textContent = block.getAttribute("data-rb-danger-no");
+    box.querySelector(".rb-confirm__yes").textContent = block.getAttribute("data-rb-danger-yes");
+    box.returnValue = "";
+    pending = button;
+    box.showModal();
+    box.querySelector(".rb-confirm__no").focus();
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var target = event.target;
+      var button = target && target.closest ? target.closest("[data-clipboard-target]") : null;
+      if (!button) return;
+      var block = button.closest(".rb-block[data-rb-danger-ask]");
+      if (!block) return;
+      if (allowed === button) {
+        allowed = null;
+        return;
+      }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      ask(block, button);
+    },
+    true
+  );
+})();
