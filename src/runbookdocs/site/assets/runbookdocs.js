@@ -190,6 +190,11 @@
     this.mount.hidden = false;
     root.classList.add("rb-tree--live");
     this.path = [{ node: this.data.start, via: null }];
+    /* Paths left by going back, for the browser's forward button (see "steps in the address"). */
+    this.future = [];
+    /* History entries this walker pushed and has not gone back over: its own Back button
+     * then goes back in the browser's history too, so that both stay in step. */
+    this.pushed = 0;
     this.render(false);
   }
 
@@ -214,19 +219,30 @@
     } else {
       this.path.push({ node: next, via: via });
     }
+    this.future = [];
     this.render(true);
+    recordStep(this, "push");
   };
 
   Walker.prototype.back = function () {
-    if (this.path.length > 1) {
-      this.path.pop();
-      this.render(true);
+    if (this.path.length < 2) {
+      return;
     }
+    if (this.pushed > 0) {
+      window.history.back(); /* the popstate handler moves the walker */
+      return;
+    }
+    this.future.push(this.path.slice());
+    this.path.pop();
+    this.render(true);
+    recordStep(this, "replace");
   };
 
   Walker.prototype.restart = function () {
     this.path = [{ node: this.data.start, via: null }];
+    this.future = [];
     this.render(true);
+    recordStep(this, "push");
   };
 
   /* The shortest way from the start to `target`, so that a deep link still has a "back". */
@@ -263,16 +279,19 @@
     return path;
   };
 
-  Walker.prototype.open = function (anchor, scroll) {
+  /* Open the step `anchor` names; `how` records it in the address ("push", "replace"). */
+  Walker.prototype.open = function (anchor, scroll, how) {
     var id = this.anchors[anchor];
     if (!id) {
       return false;
     }
     this.path = this.pathTo(id);
+    this.future = [];
     this.render(true, true);
     if (scroll) {
       this.root.scrollIntoView({ block: "start" });
     }
+    recordStep(this, how || "replace");
     return true;
   };
 
@@ -430,7 +449,7 @@
     });
     var link = el("a", {
       class: "rb-walk__link",
-      href: "#" + node.anchor,
+      href: String(stepUrl(node.anchor)),
       text: t.link,
       title: t["link-title"],
     });
@@ -455,18 +474,22 @@
     });
     this.mount.replaceChildren(walk);
     if (userAction) {
-      if (window.history && window.history.replaceState) {
-        window.history.replaceState(window.history.state, "", "#" + node.anchor);
-      }
       section.focus({ preventScroll: !!fromLink });
     }
   };
 
-  function openHash(scroll) {
-    var hash = decodeURIComponent(window.location.hash.replace(/^#/, ""));
-    if (!hash) return;
+  /* The step the address names (`?step=`, else a step's anchor as the hash) opens. */
+  function openFromAddress(scroll) {
+    var want = addressStep();
+    if (!want) return;
     for (var i = 0; i < walkers.length; i++) {
-      if (walkers[i].open(hash, scroll)) return;
+      if (walkers[i].anchors[want]) {
+        var current = walkers[i].node(walkers[i].path[walkers[i].path.length - 1].node);
+        if (current.anchor !== want) {
+          walkers[i].open(want, scroll, "replace");
+        }
+        return;
+      }
     }
   }
 
@@ -484,23 +507,23 @@
         if (window.console) window.console.error("runbookdocs: decision tree", e);
       }
     }
-    openHash(true);
+    openFromAddress(true);
   }
 
   /* Links to a step (the walker's own link, the static version's, another page's) open it. */
   document.addEventListener(
     "click",
     function (event) {
-      var link = event.target && event.target.closest ? event.target.closest("a[href*='#']") : null;
-      if (!link) return;
+      var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
       var url = new URL(link.href, window.location.href);
       if (url.pathname !== window.location.pathname) return;
-      var hash = decodeURIComponent(url.hash.replace(/^#/, ""));
+      var want = stepOf(url);
       for (var i = 0; i < walkers.length; i++) {
-        if (walkers[i].anchors[hash]) {
+        if (want && walkers[i].anchors[want]) {
           event.preventDefault();
           event.stopPropagation();
-          walkers[i].open(hash, !walkers[i].root.contains(link));
+          walkers[i].open(want, !walkers[i].root.contains(link), "push");
           return;
         }
       }
@@ -508,7 +531,88 @@
     true
   );
   window.addEventListener("hashchange", function () {
-    openHash(true);
+    openFromAddress(true);
+  });
+
+  /* ------------------------------------------------- decision trees: steps in the address
+   * The step a reader is at is in the query (`?step=TREE--NODE`); the hash repeats it so that
+   * the same address opens the step of the static version where JavaScript does not run.
+   * Material's navigation.tracking rewrites the hash as the page scrolls (never the query), and
+   * its instant navigation fetches a page again only when the path changes: the query survives
+   * both. Each step taken is a history entry, so the browser's back and forward move between
+   * steps; the entries' state belongs to Material (it keeps scroll offsets there), so a step is
+   * always read from the address. */
+  var STEP_PARAM = "step";
+
+  function stepUrl(anchor) {
+    var url = new URL(window.location.href);
+    url.searchParams.set(STEP_PARAM, anchor);
+    url.hash = "#" + anchor;
+    return url;
+  }
+
+  function stepOf(url) {
+    var step = url.searchParams.get(STEP_PARAM);
+    if (step) return step;
+    var hash = decodeURIComponent(url.hash.replace(/^#/, ""));
+    return hash || null;
+  }
+
+  function addressStep() {
+    return stepOf(new URL(window.location.href));
+  }
+
+  function recordStep(walker, how) {
+    if (!window.history || !window.history.pushState) return;
+    var node = walker.node(walker.path[walker.path.length - 1].node);
+    var url = String(stepUrl(node.anchor));
+    if (how === "push") {
+      if (url === window.location.href) return;
+      window.history.pushState({ x: window.scrollX, y: window.scrollY }, "", url);
+      walker.pushed += 1;
+    } else {
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+
+  /* Back or forward to the entry of another step: the walker follows without a new entry. */
+  Walker.prototype.travel = function (anchor) {
+    var id = anchor ? this.anchors[anchor] : this.data.start;
+    var path = this.path;
+    if (!id || path[path.length - 1].node === id) return;
+    var at = -1;
+    for (var i = path.length - 2; i >= 0; i--) {
+      if (path[i].node === id) {
+        at = i;
+        break;
+      }
+    }
+    var future = this.future.length ? this.future[this.future.length - 1] : null;
+    if (at >= 0) {
+      this.future.push(path.slice());
+      this.path = path.slice(0, at + 1);
+      this.pushed = Math.max(0, this.pushed - 1);
+    } else if (future && future[future.length - 1].node === id) {
+      this.path = this.future.pop();
+      this.pushed += 1;
+    } else {
+      this.path = this.pathTo(id);
+      this.future = [];
+    }
+    this.render(true);
+  };
+
+  window.addEventListener("popstate", function () {
+    var params = new URL(window.location.href).searchParams;
+    var want = params.get(STEP_PARAM);
+    for (var i = 0; i < walkers.length; i++) {
+      if (!document.body.contains(walkers[i].root)) continue;
+      if (want && walkers[i].anchors[want]) {
+        walkers[i].travel(want);
+      } else if (!want) {
+        walkers[i].travel(null); /* back to the page as it was first shown */
+      }
+    }
   });
 
   /* ------------------------------------------------------------------ tree overviews */
