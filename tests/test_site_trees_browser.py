@@ -13,17 +13,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.test_site_browser import (  # noqa: F401 - fixtures
-    PAGE,
-    click,
-    css,
-    driver,
-    open_page,
-    shot,
-    site_url,
-    step_text,
-    wait,
-)
+from tests import test_site_browser as base
+from tests.test_site_browser import PAGE, click, css, open_page, shot, step_text, wait
+
+# The browser and the fixture site of tests/test_site_browser.py, one of each for this module.
+driver = base.driver
+site_url = base.site_url
 
 pytestmark = pytest.mark.browser
 

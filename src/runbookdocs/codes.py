@@ -705,6 +705,23 @@ nodes:
 """,
 )
 
+TREE_LINK = _c(
+    "RBD603",
+    "tree-link",
+    "error",
+    "A link in a decision-tree step (a leaf's solution, a question's help) to a page or an anchor "
+    "that does not exist: the site build fails too.",
+    """
+```decision-tree
+title: Link
+start: first
+nodes:
+  first:
+    solution: Follow [the procedure](#no-such-heading).
+```
+""",
+)
+
 # ------------------------------------------------------------------ RBD7xx running a block
 
 EXIT_STATUS = _c(

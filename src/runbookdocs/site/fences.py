@@ -451,7 +451,9 @@ def tree_formatter(
         state.anchors.add(tree_id)
         state.anchors.update(trees.node_anchor(tree_id, nid) for nid in tree.nodes)
     lang = state.lang if state is not None else "en"
-    return trees.render_tree(tree, tree_id, _inline, checks, lang)
+    front = state.doc.front if state is not None else None
+    contact = (front.escalation or front.owner) if front is not None else None
+    return trees.render_tree(tree, tree_id, _site_inline(state), checks, lang, contact)
 
 
 def _loose_block(src: str, state: PageState | None) -> Block:
@@ -480,6 +482,26 @@ def _inline(text: str) -> str:
         md = _INLINE.md = markdown.Markdown(extensions=["attr_list", "pymdownx.inlinehilite"])
     out = str(md.reset().convert(text))
     return re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
+
+
+_PAGE_HREF = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"]*?\.md(?:#[^"]*)?)"')
+
+
+def _site_inline(state: PageState | None) -> Callable[[str], str]:
+    """`_inline` with links to pages (`other.md#id`) turned into the site's URLs: a tree's
+    HTML is kept from the builder, which would rewrite them in the page's own text."""
+    if state is None:
+        return _inline
+
+    def inline(text: str) -> str:
+        return _PAGE_HREF.sub(
+            lambda m: (
+                'href="' + html.escape(relative_url(state.context, html.unescape(m.group(1)))) + '"'
+            ),
+            _inline(text),
+        )
+
+    return inline
 
 
 def _check_link(ref: str, state: PageState | None) -> Any:

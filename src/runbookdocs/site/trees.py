@@ -36,6 +36,7 @@ TEXTS = Catalog(
         "unknown-step": {"en": "unknown step “{id}”", "fr": "étape inconnue « {id} »"},
         "see-step": {"en": "see the step “{text}”", "fr": "voir l’étape « {text} »"},
         "run": {"en": "Command to run:", "fr": "Commande à lancer :"},
+        "contact": {"en": "Contact: {contact}", "fr": "Contact : {contact}"},
         "max-visits": {"en": "at most {n} passes", "fr": "au plus {n} passages"},
         "match": {
             "en": "(a message containing {pattern})",
@@ -82,6 +83,7 @@ TEXTS = Catalog(
 
 _WALKER_KEYS = (
     "run",
+    "contact",
     "trail",
     "step",
     "answers",
@@ -141,6 +143,7 @@ def render_tree(
     inline: Callable[[str], str],
     checks: Mapping[str, CheckLink],
     lang: str,
+    contact: str | None = None,
 ) -> str:
     """The whole HTML of a tree: walker mount point, data, static version, overview.
 
@@ -150,12 +153,14 @@ def render_tree(
         inline: renders a short Markdown text to inline HTML.
         checks: node id -> its resolved `check` link.
         lang: the page's language.
+        contact: who escalation leaves name (Markdown: the page's `escalation`, else `owner`).
     """
     t = TEXTS.for_language(lang)
     data = {
         "id": tree_id,
         "title": tree.title or "",
         "start": tree.start,
+        "contact": inline(contact) if contact else "",
         "texts": walker_texts(t.lang),
         "nodes": {
             n.id: {
@@ -183,7 +188,7 @@ def render_tree(
         f'<p class="rb-tree__title"><span class="rb-tree__kind">{t("tree")}</span> {title}</p>',
         '<div class="rb-tree__walker" hidden></div>',
         f'<details class="rb-tree__static abstract" open><summary>{t("static")}</summary>',
-        render_static(tree, tree_id, inline, checks, lang),
+        render_static(tree, tree_id, inline, checks, lang, contact),
         "</details>",
         # The overview repeats the static version's text: searched once is enough.
         f'<details class="rb-tree__overview info" open data-search-exclude>'
@@ -214,6 +219,7 @@ def render_static(
     inline: Callable[[str], str],
     checks: Mapping[str, CheckLink],
     lang: str,
+    contact: str | None = None,
 ) -> str:
     """Nested lists from the start node; a step met again links back to where it is shown."""
     t = TEXTS.for_language(lang)
@@ -243,6 +249,9 @@ def render_static(
         )
         if node.help:
             out.append(f'<div class="rb-step__help">{inline(node.help)}</div>')
+        if node.kind == "escalate" and contact:
+            who = t("contact", contact=inline(contact))
+            out.append(f'<div class="rb-step__contact">{who}</div>')
         link = checks.get(nid)
         if link is not None:
             out.append(

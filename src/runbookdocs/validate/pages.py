@@ -8,6 +8,7 @@ raw HTML. Links inside fences and inline code are not links.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import functools
@@ -386,6 +387,17 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
     anchor = unquote(anchor)
     if ref.kind == "block":
         return _resolve_block(ref, source, index, path_part, anchor)
+    if ref.kind == "tree-link":  # judged like the page's links, reported as the tree's
+        problem = resolve_reference(dataclasses.replace(ref, kind="link"), source, index)
+        if problem is None:
+            return None
+        return codes.TREE_LINK.at(
+            problem.location,
+            f"{ref.context}: {problem.message}",
+            severity=problem.severity,
+            hint=problem.hint,
+            origin=problem.origin,
+        )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
         found = _hugo_page(source, path_part, index)

@@ -435,6 +435,11 @@
       section.appendChild(done);
     } else {
       section.classList.add(node.kind === "escalate" ? "rb-walk__step--escalate" : "rb-walk__step--solution");
+      if (node.kind === "escalate" && this.data.contact) {
+        section.appendChild(
+          el("p", { class: "rb-walk__contact", html: fill(t.contact, { contact: this.data.contact }) })
+        );
+      }
     }
 
     var back = el("button", { type: "button", class: "md-button rb-walk__back", text: t.back });
