@@ -213,3 +213,31 @@ def test_the_owner_is_the_contact_when_there_is_no_escalation_key(tmp_path: Path
     site = build_site(tree_project(tmp_path, text))
     article = page_html(site, "ocpizza/incident/")
     assert "Contact : équipe exploitation" in text_of(article)
+
+
+# --------------------------------------------------------------------------- print, no JavaScript
+
+
+def test_print_button_and_no_javascript_markup_under_both_builders(tmp_path: Path) -> None:
+    from runbookdocs.site.printing import print_button
+    from tests.test_site_zensical import build_with_zensical
+
+    assert "Print this runbook" in print_button("en")
+    mkdocs_site = build_site(tree_project(tmp_path / "mkdocs"))
+    zensical_site = build_with_zensical(tree_project(tmp_path / "zensical"))
+    for site in (mkdocs_site, zensical_site):
+        article = page_html(site, "ocpizza/incident/")
+        # The button needs the script: marked so, and kept out of the search index.
+        assert re.search(
+            r'<p class="rb-print-bar rb-needs-js"[^>]*><button[^>]*class="md-button rb-print"',
+            article,
+        )
+        assert "Imprimer ce runbook" in article
+        # Commands show the values, the form is read-only until the script runs.
+        assert (
+            '<span class="rb-var rb-var--filled" data-rb-var="service">oc-pizza</span>' in article
+        )
+        assert re.search(r'<input [^>]*data-rb-input="service"[^>]* readonly>', article)
+        assert "Contact : astreinte OC Pizza" in text_of(article)
+    index = (mkdocs_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Imprimer ce runbook" not in index

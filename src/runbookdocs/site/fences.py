@@ -275,7 +275,8 @@ def _highlight(
     """Pygments HTML of `src` through superfences' own highlighter, placeholders made live.
 
     Each `{{ name }}` is swapped for an alphanumeric sentinel before highlighting (lexers keep
-    it in one token), then for a `<span>` the page's variables form fills in.
+    it in one token), then for a `<span>` holding the value (readable without JavaScript)
+    that the page's variables form changes.
     """
     names: list[str] = []
 
@@ -319,6 +320,12 @@ def _highlight(
             return (
                 f'<span class="rb-secret" data-rb-secret="{name}" '
                 f'title="{secret_title}">{html.escape(raw)}</span>'
+            )
+        value = variables.get(name)
+        if value:  # readable without JavaScript: the value the page was verified with
+            return (
+                f'<span class="rb-var rb-var--filled" data-rb-var="{name}">'
+                f"{html.escape(str(value))}</span>"
             )
         return f'<span class="rb-var" data-rb-var="{name}">{html.escape(raw)}</span>'
 

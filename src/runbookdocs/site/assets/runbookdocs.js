@@ -10,6 +10,9 @@
 (function () {
   "use strict";
 
+  /* What needs this script is hidden until it runs (`rb-needs-js` in the styles). */
+  document.documentElement.classList.add("rb-js");
+
   if (window.runbookdocs && typeof window.runbookdocs.init === "function") {
     window.runbookdocs.init();
     return;
@@ -92,6 +95,7 @@
     var stored = loadValues();
     var inputs = form.querySelectorAll("input[data-rb-input]");
     for (var i = 0; i < inputs.length; i++) {
+      inputs[i].readOnly = false; /* read-only in the HTML: without this script, defaults hold */
       var name = inputs[i].getAttribute("data-rb-input");
       if (Object.prototype.hasOwnProperty.call(stored, name)) {
         inputs[i].value = stored[name];
@@ -672,6 +676,33 @@
       }
     );
   }
+
+  /* ------------------------------------------------- print this runbook
+   * The print styles show each tree's text version with every branch expanded; a closed
+   * <details> prints closed in browsers without `::details-content`, so the text versions are
+   * opened for printing (whatever starts it: the button, Ctrl+P) and closed again after. */
+  var reopened = [];
+
+  window.addEventListener("beforeprint", function () {
+    var folded = document.querySelectorAll(".rb-tree__static:not([open])");
+    for (var i = 0; i < folded.length; i++) {
+      folded[i].open = true;
+      reopened.push(folded[i]);
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (details) {
+      details.open = false;
+    });
+    reopened = [];
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest(".rb-print") : null;
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
 
   function init() {
     initVariables();
