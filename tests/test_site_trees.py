@@ -44,6 +44,8 @@ systemctl restart {{ service }}
 
 ## Diagnostic
 
+Si les sauvegardes remplissent le disque : [les purger](#commande--purger).
+
 ```decision-tree {#commande}
 title: Les commandes ne passent plus
 start: service
@@ -64,6 +66,7 @@ nodes:
     question: >-
       Le disque de la base est-il plein ? Ce libellé est volontairement très long pour vérifier
       qu'à l'impression et sans JavaScript aucun texte n'est coupé, contrairement au schéma.
+    help: En cas de doute, [appeler l'astreinte](#commande--astreinte).
     answers:
       - label: Oui
         next: purger
@@ -144,9 +147,23 @@ def test_a_broken_link_in_a_leaf_is_a_located_check_finding(tmp_path: Path) -> N
 
 
 def test_good_links_and_the_escalation_key_pass_check(tmp_path: Path) -> None:
+    # Links to a heading, to a block of another page and to a tree's step (`#TREE--NODE`, from
+    # a step and from the prose) resolve; the escalation key is known.
     proc = cli(tree_project(tmp_path), "check", "--no-cache", INCIDENT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "RBD603" not in proc.stdout and "escalation" not in proc.stdout
+    assert "0 error(s), 0 warning(s)" in proc.stdout + proc.stderr
+
+
+def test_an_escalation_with_nobody_to_call_is_a_warning(tmp_path: Path) -> None:
+    text = INCIDENT_TEXT.replace('  escalation: "astreinte OC Pizza, 01 23 45 67 89"\n', "")
+    text = text.replace("  owner: équipe exploitation\n", "")
+    proc = cli(tree_project(tmp_path, text), "check", "--no-cache", INCIDENT)
+    line, col = _line_col(text, "Appeler l'astreinte")
+    assert (
+        f"{INCIDENT}:{line}:{col}: warning: node 'astreinte' escalates, but the page names no "
+        "one to call [RBD604]"
+    ) in proc.stdout, proc.stdout
 
 
 def test_the_code_can_be_ignored_like_any_other(tmp_path: Path) -> None:

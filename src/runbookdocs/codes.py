@@ -722,6 +722,23 @@ nodes:
 """,
 )
 
+TREE_NOBODY = _c(
+    "RBD604",
+    "tree-escalation-nobody",
+    "warning",
+    "A decision tree escalates on a page that names no one to escalate to: set "
+    "`runbook.escalation` (or `runbook.owner`).",
+    """
+```decision-tree
+title: Nobody
+start: first
+nodes:
+  first:
+    escalate: Hand the incident over.
+```
+""",
+)
+
 # ------------------------------------------------------------------ RBD7xx running a block
 
 EXIT_STATUS = _c(

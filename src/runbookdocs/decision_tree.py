@@ -234,6 +234,16 @@ class Tree:
         }
 
 
+def node_anchor(tree_id: str, node_id: str) -> str:
+    """The anchor of a step on the site: `TREE--NODE` (the walker's `?step=` value too), so
+    that links may name a step (`#TREE--NODE`, checked like any anchor)."""
+    return f"{tree_id}--{_slug(node_id)}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "n"
+
+
 # ------------------------------------------------------------------------------------ parsing
 
 Locate = Callable[[int, int], Location]

@@ -434,6 +434,7 @@ def tree_formatter(
     src: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
 ) -> str:
     """Render a decision tree: walker mount point and data, static lists, overview."""
+    from runbookdocs.decision_tree import node_anchor
     from runbookdocs.site import trees
 
     del class_name
@@ -456,7 +457,7 @@ def tree_formatter(
     checks = {node.id: _check_link(ref, state) for node, ref in tree.checks()}
     if state is not None:
         state.anchors.add(tree_id)
-        state.anchors.update(trees.node_anchor(tree_id, nid) for nid in tree.nodes)
+        state.anchors.update(node_anchor(tree_id, nid) for nid in tree.nodes)
     lang = state.lang if state is not None else "en"
     front = state.doc.front if state is not None else None
     contact = (front.escalation or front.owner) if front is not None else None

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runbookdocs.decision_tree import Tree
+from runbookdocs.decision_tree import Tree, node_anchor
 from runbookdocs.i18n import Catalog
 
 TEXTS = Catalog(
@@ -126,15 +126,6 @@ class CheckLink:
     detail: str = ""
     local_id: str | None = None
     """The block's anchor when it is on this page (the walker shows the block itself)."""
-
-
-def node_anchor(tree_id: str, node_id: str) -> str:
-    """The anchor of a step: `TREE--NODE` (also the walker's deep-link hash)."""
-    return f"{tree_id}--{_slug(node_id)}"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "n"
 
 
 def render_tree(

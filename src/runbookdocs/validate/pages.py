@@ -250,11 +250,23 @@ def page_anchors(doc: Document) -> frozenset[str]:
             for word in _COMMENT_WORD.findall(ln.text):
                 anchors.update((word, "+" + word))
     anchors.update(b.id for b in doc.blocks if b.id)
+    anchors.update(_step_anchors(doc))
     result = frozenset(anchors)
     if len(_ANCHORS) > 4096:
         _ANCHORS.clear()
     _ANCHORS[key] = result
     return result
+
+
+def _step_anchors(doc: Document) -> Iterator[str]:
+    """The anchors of the steps of the page's decision trees that have an id (`#TREE--NODE`)."""
+    from runbookdocs.decision_tree import node_anchor, parse_tree
+
+    for b in doc.blocks:
+        if b.kind == "decision-tree" and b.id:
+            tree, _ = parse_tree(b)
+            if tree is not None:
+                yield from (node_anchor(b.id, n) for n in tree.nodes)
 
 
 @functools.lru_cache(maxsize=4096)

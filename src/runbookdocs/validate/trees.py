@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.decision_tree import Node, Tree, parse_tree
 from runbookdocs.location import Location
@@ -17,6 +18,18 @@ def check_tree(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     resolved later against every page (`RBD602`, `RBD603`)."""
     tree, findings = parse_tree(block)
     if tree is not None:
+        front = ctx.document.front if ctx.document is not None else None
+        if front is not None and not (front.escalation or front.owner):
+            for node in tree.nodes.values():
+                if node.kind == "escalate":
+                    findings.append(
+                        codes.TREE_NOBODY.at(
+                            node.text_location or node.location or block.location,
+                            f"node {node.id!r} escalates, but the page names no one to call",
+                            hint="add 'escalation: <team, phone>' (or 'owner:') under 'runbook:' "
+                            "in the front matter; the site shows it on escalation steps",
+                        )
+                    )
         for node, target, where in step_links(block, tree):
             ctx.refer(
                 Reference(
