@@ -124,6 +124,35 @@ def test_link_to_this_step_is_the_shareable_address(driver: Any, site_url: str) 
     assert address_step(driver) == "site-ko--demarrer"
 
 
+zensical_url = base.zensical_url
+
+
+def test_step_in_the_address_under_zensical(driver: Any, zensical_url: str) -> None:
+    """The same under the Zensical build (its own theme's tracking and instant navigation)."""
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, zensical_url + PAGE)
+    click(driver, driver.find_elements(By.CSS_SELECTOR, ".rb-walk__answer")[0])
+    wait_step(driver, "Arrêter puis redémarrer le service.")
+    click(driver, css(driver, ".rb-walk__done"))
+    wait_step(driver, "Les journaux montrent-ils une erreur de base de données ?")
+    time.sleep(2)
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(1.2)
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight / 3)")
+    time.sleep(1.5)
+    assert address_step(driver) == "site-ko--journaux", driver.current_url
+    copied = driver.current_url
+    driver.back()
+    wait_step(driver, "Arrêter puis redémarrer le service.")
+    driver.forward()
+    wait_step(driver, "Les journaux montrent-ils une erreur de base de données ?")
+    driver.get("about:blank")
+    open_page(driver, copied)
+    wait_step(driver, "Les journaux montrent-ils une erreur de base de données ?")
+    shot(driver, "trees-zensical-step-in-address", css(driver, ".rb-tree__walker"))
+
+
 # --------------------------------------------------------------------------- leaves
 
 
