@@ -215,9 +215,15 @@ def test_leaf_command_escalation_contact_and_page_links(tmp_path: Path) -> None:
     fix = fix[: fix.index("</li>")]
     assert 'href="#relancer-service"' in fix
     assert 'data-rb-state="verified"' in fix
+    # ... and its text, for paper and readers without JavaScript, with the values filled in.
+    assert (
+        '<pre class="rb-step__command" data-search-exclude><code>systemctl restart oc-pizza' in fix
+    )
     other = static[static.index('id="commande--purger"') :]
     other = other[: other.index("</li>")]
     assert 'data-rb-state="verified"' in other  # a verified block of another page
+    # with that page's own variable values
+    assert "mysqldump --single-transaction oc_pizza &gt; /srv/backup/oc_pizza-2.5.11.sql" in other
     # Links to other pages in a step's text are the site's URLs, as in the page's own text.
     assert 'href="../sauvegarde/#sauvegarder"' in other
     data = json.loads(htmllib.unescape(re.search(r'data-rb-data="([^"]*)"', article)[1]))

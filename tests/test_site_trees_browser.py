@@ -188,6 +188,21 @@ def test_leaves_carry_their_command_and_the_escalation_contact(driver: Any, tree
     badge = check.find_element(By.CSS_SELECTOR, ".rb-badge")
     assert badge.get_attribute("data-rb-state") == "verified"
     shot(driver, "trees-leaf-command", css(driver, ".rb-tree__walker"))
+    # A block of another page: its link, its badge and its text with that page's values.
+    click(driver, css(driver, ".rb-walk__restart"))
+    wait_step(driver, "Le service répond-il ?")
+    click(driver, driver.find_elements(By.CSS_SELECTOR, ".rb-walk__answer")[1])
+    click(driver, driver.find_elements(By.CSS_SELECTOR, ".rb-walk__answer")[0])
+    wait_step(driver, "Purger les anciennes sauvegardes (sauvegarde).")
+    check = css(driver, ".rb-walk__check")
+    assert check.find_element(By.CSS_SELECTOR, ".rb-badge").get_attribute("data-rb-state") == (
+        "verified"
+    )
+    assert css(driver, ".rb-walk__command").text.startswith(
+        "mysqldump --single-transaction oc_pizza > /srv/backup/oc_pizza-2.5.11.sql"
+    )
+    assert address_step(driver) == "commande--purger"
+    shot(driver, "trees-leaf-command-other-page", css(driver, ".rb-tree__walker"))
 
 
 # --------------------------------------------------------------------------- print
@@ -258,6 +273,9 @@ def test_print_writes_the_tree_out_as_nested_text(driver: Any, tree_url: str) ->
     # Answers are nested under their question, the contact under the escalation.
     assert state["nested"] == "Oui, mais lentement"
     assert "Contact : astreinte OC Pizza" in state["treeText"]
+    # A leaf's command is on the paper, with the values filled in.
+    assert "systemctl restart oc-pizza" in state["treeText"]
+    assert "mysqldump --single-transaction oc_pizza" in state["treeText"]
 
 
 # --------------------------------------------------------------------------- no JavaScript
@@ -317,6 +335,7 @@ def test_without_javascript_the_tree_is_text_and_commands_show_defaults(
     for step in ("Le service répond-il ?", LONG_LABEL, "Purger les anciennes sauvegardes"):
         assert step in static.text
     assert "Contact : astreinte OC Pizza, 01 23 45 67 89" in static.text
+    assert "systemctl restart oc-pizza" in static.text  # a leaf's command, values filled in
     assert "flowchart" not in article and "-->" not in article
     assert not d.find_element(By.CSS_SELECTOR, ".rb-tree__overview").is_displayed()
     assert not d.find_element(By.CSS_SELECTOR, ".rb-tree__walker").is_displayed()

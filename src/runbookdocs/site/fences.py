@@ -539,7 +539,23 @@ def _check_link(ref: str, state: PageState | None) -> Any:
         status.label,
         status.detail,
         local_id=anchor if not path else None,
+        command=_command_text(block, file, state),
     )
+
+
+def _command_text(block: Block, file: Any, state: PageState) -> str:
+    """The block's text with its page's variable values (secrets stay placeholders): what the
+    step shows where the block itself is not at hand (text version, print, another page)."""
+    if file == state.doc.file:
+        values = state.variables()
+    elif state.config is not None:
+        from runbookdocs.site.state import load_document
+        from runbookdocs.variables import variable_values
+
+        values = variable_values(load_document(file, state.config), state.config)
+    else:
+        values = {}
+    return PLACEHOLDER.sub(lambda m: values.get(m.group("name"), m.group(0)), block.source)
 
 
 _FENCES: dict[str, tuple[Callable[..., str], Callable[..., bool], str]] = {

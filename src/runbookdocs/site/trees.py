@@ -126,6 +126,8 @@ class CheckLink:
     detail: str = ""
     local_id: str | None = None
     """The block's anchor when it is on this page (the walker shows the block itself)."""
+    command: str = ""
+    """The block's text with the variables' values, for the text version and print."""
 
 
 def render_tree(
@@ -201,6 +203,7 @@ def _check_json(link: CheckLink | None) -> dict[str, Any] | None:
         "status": link.status,
         "detail": link.detail,
         "local": link.local_id,
+        "command": link.command,
     }
 
 
@@ -250,8 +253,14 @@ def render_static(
                 f'<a href="{html.escape(link.href)}">{html.escape(link.label)}</a> '
                 f'<span class="rb-badge rb-badge--{link.state}" data-rb-state="{link.state}" '
                 "data-search-exclude "
-                f'title="{html.escape(link.detail)}">{html.escape(link.status)}</span></div>'
+                f'title="{html.escape(link.detail)}">{html.escape(link.status)}</span>'
             )
+            if link.command:  # on paper and without JavaScript the block is not at hand
+                out.append(
+                    '<pre class="rb-step__command" data-search-exclude><code>'
+                    f"{html.escape(link.command)}</code></pre>"
+                )
+            out.append("</div>")
         if node.max_visits:
             out.append(f'<div class="rb-step__note">{t("max-visits", n=node.max_visits)}</div>')
         if node.answers:

@@ -326,6 +326,9 @@
           }),
         ])
       );
+      if (check.command) {
+        box.appendChild(el("pre", { class: "rb-walk__command" }, [el("code", { text: check.command })]));
+      }
     }
     return box;
   };
