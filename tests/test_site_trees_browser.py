@@ -79,6 +79,16 @@ def test_step_survives_tracking_reload_back_and_forward(driver: Any, site_url: s
     assert address_step(driver) == "site-ko--redemarrer"
     driver.forward()
     wait_step(driver, "Les journaux montrent-ils une erreur de base de données ?")
+    # Two quick presses of the walker's Back: the browser's history ends where the walker is.
+    driver.execute_script(
+        "document.querySelector('.rb-walk__back').click();"
+        "document.querySelector('.rb-walk__back').click();"
+    )
+    wait(driver, lambda d: address_step(d) is None)
+    time.sleep(0.5)
+    assert step_text(driver) == "Le service est-il démarré ?"
+    driver.forward()
+    wait_step(driver, "Arrêter puis redémarrer le service.")
 
     # The copied address opens the same step in a fresh load, with the way there rebuilt.
     driver.get("about:blank")

@@ -194,12 +194,13 @@
     this.mount.hidden = false;
     root.classList.add("rb-tree--live");
     this.path = [{ node: this.data.start, via: null }];
-    /* Paths left by going back, for the browser's forward button (see "steps in the address"). */
-    this.future = [];
-    /* History entries this walker pushed and has not gone back over: its own Back button
-     * then goes back in the browser's history too, so that both stay in step. */
-    this.pushed = 0;
+    this.memory = remember(this);
     this.render(false);
+    if (this.memory.focus) {
+      /* Drawn again by the theme after back/forward while the reader was in the walker. */
+      this.memory.focus = false;
+      this.mount.querySelector(".rb-walk__step").focus({ preventScroll: true });
+    }
   }
 
   Walker.prototype.node = function (id) {
@@ -223,7 +224,7 @@
     } else {
       this.path.push({ node: next, via: via });
     }
-    this.future = [];
+    this.memory.future = [];
     this.render(true);
     recordStep(this, "push");
   };
@@ -232,19 +233,25 @@
     if (this.path.length < 2) {
       return;
     }
-    if (this.pushed > 0) {
-      window.history.back(); /* the popstate handler moves the walker */
-      return;
-    }
-    this.future.push(this.path.slice());
+    this.memory.future.push(this.path.slice());
     this.path.pop();
     this.render(true);
-    recordStep(this, "replace");
+    if (this.memory.pushed > 0) {
+      /* The previous entry is the previous step: going back to it keeps the browser's history
+       * in step (its popstate finds the walker already there). */
+      this.memory.pushed -= 1;
+      /* The popstate this causes finds the walker already there (and a second quick Back's
+       * popstate must not be read as a forward move in between). */
+      this.memory.awaiting.push(this.node(this.path[this.path.length - 1].node).anchor);
+      window.history.back();
+    } else {
+      recordStep(this, "replace");
+    }
   };
 
   Walker.prototype.restart = function () {
     this.path = [{ node: this.data.start, via: null }];
-    this.future = [];
+    this.memory.future = [];
     this.render(true);
     recordStep(this, "push");
   };
@@ -290,7 +297,7 @@
       return false;
     }
     this.path = this.pathTo(id);
-    this.future = [];
+    this.memory.future = [];
     this.render(true, true);
     if (scroll) {
       this.root.scrollIntoView({ block: "start" });
@@ -485,6 +492,7 @@
       }
     });
     this.mount.replaceChildren(walk);
+    if (this.memory) this.memory.path = this.path.slice();
     if (userAction) {
       section.focus({ preventScroll: !!fromLink });
     }
@@ -543,17 +551,18 @@
     true
   );
   window.addEventListener("hashchange", function () {
-    openFromAddress(true);
+    /* A step's hash typed or linked without the query; with it, popstate has the say. */
+    if (!new URL(window.location.href).searchParams.get(STEP_PARAM)) openFromAddress(true);
   });
 
   /* ------------------------------------------------- decision trees: steps in the address
    * The step a reader is at is in the query (`?step=TREE--NODE`); the hash repeats it so that
    * the same address opens the step of the static version where JavaScript does not run.
    * Material's navigation.tracking rewrites the hash as the page scrolls (never the query), and
-   * its instant navigation fetches a page again only when the path changes: the query survives
-   * both. Each step taken is a history entry, so the browser's back and forward move between
-   * steps; the entries' state belongs to Material (it keeps scroll offsets there), so a step is
-   * always read from the address. */
+   * its instant navigation keeps the query of the address it loads: the query survives both.
+   * Each step taken is a history entry, so the browser's back and forward move between steps;
+   * the entries' state belongs to Material (it keeps scroll offsets there), so a step is always
+   * read from the address. */
   var STEP_PARAM = "step";
 
   function stepUrl(anchor) {
@@ -574,6 +583,26 @@
     return stepOf(new URL(window.location.href));
   }
 
+  /* What a walker knows of the history it made, kept by page and tree: the theme's instant
+   * navigation may draw the page again on back/forward (a new walker), and a walker coming
+   * back to the step the address names takes up its path, its forward paths and the number
+   * of entries it pushed (`pushed`: its own Back button then goes back in the browser's
+   * history, so that both stay in step). Anywhere else it starts afresh. */
+  var memories = {};
+
+  function remember(walker) {
+    var key = window.location.pathname + "#" + walker.data.id;
+    var memory = memories[key];
+    var want = addressStep();
+    var last = memory && memory.path ? memory.path[memory.path.length - 1] : null;
+    if (last && (want ? walker.anchors[want] : walker.data.start) === last.node) {
+      walker.path = memory.path.slice();
+      return memory;
+    }
+    memory = memories[key] = { pushed: 0, future: [], path: null, awaiting: [], focus: false };
+    return memory;
+  }
+
   function recordStep(walker, how) {
     if (!window.history || !window.history.pushState) return;
     var node = walker.node(walker.path[walker.path.length - 1].node);
@@ -581,7 +610,7 @@
     if (how === "push") {
       if (url === window.location.href) return;
       window.history.pushState({ x: window.scrollX, y: window.scrollY }, "", url);
-      walker.pushed += 1;
+      walker.memory.pushed += 1;
     } else {
       window.history.replaceState(window.history.state, "", url);
     }
@@ -599,26 +628,36 @@
         break;
       }
     }
-    var future = this.future.length ? this.future[this.future.length - 1] : null;
+    var future = this.memory.future.length ? this.memory.future[this.memory.future.length - 1] : null;
     if (at >= 0) {
-      this.future.push(path.slice());
+      this.memory.future.push(path.slice());
       this.path = path.slice(0, at + 1);
-      this.pushed = Math.max(0, this.pushed - 1);
+      this.memory.pushed = Math.max(0, this.memory.pushed - 1);
     } else if (future && future[future.length - 1].node === id) {
-      this.path = this.future.pop();
-      this.pushed += 1;
+      this.path = this.memory.future.pop();
+      this.memory.pushed += 1;
     } else {
       this.path = this.pathTo(id);
-      this.future = [];
+      this.memory.future = [];
     }
     this.render(true);
   };
 
+  /* The theme's instant navigation draws the page again after back/forward, even within a
+   * page: the walker moves at once, and the one drawn next takes up its memory (and focus). */
   window.addEventListener("popstate", function () {
     var params = new URL(window.location.href).searchParams;
     var want = params.get(STEP_PARAM);
     for (var i = 0; i < walkers.length; i++) {
       if (!document.body.contains(walkers[i].root)) continue;
+      walkers[i].memory.focus = walkers[i].root.contains(document.activeElement);
+      var awaiting = walkers[i].memory.awaiting;
+      if (awaiting.length) {
+        var expected = awaiting.shift();
+        var start = walkers[i].node(walkers[i].data.start).anchor;
+        if (expected === (want || start)) continue;
+        awaiting.length = 0; /* not ours after all: follow the address */
+      }
       if (want && walkers[i].anchors[want]) {
         walkers[i].travel(want);
       } else if (!want) {
