@@ -194,6 +194,7 @@
     this.mount.hidden = false;
     root.classList.add("rb-tree--live");
     this.path = [{ node: this.data.start, via: null }];
+    this.page = window.location.pathname;
     this.memory = remember(this);
     this.render(false);
     if (this.memory.focus) {
@@ -649,7 +650,10 @@
     var params = new URL(window.location.href).searchParams;
     var want = params.get(STEP_PARAM);
     for (var i = 0; i < walkers.length; i++) {
-      if (!document.body.contains(walkers[i].root)) continue;
+      /* Back to another page: the theme loads it; this page's walkers stay as they are. */
+      if (!document.body.contains(walkers[i].root) || walkers[i].page !== window.location.pathname) {
+        continue;
+      }
       walkers[i].memory.focus = walkers[i].root.contains(document.activeElement);
       var awaiting = walkers[i].memory.awaiting;
       if (awaiting.length) {
