@@ -297,7 +297,11 @@ def test_variables_form_and_live_placeholders(built: tuple[Path, str]) -> None:
     block = element(html, "restaurer")
     assert block.count('data-rb-var="base"') == 2 and 'data-rb-var="tag"' in block
     assert 'data-rb-secret="DB_PASSWORD"' in block and "secret, jamais rempli" in block
-    assert "{{ base }}" in text_of(block)  # readable without JavaScript
+    # Readable without JavaScript: the commands show the values the page was verified with
+    # (issue #17; the form's script changes them), and the form is read-only until it runs.
+    assert "oc_pizza < /srv/backup/oc_pizza-2.5.11.sql" in text_of(block)
+    assert "{{ base }}" not in text_of(block)
+    assert re.search(r'<input [^>]*data-rb-input="base"[^>]* readonly>', form)
 
 
 # --------------------------------------------------------------------------- decision trees

@@ -706,6 +706,40 @@ nodes:
 """,
 )
 
+TREE_LINK = _c(
+    "RBD603",
+    "tree-link",
+    "error",
+    "A link in a decision-tree step (a leaf's solution, a question's help) to a page or an anchor "
+    "that does not exist: the site build fails too.",
+    """
+```decision-tree
+title: Link
+start: first
+nodes:
+  first:
+    solution: Follow [the procedure](#no-such-heading).
+```
+""",
+)
+
+TREE_NOBODY = _c(
+    "RBD604",
+    "tree-escalation-nobody",
+    "warning",
+    "A decision tree escalates on a page that names no one to escalate to: set "
+    "`runbook.escalation` (or `runbook.owner`).",
+    """
+```decision-tree
+title: Nobody
+start: first
+nodes:
+  first:
+    escalate: Hand the incident over.
+```
+""",
+)
+
 # ------------------------------------------------------------------ RBD7xx running a block
 
 EXIT_STATUS = _c(

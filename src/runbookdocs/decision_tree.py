@@ -109,6 +109,10 @@ class Node:
     """Where the node's id is written."""
     check_location: Location | None = None
     """Where its `check` value is written."""
+    text_location: Location | None = None
+    """Where its text (question, action, solution, escalate) is written."""
+    help_location: Location | None = None
+    """Where its `help` is written."""
 
     @property
     def is_leaf(self) -> bool:
@@ -212,6 +216,14 @@ class Tree:
             if node.check:
                 yield node, node.check
 
+    def texts(self) -> Iterator[tuple[Node, str, Location | None]]:
+        """(node, Markdown text, where it is written) for every step's text and help, which
+        may hold links (checked like the page's own: `runbookdocs.validate.trees`)."""
+        for node in self.nodes.values():
+            yield node, node.text, node.text_location or node.location
+            if node.help:
+                yield node, node.help, node.help_location or node.location
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form for the site: title, start, nodes in walk order."""
         return {
@@ -220,6 +232,16 @@ class Tree:
             "order": list(self.walk_order()),
             "nodes": {n: self.nodes[n].to_dict() for n in self.walk_order()},
         }
+
+
+def node_anchor(tree_id: str, node_id: str) -> str:
+    """The anchor of a step on the site: `TREE--NODE` (the walker's `?step=` value too), so
+    that links may name a step (`#TREE--NODE`, checked like any anchor)."""
+    return f"{tree_id}--{_slug(node_id)}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "n"
 
 
 # ------------------------------------------------------------------------------------ parsing
@@ -423,8 +445,21 @@ def _node(b: _Builder, parent: Any, node_id: str, raw: Any) -> Node | None:
             if key in raw:
                 b.error(b.at(raw, key), f"{kind} {node_id!r} ends the tree: remove {key!r}")
     check_loc = b.locate(*b.at(raw, "check", value=True)) if check else None
+    text_loc = b.locate(*b.at(raw, kind, value=True))
+    help_loc = b.locate(*b.at(raw, "help", value=True)) if help_text else None
     return Node(
-        node_id, kind, text, tuple(answers), next_id, help_text, check, max_visits, loc, check_loc
+        node_id,
+        kind,
+        text,
+        tuple(answers),
+        next_id,
+        help_text,
+        check,
+        max_visits,
+        loc,
+        check_loc,
+        text_loc,
+        help_loc,
     )
 
 

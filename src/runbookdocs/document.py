@@ -85,7 +85,7 @@ class Document:
         return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-_NOT_RUN_SETTINGS = frozenset({"owner", "reviewed", "system"})
+_NOT_RUN_SETTINGS = frozenset({"owner", "escalation", "reviewed", "system"})
 """`runbook:` settings a run does not depend on (`Document.run_digest`)."""
 
 _NUL = "\x00"

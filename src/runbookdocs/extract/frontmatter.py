@@ -17,6 +17,7 @@ from runbookdocs.yamlio import YamlLines, YamlProblem, load_yaml
 RUNBOOK_KEYS: Mapping[str, str] = {
     "target": "default target of the page's blocks",
     "owner": "team or person responsible for the page",
+    "escalation": "who to hand a problem to (decision-tree escalations); default: owner",
     "reviewed": "date of the last review (YYYY-MM-DD)",
     "variables": "name -> default value, used as {{ name }} in blocks",
     "secrets": "name -> description; values come only from the environment",
@@ -60,6 +61,8 @@ class FrontMatter:
     """Page line of the closing `---` (0 when there is no front matter)."""
     target: str | None = None
     owner: str | None = None
+    escalation: str | None = None
+    """Who escalation leaves of the page's decision trees name (`owner` when absent)."""
     reviewed: dt.date | None = None
     variables: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, str] = field(default_factory=dict)
@@ -135,7 +138,7 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
                 )
             )
     values: dict[str, Any] = {}
-    for key in ("target", "owner", "system"):
+    for key in ("target", "owner", "escalation", "system"):
         if key in runbook:
             if not isinstance(runbook[key], str) or not runbook[key].strip():
                 findings.append(

@@ -40,6 +40,7 @@ from runbookdocs.site.fences import (
     page_state,
     register,
 )
+from runbookdocs.site.printing import print_button
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
 from runbookdocs.site.report import Coverage, freshness, report_digest
 from runbookdocs.site.reportpage import REPORT_MARKER
@@ -143,7 +144,7 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
             return lines
         out = list(lines)
         if state.is_runbook:
-            banner = self.md.htmlStash.store(page_banner(state))
+            banner = self.md.htmlStash.store(page_banner(state) + print_button(state.lang))
             at = 0
             for i, line in enumerate(out):
                 if line.strip():
@@ -199,11 +200,13 @@ CHROME = re.compile(
     r'<div class="rb-block__head" data-search-exclude>.*?</div>'
     r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
     r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
-    r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>',
+    r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>'
+    r'|<p class="rb-print-bar rb-needs-js" data-search-exclude>.*?</p>',
     re.S,
 )
 """The status chrome the extension and fences write, each marked `data-search-exclude`
-(`page_banner`, `fences._wrap`, `trees.render_tree`): none nests an element of its own kind."""
+(`page_banner`, `fences._wrap`, `trees.render_tree`, `printing.print_button`): none nests an
+element of its own kind."""
 
 
 def without_chrome(html_text: str) -> str:
@@ -375,7 +378,7 @@ def variables_form(state: PageState) -> str:
         return ""
     out = [
         '<form class="rb-vars" autocomplete="off" onsubmit="return false">',
-        f'<p class="rb-vars__title">{t("vars-title")} <span class="rb-vars__hint">'
+        f'<p class="rb-vars__title">{t("vars-title")} <span class="rb-vars__hint rb-needs-js">'
         f"{t('vars-hint')}</span></p>",
     ]
     if names:
@@ -385,11 +388,14 @@ def variables_form(state: PageState) -> str:
             out.append(
                 f'<label class="rb-vars__field"><span><code>{html.escape(name)}</code></span>'
                 f'<input type="text" name="{html.escape(name)}" value="{default}" '
-                f'data-default="{default}" data-rb-input="{html.escape(name)}" spellcheck="false">'
+                f'data-default="{default}" data-rb-input="{html.escape(name)}" spellcheck="false" '
+                # Read-only until the script runs: without it the defaults are what commands show.
+                "readonly>"
                 "</label>"
             )
         out.append(
-            f'<button type="button" class="md-button rb-vars__reset">{t("vars-reset")}</button>'
+            '<button type="button" class="md-button rb-vars__reset rb-needs-js">'
+            f"{t('vars-reset')}</button>"
             "</div>"
         )
     for name in secrets:

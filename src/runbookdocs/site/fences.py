@@ -295,7 +295,8 @@ def _highlight(
     """Pygments HTML of `src` through superfences' own highlighter, placeholders made live.
 
     Each `{{ name }}` is swapped for an alphanumeric sentinel before highlighting (lexers keep
-    it in one token), then for a `<span>` the page's variables form fills in.
+    it in one token), then for a `<span>` holding the value (readable without JavaScript)
+    that the page's variables form changes.
     """
     names: list[str] = []
 
@@ -339,6 +340,12 @@ def _highlight(
             return (
                 f'<span class="rb-secret" data-rb-secret="{name}" '
                 f'title="{secret_title}">{html.escape(raw)}</span>'
+            )
+        value = variables.get(name)
+        if value:  # readable without JavaScript: the value the page was verified with
+            return (
+                f'<span class="rb-var rb-var--filled" data-rb-var="{name}">'
+                f"{html.escape(str(value))}</span>"
             )
         return f'<span class="rb-var" data-rb-var="{name}">{html.escape(raw)}</span>'
 
@@ -478,6 +485,7 @@ def tree_formatter(
     src: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
 ) -> str:
     """Render a decision tree: walker mount point and data, static lists, overview."""
+    from runbookdocs.decision_tree import node_anchor
     from runbookdocs.site import trees
 
     del class_name
@@ -500,9 +508,11 @@ def tree_formatter(
     checks = {node.id: _check_link(ref, state) for node, ref in tree.checks()}
     if state is not None:
         state.anchors.add(tree_id)
-        state.anchors.update(trees.node_anchor(tree_id, nid) for nid in tree.nodes)
+        state.anchors.update(node_anchor(tree_id, nid) for nid in tree.nodes)
     lang = state.lang if state is not None else "en"
-    return trees.render_tree(tree, tree_id, _inline, checks, lang)
+    front = state.doc.front if state is not None else None
+    contact = (front.escalation or front.owner) if front is not None else None
+    return trees.render_tree(tree, tree_id, _site_inline(state), checks, lang, contact)
 
 
 def _loose_block(src: str, state: PageState | None) -> Block:
@@ -533,6 +543,26 @@ def _inline(text: str) -> str:
     return re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
 
 
+_PAGE_HREF = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"]*?\.md(?:#[^"]*)?)"')
+
+
+def _site_inline(state: PageState | None) -> Callable[[str], str]:
+    """`_inline` with links to pages (`other.md#id`) turned into the site's URLs: a tree's
+    HTML is kept from the builder, which would rewrite them in the page's own text."""
+    if state is None:
+        return _inline
+
+    def inline(text: str) -> str:
+        return _PAGE_HREF.sub(
+            lambda m: (
+                'href="' + html.escape(relative_url(state.context, html.unescape(m.group(1)))) + '"'
+            ),
+            _inline(text),
+        )
+
+    return inline
+
+
 def _check_link(ref: str, state: PageState | None) -> Any:
     from runbookdocs.site.trees import CheckLink
 
@@ -560,7 +590,23 @@ def _check_link(ref: str, state: PageState | None) -> Any:
         status.label,
         status.detail,
         local_id=anchor if not path else None,
+        command=_command_text(block, file, state),
     )
+
+
+def _command_text(block: Block, file: Any, state: PageState) -> str:
+    """The block's text with its page's variable values (secrets stay placeholders): what the
+    step shows where the block itself is not at hand (text version, print, another page)."""
+    if file == state.doc.file:
+        values = state.variables()
+    elif state.config is not None:
+        from runbookdocs.site.state import load_document
+        from runbookdocs.variables import variable_values
+
+        values = variable_values(load_document(file, state.config), state.config)
+    else:
+        values = {}
+    return PLACEHOLDER.sub(lambda m: values.get(m.group("name"), m.group(0)), block.source)
 
 
 _FENCES: dict[str, tuple[Callable[..., str], Callable[..., bool], str]] = {

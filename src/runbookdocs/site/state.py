@@ -353,12 +353,24 @@ def build_state(md: Any, lines: list[str]) -> PageState:
 
 def tree_problems(state: PageState) -> list[Finding]:
     """Errors of the page's decision trees (the site cannot draw a broken tree)."""
+    from runbookdocs.validate.trees import step_links
+
     out: list[Finding] = []
     for b in state.doc.blocks:
         if b.kind != "decision-tree":
             continue
         tree, errors = state.tree(b)
         out.extend(errors)
+        for node, target, where in step_links(b, tree) if tree is not None else ():
+            problem = _missing_link(state, target)
+            if problem is not None:
+                out.append(
+                    codes.TREE_LINK.at(
+                        where,
+                        f"decision tree: step {node.id!r}: link to {target!r}: {problem}",
+                        hint="anchors come from headings (slugified), {#id} and block ids",
+                    )
+                )
         for node, ref in tree.checks() if tree is not None else ():
             if state.config is None and "#" in ref and ref.split("#", 1)[0]:
                 continue  # other pages cannot be read without the project: check says more
@@ -371,6 +383,30 @@ def tree_problems(state: PageState) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _missing_link(state: PageState, target: str) -> str | None:
+    """Why a link in a tree step names nothing on the site; None when it resolves (or when
+    it is not a page: files and folders are `runbookdocs check`'s to judge)."""
+    from urllib.parse import unquote
+
+    from runbookdocs.validate.pages import anchor_exists, page_anchors
+
+    page, _, anchor = target.partition("#")
+    page = unquote(page.split("?", 1)[0])
+    doc = state.doc
+    if page:
+        if not page.endswith(".md"):
+            return None
+        file = state.doc.file.parent / page
+        if not file.is_file():
+            return f"no page {page!r}"
+        if state.config is None:
+            return None
+        doc = load_document(file.resolve(), state.config)
+    if anchor and not anchor_exists(unquote(anchor), page_anchors(doc)):
+        return f"no anchor #{anchor} in {repr(page) if page else 'this page'}"
+    return None
 
 
 def page_tags(meta: Mapping[str, Any]) -> list[str] | None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runbookdocs.decision_tree import Tree
+from runbookdocs.decision_tree import Tree, node_anchor
 from runbookdocs.i18n import Catalog
 
 TEXTS = Catalog(
@@ -36,6 +36,7 @@ TEXTS = Catalog(
         "unknown-step": {"en": "unknown step “{id}”", "fr": "étape inconnue « {id} »"},
         "see-step": {"en": "see the step “{text}”", "fr": "voir l’étape « {text} »"},
         "run": {"en": "Command to run:", "fr": "Commande à lancer :"},
+        "contact": {"en": "Contact: {contact}", "fr": "Contact : {contact}"},
         "max-visits": {"en": "at most {n} passes", "fr": "au plus {n} passages"},
         "match": {
             "en": "(a message containing {pattern})",
@@ -82,6 +83,7 @@ TEXTS = Catalog(
 
 _WALKER_KEYS = (
     "run",
+    "contact",
     "trail",
     "step",
     "answers",
@@ -124,15 +126,8 @@ class CheckLink:
     detail: str = ""
     local_id: str | None = None
     """The block's anchor when it is on this page (the walker shows the block itself)."""
-
-
-def node_anchor(tree_id: str, node_id: str) -> str:
-    """The anchor of a step: `TREE--NODE` (also the walker's deep-link hash)."""
-    return f"{tree_id}--{_slug(node_id)}"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "n"
+    command: str = ""
+    """The block's text with the variables' values, for the text version and print."""
 
 
 def render_tree(
@@ -141,6 +136,7 @@ def render_tree(
     inline: Callable[[str], str],
     checks: Mapping[str, CheckLink],
     lang: str,
+    contact: str | None = None,
 ) -> str:
     """The whole HTML of a tree: walker mount point, data, static version, overview.
 
@@ -150,12 +146,14 @@ def render_tree(
         inline: renders a short Markdown text to inline HTML.
         checks: node id -> its resolved `check` link.
         lang: the page's language.
+        contact: who escalation leaves name (Markdown: the page's `escalation`, else `owner`).
     """
     t = TEXTS.for_language(lang)
     data = {
         "id": tree_id,
         "title": tree.title or "",
         "start": tree.start,
+        "contact": inline(contact) if contact else "",
         "texts": walker_texts(t.lang),
         "nodes": {
             n.id: {
@@ -183,7 +181,7 @@ def render_tree(
         f'<p class="rb-tree__title"><span class="rb-tree__kind">{t("tree")}</span> {title}</p>',
         '<div class="rb-tree__walker" hidden></div>',
         f'<details class="rb-tree__static abstract" open><summary>{t("static")}</summary>',
-        render_static(tree, tree_id, inline, checks, lang),
+        render_static(tree, tree_id, inline, checks, lang, contact),
         "</details>",
         # The overview repeats the static version's text: searched once is enough.
         f'<details class="rb-tree__overview info" open data-search-exclude>'
@@ -205,6 +203,7 @@ def _check_json(link: CheckLink | None) -> dict[str, Any] | None:
         "status": link.status,
         "detail": link.detail,
         "local": link.local_id,
+        "command": link.command,
     }
 
 
@@ -214,6 +213,7 @@ def render_static(
     inline: Callable[[str], str],
     checks: Mapping[str, CheckLink],
     lang: str,
+    contact: str | None = None,
 ) -> str:
     """Nested lists from the start node; a step met again links back to where it is shown."""
     t = TEXTS.for_language(lang)
@@ -243,6 +243,9 @@ def render_static(
         )
         if node.help:
             out.append(f'<div class="rb-step__help">{inline(node.help)}</div>')
+        if node.kind == "escalate" and contact:
+            who = t("contact", contact=inline(contact))
+            out.append(f'<div class="rb-step__contact">{who}</div>')
         link = checks.get(nid)
         if link is not None:
             out.append(
@@ -250,8 +253,14 @@ def render_static(
                 f'<a href="{html.escape(link.href)}">{html.escape(link.label)}</a> '
                 f'<span class="rb-badge rb-badge--{link.state}" data-rb-state="{link.state}" '
                 "data-search-exclude "
-                f'title="{html.escape(link.detail)}">{html.escape(link.status)}</span></div>'
+                f'title="{html.escape(link.detail)}">{html.escape(link.status)}</span>'
             )
+            if link.command:  # on paper and without JavaScript the block is not at hand
+                out.append(
+                    '<pre class="rb-step__command" data-search-exclude><code>'
+                    f"{html.escape(link.command)}</code></pre>"
+                )
+            out.append("</div>")
         if node.max_visits:
             out.append(f'<div class="rb-step__note">{t("max-visits", n=node.max_visits)}</div>')
         if node.answers:

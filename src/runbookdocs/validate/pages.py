@@ -8,6 +8,7 @@ raw HTML. Links inside fences and inline code are not links.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import functools
@@ -249,11 +250,23 @@ def page_anchors(doc: Document) -> frozenset[str]:
             for word in _COMMENT_WORD.findall(ln.text):
                 anchors.update((word, "+" + word))
     anchors.update(b.id for b in doc.blocks if b.id)
+    anchors.update(_step_anchors(doc))
     result = frozenset(anchors)
     if len(_ANCHORS) > 4096:
         _ANCHORS.clear()
     _ANCHORS[key] = result
     return result
+
+
+def _step_anchors(doc: Document) -> Iterator[str]:
+    """The anchors of the steps of the page's decision trees that have an id (`#TREE--NODE`)."""
+    from runbookdocs.decision_tree import node_anchor, parse_tree
+
+    for b in doc.blocks:
+        if b.kind == "decision-tree" and b.id:
+            tree, _ = parse_tree(b)
+            if tree is not None:
+                yield from (node_anchor(b.id, n) for n in tree.nodes)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -386,6 +399,17 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
     anchor = unquote(anchor)
     if ref.kind == "block":
         return _resolve_block(ref, source, index, path_part, anchor)
+    if ref.kind == "tree-link":  # judged like the page's links, reported as the tree's
+        problem = resolve_reference(dataclasses.replace(ref, kind="link"), source, index)
+        if problem is None:
+            return None
+        return codes.TREE_LINK.at(
+            problem.location,
+            f"{ref.context}: {problem.message}",
+            severity=problem.severity,
+            hint=problem.hint,
+            origin=problem.origin,
+        )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
         found = _hugo_page(source, path_part, index)

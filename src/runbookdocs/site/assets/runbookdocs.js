@@ -10,6 +10,9 @@
 (function () {
   "use strict";
 
+  /* What needs this script is hidden until it runs (`rb-needs-js` in the styles). */
+  document.documentElement.classList.add("rb-js");
+
   if (window.runbookdocs && typeof window.runbookdocs.init === "function") {
     window.runbookdocs.init();
     return;
@@ -92,6 +95,7 @@
     var stored = loadValues();
     var inputs = form.querySelectorAll("input[data-rb-input]");
     for (var i = 0; i < inputs.length; i++) {
+      inputs[i].readOnly = false; /* read-only in the HTML: without this script, defaults hold */
       var name = inputs[i].getAttribute("data-rb-input");
       if (Object.prototype.hasOwnProperty.call(stored, name)) {
         inputs[i].value = stored[name];
@@ -190,7 +194,14 @@
     this.mount.hidden = false;
     root.classList.add("rb-tree--live");
     this.path = [{ node: this.data.start, via: null }];
+    this.page = window.location.pathname;
+    this.memory = remember(this);
     this.render(false);
+    if (this.memory.focus) {
+      /* Drawn again by the theme after back/forward while the reader was in the walker. */
+      this.memory.focus = false;
+      this.mount.querySelector(".rb-walk__step").focus({ preventScroll: true });
+    }
   }
 
   Walker.prototype.node = function (id) {
@@ -214,19 +225,36 @@
     } else {
       this.path.push({ node: next, via: via });
     }
+    this.memory.future = [];
     this.render(true);
+    recordStep(this, "push");
   };
 
   Walker.prototype.back = function () {
-    if (this.path.length > 1) {
-      this.path.pop();
-      this.render(true);
+    if (this.path.length < 2) {
+      return;
+    }
+    this.memory.future.push(this.path.slice());
+    this.path.pop();
+    this.render(true);
+    if (this.memory.pushed > 0) {
+      /* The previous entry is the previous step: going back to it keeps the browser's history
+       * in step (its popstate finds the walker already there). */
+      this.memory.pushed -= 1;
+      /* The popstate this causes finds the walker already there (and a second quick Back's
+       * popstate must not be read as a forward move in between). */
+      this.memory.awaiting.push(this.node(this.path[this.path.length - 1].node).anchor);
+      window.history.back();
+    } else {
+      recordStep(this, "replace");
     }
   };
 
   Walker.prototype.restart = function () {
     this.path = [{ node: this.data.start, via: null }];
+    this.memory.future = [];
     this.render(true);
+    recordStep(this, "push");
   };
 
   /* The shortest way from the start to `target`, so that a deep link still has a "back". */
@@ -263,16 +291,19 @@
     return path;
   };
 
-  Walker.prototype.open = function (anchor, scroll) {
+  /* Open the step `anchor` names; `how` records it in the address ("push", "replace"). */
+  Walker.prototype.open = function (anchor, scroll, how) {
     var id = this.anchors[anchor];
     if (!id) {
       return false;
     }
     this.path = this.pathTo(id);
+    this.memory.future = [];
     this.render(true, true);
     if (scroll) {
       this.root.scrollIntoView({ block: "start" });
     }
+    recordStep(this, how || "replace");
     return true;
   };
 
@@ -303,6 +334,9 @@
           }),
         ])
       );
+      if (check.command) {
+        box.appendChild(el("pre", { class: "rb-walk__command" }, [el("code", { text: check.command })]));
+      }
     }
     return box;
   };
@@ -416,6 +450,11 @@
       section.appendChild(done);
     } else {
       section.classList.add(node.kind === "escalate" ? "rb-walk__step--escalate" : "rb-walk__step--solution");
+      if (node.kind === "escalate" && this.data.contact) {
+        section.appendChild(
+          el("p", { class: "rb-walk__contact", html: fill(t.contact, { contact: this.data.contact }) })
+        );
+      }
     }
 
     var back = el("button", { type: "button", class: "md-button rb-walk__back", text: t.back });
@@ -430,7 +469,7 @@
     });
     var link = el("a", {
       class: "rb-walk__link",
-      href: "#" + node.anchor,
+      href: String(stepUrl(node.anchor)),
       text: t.link,
       title: t["link-title"],
     });
@@ -454,19 +493,24 @@
       }
     });
     this.mount.replaceChildren(walk);
+    if (this.memory) this.memory.path = this.path.slice();
     if (userAction) {
-      if (window.history && window.history.replaceState) {
-        window.history.replaceState(window.history.state, "", "#" + node.anchor);
-      }
       section.focus({ preventScroll: !!fromLink });
     }
   };
 
-  function openHash(scroll) {
-    var hash = decodeURIComponent(window.location.hash.replace(/^#/, ""));
-    if (!hash) return;
+  /* The step the address names (`?step=`, else a step's anchor as the hash) opens. */
+  function openFromAddress(scroll) {
+    var want = addressStep();
+    if (!want) return;
     for (var i = 0; i < walkers.length; i++) {
-      if (walkers[i].open(hash, scroll)) return;
+      if (walkers[i].anchors[want]) {
+        var current = walkers[i].node(walkers[i].path[walkers[i].path.length - 1].node);
+        if (current.anchor !== want) {
+          walkers[i].open(want, scroll, "replace");
+        }
+        return;
+      }
     }
   }
 
@@ -484,23 +528,23 @@
         if (window.console) window.console.error("runbookdocs: decision tree", e);
       }
     }
-    openHash(true);
+    openFromAddress(true);
   }
 
   /* Links to a step (the walker's own link, the static version's, another page's) open it. */
   document.addEventListener(
     "click",
     function (event) {
-      var link = event.target && event.target.closest ? event.target.closest("a[href*='#']") : null;
-      if (!link) return;
+      var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
       var url = new URL(link.href, window.location.href);
       if (url.pathname !== window.location.pathname) return;
-      var hash = decodeURIComponent(url.hash.replace(/^#/, ""));
+      var want = stepOf(url);
       for (var i = 0; i < walkers.length; i++) {
-        if (walkers[i].anchors[hash]) {
+        if (want && walkers[i].anchors[want]) {
           event.preventDefault();
           event.stopPropagation();
-          walkers[i].open(hash, !walkers[i].root.contains(link));
+          walkers[i].open(want, !walkers[i].root.contains(link), "push");
           return;
         }
       }
@@ -508,7 +552,122 @@
     true
   );
   window.addEventListener("hashchange", function () {
-    openHash(true);
+    /* A step's hash typed or linked without the query; with it, popstate has the say. */
+    if (!new URL(window.location.href).searchParams.get(STEP_PARAM)) openFromAddress(true);
+  });
+
+  /* ------------------------------------------------- decision trees: steps in the address
+   * The step a reader is at is in the query (`?step=TREE--NODE`); the hash repeats it so that
+   * the same address opens the step of the static version where JavaScript does not run.
+   * Material's navigation.tracking rewrites the hash as the page scrolls (never the query), and
+   * its instant navigation keeps the query of the address it loads: the query survives both.
+   * Each step taken is a history entry, so the browser's back and forward move between steps;
+   * the entries' state belongs to Material (it keeps scroll offsets there), so a step is always
+   * read from the address. */
+  var STEP_PARAM = "step";
+
+  function stepUrl(anchor) {
+    var url = new URL(window.location.href);
+    url.searchParams.set(STEP_PARAM, anchor);
+    url.hash = "#" + anchor;
+    return url;
+  }
+
+  function stepOf(url) {
+    var step = url.searchParams.get(STEP_PARAM);
+    if (step) return step;
+    var hash = decodeURIComponent(url.hash.replace(/^#/, ""));
+    return hash || null;
+  }
+
+  function addressStep() {
+    return stepOf(new URL(window.location.href));
+  }
+
+  /* What a walker knows of the history it made, kept by page and tree: the theme's instant
+   * navigation may draw the page again on back/forward (a new walker), and a walker coming
+   * back to the step the address names takes up its path, its forward paths and the number
+   * of entries it pushed (`pushed`: its own Back button then goes back in the browser's
+   * history, so that both stay in step). Anywhere else it starts afresh. */
+  var memories = {};
+
+  function remember(walker) {
+    var key = window.location.pathname + "#" + walker.data.id;
+    var memory = memories[key];
+    var want = addressStep();
+    var last = memory && memory.path ? memory.path[memory.path.length - 1] : null;
+    if (last && (want ? walker.anchors[want] : walker.data.start) === last.node) {
+      walker.path = memory.path.slice();
+      return memory;
+    }
+    memory = memories[key] = { pushed: 0, future: [], path: null, awaiting: [], focus: false };
+    return memory;
+  }
+
+  function recordStep(walker, how) {
+    if (!window.history || !window.history.pushState) return;
+    var node = walker.node(walker.path[walker.path.length - 1].node);
+    var url = String(stepUrl(node.anchor));
+    if (how === "push") {
+      if (url === window.location.href) return;
+      window.history.pushState({ x: window.scrollX, y: window.scrollY }, "", url);
+      walker.memory.pushed += 1;
+    } else {
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+
+  /* Back or forward to the entry of another step: the walker follows without a new entry. */
+  Walker.prototype.travel = function (anchor) {
+    var id = anchor ? this.anchors[anchor] : this.data.start;
+    var path = this.path;
+    if (!id || path[path.length - 1].node === id) return;
+    var at = -1;
+    for (var i = path.length - 2; i >= 0; i--) {
+      if (path[i].node === id) {
+        at = i;
+        break;
+      }
+    }
+    var future = this.memory.future.length ? this.memory.future[this.memory.future.length - 1] : null;
+    if (at >= 0) {
+      this.memory.future.push(path.slice());
+      this.path = path.slice(0, at + 1);
+      this.memory.pushed = Math.max(0, this.memory.pushed - 1);
+    } else if (future && future[future.length - 1].node === id) {
+      this.path = this.memory.future.pop();
+      this.memory.pushed += 1;
+    } else {
+      this.path = this.pathTo(id);
+      this.memory.future = [];
+    }
+    this.render(true);
+  };
+
+  /* The theme's instant navigation draws the page again after back/forward, even within a
+   * page: the walker moves at once, and the one drawn next takes up its memory (and focus). */
+  window.addEventListener("popstate", function () {
+    var params = new URL(window.location.href).searchParams;
+    var want = params.get(STEP_PARAM);
+    for (var i = 0; i < walkers.length; i++) {
+      /* Back to another page: the theme loads it; this page's walkers stay as they are. */
+      if (!document.body.contains(walkers[i].root) || walkers[i].page !== window.location.pathname) {
+        continue;
+      }
+      walkers[i].memory.focus = walkers[i].root.contains(document.activeElement);
+      var awaiting = walkers[i].memory.awaiting;
+      if (awaiting.length) {
+        var expected = awaiting.shift();
+        var start = walkers[i].node(walkers[i].data.start).anchor;
+        if (expected === (want || start)) continue;
+        awaiting.length = 0; /* not ours after all: follow the address */
+      }
+      if (want && walkers[i].anchors[want]) {
+        walkers[i].travel(want);
+      } else if (!want) {
+        walkers[i].travel(null); /* back to the page as it was first shown */
+      }
+    }
   });
 
   /* ------------------------------------------------------------------ tree overviews */
@@ -563,6 +722,33 @@
       }
     );
   }
+
+  /* ------------------------------------------------- print this runbook
+   * The print styles show each tree's text version with every branch expanded; a closed
+   * <details> prints closed in browsers without `::details-content`, so the text versions are
+   * opened for printing (whatever starts it: the button, Ctrl+P) and closed again after. */
+  var reopened = [];
+
+  window.addEventListener("beforeprint", function () {
+    var folded = document.querySelectorAll(".rb-tree__static:not([open])");
+    for (var i = 0; i < folded.length; i++) {
+      folded[i].open = true;
+      reopened.push(folded[i]);
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (details) {
+      details.open = false;
+    });
+    reopened = [];
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest(".rb-print") : null;
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
 
   function init() {
     initVariables();
