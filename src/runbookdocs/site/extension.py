@@ -29,6 +29,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from runbookdocs.block import DEFAULT_TARGET
+from runbookdocs.config import Config
 from runbookdocs.i18n import Catalog
 from runbookdocs.site import assets
 from runbookdocs.site.dates import format_date
@@ -42,7 +43,7 @@ from runbookdocs.site.fences import (
 )
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
 from runbookdocs.site.report import Coverage, freshness, report_digest
-from runbookdocs.site.reportpage import REPORT_MARKER
+from runbookdocs.site.reportpage import HEALTH_MARKER, REPORT_MARKER, health_markdown
 from runbookdocs.site.state import PageContext, PageState, build_state, page_tags
 
 TEXTS = Catalog(
@@ -117,6 +118,22 @@ TEXTS = Catalog(
             "fr": "{name}{description} — secret, jamais rempli par le site.",
         },
         "vars-secret-description": {"en": ": {text}", "fr": " : {text}"},
+        # health view and history (#17)
+        "nothing-to-run": {
+            "en": "nothing to run on this page",
+            "fr": "rien à exécuter sur cette page",
+        },
+        "hidden-failing-text": {
+            "en": "A set-up step this page does not show failed at the last verification: "
+            "{message}",
+            "fr": "Une étape de préparation que la page n’affiche pas a échoué lors de la "
+            "dernière vérification : {message}",
+        },
+        "history": {"en": "Last verifications", "fr": "Dernières vérifications"},
+        "history-run": {"en": "{date}: {state}", "fr": "{date} : {state}"},
+        "history-failing": {"en": "{n} failing", "fr": "{n} en échec"},
+        "history-verified": {"en": "verified", "fr": "vérifié"},
+        "history-not-run": {"en": "not run", "fr": "non exécuté"},
     },
 )
 
@@ -131,8 +148,9 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         register(self.md)
         ctx = state.context
         is_report = any(line.startswith(REPORT_MARKER) for line in lines[:3])
+        health = [i for i, line in enumerate(lines) if line.strip() == HEALTH_MARKER]
         if ctx is not None and ctx.builder == "zensical":
-            _check_prepared(ctx, state, is_report)
+            _check_prepared(ctx, state, is_report or bool(health))
             if ctx.meta is not None and ctx.settings is not None and ctx.settings.tags:
                 tags = page_tags(ctx.meta)
                 if tags is not None:
@@ -142,6 +160,10 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         if ctx is None or ctx.builder == "markdown":
             return lines
         out = list(lines)
+        if health and ctx.settings is not None and state.config is not None:
+            text = site_health(ctx, state.config).splitlines()
+            for i in reversed(health):
+                out[i : i + 1] = ["", *text, ""]
         if state.is_runbook:
             banner = self.md.htmlStash.store(page_banner(state))
             at = 0
@@ -157,6 +179,19 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         )
         out[0:0] = [self.md.htmlStash.store(assets.links(ctx.to_root, script=script)), ""]
         return out
+
+
+def site_health(ctx: PageContext, config: Config) -> str:
+    """The site's health (`reportpage.health_markdown`) for the page `ctx` converts: every
+    page of the docs tree is read (once per build: documents are cached)."""
+    from runbookdocs.site.prepare import docs_pages, documents
+
+    settings = ctx.settings
+    assert settings is not None
+    generated = {settings.report_page, settings.tags_page} - {""}
+    pages = docs_pages(settings.docs_dir, generated)
+    docs = documents(pages, settings.root)
+    return health_markdown(docs, config, ctx.src_uri, settings.report_page, settings.language)
 
 
 def _check_prepared(ctx: PageContext, state: PageState, is_report: bool) -> None:
@@ -253,8 +288,9 @@ def makeExtension(**kwargs: Any) -> RunbookExtension:
 
 
 def page_statuses(state: PageState) -> Coverage:
-    """Coverage of the page's executable blocks according to the report."""
-    return Coverage.of(state.status(b) for b in state.doc.blocks if b.executable)
+    """Coverage of the page's executable blocks readers see, according to the report (hidden
+    set-up blocks are not counted: readers cannot find them on the page)."""
+    return Coverage.of(state.status(b) for b in state.doc.blocks if b.executable and not b.hidden)
 
 
 def page_banner(state: PageState, today: dt.date | None = None) -> str:
@@ -296,7 +332,10 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         )
     coverage = page_statuses(state)
     report = state.report
-    if report is None:
+    if not any(b.executable for b in state.doc.blocks):
+        # Neither "never" nor "not verified": there is nothing a run could verify here.
+        items.append((t("verified"), f"<em>{t('nothing-to-run')}</em>"))
+    elif report is None:
         items.append((t("verified"), f"<em>{t('no-report')}</em>"))
         warnings.append((t("no-report-title"), t("no-report-text")))
     elif report.problem:
@@ -323,6 +362,17 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         items.append((t("blocks"), _coverage_text(coverage, lang)))
     if coverage.failing:
         warnings.insert(0, (t("failing-title"), t("failing-text", n=coverage.failing)))
+    hidden_failures = [
+        s
+        for s in (state.status(b) for b in state.doc.blocks if b.executable and b.hidden)
+        if s.state == "failing"
+    ]
+    if hidden_failures:
+        message = html.escape(hidden_failures[0].detail)
+        warnings.insert(0, (t("failing-title"), t("hidden-failing-text", message=message)))
+    history = history_list(state)
+    if history:
+        items.append((t("history"), history))
     out = [
         f'<aside class="rb-page rb-page--{coverage.state if coverage.total else "none"}" '
         f'aria-label="{t("aria")}" data-search-exclude><dl class="rb-page__facts">'
@@ -337,6 +387,35 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         )
     out.append(variables_form(state))
     out.append("</aside>")
+    return "".join(out)
+
+
+def history_list(state: PageState) -> str:
+    """The page's last verifications from the history file (`runbookdocs.history`), newest
+    first, each with its date and what it said in words; "" without a history of the page."""
+    config = state.config
+    if config is None or not any(b.executable for b in state.doc.blocks):
+        return ""
+    from runbookdocs.site.report import load_history
+
+    history = load_history(config.history, config.root)
+    runs = history.for_page(state.doc.file, config.history_size) if history is not None else []
+    if not runs:
+        return ""
+    t = TEXTS.for_language(state.lang)
+    out = ['<ol class="rb-history">']
+    for at, run in runs:
+        if run.state == "failing":
+            said = t("history-failing", n=run.failed)
+        else:
+            said = t(f"history-{run.state}")
+        title = f' title="{html.escape(run.message, quote=True)}"' if run.message else ""
+        text = t("history-run", date=format_date(state.lang, at.date()), state=said)
+        out.append(
+            f'<li class="rb-history__run rb-history__run--{run.state}" '
+            f'data-rb-state="{run.state}"{title}>{html.escape(text)}</li>'
+        )
+    out.append("</ol>")
     return "".join(out)
 
 

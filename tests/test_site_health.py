@@ -1,0 +1,217 @@
+"""The site for readers under pressure (#17): health view and history, wording, search tuning,
+navigation and unique ids, built with MkDocs (in-process) and Zensical (after `site prepare`).
+
+Browser checks of the same: `tests/test_site_health_browser.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from runbookdocs.history import History, read_history, record, run_of
+from runbookdocs.results import Report, Result
+from tests.helpers import cli
+from tests.test_site_build import (
+    STANDARD_OUTCOMES,
+    build_site,
+    make_site,
+    page_html,
+    text_of,
+    write_report,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = "# Accueil\n\n<!-- runbookdocs: health -->\n\nVoir [la sauvegarde](ocpizza/sauvegarde.md).\n"
+PASSING = {k: ("passed", 0.1, "") for k in STANDARD_OUTCOMES}
+
+
+def _report(path: str, outcome: str, at: str, message: str = "") -> Report:
+    return Report(
+        [
+            Result(path, 3, "shell", "run", outcome, message=message, started_at=at),  # type: ignore[arg-type]
+            Result(path, 9, "shell", "validate", "passed"),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- the history file
+
+
+def test_history_is_capped_sorted_deduplicated_and_redacted_as_the_report(tmp_path: Path) -> None:
+    file = tmp_path / "h.json"
+    for day in (5, 1, 3, 2, 4):  # written out of order: kept in time order
+        assert record(file, _report("docs/a.md", "passed", f"2026-11-0{day}T09:00:00+00:00"), 3)
+    same = _report("docs/a.md", "passed", "2026-11-05T09:00:00+00:00")
+    assert not record(file, same, 3)  # the same run written again is kept once
+    history = read_history(file)
+    assert [r.at[:10] for r in history.runs] == ["2026-11-03", "2026-11-04", "2026-11-05"]
+    failed = _report("docs/a.md", "failed", "2026-11-06T09:00:00+00:00", "exited 1: ***\n" * 80)
+    assert record(file, failed, 3)
+    newest = read_history(file).for_page("docs/a.md")[0][1]
+    assert newest.state == "failing" and newest.failed == 1 and "***" in newest.message
+    assert len(newest.message) <= 300 and "\n" not in newest.message
+    # Deterministic: the same runs give the same bytes; no temporary or validate result left.
+    again = tmp_path / "again.json"
+    for day in (4, 5):
+        record(again, _report("docs/a.md", "passed", f"2026-11-0{day}T09:00:00+00:00"), 3)
+    record(again, failed, 3)
+    assert again.read_bytes() == file.read_bytes()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".again.json.lock", ".h.json.lock", "again.json", "h.json"]
+    assert run_of(Report([Result("a.md", 1, "shell", "validate", "passed")])) is None
+
+
+def test_history_ignores_what_it_cannot_read(tmp_path: Path) -> None:
+    file = tmp_path / "h.json"
+    file.write_text("{not json", encoding="utf-8")
+    assert read_history(file).runs == []
+    data = {"runs": [{"at": 3}, {"at": "2026-01-01T00:00:00Z", "pages": {"a.md": {"passed": -1}}}]}
+    history = History.from_json(data)
+    assert len(history.runs) == 1 and history.runs[0].pages["a.md"].passed == 0
+    assert record(file, _report("a.md", "passed", "2026-02-01T00:00:00+00:00"), 10)
+
+
+_APPEND = """
+import sys
+from runbookdocs.history import record
+from runbookdocs.results import Report, Result
+day = int(sys.argv[2])
+for hour in range(5):
+    at = f"2026-11-{day:02d}T{hour:02d}:00:00+00:00"
+    record(__import__("pathlib").Path(sys.argv[1]), Report([Result("a.md", 1, "shell", "run",
+           "passed", started_at=at)]), 100)
+"""
+
+
+def test_concurrent_runs_all_land_in_the_history(tmp_path: Path) -> None:
+    file = tmp_path / "h.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _APPEND, str(file), str(day)], env=env)
+        for day in range(1, 5)
+    ]
+    assert all(p.wait(60) == 0 for p in procs)
+    assert len(read_history(file).runs) == 20
+
+
+def test_report_merge_records_one_run_and_config_turns_history_off(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\nhistory_size = 2\n")
+    for i, day in enumerate((1, 2, 3)):
+        _report(f"docs/p{i}.md", "passed", f"2026-11-0{day}T09:00:00+00:00").write_json(
+            tmp_path / f"s{i}.json"
+        )
+    for inputs in (["s0.json", "s1.json"], ["s2.json"], ["s1.json", "s2.json"]):
+        proc = cli("report", "merge", *inputs, "-o", "merged.json", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    runs = read_history(tmp_path / "runbookdocs-history.json").runs
+    assert len(runs) == 2  # capped at history_size
+    # in time order: the last merge started on the 2nd (p1), the one before on the 3rd
+    assert [sorted(r.pages) for r in runs] == [["docs/p1.md", "docs/p2.md"], ["docs/p2.md"]]
+    (tmp_path / "pyproject.toml").write_text('[tool.runbookdocs]\nhistory = ""\n')
+    (tmp_path / "runbookdocs-history.json").unlink()
+    assert cli("report", "merge", "s0.json", "-o", "m.json", cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "runbookdocs-history.json").exists()
+    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\nhistory_size = 0\n")
+    bad = cli("check", cwd=tmp_path)
+    assert bad.returncode == 2 and "history_size" in bad.stderr
+
+
+@pytest.mark.docker
+def test_run_with_a_report_records_the_run_and_a_shard_does_not(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.runbookdocs]\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("# P\n\n```bash {#a}\necho ok\n```\n")
+    for _ in range(2):
+        proc = cli("run", "--no-cache", "--report", "r.json", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    shard = cli("run", "--no-cache", "--shard", "1/1", "--report", "s.json", cwd=tmp_path)
+    assert shard.returncode == 0, shard.stdout + shard.stderr
+    runs = read_history(tmp_path / "runbookdocs-history.json").runs
+    assert len(runs) == 2 and all(r.pages["docs/p.md"].passed == 1 for r in runs)
+
+
+# --------------------------------------------------------------------------- health view
+
+
+def history_site(tmp_path: Path, home: str = HOME) -> Path:
+    """The fixture site with three recorded runs (the last one failing) and a health marker."""
+    project = make_site(tmp_path, {"docs/index.md": home})
+    for day in (1, 2, 3):
+        outcomes = STANDARD_OUTCOMES if day == 3 else PASSING
+        started = dt.datetime(2026, 11, day, 9, tzinfo=dt.UTC)
+        report = write_report(project, outcomes, started=started)
+        record(project / "runbookdocs-history.json", Report.read(report), 10)
+    return project
+
+
+def test_page_shows_its_last_verifications(tmp_path: Path) -> None:
+    article = page_html(build_site(history_site(tmp_path)))
+    runs = re.findall(
+        r'<li class="rb-history__run[^"]*" data-rb-state="(\w[\w-]*)"[^>]*>([^<]*)', article
+    )
+    assert runs == [
+        ("failing", "3 novembre 2026 : 1 en échec"),
+        ("verified", "2 novembre 2026 : vérifié"),
+        ("verified", "1er novembre 2026 : vérifié"),
+    ]
+    assert 'title="shell block #restaurer exited 1 (expected 0)"' in article
+    assert "vérifié le 3 novembre 2026" in text_of(article)  # per block, as before
+
+
+def test_report_and_home_list_failing_and_stale_pages_first(tmp_path: Path) -> None:
+    project = history_site(tmp_path)
+    (project / "docs" / "ocpizza" / "fresh.md").write_text(
+        "---\nrunbook:\n  owner: équipe base\n  reviewed: 2099-01-01\n---\n# Fraîche\n\n"
+        "```bash {#ok}\ntrue\n```\n",
+        encoding="utf-8",
+    )
+    site = build_site(project)
+    report = text_of(page_html(site, "rapport/"))
+    attention = report[report.index("À traiter") : report.index("Runbooks¶")]
+    assert "Sauvegarde de la base" in attention and "équipe exploitation" in attention
+    assert "15 janvier 2020 (en retard)" in attention
+    assert "shell block #restaurer exited 1 (expected 0)" in attention
+    assert "Fraîche" not in attention  # not run, nothing failing, reviewed: nothing to do
+    table = report[report.index("Runbooks¶") :]
+    assert table.index("Sauvegarde de la base") < table.index("Fraîche")  # failing first
+    assert "✗ 3 novembre 2026 : 1 en échec" in table
+    home = page_html(site, "")
+    text = text_of(home)
+    assert "1 en échec, 1 périmé(s), 1 en retard de relecture, sur 2 runbooks" in text
+    assert 'href="rapport/"' in home and 'href="ocpizza/sauvegarde/#restaurer"' in home
+    assert "shell block #restaurer exited 1" in text
+    assert "<!-- runbookdocs: health -->" not in home
+
+
+def test_secrets_redacted_in_reports_stay_redacted(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"docs/index.md": HOME})
+    outcomes = dict(PASSING, restaurer=("failed", 0.1, "mysql: access denied for ***"))
+    report = write_report(project, outcomes)
+    record(project / "runbookdocs-history.json", Report.read(report), 10)
+    os.environ["DB_PASSWORD"] = "hunter2-secret"  # a value the site must never learn
+    try:
+        site = build_site(project)
+    finally:
+        del os.environ["DB_PASSWORD"]
+    for page in ("", "rapport/", "ocpizza/sauvegarde/"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        assert "hunter2" not in html and "access denied for ***" in html
+
+
+def test_health_on_the_home_page_with_zensical(tmp_path: Path) -> None:
+    from tests.test_site_zensical import build_with_zensical
+
+    project = history_site(tmp_path)
+    site = build_with_zensical(project)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "1 en échec, 1 périmé(s), 1 en retard de relecture, sur 1 runbooks" in text_of(home)
+    assert "shell block #restaurer exited 1" in home
+    page = (site / "ocpizza" / "sauvegarde" / "index.html").read_text(encoding="utf-8")
+    assert "2 novembre 2026 : vérifié" in page
