@@ -215,3 +215,100 @@ def test_health_on_the_home_page_with_zensical(tmp_path: Path) -> None:
     assert "shell block #restaurer exited 1" in home
     page = (site / "ocpizza" / "sauvegarde" / "index.html").read_text(encoding="utf-8")
     assert "2 novembre 2026 : vérifié" in page
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def banner_of(article: str) -> str:
+    return text_of(re.search(r"<aside class=\"rb-page.*?</aside>", article, re.S).group(0))
+
+
+def test_a_page_with_nothing_to_run_says_so(tmp_path: Path) -> None:
+    page = "---\nrunbook:\n  owner: équipe\n  reviewed: 2099-01-01\n---\n# Lire\n\nDu texte.\n"
+    project = make_site(tmp_path, {"docs/lire.md": page})
+    site = build_site(project)  # no report at all: still nothing to verify
+    banner = banner_of(page_html(site, "lire/"))
+    assert "Dernière vérification" in banner and "rien à exécuter sur cette page" in banner
+    assert "jamais" not in banner and "non vérifiées" not in banner
+    write_report(project, STANDARD_OUTCOMES)
+    banner = banner_of(page_html(build_site(project), "lire/"))
+    assert "rien à exécuter sur cette page" in banner and "jamais" not in banner
+
+
+def test_counts_leave_hidden_set_up_blocks_out_but_their_failure_shows(tmp_path: Path) -> None:
+    project = make_site(tmp_path)
+    write_report(project, STANDARD_OUTCOMES)  # `preparer` is hidden and passed
+    banner = banner_of(page_html(build_site(project)))
+    # sauvegarder, verifier-service (verified), restaurer (failing), sante, nettoyer (not run)
+    assert "2 vérifié(s) · 1 en échec · 2 non exécuté(s)" in banner
+    write_report(project, dict(PASSING, preparer=("failed", 0.1, "mkdir: permission denied")))
+    banner = banner_of(page_html(build_site(project)))
+    assert "Une étape de préparation que la page n’affiche pas a échoué" in banner
+    assert "mkdir: permission denied" in banner
+    assert "Blocs4 vérifié(s) · 1 non exécuté(s)" in banner  # the failure is not a count
+
+
+def test_verified_badges_of_blocks_with_variables_carry_the_defaults_wording(
+    tmp_path: Path,
+) -> None:
+    project = make_site(tmp_path)
+    write_report(project, STANDARD_OUTCOMES)
+    article = page_html(build_site(project))
+    head = article[article.index('id="sauvegarder"') :].split("</div>")[0]
+    assert 'data-rb-defaults="vérifié avec les valeurs par défaut"' in head  # uses {{ base }}
+    other = article[article.index('id="verifier-service"') :].split("</div>")[0]
+    assert "data-rb-defaults" not in other  # no variable: nothing to say
+
+
+SETUP_PAGE = """\
+---
+runbook:
+  target: debian
+  owner: équipe
+  reviewed: 2099-01-01
+---
+# Outil
+
+```bash {#installer-outil hidden=true}
+cat > /root/outil.sh <<'SH'
+--8<-- "ping.sh"
+SH
+printf 'x' > /root/ignored.txt
+```
+
+```bash {#lancer-outil}
+bash /root/outil.sh
+```
+
+```bash {#autre}
+echo /root/outil.shx
+```
+"""
+
+
+def test_a_command_that_needs_a_hidden_set_up_file_says_where_it_comes_from(
+    tmp_path: Path,
+) -> None:
+    project = make_site(tmp_path, {"docs/outil.md": SETUP_PAGE})
+    mkdocs = project / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text(encoding="utf-8")
+        + "repo_url: https://git.example.org/ops/kb\nedit_uri: edit/main/docs/\n",
+        encoding="utf-8",
+    )
+    write_report(
+        project,
+        {"lancer-outil": ("passed", 0.1, ""), "autre": ("passed", 0.1, "")},
+        page="docs/outil.md",
+    )
+    article = page_html(build_site(project), "outil/")
+    block = article[article.index('id="lancer-outil"') :]
+    note = text_of(re.search(r'<p class="rb-block__setup".*?</p>', block, re.S).group(0))
+    assert note == (
+        "Nécessite /root/outil.sh, écrit par une étape de préparation que la page n’affiche pas ; "
+        "son contenu : snippets/ping.sh dans le dépôt de la documentation."
+    )
+    assert 'href="https://git.example.org/ops/kb/blob/main/snippets/ping.sh"' in block
+    other = article[article.index('id="autre"') :]
+    assert "rb-block__setup" not in other  # /root/outil.shx is another file

@@ -233,6 +233,7 @@ def _shown(path: Any) -> str:
 CHROME = re.compile(
     r'<div class="rb-block__head" data-search-exclude>.*?</div>'
     r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
+    r'|<p class="rb-block__setup" data-search-exclude>.*?</p>'
     r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
     r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>',
     re.S,

@@ -52,7 +52,12 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.errors import ConfigError
         from runbookdocs.i18n import language
         from runbookdocs.site import dates, state
-        from runbookdocs.site.settings import EXTENSION_NAMES, page_setting, site_language
+        from runbookdocs.site.settings import (
+            EXTENSION_NAMES,
+            page_setting,
+            site_language,
+            source_url,
+        )
 
         state.forget()  # a new build (mkdocs serve): read configurations and pages again
         dates.forget()
@@ -88,6 +93,7 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             mdx_configs=dict(config.mdx_configs),
             plugins=tuple(config.plugins),
             extra_javascript=tuple(str(getattr(s, "path", s)) for s in config.extra_javascript),
+            source_url=source_url(config.repo_url, config.edit_uri),
         )
         if (
             self.config.mermaid
