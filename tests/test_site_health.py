@@ -7,6 +7,7 @@ Browser checks of the same: `tests/test_site_health_browser.py`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -312,3 +313,54 @@ def test_a_command_that_needs_a_hidden_set_up_file_says_where_it_comes_from(
     assert 'href="https://git.example.org/ops/kb/blob/main/snippets/ping.sh"' in block
     other = article[article.index('id="autre"') :]
     assert "rb-block__setup" not in other  # /root/outil.shx is another file
+
+
+# --------------------------------------------------------------------------- search
+
+SEARCH_PAGES = {
+    "docs/ocpizza/deploiement.md": "# Déploiement\n\nProcédure de déploiement de l'application.\n",
+    "docs/api.md": "---\nsearch: {exclude: true}\n---\n# API\n\nLe déploiement par l'API.\n",
+    "docs/bancs.md": "---\nsearch: {boost: 0.5}\n---\n# Bancs\n\nMesures du déploiement.\n",
+}
+
+
+def test_search_index_folds_accents_and_leaves_excluded_pages_out(tmp_path: Path) -> None:
+    from runbookdocs.site.search import fold, folded_words
+
+    assert fold("Déploiement") == "Deploiement" and folded_words("<b>Procédure</b> à&nbsp;x") == (
+        "procedure a"
+    )
+    project = make_site(tmp_path, SEARCH_PAGES)
+    write_report(project, STANDARD_OUTCOMES)
+    site = build_site(project)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["fields"]["folded_text"] == {"boost": 1.0}
+    assert index["config"]["fields"]["folded_title"] == {"boost": 1000.0}
+    entry = next(d for d in index["docs"] if d["location"] == "ocpizza/deploiement/#déploiement")
+    assert entry["folded_title"] == "deploiement"
+    assert entry["folded_text"] == "procedure deploiement"
+    assert entry["text"].startswith("<p>Procédure de déploiement")  # shown as written
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert "api/" not in locations and "bancs/" in locations
+    assert {d.get("boost") for d in index["docs"] if d["location"].startswith("rapport/")} == {0.2}
+    assert {d.get("boost") for d in index["docs"] if d["location"].startswith("bancs/")} == {0.5}
+    # Turned off: the index as the search plugin wrote it.
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "systems: {ocpizza: OC Pizza}", "systems: {ocpizza: OC Pizza}\n      search_fold: false"
+        )
+    )
+    index = json.loads((build_site(project) / "search" / "search_index.json").read_text())
+    assert "folded_text" not in index["config"]["fields"]
+
+
+def test_zensical_search_leaves_excluded_pages_out(tmp_path: Path) -> None:
+    from tests.test_site_zensical import build_with_zensical
+
+    project = make_site(tmp_path, SEARCH_PAGES)
+    write_report(project, STANDARD_OUTCOMES)
+    index = json.loads((build_with_zensical(project) / "search.json").read_text(encoding="utf-8"))
+    locations = {d["location"].split("#")[0] for d in index["items"]}
+    assert "ocpizza/deploiement/" in locations and "bancs/" in locations
+    assert "api/" not in locations

@@ -40,6 +40,7 @@ class RunbookdocsPluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     tags = c.Type(bool, default=OPTIONS["tags"].default)
     systems = c.Type(dict, default=OPTIONS["systems"].default)
     mermaid = c.Type(bool, default=OPTIONS["mermaid"].default)
+    search_fold = c.Type(bool, default=OPTIONS["search_fold"].default)
 
 
 class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no-untyped-call]
@@ -210,6 +211,16 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
 
     on_page_context = CombinedEvent(_hide_chrome, _show_chrome)
     _chrome: tuple[Any, str] | None = None
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: Any) -> None:
+        """After the search plugin wrote its index: accent-free words added to it
+        (`runbookdocs.site.search`)."""
+        if not self.config.search_fold:
+            return
+        from runbookdocs.site.search import fold_index
+
+        fold_index(Path(config.site_dir) / "search" / "search_index.json")
 
     def on_page_content(self, html_text: str, *, page: Any, config: Any, files: Files) -> str:
         """The page is converted: forget it."""

@@ -32,6 +32,8 @@ from runbookdocs.site.report import (
 GENERATED = "<!-- runbookdocs: generated"
 """The first body line of every generated page."""
 REPORT_MARKER = f"{GENERATED} report page"
+GENERATED_BOOST = 0.2
+"""Search boost of the generated pages (`search.boost` front matter, below 1: ranked down)."""
 
 TEXTS = Catalog(
     "site.reportpage",
@@ -271,6 +273,8 @@ def report_markdown(
         "---",
         f"title: {t('title')}",
         "hide: [toc]",
+        # Page titles and messages of every runbook: ranked below the runbooks themselves.
+        f"search: {{boost: {GENERATED_BOOST}}}",
         "---",
         f"{REPORT_MARKER} from {report_digest or 'no report'}: do not edit -->",
         "",
@@ -378,6 +382,7 @@ def tags_markdown(lang: str) -> str:
     """The Markdown source of the tags index (Material's and Zensical's tags plugin fill it)."""
     t = TEXTS.for_language(lang)
     return (
-        f"---\ntitle: {t('tags-title')}\n---\n{GENERATED} tags page: do not edit -->\n\n"
+        f"---\ntitle: {t('tags-title')}\nsearch: {{boost: {GENERATED_BOOST}}}\n---\n"
+        f"{GENERATED} tags page: do not edit -->\n\n"
         f"# {t('tags-title')}\n\n{t('tags-text')}\n\n<!-- material/tags -->\n"
     )

@@ -57,6 +57,12 @@ OPTIONS: Mapping[str, Option] = MappingProxyType(
             "MkDocs: when the site has a mermaid fence, load the vendored Mermaid on every page "
             "(unless extra_javascript does), so that the theme never fetches it from a CDN",
         ),
+        "search_fold": Option(
+            bool,
+            True,
+            "MkDocs: words typed without their accents find the accented words "
+            "('deploiement' finds 'déploiement'); Zensical's search does it by itself",
+        ),
     }
 )
 """Every setting of the `runbookdocs` plugin: the one place their defaults live."""
