@@ -364,3 +364,122 @@ def test_zensical_search_leaves_excluded_pages_out(tmp_path: Path) -> None:
     locations = {d["location"].split("#")[0] for d in index["items"]}
     assert "ocpizza/deploiement/" in locations and "bancs/" in locations
     assert "api/" not in locations
+
+
+# --------------------------------------------------------------------------- navigation, ids
+
+
+@pytest.fixture(scope="module")
+def knowledge_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The knowledge base (this repository's docs/) built by MkDocs, with a repository URL."""
+    site = tmp_path_factory.mktemp("kb") / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "REPO_URL": "https://git.example.org/ops/kb",
+            "EDIT_URI": "edit/main/docs/",
+            "PYTHONPATH": str(ROOT / "src"),
+        },
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return site
+
+
+def duplicate_ids(site: Path) -> dict[str, list[str]]:
+    """Page -> ids given to more than one element of it."""
+    from collections import Counter
+
+    out = {}
+    for page in sorted(site.rglob("*.html")):
+        ids = Counter(re.findall(r'\sid="([^"]*)"', page.read_text(encoding="utf-8")))
+        twice = sorted(i for i, n in ids.items() if n > 1)
+        if twice:
+            out[str(page.relative_to(site))] = twice
+    return out
+
+
+def test_no_built_page_has_a_duplicate_id(knowledge_base: Path) -> None:
+    assert duplicate_ids(knowledge_base) == {}
+    page = (knowledge_base / "ocpizza" / "sauvegarde-restauration" / "index.html").read_text()
+    # The block keeps its id (reports, trees and links use it); the heading gets another.
+    assert '<div class="rb-block' in page.split('id="sauvegarder"')[0][-200:]
+    assert '<h2 id="sauvegarder_1"' in page
+
+
+def test_navigation_by_audience_edit_link_and_last_change(knowledge_base: Path) -> None:
+    home = (knowledge_base / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("md-sidebar--secondary")]
+    items = re.findall(
+        r'<li class="md-nav__item[^"]*">\s*(?:<input[^>]*>\s*)?(?:<div[^>]*>\s*)?<(?:a|label)[^>]*>'
+        r'\s*<span class="md-ellipsis">\s*([^<]+?)\s*<',
+        nav,
+    )
+    wanted = [
+        "VTOM",
+        "Publik",
+        "OC Pizza",
+        "Altazion",
+        "Canopsis",
+        "Parcours d'intégration",
+        "Guides",
+        "Référence",
+        "Python API",
+        "Rapport de vérification",
+    ]
+    assert [i for i in items if i in wanted] == wanted, items
+    assert 'href="https://git.example.org/ops/kb/edit/main/docs/index.md"' in home
+    updated = re.search(
+        r'<p class="rb-updated"[^>]*><time datetime="([\d-]+)">([^<]+)</time>', home
+    )
+    assert updated is not None and updated.group(2).startswith("Page modifiée le ")
+    from runbookdocs.site.dates import last_change
+
+    assert updated.group(1) == last_change(ROOT / "docs" / "index.md").date().isoformat()
+    # The home page leads to the new-hire path and the report, and shows the health view.
+    assert 'href="guide/parcours-integration/"' in home and 'href="rapport/"' in home
+
+
+def test_knowledge_base_tags_have_one_spelling_each() -> None:
+    from runbookdocs.config import load_config
+    from runbookdocs.document import read_document
+    from runbookdocs.site.state import page_tags, tag_key
+
+    config = load_config(ROOT / "pyproject.toml")
+    spellings: dict[str, set[str]] = {}
+    for file in sorted((ROOT / "docs").rglob("*.md")):
+        meta = read_document(file, config).front.meta
+        tags = page_tags(meta) or meta.get("tags") or []
+        for tag in tags:
+            spellings.setdefault(tag_key(str(tag)), set()).add(str(tag))
+    assert {k: v for k, v in spellings.items() if len(v) > 1} == {}
+
+
+def test_api_reference_is_out_of_the_search(knowledge_base: Path) -> None:
+    index = json.loads((knowledge_base / "search" / "search_index.json").read_text())
+    assert not any(d["location"].startswith("reference/api/") for d in index["docs"])
+    boosts = {d["location"].split("/")[0]: d.get("boost") for d in index["docs"]}
+    assert boosts["garanties"] == 0.5 and boosts["benchmarks"] == 0.5 and boosts["rapport"] == 0.2
+
+
+def test_headings_and_blocks_never_share_an_id_with_zensical(tmp_path: Path) -> None:
+    from tests.test_site_zensical import build_with_zensical
+
+    page = "# Page\n\n## Sauvegarder\n\n```bash {#sauvegarder}\necho ok\n```\n"
+    project = make_site(tmp_path, {"docs/ocpizza/double.md": page})
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "systems: {ocpizza: OC Pizza}", "systems: {ocpizza: OC Pizza}\n      last_updated: true"
+        )
+    )
+    site = build_with_zensical(project)
+    assert duplicate_ids(site) == {}
+    html = (site / "ocpizza" / "double" / "index.html").read_text(encoding="utf-8")
+    assert 'id="sauvegarder_1"' in html and "Page modifiée le " in html

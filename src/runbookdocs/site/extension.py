@@ -22,11 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from runbookdocs.block import DEFAULT_TARGET
 from runbookdocs.config import Config
@@ -134,6 +136,7 @@ TEXTS = Catalog(
         "history-failing": {"en": "{n} failing", "fr": "{n} en échec"},
         "history-verified": {"en": "verified", "fr": "vérifié"},
         "history-not-run": {"en": "not run", "fr": "non exécuté"},
+        "updated": {"en": "Page last changed on {date}", "fr": "Page modifiée le {date}"},
     },
 )
 
@@ -178,7 +181,28 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
             or any(b.kind == "decision-tree" or b.attrs for b in state.doc.blocks)
         )
         out[0:0] = [self.md.htmlStash.store(assets.links(ctx.to_root, script=script)), ""]
+        if ctx.settings is not None and ctx.settings.last_updated and ctx.file is not None:
+            updated = last_updated(ctx.file, state)
+            if updated:
+                out += ["", self.md.htmlStash.store(updated)]
         return out
+
+
+def last_updated(file: Path, state: PageState) -> str:
+    """`Page modifiée le ...` (`dates.last_change` of the page and what it includes: git when
+    committed and unmodified, else the file's time); "" when unknown."""
+    from runbookdocs.site.dates import last_change_of
+    from runbookdocs.site.report import included_files
+
+    files = included_files(state.doc, state.config) if state.config is not None else [file]
+    when = last_change_of(files)
+    if when is None:
+        return ""
+    text = TEXTS.text(state.lang, "updated", date=format_date(state.lang, when.date()))
+    return (
+        f'<p class="rb-updated" data-search-exclude><time datetime="{when.date().isoformat()}">'
+        f"{html.escape(text)}</time></p>"
+    )
 
 
 def site_health(ctx: PageContext, config: Config) -> str:
@@ -234,6 +258,7 @@ CHROME = re.compile(
     r'<div class="rb-block__head" data-search-exclude>.*?</div>'
     r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
     r'|<p class="rb-block__setup" data-search-exclude>.*?</p>'
+    r'|<p class="rb-updated" data-search-exclude>.*?</p>'
     r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
     r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>',
     re.S,
@@ -245,6 +270,35 @@ CHROME = re.compile(
 def without_chrome(html_text: str) -> str:
     """`html_text` without runbookdocs' status chrome (what search indexes anyway)."""
     return CHROME.sub("", html_text)
+
+
+RESERVED = "data-rb-reserved"
+
+
+class ReserveIdsTreeprocessor(Treeprocessor):  # type: ignore[misc]
+    """Before `toc` names the headings: the ids the fences wrote (block ids, tree steps), which
+    sit in stashed HTML that `toc` cannot see, are put in the tree for a moment, so that a
+    heading "Sauvegarder" next to a block `#sauvegarder` becomes `sauvegarder_1` instead of a
+    second `id="sauvegarder"` (a block's id is the stable link reports and trees use)."""
+
+    def run(self, root: Any) -> None:
+        """Add one empty element per fence id (removed by `ReleaseIdsTreeprocessor`)."""
+        state = page_state(self.md)
+        if state is None or not state.anchors:
+            return
+        import xml.etree.ElementTree as etree
+
+        for ident in sorted(state.anchors):
+            etree.SubElement(root, "div", {"id": ident, RESERVED: ""})
+
+
+class ReleaseIdsTreeprocessor(Treeprocessor):  # type: ignore[misc]
+    """After `toc`: the reserved elements go."""
+
+    def run(self, root: Any) -> None:
+        """Remove what `ReserveIdsTreeprocessor` added."""
+        for el in [e for e in root if e.get(RESERVED) is not None]:
+            root.remove(el)
 
 
 class AnchorsPostprocessor(Postprocessor):  # type: ignore[misc]
@@ -271,6 +325,9 @@ class RunbookExtension(Extension):  # type: ignore[misc]
         # and before superfences (25), whose fences need the page state.
         md.preprocessors.register(PagePreprocessor(md), "runbookdocs_page", 28)
         md.postprocessors.register(AnchorsPostprocessor(md), "runbookdocs_anchors", 0)
+        # Around toc (priority 5), and after the inline processor (20) that fills the tree.
+        md.treeprocessors.register(ReserveIdsTreeprocessor(md), "runbookdocs_reserve_ids", 6)
+        md.treeprocessors.register(ReleaseIdsTreeprocessor(md), "runbookdocs_release_ids", 4)
         md.registerExtension(self)
 
     def reset(self) -> None:

@@ -438,10 +438,9 @@ def _wrap(
             # script swaps it in): the run used the defaults, not the reader's values.
             label = html.escape(t("verified-defaults"), quote=True)
             title = html.escape(t("verified-defaults-title"), quote=True)
+            # At the end of the opening tag (its attribute values are escaped: no `>` inside).
             shown = shown.replace(
-                "<span ",
-                f'<span data-rb-defaults="{label}" data-rb-defaults-title="{title}" ',
-                1,
+                ">", f' data-rb-defaults="{label}" data-rb-defaults-title="{title}">', 1
             )
         head.append(shown)
     if block_id:

@@ -41,6 +41,7 @@ class RunbookdocsPluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     systems = c.Type(dict, default=OPTIONS["systems"].default)
     mermaid = c.Type(bool, default=OPTIONS["mermaid"].default)
     search_fold = c.Type(bool, default=OPTIONS["search_fold"].default)
+    last_updated = c.Type(bool, default=OPTIONS["last_updated"].default)
 
 
 class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no-untyped-call]
@@ -95,6 +96,7 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             plugins=tuple(config.plugins),
             extra_javascript=tuple(str(getattr(s, "path", s)) for s in config.extra_javascript),
             source_url=source_url(config.repo_url, config.edit_uri),
+            last_updated=self.config.last_updated,
         )
         if (
             self.config.mermaid
@@ -162,7 +164,9 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             if not children or not getattr(item, "is_section", False):
                 continue
             folder = _folder(item)
-            if folder is not None and folder in systems:
+            # Only the titles MkDocs made from a folder name: a title the site's `nav:` gives
+            # ("Systèmes", "Guides") is the site's choice.
+            if folder is not None and folder in systems and item.title == _auto_title(folder):
                 item.title = systems[folder]
         return nav
 
@@ -234,6 +238,13 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.site.state import CURRENT_PAGE
 
         CURRENT_PAGE.set(None)
+
+
+def _auto_title(folder: str) -> str:
+    """The title MkDocs gives a section made from a folder (`mkdocs.utils.dirname_to_title`)."""
+    from mkdocs.utils import dirname_to_title
+
+    return str(dirname_to_title(folder))
 
 
 def _folder(section: Any) -> str | None:

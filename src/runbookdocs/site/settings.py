@@ -57,6 +57,12 @@ OPTIONS: Mapping[str, Option] = MappingProxyType(
             "MkDocs: when the site has a mermaid fence, load the vendored Mermaid on every page "
             "(unless extra_javascript does), so that the theme never fetches it from a CDN",
         ),
+        "last_updated": Option(
+            bool,
+            False,
+            "a line at the end of every page: when it last changed (its last commit when "
+            "committed and unmodified, else the file's time)",
+        ),
         "search_fold": Option(
             bool,
             True,
@@ -98,6 +104,7 @@ class SiteSettings:
     """Extension settings, as configured (functions named by their dotted names)."""
     plugins: tuple[str, ...] = ()
     extra_javascript: tuple[str, ...] = ()
+    last_updated: bool = False
     source_url: str = ""
     """Where the repository's files are browsed (`https://host/org/repo/blob/main/`), from
     `repo_url` and `edit_uri`; empty when the site names no repository."""
@@ -122,6 +129,7 @@ class SiteSettings:
             "systems": dict(self.systems),
             "use_directory_urls": self.use_directory_urls,
             "source_url": self.source_url,
+            "last_updated": self.last_updated,
         }
 
     @classmethod
@@ -140,6 +148,7 @@ class SiteSettings:
             else {},
             use_directory_urls=data.get("use_directory_urls") is not False,
             source_url=str(data.get("source_url") or ""),
+            last_updated=data.get("last_updated") is True,
         )
 
 
@@ -237,6 +246,7 @@ def read_settings(config_file: Path) -> SiteSettings:
         tags=bool(settings["tags"]),
         systems={str(k): str(v) for k, v in systems.items()},
         mermaid=bool(settings["mermaid"]),
+        last_updated=bool(settings["last_updated"]),
         use_directory_urls=data.get("use_directory_urls") is not False,
         markdown_extensions=tuple(extensions),
         mdx_configs=mdx,
