@@ -483,3 +483,9 @@ def test_headings_and_blocks_never_share_an_id_with_zensical(tmp_path: Path) -> 
     assert duplicate_ids(site) == {}
     html = (site / "ocpizza" / "double" / "index.html").read_text(encoding="utf-8")
     assert 'id="sauvegarder_1"' in html and "Page modifiée le " in html
+
+
+def test_a_marker_shown_as_an_example_stays_an_example(knowledge_base: Path) -> None:
+    guide = (knowledge_base / "guide" / "publish-your-site" / "index.html").read_text()
+    assert "&lt;!-- runbookdocs: health --&gt;" in guide
+    assert "en retard de relecture, sur" not in guide

@@ -151,7 +151,7 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         register(self.md)
         ctx = state.context
         is_report = any(line.startswith(REPORT_MARKER) for line in lines[:3])
-        health = [i for i, line in enumerate(lines) if line.strip() == HEALTH_MARKER]
+        health = marker_lines(lines)
         if ctx is not None and ctx.builder == "zensical":
             _check_prepared(ctx, state, is_report or bool(health))
             if ctx.meta is not None and ctx.settings is not None and ctx.settings.tags:
@@ -186,6 +186,28 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
             if updated:
                 out += ["", self.md.htmlStash.store(updated)]
         return out
+
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def marker_lines(lines: list[str]) -> list[int]:
+    """Indexes of the lines that are `HEALTH_MARKER`, outside fenced code (where the marker is
+    an example to show, not a place to fill)."""
+    out: list[int] = []
+    fence = ""
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if m is not None:
+            mark = m.group(1)
+            if not fence:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark) :]:
+                fence = ""
+            continue
+        if not fence and line.strip() == HEALTH_MARKER:
+            out.append(i)
+    return out
 
 
 def last_updated(file: Path, state: PageState) -> str:
