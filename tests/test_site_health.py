@@ -489,3 +489,24 @@ def test_a_marker_shown_as_an_example_stays_an_example(knowledge_base: Path) -> 
     guide = (knowledge_base / "guide" / "publish-your-site" / "index.html").read_text()
     assert "&lt;!-- runbookdocs: health --&gt;" in guide
     assert "en retard de relecture, sur" not in guide
+
+
+def test_a_tag_spelled_two_ways_is_reported_by_both_builds(tmp_path: Path) -> None:
+    page = "---\ntags: [MySQL]\n---\n# Autre\n\nTexte.\n"
+    project = make_site(tmp_path, {"docs/ocpizza/autre.md": page})
+    with pytest.raises(Exception, match="Aborted with 1 warnings in strict mode"):
+        build_site(project)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert proc.returncode == 1
+    assert (
+        "runbookdocs: tag spelled several ways (the tags index lists each; pick one): "
+        "'MySQL' (ocpizza/autre.md), 'mysql' (ocpizza/sauvegarde.md)"
+    ) in proc.stderr
+    prepared = cli("site", "prepare", cwd=project)
+    assert prepared.returncode == 0 and "'MySQL' (ocpizza/autre.md)" in prepared.stderr

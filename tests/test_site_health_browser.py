@@ -192,3 +192,30 @@ def test_zensical_search_ignores_accents_and_excluded_pages(driver: Any, zensica
         everything = driver.execute_script(_ZENSICAL_SEARCH, None)
         assert not any(h.startswith("api/") or "/api/" in h for h in everything), everything
     shot(driver, "search-zensical-without-accents")
+
+
+# --------------------------------------------------------------------------- WCAG 2.1 AA
+
+
+@pytest.mark.parametrize("colours", ["default", "slate"])
+def test_health_view_history_and_notes_pass_axe(driver: Any, site_url: str, colours: str) -> None:
+    """The new elements (needs-attention tables, history, default-values badge) keep AA."""
+    from tests.site_browser import axe, scheme
+
+    problems: list[str] = []
+    for page in ("", "rapport/", PAGE):
+        driver.get(site_url + page)
+        wait(driver, lambda d: d.execute_script("return document.readyState === 'complete'"))
+        if page == PAGE:  # the badge in its "default values" state
+            wait(
+                driver,
+                lambda d: d.execute_script("return !!document.querySelector('[data-rb-ready]')"),
+            )
+            field = css(driver, "input[data-rb-input='base']")
+            field.send_keys("x")
+        scheme(driver, colours)
+        time.sleep(0.4)  # Material's colour transitions
+        problems += [f"/{page} ({colours}) {p}" for p in axe(driver)]
+        if page == PAGE:
+            click(driver, css(driver, ".rb-vars__reset"))
+    assert problems == [], "\n".join(problems)

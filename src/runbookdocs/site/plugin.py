@@ -112,10 +112,12 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.errors import ConfigError
         from runbookdocs.site import assets
         from runbookdocs.site.prepare import (
+            TAGS_PLUGINS,
             configuration_problems,
             documents,
             generated_pages,
             is_generated,
+            tag_spellings,
         )
         from runbookdocs.site.state import project_config
 
@@ -140,6 +142,10 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             return files
         docs = documents(pages, settings.root)
         for problem in configuration_problems(settings, docs, project, plugin=True):
+            log.warning(f"runbookdocs: {problem}")
+        for problem in (
+            tag_spellings(docs) if settings.tags or TAGS_PLUGINS & set(settings.plugins) else []
+        ):
             log.warning(f"runbookdocs: {problem}")
         for rel, text in generated_pages(settings, docs, project).items():
             existing = files.get_file_from_path(rel)
