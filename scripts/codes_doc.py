@@ -20,7 +20,7 @@ PAGE = ROOT / "docs" / "reference" / "codes.md"
 HEAD = """\
 ---
 title: Finding codes
-tags: [reference]
+tags: [référence]
 runbook:
   # The examples and summaries below name markers and damaged text on purpose.
   ignore: [todo-marker, mojibake]

@@ -350,9 +350,11 @@ def test_tree_is_searchable(built: tuple[Path, str]) -> None:
 def test_report_page_lists_runbooks_with_coverage(built: tuple[Path, str]) -> None:
     project, _ = built
     html = page_html(project / "site", "rapport/")
-    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if "Sauvegarde" in r)
+    runbooks = html[html.index('id="runbooks"') :]  # after "À traiter", which comes first
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", runbooks, re.S) if "Sauvegarde" in r)
     cells = [text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     # Runbook | Système | Statut | Vérifiés | En échec | Non exécutés | Dernière vérification
+    # | Dernières exécutions
     assert cells[1] == "OC Pizza" and cells[2] == "en échec"
     assert cells[3:6] == ["3", "1", "2"]
     assert 'href="../ocpizza/sauvegarde/#restaurer"' in html

@@ -58,6 +58,12 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "schemas_dir": Key("directory of JSON Schemas (NAME.json or NAME.schema.json)", "schemas"),
         "cache_dir": Key("where results are cached", ".runbookdocs-cache"),
         "report": Key("default path of the run report read by the site", "runbookdocs-report.json"),
+        "history": Key(
+            "file keeping the last runs for the site's per-page history (appended by run "
+            "--report and report merge -o; empty: no history)",
+            "runbookdocs-history.json",
+        ),
+        "history_size": Key("how many runs the history keeps", 10),
         "timeout": Key("default block timeout in seconds", 60.0),
         "review_interval_days": Key("days after which a page's review is stale", 180),
         "images": Key("how images are obtained: auto, official or local", "auto"),
@@ -159,6 +165,9 @@ class Config:
     language: str = _field("language")
     trusted_dirs: tuple[Path, ...] = _field("trusted_dirs")
     build_timeout: float = _field("build_timeout")
+    history: Path | None = None
+    """The history file (absolute), None when the configuration turns it off."""
+    history_size: int = _field("history_size")
 
     def allows(self, path: Path) -> bool:
         """True when `path`, symlinks followed, is inside the project or a trusted directory:
@@ -280,6 +289,12 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
     schemas = root / text("schemas_dir")
     cache = root / text("cache_dir")
     report = root / text("report")
+    history_name = raw.get("history", _default("history"))
+    if not isinstance(history_name, str):
+        problem("history", f"must be a string (empty: no history), not {history_name!r}")
+        history_name = _default("history")
+    history = root / history_name if history_name else None
+    history_size = int(number("history_size", integer=True))
     timeout = float(number("timeout"))
     review = int(number("review_interval_days", integer=True))
     max_mb = float(number("max_file_mb"))
@@ -376,6 +391,8 @@ def _validate(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
         language=lang,
         trusted_dirs=tuple(trusted),
         build_timeout=build_timeout,
+        history=history,
+        history_size=history_size,
         anchors=tuple(anchors),
         select=rules["select"],
         ignore=rules["ignore"],

@@ -103,10 +103,17 @@ def no_files(what: str, args: argparse.Namespace, config: Config) -> UsageError:
     return UsageError(f"no Markdown files to {what} in {where}")
 
 
-def write_reports(report: Report, args: argparse.Namespace) -> None:
-    """Write `--report` and `--junit` when asked."""
+def write_reports(
+    report: Report, args: argparse.Namespace, *, history: Config | None = None
+) -> None:
+    """Write `--report` and `--junit` when asked; with `history`, a `--report` run is also
+    appended to the configuration's history file (`runbookdocs.history`)."""
     if getattr(args, "report", None):
         report.write_json(args.report)
+        if history is not None and history.history is not None:
+            from runbookdocs.history import record
+
+            record(history.history, report, history.history_size)
     if getattr(args, "junit", None):
         report.write_junit(args.junit)
 

@@ -55,6 +55,11 @@ def run_report(args: argparse.Namespace) -> int:
     merged = merge_reports([(str(p), read_report(p)) for p in args.inputs], replace=args.replace)
     if args.output:
         merged.write_json(args.output)
+        config = base.load(args)
+        if config.history is not None:  # the shards' runs, recorded once (shards record none)
+            from runbookdocs.history import record
+
+            record(config.history, merged, config.history_size)
     else:
         sys.stdout.write(json.dumps(merged.to_json(), indent=2, ensure_ascii=False) + "\n")
     s = merged.summary()

@@ -85,7 +85,8 @@ def run_run(args: argparse.Namespace) -> int:
     with signals_as_interrupt(), display:
         report = run_documents(documents, config, options, on_event=display.event)
     base.print_findings(report)
-    base.write_reports(report, args)
+    # A shard's report is partial: its history entry is the merged report's (`report merge`).
+    base.write_reports(report, args, history=None if args.shard else config)
     _summary(report, time.monotonic() - t0)
     return report.exit_code(strict=args.strict)
 

@@ -22,13 +22,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from runbookdocs.block import DEFAULT_TARGET
+from runbookdocs.config import Config
 from runbookdocs.i18n import Catalog
 from runbookdocs.site import assets
 from runbookdocs.site.dates import format_date
@@ -43,7 +46,7 @@ from runbookdocs.site.fences import (
 from runbookdocs.site.printing import print_button
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
 from runbookdocs.site.report import Coverage, freshness, report_digest
-from runbookdocs.site.reportpage import REPORT_MARKER
+from runbookdocs.site.reportpage import HEALTH_MARKER, REPORT_MARKER, health_markdown
 from runbookdocs.site.state import PageContext, PageState, build_state, page_tags
 
 TEXTS = Catalog(
@@ -118,6 +121,23 @@ TEXTS = Catalog(
             "fr": "{name}{description} — secret, jamais rempli par le site.",
         },
         "vars-secret-description": {"en": ": {text}", "fr": " : {text}"},
+        # health view and history (#17)
+        "nothing-to-run": {
+            "en": "nothing to run on this page",
+            "fr": "rien à exécuter sur cette page",
+        },
+        "hidden-failing-text": {
+            "en": "A set-up step this page does not show failed at the last verification: "
+            "{message}",
+            "fr": "Une étape de préparation que la page n’affiche pas a échoué lors de la "
+            "dernière vérification : {message}",
+        },
+        "history": {"en": "Last verifications", "fr": "Dernières vérifications"},
+        "history-run": {"en": "{date}: {state}", "fr": "{date} : {state}"},
+        "history-failing": {"en": "{n} failing", "fr": "{n} en échec"},
+        "history-verified": {"en": "verified", "fr": "vérifié"},
+        "history-not-run": {"en": "not run", "fr": "non exécuté"},
+        "updated": {"en": "Page last changed on {date}", "fr": "Page modifiée le {date}"},
     },
 )
 
@@ -132,8 +152,9 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         register(self.md)
         ctx = state.context
         is_report = any(line.startswith(REPORT_MARKER) for line in lines[:3])
+        health = marker_lines(lines)
         if ctx is not None and ctx.builder == "zensical":
-            _check_prepared(ctx, state, is_report)
+            _check_prepared(ctx, state, is_report or bool(health))
             if ctx.meta is not None and ctx.settings is not None and ctx.settings.tags:
                 tags = page_tags(ctx.meta)
                 if tags is not None:
@@ -143,6 +164,10 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         if ctx is None or ctx.builder == "markdown":
             return lines
         out = list(lines)
+        if health and ctx.settings is not None and state.config is not None:
+            text = site_health(ctx, state.config).splitlines()
+            for i in reversed(health):
+                out[i : i + 1] = ["", *text, ""]
         if state.is_runbook:
             banner = self.md.htmlStash.store(page_banner(state) + print_button(state.lang))
             at = 0
@@ -157,7 +182,63 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
             or any(b.kind == "decision-tree" or b.attrs for b in state.doc.blocks)
         )
         out[0:0] = [self.md.htmlStash.store(assets.links(ctx.to_root, script=script)), ""]
+        if ctx.settings is not None and ctx.settings.last_updated and ctx.file is not None:
+            updated = last_updated(ctx.file, state)
+            if updated:
+                out += ["", self.md.htmlStash.store(updated)]
         return out
+
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def marker_lines(lines: list[str]) -> list[int]:
+    """Indexes of the lines that are `HEALTH_MARKER`, outside fenced code (where the marker is
+    an example to show, not a place to fill)."""
+    out: list[int] = []
+    fence = ""
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if m is not None:
+            mark = m.group(1)
+            if not fence:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark) :]:
+                fence = ""
+            continue
+        if not fence and line.strip() == HEALTH_MARKER:
+            out.append(i)
+    return out
+
+
+def last_updated(file: Path, state: PageState) -> str:
+    """`Page modifiée le ...` (`dates.last_change` of the page and what it includes: git when
+    committed and unmodified, else the file's time); "" when unknown."""
+    from runbookdocs.site.dates import last_change_of
+    from runbookdocs.site.report import included_files
+
+    files = included_files(state.doc, state.config) if state.config is not None else [file]
+    when = last_change_of(files)
+    if when is None:
+        return ""
+    text = TEXTS.text(state.lang, "updated", date=format_date(state.lang, when.date()))
+    return (
+        f'<p class="rb-updated" data-search-exclude><time datetime="{when.date().isoformat()}">'
+        f"{html.escape(text)}</time></p>"
+    )
+
+
+def site_health(ctx: PageContext, config: Config) -> str:
+    """The site's health (`reportpage.health_markdown`) for the page `ctx` converts: every
+    page of the docs tree is read (once per build: documents are cached)."""
+    from runbookdocs.site.prepare import docs_pages, documents
+
+    settings = ctx.settings
+    assert settings is not None
+    generated = {settings.report_page, settings.tags_page} - {""}
+    pages = docs_pages(settings.docs_dir, generated)
+    docs = documents(pages, settings.root)
+    return health_markdown(docs, config, ctx.src_uri, settings.report_page, settings.language)
 
 
 def _check_prepared(ctx: PageContext, state: PageState, is_report: bool) -> None:
@@ -199,6 +280,8 @@ def _shown(path: Any) -> str:
 CHROME = re.compile(
     r'<div class="rb-block__head" data-search-exclude>.*?</div>'
     r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
+    r'|<p class="rb-block__setup" data-search-exclude>.*?</p>'
+    r'|<p class="rb-updated" data-search-exclude>.*?</p>'
     r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
     r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>'
     r'|<p class="rb-print-bar rb-needs-js" data-search-exclude>.*?</p>',
@@ -212,6 +295,35 @@ element of its own kind."""
 def without_chrome(html_text: str) -> str:
     """`html_text` without runbookdocs' status chrome (what search indexes anyway)."""
     return CHROME.sub("", html_text)
+
+
+RESERVED = "data-rb-reserved"
+
+
+class ReserveIdsTreeprocessor(Treeprocessor):  # type: ignore[misc]
+    """Before `toc` names the headings: the ids the fences wrote (block ids, tree steps), which
+    sit in stashed HTML that `toc` cannot see, are put in the tree for a moment, so that a
+    heading "Sauvegarder" next to a block `#sauvegarder` becomes `sauvegarder_1` instead of a
+    second `id="sauvegarder"` (a block's id is the stable link reports and trees use)."""
+
+    def run(self, root: Any) -> None:
+        """Add one empty element per fence id (removed by `ReleaseIdsTreeprocessor`)."""
+        state = page_state(self.md)
+        if state is None or not state.anchors:
+            return
+        import xml.etree.ElementTree as etree
+
+        for ident in sorted(state.anchors):
+            etree.SubElement(root, "div", {"id": ident, RESERVED: ""})
+
+
+class ReleaseIdsTreeprocessor(Treeprocessor):  # type: ignore[misc]
+    """After `toc`: the reserved elements go."""
+
+    def run(self, root: Any) -> None:
+        """Remove what `ReserveIdsTreeprocessor` added."""
+        for el in [e for e in root if e.get(RESERVED) is not None]:
+            root.remove(el)
 
 
 class AnchorsPostprocessor(Postprocessor):  # type: ignore[misc]
@@ -238,6 +350,9 @@ class RunbookExtension(Extension):  # type: ignore[misc]
         # and before superfences (25), whose fences need the page state.
         md.preprocessors.register(PagePreprocessor(md), "runbookdocs_page", 28)
         md.postprocessors.register(AnchorsPostprocessor(md), "runbookdocs_anchors", 0)
+        # Around toc (priority 5), and after the inline processor (20) that fills the tree.
+        md.treeprocessors.register(ReserveIdsTreeprocessor(md), "runbookdocs_reserve_ids", 6)
+        md.treeprocessors.register(ReleaseIdsTreeprocessor(md), "runbookdocs_release_ids", 4)
         md.registerExtension(self)
 
     def reset(self) -> None:
@@ -256,8 +371,9 @@ def makeExtension(**kwargs: Any) -> RunbookExtension:
 
 
 def page_statuses(state: PageState) -> Coverage:
-    """Coverage of the page's executable blocks according to the report."""
-    return Coverage.of(state.status(b) for b in state.doc.blocks if b.executable)
+    """Coverage of the page's executable blocks readers see, according to the report (hidden
+    set-up blocks are not counted: readers cannot find them on the page)."""
+    return Coverage.of(state.status(b) for b in state.doc.blocks if b.executable and not b.hidden)
 
 
 def page_banner(state: PageState, today: dt.date | None = None) -> str:
@@ -299,7 +415,10 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         )
     coverage = page_statuses(state)
     report = state.report
-    if report is None:
+    if not any(b.executable for b in state.doc.blocks):
+        # Neither "never" nor "not verified": there is nothing a run could verify here.
+        items.append((t("verified"), f"<em>{t('nothing-to-run')}</em>"))
+    elif report is None:
         items.append((t("verified"), f"<em>{t('no-report')}</em>"))
         warnings.append((t("no-report-title"), t("no-report-text")))
     elif report.problem:
@@ -326,6 +445,17 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         items.append((t("blocks"), _coverage_text(coverage, lang)))
     if coverage.failing:
         warnings.insert(0, (t("failing-title"), t("failing-text", n=coverage.failing)))
+    hidden_failures = [
+        s
+        for s in (state.status(b) for b in state.doc.blocks if b.executable and b.hidden)
+        if s.state == "failing"
+    ]
+    if hidden_failures:
+        message = html.escape(hidden_failures[0].detail)
+        warnings.insert(0, (t("failing-title"), t("hidden-failing-text", message=message)))
+    history = history_list(state)
+    if history:
+        items.append((t("history"), history))
     out = [
         f'<aside class="rb-page rb-page--{coverage.state if coverage.total else "none"}" '
         f'aria-label="{t("aria")}" data-search-exclude><dl class="rb-page__facts">'
@@ -340,6 +470,35 @@ def page_banner(state: PageState, today: dt.date | None = None) -> str:
         )
     out.append(variables_form(state))
     out.append("</aside>")
+    return "".join(out)
+
+
+def history_list(state: PageState) -> str:
+    """The page's last verifications from the history file (`runbookdocs.history`), newest
+    first, each with its date and what it said in words; "" without a history of the page."""
+    config = state.config
+    if config is None or not any(b.executable for b in state.doc.blocks):
+        return ""
+    from runbookdocs.site.report import load_history
+
+    history = load_history(config.history, config.root)
+    runs = history.for_page(state.doc.file, config.history_size) if history is not None else []
+    if not runs:
+        return ""
+    t = TEXTS.for_language(state.lang)
+    out = ['<ol class="rb-history">']
+    for at, run in runs:
+        if run.state == "failing":
+            said = t("history-failing", n=run.failed)
+        else:
+            said = t(f"history-{run.state}")
+        title = f' title="{html.escape(run.message, quote=True)}"' if run.message else ""
+        text = t("history-run", date=format_date(state.lang, at.date()), state=said)
+        out.append(
+            f'<li class="rb-history__run rb-history__run--{run.state}" '
+            f'data-rb-state="{run.state}"{title}>{html.escape(text)}</li>'
+        )
+    out.append("</ol>")
     return "".join(out)
 
 

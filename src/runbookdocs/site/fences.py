@@ -77,6 +77,30 @@ TEXTS = Catalog(
         },
         "danger-yes": {"en": "Copy anyway", "fr": "Copier quand même"},
         "danger-no": {"en": "Cancel", "fr": "Annuler"},
+        # wording (#17): changed variables, set-up files
+        "verified-defaults": {
+            "en": "verified with the default values",
+            "fr": "vérifié avec les valeurs par défaut",
+        },
+        "verified-defaults-title": {
+            "en": "The last run used the page's default values; the values you entered were "
+            "not run.",
+            "fr": "La dernière exécution a utilisé les valeurs par défaut de la page ; les "
+            "valeurs que vous avez saisies n’ont pas été exécutées.",
+        },
+        "setup-file": {
+            "en": "Needs {path}, written by a set-up step this page does not show{source}.",
+            "fr": "Nécessite {path}, écrit par une étape de préparation que la page n’affiche "
+            "pas{source}.",
+        },
+        "setup-file-source": {
+            "en": "; its content: {source} in the documentation’s repository",
+            "fr": " ; son contenu : {source} dans le dépôt de la documentation",
+        },
+        "setup-file-block": {
+            "en": " (block #{id} of the page’s source)",
+            "fr": " (bloc #{id} de la source de la page)",
+        },
     },
 )
 
@@ -271,9 +295,42 @@ def formatter(
         state.status(block) if shows_status and state is not None and block is not None else None
     )
     danger = block.danger if block is not None else danger_of(runbook)
+    notes = _setup_notes(state, block) if shows_status and state is not None else []
     return _wrap(
-        code, block_id, title, target, status, _secret_notes(src, secrets), lang, danger=danger
+        code,
+        block_id,
+        title,
+        target,
+        status,
+        _secret_notes(src, secrets),
+        lang,
+        notes,
+        danger=danger,
     )
+
+
+def _setup_notes(state: PageState, block: Block | None) -> list[str]:
+    """Where the files a command needs from hidden set-up blocks come from (`setupfiles`)."""
+    from runbookdocs.site.setupfiles import needed_by, setup_files
+
+    if block is None:
+        return []
+    t = TEXTS.for_language(state.lang)
+    base = state.context.settings.source_url if state.context and state.context.settings else ""
+    notes = []
+    for f in needed_by(block, setup_files(state.doc)):
+        if f.source:
+            shown = f"<code>{html.escape(f.source)}</code>"
+            if base:
+                href = html.escape(base + f.source.lstrip("/"), quote=True)
+                shown = f'<a href="{href}">{shown}</a>'
+            source = t("setup-file-source", source=shown)
+        elif f.block.id:
+            source = t("setup-file-block", id=html.escape(f.block.id))
+        else:
+            source = ""
+        notes.append(t("setup-file", path=f"<code>{html.escape(f.path)}</code>", source=source))
+    return notes
 
 
 _CONSOLE = frozenset(k for k, v in KINDS.items() if v == "console")
@@ -398,6 +455,7 @@ def _wrap(
     status: BlockStatus | None,
     secrets: list[tuple[str, str]],
     lang: str,
+    notes: list[str] | None = None,
     *,
     danger: str | None = None,
 ) -> str:
@@ -413,7 +471,17 @@ def _wrap(
             f"{t('target')} <code>{html.escape(target)}</code></span>"
         )
     if status is not None:
-        head.append(badge(status, lang))
+        shown = badge(status, lang)
+        if status.state == "verified" and 'data-rb-var="' in code:
+            # What the badge says once the reader changes a variable the block uses (the
+            # script swaps it in): the run used the defaults, not the reader's values.
+            label = html.escape(t("verified-defaults"), quote=True)
+            title = html.escape(t("verified-defaults-title"), quote=True)
+            # At the end of the opening tag (its attribute values are escaped: no `>` inside).
+            shown = shown.replace(
+                ">", f' data-rb-defaults="{label}" data-rb-defaults-title="{title}">', 1
+            )
+        head.append(shown)
     if block_id:
         head.append(
             f'<a class="rb-block__anchor" href="#{html.escape(block_id)}" '
@@ -438,6 +506,8 @@ def _wrap(
             description=f" ({html.escape(description)})" if description else "",
         )
         parts.append(f'<p class="rb-block__secret" data-search-exclude>{LOCK} {note}</p>')
+    for note in notes or ():
+        parts.append(f'<p class="rb-block__setup" data-search-exclude>{note}</p>')
     parts.append("</div>")
     return "".join(parts)
 

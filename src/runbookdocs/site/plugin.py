@@ -40,6 +40,8 @@ class RunbookdocsPluginConfig(MkConfig):  # type: ignore[no-untyped-call]
     tags = c.Type(bool, default=OPTIONS["tags"].default)
     systems = c.Type(dict, default=OPTIONS["systems"].default)
     mermaid = c.Type(bool, default=OPTIONS["mermaid"].default)
+    search_fold = c.Type(bool, default=OPTIONS["search_fold"].default)
+    last_updated = c.Type(bool, default=OPTIONS["last_updated"].default)
 
 
 class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no-untyped-call]
@@ -52,7 +54,12 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.errors import ConfigError
         from runbookdocs.i18n import language
         from runbookdocs.site import dates, state
-        from runbookdocs.site.settings import EXTENSION_NAMES, page_setting, site_language
+        from runbookdocs.site.settings import (
+            EXTENSION_NAMES,
+            page_setting,
+            site_language,
+            source_url,
+        )
 
         state.forget()  # a new build (mkdocs serve): read configurations and pages again
         dates.forget()
@@ -88,6 +95,8 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             mdx_configs=dict(config.mdx_configs),
             plugins=tuple(config.plugins),
             extra_javascript=tuple(str(getattr(s, "path", s)) for s in config.extra_javascript),
+            source_url=source_url(config.repo_url, config.edit_uri),
+            last_updated=self.config.last_updated,
         )
         if (
             self.config.mermaid
@@ -103,10 +112,12 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.errors import ConfigError
         from runbookdocs.site import assets
         from runbookdocs.site.prepare import (
+            TAGS_PLUGINS,
             configuration_problems,
             documents,
             generated_pages,
             is_generated,
+            tag_spellings,
         )
         from runbookdocs.site.state import project_config
 
@@ -132,6 +143,10 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         docs = documents(pages, settings.root)
         for problem in configuration_problems(settings, docs, project, plugin=True):
             log.warning(f"runbookdocs: {problem}")
+        for problem in (
+            tag_spellings(docs) if settings.tags or TAGS_PLUGINS & set(settings.plugins) else []
+        ):
+            log.warning(f"runbookdocs: {problem}")
         for rel, text in generated_pages(settings, docs, project).items():
             existing = files.get_file_from_path(rel)
             if existing is not None and existing.abs_src_path:
@@ -155,7 +170,9 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
             if not children or not getattr(item, "is_section", False):
                 continue
             folder = _folder(item)
-            if folder is not None and folder in systems:
+            # Only the titles MkDocs made from a folder name: a title the site's `nav:` gives
+            # ("Systèmes", "Guides") is the site's choice.
+            if folder is not None and folder in systems and item.title == _auto_title(folder):
                 item.title = systems[folder]
         return nav
 
@@ -205,6 +222,16 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
     on_page_context = CombinedEvent(_hide_chrome, _show_chrome)
     _chrome: tuple[Any, str] | None = None
 
+    @event_priority(-100)
+    def on_post_build(self, *, config: Any) -> None:
+        """After the search plugin wrote its index: accent-free words added to it
+        (`runbookdocs.site.search`)."""
+        if not self.config.search_fold:
+            return
+        from runbookdocs.site.search import fold_index
+
+        fold_index(Path(config.site_dir) / "search" / "search_index.json")
+
     def on_page_content(self, html_text: str, *, page: Any, config: Any, files: Files) -> str:
         """The page is converted: forget it."""
         from runbookdocs.site.state import CURRENT_PAGE
@@ -217,6 +244,13 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.site.state import CURRENT_PAGE
 
         CURRENT_PAGE.set(None)
+
+
+def _auto_title(folder: str) -> str:
+    """The title MkDocs gives a section made from a folder (`mkdocs.utils.dirname_to_title`)."""
+    from mkdocs.utils import dirname_to_title
+
+    return str(dirname_to_title(folder))
 
 
 def _folder(section: Any) -> str | None:

@@ -150,6 +150,29 @@ def _snippets_problems(settings: SiteSettings, config: Config, includes: bool) -
     return []
 
 
+def tag_spellings(docs: Sequence[tuple[str, Document]]) -> list[str]:
+    """Tags spelled several ways across the site (`reference` and `Référence`: case and accents
+    aside, the same): the tags index would list each. A page's `runbook.system` and
+    `runbook.owner` count as its tags, as on the site."""
+    from runbookdocs.site.state import page_tags, tag_key
+
+    seen: dict[str, dict[str, str]] = {}
+    for src_uri, doc in docs:
+        meta = doc.front.meta
+        tags = page_tags(meta)
+        if tags is None:
+            raw = meta.get("tags")
+            tags = [str(t) for t in raw] if isinstance(raw, list) else []
+        for tag in tags:
+            seen.setdefault(tag_key(tag), {}).setdefault(tag, src_uri)
+    return [
+        "tag spelled several ways (the tags index lists each; pick one): "
+        + ", ".join(f"{tag!r} ({uri})" for tag, uri in sorted(spellings.items()))
+        for spellings in seen.values()
+        if len(spellings) > 1
+    ]
+
+
 # --------------------------------------------------------------------------- prepare
 
 
@@ -221,6 +244,8 @@ def prepare(settings: SiteSettings, *, force: bool = False) -> Prepared:
         if file.is_file() and rel not in wanted and not file.name.startswith("."):
             file.unlink()
             done.removed.append(file)
+    if TAGS_PLUGINS & set(settings.plugins):
+        done.notes.extend(tag_spellings(docs))
     mermaid = f"{assets.URL_PREFIX}/{assets.MERMAID}"
     if settings.mermaid_fence and mermaid not in settings.extra_javascript:
         done.notes.append(

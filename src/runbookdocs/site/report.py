@@ -23,6 +23,7 @@ from typing import Literal
 from runbookdocs.block import Block
 from runbookdocs.config import Config
 from runbookdocs.document import Document
+from runbookdocs.history import PageRun
 from runbookdocs.i18n import Catalog
 from runbookdocs.results import Report, ReportFormatError, Result
 from runbookdocs.site.dates import format_date, format_duration, last_change_of, parse_time
@@ -220,6 +221,51 @@ def not_run_text(block: Block, lang: str) -> str | None:
     if reason.reason == "language":
         return t("reason-language", language=block.lang or t("no-language"))
     return t(f"reason-{reason.reason}")
+
+
+@dataclass
+class SiteHistory:
+    """The history file (`runbookdocs.history`), indexed by page (absolute path)."""
+
+    pages: dict[Path, list[tuple[dt.datetime, PageRun]]] = field(default_factory=dict)
+    """Page -> (when, what the run said), newest first."""
+
+    def for_page(self, file: Path, limit: int) -> list[tuple[dt.datetime, PageRun]]:
+        """The last `limit` runs of page `file`, newest first."""
+        return self.pages.get(file.resolve(), [])[:limit]
+
+
+_HISTORIES: dict[Path, tuple[tuple[int, int], SiteHistory]] = {}
+
+
+def load_history(path: Path | None, root: Path) -> SiteHistory | None:
+    """The history at `path` (relative page paths resolve against `root`); None without one.
+
+    Cached per file, size and modification time, like reports.
+    """
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _HISTORIES.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    from runbookdocs.history import read_history
+
+    out = SiteHistory()
+    for run in reversed(read_history(path).runs):
+        at = parse_time(run.at)
+        if at is None:
+            continue
+        for name, page in run.pages.items():
+            file = Path(name)
+            file = (file if file.is_absolute() else root / file).resolve()
+            out.pages.setdefault(file, []).append((at, page))
+    _HISTORIES[path] = (key, out)
+    return out
 
 
 @dataclass(frozen=True)

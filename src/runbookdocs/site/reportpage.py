@@ -8,20 +8,32 @@ never overwritten, and the report page names the report it was made from (`REPOR
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runbookdocs.config import Config
 from runbookdocs.document import Document
+from runbookdocs.history import PageRun
 from runbookdocs.i18n import Catalog
 from runbookdocs.site.dates import format_date
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
-from runbookdocs.site.report import Coverage, SiteReport, block_status, load_report
+from runbookdocs.site.report import (
+    Coverage,
+    SiteReport,
+    block_status,
+    freshness,
+    load_history,
+    load_report,
+)
 
 GENERATED = "<!-- runbookdocs: generated"
 """The first body line of every generated page."""
 REPORT_MARKER = f"{GENERATED} report page"
+GENERATED_BOOST = 0.2
+"""Search boost of the generated pages (`search.boost` front matter, below 1: ranked down)."""
 
 TEXTS = Catalog(
     "site.reportpage",
@@ -48,9 +60,38 @@ TEXTS = Catalog(
         "runbooks": {"en": "Runbooks", "fr": "Runbooks"},
         "columns": {
             "en": "| Runbook | System | Status | Verified | Failing | Not run "
-            "| Last verification |",
+            "| Last verification | Last runs |",
             "fr": "| Runbook | Système | Statut | Vérifiés | En échec | Non exécutés | "
-            "Dernière vérification |",
+            "Dernière vérification | Dernières exécutions |",
+        },
+        # health view (#17)
+        "attention": {"en": "Needs attention", "fr": "À traiter"},
+        "attention-columns": {
+            "en": "| Page | Owner | Last review | Problem |",
+            "fr": "| Page | Responsable | Dernière relecture | Problème |",
+        },
+        "attention-none-title": {"en": "Nothing to fix", "fr": "Rien à traiter"},
+        "attention-none": {
+            "en": "No runbook is failing, out of date or overdue for review.",
+            "fr": "Aucun runbook en échec, périmé ou en retard de relecture.",
+        },
+        "never": {"en": "never", "fr": "jamais"},
+        "review-late": {"en": "{date} (overdue)", "fr": "{date} (en retard)"},
+        "failing-state": {"en": "failing", "fr": "en échec"},
+        "stale-state": {
+            "en": "changed since its last verification",
+            "fr": "modifiée depuis sa dernière vérification",
+        },
+        "review-state": {"en": "review overdue", "fr": "relecture en retard"},
+        "history-run": {"en": "{date}: {state}", "fr": "{date} : {state}"},
+        "history-failing": {"en": "{n} failing", "fr": "{n} en échec"},
+        "history-verified": {"en": "verified", "fr": "vérifié"},
+        "history-not-run": {"en": "not run", "fr": "non exécuté"},
+        "health-summary": {
+            "en": "{failing} failing, {stale} out of date, {late} overdue for review, out of "
+            "{total} runbooks: [the report]({link}).",
+            "fr": "{failing} en échec, {stale} périmé(s), {late} en retard de relecture, sur "
+            "{total} runbooks : [le rapport]({link}).",
         },
         "no-block": {"en": "no executable block", "fr": "aucun bloc exécutable"},
         "no-runbook": {"en": "*no runbook*", "fr": "*aucun runbook*"},
@@ -77,6 +118,23 @@ class PageRow:
     failing: tuple[tuple[str, int, str], ...]
     """(anchor or empty, line, message) of each failing block."""
     last: str
+    owner: str = ""
+    reviewed: dt.date | None = None
+    review_late: bool = False
+    """Last reviewed longer ago than the project's `review_interval_days`."""
+    stale: bool = False
+    """The page changed since its last verification (`runbookdocs.site.report.freshness`)."""
+    history: tuple[tuple[dt.datetime, PageRun], ...] = ()
+    """The page's last runs (`runbookdocs.history`), newest first."""
+
+    @property
+    def attention(self) -> int:
+        """0: failing, 1: verification out of date, 2: review overdue, 3: nothing to do."""
+        if self.coverage.failing or self.failing:
+            return 0
+        if self.stale:
+            return 1
+        return 2 if self.review_late else 3
 
 
 def _title(doc: Document, src_uri: str) -> str:
@@ -90,9 +148,17 @@ def _title(doc: Document, src_uri: str) -> str:
 
 
 def rows(
-    pages: Sequence[tuple[str, Document]], report: SiteReport | None, lang: str
+    pages: Sequence[tuple[str, Document]],
+    report: SiteReport | None,
+    lang: str,
+    config: Config | None = None,
+    today: dt.date | None = None,
 ) -> list[PageRow]:
-    """The runbooks among `pages` (src_uri, document) with their coverage."""
+    """The runbooks among `pages` (src_uri, document) with their coverage, freshness, review
+    and history (`config` gives the review interval and the history file)."""
+    today = today or dt.date.today()
+    history = load_history(config.history, config.root) if config is not None else None
+    size = config.history_size if config is not None else 0
     out: list[PageRow] = []
     for src_uri, doc in pages:
         blocks = [b for b in doc.blocks if b.executable]
@@ -101,6 +167,13 @@ def rows(
         statuses = [(b, block_status(b, doc.file, report, lang)) for b in blocks]
         failing = tuple((b.id or "", b.line, s.detail) for b, s in statuses if s.state == "failing")
         last = report.last_verified(doc.file) if report is not None else None
+        fresh = (
+            freshness(doc, config, report)
+            if config is not None and report is not None and not report.problem and blocks
+            else None
+        )
+        reviewed = doc.front.reviewed
+        interval = config.review_interval_days if config is not None else 180
         out.append(
             PageRow(
                 src_uri,
@@ -109,9 +182,70 @@ def rows(
                 Coverage.of(s for _, s in statuses),
                 failing,
                 format_date(lang, last) if last else "—",
+                owner=doc.front.owner or "",
+                reviewed=reviewed,
+                review_late=reviewed is None or (today - reviewed).days > interval,
+                stale=fresh is not None and fresh.stale,
+                history=tuple(history.for_page(doc.file, size)) if history is not None else (),
             )
         )
     return out
+
+
+def attention_markdown(table: Sequence[PageRow], lang: str, here: str) -> list[str]:
+    """The pages that need attention first (failing, out of date, review overdue), each with
+    its owner, review date and the failing command's message; links relative to page `here`.
+    Shared by the report page and the home page's health marker."""
+    t = TEXTS.for_language(lang)
+    todo = sorted(
+        (r for r in table if r.attention < 3),
+        key=lambda r: (r.attention, r.system.lower(), r.title.lower()),
+    )
+    if not todo:
+        return [f'!!! success "{t("attention-none-title")}"', f"    {t('attention-none')}", ""]
+    out = [t("attention-columns"), "| --- | --- | --- | --- |"]
+    for r in todo:
+        link = f"[{_cell(r.title)}]({_link(r.src_uri, here)})"
+        reviewed = format_date(lang, r.reviewed) if r.reviewed else t("never")
+        if r.review_late:
+            reviewed = t("review-late", date=reviewed)
+        problems: list[str] = []
+        for anchor, line, message in r.failing:
+            where = f"#{anchor}" if anchor else t("line", n=line)
+            href = _link(r.src_uri, here) + (f"#{anchor}" if anchor else "")
+            problems.append(
+                t(
+                    "failing-item",
+                    link=f"**{t('failing-state')}** [{where}]({href})",
+                    message=_cell(message),
+                )
+            )
+        if r.stale:
+            problems.append(f"**{t('stale-state')}**")
+        if r.review_late and not problems:
+            problems.append(f"**{t('review-state')}**")
+        out.append(f"| {link} | {_cell(r.owner) or '—'} | {reviewed} | {'<br>'.join(problems)} |")
+    return [*out, ""]
+
+
+def history_cell(row: PageRow, lang: str) -> str:
+    """A page's last runs as words (newest first): `30 nov. ✓ · 29 nov. ✗ 1`, with a title."""
+    if not row.history:
+        return "—"
+    t = TEXTS.for_language(lang)
+    parts = []
+    for at, run in row.history:
+        date = format_date(lang, at.date())
+        said = t("history-failing", n=run.failed) if run.failed else t(f"history-{run.state}")
+        said_at = t("history-run", date=date, state=said)
+        title = html.escape(said_at + (f" — {run.message}" if run.message else ""), quote=True)
+        mark = "✗" if run.failed else "✓" if run.passed else "–"
+        parts.append(
+            f'<span class="rb-history__run rb-history__run--{run.state}" '
+            f'data-rb-state="{run.state}" title="{_cell(title)}">{mark}'
+            f'<span class="rb-sr"> {html.escape(said_at)}</span></span>'
+        )
+    return " ".join(parts)
 
 
 def _link(src_uri: str, report_page: str) -> str:
@@ -132,13 +266,15 @@ def report_markdown(
     """The Markdown source of the report page."""
     t = TEXTS.for_language(lang)
     report = load_report(config.report, config.root)
-    table = rows(pages, report, lang)
+    table = rows(pages, report, lang, config)
     total = sum((r.coverage for r in table), Coverage())
     name = config.report.name
     out = [
         "---",
         f"title: {t('title')}",
         "hide: [toc]",
+        # Page titles and messages of every runbook: ranked below the runbooks themselves.
+        f"search: {{boost: {GENERATED_BOOST}}}",
         "---",
         f"{REPORT_MARKER} from {report_digest or 'no report'}: do not edit -->",
         "",
@@ -163,12 +299,16 @@ def report_markdown(
         f"| {len(table)} | {total.total} | {total.verified} | {total.failing} | {total.not_run} "
         f"| {total.unverified} | {share} |",
         "",
+        f"## {t('attention')}",
+        "",
+        *attention_markdown(table, lang, report_page),
         f"## {t('runbooks')}",
         "",
         t("columns"),
-        "| --- | --- | --- | ---: | ---: | ---: | --- |",
+        "| --- | --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
-    for r in sorted(table, key=lambda r: (r.system.lower(), r.title.lower())):
+    # Failing first, then out of date, then overdue for review: what a reader must act on.
+    for r in sorted(table, key=lambda r: (r.attention, r.system.lower(), r.title.lower())):
         if r.coverage.total:
             state = r.coverage.state
             label = STATUS_TEXTS.text(lang, state)
@@ -180,10 +320,11 @@ def report_markdown(
         out.append(
             f"| [{_cell(r.title)}]({_link(r.src_uri, report_page)}) | {_cell(r.system) or '—'} "
             f"| {status} | {r.coverage.verified} | {r.coverage.failing} "
-            f"| {r.coverage.not_run + r.coverage.unverified} | {r.last} |"
+            f"| {r.coverage.not_run + r.coverage.unverified} | {r.last} "
+            f"| {history_cell(r, lang)} |"
         )
     if not table:
-        out.append(f"| {t('no-runbook')} | | | | | | |")
+        out.append(f"| {t('no-runbook')} | | | | | | | |")
     failing = [(r, f) for r in table for f in r.failing]
     if failing:
         out += ["", f"## {t('failing')}", ""]
@@ -195,10 +336,53 @@ def report_markdown(
     return "\n".join(out) + "\n"
 
 
+HEALTH_MARKER = "<!-- runbookdocs: health -->"
+"""A line a page (the home page) holds where the site's health goes (`health_markdown`)."""
+
+
+def health_markdown(
+    pages: Sequence[tuple[str, Document]],
+    config: Config,
+    here: str,
+    report_page: str,
+    lang: str,
+) -> str:
+    """What replaces `HEALTH_MARKER` on page `here`: the counts, a link to the report page and
+    the pages that need attention first (the report page's own section)."""
+    t = TEXTS.for_language(lang)
+    report = load_report(config.report, config.root)
+    table = rows(pages, report, lang, config)
+    failing = sum(1 for r in table if r.attention == 0)
+    stale = sum(1 for r in table if r.stale)
+    late = sum(1 for r in table if r.review_late)
+    out: list[str] = []
+    if report_page:
+        out += [
+            t(
+                "health-summary",
+                failing=failing,
+                stale=stale,
+                late=late,
+                total=len(table),
+                link=_link(report_page, here),
+            ),
+            "",
+        ]
+    if report is None:
+        out += [
+            f'!!! warning "{t("no-report-title")}"',
+            f"    {t('no-report-text', name=config.report.name)}",
+            "",
+        ]
+    out += attention_markdown(table, lang, here)
+    return "\n".join(out)
+
+
 def tags_markdown(lang: str) -> str:
     """The Markdown source of the tags index (Material's and Zensical's tags plugin fill it)."""
     t = TEXTS.for_language(lang)
     return (
-        f"---\ntitle: {t('tags-title')}\n---\n{GENERATED} tags page: do not edit -->\n\n"
+        f"---\ntitle: {t('tags-title')}\nsearch: {{boost: {GENERATED_BOOST}}}\n---\n"
+        f"{GENERATED} tags page: do not edit -->\n\n"
         f"# {t('tags-title')}\n\n{t('tags-text')}\n\n<!-- material/tags -->\n"
     )

@@ -13,6 +13,7 @@ functions those tags name.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,18 @@ OPTIONS: Mapping[str, Option] = MappingProxyType(
             "MkDocs: when the site has a mermaid fence, load the vendored Mermaid on every page "
             "(unless extra_javascript does), so that the theme never fetches it from a CDN",
         ),
+        "last_updated": Option(
+            bool,
+            False,
+            "a line at the end of every page: when it last changed (its last commit when "
+            "committed and unmodified, else the file's time)",
+        ),
+        "search_fold": Option(
+            bool,
+            True,
+            "MkDocs: words typed without their accents find the accented words "
+            "('deploiement' finds 'déploiement'); Zensical's search does it by itself",
+        ),
     }
 )
 """Every setting of the `runbookdocs` plugin: the one place their defaults live."""
@@ -91,6 +104,10 @@ class SiteSettings:
     """Extension settings, as configured (functions named by their dotted names)."""
     plugins: tuple[str, ...] = ()
     extra_javascript: tuple[str, ...] = ()
+    last_updated: bool = False
+    source_url: str = ""
+    """Where the repository's files are browsed (`https://host/org/repo/blob/main/`), from
+    `repo_url` and `edit_uri`; empty when the site names no repository."""
 
     @property
     def mermaid_fence(self) -> bool:
@@ -111,6 +128,8 @@ class SiteSettings:
             "tags": self.tags,
             "systems": dict(self.systems),
             "use_directory_urls": self.use_directory_urls,
+            "source_url": self.source_url,
+            "last_updated": self.last_updated,
         }
 
     @classmethod
@@ -128,6 +147,8 @@ class SiteSettings:
             if isinstance(systems, dict)
             else {},
             use_directory_urls=data.get("use_directory_urls") is not False,
+            source_url=str(data.get("source_url") or ""),
+            last_updated=data.get("last_updated") is True,
         )
 
 
@@ -158,6 +179,21 @@ def page_setting(key: str, value: str | None, lang: str) -> str:
     if value is None:
         return _DEFAULT_PAGES[key][language(lang)]
     return value.strip().lstrip("/")
+
+
+_EDIT_URI = re.compile(r"^/?(?P<pre>(?:-/)?)(?:edit|blob|tree|raw)/(?P<branch>[^/]+)/")
+
+
+def source_url(repo_url: object, edit_uri: object) -> str:
+    """Where the files of the repository are browsed, from the site's `repo_url` and `edit_uri`
+    (`edit/main/docs/` -> `REPO/blob/main/`; GitLab's `-/edit/main/docs/` too); "" when they
+    do not say (no repository, or an edit URI of another form)."""
+    if not isinstance(repo_url, str) or not repo_url.startswith(("https://", "http://")):
+        return ""
+    m = _EDIT_URI.match(edit_uri if isinstance(edit_uri, str) else "")
+    if m is None:
+        return ""
+    return f"{repo_url.rstrip('/')}/{m.group('pre')}blob/{m.group('branch')}/"
 
 
 def site_language(theme_language: object, project_language: str = "") -> Language:
@@ -210,11 +246,13 @@ def read_settings(config_file: Path) -> SiteSettings:
         tags=bool(settings["tags"]),
         systems={str(k): str(v) for k, v in systems.items()},
         mermaid=bool(settings["mermaid"]),
+        last_updated=bool(settings["last_updated"]),
         use_directory_urls=data.get("use_directory_urls") is not False,
         markdown_extensions=tuple(extensions),
         mdx_configs=mdx,
         plugins=tuple(plugins),
         extra_javascript=tuple(_script_paths(data.get("extra_javascript"))),
+        source_url=source_url(data.get("repo_url"), data.get("edit_uri")),
     )
 
 

@@ -420,10 +420,19 @@ def page_tags(meta: Mapping[str, Any]) -> list[str] | None:
     added = False
     for key in ("system", "owner"):
         value = runbook.get(key)
-        if isinstance(value, str) and value.strip() and value.strip() not in out:
+        # Not again in another case or accent (system "Guide" on a page tagged "guide"): the
+        # tags index would list both.
+        if isinstance(value, str) and value.strip() and tag_key(value) not in map(tag_key, out):
             out.append(value.strip())
             added = True
     return out if added else None
+
+
+def tag_key(tag: str) -> str:
+    """What two spellings of one tag share: case, accents and spacing set aside."""
+    from runbookdocs.site.search import fold
+
+    return " ".join(fold(tag).casefold().replace("-", " ").split())
 
 
 # --------------------------------------------------------------------------- URLs

@@ -860,3 +860,80 @@
     true
   );
 })();
+
+/* ==================================================================== health and wording (#17)
+ * Kept apart from the code above (its own closure) so that the parts of #17 merge cleanly.
+ * A verified block that uses a page variable says "verified with the default values" once the
+ * reader's value differs from the default: the run never tried the reader's value. Runs after
+ * the variables form is initialised (same `document$`/DOMContentLoaded order, listeners on the
+ * document so the form's own handlers have run first).
+ */
+(function () {
+  "use strict";
+
+  if (window.runbookdocsHealth) {
+    window.runbookdocsHealth.refresh();
+    return;
+  }
+
+  function changedNames() {
+    var changed = {};
+    var inputs = document.querySelectorAll("form.rb-vars input[data-rb-input]");
+    for (var i = 0; i < inputs.length; i++) {
+      if (inputs[i].value !== (inputs[i].getAttribute("data-default") || "")) {
+        changed[inputs[i].getAttribute("data-rb-input")] = true;
+      }
+    }
+    return changed;
+  }
+
+  function labelNode(badge) {
+    for (var i = 0; i < badge.childNodes.length; i++) {
+      if (badge.childNodes[i].nodeType === 3 && badge.childNodes[i].nodeValue.trim()) {
+        return badge.childNodes[i];
+      }
+    }
+    return null;
+  }
+
+  function refresh() {
+    var changed = changedNames();
+    var badges = document.querySelectorAll(".rb-block .rb-badge[data-rb-defaults]");
+    for (var i = 0; i < badges.length; i++) {
+      var badge = badges[i];
+      var block = badge.closest(".rb-block");
+      var vars = block ? block.querySelectorAll(".rb-var[data-rb-var]") : [];
+      var uses = false;
+      for (var j = 0; j < vars.length; j++) {
+        if (changed[vars[j].getAttribute("data-rb-var")]) uses = true;
+      }
+      var node = labelNode(badge);
+      if (!node) continue;
+      if (!badge.hasAttribute("data-rb-label")) {
+        badge.setAttribute("data-rb-label", node.nodeValue);
+        badge.setAttribute("data-rb-title", badge.getAttribute("title") || "");
+      }
+      node.nodeValue = uses ? badge.getAttribute("data-rb-defaults") : badge.getAttribute("data-rb-label");
+      badge.setAttribute(
+        "title",
+        uses ? badge.getAttribute("data-rb-defaults-title") : badge.getAttribute("data-rb-title")
+      );
+      badge.classList.toggle("rb-badge--defaults", uses);
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.closest && event.target.closest("form.rb-vars")) refresh();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.closest && event.target.closest(".rb-vars__reset")) refresh();
+  });
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(refresh);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", refresh);
+  } else {
+    refresh();
+  }
+  window.runbookdocsHealth = { refresh: refresh };
+})();

@@ -1,0 +1,78 @@
+"""Search that finds French words typed without their accents ("deploiement" -> "déploiement").
+
+Zensical's search already ignores accents. mkdocs-material's does not: its lunr index keeps
+"déploiement" and a query without the accent finds nothing. Its search worker builds the index
+in the browser from `search/search_index.json`, with the fields that file's `config.fields`
+names; so after the build, `fold_index` adds to every entry that has accented words two fields,
+`folded_title` and `folded_text`, holding those words without their accents (with the boosts of
+`title` and `text`). Queries go through the same French pipeline, so "deploiement" and
+"déploiement" both match, and results still show the page's own text (the worker renders
+`title` and `text` only). The MkDocs plugin runs it after the search plugin wrote the index
+(`search_fold` setting, on by default).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from runbookdocs.results import atomic_write
+
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+FOLDED = {"title": "folded_title", "text": "folded_text"}
+"""Field of the page -> the field holding its words without accents."""
+
+
+def fold(word: str) -> str:
+    """`word` without its accents (`Déploiement` -> `Déploiement` decomposed, marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def folded_words(text: str) -> str:
+    """The words of `text` (HTML allowed) that change without their accents, folded, each once,
+    in order of appearance."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(html.unescape(_TAG.sub(" ", text))):
+        plain = fold(word)
+        if plain != word:
+            seen.setdefault(plain.lower(), None)
+    return " ".join(seen)
+
+
+def fold_index(path: Path) -> bool:
+    """Add the accent-free fields to the mkdocs-material search index at `path`.
+
+    Returns:
+        True when the index was rewritten (False: no index, not Material's, or already done).
+    """
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    config = data.get("config") if isinstance(data, dict) else None
+    docs = data.get("docs") if isinstance(data, dict) else None
+    if not isinstance(config, dict) or not isinstance(docs, list):
+        return False
+    fields = config.setdefault("fields", {})
+    if not isinstance(fields, dict) or any(f in fields for f in FOLDED.values()):
+        return False
+    for source, target in FOLDED.items():
+        spec = fields.get(source)
+        boost = spec.get("boost", 1) if isinstance(spec, dict) else 1
+        fields[target] = {"boost": boost}
+    for doc in docs:
+        if not isinstance(doc, dict):
+            continue
+        for source, target in FOLDED.items():
+            value = doc.get(source)
+            words = folded_words(value) if isinstance(value, str) else ""
+            if words:
+                doc[target] = words
+    atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return True
