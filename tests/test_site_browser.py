@@ -378,7 +378,7 @@ def test_failing_block_badge(driver: Any, site_url: str) -> None:
     assert badge.text.strip().endswith("en échec")
     assert "exited 1" in badge.get_attribute("title")
     color = driver.execute_script("return getComputedStyle(arguments[0]).color", badge)
-    assert color.startswith("rgb(198, 40, 40")
+    assert color.startswith("rgb(183, 28, 28")  # --rb-fail, light scheme (WCAG AA)
     ok = css(driver, "#sauvegarder .rb-badge")
     assert "vérifié le" in ok.text and "0,12 s" in ok.text
     shot(driver, "badge-failing", css(driver, "#restaurer"))
@@ -431,7 +431,7 @@ def test_zensical_tree_walk_overview_and_variables(driver: Any, zensical_url: st
     color = driver.execute_script(
         "return getComputedStyle(arguments[0]).color", css(driver, "#restaurer .rb-badge")
     )
-    assert color.startswith("rgb(198, 40, 40")  # the styles are loaded
+    assert color.startswith("rgb(183, 28, 28")  # the styles are loaded (--rb-fail)
     field = css(driver, "input[data-rb-input='base']")
     wait(
         driver,
