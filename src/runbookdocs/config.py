@@ -246,7 +246,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         try:
             data = tomllib.loads(source.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ConfigError([str(err)], source=str(source)) from None
+            raise ConfigError([str(err)], source=str(source)) from err
         raw = (
             data.get("tool", {}).get("runbookdocs", {}) if source.name == "pyproject.toml" else data
         )

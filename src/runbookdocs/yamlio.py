@@ -183,12 +183,12 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
         if "found duplicate key" in str(err):
             name = str(err).split('found duplicate key "', 1)[-1].split('"', 1)[0]
             problem = f'duplicate key "{name}"'
-        raise YamlProblem(problem, line, col) from None
+        raise YamlProblem(problem, line, col) from err
     except YAMLError as err:
-        raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from None
+        raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from err
     except (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError) as err:
         # ruamel.yaml raises these on some malformed scalars (`+_`, found by fuzzing).
-        raise YamlProblem(f"invalid YAML: {err}", 1, 1) from None
+        raise YamlProblem(f"invalid YAML: {err}", 1, 1) from err
 
 
 def load_yaml_all(text: str) -> list[Any]:
@@ -218,11 +218,11 @@ def load_yaml_all(text: str) -> list[Any]:
             problem = f'duplicate key "{name}"'
         raise YamlProblem(
             problem, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1
-        ) from None
+        ) from err
     except YAMLError as err:
-        raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from None
+        raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 1, 1) from err
     except (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError) as err:
-        raise YamlProblem(f"invalid YAML: {err}", 1, 1) from None
+        raise YamlProblem(f"invalid YAML: {err}", 1, 1) from err
 
 
 class LineCol:

@@ -193,7 +193,7 @@ def _write_images(item: Imported) -> None:
                 fh.write(data)
             os.replace(tmp, target)
         except OSError as err:
-            raise UsageError(f"{target}: cannot write: {err.strerror or err}") from None
+            raise UsageError(f"{target}: cannot write: {err.strerror or err}") from err
 
 
 def _write_page(item: Imported) -> None:
@@ -202,7 +202,7 @@ def _write_page(item: Imported) -> None:
     try:
         atomic_write(item.out, item.page.text)
     except OSError as err:
-        raise UsageError(f"{item.out}: cannot write: {err.strerror or err}") from None
+        raise UsageError(f"{item.out}: cannot write: {err.strerror or err}") from err
 
 
 def _check(imported: list[Imported], config: Config) -> Report:

@@ -76,7 +76,7 @@ def run_new(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as err:
-        raise UsageError(f"{path}: cannot write: {err.strerror or err}") from None
+        raise UsageError(f"{path}: cannot write: {err.strerror or err}") from err
     print(
         f"created {path}: edit the examples, then run 'runbookdocs check {path}'", file=sys.stderr
     )

@@ -79,10 +79,10 @@ def read_source(path: Path, display: str, *, form: str | None = None, max_mb: fl
                 f"{display}: file is {info.st_size / 1048576:.1f} MB, over max_file_mb={max_mb:g}"
             )
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{display}: no such file") from None
+    except FileNotFoundError as err:
+        raise SourceError(f"{display}: no such file") from err
     except OSError as err:
-        raise SourceError(f"{display}: cannot read: {err.strerror or err}") from None
+        raise SourceError(f"{display}: cannot read: {err.strerror or err}") from err
     if form == "word":
         _check_docx(data, display)
         return Source(path, display, form, data)
@@ -132,8 +132,8 @@ def _decode(data: bytes, display: str) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return _normalise(data.decode("utf-16")), "utf-16"
-        except UnicodeDecodeError:
-            raise SourceError(f"{display}: damaged UTF-16 text") from None
+        except UnicodeDecodeError as err:
+            raise SourceError(f"{display}: damaged UTF-16 text") from err
     try:
         return _normalise(data.decode("utf-8-sig")), "utf-8"
     except UnicodeDecodeError:
@@ -142,11 +142,11 @@ def _decode(data: bytes, display: str) -> tuple[str, str]:
     # file is something else.
     try:
         return _normalise(data.decode("cp1252")), "windows-1252"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as err:
         raise SourceError(
             f"{display}: neither UTF-8 nor Windows-1252 text",
             hint="convert it to UTF-8 (iconv -f ENCODING -t UTF-8)",
-        ) from None
+        ) from err
 
 
 def _normalise(text: str) -> str:
@@ -163,8 +163,8 @@ def _check_docx(data: bytes, display: str) -> None:
         with zipfile.ZipFile(BytesIO(data)) as z:
             if "word/document.xml" not in z.namelist():
                 raise SourceError(f"{display}: a zip archive without word/document.xml: not .docx")
-    except zipfile.BadZipFile:
-        raise SourceError(f"{display}: not a Word document (.docx is a zip archive)") from None
+    except zipfile.BadZipFile as err:
+        raise SourceError(f"{display}: not a Word document (.docx is a zip archive)") from err
 
 
 __all__ = ["FORMS", "FORM_NAMES", "Source", "SourceError", "form_of", "read_source"]

@@ -659,9 +659,9 @@ class Tutor:
                 import readline  # noqa: F401
         try:
             return input(prompt)
-        except EOFError:
+        except EOFError as err:
             self.console.print()
-            raise Quit from None
+            raise Quit from err
 
     def _unknown(self, name: str) -> Seen:
         return Seen(False, why=RUNNER_TEXTS.text(self.lang, "unknown-value", name=name))

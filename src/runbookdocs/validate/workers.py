@@ -85,14 +85,14 @@ class Workers:
                 conn: Connection = ready  # type: ignore[assignment]  # only pipes are waited on
                 try:
                     message: Any = conn.recv()
-                except EOFError:
+                except EOFError as err:
                     proc = self._pipes.pop(conn)
                     proc.join(STOP_GRACE_S)
                     left = [f for chunk in self._tasks.pop(conn, []) for f in chunk]
                     if self._config is None:
                         raise WorkerError(
                             f"a check worker ended unexpectedly (exit status {proc.exitcode})"
-                        ) from None
+                        ) from err
                     for page in left:
                         yield _isolated(page, self._config, self._use_cache)
                     continue
