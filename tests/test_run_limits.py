@@ -79,7 +79,7 @@ def test_a_backtracking_answer_prompt_keeps_the_block_within_its_timeout(
 # -- output floods -----------------------------------------------------------------------------
 
 FLOOD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from runbookdocs.config import load_config
 from runbookdocs.document import read_document
@@ -98,7 +98,10 @@ report = run_documents(
 backend.cleanup()
 print(json.dumps({
     "seconds": time.monotonic() - t0,
-    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the pytest
+    # worker this process was forked from (180 MB late in a full run), not the runner.
+    "rss_mb": next(int(line.split()[1]) for line in open("/proc/self/status")
+                   if line.startswith("VmHWM:")) / 1024,
     "results": [r.to_json() for r in report.results],
 }))
 """
@@ -112,7 +115,7 @@ def flood(tmp_path: Path, page: str, secret: str, *, update: bool = False) -> di
         # Not under coverage's tracer (the suite measures subprocesses): its memory and time
         # would be counted as the runner's.
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "COV_CORE_"))},
             "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
         },
         capture_output=True,
