@@ -13,6 +13,7 @@ names; so after the build, `fold_index` adds to every entry that has accented wo
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -28,6 +29,7 @@ FOLDED = {"title": "folded_title", "text": "folded_text"}
 """Field of the page -> the field holding its words without accents."""
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """`word` without its accents (`Déploiement` -> `Déploiement` decomposed, marks dropped)."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -38,7 +40,11 @@ def folded_words(text: str) -> str:
     """The words of `text` (HTML allowed) that change without their accents, folded, each once,
     in order of appearance."""
     seen: dict[str, None] = {}
+    if text.isascii():
+        return ""  # nothing to fold (an English page): skip the tokenising
     for word in _WORD.findall(html.unescape(_TAG.sub(" ", text))):
+        if word.isascii():
+            continue
         plain = fold(word)
         if plain != word:
             seen.setdefault(plain.lower(), None)
