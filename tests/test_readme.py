@@ -27,3 +27,12 @@ def test_the_site_config_it_shows_is_the_one_the_tests_build() -> None:
     assert "site_name: Our runbooks\\ntheme:\\n  name: material\\nplugins:\\n  - search\\n" in (
         wheel_test
     )
+
+
+def test_the_test_command_installs_the_browser_checks_tools() -> None:
+    """The README's test command installs the axe-core version the browser tests load (CI runs
+    them, never skips them)."""
+    from tests.site_browser import AXE_VERSION
+
+    prepare = (ROOT / "scripts" / "prepare.sh").read_text(encoding="utf-8")
+    assert f"axe-core@{AXE_VERSION}" in prepare
