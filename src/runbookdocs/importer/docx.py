@@ -18,7 +18,7 @@ from runbookdocs.importer import classify as cl
 from runbookdocs.importer.model import Code, Element, Heading, Image, Item, Table
 from runbookdocs.importer.report import ImportReport
 from runbookdocs.importer.source import Source, SourceError
-from runbookdocs.importer.text import segment
+from runbookdocs.importer.text import segment_prose
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
@@ -261,31 +261,7 @@ class _Reader:
     def flush_prose(self) -> None:
         if not self.prose:
             return
-        groups: list[list[tuple[str, int, int]]] = []
-        for entry in self.prose:
-            if groups and groups[-1][-1][2] == entry[2]:
-                groups[-1].append(entry)
-            else:
-                groups.append([entry])
-        for group in groups:
-            lines: list[str] = []
-            numbers: list[int] = []
-            for text, position, _ in group:
-                for part in text.split("\n"):
-                    lines.append(part)
-                    numbers.append(position)
-                lines.append("")
-                numbers.append(position)
-            self.out.extend(
-                segment(
-                    lines,
-                    numbers,
-                    report=self.report,
-                    structure=False,
-                    depth=group[0][2],
-                    markdown_inline=True,
-                )
-            )
+        self.out.extend(segment_prose(self.prose, report=self.report, numbered=False))
         self.prose = []
 
     def flush_code(self) -> None:

@@ -19,7 +19,7 @@ from runbookdocs.importer import classify as cl
 from runbookdocs.importer.model import Admonition, Code, Element, Heading, Image, Item, Table
 from runbookdocs.importer.report import ImportReport
 from runbookdocs.importer.source import Source, SourceError
-from runbookdocs.importer.text import fence_language, segment
+from runbookdocs.importer.text import fence_language, segment_prose
 
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _SKIP = frozenset({"script", "style", "nav", "header", "footer", "head", "noscript", "template"})
@@ -144,31 +144,7 @@ class _Reader:
     def flush(self) -> None:
         if not self.prose:
             return
-        groups: list[list[tuple[str, int, int]]] = []
-        for entry in self.prose:
-            if groups and groups[-1][-1][2] == entry[2]:
-                groups[-1].append(entry)
-            else:
-                groups.append([entry])
-        for group in groups:
-            lines: list[str] = []
-            numbers: list[int] = []
-            for text, line, _ in group:
-                for k, part in enumerate(text.split("\n")):
-                    lines.append(part)
-                    numbers.append(line + k)
-                lines.append("")
-                numbers.append(line)
-            self.out.extend(
-                segment(
-                    lines,
-                    numbers,
-                    report=self.report,
-                    structure=False,
-                    depth=group[0][2],
-                    markdown_inline=True,
-                )
-            )
+        self.out.extend(segment_prose(self.prose, report=self.report, numbered=True))
         self.prose = []
 
     def add(self, element: Element) -> None:

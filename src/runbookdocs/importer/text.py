@@ -811,6 +811,42 @@ def segment(
     return seg.run()
 
 
+def segment_prose(
+    prose: Sequence[tuple[str, int, int]], *, report: ImportReport, numbered: bool
+) -> list[Element]:
+    """Elements of the paragraphs a Word or HTML reader collected: `(markdown, position,
+    depth)` each, consecutive paragraphs at one depth segmented together, a blank line after
+    each. `numbered`: the lines of a paragraph are numbered from its position (HTML source
+    lines); otherwise they all share it (a Word paragraph index)."""
+    groups: list[list[tuple[str, int, int]]] = []
+    for entry in prose:
+        if groups and groups[-1][-1][2] == entry[2]:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    out: list[Element] = []
+    for group in groups:
+        lines: list[str] = []
+        numbers: list[int] = []
+        for text, position, _ in group:
+            for k, part in enumerate(text.split("\n")):
+                lines.append(part)
+                numbers.append(position + k if numbered else position)
+            lines.append("")
+            numbers.append(position)
+        out.extend(
+            segment(
+                lines,
+                numbers,
+                report=report,
+                structure=False,
+                depth=group[0][2],
+                markdown_inline=True,
+            )
+        )
+    return out
+
+
 def read_text(text: str, report: ImportReport) -> list[Element]:
     """A plain-text manual as elements."""
     lines = text.split("\n")
