@@ -48,6 +48,14 @@ class Filled:
         return max(1, col - delta)
 
 
+def on_runbook_page(ctx: CheckContext) -> bool:
+    """Whether the block or page being checked is a runbook's (project configuration, or
+    `runbook:` settings; True outside a page). Advice about what `run` will do is for runbooks:
+    on other documentation a `$ ` prompt, a `tail -f`, a `DROP TABLE` or a `py` example in
+    another language is how people write for readers, not a defect."""
+    return ctx.document is None or ctx.document.is_runbook
+
+
 def values_for(ctx: CheckContext) -> dict[str, str]:
     """The value each placeholder name takes for static checks on the current page.
 

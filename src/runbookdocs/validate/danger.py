@@ -32,7 +32,7 @@ from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
-from runbookdocs.validate.common import fill, values_for
+from runbookdocs.validate.common import fill, on_runbook_page, values_for
 from runbookdocs.validate.steps import Segment, segments
 
 
@@ -53,7 +53,7 @@ def destructive_step(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """A step readers see that destroys data and carries no `danger=` attribute."""
     if "danger" in block.attrs or block.hidden or block.writes_file:
         return
-    if ctx.document is not None and not ctx.document.is_runbook:
+    if not on_runbook_page(ctx):
         return
     found = destructions(block, ctx)
     if not found:

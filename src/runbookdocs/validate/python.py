@@ -16,16 +16,15 @@ from runbookdocs import codes
 from runbookdocs.block import Block
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
-from runbookdocs.validate.common import fill, finding_at, values_for
+from runbookdocs.validate.common import fill, finding_at, on_runbook_page, values_for
 
 
 @block_validator("python")
 def check_python(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """The block (after the python blocks it continues) compiles; `notest` blocks (sketches,
     pseudo-code, excerpts) are left alone, as pytest-markdown-docs leaves them. Only on runbook
-    pages: elsewhere `py` often tags an example in another language (a Markdown post, a config
-    excerpt), which renders fine and is not meant to run."""
-    if "notest" in block.flags or (ctx.document is not None and not ctx.document.is_runbook):
+    pages (`on_runbook_page`)."""
+    if "notest" in block.flags or not on_runbook_page(ctx):
         return
     before = _continued(block, ctx)
     filled = fill(block.source, values_for(ctx))

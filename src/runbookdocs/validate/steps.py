@@ -25,6 +25,7 @@ from runbookdocs import codes, transcript
 from runbookdocs.block import Block
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
+from runbookdocs.validate.common import on_runbook_page
 
 _ROOT_SWITCH = re.compile(
     r"^\s*(?:sudo\s+(?:-\w+\s+)*(?:-i|-s|su\b|bash\b|sh\b|-u\s+root\s+-i)|su\b|doas\s+-s)"
@@ -36,21 +37,13 @@ _KEYWORDS = frozenset(
 )
 _WRAPPERS = frozenset({"sudo", "command", "nohup", "env", "doas"})
 
-
-def _runbook(ctx: CheckContext) -> bool:
-    """These checks are about what `run` will do: on a page of documentation that is not a
-    runbook (no project configuration, no `runbook:` settings), a `$ ` prompt or a `tail -f`
-    is how people write for readers, not a defect."""
-    return ctx.document is None or ctx.document.is_runbook
-
-
 # -- RBD320: prompts in shell blocks -----------------------------------------------------------
 
 
 @block_validator("shell")
 def prompt_in_shell(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """A shell block written as a transcript: its first command starts with `$ `."""
-    if not _runbook(ctx):
+    if not on_runbook_page(ctx):
         return
     lines = block.source.split("\n")
     for index, line in enumerate(lines):
@@ -76,7 +69,7 @@ def prompt_in_shell(block: Block, ctx: CheckContext) -> Iterable[Finding]:
 @block_validator("console")
 def ambiguous_transcript(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """Output lines of a transcript that its parser reads as commands or continuations."""
-    if not _runbook(ctx):
+    if not on_runbook_page(ctx):
         return
     commands = transcript.parse(block).commands
     if not commands:
@@ -182,7 +175,7 @@ class Segment:
 @block_validator("shell", "console")
 def never_ends(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """Commands that wait forever (a follow, a pager, an editor, a client with no input)."""
-    if not block.runnable or "timeout" in block.attrs or not _runbook(ctx):
+    if not block.runnable or "timeout" in block.attrs or not on_runbook_page(ctx):
         return
     if block.kind == "console":
         found = [

@@ -20,7 +20,13 @@ from runbookdocs.document import Document
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator, page_check
-from runbookdocs.validate.common import console_commands, finding_at, header_col, values_for
+from runbookdocs.validate.common import (
+    console_commands,
+    finding_at,
+    header_col,
+    on_runbook_page,
+    values_for,
+)
 from runbookdocs.variables import Values
 
 SCHEMA_KINDS = frozenset({"json", "yaml", "ini"})
@@ -107,7 +113,7 @@ def check_block_structure(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                 )
     # Advice about running blocks is for runbooks: elsewhere an untagged block or a console
     # block without prompts is right for its renderer.
-    runbook = ctx.document is None or ctx.document.is_runbook
+    runbook = on_runbook_page(ctx)
     if not block.lang and kind == "other" and runbook:
         yield from _untagged(block)
     if kind == "console":
