@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextvars
 import re
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -152,8 +152,6 @@ def _zensical_context(page: Any, path: str, config: Mapping[str, Any]) -> PageCo
 
 
 def _with_language(settings: SiteSettings, lang: Language) -> SiteSettings:
-    from dataclasses import replace
-
     return replace(settings, language=lang)
 
 
@@ -183,7 +181,12 @@ def project_config(start: Path, root: Path) -> Config:
     source = _SOURCES[start]
     key = (source, root if source is None else source.parent)
     if key not in _CONFIGS:
-        _CONFIGS[key] = load_config(source, start=root)
+        config = load_config(source, start=root)
+        if not config.dialect:
+            # A site build renders every page with Python-Markdown and superfences, whatever
+            # configuration lies above each folder: no need to look for it (`dialect.detect`).
+            config = replace(config, dialect="mkdocs")
+        _CONFIGS[key] = config
     return _CONFIGS[key]
 
 

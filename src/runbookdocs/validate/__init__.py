@@ -19,13 +19,8 @@ entry-point group (each entry point is a module that registers on import).
 
 from __future__ import annotations
 
-from runbookdocs.validate.engine import (
-    CheckRun,
-    check_documents,
-    check_files,
-    documents_from_paths,
-    why_not_checked,
-)
+from typing import TYPE_CHECKING, Any
+
 from runbookdocs.validate.entry import PageEntry, Reference
 from runbookdocs.validate.judge import PageIndex, judge
 from runbookdocs.validate.registry import (
@@ -41,6 +36,28 @@ from runbookdocs.validate.registry import (
     load_validators,
     page_check,
 )
+
+if TYPE_CHECKING:
+    from runbookdocs.validate.engine import (
+        CheckRun,
+        check_documents,
+        check_files,
+        documents_from_paths,
+        why_not_checked,
+    )
+
+_ENGINE = {"CheckRun", "check_documents", "check_files", "documents_from_paths", "why_not_checked"}
+
+
+def __getattr__(name: str) -> Any:
+    """The engine's names, imported on first use: a site build uses the validators' helpers
+    (tree links, anchors) but never the engine, its cache (sqlite3) or its worker processes."""
+    if name in _ENGINE:
+        from runbookdocs.validate import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BATCH_CHECKS",
