@@ -23,7 +23,14 @@ from runbookdocs.document import PLACEHOLDER
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
-from runbookdocs.validate.common import Filled, fill, finding_at, json_quote, values_for
+from runbookdocs.validate.common import (
+    Filled,
+    fill,
+    finding_at,
+    json_quote,
+    on_runbook_page,
+    values_for,
+)
 from runbookdocs.validate.structure import schema_path
 from runbookdocs.yamlio import YamlProblem, load_yaml, load_yaml_all
 
@@ -57,6 +64,9 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except json.JSONDecodeError as err:
         if not block.file and json_excerpt(filled.text):
             return  # shown in part (`...`, annotations, several values): nothing to judge
+        if not block.file and not on_runbook_page(ctx) and json_is_yaml(filled.text):
+            yield _wrong_language(block, "json", "YAML", "yaml")
+            return
         index = err.lineno - 1
         yield finding_at(
             block,
@@ -215,6 +225,10 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except YamlProblem as err:
         if not block.file and yaml_excerpt(filled.text):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
+        other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
+        if other is not None:
+            yield _wrong_language(block, "yaml", *other)
+            return
         index = err.line - 1
         yield finding_at(
             block,
@@ -304,6 +318,67 @@ def yaml_excerpt(text: str) -> bool:
     except (YamlProblem, RecursionError):
         return False
     return True
+
+
+def _wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
+    first = next((i for i, ln in enumerate(block.source.split("\n")) if ln.strip()), 0)
+    return finding_at(
+        block,
+        first,
+        1,
+        f"this {tagged} block is not valid {tagged.upper()} but looks like {looks}: it is "
+        f"tagged with the wrong language",
+        code=codes.WRONG_LANGUAGE,
+        hint=f"tag it {tag} (a runbook page keeps the parse error: its blocks must parse as "
+        "tagged)",
+    )
+
+
+def json_is_yaml(text: str) -> bool:
+    """True when a `json` block that JSON refuses is plainly YAML: it does not start like JSON
+    (`{`, `[` or a string) and every document of it is a YAML mapping or sequence."""
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if not first or first[0] in '{["' or first.startswith("//"):
+        return False
+    try:
+        documents = load_yaml_all(text)
+    except (YamlProblem, RecursionError):
+        return False
+    return bool(documents) and all(isinstance(d, (dict, list)) for d in documents)
+
+
+_PROMPT = re.compile(r"^[ \t]*\$[ \t]+(?:#|sudo\b|[\w./~-])")
+"""A shell prompt and the start of a command (or of a comment typed at the prompt)."""
+_DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
+
+
+def yaml_is_other(text: str) -> tuple[str, str] | None:
+    """What a `yaml` block that YAML refuses plainly is, as (what it looks like, the tag to
+    use), or None when the evidence is not strong (then the parse error stands).
+
+    Strong evidence: the first line that is not a comment is a shell prompt with a command
+    (a console transcript); the block opens with a unified diff's `---`/`+++`/`@@` header;
+    or every line that is not a comment is a lone scalar (names or values listed one per
+    line, with comments), with no mapping or sequence anywhere.
+    """
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    body = [ln for ln in lines if not ln.lstrip().startswith("#")]
+    if not body:
+        return None
+    if _PROMPT.match(body[0]):
+        return "a console transcript", "console"
+    if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
+        return "a unified diff", "diff"
+    if len(body) < 2:
+        return None
+    for ln in body:
+        try:
+            value = load_yaml(ln, lines=False)
+        except (YamlProblem, RecursionError):
+            return None
+        if isinstance(value, (dict, list)) or ln.lstrip().startswith(("-", "?", "&", "*", "!")):
+            return None
+    return "a list of values, one per line", "text"
 
 
 def _cut_from_deeper(text: str) -> str | None:
