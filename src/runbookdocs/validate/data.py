@@ -271,14 +271,15 @@ or a page's front matter shown as an example)."""
 _CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
 """A callout number at the end of a line (`name: web [1]`), explained under the block."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:(?:\.\.\.|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"^([ \t]*)(?:(?:\.{3,}|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
 )
 """A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
 
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
-_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*$)", re.M)
+_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*(?:#.*)?$)", re.M)
+"""`password: ***`, `key: ***** # the id`: a value hidden on purpose."""
 
 
 def yaml_excerpt(text: str) -> bool:
@@ -316,7 +317,12 @@ def yaml_excerpt(text: str) -> bool:
     try:
         load_yaml_all(kept)
     except (YamlProblem, RecursionError):
-        return False
+        # `...` and then a slice from deep inside the file (the end of a list, then its parent)
+        sliced = _cut_from_deeper(kept)
+        try:
+            load_yaml_all(sliced if sliced is not None else kept)
+        except (YamlProblem, RecursionError):
+            return False
     return True
 
 
@@ -386,7 +392,11 @@ def _cut_from_deeper(text: str) -> str | None:
     keys of its parent): the first lines, deeper than the rest, read as comments. None when
     the text does not start that way."""
     lines = text.split("\n")
-    body = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
+    body = [
+        (len(ln) - len(ln.lstrip()), i)
+        for i, ln in enumerate(lines)
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if len(body) < 2:
         return None
     least = min(width for width, _ in body)
