@@ -223,7 +223,7 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             data = load_yaml(filled.text, lines=False)
             documents = [data]
     except YamlProblem as err:
-        if not block.file and yaml_excerpt(filled.text):
+        if not block.file and (yaml_excerpt(filled.text) or yaml_alternatives(filled.text)):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
         other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
         if other is not None:
@@ -385,6 +385,40 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         if isinstance(value, (dict, list)) or ln.lstrip().startswith(("-", "?", "&", "*", "!")):
             return None
     return "a list of values, one per line", "text"
+
+
+_TOP_KEY = re.compile(r"^([\w.-]+)[ \t]*:(?:[ \t]|$)")
+
+
+def yaml_alternatives(text: str) -> bool:
+    """True when `text` shows alternatives one after the other, each under a comment that
+    names it (`# by name` / `dataFrom: ...`, then `# by tag` / `dataFrom: ...`): a top-level
+    key repeats, every occurrence of it comes right after a comment line, and each part is
+    valid YAML on its own. A key repeated inside one manifest, without such captions, is
+    still a duplicate."""
+    lines = text.split("\n")
+    seen: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if (m := _TOP_KEY.match(ln)) is not None:
+            seen.setdefault(m.group(1), []).append(i)
+    repeated = sorted(i for where in seen.values() if len(where) > 1 for i in where)
+    if not repeated:
+        return False
+    starts = []
+    for i in repeated:
+        k = i - 1
+        if k < 0 or not lines[k].startswith("#"):
+            return False
+        while k > 0 and lines[k - 1].startswith("#"):
+            k -= 1
+        starts.append(k)
+    parts = [lines[a:b] for a, b in zip([0, *starts], [*starts, len(lines)], strict=True)]
+    try:
+        for part in parts:
+            load_yaml_all("\n".join(part))
+    except (YamlProblem, RecursionError):
+        return False
+    return True
 
 
 def _cut_from_deeper(text: str) -> str | None:
