@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 11 page(s), detected" in err
+    assert "dialect: commonmark for 13 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -51,6 +51,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/comments.md:18:1: error [RBD301]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
+        # Alternatives under captions are not duplicates; a key twice in one manifest is.
+        "foreign/data.md:168:1: error [RBD202]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
@@ -71,6 +73,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/shells.md:88:1: warning [RBD308]",
         "foreign/shells.md:96:3: warning [RBD308]",  # a command and the table it prints
+        # Blocks tagged with another language: one warning each; real defects stay errors.
+        "foreign/tags.md:6:1: warning [RBD208]",
+        "foreign/tags.md:12:1: warning [RBD208]",
+        "foreign/tags.md:20:1: warning [RBD208]",
+        "foreign/tags.md:30:1: warning [RBD208]",
+        "foreign/tags.md:41:7: error [RBD202]",
+        "foreign/tags.md:46:28: error [RBD201]",
+        "foreign/tags.md:51:9: error [RBD202]",
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
 
@@ -122,6 +132,35 @@ def test_mkdocs_dialect_reports_what_superfences_does_not_render(tmp_path: Path)
     assert [f for f in found if "RBD109" in f or "RBD102" in f] == []
 
 
+def test_mkdocs_dialect_renders_fences_indented_with_their_content(tmp_path: Path) -> None:
+    """Superfences renders a fence indented by 1-3 spaces (under a list item or not) when its
+    content and closing fence are indented as much: no RBD109 there (rendered with
+    `python -m markdown -x pymdownx.superfences`)."""
+    page = (SAMPLES / "indented.md").read_text(encoding="utf-8")
+    found = [re.sub(r".*:(\d+):\d+: .*\[(\w+)\]$", r"\1 \2", f) for f in check_page(tmp_path, page)]
+    # The two untagged blocks in the list items are blocks (advice on a runbook page), and
+    # nothing says any fence is not rendered.
+    assert found == ["5 RBD108", "9 RBD108"]
+
+
+def test_wrong_language_is_a_parse_error_on_runbook_pages(tmp_path: Path) -> None:
+    """A runbook's configuration block must parse as tagged: no RBD208 there."""
+    page = (SAMPLES / "tags.md").read_text(encoding="utf-8")
+    found = [
+        re.sub(r".*:(\d+):\d+: (\w+): .*\[(\w+)\]$", r"\1 \2 \3", f)
+        for f in check_page(tmp_path, page)
+    ]
+    assert found == [
+        "6 error RBD201",
+        "13 error RBD202",
+        "24 error RBD202",
+        "33 error RBD202",
+        "41 error RBD202",
+        "46 error RBD201",
+        "51 error RBD202",
+    ]
+
+
 def test_runbook_rules_apply_to_runbooks_only(tmp_path: Path) -> None:
     """`{{ end }}` of a Go template and a console block of output are right on a page that is
     not a runbook; on a runbook page (configured project) they are reported."""
@@ -160,8 +199,9 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     make_project(
         tmp_path / "p",
         {
-            "docs/a.md": "# A\n\n ```bash\n echo hi\n ```\n",
-            "docs/gh/b.md": "# B\n\n ```bash\n echo hi\n ```\n",
+            # Content less indented than the fence: superfences drops it, CommonMark does not.
+            "docs/a.md": "# A\n\n ```bash\necho hi\n ```\n",
+            "docs/gh/b.md": "# B\n\n ```bash\necho hi\n ```\n",
         },
         'dialect = "mkdocs"\n[tool.runbookdocs.dialects]\n"docs/gh" = "github"\n',
     )

@@ -293,13 +293,14 @@ FENCE_INDENTED = _c(
     "fence-indented",
     "error",
     "A fence that CommonMark renders but pymdownx.superfences does not (dialect mkdocs): a "
-    "top-level fence indented by 1-3 spaces, or closed at another indentation than it opens. "
-    "The site shows it as text and may swallow what follows.",
+    "top-level fence indented by 1-3 spaces whose content is less indented than it, or closed "
+    "at another indentation than it opens. The site shows it as text and may swallow what "
+    "follows.",
     """
 # Restart
 
  ```bash
- echo hello
+echo hello
  ```
 """,
 )
@@ -437,6 +438,21 @@ SCHEMA_UNUSABLE = _c(
     """
 ```json {schema=no-such-schema}
 {"a": 1}
+```
+""",
+)
+WRONG_LANGUAGE = _c(
+    "RBD208",
+    "wrong-language",
+    "warning",
+    "A `json` or `yaml` block that does not parse as tagged but clearly is something else (YAML "
+    "tagged `json`, a console transcript, a diff or a list of names tagged `yaml`): one warning "
+    "to fix the tag, not a parse error. On a runbook page the parse error stays.",
+    """
+```yaml
+$ kubectl get configmap app -o yaml
+apiVersion: v1
+kind: ConfigMap
 ```
 """,
 )

@@ -283,22 +283,41 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
 
 
 def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Finding]:
-    """What pymdownx.superfences renders differently from CommonMark at the top level: a fence
-    indented 1-3 spaces is no fence, and a closing fence must have the opening's indentation."""
+    """What pymdownx.superfences renders differently from CommonMark at the top level.
+
+    Superfences reads a fence indented by W columns as a block only when every non-blank
+    line of its content is indented by at least W columns and its closing fence by exactly W
+    (its preprocessor drops the fence at the first line that breaks this, whatever list item
+    or paragraph is above). CommonMark strips up to W spaces from each content line instead
+    and lets the closing fence be indented 0-3 spaces, so it renders both.
+    """
     if fence.indent != fence.own_indent:  # in a container: superfences follows it
         return []
     opening = lines[fence.open_index]
-    if fence.own_indent:
-        return [
-            codes.FENCE_INDENTED.at(
-                Location(path, opening.page_line, 1),
-                f"fence indented by {fence.own_indent} space(s): pymdownx.superfences does "
-                "not render it as a code block (CommonMark, GitHub and Hugo do)",
-                hint='start the fence at column 1, or set dialect = "github" (or hugo) in '
-                "[tool.runbookdocs] if this site is not built by MkDocs",
-            )
-        ]
-    if fence.closed and fence.close_indent:
+    width = fence.own_indent
+    end = fence.close_index if fence.closed else fence.close_index + 1
+    if width:
+        shallow = next(
+            (
+                lines[k]
+                for k in range(fence.open_index + 1, end)
+                if lines[k].text.strip() and _lead(lines[k].text) < width
+            ),
+            None,
+        )
+        if shallow is not None:
+            return [
+                codes.FENCE_INDENTED.at(
+                    Location(path, opening.page_line, 1),
+                    f"fence indented by {width} space(s): pymdownx.superfences does "
+                    "not render it as a code block (CommonMark, GitHub and Hugo do)",
+                    hint=f"line {shallow.page_line} is less indented than the opening fence; "
+                    "indent the content and the closing fence like the opening fence, or set "
+                    'dialect = "github" (or hugo) in [tool.runbookdocs] if this site is not '
+                    "built by MkDocs",
+                )
+            ]
+    if fence.closed and fence.close_indent is not None and fence.close_indent != width:
         closing = lines[fence.close_index]
         return [
             codes.FENCE_INDENTED.at(
@@ -310,6 +329,19 @@ def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Find
             )
         ]
     return []
+
+
+def _lead(text: str) -> int:
+    """Columns of blanks before the text of a line (tabs to the next multiple of 4)."""
+    col = 0
+    for ch in text:
+        if ch == "\t":
+            col += 4 - col % 4
+        elif ch == " ":
+            col += 1
+        else:
+            break
+    return col
 
 
 def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:

@@ -23,7 +23,14 @@ from runbookdocs.document import PLACEHOLDER
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
-from runbookdocs.validate.common import Filled, fill, finding_at, json_quote, values_for
+from runbookdocs.validate.common import (
+    Filled,
+    fill,
+    finding_at,
+    json_quote,
+    on_runbook_page,
+    values_for,
+)
 from runbookdocs.validate.structure import schema_path
 from runbookdocs.yamlio import YamlProblem, load_yaml, load_yaml_all
 
@@ -57,6 +64,9 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except json.JSONDecodeError as err:
         if not block.file and json_excerpt(filled.text):
             return  # shown in part (`...`, annotations, several values): nothing to judge
+        if not block.file and not on_runbook_page(ctx) and json_is_yaml(filled.text):
+            yield _wrong_language(block, "json", "YAML", "yaml")
+            return
         index = err.lineno - 1
         yield finding_at(
             block,
@@ -213,8 +223,12 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             data = load_yaml(filled.text, lines=False)
             documents = [data]
     except YamlProblem as err:
-        if not block.file and yaml_excerpt(filled.text):
+        if not block.file and (yaml_excerpt(filled.text) or yaml_alternatives(filled.text)):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
+        other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
+        if other is not None:
+            yield _wrong_language(block, "yaml", *other)
+            return
         index = err.line - 1
         yield finding_at(
             block,
@@ -257,14 +271,15 @@ or a page's front matter shown as an example)."""
 _CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
 """A callout number at the end of a line (`name: web [1]`), explained under the block."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:(?:\.\.\.|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"^([ \t]*)(?:(?:\.{3,}|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
 )
 """A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
 
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
-_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*$)", re.M)
+_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*(?:#.*)?$)", re.M)
+"""`password: ***`, `key: ***** # the id`: a value hidden on purpose."""
 
 
 def yaml_excerpt(text: str) -> bool:
@@ -302,6 +317,106 @@ def yaml_excerpt(text: str) -> bool:
     try:
         load_yaml_all(kept)
     except (YamlProblem, RecursionError):
+        # `...` and then a slice from deep inside the file (the end of a list, then its parent)
+        sliced = _cut_from_deeper(kept)
+        try:
+            load_yaml_all(sliced if sliced is not None else kept)
+        except (YamlProblem, RecursionError):
+            return False
+    return True
+
+
+def _wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
+    first = next((i for i, ln in enumerate(block.source.split("\n")) if ln.strip()), 0)
+    return finding_at(
+        block,
+        first,
+        1,
+        f"this {tagged} block is not valid {tagged.upper()} but looks like {looks}: it is "
+        f"tagged with the wrong language",
+        code=codes.WRONG_LANGUAGE,
+        hint=f"tag it {tag} (a runbook page keeps the parse error: its blocks must parse as "
+        "tagged)",
+    )
+
+
+def json_is_yaml(text: str) -> bool:
+    """True when a `json` block that JSON refuses is plainly YAML: it does not start like JSON
+    (`{`, `[` or a string) and every document of it is a YAML mapping or sequence."""
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if not first or first[0] in '{["' or first.startswith("//"):
+        return False
+    try:
+        documents = load_yaml_all(text)
+    except (YamlProblem, RecursionError):
+        return False
+    return bool(documents) and all(isinstance(d, (dict, list)) for d in documents)
+
+
+_PROMPT = re.compile(r"^[ \t]*\$[ \t]+(?:#|sudo\b|[\w./~-])")
+"""A shell prompt and the start of a command (or of a comment typed at the prompt)."""
+_DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
+
+
+def yaml_is_other(text: str) -> tuple[str, str] | None:
+    """What a `yaml` block that YAML refuses plainly is, as (what it looks like, the tag to
+    use), or None when the evidence is not strong (then the parse error stands).
+
+    Strong evidence: the first line that is not a comment is a shell prompt with a command
+    (a console transcript); the block opens with a unified diff's `---`/`+++`/`@@` header;
+    or every line that is not a comment is a lone scalar (names or values listed one per
+    line, with comments), with no mapping or sequence anywhere.
+    """
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    body = [ln for ln in lines if not ln.lstrip().startswith("#")]
+    if not body:
+        return None
+    if _PROMPT.match(body[0]):
+        return "a console transcript", "console"
+    if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
+        return "a unified diff", "diff"
+    if len(body) < 2:
+        return None
+    for ln in body:
+        try:
+            value = load_yaml(ln, lines=False)
+        except (YamlProblem, RecursionError):
+            return None
+        if isinstance(value, (dict, list)) or ln.lstrip().startswith(("-", "?", "&", "*", "!")):
+            return None
+    return "a list of values, one per line", "text"
+
+
+_TOP_KEY = re.compile(r"^([\w.-]+)[ \t]*:(?:[ \t]|$)")
+
+
+def yaml_alternatives(text: str) -> bool:
+    """True when `text` shows alternatives one after the other, each under a comment that
+    names it (`# by name` / `dataFrom: ...`, then `# by tag` / `dataFrom: ...`): a top-level
+    key repeats, every occurrence of it comes right after a comment line, and each part is
+    valid YAML on its own. A key repeated inside one manifest, without such captions, is
+    still a duplicate."""
+    lines = text.split("\n")
+    seen: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if (m := _TOP_KEY.match(ln)) is not None:
+            seen.setdefault(m.group(1), []).append(i)
+    repeated = sorted(i for where in seen.values() if len(where) > 1 for i in where)
+    if not repeated:
+        return False
+    starts = []
+    for i in repeated:
+        k = i - 1
+        if k < 0 or not lines[k].startswith("#"):
+            return False
+        while k > 0 and lines[k - 1].startswith("#"):
+            k -= 1
+        starts.append(k)
+    parts = [lines[a:b] for a, b in zip([0, *starts], [*starts, len(lines)], strict=True)]
+    try:
+        for part in parts:
+            load_yaml_all("\n".join(part))
+    except (YamlProblem, RecursionError):
         return False
     return True
 
@@ -311,7 +426,11 @@ def _cut_from_deeper(text: str) -> str | None:
     keys of its parent): the first lines, deeper than the rest, read as comments. None when
     the text does not start that way."""
     lines = text.split("\n")
-    body = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
+    body = [
+        (len(ln) - len(ln.lstrip()), i)
+        for i, ln in enumerate(lines)
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if len(body) < 2:
         return None
     least = min(width for width, _ in body)
