@@ -11,8 +11,9 @@ tags plugin; only the runbookdocs parts differ:
 - **Zensical + runbookdocs**: `runbookdocs site prepare` then `zensical build --clean` of the
   runbookdocs configuration (the two processes are timed together).
 
-The corpus comes with a run report (every step passed, with the pages' run digests), as a
-published site has one, so badges, banners and the report page do their full work.
+The corpus has a tags index page, as a Material site with the tags plugin has, and comes with
+a run report (every step passed, with the pages' run digests), as a published site has one, so
+badges, banners and the report page do their full work.
 
 Each figure is the best of `--repeat` runs, after one untimed warm-up of each build; the four
 builds take turns (ABCD ABCD ...) so that a busy machine slows them alike. The warm-up also
@@ -46,6 +47,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import generate  # noqa: E402
+
+TAGS_PAGE = "etiquettes.md"
+"""The tags index of the corpus (French: runbookdocs' default `tags_page` for French sites)."""
 
 TARGET = 1.10
 """MkDocs + runbookdocs against plain MkDocs (Material), from 50 to 1,000 pages."""
@@ -193,6 +197,11 @@ def builds(project: Path) -> list[Build]:
 def measure(pages: int, repeat: int) -> tuple[list[Build], int]:
     with tempfile.TemporaryDirectory(prefix="rbd-site-") as tmp:
         project = generate(Path(tmp) / "kb", pages)
+        # A Material site with the tags plugin has a tags index page: both builds render this
+        # one (runbookdocs generates its own only when the site has none).
+        (project / "docs" / TAGS_PAGE).write_text(
+            "# Étiquettes\n\n<!-- material/tags -->\n", encoding="utf-8"
+        )
         results = write_report(project)
         # Every build reads compiled bytecode from one cache of the run's own (written by the
         # warm-up round), as an installed package does: pip compiles a wheel's modules, but an

@@ -355,6 +355,35 @@ def test_search_index_folds_accents_and_leaves_excluded_pages_out(tmp_path: Path
     assert "folded_text" not in index["config"]["fields"]
 
 
+def test_search_fold_reaches_the_entries_or_falls_back_to_the_written_index(
+    tmp_path: Path,
+) -> None:
+    """The plugin folds the entries Material's search plugin holds before it writes them; a
+    search plugin of another shape gets its written index folded instead (the same fields)."""
+    from types import SimpleNamespace
+
+    from runbookdocs.site.search import fold_index, fold_search_plugin
+
+    entries = [{"location": "a/", "title": "Été", "text": "<p>Procédure</p>"}]
+    fields: dict[str, object] = {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}
+    material = SimpleNamespace(
+        search_index=SimpleNamespace(entries=entries, config={"fields": fields})
+    )
+    assert fold_search_plugin(material)
+    assert entries[0]["folded_title"] == "ete" and entries[0]["folded_text"] == "procedure"
+    assert fields["folded_title"] == {"boost": 1000.0}
+    assert not fold_search_plugin(SimpleNamespace(search_index=SimpleNamespace(_entries=[])))
+    written = tmp_path / "search_index.json"
+    written.write_text(
+        json.dumps({"config": {"fields": {"text": {"boost": 2}}}, "docs": [{"text": "Déjà"}]}),
+        encoding="utf-8",
+    )
+    assert fold_index(written) and not fold_index(written)  # folded once
+    index = json.loads(written.read_text(encoding="utf-8"))
+    assert index["docs"][0]["folded_text"] == "deja"
+    assert index["config"]["fields"]["folded_text"] == {"boost": 2}
+
+
 def test_zensical_search_leaves_excluded_pages_out(tmp_path: Path) -> None:
     from tests.test_site_zensical import build_with_zensical
 

@@ -179,7 +179,21 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
     closer = re.compile(rf"^(?P<ws>[ ]{{0,3}}){re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
     content: list[Line] = []
     j, closed, close_indent, misplaced = i + 1, False, None, None
-    while j < n:
+    if not quotes and not width:
+        # A fence at column 1 (most of them): its lines are taken as they are, and only a line
+        # with the fence's character can close it. The loop below gives the same, slower.
+        mark = fence[0]
+        while j < n:
+            line = lines[j]
+            close = closer.match(line.text) if mark in line.text else None
+            if close is not None:
+                closed, close_indent = True, len(close.group("ws"))
+                break
+            content.append(
+                Line(line.text if line.text.strip() else "", line.page_line, line.origin)
+            )
+            j += 1
+    while j < n and not closed:
         line = lines[j]
         text = _strip_quotes(line.text, quotes) if quotes else line.text
         if text is None:

@@ -222,15 +222,30 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
     on_page_context = CombinedEvent(_hide_chrome, _show_chrome)
     _chrome: tuple[Any, str] | None = None
 
-    @event_priority(-100)
-    def on_post_build(self, *, config: Any) -> None:
-        """After the search plugin wrote its index: accent-free words added to it
+    @event_priority(50)
+    def _fold_search(self, *, config: Any) -> None:
+        """Before the search plugin writes its index: accent-free words added to its entries
         (`runbookdocs.site.search`)."""
+        self._folded = False
         if not self.config.search_fold:
+            return
+        from runbookdocs.site.search import fold_search_plugin
+
+        for name, plugin in config.plugins.items():
+            if name.split("/")[-1] == "search" and fold_search_plugin(plugin):
+                self._folded = True
+
+    @event_priority(-100)
+    def _fold_written(self, *, config: Any) -> None:
+        """After it wrote the index, when its entries could not be reached: the file."""
+        if not self.config.search_fold or self._folded:
             return
         from runbookdocs.site.search import fold_index
 
         fold_index(Path(config.site_dir) / "search" / "search_index.json")
+
+    on_post_build = CombinedEvent(_fold_search, _fold_written)
+    _folded = False
 
     def on_page_content(self, html_text: str, *, page: Any, config: Any, files: Files) -> str:
         """The page is converted: forget it."""

@@ -7,8 +7,9 @@ names; so after the build, `fold_index` adds to every entry that has accented wo
 `folded_title` and `folded_text`, holding those words without their accents (with the boosts of
 `title` and `text`). Queries go through the same French pipeline, so "deploiement" and
 "déploiement" both match, and results still show the page's own text (the worker renders
-`title` and `text` only). The MkDocs plugin runs it after the search plugin wrote the index
-(`search_fold` setting, on by default).
+`title` and `text` only). The MkDocs plugin adds them to the entries the search plugin holds,
+just before it writes them (`fold_search_plugin`); with a search plugin of another shape, it
+rewrites the written file (`fold_index`) (`search_fold` setting, on by default).
 """
 
 from __future__ import annotations
@@ -51,6 +52,39 @@ def folded_words(text: str) -> str:
     return " ".join(seen)
 
 
+def fold_search_plugin(plugin: Any) -> bool:
+    """Add the accent-free fields to the entries mkdocs-material's search plugin holds, before
+    it writes them (no index read back and written again).
+
+    Returns:
+        False when `plugin` is not shaped like Material's (then `fold_index` the written file).
+    """
+    index = getattr(plugin, "search_index", None)
+    entries = getattr(index, "entries", None)
+    config = getattr(index, "config", None)
+    fields = config.get("fields") if isinstance(config, dict) else None
+    if not isinstance(entries, list) or not isinstance(fields, dict):
+        return False
+    fold_entries(fields, entries)
+    return True
+
+
+def fold_entries(fields: dict[str, Any], docs: list[Any]) -> None:
+    """Add the folded fields to the index's `fields` and their words to each entry of `docs`."""
+    for source, target in FOLDED.items():
+        spec = fields.get(source)
+        boost = spec.get("boost", 1) if isinstance(spec, dict) else 1
+        fields.setdefault(target, {"boost": boost})
+    for doc in docs:
+        if not isinstance(doc, dict):
+            continue
+        for source, target in FOLDED.items():
+            value = doc.get(source)
+            words = folded_words(value) if isinstance(value, str) else ""
+            if words:
+                doc[target] = words
+
+
 def fold_index(path: Path) -> bool:
     """Add the accent-free fields to the mkdocs-material search index at `path`.
 
@@ -68,17 +102,6 @@ def fold_index(path: Path) -> bool:
     fields = config.setdefault("fields", {})
     if not isinstance(fields, dict) or any(f in fields for f in FOLDED.values()):
         return False
-    for source, target in FOLDED.items():
-        spec = fields.get(source)
-        boost = spec.get("boost", 1) if isinstance(spec, dict) else 1
-        fields[target] = {"boost": boost}
-    for doc in docs:
-        if not isinstance(doc, dict):
-            continue
-        for source, target in FOLDED.items():
-            value = doc.get(source)
-            words = folded_words(value) if isinstance(value, str) else ""
-            if words:
-                doc[target] = words
+    fold_entries(fields, docs)
     atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return True
