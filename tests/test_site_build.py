@@ -214,6 +214,32 @@ def test_badges_from_the_report(built: tuple[Path, str]) -> None:
     assert 'data-rb-state="not-run"' in absent and "absent du dernier rapport" in text_of(absent)
 
 
+def test_each_block_status_is_worked_out_once_per_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report page and the page itself show the same statuses: worked out once per block,
+    and again in the next build (a `mkdocs serve` rebuild reads the pages anew)."""
+    from runbookdocs.site import report
+
+    calls: list[tuple[int, int]] = []
+    status = report._status
+
+    def counted(block: Any, file: Path, site_report: Any, lang: str) -> Any:
+        calls.append((id(block), block.line))
+        return status(block, file, site_report, lang)
+
+    monkeypatch.setattr(report, "_status", counted)
+    project = make_site(tmp_path)
+    write_report(project, STANDARD_OUTCOMES)
+    html = (build_site(project) / "rapport" / "index.html").read_text(encoding="utf-8")
+    assert 'class="rb-badge rb-badge--' in html  # the page's row, with its status
+    assert len(calls) >= 5  # statuses of the page's blocks were asked for ...
+    assert len(calls) == len(set(calls))  # ... each once, by the report page and the page
+    first = len(calls)
+    build_site(project)
+    assert len(calls) == 2 * first
+
+
 def test_unverified_without_report(tmp_path: Path) -> None:
     project = make_site(tmp_path)
     html = page_html(build_site(project))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 from runbookdocs.block import Block
 from runbookdocs.config import Config
@@ -29,6 +29,8 @@ from runbookdocs.results import Report, ReportFormatError, Result
 from runbookdocs.site.dates import format_date, format_duration, last_change_of, parse_time
 
 State = Literal["verified", "failing", "not-run", "unverified"]
+
+T = TypeVar("T")
 
 TEXTS = Catalog(
     "site.report",
@@ -96,6 +98,19 @@ class SiteReport:
     problem: str | None = None
     """Why the report could not be read (the parser's words), when it could not."""
     _resolved: dict[Path, Path] = field(default_factory=dict, repr=False)
+    _known: dict[tuple[Any, ...], tuple[object, Any]] = field(default_factory=dict, repr=False)
+    """What was worked out from this report for one block or page (`remember`)."""
+
+    def remember(self, owner: object, what: str, lang: str, work: Callable[[], T]) -> T:
+        """`work()`, done once per build for `owner` (a block or a page the site reads from its
+        parse cache): the report page and the page itself both ask for the same statuses."""
+        key = (id(owner), what, lang)
+        known = self._known.get(key)
+        if known is not None and known[0] is owner:  # not another object at a reused address
+            return cast(T, known[1])
+        value = work()
+        self._known[key] = (owner, value)
+        return value
 
     def results_for(self, file: Path) -> list[Result]:
         """Run results of one page."""
@@ -122,6 +137,13 @@ class SiteReport:
 
 
 _CACHE: dict[Path, tuple[tuple[int, int], SiteReport]] = {}
+
+
+def forget() -> None:
+    """A new build: what was worked out for the blocks of the last one is dropped (its pages
+    are parsed again; a long `mkdocs serve` must not keep every build's blocks alive)."""
+    for _, report in _CACHE.values():
+        report._known.clear()
 
 
 def report_digest(path: Path) -> str | None:
@@ -182,6 +204,11 @@ def block_status(block: Block, file: Path, report: SiteReport | None, lang: str)
         return BlockStatus("unverified", t("unverified"), t("no-report"))
     if report.problem:
         return BlockStatus("unverified", t("unverified"), t("unreadable", error=report.problem))
+    return report.remember(block, str(file), lang, lambda: _status(block, file, report, lang))
+
+
+def _status(block: Block, file: Path, report: SiteReport, lang: str) -> BlockStatus:
+    t = TEXTS.for_language(lang)
     result = report.find(file, block.line, block.id)
     if result is None:
         why = not_run_text(block, lang)
@@ -293,6 +320,10 @@ def included_files(doc: Document, config: Config) -> list[Path]:
 
 def freshness(doc: Document, config: Config, report: SiteReport) -> Freshness | None:
     """How fresh the page's verification is; None when the report has nothing of the page."""
+    return report.remember(doc, "freshness", "", lambda: _freshness(doc, config, report))
+
+
+def _freshness(doc: Document, config: Config, report: SiteReport) -> Freshness | None:
     results = report.results_for(doc.file)
     if not results:
         return None

@@ -30,6 +30,7 @@ from runbookdocs.document import Document, parse_document, read_document
 from runbookdocs.errors import ConfigError
 from runbookdocs.i18n import Language
 from runbookdocs.results import Finding
+from runbookdocs.site import report as site_report
 from runbookdocs.site.report import BlockStatus, SiteReport, block_status, load_report
 from runbookdocs.site.settings import SiteSettings, site_language
 
@@ -210,6 +211,7 @@ def forget() -> None:
     _SOURCES.clear()
     _CONFIGS.clear()
     _DOCUMENTS.clear()
+    site_report.forget()
 
 
 # --------------------------------------------------------------------------- the page
