@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 13 page(s), detected" in err
+    assert "dialect: commonmark for 14 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -73,6 +73,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/shells.md:88:1: warning [RBD308]",
         "foreign/shells.md:96:3: warning [RBD308]",  # a command and the table it prints
+        # Content tabs written the old SuperFences way: checked, the wrong TOML found.
+        "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
         "foreign/tags.md:6:1: warning [RBD208]",
         "foreign/tags.md:12:1: warning [RBD208]",
@@ -83,6 +85,32 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/tags.md:51:9: error [RBD202]",
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
+
+
+def test_legacy_superfences_tabs_follow_the_pinned_renderer(tmp_path: Path) -> None:
+    """`tab="Label"` after the language is a content tab for pymdown-extensions before 8.0 and
+    a dropped fence from 8.0 on (both rendered with python-markdown and superfences 7.0 and
+    13): the pin in the requirements next to mkdocs.yml decides; the blocks are checked."""
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SAMPLES / "tabs.md", tmp_path / "docs" / "tabs.md")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Tabs\n", encoding="utf-8")
+
+    def codes_found() -> list[str]:
+        proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        return re.findall(r"^docs/tabs\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+
+    dropped = [("6", "RBD102"), ("11", "RBD102"), ("16", "RBD102"), ("22", "RBD102")]
+    assert codes_found() == [*dropped, ("24", "RBD204")]
+    (tmp_path / "requirements.txt").write_text(
+        "mkdocs==1.4.3\npymdown-extensions==7.0\n", encoding="utf-8"
+    )
+    from runbookdocs.dialect import legacy_superfences
+
+    legacy_superfences.cache_clear()
+    assert codes_found() == [("24", "RBD204")]
+    (tmp_path / "requirements.txt").write_text("pymdown-extensions>=10\n", encoding="utf-8")
+    assert codes_found() == [*dropped, ("24", "RBD204")]
 
 
 def test_every_block_is_found_like_commonmark(tmp_path: Path) -> None:
