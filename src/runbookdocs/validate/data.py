@@ -223,7 +223,11 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             data = load_yaml(filled.text, lines=False)
             documents = [data]
     except YamlProblem as err:
-        if not block.file and (yaml_excerpt(filled.text) or yaml_alternatives(filled.text)):
+        if not block.file and (
+            yaml_excerpt(filled.text)
+            or yaml_alternatives(filled.text)
+            or yaml_reference_notation(filled.text)
+        ):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
         other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
         if other is not None:
@@ -323,6 +327,29 @@ def yaml_excerpt(text: str) -> bool:
             load_yaml_all(sliced if sliced is not None else kept)
         except (YamlProblem, RecursionError):
             return False
+    return True
+
+
+_OPTIONAL_FIELD = re.compile(r"^([ \t]*)\[[ \t]*(?:([\w.-]*)[ \t]*:[ \t]*)?<[^\n]*\][ \t]*$", re.M)
+"""`[name: <type> | default = value]`, `[<tls_config>]`: an optional field, or an optional
+block described elsewhere, in a configuration reference written the Prometheus way
+(Prometheus, Alertmanager, Loki, Mimir...): a notation, not YAML."""
+
+
+def yaml_reference_notation(text: str) -> bool:
+    """True when `text` is a configuration reference in the Prometheus notation: YAML once
+    each `[name: <type> ...]` line is read as `name: x` and each `[<block>]` line as a comment
+    (other mistakes still fail)."""
+    if not _OPTIONAL_FIELD.search(text):
+        return False
+
+    def field(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{m.group(2)}: x" if m.group(2) else f"{m.group(1)}#"
+
+    try:
+        load_yaml_all(_OPTIONAL_FIELD.sub(field, text))
+    except (YamlProblem, RecursionError):
+        return False
     return True
 
 
