@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 15 page(s), detected" in err
+    assert "dialect: commonmark for 16 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -66,6 +66,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
         "foreign/placeholders.md:22:17: warning [RBD307]",
+        # Links written against pretty URLs are broken where pages are served as files.
+        "foreign/pretty-urls.md:4:22: error [RBD501]",
+        "foreign/pretty-urls.md:4:69: error [RBD502]",
+        "foreign/pretty-urls.md:6:22: warning [RBD503]",
+        "foreign/pretty-urls.md:8:45: error [RBD501]",
+        "foreign/pretty-urls.md:9:13: error [RBD501]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.
@@ -352,3 +358,27 @@ def test_braces_after_the_language_are_hugo_s_only_on_hugo_pages(tmp_path: Path)
     github = read_document(tmp_path / "gh" / "p.md", config)
     assert github.dialect == "commonmark" and github.blocks[0].hidden
     assert github.blocks[0].id == "prepare"
+
+
+@pytest.mark.parametrize(
+    ("site", "content"),
+    [("mkdocs.yml", "docs"), ("hugo.toml", "content")],
+    ids=["mkdocs", "hugo"],
+)
+def test_links_written_against_pretty_urls(tmp_path: Path, site: str, content: str) -> None:
+    """MkDocs (`use_directory_urls`, its default) and Hugo serve `guide/setup.md` at
+    `guide/setup/`: `../install/`, `./#checks` and `../overview.png` written from there work
+    in the browser; a missing page or anchor is still reported."""
+    (tmp_path / site).write_text(
+        'baseURL = "https://example.org/"\n' if site == "hugo.toml" else "site_name: S\n",
+        encoding="utf-8",
+    )
+    guide = tmp_path / content / "guide"
+    guide.mkdir(parents=True)
+    shutil.copy(SAMPLES / "pretty-urls.md", guide / "setup.md")
+    (guide / "install.md").write_text("# Install\n\n## Step two\n\nDone.\n", encoding="utf-8")
+    (guide / "overview.png").write_bytes(b"\x89PNG\r\n")
+    proc = cli("check", content, "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+setup\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("8", "45", "RBD501"), ("9", "13", "RBD502")]
