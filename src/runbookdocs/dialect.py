@@ -114,6 +114,27 @@ def detect(folder: str) -> Dialect:
 
 _NOTHING = "default: no mkdocs.yml or Hugo configuration found"
 
+_NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
+
+
+@functools.lru_cache(maxsize=1024)
+def directory_urls(folder: str) -> bool:
+    """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
+    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        for name in _MKDOCS_FILES[:2]:
+            if (place / name).is_file():
+                try:
+                    text = (place / name).read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    return True
+                return _NO_DIRECTORY_URLS.search(text) is None
+        if (place / ".git").exists():
+            break
+    return True
+
+
 _PYMDOWNX_PIN = re.compile(
     r"^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)", re.I | re.M
 )
@@ -167,5 +188,6 @@ __all__ = [
     "Dialect",
     "detect",
     "dialect_for",
+    "directory_urls",
     "legacy_superfences",
 ]

@@ -465,9 +465,11 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
     if source.stem in ("index", "_index", "README"):
         return None  # served at its folder: the same reading as next to the file
     if ref.kind != "hugo-link":
-        from runbookdocs.dialect import dialect_for
+        from runbookdocs.dialect import dialect_for, directory_urls
 
         if ref.kind != "link" or dialect_for(source, index.config).name != "mkdocs":
+            return None
+        if not directory_urls(str(source.parent)):
             return None
     name = Path(os.path.normpath(source.parent / source.stem / path_part))
     if path_part.endswith("/") or name.is_dir():
