@@ -81,6 +81,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/shells.md:88:1: warning [RBD308]",
         "foreign/shells.md:96:3: warning [RBD308]",  # a command and the table it prints
+        # Help text with --[no-]flags and wrapped descriptions: output, and its placeholders.
+        "foreign/shells.md:108:1: warning [RBD308]",
+        "foreign/shells.md:109:22: warning [RBD307]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
