@@ -53,6 +53,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.
         "foreign/data.md:168:1: error [RBD202]",
+        # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
+        "foreign/data.md:190:20: error [RBD201]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.

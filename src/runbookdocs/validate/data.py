@@ -475,6 +475,7 @@ def json_excerpt(text: str) -> bool:
     (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
     cleaned, marked = _without_elisions(text)
     bare = _BARE_NAME.sub("null", cleaned)  # `"binding": JAVASCRIPT_BINDING`: a placeholder
+    bare = _without_schema_notation(bare)
     if bare != cleaned:
         cleaned, marked = bare, True
     if marked:
@@ -496,6 +497,31 @@ def json_excerpt(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return len(rows) > 1
+
+
+_JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
+_PLACEHOLDER_MEMBER = re.compile(r"^[ \t]*<[A-Za-z][^<>\n]*>[ \t]*,?[ \t]*$", re.M)
+_PLACEHOLDER_VALUE = re.compile(r"<[A-Za-z][^<>\n]*>")
+_ALTERNATIVE = re.compile(r"[ \t]*\|[ \t]*(?:\x00\d+\x00|null|\[[^\]\n]*\])")
+
+
+def _without_schema_notation(text: str) -> str:
+    """`text` with a response format's notation read as JSON: `<label pairs>` alone on its
+    line (members described in words) left out, `<number>` as a value read as null, and
+    alternatives `"vector" | "streams"` read as their first; strings are left alone."""
+    strings: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        strings.append(m.group(1))
+        return f"\x00{len(strings) - 1}\x00"
+
+    masked = _JSON_STRING.sub(keep, text)
+    if "<" not in masked and "|" not in masked:
+        return text
+    masked = _PLACEHOLDER_MEMBER.sub("", masked)
+    masked = _PLACEHOLDER_VALUE.sub("null", masked)
+    masked = _ALTERNATIVE.sub("", masked)
+    return re.sub(r"\x00(\d+)\x00", lambda m: strings[int(m.group(1))], masked)
 
 
 def _without_elisions(text: str) -> tuple[str, bool]:
