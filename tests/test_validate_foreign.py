@@ -68,6 +68,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
         "foreign/placeholders.md:22:17: warning [RBD307]",
+        "foreign/placeholders.md:29:19: warning [RBD307]",  # <...>
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",

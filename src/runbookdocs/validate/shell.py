@@ -631,14 +631,14 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 # -------------------------------------------------------------------- placeholder arguments
 
-_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\")>"
+_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.\.\.|…)>"
 _PLACEHOLDER_ARG = re.compile(rf"(?<![<$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
 @dataclass(frozen=True)
 class PlaceholderArg:
-    """A `<word>`, `<"text">` or `{word}` written where the reader types a value."""
+    """A `<word>`, `<"text">`, `<...>` or `{word}` written where the reader types a value."""
 
     index: int
     """0-based line of the script."""
