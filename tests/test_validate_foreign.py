@@ -62,6 +62,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
+        "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
         # A configuration reference in the Prometheus notation: only the mis-indented field.
         "foreign/notation.md:26:3: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.

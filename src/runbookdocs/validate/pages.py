@@ -59,8 +59,10 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
     r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
-_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
-"""A link reference definition (`[name]: target`); `[^1]: text` is a footnote, not a link."""
+_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t]*$|[ \t]+[\"'(])")
+"""A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
+footnote, and `[1]: Some words.` a paragraph (CommonMark: words after the target that are not a
+quoted title make the line text), not links."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _INLINE_MD = (
