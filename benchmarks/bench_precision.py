@@ -91,8 +91,11 @@ def reference_fences(path: Path) -> list[int]:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     offset = 0
     lines = text.split("\n")
-    if lines and lines[0] in ("---", "+++"):  # front matter is not Markdown
-        end = next((i for i in range(1, len(lines)) if lines[i] == lines[0]), None)
+    # Front matter is not Markdown; its fences may carry trailing blanks (`--- `), as MkDocs
+    # and Hugo accept.
+    if lines and lines[0].rstrip() in ("---", "+++"):
+        mark = lines[0].rstrip()
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == mark), None)
         if end is not None:
             offset = end + 1
             text = "\n".join([""] * offset + lines[offset:])

@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 13 page(s), detected" in err
+    assert "dialect: commonmark for 16 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -53,6 +53,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.
         "foreign/data.md:168:1: error [RBD202]",
+        # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
+        "foreign/data.md:190:20: error [RBD201]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
@@ -60,10 +62,20 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
+        "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # A configuration reference in the Prometheus notation: only the mis-indented field.
+        "foreign/notation.md:26:3: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
         "foreign/placeholders.md:22:17: warning [RBD307]",
+        "foreign/placeholders.md:29:19: warning [RBD307]",  # <...>
+        # Links written against pretty URLs are broken where pages are served as files.
+        "foreign/pretty-urls.md:4:22: error [RBD501]",
+        "foreign/pretty-urls.md:4:69: error [RBD502]",
+        "foreign/pretty-urls.md:6:22: warning [RBD503]",
+        "foreign/pretty-urls.md:8:45: error [RBD501]",
+        "foreign/pretty-urls.md:9:13: error [RBD501]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.
@@ -73,6 +85,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/shells.md:88:1: warning [RBD308]",
         "foreign/shells.md:96:3: warning [RBD308]",  # a command and the table it prints
+        # Help text with --[no-]flags and wrapped descriptions: output, and its placeholders.
+        "foreign/shells.md:108:1: warning [RBD308]",
+        "foreign/shells.md:109:22: warning [RBD307]",
+        # Content tabs written the old SuperFences way: checked, the wrong TOML found.
+        "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
         "foreign/tags.md:6:1: warning [RBD208]",
         "foreign/tags.md:12:1: warning [RBD208]",
@@ -83,6 +100,32 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/tags.md:51:9: error [RBD202]",
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
+
+
+def test_legacy_superfences_tabs_follow_the_pinned_renderer(tmp_path: Path) -> None:
+    """`tab="Label"` after the language is a content tab for pymdown-extensions before 8.0 and
+    a dropped fence from 8.0 on (both rendered with python-markdown and superfences 7.0 and
+    13): the pin in the requirements next to mkdocs.yml decides; the blocks are checked."""
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SAMPLES / "tabs.md", tmp_path / "docs" / "tabs.md")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Tabs\n", encoding="utf-8")
+
+    def codes_found() -> list[str]:
+        proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        return re.findall(r"^docs/tabs\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+
+    dropped = [("6", "RBD102"), ("11", "RBD102"), ("16", "RBD102"), ("22", "RBD102")]
+    assert codes_found() == [*dropped, ("24", "RBD204")]
+    (tmp_path / "requirements.txt").write_text(
+        "mkdocs==1.4.3\npymdown-extensions==7.0\n", encoding="utf-8"
+    )
+    from runbookdocs.dialect import legacy_superfences
+
+    legacy_superfences.cache_clear()
+    assert codes_found() == [("24", "RBD204")]
+    (tmp_path / "requirements.txt").write_text("pymdown-extensions>=10\n", encoding="utf-8")
+    assert codes_found() == [*dropped, ("24", "RBD204")]
 
 
 def test_every_block_is_found_like_commonmark(tmp_path: Path) -> None:
@@ -322,3 +365,33 @@ def test_braces_after_the_language_are_hugo_s_only_on_hugo_pages(tmp_path: Path)
     github = read_document(tmp_path / "gh" / "p.md", config)
     assert github.dialect == "commonmark" and github.blocks[0].hidden
     assert github.blocks[0].id == "prepare"
+
+
+@pytest.mark.parametrize(
+    ("site", "content"),
+    [("mkdocs.yml", "docs"), ("hugo.toml", "content")],
+    ids=["mkdocs", "hugo"],
+)
+def test_links_written_against_pretty_urls(tmp_path: Path, site: str, content: str) -> None:
+    """MkDocs (`use_directory_urls`, its default) and Hugo serve `guide/setup.md` at
+    `guide/setup/`: `../install/`, `./#checks` and `../overview.png` written from there work
+    in the browser; a missing page or anchor is still reported."""
+    (tmp_path / site).write_text(
+        'baseURL = "https://example.org/"\n' if site == "hugo.toml" else "site_name: S\n",
+        encoding="utf-8",
+    )
+    guide = tmp_path / content / "guide"
+    guide.mkdir(parents=True)
+    shutil.copy(SAMPLES / "pretty-urls.md", guide / "setup.md")
+    (guide / "install.md").write_text("# Install\n\n## Step two\n\nDone.\n", encoding="utf-8")
+    (guide / "overview.png").write_bytes(b"\x89PNG\r\n")
+    proc = cli("check", content, "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+setup\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("8", "45", "RBD501"), ("9", "13", "RBD502")]
+    if site == "mkdocs.yml":  # pages served as `setup.html`: read next to the file again
+        (tmp_path / site).write_text("site_name: S\nuse_directory_urls: false\n", "utf-8")
+        proc = cli("check", content, "--no-cache", cwd=tmp_path)
+        found = re.findall(r"^\S+setup\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+        broken = [("4", "RBD501"), ("4", "RBD501"), ("6", "RBD503"), ("8", "RBD501")]
+        assert found == [*broken, ("9", "RBD501")]

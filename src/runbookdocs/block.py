@@ -162,7 +162,9 @@ def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object])
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_header(info: str, *, info_col: int = 4, commonmark: bool = False) -> Header:
+def parse_header(
+    info: str, *, info_col: int = 4, commonmark: bool = False, legacy_tabs: bool = False
+) -> Header:
     """Parse the info string of a fence (what follows the backticks); a `Header` is immutable,
     so headers written the same way (most of them) are parsed once.
 
@@ -172,8 +174,10 @@ def parse_header(info: str, *, info_col: int = 4, commonmark: bool = False) -> H
         commonmark: read it the CommonMark way (dialects commonmark, github, hugo): the first
             word is the language and words after it are the renderer's, not errors. Braces
             are runbookdocs attributes in every dialect.
+        legacy_tabs: the site's SuperFences predates 8.0, where `tab="Label"` after the
+            language makes the fence a content tab (see `Dialect.legacy_tabs`).
     """
-    header = _parse_header(info, info_col, commonmark)
+    header = _parse_header(info, info_col, commonmark, legacy_tabs)
     if not header.lang and header.classes:
         # `{ .sh }`: superfences (and Pandoc) take the first class as the language.
         first, *rest = header.classes
@@ -190,7 +194,7 @@ def parse_header(info: str, *, info_col: int = 4, commonmark: bool = False) -> H
     return header
 
 
-def _parse_header(info: str, info_col: int, commonmark: bool) -> Header:
+def _parse_header(info: str, info_col: int, commonmark: bool, legacy_tabs: bool = False) -> Header:
     problems: list[HeaderProblem] = []
     attrs: dict[str, str] = {}
     classes: list[str] = []
@@ -220,7 +224,20 @@ def _parse_header(info: str, info_col: int, commonmark: bool) -> Header:
         for om in _OPTION.finditer(m.group("options")):
             key, value = om.group("key"), om.group("value")
             col = info_col + m.start("options") + om.start()
-            if key not in HEADER_OPTIONS or value is None:
+            if key == "tab" and value is not None and legacy_tabs:
+                continue  # the content tab's label, for SuperFences before 8.0
+            if key == "tab" and value is not None:
+                problems.append(
+                    HeaderProblem(
+                        col,
+                        "'tab' after the language: pymdownx.superfences renders it as a content "
+                        "tab only before pymdown-extensions 8.0 and drops this fence from 8.0 "
+                        f'on; write === "{value}" (pymdownx.tabbed) around ```{lang or "bash"}, '
+                        "or pin pymdown-extensions<8 in the requirements next to mkdocs.yml",
+                        codes.HEADER_DROPPED.id,
+                    )
+                )
+            elif key not in HEADER_OPTIONS or value is None:
                 fix = f"{{{key}=...}}" if value is not None or key in ATTRIBUTES else "alone"
                 problems.append(
                     HeaderProblem(

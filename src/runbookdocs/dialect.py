@@ -48,6 +48,9 @@ class Dialect:
     name: str
     reason: str
     """`configured`, `dialects."docs/x"`, `--dialect`, `detected from PATH`, or `default`."""
+    legacy_tabs: bool = False
+    """MkDocs only: the site pins pymdown-extensions before 8.0, whose SuperFences still renders
+    the legacy ```` ```yaml tab="Label" ```` fences as content tabs (8.0 removed them)."""
 
     @property
     def commonmark(self) -> bool:
@@ -60,6 +63,13 @@ class Dialect:
 
 def dialect_for(file: Path, config: Config) -> Dialect:
     """The dialect of the page at `file` (absolute)."""
+    found = _dialect_for(file, config)
+    if found.name == "mkdocs" and legacy_superfences(str(Path(os.path.abspath(file)).parent)):
+        return Dialect(found.name, found.reason, legacy_tabs=True)
+    return found
+
+
+def _dialect_for(file: Path, config: Config) -> Dialect:
     if config.dialects:
         try:
             rel = Path(os.path.abspath(file)).relative_to(config.root).as_posix()
@@ -104,6 +114,61 @@ def detect(folder: str) -> Dialect:
 
 _NOTHING = "default: no mkdocs.yml or Hugo configuration found"
 
+_NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
+
+
+@functools.lru_cache(maxsize=1024)
+def directory_urls(folder: str) -> bool:
+    """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
+    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        for name in _MKDOCS_FILES[:2]:
+            if (place / name).is_file():
+                try:
+                    text = (place / name).read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    return True
+                return _NO_DIRECTORY_URLS.search(text) is None
+        if (place / ".git").exists():
+            break
+    return True
+
+
+_PYMDOWNX_PIN = re.compile(
+    r"^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)", re.I | re.M
+)
+LEGACY_TABS_UNTIL = 8
+"""pymdown-extensions 8.0 removed SuperFences' `tab="..."` option (deprecated in 7.0)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def legacy_superfences(folder: str) -> bool:
+    """True when the MkDocs site above `folder` pins pymdown-extensions before 8.0.
+
+    The pin is read from the `requirements*.txt` files next to the site's `mkdocs.yml`: the
+    renderer that site is built with decides whether `tab="..."` after the language is a content
+    tab (before 8.0) or a header SuperFences drops (from 8.0 on). No pin found: the current
+    rules, as for any other site.
+    """
+    here = Path(folder)
+    for place in (here, *here.parents):
+        if any((place / name).is_file() for name in _MKDOCS_FILES):
+            for requirements in sorted(place.glob("requirements*.txt")):
+                try:
+                    text = requirements.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                m = _PYMDOWNX_PIN.search(text)
+                if m is not None:
+                    major = int(m.group("major"))
+                    below = major <= LEGACY_TABS_UNTIL if m.group("op") == "<" else None
+                    return below if below is not None else major < LEGACY_TABS_UNTIL
+            return False
+        if (place / ".git").exists():
+            break
+    return False
+
 
 def _hugo_config(path: Path) -> bool:
     """True when `path` is a site configuration with Hugo's keys (baseURL, theme...)."""
@@ -117,4 +182,12 @@ def _hugo_config(path: Path) -> bool:
     return bool(keys & {"baseURL", "baseurl"}) or {"theme", "languageCode"} <= keys
 
 
-__all__ = ["COMMONMARK_LIKE", "DEFAULT", "Dialect", "detect", "dialect_for"]
+__all__ = [
+    "COMMONMARK_LIKE",
+    "DEFAULT",
+    "Dialect",
+    "detect",
+    "dialect_for",
+    "directory_urls",
+    "legacy_superfences",
+]

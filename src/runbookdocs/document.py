@@ -173,7 +173,12 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         while queue and queue[0].end_index < fence.open_index:
             pending.append(queue.pop(0))
         opening = lines[fence.open_index]
-        header = parse_header(fence.info, info_col=fence.info_col, commonmark=dialect.commonmark)
+        header = parse_header(
+            fence.info,
+            info_col=fence.info_col,
+            commonmark=dialect.commonmark,
+            legacy_tabs=dialect.legacy_tabs,
+        )
         if dialect.name == "hugo" and not is_runbook and header.attrs:
             # A Hugo page that is no runbook: braces after the language are Hugo's code-fence
             # attributes (`{file="layouts/page.html" copy=true}`), not runbookdocs'.

@@ -223,7 +223,11 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             data = load_yaml(filled.text, lines=False)
             documents = [data]
     except YamlProblem as err:
-        if not block.file and (yaml_excerpt(filled.text) or yaml_alternatives(filled.text)):
+        if not block.file and (
+            yaml_excerpt(filled.text)
+            or yaml_alternatives(filled.text)
+            or yaml_reference_notation(filled.text)
+        ):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
         other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
         if other is not None:
@@ -323,6 +327,29 @@ def yaml_excerpt(text: str) -> bool:
             load_yaml_all(sliced if sliced is not None else kept)
         except (YamlProblem, RecursionError):
             return False
+    return True
+
+
+_OPTIONAL_FIELD = re.compile(r"^([ \t]*)\[[ \t]*(?:([\w.-]*)[ \t]*:[ \t]*)?<[^\n]*\][ \t]*$", re.M)
+"""`[name: <type> | default = value]`, `[<tls_config>]`: an optional field, or an optional
+block described elsewhere, in a configuration reference written the Prometheus way
+(Prometheus, Alertmanager, Loki, Mimir...): a notation, not YAML."""
+
+
+def yaml_reference_notation(text: str) -> bool:
+    """True when `text` is a configuration reference in the Prometheus notation: YAML once
+    each `[name: <type> ...]` line is read as `name: x` and each `[<block>]` line as a comment
+    (other mistakes still fail)."""
+    if not _OPTIONAL_FIELD.search(text):
+        return False
+
+    def field(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{m.group(2)}: x" if m.group(2) else f"{m.group(1)}#"
+
+    try:
+        load_yaml_all(_OPTIONAL_FIELD.sub(field, text))
+    except (YamlProblem, RecursionError):
+        return False
     return True
 
 
@@ -448,6 +475,7 @@ def json_excerpt(text: str) -> bool:
     (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
     cleaned, marked = _without_elisions(text)
     bare = _BARE_NAME.sub("null", cleaned)  # `"binding": JAVASCRIPT_BINDING`: a placeholder
+    bare = _without_schema_notation(bare)
     if bare != cleaned:
         cleaned, marked = bare, True
     if marked:
@@ -469,6 +497,31 @@ def json_excerpt(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return len(rows) > 1
+
+
+_JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
+_PLACEHOLDER_MEMBER = re.compile(r"^[ \t]*<[A-Za-z][^<>\n]*>[ \t]*,?[ \t]*$", re.M)
+_PLACEHOLDER_VALUE = re.compile(r"<[A-Za-z][^<>\n]*>")
+_ALTERNATIVE = re.compile(r"[ \t]*\|[ \t]*(?:\x00\d+\x00|null|\[[^\]\n]*\])")
+
+
+def _without_schema_notation(text: str) -> str:
+    """`text` with a response format's notation read as JSON: `<label pairs>` alone on its
+    line (members described in words) left out, `<number>` as a value read as null, and
+    alternatives `"vector" | "streams"` read as their first; strings are left alone."""
+    strings: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        strings.append(m.group(1))
+        return f"\x00{len(strings) - 1}\x00"
+
+    masked = _JSON_STRING.sub(keep, text)
+    if "<" not in masked and "|" not in masked:
+        return text
+    masked = _PLACEHOLDER_MEMBER.sub("", masked)
+    masked = _PLACEHOLDER_VALUE.sub("null", masked)
+    masked = _ALTERNATIVE.sub("", masked)
+    return re.sub(r"\x00(\d+)\x00", lambda m: strings[int(m.group(1))], masked)
 
 
 def _without_elisions(text: str) -> tuple[str, bool]:

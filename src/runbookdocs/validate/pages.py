@@ -59,8 +59,10 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
     r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
-_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
-"""A link reference definition (`[name]: target`); `[^1]: text` is a footnote, not a link."""
+_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t]*$|[ \t]+[\"'(])")
+"""A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
+footnote, and `[1]: Some words.` a paragraph (CommonMark: words after the target that are not a
+quoted title make the line text), not links."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _INLINE_MD = (
@@ -427,6 +429,7 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 f"{suggest(anchor, linked.anchors)}",
             )
         return None
+    linked_file = source if not path_part else Path(os.path.normpath(source.parent / path_part))
     if not path_part:
         linked = index.get(source)
     else:
@@ -434,9 +437,12 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         linked = None if path_part.endswith("/") else index.entries.get(name)
         if linked is None:  # not a page of this check: look at the file system
             problem, linked = _resolve_file(ref, Path(name), path_part, index)
+            if problem is not None:
+                served = _at_pretty_url(ref, source, path_part, index)
+                if served is not None:
+                    problem, linked, linked_file = None, index.get(served), served
             if problem is not None or linked is None:
                 return problem
-    linked_file = source if not path_part else Path(os.path.normpath(source.parent / path_part))
     if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
         return _found(
@@ -447,6 +453,35 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
             hint="anchors come from headings (slugified), {#id} and block ids",
         )
     return None
+
+
+def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageIndex) -> Path | None:
+    """What a relative link names once the browser reads it from the page's pretty URL.
+
+    Hugo serves `a/page.md` at `a/page/`, and so does MkDocs (`use_directory_urls`, its
+    default), so `../image.png` or `../other/` written against the built site name
+    `a/image.png` or `a/other.md`. MkDocs leaves such links as they are written (it rewrites
+    only links to files that exist), so they work in the browser. The file named (a page or
+    any other file), or None when there is none, or the page is not served that way.
+    """
+    if source.stem in ("index", "_index", "README"):
+        return None  # served at its folder: the same reading as next to the file
+    if ref.kind != "hugo-link":
+        from runbookdocs.dialect import dialect_for, directory_urls
+
+        if ref.kind != "link" or dialect_for(source, index.config).name != "mkdocs":
+            return None
+        if not directory_urls(str(source.parent)):
+            return None
+    name = Path(os.path.normpath(source.parent / source.stem / path_part))
+    if path_part.endswith("/") or name.is_dir():
+        candidates = [name.with_name(name.name + ".md"), *(name / n for n in _INDEXES)]
+    else:
+        candidates = [name]
+    return next((c for c in candidates if str(c) in index.entries or c.is_file()), None)
+
+
+_INDEXES = ("index.md", "_index.md", "README.md")
 
 
 def _anchor_known(

@@ -631,14 +631,14 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 # -------------------------------------------------------------------- placeholder arguments
 
-_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\")>"
+_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.\.\.|…)>"
 _PLACEHOLDER_ARG = re.compile(rf"(?<![<$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
 @dataclass(frozen=True)
 class PlaceholderArg:
-    """A `<word>`, `<"text">` or `{word}` written where the reader types a value."""
+    """A `<word>`, `<"text">`, `<...>` or `{word}` written where the reader types a value."""
 
     index: int
     """0-based line of the script."""
@@ -762,7 +762,8 @@ _OUTPUT_LINE = re.compile(
       | level=\w+ | time="?\d
       | \{"\w+":                                             # JSON log lines
       | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
-      | -\w,\s+--\w | --\w[\w-]*(?:[ =]\S+)?\s{2,}\S           # help: -f, --file  text
+      | -\w,\s+--(?:\[no-\])?\w                              # help: -f, --file, -q, --[no-]q
+      | --(?:\[no-\])?\w[\w-]*(?:[ =]\S+)?\s{2,}\S             # help: --file=F  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
@@ -792,16 +793,28 @@ def output_share(source: str) -> float:
     """Share of the lines of `source` that start a statement (not blank, not a comment, not
     continuing the line above) and are not shell: program output, logs, help text, or a
     PromQL query tagged as shell."""
-    lines: list[str] = []
+    statements = 0
+    output = 0
     previous = ""
+    after_output = False
     for ln in source.split("\n"):
         if ln.strip() and not ln.lstrip().startswith("#"):
             if not previous.rstrip().endswith(("\\", "|", "&&", "||")):
-                lines.append(ln)
+                statements += 1
+                indent = len(ln) - len(ln.lstrip())
+                # A help text's description wrapped onto the next lines, aligned far right
+                # under the line above: output when that line was.
+                wrapped = after_output and indent >= _WRAPPED_INDENT
+                after_output = wrapped or _not_shell(ln)
+                output += after_output
             previous = ln
-    if not lines:
+    if not statements:
         return 0.0
-    return sum(1 for ln in lines if _not_shell(ln)) / len(lines)
+    return output / statements
+
+
+_WRAPPED_INDENT = 12
+"""Indentation from which a line under an output line is taken for its wrapped tail."""
 
 
 _PROSE_TEXT = "the was is are not did to of a an and be has have been will could found cannot no"
