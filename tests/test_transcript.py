@@ -91,6 +91,20 @@ def test_update_escapes_syntax_lines() -> None:
     assert match([escape("# c")], ["# c"])
 
 
+def test_update_keeps_an_output_line_that_read_back_would_be_a_prompt(tmp_path: Path) -> None:
+    """`$<tab>` is output on the page, read as `$` (trailing blanks go): written back as it was
+    read, it would become a prompt and a command of its own (found by the fuzz tests)."""
+    doc = _page(tmp_path, "```console\n$ ls\n$ ls\n$\t\n```\n")
+    (block,) = doc.blocks
+    commands = parse(block).commands
+    assert [c.expected for c in commands] == [[], ["$"]]
+    lines = {k: updated_expected(c.expected, ["$"] if k else []) for k, c in enumerate(commands)}
+    assert lines[1] == [r"\$ (re)"]
+    (block2,) = _page(tmp_path, rewrite(doc.text, block, lines)).blocks
+    assert [c.text for c in parse(block2).commands] == ["ls", "ls"]
+    assert match(parse(block2).commands[1].expected, ["$"])
+
+
 def test_diff_shows_only_real_changes() -> None:
     text = diff(["a", "...", "z"], ["a", "b", "c", "y"], exit=1, expected_exit=0)
     assert "-z" in text and "+y" in text and "+[1]" in text

@@ -398,7 +398,10 @@ def update(
             continue
         skip_next = False
         if e is not None and (a is not None or e == ELLIPSIS):
-            out.append(e)
+            # Kept as read; but read lines lost their trailing blanks, and `$\t` read as
+            # output would come back as `$`, a prompt: such a line is written escaped.
+            reads_as_syntax = _prompt(e) is not None or _FENCE.match(e) is not None
+            out.append(escape(e) if reads_as_syntax else e)
         elif e is not None and e.endswith(REGEX_SUFFIX):
             out.append(e)
             stale.append(position)
