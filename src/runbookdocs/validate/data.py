@@ -277,13 +277,18 @@ _DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
 """A document start or end marker: the block is a stream of documents (Kubernetes manifests,
 or a page's front matter shown as an example)."""
 
-_CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
-"""A callout number at the end of a line (`name: web [1]`), explained under the block."""
+_CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>|[\u2460-\u2473\u2776-\u277f])[ \t]*$", re.M)
+"""A callout number at the end of a line (`name: web [1]`, `name: web ①`), explained under
+the block."""
 _ELISION_LINE = re.compile(
     r"^([ \t]*)(?:(?:\.{3,}|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
 )
-"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
+"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`, and
+`... other settings ...` (what was left out, between ellipses)."""
+_ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
+"""`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
@@ -598,7 +603,8 @@ def _without_elisions(text: str) -> tuple[str, bool]:
             marked = True
             continue
         elif text.startswith("...", i) or ch == "…":
-            i += 3 if ch == "." else 1
+            named = _ELIDED_TEXT.match(text, i)
+            i = named.end() if named is not None else i + (3 if ch == "." else 1)
             marked = True
             continue
         else:

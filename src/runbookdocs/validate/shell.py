@@ -125,9 +125,21 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
     for i, b in enumerate(blocks):
         script = block_script(b)
         if script is not None and script.text.strip():
-            text = mask_placeholders(same_width_word(script.text))
+            text = mask_placeholders(same_width_word(mask_shortcodes(script.text)))
             units.append(_Unit(i, b, text, script.shifts))
     return units
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
+
+
+def mask_shortcodes(text: str) -> str:
+    """`text` with each Hugo shortcode (`{{< version >}}`, `{{% param x %}}`) replaced by a
+    shell word of the same width: Hugo renders shortcodes inside code fences too, so the reader
+    sees a value there, where bash would read `<` and `>` as redirections."""
+    if "{{" not in text:
+        return text
+    return _SHORTCODE.sub(lambda m: "RBD".ljust(len(m.group()), "_"), text)
 
 
 @batch_check
@@ -893,7 +905,8 @@ def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
     return codes.OUTPUT_AS_SHELL.at(
         unit.block.location,
         f"this {unit.block.lang or 'shell'} block looks like program output, logs, help text, "
-        f"a query or pseudo-code, not commands ({len(findings)} shell finding(s) on it are not shown)",
+        f"a query or pseudo-code, not commands ({len(findings)} shell finding(s) on it are not "
+        "shown)",
         hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
         "the commands and their output below",
     )
