@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 16 page(s), detected" in err
+    assert "dialect: commonmark for 18 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -76,6 +76,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/pretty-urls.md:6:22: warning [RBD503]",
         "foreign/pretty-urls.md:8:45: error [RBD501]",
         "foreign/pretty-urls.md:9:13: error [RBD501]",
+        # A fence in a blockquote under a list item is found; left open, it is reported.
+        "foreign/quoted.md:17:9: error [RBD101]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.
@@ -88,6 +90,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Help text with --[no-]flags and wrapped descriptions: output, and its placeholders.
         "foreign/shells.md:108:1: warning [RBD308]",
         "foreign/shells.md:109:22: warning [RBD307]",
+        # PowerShell tagged bash: one warning for the tag, not its syntax errors.
+        "foreign/shells.md:126:1: warning [RBD309]",
+        # Pseudo-code, pseudo-headers, a formula, log lines with their stream and a query URL.
+        "foreign/shells.md:135:1: warning [RBD308]",
+        "foreign/shells.md:139:1: warning [RBD308]",
+        "foreign/shells.md:146:1: warning [RBD308]",
+        "foreign/shells.md:152:1: warning [RBD308]",
+        "foreign/shells.md:157:1: warning [RBD308]",
+        "foreign/shells.md:158:8: warning [RBD307]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
@@ -98,6 +109,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/tags.md:41:7: error [RBD202]",
         "foreign/tags.md:46:28: error [RBD201]",
         "foreign/tags.md:51:9: error [RBD202]",
+        "foreign/tags.md:57:1: warning [RBD208]",  # TOML tagged yaml
+        "foreign/tags.md:68:1: warning [RBD208]",  # HCL tagged json
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
 
@@ -201,6 +214,8 @@ def test_wrong_language_is_a_parse_error_on_runbook_pages(tmp_path: Path) -> Non
         "41 error RBD202",
         "46 error RBD201",
         "51 error RBD202",
+        "58 error RBD202",
+        "68 error RBD201",
     ]
 
 
@@ -395,3 +410,47 @@ def test_links_written_against_pretty_urls(tmp_path: Path, site: str, content: s
         found = re.findall(r"^\S+setup\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
         broken = [("4", "RBD501"), ("4", "RBD501"), ("6", "RBD503"), ("8", "RBD501")]
         assert found == [*broken, ("9", "RBD501")]
+
+
+def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: Path) -> None:
+    """`../#x` from `guide/setup.md` (served at `guide/setup/`) is `guide/_index.md` in the
+    browser and `_index.md` next to the file; `./#x` is the page itself in the browser and the
+    folder's `_index.md` next to the file. The anchor is found when either page has it; an
+    anchor that neither has is still reported."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    guide = tmp_path / "content" / "guide"
+    guide.mkdir(parents=True)
+    (tmp_path / "content" / "_index.md").write_text("# Home\n\nWelcome.\n", encoding="utf-8")
+    (guide / "_index.md").write_text("# Guide\n\n## Before you start\n\nRead.\n", "utf-8")
+    (guide / "setup.md").write_text(
+        "# Setup\n\nCheck the [requirements](../#before-you-start) first.\n\n"
+        "## Checks\n\nSee [the checks](./#checks) and [the rest](../#after-you-finish).\n",
+        encoding="utf-8",
+    )
+    proc = cli("check", "content", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+setup\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("7", "44", "RBD502")]
+
+
+def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
+    """Without a runbookdocs configuration, `--8<-- "docs/parts/x.md"` is read from the folder
+    of the site's mkdocs.yml, where MkDocs (and pymdownx.snippets' default base path) runs; a
+    name found nowhere is still reported."""
+    site = tmp_path / "site"
+    (site / "docs" / "parts").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    (site / "docs" / "parts" / "steps.md").write_text(
+        "```bash\necho ready\n```\n", encoding="utf-8"
+    )
+    (site / "docs" / "page.md").write_text(
+        '# Page\n\n--8<-- "docs/parts/steps.md"\n\n--8<-- "docs/parts/gone.md"\n',
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = cli("check", str(site / "docs" / "page.md"), "--no-cache", cwd=elsewhere)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+page\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("5", "RBD120")]
+    assert "1 block(s)" in proc.stdout + proc.stderr

@@ -446,8 +446,9 @@ WRONG_LANGUAGE = _c(
     "wrong-language",
     "warning",
     "A `json` or `yaml` block that does not parse as tagged but clearly is something else (YAML "
-    "tagged `json`, a console transcript, a diff or a list of names tagged `yaml`): one warning "
-    "to fix the tag, not a parse error. On a runbook page the parse error stays.",
+    "tagged `json`, TOML or HCL tagged `json` or `yaml`, a console transcript, a diff or a list "
+    "of names tagged `yaml`): one warning to fix the tag, not a parse error. On a runbook page "
+    "the parse error stays.",
     """
 ```yaml
 $ kubectl get configmap app -o yaml
@@ -541,13 +542,28 @@ OUTPUT_AS_SHELL = _c(
     "RBD308",
     "output-as-shell",
     "warning",
-    "A shell block that holds program output, logs or help text rather than commands: one "
-    "finding for the block instead of one per line.",
+    "A shell block that holds program output, logs, help text, a query or pseudo-code rather "
+    "than commands: one finding for the block instead of one per line.",
     """
 ```bash
 2026-11-30T10:00:00Z INFO starting server on :8080
 2026-11-30T10:00:01Z ERROR cannot bind :8080 (address in use)
 2026-11-30T10:00:02Z WARN  retrying in 5 s
+```
+""",
+)
+
+OTHER_LANGUAGE_AS_SHELL = _c(
+    "RBD309",
+    "other-language-as-shell",
+    "warning",
+    "A shell block that bash refuses and that is plainly written in another shell's language "
+    "(PowerShell: `$env:NAME = value`, `Get-Item -Path x`): one warning to fix the tag instead "
+    "of its syntax errors.",
+    """
+```bash
+$env:REGION = "eu-west-1"
+Get-ChildItem -Path C:\\temp | Remove-Item
 ```
 """,
 )

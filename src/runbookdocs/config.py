@@ -204,6 +204,11 @@ class Config:
         return absolute[len(prefix) :] if absolute.startswith(prefix) else str(path)
 
 
+def within(path: Path, folders: tuple[Path, ...]) -> bool:
+    """True when `path`, symlinks followed, is inside one of `folders`."""
+    return _within(path, folders)
+
+
 def _within(path: Path, folders: tuple[Path, ...]) -> bool:
     try:
         real = path.resolve()

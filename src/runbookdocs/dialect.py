@@ -118,6 +118,19 @@ _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b",
 
 
 @functools.lru_cache(maxsize=1024)
+def mkdocs_folder(folder: str) -> Path | None:
+    """The folder of the `mkdocs.yml` above `folder` (None when there is none): where MkDocs
+    runs, so where pymdownx.snippets looks an include up by default (`base_path: .`)."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        if any((place / name).is_file() for name in _MKDOCS_FILES[:2]):
+            return place
+        if (place / ".git").exists():
+            break
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
     then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from runbookdocs import codes
 from runbookdocs.block import Answer, Block, Header, parse_header
-from runbookdocs.config import Config
-from runbookdocs.dialect import dialect_for
+from runbookdocs.config import Config, within
+from runbookdocs.dialect import dialect_for, mkdocs_folder
 from runbookdocs.errors import UsageError
 from runbookdocs.extract.directives import Directive, find_directives
 from runbookdocs.extract.fences import Fence, scan
@@ -152,11 +152,22 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     raw_lines = text.split("\n")
     front, findings = parse_front_matter(raw_lines, path)
     body = "\n".join(raw_lines[front.end_line :])
+    base_paths: tuple[Path, ...] = config.snippet_base_paths
+    trusted: tuple[Path, ...] = ()
+    site = mkdocs_folder(os.path.abspath(file.parent)) if config.source is None else None
+    if site is not None and site not in base_paths:
+        # No runbookdocs configuration: the site's own build runs from its mkdocs.yml folder,
+        # where pymdownx.snippets looks includes up; reading there stays inside that site.
+        base_paths, trusted = (*base_paths, site), (site,)
+
+    def allows(target: Path) -> bool:
+        return config.allows(target) or within(target, trusted)
+
     lines, include_findings = expand_snippets(
         body,
         path=path,
-        base_paths=config.snippet_base_paths,
-        allows=config.allows,
+        base_paths=base_paths,
+        allows=allows,
         root=config.root,
         first_line=front.end_line + 1,
     )

@@ -25,7 +25,13 @@ from runbookdocs.extract.snippets import Line
 _OPEN = re.compile(
     r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
+_QUOTED_OPEN = re.compile(
+    r"^(?P<lead>[ \t]+)(?P<prefix>>[ ]?(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)"
+    r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
+"""A fence in a blockquote that is itself in a list item (`1. Do this` / `    > ```yaml`)."""
 _QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
+_LEAD_QUOTE = re.compile(r"^(?P<lead>[ \t]*)>[ ]?")
 _COMMENT = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*<!--")
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?P<gap>[ \t]+|$)")
 _CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
@@ -91,11 +97,18 @@ def _remove(text: str, columns: int) -> str:
     return " " * max(col - columns, 0) + text[i:]
 
 
-def _strip_quotes(text: str, quotes: int) -> str | None:
-    for _ in range(quotes):
-        m = _QUOTE.match(text)
-        if m is None:
-            return None
+def _strip_quotes(text: str, quotes: int, lead: int = 0) -> str | None:
+    """`text` without its `quotes` blockquote markers, the first of which may be indented up
+    to `lead` + 3 columns (the blockquote is in a list item); None when a marker is missing."""
+    for k in range(quotes):
+        if k == 0 and lead:
+            m = _LEAD_QUOTE.match(text)
+            if m is None or _width(m.group("lead")) > lead + 3:
+                return None
+        else:
+            m = _QUOTE.match(text)
+            if m is None:
+                return None
         text = text[m.end() :]
     return text
 
@@ -148,12 +161,24 @@ def scan(lines: list[Line], *, skip: set[int] | None = None) -> tuple[list[Fence
             i += 1
             continue
         m = _OPEN.match(text) if i not in skip else None
+        if m is None and i not in skip and ">" in text:
+            m = _quoted_in_item(lines, i)
         if m is None or (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i += 1
             continue
         fence, i = _fence(lines, i, m)
         fences.append(fence)
     return fences, comments
+
+
+def _quoted_in_item(lines: list[Line], i: int) -> re.Match[str] | None:
+    """The opening of a fence in a blockquote indented under a list item, or None (a
+    blockquote indented 4 columns or more past its container is indented code)."""
+    m = _QUOTED_OPEN.match(lines[i].text)
+    if m is None:
+        return None
+    lead = _width(m.group("lead"))
+    return m if lead - _container(lines, i, lead) <= 3 else None
 
 
 def _comment(lines: list[Line], i: int, comments: list[Comment]) -> int:
@@ -172,6 +197,7 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
     """The fence opened on line `i`, and the index of the line after it."""
     n = len(lines)
     quotes = m.group("prefix").count(">")
+    quote_lead = _width(m.groupdict().get("lead") or "")
     width = _width(m.group("indent"))
     container = width if quotes else _container(lines, i, width)
     own = width - container
@@ -195,7 +221,7 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
             j += 1
     while j < n and not closed:
         line = lines[j]
-        text = _strip_quotes(line.text, quotes) if quotes else line.text
+        text = _strip_quotes(line.text, quotes, quote_lead) if quotes else line.text
         if text is None:
             break
         if not text.strip():
@@ -219,7 +245,7 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
         open_index=i,
         info=m.group("info"),
         info_col=m.start("info") + 1,
-        indent=_width(m.group("prefix") + m.group("indent")),
+        indent=quote_lead + _width(m.group("prefix") + m.group("indent")),
         content=tuple(content),
         close_index=end,
         closed=closed,

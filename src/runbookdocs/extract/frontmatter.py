@@ -86,6 +86,10 @@ class FrontMatter:
         return _LazyLines(self)
 
 
+_KEY_LINE = re.compile(r"^[\w.-]+[ \t]*:(?:[ \t]|$)|^#")
+"""The first line of YAML front matter: a key, or a comment."""
+
+
 def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[Finding]]:
     """Read the front matter at the top of a page (lines without their newlines)."""
     if not lines or not _FENCE.match(lines[0]):
@@ -94,6 +98,11 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
         (i for i in range(1, len(lines)) if _FENCE.match(lines[i]) or lines[i] == "..."), None
     )
     if end is None:
+        following = next((ln for ln in lines[1:] if ln.strip()), "")
+        if not _KEY_LINE.match(following):
+            # `---` then Markdown, never closed: a thematic break at the top of the page (a
+            # snippet included into others often starts with one), not front matter.
+            return FrontMatter(), []
         return FrontMatter(), [
             codes.FRONT_MATTER_SYNTAX.at(
                 Location(path, 1), "front matter opened with '---' is never closed"

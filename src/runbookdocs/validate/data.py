@@ -64,9 +64,14 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except json.JSONDecodeError as err:
         if not block.file and json_excerpt(filled.text):
             return  # shown in part (`...`, annotations, several values): nothing to judge
-        if not block.file and not on_runbook_page(ctx) and json_is_yaml(filled.text):
-            yield _wrong_language(block, "json", "YAML", "yaml")
-            return
+        if not block.file and not on_runbook_page(ctx):
+            if json_is_yaml(filled.text):
+                yield _wrong_language(block, "json", "YAML", "yaml")
+                return
+            other = config_language(filled.text)
+            if other is not None:
+                yield _wrong_language(block, "json", *other)
+                return
         index = err.lineno - 1
         yield finding_at(
             block,
@@ -272,13 +277,18 @@ _DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
 """A document start or end marker: the block is a stream of documents (Kubernetes manifests,
 or a page's front matter shown as an example)."""
 
-_CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>)[ \t]*$", re.M)
-"""A callout number at the end of a line (`name: web [1]`), explained under the block."""
+_CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>|[\u2460-\u2473\u2776-\u277f])[ \t]*$", re.M)
+"""A callout number at the end of a line (`name: web [1]`, `name: web ①`), explained under
+the block."""
 _ELISION_LINE = re.compile(
     r"^([ \t]*)(?:(?:\.{3,}|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
 )
-"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`."""
+"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`, and
+`... other settings ...` (what was left out, between ellipses)."""
+_ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
+"""`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
@@ -398,6 +408,9 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     body = [ln for ln in lines if not ln.lstrip().startswith("#")]
     if not body:
         return None
+    other = config_language(text)
+    if other is not None:
+        return other
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
     if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
@@ -412,6 +425,39 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         if isinstance(value, (dict, list)) or ln.lstrip().startswith(("-", "?", "&", "*", "!")):
             return None
     return "a list of values, one per line", "text"
+
+
+_HCL_BLOCK = re.compile(r'^[ \t]*[A-Za-z_][\w-]*(?:[ \t]+"[^"\n]*")*[ \t]*\{[ \t]*$')
+"""`service {`, `resource "aws_s3_bucket" "logs" {`: a block of HCL (Terraform, Nomad)."""
+_HCL_ATTRIBUTE = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*=[ \t]*\S")
+_TOML_TABLE = re.compile(r"^[ \t]*\[\[?[A-Za-z_][\w.\"-]*\]\]?[ \t]*(?:#.*)?$", re.M)
+
+
+def config_language(text: str) -> tuple[str, str] | None:
+    """The configuration language a `json` or `yaml` block that its parser refuses is
+    plainly written in, as (what it looks like, the tag to use), or None.
+
+    Strong evidence only: TOML when tomllib reads the whole block and it has a `[table]`
+    header or a `key = value` line; HCL when the first line that is not a comment or an
+    elision opens a block (`name "label" {`) and an attribute (`key = value`) follows. Neither
+    form is JSON or YAML.
+    """
+    if "=" not in text:
+        return None
+    if _TOML_TABLE.search(text) or re.search(r"^[ \t]*[\w.\"-]+[ \t]*=", text, re.M):
+        try:
+            if tomllib.loads(text):
+                return "TOML", "toml"
+        except (tomllib.TOMLDecodeError, RecursionError):
+            pass
+    body = [
+        ln
+        for ln in text.split("\n")
+        if ln.strip() and not ln.lstrip().startswith(("#", "//")) and not _ELISION_LINE.match(ln)
+    ]
+    if body and _HCL_BLOCK.match(body[0]) and any(_HCL_ATTRIBUTE.match(ln) for ln in body[1:]):
+        return "HCL", "hcl"
+    return None
 
 
 _TOP_KEY = re.compile(r"^([\w.-]+)[ \t]*:(?:[ \t]|$)")
@@ -557,7 +603,8 @@ def _without_elisions(text: str) -> tuple[str, bool]:
             marked = True
             continue
         elif text.startswith("...", i) or ch == "…":
-            i += 3 if ch == "." else 1
+            named = _ELIDED_TEXT.match(text, i)
+            i = named.end() if named is not None else i + (3 if ch == "." else 1)
             marked = True
             continue
         else:
@@ -799,6 +846,8 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 @block_validator("toml")
 def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """TOML syntax (tomllib refuses duplicate keys and tables itself)."""
+    if not block.file and not_data(block.source):
+        return
     filled = fill(block.source, values_for(ctx), json_quote)
     try:
         tomllib.loads(filled.text)

@@ -192,7 +192,7 @@ def why_not_checked(block: Block) -> str | None:
 
     if block.kind == "other":
         return f"language {block.lang or '(none)'!r} is not checked"
-    if block.kind in ("json", "yaml") and not block.file and not_data(block.source):
+    if block.kind in ("json", "yaml", "toml") and not block.file and not_data(block.source):
         return "template or include: valid only once rendered by its own tool"
     if block.kind == "console" and block_script(block) is None:
         return "console output without commands"

@@ -354,6 +354,14 @@ def _hugo_page(source: Path, target: str, index: PageIndex) -> Path | None:
     """The page a Hugo link names: relative to the page's file, to its pretty URL
     (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to the content directory (Hugo's
     link render hook and `ref` look there too). None when no page matches."""
+    return next(_hugo_pages(source, target, index), None)
+
+
+def _hugo_pages(source: Path, target: str, index: PageIndex) -> Iterator[Path]:
+    """Every page a Hugo link may name, in the order `_hugo_page` prefers them: `../` from
+    `a/b/page.md` is `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`)
+    and `a/_index.md` for a render hook that reads it next to the file."""
+    seen: set[Path] = set()
     bases = [source.parent]
     if source.stem not in ("index", "_index"):
         bases.append(source.parent / source.stem)
@@ -375,13 +383,12 @@ def _hugo_page(source: Path, target: str, index: PageIndex) -> Path | None:
             name / "README.md",
         ]
         for c in candidates:
-            if str(c) in index.entries or c.is_file():
-                return c
-            # Hugo serves every path in lower case: `methods/page/date/` is `Date.md`.
-            lower = _case_insensitive(c)
-            if lower is not None:
-                return lower
-    return None
+            found = c if str(c) in index.entries or c.is_file() else _case_insensitive(c)
+            # (Hugo serves every path in lower case: `methods/page/date/` is `Date.md`.)
+            if found is not None and found not in seen:
+                seen.add(found)
+                yield found
+                break
 
 
 def _case_insensitive(path: Path) -> Path | None:
@@ -414,13 +421,21 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
-        found = _hugo_page(source, path_part, index)
-        if found is None:
+        pages = list(_hugo_pages(source, path_part, index))
+        if not pages:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
             where = "next to the page, at its pretty URL and in the content directory"
             return _found(ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no such page ({where})")
+        found = pages[0]
         linked = index.get(found)
+        # The anchor is looked for in every page the link may name (`./#x` is the page itself
+        # in the browser, the folder's `_index.md` next to the file): one holding it will do.
+        if anchor and any(
+            (other := index.get(page)) is None or _anchor_known(anchor, other, index, page)
+            for page in pages
+        ):
+            anchor = ""
         if anchor and linked is not None and not _anchor_known(anchor, linked, index, found):
             return _found(
                 ref,

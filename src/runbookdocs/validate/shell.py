@@ -125,9 +125,21 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
     for i, b in enumerate(blocks):
         script = block_script(b)
         if script is not None and script.text.strip():
-            text = mask_placeholders(same_width_word(script.text))
+            text = mask_placeholders(same_width_word(mask_shortcodes(script.text)))
             units.append(_Unit(i, b, text, script.shifts))
     return units
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
+
+
+def mask_shortcodes(text: str) -> str:
+    """`text` with each Hugo shortcode (`{{< version >}}`, `{{% param x %}}`) replaced by a
+    shell word of the same width: Hugo renders shortcodes inside code fences too, so the reader
+    sees a value there, where bash would read `<` and `>` as redirections."""
+    if "{{" not in text:
+        return text
+    return _SHORTCODE.sub(lambda m: "RBD".ljust(len(m.group()), "_"), text)
 
 
 @batch_check
@@ -153,10 +165,52 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
     by_index = {u.index: u for u in units}
     for index, findings in out.items():
         unit = by_index[index]
-        if unit.block.kind == "shell" and output_share(unit.script) >= OUTPUT_SHARE:
+        if unit.block.kind != "shell":
+            continue
+        other = shell_is_other(unit.block.source)
+        if other is not None:
+            # Another shell's language tagged `bash` (PowerShell): one finding saying so.
+            out[index] = [_other_language_finding(unit, other, findings)]
+        elif output_share(unit.script) >= OUTPUT_SHARE:
             # Program output, logs or help text tagged `bash`: one finding, not one per line.
             out[index] = [_output_finding(unit, findings)]
     return out
+
+
+_POWERSHELL = re.compile(
+    r"""(?x)^\s*(?:
+        \$[Ee][Nn][Vv]:\w+\s*=                                        # $env:NAME = value
+      | (?:Get|Set|New|Remove|Add|Invoke|Start|Stop|Restart|Install|Uninstall|Import|Export
+         |Write|Read|Test|Copy|Move|Rename|Out|Select|Where|ForEach|Enable|Disable|Expand
+         |Compress|Register|Unregister|Update|Resolve|Split|Join|ConvertTo|ConvertFrom|Measure
+         |Wait|Clear|Push|Pop)-[A-Z][A-Za-z]+(?:\s+-[A-Za-z]|\s*$|\s*\|)  # Verb-Noun -Param
+    )"""
+)
+"""A PowerShell statement: an environment variable set the PowerShell way, or a cmdlet (an
+approved verb, a dash, a capitalised noun) alone, piped, or given a `-Parameter`. Neither is
+valid bash (`$env:X=` is no assignment, `Get-ChildItem` no command of a Unix system)."""
+
+
+def shell_is_other(source: str) -> str | None:
+    """The language a shell block that bash or shellcheck refuse is plainly written in, or
+    None when the evidence is not strong (then their findings stand): PowerShell when a line
+    that is not a comment is a PowerShell statement."""
+    for line in source.split("\n"):
+        if line.lstrip().startswith("#"):
+            continue
+        if _POWERSHELL.match(line):
+            return "PowerShell"
+    return None
+
+
+def _other_language_finding(unit: _Unit, language: str, findings: list[Finding]) -> Finding:
+    return codes.OTHER_LANGUAGE_AS_SHELL.at(
+        unit.block.location,
+        f"this {unit.block.lang or 'shell'} block is written in {language}, not in a Unix "
+        f"shell: it is tagged with the wrong language ({len(findings)} shell finding(s) on it "
+        "are not shown)",
+        hint=f"tag it ```{language.lower()}",
+    )
 
 
 def _is_parse_error(f: Finding) -> bool:
@@ -765,7 +819,8 @@ _OUTPUT_LINE = re.compile(
       | -\w,\s+--(?:\[no-\])?\w                              # help: -f, --file, -q, --[no-]q
       | --(?:\[no-\])?\w[\w-]*(?:[ =]\S+)?\s{2,}\S             # help: --file=F  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
-      | [A-Za-z][\w .()/-]*:(?:\s|$)                         # key: value (status, forms)
+      | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
+      | https?://\S+\s*$                                     # a URL alone on its line
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
       | [\w.]*-[\w.-]*=\S                                       # name-with-dash=value
       | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
@@ -782,7 +837,8 @@ _QUERY_LINE = re.compile(
            |label_replace|absent|delta|deriv|predict_linear|scalar|avg_over_time
            |max_over_time|min_over_time|sum_over_time|count_over_time|group_left|group_right
            |ignoring|on)\s*(?:by|without)?\s*\(
-      | \w\{[^}]*=~?"[^"]*"[^}]*\}                          # metric{label="value"}
+      | \w\\?\{[^}]*=~?"[^"]*"[^}]*\}                       # metric{label="value"}, \{ too
+      | ^\s*\{\w+=~?"                                        # a LogQL stream: {job="x"} ...
       | \[\d+[smhdw]\]                                      # range selectors
       | ^\s*(?://|[-/*+]|\)|,|>|<|==)\s*\S*\s*$               # operators on their own line
     """
@@ -821,9 +877,21 @@ _PROSE_TEXT = "the was is are not did to of a an and be has have been will could
 _PROSE_WORDS = frozenset(_PROSE_TEXT.split())
 
 
+_PSEUDO_CODE = re.compile(
+    r"""(?x)^\s*(?:
+        (?:[A-Za-z_][\w.]*\s*=\s*)?[A-Za-z_][\w.]*\((?!\))[^$`'"|;&<>]*\)\s*;?\s*$  # f(x), y = f(x)
+      | [A-Za-z_][\w.]*\s+[-+*/]\s+[^$`'"|;&<>]*\([^$`'"|;&<>]*\)\s*$        # a / (b - c)
+    )"""
+)
+"""A formula or a function call written as pseudo-code (`signature=base64(HMAC(s, k))`,
+`Used / (Max - Reserved)`): bash reads `word(` as a syntax error, and no shell statement has
+that form (a function is defined with `()`, an array assigned with `=(`)."""
+
+
 def _not_shell(line: str) -> bool:
-    """True when `line` is program output, help text, a log line, a query or a sentence."""
-    if _OUTPUT_LINE.match(line) or _QUERY_LINE.search(line):
+    """True when `line` is program output, help text, a log line, a query, pseudo-code or a
+    sentence."""
+    if _OUTPUT_LINE.match(line) or _QUERY_LINE.search(line) or _PSEUDO_CODE.match(line):
         return True
     # A sentence: several plain words, English glue words among them, no shell syntax.
     bare = re.sub(r"'[^']*'|\"[^\"]*\"", " ", line)
@@ -836,8 +904,9 @@ def _not_shell(line: str) -> bool:
 def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
     return codes.OUTPUT_AS_SHELL.at(
         unit.block.location,
-        f"this {unit.block.lang or 'shell'} block looks like program output, logs, help text "
-        f"or a query, not commands ({len(findings)} shell finding(s) on it are not shown)",
+        f"this {unit.block.lang or 'shell'} block looks like program output, logs, help text, "
+        f"a query or pseudo-code, not commands ({len(findings)} shell finding(s) on it are not "
+        "shown)",
         hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
         "the commands and their output below",
     )
