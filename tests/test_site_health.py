@@ -384,6 +384,28 @@ def test_search_fold_reaches_the_entries_or_falls_back_to_the_written_index(
     assert index["config"]["fields"]["folded_text"] == {"boost": 2}
 
 
+def test_report_runbooks_table_links_and_titles() -> None:
+    """The runbooks table is HTML: titles as the navigation shows them, links to the pages'
+    published URLs (MkDocs leaves raw HTML as written), `.md` paths for Zensical (it rewrites
+    them itself)."""
+    from runbookdocs.site.report import Coverage
+    from runbookdocs.site.reportpage import PageRow, _href, plain_title, runbooks_table
+
+    assert (
+        plain_title("Restaurer `pg` **vite** [ici](x.md) en_cours")
+        == "Restaurer pg vite ici en_cours"
+    )
+    assert _href("a/b.md", "rapport.md", True) == "../a/b/"
+    assert _href("index.md", "rapport.md", True) == "../"
+    assert _href("a/b.md", "sub/rapport.md", False) == "../a/b.html"
+    row = PageRow("ops/x.md", "Sauver `db` <vite>", "Ops & co", Coverage(verified=2), (), "—")
+    mkdocs = runbooks_table([row], "fr", "rapport.md", True)
+    assert '<a href="../ops/x/">Sauver db &lt;vite&gt;</a>' in mkdocs
+    assert "<td>Ops &amp; co</td>" in mkdocs and "data-search-exclude" in mkdocs
+    assert '<a href="ops/x.md">' in runbooks_table([row], "fr", "rapport.md", True, "zensical")
+    assert "aucun runbook" in runbooks_table([], "fr", "rapport.md", True)
+
+
 def test_zensical_search_leaves_excluded_pages_out(tmp_path: Path) -> None:
     from tests.test_site_zensical import build_with_zensical
 

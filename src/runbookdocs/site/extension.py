@@ -284,12 +284,13 @@ CHROME = re.compile(
     r'|<p class="rb-updated" data-search-exclude>.*?</p>'
     r'|<aside class="rb-page[^"]*" aria-label="[^"]*" data-search-exclude>.*?</aside>'
     r'|<details class="rb-tree__overview info" open data-search-exclude>.*?</details>'
-    r'|<p class="rb-print-bar rb-needs-js" data-search-exclude>.*?</p>',
+    r'|<p class="rb-print-bar rb-needs-js" data-search-exclude>.*?</p>'
+    r'|<div class="rb-runbooks" data-search-exclude>.*?</div>',
     re.S,
 )
 """The status chrome the extension and fences write, each marked `data-search-exclude`
-(`page_banner`, `fences._wrap`, `trees.render_tree`, `printing.print_button`): none nests an
-element of its own kind."""
+(`page_banner`, `fences._wrap`, `trees.render_tree`, `printing.print_button`, the report's
+`reportpage.runbooks_table`): none nests an element of its own kind."""
 
 
 def without_chrome(html_text: str) -> str:

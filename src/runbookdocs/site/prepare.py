@@ -25,7 +25,7 @@ from runbookdocs.results import atomic_write
 from runbookdocs.site import assets
 from runbookdocs.site.reportpage import GENERATED, report_markdown, tags_markdown
 from runbookdocs.site.settings import EXTENSION_NAMES, SiteSettings, dotted
-from runbookdocs.site.state import load_document, project_config
+from runbookdocs.site.state import Builder, load_document, project_config
 
 TAGS_PLUGINS = frozenset({"tags", "material/tags"})
 """The plugins that fill a tags index (Material's, and Zensical's own)."""
@@ -63,15 +63,26 @@ def is_generated(file: Path) -> bool:
 
 
 def generated_pages(
-    settings: SiteSettings, docs: Sequence[tuple[str, Document]], config: Config
+    settings: SiteSettings,
+    docs: Sequence[tuple[str, Document]],
+    config: Config,
+    *,
+    builder: Builder = "mkdocs",
 ) -> dict[str, str]:
-    """Docs-relative path -> Markdown of the report page and the tags index (when configured)."""
+    """Docs-relative path -> Markdown of the report page and the tags index (when configured),
+    for the site `builder` builds (`runbookdocs site prepare` writes Zensical's)."""
     from runbookdocs.site.report import report_digest
 
     out: dict[str, str] = {}
     if settings.report_page:
         out[settings.report_page] = report_markdown(
-            docs, config, settings.report_page, settings.language, report_digest(config.report)
+            docs,
+            config,
+            settings.report_page,
+            settings.language,
+            report_digest(config.report),
+            directory_urls=settings.use_directory_urls,
+            builder=builder,
         )
     if settings.tags_page and TAGS_PLUGINS & set(settings.plugins):
         out[settings.tags_page] = tags_markdown(settings.language)
@@ -211,7 +222,7 @@ def prepare(settings: SiteSettings, *, force: bool = False) -> Prepared:
             "the site is not set up for runbookdocs:\n" + "\n".join(f"    {p}" for p in problems),
             hint="see the 'Publish your site' guide",
         )
-    for rel, text in generated_pages(settings, docs, config).items():
+    for rel, text in generated_pages(settings, docs, config, builder="zensical").items():
         file = settings.docs_dir / rel
         if file.exists() and not is_generated(file):
             if rel != settings.report_page:  # a tags index of the site's own: it is the one used

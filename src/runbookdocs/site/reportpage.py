@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from runbookdocs.site.report import (
     load_history,
     load_report,
 )
+from runbookdocs.site.state import Builder, published_url
 
 GENERATED = "<!-- runbookdocs: generated"
 """The first body line of every generated page."""
@@ -242,7 +244,7 @@ def history_cell(row: PageRow, lang: str) -> str:
         mark = "✗" if run.failed else "✓" if run.passed else "–"
         parts.append(
             f'<span class="rb-history__run rb-history__run--{run.state}" '
-            f'data-rb-state="{run.state}" title="{_cell(title)}">{mark}'
+            f'data-rb-state="{run.state}" title="{title}">{mark}'
             f'<span class="rb-sr"> {html.escape(said_at)}</span></span>'
         )
     return " ".join(parts)
@@ -256,14 +258,97 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def runbooks_table(
+    table: Sequence[PageRow],
+    lang: str,
+    report_page: str,
+    directory_urls: bool,
+    builder: Builder = "mkdocs",
+) -> str:
+    """The report's table of runbooks, failing first, then out of date, then overdue for
+    review (what a reader must act on), as one HTML block.
+
+    HTML rather than a Markdown table: with a row per runbook, Python-Markdown's inline pass
+    over every cell was most of the page's cost on large sites. It is marked
+    `data-search-exclude` (each row repeats a page's title, which search finds on the page).
+    """
+    t = TEXTS.for_language(lang)
+    names = [c.strip() for c in t("columns").strip().strip("|").split("|")]
+
+    def href(src_uri: str) -> str:
+        # MkDocs leaves links in raw HTML as written: the published URL. Zensical rewrites
+        # them from the source file, as it does `page.md` links in Markdown.
+        if builder == "zensical":
+            return _link(src_uri, report_page)
+        return _href(src_uri, report_page, directory_urls)
+
+    # The counts, aligned right as a Markdown table's `---:` columns are.
+    align = ["", "", "", _RIGHT, _RIGHT, _RIGHT, "", ""]
+    head = "".join(f"<th{a}>{html.escape(n)}</th>" for a, n in zip(align, names, strict=True))
+    rows: list[str] = []
+    for r in sorted(table, key=lambda r: (r.attention, r.system.lower(), r.title.lower())):
+        if r.coverage.total:
+            state = r.coverage.state
+            label = STATUS_TEXTS.text(lang, state)
+            status = (
+                f'<span class="rb-badge rb-badge--{state}" data-rb-state="{state}">{label}</span>'
+            )
+        else:
+            status = html.escape(t("no-block"))
+        cells = [
+            f'<a href="{html.escape(href(r.src_uri))}">{html.escape(plain_title(r.title))}</a>',
+            html.escape(r.system) or "—",
+            status,
+            str(r.coverage.verified),
+            str(r.coverage.failing),
+            str(r.coverage.not_run + r.coverage.unverified),
+            html.escape(r.last),
+            history_cell(r, lang),
+        ]
+        row = "".join(f"<td{a}>{c}</td>" for a, c in zip(align, cells, strict=True))
+        rows.append(f"<tr>{row}</tr>")
+    if not table:
+        no_runbook = html.escape(t("no-runbook").strip("*"))
+        rows.append(f'<tr><td colspan="{len(names)}"><em>{no_runbook}</em></td></tr>')
+    return (
+        f'<div class="rb-runbooks" data-search-exclude><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>\n"
+    )
+
+
+_RIGHT = ' style="text-align: right;"'
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|`+|\*\*|__|(?<!\w)[*_]|[*_](?!\w)")
+
+
+def plain_title(title: str) -> str:
+    """A page title written in Markdown as the navigation shows it: text, without the
+    backquotes, emphasis marks and link targets."""
+    return _MARKUP.sub(lambda m: m.group(1) or "", title).strip()
+
+
+def _href(src_uri: str, report_page: str, directory_urls: bool) -> str:
+    """The URL of page `src_uri` from the report page, as the site publishes both."""
+    here = published_url(report_page, directory_urls)
+    dest = published_url(src_uri, directory_urls)
+    base = here if here.endswith("/") else here.rpartition("/")[0]
+    rel = posixpath.relpath(dest or ".", base or ".")
+    if rel == ".":
+        return "./"
+    return rel + "/" if dest.endswith("/") or not dest else rel
+
+
 def report_markdown(
     pages: Sequence[tuple[str, Document]],
     config: Config,
     report_page: str,
     lang: str,
     report_digest: str | None,
+    *,
+    directory_urls: bool = True,
+    builder: Builder = "mkdocs",
 ) -> str:
-    """The Markdown source of the report page."""
+    """The Markdown source of the report page, for the site `builder` builds
+    (`directory_urls`: the site's `use_directory_urls`)."""
     t = TEXTS.for_language(lang)
     report = load_report(config.report, config.root)
     table = rows(pages, report, lang, config)
@@ -304,27 +389,8 @@ def report_markdown(
         *attention_markdown(table, lang, report_page),
         f"## {t('runbooks')}",
         "",
-        t("columns"),
-        "| --- | --- | --- | ---: | ---: | ---: | --- | --- |",
+        runbooks_table(table, lang, report_page, directory_urls, builder),
     ]
-    # Failing first, then out of date, then overdue for review: what a reader must act on.
-    for r in sorted(table, key=lambda r: (r.attention, r.system.lower(), r.title.lower())):
-        if r.coverage.total:
-            state = r.coverage.state
-            label = STATUS_TEXTS.text(lang, state)
-            status = (
-                f'<span class="rb-badge rb-badge--{state}" data-rb-state="{state}">{label}</span>'
-            )
-        else:
-            status = t("no-block")
-        out.append(
-            f"| [{_cell(r.title)}]({_link(r.src_uri, report_page)}) | {_cell(r.system) or '—'} "
-            f"| {status} | {r.coverage.verified} | {r.coverage.failing} "
-            f"| {r.coverage.not_run + r.coverage.unverified} | {r.last} "
-            f"| {history_cell(r, lang)} |"
-        )
-    if not table:
-        out.append(f"| {t('no-runbook')} | | | | | | | |")
     failing = [(r, f) for r in table for f in r.failing]
     if failing:
         out += ["", f"## {t('failing')}", ""]

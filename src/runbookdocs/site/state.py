@@ -79,7 +79,9 @@ class PageContext:
     @property
     def page_url(self) -> str:
         """`url`, or the URL the source path publishes to."""
-        return self.url if self.url is not None else _url(self.src_uri, self.directory_urls)
+        if self.url is not None:
+            return self.url
+        return published_url(self.src_uri, self.directory_urls)
 
     @property
     def to_root(self) -> str:
@@ -453,11 +455,11 @@ def relative_url(ctx: PageContext | None, target: str) -> str:
         return target
     if ctx.builder == "zensical":  # it rewrites `page.md#id` in raw HTML itself (`to_root`)
         return target
-    here = _url(ctx.src_uri, ctx.directory_urls)
+    here = published_url(ctx.src_uri, ctx.directory_urls)
     base = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
     if "/" not in here and not here.endswith("/"):
         base = ""
-    dest = _url(
+    dest = published_url(
         _normpath(ctx.src_uri.rsplit("/", 1)[0] + "/" + path if "/" in ctx.src_uri else path),
         ctx.directory_urls,
     )
@@ -476,7 +478,7 @@ def to_root(page_url: str) -> str:
     return "../" * len([p for p in directory.split("/") if p])
 
 
-def _url(src: str, directory_urls: bool) -> str:
+def published_url(src: str, directory_urls: bool) -> str:
     """The published URL of a source path, relative to the site root."""
     stem = src.removesuffix(".md")
     name = stem.rsplit("/", 1)[-1]
