@@ -293,9 +293,20 @@ CHROME = re.compile(
 `reportpage.runbooks_table`): none nests an element of its own kind."""
 
 
+SEARCH_NOISE = re.compile(
+    r'<link rel="stylesheet" href="[^"]*runbookdocs[^"]*">(?:<script src="[^"]*" defer></script>)?'
+    r'| data-rb-data="[^"]*"'
+)
+"""What else the indexer would read for nothing: the page's asset links (`assets.links`) and a
+tree's data (an attribute, never indexed, but thousands of characters to scan)."""
+_VARIABLE = re.compile(r'<span class="rb-var[^"]*" data-rb-var="[^"]*">([^<]*)</span>')
+"""A variable in a command (`fences._highlight`): search indexes its text, without the span."""
+
+
 def without_chrome(html_text: str) -> str:
-    """`html_text` without runbookdocs' status chrome (what search indexes anyway)."""
-    return CHROME.sub("", html_text)
+    """`html_text` without runbookdocs' status chrome and markup search has no use for: what
+    the indexer reads (the same index, for less parsing)."""
+    return _VARIABLE.sub(r"\1", SEARCH_NOISE.sub("", CHROME.sub("", html_text)))
 
 
 RESERVED = "data-rb-reserved"

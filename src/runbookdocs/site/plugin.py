@@ -203,10 +203,11 @@ class RunbookdocsPlugin(BasePlugin[RunbookdocsPluginConfig]):  # type: ignore[no
         from runbookdocs.site.extension import without_chrome
 
         content = page.content
-        if isinstance(content, str) and "data-search-exclude" in content:
+        if isinstance(content, str):
             # Status chrome (block heads, the banner, tree overviews) is marked
             # data-search-exclude: Material's indexer would parse it element by element, then
-            # drop it. The same index, without that work; the page is put back right after.
+            # drop it. The same index, without that work (`without_chrome`); the page is put
+            # back right after.
             self._chrome = (page, content)
             page.content = without_chrome(content)
         return context
