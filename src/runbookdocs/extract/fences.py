@@ -215,9 +215,7 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
             if close is not None:
                 closed, close_indent = True, len(close.group("ws"))
                 break
-            content.append(
-                Line(line.text if line.text.strip() else "", line.page_line, line.origin)
-            )
+            content.append(line if line.text.strip() else Line("", line.page_line, line.origin))
             j += 1
     while j < n and not closed:
         line = lines[j]
