@@ -822,8 +822,12 @@ def _init(salt: str) -> str:
             ' "${__rbd_l:-0}" "${__rbd_k-}";'
             " __rbd_w= __rbd_l=0 __rbd_k= __rbd_g=; \\unset PROMPT_COMMAND; PS0=;"
             f" {prompt}; }};",
-            # A step that ends the shell (`exit`, `set -e`) still says where it stopped.
-            '__rbd_x() { __rbd_s=$1; __rbd_q "${__rbd_n:-0}"; };'
+            # A step that ends the shell (`exit`, `set -e`) still says where it stopped. The
+            # trap runs with the block's functions: POSIX mode first, so that `unset` is the
+            # builtin, and no function named `builtin` (a block may have defined `unset`, and
+            # even `:`, through an alias, to loop forever).
+            "__rbd_x() { __rbd_s=$1 POSIXLY_CORRECT=y; \\unset -f builtin 2>/dev/null;"
+            ' __rbd_q "${__rbd_n:-0}"; };'
             " trap '__rbd_x \"$?\" 2>/dev/null' EXIT;",
             "__rbd_s=0 __rbd_O=$SHELLOPTS POSIXLY_CORRECT=y; __rbd_q 0",
         ]
