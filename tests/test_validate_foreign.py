@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 18 page(s), detected" in err
+    assert "dialect: commonmark for 19 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -111,6 +111,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/tags.md:51:9: error [RBD202]",
         "foreign/tags.md:57:1: warning [RBD208]",  # TOML tagged yaml
         "foreign/tags.md:68:1: warning [RBD208]",  # HCL tagged json
+        # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
+        "foreign/tags.md:96:2: error [RBD202]",
         "foreign/unclosed.md:3:1: error [RBD101]",
     ]
 
@@ -216,6 +218,7 @@ def test_wrong_language_is_a_parse_error_on_runbook_pages(tmp_path: Path) -> Non
         "51 error RBD202",
         "58 error RBD202",
         "68 error RBD201",
+        "96 error RBD202",  # the manifest read by `kubectl apply -f - <<END`: checked too
     ]
 
 

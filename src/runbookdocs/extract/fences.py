@@ -36,6 +36,8 @@ _COMMENT = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*<!--")
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?P<gap>[ \t]+|$)")
 _CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
 """Admonitions (`!!! note`, `??? tip`) and content tabs (`=== "Debian"`): content at +4."""
+_BLOCK_START = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|#{1,6}(?:[ \t]|$)|>|\||<[A-Za-z/!?])")
+"""A line that opens a block of its own (fence, heading, quote, table, HTML), never lazy."""
 _LOOK_BACK = 200
 """Lines looked at above a fence to find its container."""
 
@@ -133,12 +135,29 @@ def _container(lines: list[Line], i: int, width: int) -> int:
         box = _CONTAINER.match(text)
         if box is not None and lead + 4 <= width and floor >= lead + 4:
             return lead + 4
+        if item is None and box is None and not _BLOCK_START.match(text) and _lazy(lines, k):
+            continue  # a lazy continuation line: it does not end the list item above it
         floor = min(floor, lead)
         if floor == 0:
             break
     # No container above: at most 3 columns are the fence's own; more is a container we
     # could not see (an indented block of some extension), kept as such.
     return 0 if width <= 3 else width
+
+
+def _lazy(lines: list[Line], k: int) -> bool:
+    """True when line `k` continues the paragraph that opens a list item above it: CommonMark
+    keeps such a *lazy* line in the item however little it is indented, so it must not end
+    the item for a fence further down (`1. **Title:**` / `Text at the margin.` / indented
+    fence)."""
+    for up in range(k - 1, max(k - 1 - _LOOK_BACK, -1), -1):
+        text = lines[up].text
+        item = _LIST_ITEM.match(text)
+        if item is not None:
+            return bool(text[item.end() :].strip())  # the item opens with a paragraph
+        if not text.strip() or _BLOCK_START.match(text) or _CONTAINER.match(text):
+            return False  # a blank line or another block: no open paragraph to continue
+    return False
 
 
 def scan(lines: list[Line], *, skip: set[int] | None = None) -> tuple[list[Fence], list[Comment]]:

@@ -632,19 +632,28 @@ def not_data(text: str) -> bool:
     return bool(_TEMPLATE.search(PLACEHOLDER.sub("", text)))
 
 
-_HEREDOC_COMMAND = re.compile(r"^\s*\$?\s*(?:sudo\s+)?(?:cat|tee)\b.*<<-?\s*(['\"]?)([\w.-]+)\1")
+_HEREDOC_COMMAND = re.compile(
+    r"^\s*\$?\s*(?:sudo\s+)?[A-Za-z_][\w.-]*(?:\s[^#\n]*?)?<<-?\s*(['\"]?)([\w.-]+)\1"
+)
+"""A command that reads a here-document: `cat <<EOF > app.yaml`, `kubectl apply -f - <<'EOF'`."""
+_MAPPING_KEY = re.compile(r"^\s*[\w.\"'-]+:(?:\s|$)")
+_SHELL_PREAMBLE = re.compile(r"^\s*(?:#|(?:export\s+)?[A-Za-z_]\w*=)")
+"""Lines a reader types before the command: comments and `NAME=value` assignments."""
 
 
 def heredoc_body(text: str) -> str:
-    """`text` with only the body left when it is a shell command writing a file with a
-    here-document (`cat <<EOF > app.yaml` ... `EOF`), a common way to show a configuration
-    file: the command and what follows the closing word become blank lines (lines keep their
-    numbers). Any other text is returned as it is."""
+    """`text` with only the body left when it is a shell command reading a here-document
+    (`cat <<EOF > app.yaml` ... `EOF`, `kubectl apply -f - <<EOF` ... `EOF`, after any
+    `NAME=value` lines), a common way to show a configuration file or manifest: the command
+    and what follows the closing word become blank lines (lines keep their numbers). Any
+    other text is returned as it is."""
     if "<<" not in text:
         return text
     lines = text.split("\n")
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None:
+    first = next(
+        (i for i, ln in enumerate(lines) if ln.strip() and not _SHELL_PREAMBLE.match(ln)), None
+    )
+    if first is None or _MAPPING_KEY.match(lines[first]):
         return text
     m = _HEREDOC_COMMAND.match(lines[first])
     if m is None:
