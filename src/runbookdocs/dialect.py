@@ -118,34 +118,38 @@ _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b",
 
 
 @functools.lru_cache(maxsize=1024)
-def mkdocs_folder(folder: str) -> Path | None:
-    """The folder of the `mkdocs.yml` above `folder` (None when there is none): where MkDocs
-    runs, so where pymdownx.snippets looks an include up by default (`base_path: .`)."""
+def _site_file(folder: str, names: tuple[str, ...]) -> Path | None:
+    """The nearest of `names` (site configurations) in `folder` or above it, up to the top of
+    the repository; None when there is none."""
     here = Path(folder)
     for place in (here, *here.parents):
-        if any((place / name).is_file() for name in _MKDOCS_FILES[:2]):
-            return place
+        for name in names:
+            if (place / name).is_file():
+                return place / name
         if (place / ".git").exists():
             break
     return None
+
+
+def mkdocs_folder(folder: str) -> Path | None:
+    """The folder of the `mkdocs.yml` above `folder` (None when there is none): where MkDocs
+    runs, so where pymdownx.snippets looks an include up by default (`base_path: .`)."""
+    found = _site_file(folder, _MKDOCS_FILES[:2])
+    return found.parent if found is not None else None
 
 
 @functools.lru_cache(maxsize=1024)
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
     then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
-    here = Path(folder)
-    for place in (here, *here.parents):
-        for name in _MKDOCS_FILES[:2]:
-            if (place / name).is_file():
-                try:
-                    text = (place / name).read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    return True
-                return _NO_DIRECTORY_URLS.search(text) is None
-        if (place / ".git").exists():
-            break
-    return True
+    found = _site_file(folder, _MKDOCS_FILES[:2])
+    if found is None:
+        return True
+    try:
+        text = found.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    return _NO_DIRECTORY_URLS.search(text) is None
 
 
 _PYMDOWNX_PIN = re.compile(
@@ -164,22 +168,19 @@ def legacy_superfences(folder: str) -> bool:
     tab (before 8.0) or a header SuperFences drops (from 8.0 on). No pin found: the current
     rules, as for any other site.
     """
-    here = Path(folder)
-    for place in (here, *here.parents):
-        if any((place / name).is_file() for name in _MKDOCS_FILES):
-            for requirements in sorted(place.glob("requirements*.txt")):
-                try:
-                    text = requirements.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
-                m = _PYMDOWNX_PIN.search(text)
-                if m is not None:
-                    major = int(m.group("major"))
-                    below = major <= LEGACY_TABS_UNTIL if m.group("op") == "<" else None
-                    return below if below is not None else major < LEGACY_TABS_UNTIL
-            return False
-        if (place / ".git").exists():
-            break
+    site = _site_file(folder, _MKDOCS_FILES)
+    if site is None:
+        return False
+    for requirements in sorted(site.parent.glob("requirements*.txt")):
+        try:
+            text = requirements.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        m = _PYMDOWNX_PIN.search(text)
+        if m is not None:
+            major = int(m.group("major"))
+            below = major <= LEGACY_TABS_UNTIL if m.group("op") == "<" else None
+            return below if below is not None else major < LEGACY_TABS_UNTIL
     return False
 
 
