@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from runbookdocs.run.images import dockerfile_recipe
 
 
@@ -49,3 +51,16 @@ def test_dockerignore_is_read_the_way_docker_reads_it(tmp_path: Path) -> None:
     assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") != first
     (tmp_path / ".dockerignore").write_text("**/*.log\n")
     assert "a/b/c.log" not in context_files(tmp_path, tmp_path / "Dockerfile")
+
+
+def test_a_file_removed_after_the_listing_is_not_part_of_the_recipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runbookdocs.run import images
+
+    (tmp_path / "Dockerfile").write_text("FROM base\nCOPY . /src\n")
+    (tmp_path / "app.txt").write_text("app\n")
+    first = dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base")
+    listed = images.context_files
+    monkeypatch.setattr(images, "context_files", lambda *a: [*listed(*a), ".coverage.host.pid1.x"])
+    assert dockerfile_recipe(tmp_path / "Dockerfile", tmp_path, "sha256:base") == first

@@ -236,6 +236,55 @@ def test_an_image_build_stops_at_build_timeout(tmp_path: Path) -> None:
     assert "sleep 300 #" not in left
 
 
+def test_a_file_vanishing_while_the_context_is_packed_does_not_fail_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI lost a target build to coverage data written, then removed, in the project root while
+    the SDK packed it (ENOENT): the context is packed again; one that keeps changing is named."""
+    import docker.utils.build
+
+    from runbookdocs.errors import EnvironmentProblem
+    from runbookdocs.run.images import BUILTIN_IMAGES, build_dockerfile, docker_client
+
+    (tmp_path / "Dockerfile").write_text(
+        f"ARG BASE_IMAGE\nFROM ${{BASE_IMAGE}}\nCOPY app.txt /app.txt\n# {time.time_ns()}\n"
+    )
+    (tmp_path / "app.txt").write_text("app\n")
+    listed = docker.utils.build.exclude_paths
+    vanishing = {"left": 1}
+
+    def with_a_vanished_file(*args: Any, **kwargs: Any) -> set[str]:
+        # What the SDK lists, plus a file removed before it is read: the race, on cue.
+        if vanishing["left"] <= 0:
+            return listed(*args, **kwargs)
+        vanishing["left"] -= 1
+        return {*listed(*args, **kwargs), ".coverage.host.pid1.x"}
+
+    monkeypatch.setattr(docker.utils.build, "exclude_paths", with_a_vanished_file)
+    client = docker_client()
+    lines: list[str] = []
+    build = {
+        "client": client,
+        "dockerfile": tmp_path / "Dockerfile",
+        "context": tmp_path,
+        "buildargs": {"BASE_IMAGE": BUILTIN_IMAGES["debian"].local},
+        "recipe_hash": "test",
+        "log": lines.append,
+    }
+    image = build_dockerfile(tag="runbookdocs/test-vanishing:1", **build)
+    try:
+        assert image.startswith("sha256:")
+        assert any(".coverage.host.pid1.x vanished" in line for line in lines), lines
+    finally:
+        client.images.remove(image, force=True)
+
+    vanishing["left"] = 99
+    with pytest.raises(EnvironmentProblem) as caught:
+        build_dockerfile(tag="runbookdocs/test-vanishing:2", **build)
+    assert "kept changing while it was packed (3 times)" in str(caught.value)
+    assert ".dockerignore" in str(caught.value.hint)
+
+
 def test_after_a_fork_bomb_later_blocks_keep_their_timeouts(tmp_path: Path) -> None:
     root = make_project(
         tmp_path,

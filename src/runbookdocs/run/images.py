@@ -167,7 +167,10 @@ def dockerfile_recipe(dockerfile: Path, context: Path, base_image_id: str | None
 
     parts = [str(base_image_id), dockerfile.read_text(encoding="utf-8", errors="replace")]
     for relative in context_files(context, dockerfile):
-        data = (context / relative).read_bytes()
+        try:
+            data = (context / relative).read_bytes()
+        except FileNotFoundError:  # removed since the listing: Docker will not send it either
+            continue
         parts += [relative, hashlib.sha256(data).hexdigest()]
     return digest(*parts)[:16]
 
@@ -471,7 +474,9 @@ def build_dockerfile(
     timer.daemon = True
     timer.start()
     try:
-        stream = api.build(
+        stream = _start_build(
+            api,
+            log,
             path=str(context),
             dockerfile=str(dockerfile),
             tag=tag,
@@ -517,6 +522,43 @@ def build_dockerfile(
         raise EnvironmentProblem(f"building {tag} produced no image")
     log(f"built {tag} ({info[0][7:19]})")
     return info[0]
+
+
+CONTEXT_ATTEMPTS = 3
+"""Times the build context is packed before a file that keeps vanishing is reported."""
+
+
+def _start_build(api: Any, log: Log, **kwargs: Any) -> Any:
+    """`api.build(**kwargs)`, packing the context again when a file vanished while it was packed.
+
+    The SDK lists the context, then reads each file: a file another process removes in
+    between (coverage data, an editor's swap file, a test's scratch file in the project root)
+    fails the whole build with ENOENT, though the next listing no longer has it.
+
+    Raises:
+        EnvironmentProblem: the context kept changing for `CONTEXT_ATTEMPTS` packings.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return api.build(**kwargs)
+        except OSError as err:
+            # Only the packing of the context: a connection error is not retried here.
+            vanished = isinstance(err, FileNotFoundError) or isinstance(
+                err.__cause__, FileNotFoundError
+            )
+            if not vanished:
+                raise
+            name = err.filename or str(err).rpartition(": ")[2]
+            if attempt == CONTEXT_ATTEMPTS:
+                raise EnvironmentProblem(
+                    f"the build context {kwargs['path']} kept changing while it was packed "
+                    f"({CONTEXT_ATTEMPTS} times): {name} vanished",
+                    hint="list files that come and go (caches, coverage data, temporary "
+                    "files) in the context's .dockerignore",
+                ) from err
+            log(f"{name} vanished while the build context was packed; packing it again")
 
 
 def _finite_seconds(seconds: float) -> float:
