@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 19 page(s), detected" in err
+    assert "dialect: commonmark for 20 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -99,6 +99,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:152:1: warning [RBD308]",
         "foreign/shells.md:157:1: warning [RBD308]",
         "foreign/shells.md:158:8: warning [RBD307]",
+        # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
+        "foreign/sql.md:46:29: error [RBD401]",
+        "foreign/sql.md:50:10: error [RBD401]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
