@@ -59,8 +59,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
-        # Pages published as `.html` (Jekyll): only the link to a page that does not exist.
+        # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
         "foreign/jekyll.md:4:79: warning [RBD503]",
+        # A heading holding a Liquid expression: any text may stand in its place in the id.
+        "foreign/jekyll.md:9:12: error [RBD502]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",

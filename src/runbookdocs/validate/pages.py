@@ -53,6 +53,7 @@ INCLUDE = "\x00include:"
 """An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
 MYST_TARGET = "\x00myst:"
 """An anchors entry naming a MyST target `(name)=` of the page, known to the whole project."""
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _MYST_LABEL = re.compile(r"^ {0,3}\(([^()\s]+)\)=\s*$")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
@@ -223,6 +224,11 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 for slug in _slugs(title):
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
+                if "{{" in title or "{%" in title:
+                    # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
+                    # the slug is made; any text may stand where the expression is.
+                    marked = _TEMPLATE.sub(" zzrbdtemplatezz ", title)
+                    anchors.update(s.replace("zzrbdtemplatezz", "*") for s in _slugs(marked))
                 last_heading = slugify(title)
         elif "{" in text:
             # An attribute list on a paragraph, a list item or an image: `{ #id }`.
