@@ -95,3 +95,8 @@ def test_vendor_statements_are_not_parsed_but_misspelt_keywords_are(tmp_path: Pa
     )
     found = check_page(tmp_path, page)
     assert [f.split(": error")[0] for f in found] == ["docs/page.md:7:7", "docs/page.md:12:17"]
+
+
+def test_messages_name_the_token_not_its_dump(tmp_path: Path) -> None:
+    found = check_page(tmp_path, "```sql\nALTER TABLE {name} ADD COLUMN c INT;\n```\n")
+    assert len(found) == 1 and "Expected table name but got '{'" in found[0], found

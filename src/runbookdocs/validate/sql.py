@@ -184,12 +184,15 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
 _MISSING = re.compile(r"Required keyword: '\w+' missing for <class '(?:[\w.]*\.)?(\w+)'>")
 
 
+_TOKEN = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+
+
 def _describe(description: str) -> str:
-    """sqlglot's message without its class names."""
+    """sqlglot's message without its class names and token dumps."""
     m = _MISSING.search(description)
     if m:
         return f"incomplete {m.group(1).upper()} clause"
-    return description
+    return _TOKEN.sub(lambda t: repr(t.group(1)), description)
 
 
 def _token_error(block: Block, text: str, message: str) -> Iterable[Finding]:
