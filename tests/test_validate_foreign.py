@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 19 page(s), detected" in err
+    assert "dialect: commonmark for 23 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -59,10 +59,17 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
+        "foreign/jekyll.md:4:79: warning [RBD503]",
+        # A heading holding a Liquid expression: any text may stand in its place in the id.
+        "foreign/jekyll.md:9:12: error [RBD502]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
         "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # MyST directives and targets `(name)=` anywhere in the project: only the missing ones.
+        "foreign/myst.md:15:69: error [RBD502]",
+        "foreign/myst.md:16:16: warning [RBD503]",
         # A configuration reference in the Prometheus notation: only the mis-indented field.
         "foreign/notation.md:26:3: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
@@ -99,6 +106,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:152:1: warning [RBD308]",
         "foreign/shells.md:157:1: warning [RBD308]",
         "foreign/shells.md:158:8: warning [RBD307]",
+        # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
+        "foreign/sql.md:46:29: error [RBD401]",
+        "foreign/sql.md:50:10: error [RBD401]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
@@ -457,3 +467,11 @@ def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
     found = re.findall(r"^\S+page\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert found == [("5", "RBD120")]
     assert "1 block(s)" in proc.stdout + proc.stderr
+
+
+def test_myst_and_jekyll_readings_stay_out_of_mkdocs_pages(tmp_path: Path) -> None:
+    # On an MkDocs site `{note}` after the fence is a runbookdocs attribute without a value, and
+    # `other.html` is not where MkDocs publishes `other.md` (`other/`).
+    page = "# Page\n\n```{note}\ntext\n```\n\nSee [the other page](other.html).\n"
+    found = check_page(tmp_path, page, {"docs/other.md": "# Other\n"})
+    assert [f.rsplit("[", 1)[-1] for f in found] == ["RBD104]", "RBD503]"]

@@ -77,3 +77,26 @@ def test_cli_sql(tmp_path: Path) -> None:
         "token near '1' [RBD401]"
     ]
     assert cli("check", "--no-cache", "docs/b.md", cwd=tmp_path).returncode == 0
+
+
+def test_client_sessions_are_read_as_typed() -> None:
+    session = "mysql> SELECT 1;\n+---+\n| 1 |\n+---+\nmysql> SELECT a,\n    ->   b FROM t;\n"
+    assert sql_text(session) == "       SELECT 1;\n\n\n\n       SELECT a,\n         b FROM t;\n"
+    psql = "db=# SELECT a\nFROM t;\n a\n---\n(0 rows)\ndb=# \\q"
+    assert sql_text(psql) == "     SELECT a\nFROM t;\n\n\n\n"
+    # Not a session: a first line without a prompt keeps every line.
+    assert sql_text("SELECT 1\n> 2;") == "SELECT 1\n> 2;"
+
+
+def test_vendor_statements_are_not_parsed_but_misspelt_keywords_are(tmp_path: Path) -> None:
+    page = (
+        "```sql\nRESTORE DATABASE shop FROM LATEST IN 'gs://b';\nSELECT 1;\n```\n\n"
+        "```sql\nSELCT 1;\n```\n\n```sql\nCANCEL JOB 12;\nSELECT * FROM t WHERE;\n```\n"
+    )
+    found = check_page(tmp_path, page)
+    assert [f.split(": error")[0] for f in found] == ["docs/page.md:7:7", "docs/page.md:12:17"]
+
+
+def test_messages_name_the_token_not_its_dump(tmp_path: Path) -> None:
+    found = check_page(tmp_path, "```sql\nALTER TABLE {name} ADD COLUMN c INT;\n```\n")
+    assert len(found) == 1 and "Expected table name but got '{'" in found[0], found

@@ -123,6 +123,7 @@ _HEADER = re.compile(
     """
 )
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_MYST_DIRECTIVE = re.compile(r"\s*\{([A-Za-z][\w:-]*)\}(?=\s|$)")
 _PLACEHOLDER_WORD = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
 OWNER = re.compile(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
 """`owner=` once filled in: user or user:group."""
@@ -203,6 +204,10 @@ def _parse_header(info: str, info_col: int, commonmark: bool, legacy_tabs: bool 
     if m is None:  # pragma: no cover - the last alternative matches any text
         return Header("", {}, (), (HeaderProblem(info_col, "unreadable fence header"),))
     lang = (m.group("lang") or "").lower()
+    directive = _MYST_DIRECTIVE.match(info)
+    if commonmark and directive and directive.group(1) not in ATTRIBUTES:
+        # ```{note} / ```{toctree}: a MyST (Sphinx, Jupyter Book) directive, not attributes.
+        return Header("", {})
     if commonmark and m.group("attrs") is None:
         words = info.split()
         first = words[0].lower() if words else ""

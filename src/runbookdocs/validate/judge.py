@@ -26,6 +26,7 @@ class PageIndex:
         self._others: dict[str, PageEntry | None] = {}
         self._names: list[str] | None = None
         self._suggestions: dict[str, str] = {}
+        self._myst: frozenset[str] | None = None
 
     def get(self, file: Path) -> PageEntry | None:
         """The page at `file` (absolute), or None when there is no such page."""
@@ -36,6 +37,23 @@ class PageIndex:
         if key not in self._others:
             self._others[key] = _outside_entry(file, self.config)
         return self._others[key]
+
+    def myst_target(self, name: str) -> bool:
+        """True when a checked page defines the MyST target `(name)=`.
+
+        MyST (Sphinx, Jupyter Book) resolves `[text](#name)` and `[text](name)` to such a
+        target wherever it is in the project.
+        """
+        if self._myst is None:
+            from runbookdocs.validate.pages import MYST_TARGET
+
+            self._myst = frozenset(
+                a[len(MYST_TARGET) :]
+                for entry in self.entries.values()
+                for a in entry.anchors
+                if a.startswith(MYST_TARGET)
+            )
+        return name in self._myst
 
     def names(self) -> list[str]:
         """File names of the checked pages (for suggestions), computed once."""

@@ -51,6 +51,10 @@ _TAB_LABEL = re.compile(r'^\s*===[!+]?\s+"(.*)"\s*$')
 _HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
 INCLUDE = "\x00include:"
 """An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
+MYST_TARGET = "\x00myst:"
+"""An anchors entry naming a MyST target `(name)=` of the page, known to the whole project."""
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_MYST_LABEL = re.compile(r"^ {0,3}\(([^()\s]+)\)=\s*$")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
 _COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
@@ -220,6 +224,11 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 for slug in _slugs(title):
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
+                if "{{" in title or "{%" in title:
+                    # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
+                    # the slug is made; any text may stand where the expression is.
+                    marked = _TEMPLATE.sub(" zzrbdtemplatezz ", title)
+                    anchors.update(s.replace("zzrbdtemplatezz", "*") for s in _slugs(marked))
                 last_heading = slugify(title)
         elif "{" in text:
             # An attribute list on a paragraph, a list item or an image: `{ #id }`.
@@ -227,6 +236,10 @@ def page_anchors(doc: Document) -> frozenset[str]:
             if m2:
                 anchors.update(_attr_ids(m2.group(1)))
         anchors.update(_HTML_ID.findall(text))
+        if text.endswith("=") and text.lstrip().startswith("("):
+            label = _MYST_LABEL.match(text)
+            if label:
+                anchors.update((label.group(1), MYST_TARGET + label.group(1)))
         if text.lstrip().startswith("[^"):
             note = _FOOTNOTE.match(text)
             if note:
@@ -456,8 +469,14 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 served = _at_pretty_url(ref, source, path_part, index)
                 if served is not None:
                     problem, linked, linked_file = None, index.get(served), served
+            if problem is not None and not anchor and index.myst_target(path_part):
+                return None  # `[](name)`: MyST's reference to the target `(name)=`
+            if problem is not None:
+                problem, linked = _published_as_html(ref, source, path_part, index, problem)
             if problem is not None or linked is None:
                 return problem
+    if anchor and not path_part and index.myst_target(anchor):
+        return None  # `[](#name)`: MyST looks for the target `(name)=` in the whole project
     if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
         return _found(
@@ -497,6 +516,24 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
 
 
 _INDEXES = ("index.md", "_index.md", "README.md")
+
+
+def _published_as_html(
+    ref: Reference, source: Path, path_part: str, index: PageIndex, problem: Finding
+) -> tuple[Finding | None, PageEntry | None]:
+    """A link to `page.html` next to `page.md`: Jekyll (GitHub Pages) publishes it there.
+
+    MkDocs publishes `page.md` at `page/` by default, so the reading is not MkDocs'.
+    """
+    if ref.kind != "link" or not path_part.endswith(".html"):
+        return problem, None
+    from runbookdocs.dialect import dialect_for
+
+    if dialect_for(source, index.config).name == "mkdocs":
+        return problem, None
+    page = Path(os.path.normpath(source.parent / path_part)).with_suffix(".md")
+    linked = index.get(page)
+    return (problem, None) if linked is None else (None, linked)
 
 
 def _anchor_known(

@@ -4,6 +4,13 @@ sqlglot is imported when the first SQL block is checked, never at start-up. Clie
 are not SQL are blanked before parsing: psql meta-commands (`\\dt`, `\\c db`), MySQL's `\\G`
 terminator. Blocks that change the delimiter (`DELIMITER //`, stored procedures) are not parsed:
 sqlglot cannot read procedure bodies and would report false errors.
+
+A block written as a client session (`mysql> `, `postgres=# `, the bare `> ` of the CockroachDB
+shell) is read the way the reader types it: prompts are blanked, the lines after a finished
+statement are the client's output and are not parsed. A statement that opens with a word the
+dialect does not know as a keyword (`BACKUP`, `RESTORE`, `UPSERT`: a vendor's own statement) is
+not parsed either, unless the word is a near miss of a standard keyword (`SELEC`): the generic
+parser reads such a word as an expression and would report an error on correct SQL.
 """
 
 from __future__ import annotations
@@ -24,6 +31,21 @@ _DELIMITER = re.compile(r"^\s*delimiter\s", re.I | re.M)
 _META = re.compile(r"^\s*\\")
 _MYSQL_LANGS = frozenset({"mysql", "mariadb"})
 _POSTGRES_LANGS = frozenset({"psql", "postgresql", "pgsql"})
+# The prompts of SQL clients: `mysql>`, `MariaDB [db]>`, `sqlite>`, `SQL>`, psql's `db=#` and
+# `db=>`, CockroachDB's `user@host:26257/db>` and bare `>`.
+_PROMPT = re.compile(
+    r"^(\s*)(?:>|(?:mysql|mariadb|sqlite|sql)>|(?:mysql|mariadb) \[[^\]]*\]>"
+    r"|[\w.-]+=[#>]|[\w.-]+@[\w.:-]+/[\w.-]*>)(?= |$)",
+    re.I,
+)
+# Continuation prompts: mysql's `->`, psql's `db-#`, `db(#`, `db'#`, sqlite's `...>`.
+_CONTINUATION = re.compile(r"^(\s*)(?:->|[\w.-]+[-('\"][#>]|\.\.\.>)(?= |$)")
+# Statement keywords a misspelt leading word is compared with.
+_STATEMENTS = frozenset(
+    {"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "WITH", "GRANT", "REVOKE"}
+    | {"TRUNCATE", "MERGE", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "SET", "SHOW", "USE"}
+    | {"VALUES", "CALL", "REPLACE", "DESCRIBE"}
+)
 
 
 def dialect(block: Block, config: Config) -> str | None:
@@ -47,7 +69,7 @@ def sql_text(source: str) -> str:
 
     Lines keep their numbers so that parser positions are the block's own.
     """
-    lines = source.split("\n")
+    lines = _session(source.split("\n"))
     out: list[str] = []
     for i, line in enumerate(lines):
         if SQL_EXPECT.match(line):
@@ -60,6 +82,59 @@ def sql_text(source: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _session(lines: list[str]) -> list[str]:
+    """The statements of a block written as a client session, prompts and output blanked.
+
+    A block is a session when its first line holds a prompt. A line without a prompt continues
+    the statement before it until that statement ends with `;` (or is a client command); after
+    that it is output. Prompts become spaces so that columns stay the reader's.
+    """
+    first = next((line for line in lines if line.strip()), "")
+    if not _PROMPT.match(first):
+        return lines
+    out: list[str] = []
+    open_statement = False
+    for line in lines:
+        m = _PROMPT.match(line) or (_CONTINUATION.match(line) if open_statement else None)
+        if m:
+            line = " " * m.end() + line[m.end() :]
+        elif not open_statement:
+            out.append("")
+            continue
+        out.append(line)
+        code = line.strip()
+        if code:
+            open_statement = not (code.endswith((";", "\\G")) or code.startswith("\\"))
+    return out
+
+
+def _vendor_statements(text: str, read: str | None) -> str:
+    """`text` with the statements that open with a word unknown to the dialect blanked."""
+    import difflib
+
+    from sqlglot import TokenType
+    from sqlglot.dialects.dialect import Dialect
+
+    tokens = Dialect.get_or_raise(read).tokenize(text)
+    spans: list[tuple[int, int]] = []
+    first = None
+    for token in tokens:
+        if first is None:
+            first = token
+        if token.token_type == TokenType.SEMICOLON or token is tokens[-1]:
+            word = first.text.upper()
+            if (
+                first.token_type == TokenType.VAR
+                and word.isalpha()
+                and not difflib.get_close_matches(word, _STATEMENTS, n=1, cutoff=0.8)
+            ):
+                spans.append((first.start, token.end + 1))
+            first = None
+    for start, end in reversed(spans):
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
 
 
 @block_validator("sql")
@@ -75,7 +150,8 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     read = dialect(block, ctx.config)
     try:
-        sqlglot.parse(filled.text, read=read, error_level=ErrorLevel.RAISE)
+        statements = _vendor_statements(filled.text, read)
+        sqlglot.parse(statements, read=read, error_level=ErrorLevel.RAISE)
     except ParseError as err:
         first = err.errors[0] if err.errors else {}
         line = first.get("line") or 1
@@ -108,12 +184,15 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
 _MISSING = re.compile(r"Required keyword: '\w+' missing for <class '(?:[\w.]*\.)?(\w+)'>")
 
 
+_TOKEN = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+
+
 def _describe(description: str) -> str:
-    """sqlglot's message without its class names."""
+    """sqlglot's message without its class names and token dumps."""
     m = _MISSING.search(description)
     if m:
         return f"incomplete {m.group(1).upper()} clause"
-    return description
+    return _TOKEN.sub(lambda t: repr(t.group(1)), description)
 
 
 def _token_error(block: Block, text: str, message: str) -> Iterable[Finding]:
