@@ -166,3 +166,18 @@ def test_an_ini_excerpt_is_read_without_its_elisions_unless_it_is_written(tmp_pa
     written = f"# P\n\n```ini {{file=/etc/tool.ini}}\n{excerpt}```\n"
     [found] = check_page(tmp_path, written)
     assert "key outside any [section]" in found and "[RBD203]" in found, found
+
+
+def test_json_templates_and_streams_are_excerpts_not_errors(tmp_path: Path) -> None:
+    """Blind round 5: a request body with `{num_vcpus}` / `{<invoice>}` / a `{POLICY}` member
+    to fill in, and what `jq` prints for a list (objects one after the other) are right for a
+    reader; a missing comma between two members still is an error."""
+    page = (
+        '```json\n{\n  "spec": {"cpus": {num_vcpus}, "name": "{name}"},\n'
+        '  "invoices": [{<current_invoice>}, {<past_invoice>}],\n'
+        '  "statements": [\n    {\n    {OTHER_POLICY_STATEMENT}\n    }\n  ]\n}\n```\n\n'
+        '```json\n{\n  "name": "a"\n}\n{\n  "name": "b"\n}\n```\n\n'
+        '```json\n{\n  "name": "a"\n  "port": 80\n}\n```\n'
+    )
+    found = check_page(tmp_path, page)
+    assert [f.split(": error")[0] for f in found] == ["docs/page.md:25:3"], found

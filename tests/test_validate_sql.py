@@ -98,5 +98,43 @@ def test_vendor_statements_are_not_parsed_but_misspelt_keywords_are(tmp_path: Pa
 
 
 def test_messages_name_the_token_not_its_dump(tmp_path: Path) -> None:
-    found = check_page(tmp_path, "```sql\nALTER TABLE {name} ADD COLUMN c INT;\n```\n")
-    assert len(found) == 1 and "Expected table name but got '{'" in found[0], found
+    found = check_page(tmp_path, "```sql\nDROP TABLE (;\n```\n")
+    assert len(found) == 1 and "Expected table name but got '('" in found[0], found
+
+
+def test_placeholders_and_other_dialects_are_read_but_real_errors_stay(tmp_path: Path) -> None:
+    """Blind round 5: `{table_name}` to fill in, and `PRIMARY KEY (c ASC)` (SQL Server, SQLite,
+    MySQL; sqlglot's generic dialect rejects it) are correct pages; a missing table is not."""
+    page = (
+        "```sql\nSELECT * FROM {table_name} WHERE id = <id>;\n"
+        "CREATE TABLE t (id INT, PRIMARY KEY (id ASC));\n"
+        "SELECT a FROM t WHERE a<b AND b>c;\n```\n\n"
+        "```sql\nSELECT * FROM {table_name WHERE id = 1;\n```\n\n"
+        "```sql\nSELECT * FROM t WHERE;\n```\n\n"
+        "```postgresql\nCREATE TABLE t (id INT, PRIMARY KEY (id ASC));\n```\n"
+    )
+    found = check_page(tmp_path, page)
+    assert [f.split(": error")[0] for f in found] == [
+        "docs/page.md:8:15",
+        "docs/page.md:12:17",
+        "docs/page.md:16:41",
+    ], found
+
+
+def test_a_result_table_tagged_sql_is_one_warning_outside_runbooks(tmp_path: Path) -> None:
+    """Outside a runbook project (a folder without configuration) a result table tagged `sql`
+    is one RBD208 warning; a runbook page keeps the parse error."""
+    table = (
+        "```sql\n+----+------+\n| id | name |\n+----+------+\n|  1 | a    |\n+----+------+\n```\n"
+    )
+    (tmp_path / "page.md").write_text("# Output\n\n" + table, encoding="utf-8")
+    proc = cli("check", "--no-cache", "page.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines() == [
+        "page.md:4:1: warning: this sql block is not valid SQL but looks like a query's result "
+        "table: it is tagged with the wrong language [RBD208]",
+        "    Hint: tag it text (a runbook page keeps the parse error: its blocks must parse as "
+        "tagged)",
+    ]
+    runbook = check_page(tmp_path, table)
+    assert len(runbook) == 1 and "error: SQL syntax error" in runbook[0], runbook

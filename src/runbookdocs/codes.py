@@ -445,10 +445,10 @@ WRONG_LANGUAGE = _c(
     "RBD208",
     "wrong-language",
     "warning",
-    "A `json` or `yaml` block that does not parse as tagged but clearly is something else (YAML "
-    "tagged `json`, TOML or HCL tagged `json` or `yaml`, a console transcript, a diff or a list "
-    "of names tagged `yaml`): one warning to fix the tag, not a parse error. On a runbook page "
-    "the parse error stays.",
+    "A `json`, `yaml` or `sql` block that does not parse as tagged but clearly is something "
+    "else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, a console transcript, a "
+    "diff or a list of names tagged `yaml`, a query's result table tagged `sql`): one warning "
+    "to fix the tag, not a parse error. On a runbook page the parse error stays.",
     """
 ```yaml
 $ kubectl get configmap app -o yaml

@@ -66,11 +66,11 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             return  # shown in part (`...`, annotations, several values): nothing to judge
         if not block.file and not on_runbook_page(ctx):
             if json_is_yaml(filled.text):
-                yield _wrong_language(block, "json", "YAML", "yaml")
+                yield wrong_language(block, "json", "YAML", "yaml")
                 return
             other = config_language(filled.text)
             if other is not None:
-                yield _wrong_language(block, "json", *other)
+                yield wrong_language(block, "json", *other)
                 return
         index = err.lineno - 1
         yield finding_at(
@@ -236,7 +236,7 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
         other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
         if other is not None:
-            yield _wrong_language(block, "yaml", *other)
+            yield wrong_language(block, "yaml", *other)
             return
         index = err.line - 1
         yield finding_at(
@@ -363,7 +363,8 @@ def yaml_reference_notation(text: str) -> bool:
     return True
 
 
-def _wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
+def wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
+    """RBD208: one warning that a block is written in another language than its tag."""
     first = next((i for i, ln in enumerate(block.source.split("\n")) if ln.strip()), 0)
     return finding_at(
         block,
@@ -536,6 +537,8 @@ def json_excerpt(text: str) -> bool:
             return True
         except (ValueError, RecursionError):
             continue
+    if _stream(cleaned):
+        return True
     rows = [ln for ln in cleaned.split("\n") if ln.strip()]
     try:
         for row in rows:
@@ -545,15 +548,38 @@ def json_excerpt(text: str) -> bool:
     return len(rows) > 1
 
 
+_SPACES = re.compile(r"\s*")
+
+
+def _stream(text: str) -> bool:
+    """True when `text` is several JSON values one after the other (what `jq` prints for a
+    list of objects, or two responses shown together)."""
+    decoder = json.JSONDecoder()
+    end, values = 0, 0
+    while True:
+        start = _SPACES.match(text, end).end()  # type: ignore[union-attr]  # always matches
+        if start == len(text):
+            return values > 1
+        try:
+            _, end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            return False
+        values += 1
+
+
 _JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
-_PLACEHOLDER_MEMBER = re.compile(r"^[ \t]*<[A-Za-z][^<>\n]*>[ \t]*,?[ \t]*$", re.M)
-_PLACEHOLDER_VALUE = re.compile(r"<[A-Za-z][^<>\n]*>")
+# `<number>`, `{num_vcpus}`, `{<invoice_object>}`: a value (or, alone on its line, members)
+# to fill in; a word in braces is no JSON, so it cannot be mistaken for data.
+_PLACEHOLDER = r"(?:<[A-Za-z][^<>\n]*>|\{<?[A-Za-z][\w.-]*>?\})"
+_PLACEHOLDER_MEMBER = re.compile(rf"^[ \t]*{_PLACEHOLDER}[ \t]*,?[ \t]*$", re.M)
+_PLACEHOLDER_VALUE = re.compile(_PLACEHOLDER)
 _ALTERNATIVE = re.compile(r"[ \t]*\|[ \t]*(?:\x00\d+\x00|null|\[[^\]\n]*\])")
 
 
 def _without_schema_notation(text: str) -> str:
-    """`text` with a response format's notation read as JSON: `<label pairs>` alone on its
-    line (members described in words) left out, `<number>` as a value read as null, and
+    """`text` with a response format's notation read as JSON: `<label pairs>` or `{POLICY}`
+    alone on its line (members described in words) left out, `<number>` or `{num_vcpus}` as a
+    value read as null, and
     alternatives `"vector" | "streams"` read as their first; strings are left alone."""
     strings: list[str] = []
 
@@ -562,7 +588,7 @@ def _without_schema_notation(text: str) -> str:
         return f"\x00{len(strings) - 1}\x00"
 
     masked = _JSON_STRING.sub(keep, text)
-    if "<" not in masked and "|" not in masked:
+    if "<" not in masked and "|" not in masked and not _PLACEHOLDER_VALUE.search(masked):
         return text
     masked = _PLACEHOLDER_MEMBER.sub("", masked)
     masked = _PLACEHOLDER_VALUE.sub("null", masked)

@@ -25,7 +25,7 @@ from runbookdocs.config import Config
 from runbookdocs.results import Finding
 from runbookdocs.transcript import SQL_EXPECT
 from runbookdocs.validate import CheckContext, block_validator
-from runbookdocs.validate.common import fill, finding_at, values_for
+from runbookdocs.validate.common import fill, finding_at, on_runbook_page, values_for
 
 _DELIMITER = re.compile(r"^\s*delimiter\s", re.I | re.M)
 _META = re.compile(r"^\s*\\")
@@ -150,9 +150,18 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     read = dialect(block, ctx.config)
     try:
-        statements = _vendor_statements(filled.text, read)
-        sqlglot.parse(statements, read=read, error_level=ErrorLevel.RAISE)
+        statements = _vendor_statements(_without_placeholders(filled.text), read)
+        try:
+            sqlglot.parse(statements, read=read, error_level=ErrorLevel.RAISE)
+        except ParseError:
+            if read is not None or not _some_dialect_reads(statements):
+                raise
     except ParseError as err:
+        if not on_runbook_page(ctx) and _result_table(text):
+            from runbookdocs.validate.data import wrong_language
+
+            yield wrong_language(block, "sql", "a query's result table", "text")
+            return
         first = err.errors[0] if err.errors else {}
         line = first.get("line") or 1
         col = first.get("col") or 1
@@ -179,6 +188,45 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             "warning",
             code=codes.SQL_UNPARSED,
         )
+
+
+_TABLE_ROW = re.compile(r"^\s*(?:\|.*\||\+[-+=]+\+|[-+| ]*-{3,}[-+| ]*)\s*$")
+
+
+def _result_table(text: str) -> bool:
+    """True when every line is a row or rule of a result table (`| id | name |`, `+----+`)."""
+    rows = [ln for ln in text.split("\n") if ln.strip()]
+    return bool(rows) and all(_TABLE_ROW.match(ln) for ln in rows)
+
+
+_FALLBACKS = ("postgres", "mysql", "tsql", "sqlite")
+"""Dialects tried when the generic one rejects a block of unknown dialect: what one of them
+reads (`PRIMARY KEY (id ASC)` in SQL Server, SQLite, MySQL) is not an error of the page."""
+
+
+def _some_dialect_reads(text: str) -> bool:
+    import sqlglot
+    from sqlglot.errors import ErrorLevel
+
+    for read in _FALLBACKS:
+        try:
+            sqlglot.parse(text, read=read, error_level=ErrorLevel.RAISE)
+        except Exception:  # any failure of that dialect: try the next one
+            continue
+        return True
+    return False
+
+
+# `{table_name}`, `<database>`: a name to fill in, where the statement wants an identifier or a
+# value. `<` between words is a comparison only with spaces around it.
+_SQL_PLACEHOLDER = re.compile(r"\{[A-Za-z][\w.-]*\}|(?<![\w<>=!])<[A-Za-z][\w.-]*>(?![\w<>=])")
+
+
+def _without_placeholders(text: str) -> str:
+    """`text` with placeholders read as identifiers of the same width (columns are kept)."""
+    if "{" not in text and "<" not in text:
+        return text
+    return _SQL_PLACEHOLDER.sub(lambda m: "p" + "_" * (len(m.group()) - 1), text)
 
 
 _MISSING = re.compile(r"Required keyword: '\w+' missing for <class '(?:[\w.]*\.)?(\w+)'>")
