@@ -121,3 +121,19 @@ def test_secret_used_as_shell_variable_counts_as_used(tmp_path: Path) -> None:
     assert found == [
         "docs/page.md:6:1: warning: secret 'UNUSED' is declared but no block uses it [RBD505]"
     ]
+
+
+def test_vuepress_slugs_outside_mkdocs_only(tmp_path: Path) -> None:
+    """Blind round 5: VuePress and VitePress make `app.conf` `app-conf`; a GitHub-like site
+    (no mkdocs.yml) may use them, an MkDocs site never has them."""
+    page = (
+        "# Config\n\n## framework.properties\n\n## 3 steps\n\n"
+        "See [the file](#framework-properties), [steps](#_3-steps) and [none](#framework-conf).\n"
+    )
+    (tmp_path / "page.md").write_text(page, encoding="utf-8")
+    github = cli("check", "--no-cache", "--dialect", "github", "page.md", cwd=tmp_path)
+    found = [ln.split(": error")[0] for ln in github.stdout.splitlines() if ": error" in ln]
+    assert found == ["page.md:7:70"], github.stdout
+    mkdocs = cli("check", "--no-cache", "--dialect", "mkdocs", "page.md", cwd=tmp_path)
+    found = [ln.split(": error")[0] for ln in mkdocs.stdout.splitlines() if ": error" in ln]
+    assert found == ["page.md:7:16", "page.md:7:48", "page.md:7:70"], mkdocs.stdout

@@ -14,6 +14,7 @@ import fnmatch
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -187,6 +188,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
     prose = _prose(doc)
     previous = ""
     hugo = doc.dialect == "hugo"
+    mkdocs = doc.dialect == "mkdocs"
     last_heading = ""
     for k, p in enumerate(prose):
         text = p.line.text
@@ -224,6 +226,8 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 for slug in _slugs(title):
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
+                if not mkdocs:  # MkDocs never makes this one: there it would hide a bad link
+                    anchors.add(_vuepress_slug(title))
                 if "{{" in title or "{%" in title:
                     # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
                     # the slug is made; any text may stand where the expression is.
@@ -290,6 +294,18 @@ def _slugs(title: str) -> frozenset[str]:
     `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`)."""
     first = slugify(title)
     return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
+
+
+_VUEPRESS_SPECIAL = re.compile(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'“”‘’<>,.?/]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _vuepress_slug(title: str) -> str:
+    """VuePress' and VitePress' slug: runs of spaces and punctuation made one `-` (`app.conf`
+    is `app-conf`), after NFKD without combining marks; a leading digit prefixed with `_`."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    text = _VUEPRESS_SPECIAL.sub("-", re.sub(r"[\x00-\x1f]", "", text)).strip("-")
+    return re.sub(r"^(\d)", r"_\1", text).lower()
 
 
 @functools.lru_cache(maxsize=4096)
