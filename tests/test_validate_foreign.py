@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 21 page(s), detected" in err
+    assert "dialect: commonmark for 22 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -49,6 +49,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/bugs.md:19:1: warning [RBD506]",
         # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
         "foreign/comments.md:18:1: error [RBD301]",
+        # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
+        # `export` and JSX lines make no finding; the missing `\` is found.
+        "foreign/components.mdx:33:3: warning [RBD302]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.
@@ -170,7 +173,7 @@ def test_every_block_is_found_like_commonmark(tmp_path: Path) -> None:
 
     config = Config.defaults(tmp_path)
     md = MarkdownIt("commonmark")
-    for page in sorted(SAMPLES.glob("*.md")):
+    for page in sorted([*SAMPLES.glob("*.md"), *SAMPLES.glob("*.mdx")]):
         doc = read_document(page, config)
         ours = {b.line for b in doc.blocks}
         text = page.read_text(encoding="utf-8")
@@ -291,6 +294,28 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     assert forced.returncode == 0, forced.stdout
     bad = cli("check", "--dialect", "rst", cwd=tmp_path / "p")
     assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
+
+
+def test_mdx_pages_are_read_where_commonmark_renders_them(tmp_path: Path) -> None:
+    """`.mdx` pages (Docusaurus, Astro Starlight) are found in folders read as CommonMark or
+    GitHub; MkDocs and Hugo render no `.mdx`, so there they are no pages."""
+    page = "import X from './x'\n\n<X />\n\n```bash\necho 'unclosed\n```\n"
+    for folder in ("plain", "mk", "hugo"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.md").write_text("# A\n", encoding="utf-8")
+        (tmp_path / folder / "b.mdx").write_text(page, encoding="utf-8")
+    (tmp_path / "mk" / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (tmp_path / "hugo" / "hugo.toml").write_text('baseURL = "https://x.org/"\n', encoding="utf-8")
+    plain = cli("check", "plain", "--no-cache", cwd=tmp_path)
+    assert "dialect: commonmark for 2 page(s)" in plain.stderr
+    assert plain.stdout.startswith("plain/b.mdx:6:1: error: ")
+    assert plain.stdout.count("[RBD3") == 1, plain.stdout
+    for folder in ("mk", "hugo"):
+        proc = cli("check", folder, "--no-cache", cwd=tmp_path)
+        assert "for 1 page(s)" in proc.stderr and proc.returncode == 0, proc.stdout
+    # Named on the command line, a page is read whatever its folder.
+    named = cli("check", "mk/b.mdx", "--no-cache", cwd=tmp_path)
+    assert named.returncode == 1 and "[RBD301]" in named.stdout
 
 
 PAGE = """\

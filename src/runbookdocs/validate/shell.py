@@ -1124,6 +1124,8 @@ def _not_shell(line: str) -> bool:
         return True
     if _message(line):
         return True
+    if _PROGRESS.match(line) and not looks_like_commands(line) and not _SHELL_SYNTAX.search(line):
+        return True  # a progress message: `applying 2 policies to 1 resource...`
     # A sentence: several plain words, English glue words among them, no shell syntax.
     bare = re.sub(r"'[^']*'|\"[^\"]*\"", " ", line)
     words = bare.split()
@@ -1132,6 +1134,7 @@ def _not_shell(line: str) -> bool:
     return sum(1 for w in words if w.lower().strip(",.:") in _PROSE_WORDS) >= 2
 
 
+_PROGRESS = re.compile(r"^\s*\S.*\w\s?(?:\.{3}|…)\s*$")
 _SHELL_SYNTAX = re.compile(r"[|;`]|&&|\$\(")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+[,:]?")
 
@@ -1139,7 +1142,7 @@ _CAPITALISED = re.compile(r"[A-Z][a-z]+[,:]?")
 def _message(line: str) -> bool:
     """True when `line` reads as a message a program prints, or a bullet of one
     (`Forwarding from 127.0.0.1:8080 -> 80`, `  - The claims were validated`): a capitalised
-    word, then an English glue word among the next three, and no pipe, `;`, `&&` or command
+    word, then an English glue word among the next five, and no pipe, `;`, `&&` or command
     substitution. Commands are lower case; a capitalised program name followed by "from",
     "for" or "the" is not how a command line reads."""
     words = line.split()
@@ -1147,7 +1150,7 @@ def _message(line: str) -> bool:
         words = words[1:]
     if len(words) < 2 or not _CAPITALISED.fullmatch(words[0]) or _SHELL_SYNTAX.search(line):
         return False
-    return any(w.lower() in _GLUE_WORDS for w in words[1:4])
+    return any(w.lower() in _GLUE_WORDS for w in words[1:6])
 
 
 def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
@@ -1155,7 +1158,8 @@ def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
     lang = unit.block.lang or "shell"
     not_shown = f"{len(findings)} shell finding(s) on it are not shown"
     first = unit.script.split("\n")[found[0].start] if found else ""
-    if found and not found[0].output and (len(first.split()) > 1 or looks_like_commands(first)):
+    command = len(first.split()) > 1 or looks_like_commands(first)
+    if found and not found[0].output and command:
         # A command, then what it prints: the command is one, the rest is not (a lone word
         # above a tree or a table is its title, no command).
         return codes.OUTPUT_AS_SHELL.at(
