@@ -32,6 +32,7 @@ from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
+from runbookdocs.selection import Selection
 from runbookdocs.validate import CheckContext, batch_check, page_check
 from runbookdocs.validate.common import (
     Script,
@@ -225,9 +226,13 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
             continue  # bash -n already reported the block's syntax error
         out.setdefault(unit.index, []).append(finding)
     by_index = {u.index: u for u in units}
-    for index, findings in out.items():
+    selection = Selection.of(ctx.config)
+    for index, found in out.items():
         unit = by_index[index]
-        if unit.block.kind != "shell":
+        # Only findings the project would see are replaced by one: a block whose findings are
+        # all style advice left out by the selection gets no finding at all.
+        findings = [f for f in found if selection.reports(f, unit.block.allow)]
+        if unit.block.kind != "shell" or not findings:
             continue
         other = shell_is_other(unit.block.source)
         if other is not None:
@@ -925,6 +930,8 @@ _OUTPUT_LINE = re.compile(
       | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
       | [|`]--\s                                             # tree drawings: |-- child
       | \+[-=+]{3,}\+?\s*$                                   # table borders: +----+---+
+      | (?:-{3,}|={3,})\s*$                                  # a rule, a document separator
+      | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
@@ -997,6 +1004,10 @@ def statements(source: str) -> list[Statement]:
         # A help text's description wrapped onto the next lines, aligned far right under the
         # line above: output when that line was.
         output = (after_output and indent >= _WRAPPED_INDENT) or _not_shell(line)
+        if _OPTION.match(line):
+            # `--name=value` alone: a list of options (a program's arguments, one a line) at
+            # the top or under other options; under a command, a `\` forgotten above it.
+            output = not found or found[-1].output
         end = i if output else _statement_end(lines, i)
         found.append(Statement(i, end, output))
         after_output = output
@@ -1004,6 +1015,7 @@ def statements(source: str) -> list[Statement]:
     return found
 
 
+_OPTION = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:=\S*)?\s*(?:\s#.*)?$")
 _TABLE_HEADER = re.compile(
     r"^\s*(?=.*\S\s{2,}\S)[A-Z][A-Z0-9_()/.%-]*(?:\s+[A-Z][A-Z0-9_()/.%-]*)+\s*$"
 )
