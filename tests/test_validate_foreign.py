@@ -95,6 +95,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # A list of `--name=value` options, a folder listing and a `---` rule: output.
         "foreign/printed.md:96:1: warning [RBD308]",
         "foreign/printed.md:102:1: warning [RBD308]",
+        # An annotation `domain/key=value`, a YAML item printed by grep, a JSON document cut
+        # short at the end of the block: output, one RBD308 each.
+        "foreign/printed.md:111:1: warning [RBD308]",
+        "foreign/printed.md:115:1: warning [RBD308]",
+        "foreign/printed.md:120:1: warning [RBD308]",
         # A fence in a blockquote under a list item is found; left open, it is reported.
         "foreign/quoted.md:17:9: error [RBD101]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the

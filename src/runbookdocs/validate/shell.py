@@ -931,6 +931,8 @@ _OUTPUT_LINE = re.compile(
       | [|`]--\s                                             # tree drawings: |-- child
       | \+[-=+]{3,}\+?\s*$                                   # table borders: +----+---+
       | (?:-{3,}|={3,})\s*$                                  # a rule, a document separator
+      | -\s+[\w.-]+:(?:\s|$)                                  # a YAML item: - image: x
+      | [a-z0-9][\w.-]*\.[a-z]{2,}/[\w.-]+=\S                 # a label: example.com/key=value
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
@@ -1059,6 +1061,8 @@ _DATA_MEMBER = re.compile(
       | [\[{] | [\]}][\]},]*                                  # nested brackets
     )\s*$"""
 )
+_DATA_CUT = 3
+"""Members from which a JSON document left open at the end of a block is still one."""
 _PEM_BEGIN = re.compile(r"^\s*-----BEGIN [A-Z0-9 ]+-----\s*$")
 _PEM_END = re.compile(r"^\s*-----END [A-Z0-9 ]+-----\s*$")
 
@@ -1090,6 +1094,9 @@ def _data_regions(lines: list[str]) -> set[int]:
                 if not _DATA_MEMBER.match(lines[j]):
                     break
                 members += 1
+            else:
+                if members >= _DATA_CUT:
+                    end = len(lines) - 1  # a document cut short at the end of the block
             if end is not None and members:
                 found.update(range(i, end + 1))
                 i = end + 1
