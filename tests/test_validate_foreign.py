@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 23 page(s), detected" in err
+    assert "dialect: commonmark for 26 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -49,6 +49,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/bugs.md:19:1: warning [RBD506]",
         # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
         "foreign/comments.md:18:1: error [RBD301]",
+        # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
+        # `export` and JSX lines make no finding; the missing `\` is found.
+        "foreign/components.mdx:33:3: warning [RBD302]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.
@@ -77,14 +80,38 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:11:25: warning [RBD307]",
         "foreign/placeholders.md:22:17: warning [RBD307]",
         "foreign/placeholders.md:29:19: warning [RBD307]",  # <...>
+        "foreign/placeholders.md:35:60: warning [RBD307]",  # =</path/to/file>
+        "foreign/placeholders.md:41:1: warning [RBD307]",  # <....> ending a command
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",
         "foreign/pretty-urls.md:6:22: warning [RBD503]",
         "foreign/pretty-urls.md:8:45: error [RBD501]",
         "foreign/pretty-urls.md:9:13: error [RBD501]",
+        # A command then its output (messages, kind/name results, a Prometheus sample, JSON,
+        # a PEM block, a table): one RBD308 each (none where every shell finding is one the
+        # selection leaves out, line 41); `<none>`, `<git SHA>`, `<integer>` in output
+        # are no placeholders; `...` between continued lines elides options. A `\` forgotten
+        # before `--flag=value` is still found.
+        "foreign/printed.md:3:1: warning [RBD308]",
+        "foreign/printed.md:9:1: warning [RBD308]",
+        "foreign/printed.md:14:1: warning [RBD308]",
+        "foreign/printed.md:32:1: warning [RBD308]",
+        "foreign/printed.md:63:1: warning [RBD308]",
+        "foreign/printed.md:91:3: warning [RBD302]",
+        # A list of `--name=value` options, a folder listing and a `---` rule: output.
+        "foreign/printed.md:96:1: warning [RBD308]",
+        "foreign/printed.md:102:1: warning [RBD308]",
+        # An annotation `domain/key=value`, a YAML item printed by grep, a JSON document cut
+        # short at the end of the block: output, one RBD308 each.
+        "foreign/printed.md:111:1: warning [RBD308]",
+        "foreign/printed.md:115:1: warning [RBD308]",
+        "foreign/printed.md:120:1: warning [RBD308]",
         # A fence in a blockquote under a list item is found; left open, it is reported.
         "foreign/quoted.md:17:9: error [RBD101]",
+        # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the
+        # `\` a continued command lost is still found.
+        "foreign/sessions.md:55:5: warning [RBD302]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.
@@ -94,9 +121,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:82:1: warning [RBD308]",
         "foreign/shells.md:88:1: warning [RBD308]",
         "foreign/shells.md:96:3: warning [RBD308]",  # a command and the table it prints
-        # Help text with --[no-]flags and wrapped descriptions: output, and its placeholders.
+        # Help text with --[no-]flags and wrapped descriptions: output. Its `<target>` is in
+        # output too, not in a command (no RBD307 since precision6: placeholders are read
+        # in the lines a reader types only).
         "foreign/shells.md:108:1: warning [RBD308]",
-        "foreign/shells.md:109:22: warning [RBD307]",
         # PowerShell tagged bash: one warning for the tag, not its syntax errors.
         "foreign/shells.md:126:1: warning [RBD309]",
         # Pseudo-code, pseudo-headers, a formula, log lines with their stream and a query URL.
@@ -163,7 +191,7 @@ def test_every_block_is_found_like_commonmark(tmp_path: Path) -> None:
 
     config = Config.defaults(tmp_path)
     md = MarkdownIt("commonmark")
-    for page in sorted(SAMPLES.glob("*.md")):
+    for page in sorted([*SAMPLES.glob("*.md"), *SAMPLES.glob("*.mdx")]):
         doc = read_document(page, config)
         ours = {b.line for b in doc.blocks}
         text = page.read_text(encoding="utf-8")
@@ -284,6 +312,28 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     assert forced.returncode == 0, forced.stdout
     bad = cli("check", "--dialect", "rst", cwd=tmp_path / "p")
     assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
+
+
+def test_mdx_pages_are_read_where_commonmark_renders_them(tmp_path: Path) -> None:
+    """`.mdx` pages (Docusaurus, Astro Starlight) are found in folders read as CommonMark or
+    GitHub; MkDocs and Hugo render no `.mdx`, so there they are no pages."""
+    page = "import X from './x'\n\n<X />\n\n```bash\necho 'unclosed\n```\n"
+    for folder in ("plain", "mk", "hugo"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.md").write_text("# A\n", encoding="utf-8")
+        (tmp_path / folder / "b.mdx").write_text(page, encoding="utf-8")
+    (tmp_path / "mk" / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (tmp_path / "hugo" / "hugo.toml").write_text('baseURL = "https://x.org/"\n', encoding="utf-8")
+    plain = cli("check", "plain", "--no-cache", cwd=tmp_path)
+    assert "dialect: commonmark for 2 page(s)" in plain.stderr
+    assert plain.stdout.startswith("plain/b.mdx:6:1: error: ")
+    assert plain.stdout.count("[RBD3") == 1, plain.stdout
+    for folder in ("mk", "hugo"):
+        proc = cli("check", folder, "--no-cache", cwd=tmp_path)
+        assert "for 1 page(s)" in proc.stderr and proc.returncode == 0, proc.stdout
+    # Named on the command line, a page is read whatever its folder.
+    named = cli("check", "mk/b.mdx", "--no-cache", cwd=tmp_path)
+    assert named.returncode == 1 and "[RBD301]" in named.stdout
 
 
 PAGE = """\

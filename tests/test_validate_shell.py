@@ -187,3 +187,68 @@ def test_shellcheck_scratch_files_in_memory_or_on_disk(
     expected = {"usable": [str(shm)], "full": [str(shm), str(disk)], "missing": [str(disk)]}
     assert sorted({str(Path(u).parent.parent) for u in scripts}) == sorted(expected[memory])
     assert list(shm.iterdir()) == [] and list(disk.iterdir()) == []  # nothing left behind
+
+
+def test_sessions_are_recognised_by_their_prompts() -> None:
+    # `> ` (PowerShell's look) before the first command, path and user@host prompts: each
+    # written `$ ` of the same width, so columns stay the reader's.
+    assert shell.session_source("# note\n> helm repo up\nout") == "# note\n$ helm repo up\nout"
+    assert shell.session_source("/ $ curl x\n<html>") == "$   curl x\n<html>"
+    assert shell.session_source("me@box:~/src$ make\nok") == "$" + " " * 13 + "make\nok"
+    assert shell.session_source("bash-5.2# id\nuid=0") == "$         id\nuid=0"
+    # Scripts: `> file` truncates (one word), a path command with a comment, plain commands.
+    assert shell.session_source("> /var/log/app.log\nsystemctl restart app") is None
+    assert shell.session_source("/usr/local/bin/tool # run it") is None
+    assert shell.session_source("echo a > b\ncat b") is None
+
+
+def test_statements_read_data_documents_and_here_documents_whole() -> None:
+    source = "\n".join(
+        [
+            "tool metrics | grep total",  # 0: a command
+            "total{",  # 1-4: a Prometheus sample on several lines
+            '  zone="north",',
+            '  kind="web"',
+            "} 12",
+            "cat <<END | tool apply -f -",  # 5-8: a command with its here-document
+            "kind: Thing",
+            "name: x",
+            "END",
+            "{",  # 9-11: a shell group holds commands: not data
+            "  echo hi",
+            "}",
+        ]
+    )
+    found = [(st.start, st.end, st.output) for st in shell.statements(source)]
+    assert found == [
+        (0, 0, False),
+        (1, 1, True),
+        (2, 2, True),
+        (3, 3, True),
+        (4, 4, True),
+        (5, 8, False),
+        (9, 9, False),
+        (10, 10, False),
+        (11, 11, False),
+    ]
+
+
+def test_placeholders_are_read_in_typed_lines_only() -> None:
+    from runbookdocs.block import Block
+
+    def block(source: str) -> Block:
+        lines = tuple(range(2, 3 + source.count("\n")))
+        return Block("p.md", 1, 9, "bash", "bash", source, lines)
+
+    source = "kubectl get svc\nNAME   TYPE   IP\nweb    lb     <none>\n\nkubectl logs <pod>"
+    assert shell.typed_lines(block(source), source) == {0, 4}
+    # In a block that is mostly output, only lines starting with a well-known command count.
+    source = "KIND:  Thing\n\nFIELDS:\n   size   <integer>\n   name   <string>"
+    assert shell.typed_lines(block(source), source) == set()
+
+
+def test_elisions_between_continued_lines_keep_the_command_going() -> None:
+    script = "tool install \\\n  --zone north \\\n  ...\n  --replicas=3\n...\n"
+    assert shell.mask_elisions(script) == (
+        "tool install \\\n  --zone north \\\n  __\\\n  --replicas=3\n...\n"
+    )

@@ -34,10 +34,12 @@ class Selection:
 def split_paths(paths: Sequence[Path], config: Config) -> Selection:
     """Split `paths` into pages (Markdown, directories) and other files, and find the pages
     (under the docs directory) that use each other file."""
+    from runbookdocs.document import PAGE_SUFFIXES
+
     selection = Selection()
     others: list[Path] = []
     for p in paths:
-        if p.is_dir() or p.suffix == ".md":
+        if p.is_dir() or p.suffix in PAGE_SUFFIXES:
             selection.pages.append(p)
         else:
             others.append(p)

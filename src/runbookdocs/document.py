@@ -366,7 +366,7 @@ def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:
     for p in paths:
         if not p.exists():
             raise UsageError(f"{p}: no such file or directory")
-        files = sorted(_rglob(p)) if p.is_dir() else [p]
+        files = sorted(_rglob(p, config)) if p.is_dir() else [p]
         for f in files:
             # Patterns name paths from the project root, wherever the command runs from.
             rel = _from_root(f, config)
@@ -385,13 +385,25 @@ def _from_root(path: Path, config: Config) -> str:
     return absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
 
 
-def _rglob(folder: Path) -> Iterator[Path]:
-    """`*.md` under `folder`, without following directory symlinks (no loops, no escapes)."""
+PAGE_SUFFIXES = (".md", ".mdx")
+"""Suffixes of the files a path named on the command line is read as a page from."""
+
+
+def _rglob(folder: Path, config: Config) -> Iterator[Path]:
+    """`*.md` under `folder`, and `*.mdx` where pages are read as CommonMark, without following
+    directory symlinks (no loops, no escapes)."""
     for root, dirs, names in os.walk(folder, followlinks=False):
         dirs.sort()
         for name in names:
-            if name.endswith(".md"):
+            if name.endswith(".md") or (name.endswith(".mdx") and _mdx_page(Path(root), config)):
                 yield Path(root) / name
+
+
+def _mdx_page(folder: Path, config: Config) -> bool:
+    """Whether `.mdx` files in `folder` are pages: MDX is CommonMark with JSX and `import`
+    lines, the pages of Docusaurus, Astro Starlight or Nextra sites, whose code fences are
+    CommonMark's. MkDocs and Hugo do not render `.mdx`: there such a file is no page."""
+    return dialect_for(folder / "page.mdx", config).name in ("commonmark", "github")
 
 
 def placeholders(text: str) -> Iterator[re.Match[str]]:
@@ -400,6 +412,7 @@ def placeholders(text: str) -> Iterator[re.Match[str]]:
 
 
 __all__ = [
+    "PAGE_SUFFIXES",
     "PLACEHOLDER",
     "Document",
     "iter_markdown",

@@ -302,9 +302,21 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
             script[k] = lines[k]
             shifts[k] = indent
             k += 1
+        # An option indented like the continuation line above it, right under a command
+        # continued with `\`: the command's, its `\` forgotten (output is not written so).
+        while (
+            k < len(lines)
+            and k not in starts
+            and k - cmd.index > 1
+            and _OPTION_LINE.match(lines[k])
+            and _indent(lines[k]) == _indent(script[k - 1]) > 0
+        ):
+            script[k] = lines[k]
+            shifts[k] = indent
+            k += 1
         # A quote left open on the command line goes on over the next lines (`$ echo "` and a
         # manifest, then `" | kubectl apply -f -`).
-        while k < len(lines) and k not in starts and _open_quote("\n".join(script[cmd.index : k])):
+        while k < len(lines) and k not in starts and open_quote("\n".join(script[cmd.index : k])):
             script[k] = lines[k]
             shifts[k] = indent
             k += 1
@@ -322,10 +334,17 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
     return Script("\n".join(script), tuple(shifts))
 
 
+_OPTION_LINE = re.compile(r"^\s+--?[A-Za-z][\w-]*(?:[= ]\S|\s*$)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 _HEREDOC_OPEN = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
-def _open_quote(text: str) -> bool:
+def open_quote(text: str) -> bool:
     """True when a single or double quote of `text` is left open (comments and escapes read
     the shell's way)."""
     quote = ""

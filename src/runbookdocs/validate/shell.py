@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from runbookdocs import codes
@@ -32,12 +32,14 @@ from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
+from runbookdocs.selection import Selection
 from runbookdocs.validate import CheckContext, batch_check, page_check
 from runbookdocs.validate.common import (
     Script,
     console_script,
     finding_at,
     looks_like_commands,
+    open_quote,
     same_width_word,
 )
 
@@ -91,10 +93,11 @@ def block_script(block: Block) -> Script | None:
     """The shell text of a shell or console block, aligned with its source; None for other
     kinds, and for a console block whose lines are neither commands nor look like them."""
     if block.kind == "shell":
-        if _PROMPTED.search(block.source):
+        session = session_source(block.source)
+        if session is not None:
             # `$ command` then its output, tagged bash: the commands are checked, the output
             # is not (whether a prompt belongs in a shell block is another check's business).
-            transcript = console_script(block, hash_comments=True)
+            transcript = console_script(replace(block, source=session), hash_comments=True)
             if transcript.text.strip():
                 return transcript
         return Script(block.source)
@@ -118,6 +121,44 @@ def block_script(block: Block) -> Script | None:
 
 
 _PROMPTED = re.compile(r"^\$ \S", re.M)
+_PATH_PROMPT = re.compile(
+    r"""(?x)^(?:
+        (?:[\w.-]+@[\w.-]+:)?(?:[~/][\w./~-]*[ ]?\$|[~/][ ]?\#)   # / $  ~/src$  me@box:~$  / #
+      | (?:ba|z|k)?sh-\d[\d.]*[$\#]                              # bash-5.2$  sh-4.4#
+    )[ ](?=\S)"""
+)
+_LEADING_PROMPT = re.compile(r"^[>%] (?=\S+[ \t]+\S)")
+
+
+def session_source(source: str) -> str | None:
+    """`source` with its prompts written `$ ` (same width), when the shell block is a session
+    typed at a prompt: its commands after `$ `, a path prompt (`/ $ `, `~/src$ `, `me@box:~$ `,
+    `bash-5.2$ `), or `> `/`% ` (PowerShell's and zsh's look) before its first command, and
+    their output below them. None when the block is a script.
+
+    No script line starts with `$ ` or a path followed by a lone `$`; `> word args` at the start
+    of a script would truncate a file named after the command and run its first argument,
+    which nobody writes (`> file` alone, the truncation idiom, is not taken for a prompt).
+    """
+    if _PROMPTED.search(source):
+        return source
+    lines = source.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
+        m = _PATH_PROMPT.match(line)
+        if m is not None:
+            lines[i] = "$ ".ljust(m.end()) + line[m.end() :]
+            changed = True
+    if changed:
+        return "\n".join(lines)
+    first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
+    m = _LEADING_PROMPT.match(first)
+    if m is None:
+        return None
+    sign = first[0]
+    return "\n".join(
+        "$ " + ln[2:] if ln.startswith(f"{sign} ") or ln == sign else ln for ln in lines
+    )
 
 
 def _units(blocks: Sequence[Block]) -> list[_Unit]:
@@ -126,8 +167,30 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
         script = block_script(b)
         if script is not None and script.text.strip():
             text = mask_placeholders(same_width_word(mask_shortcodes(script.text)))
-            units.append(_Unit(i, b, text, script.shifts))
+            units.append(_Unit(i, b, mask_elisions(text), script.shifts))
     return units
+
+
+_ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
+
+
+def mask_elisions(script: str) -> str:
+    """`script` with each elision line (`...`, `……`) that stands between the lines of a
+    command continued with `\\` made a word that continues it too: the page left options out,
+    the options after it are still the command's (bash would start a new command there)."""
+    if "..." not in script and "…" not in script:
+        return script
+    lines = script.split("\n")
+    for i in range(1, len(lines) - 1):
+        if (
+            _ELISION.match(lines[i])
+            and lines[i - 1].rstrip().endswith("\\")
+            and lines[i + 1].strip()
+        ):
+            text = lines[i].rstrip()
+            body = text.lstrip()
+            lines[i] = text[: len(text) - len(body)] + "_" * (len(body) - 1) + "\\"
+    return "\n".join(lines)
 
 
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
@@ -163,9 +226,13 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
             continue  # bash -n already reported the block's syntax error
         out.setdefault(unit.index, []).append(finding)
     by_index = {u.index: u for u in units}
-    for index, findings in out.items():
+    selection = Selection.of(ctx.config)
+    for index, found in out.items():
         unit = by_index[index]
-        if unit.block.kind != "shell":
+        # Only findings the project would see are replaced by one: a block whose findings are
+        # all style advice left out by the selection gets no finding at all.
+        findings = [f for f in found if selection.reports(f, unit.block.allow)]
+        if unit.block.kind != "shell" or not findings:
             continue
         other = shell_is_other(unit.block.source)
         if other is not None:
@@ -685,8 +752,12 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 # -------------------------------------------------------------------- placeholder arguments
 
-_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.\.\.|…)>"
-_PLACEHOLDER_ARG = re.compile(rf"(?<![<$]){_ANGLE}(?!>)|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})")
+_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…)>"
+# `</path/to/file>`: a path to fill in (`cmd </in>/out`, two redirections, is not one).
+_ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
+_PLACEHOLDER_ARG = re.compile(
+    rf"(?<![<$])(?:{_ANGLE}(?!>)|{_ANGLE_PATH})|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})"
+)
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
@@ -761,6 +832,34 @@ def mask_placeholders(script: str) -> str:
     return "\n".join(lines)
 
 
+def typed_lines(block: Block, script: str) -> set[int] | None:
+    """The lines of a shell block's `script` that the reader types: the lines of its commands,
+    and a URL alone on its line (pasted into a browser), not the output shown under them
+    (`<none>` in a table, `Commit: <git SHA>`). None when every line is typed: console blocks
+    and sessions, whose output is already left out of `script`.
+
+    In a block that is mostly output, a line is a command only if it starts with a well-known
+    command: output often has lines no pattern knows (`  size   <integer>`)."""
+    if block.kind != "shell" or session_source(block.source) is not None:
+        return None
+    found = statements(script)
+    lines = script.split("\n")
+    mostly_output = bool(found) and sum(st.output for st in found) / len(found) >= OUTPUT_SHARE
+    typed: set[int] = set()
+    for st in found:
+        first = lines[st.start]
+        if st.output:
+            command = _URL_LINE.match(first) is not None
+        else:
+            command = not mostly_output or looks_like_commands(first)
+        if command:
+            typed.update(range(st.start, st.end + 1))
+    return typed
+
+
+_URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
+
+
 @page_check
 def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
     """One warning per shell or console block that holds placeholder arguments: the block
@@ -772,11 +871,13 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
         if script is None or ("<" not in script.text and "{" not in script.text):
             continue
         assigned = variables | {m.group(1) for m in _ASSIGN.finditer(script.text)}
+        typed = typed_lines(block, script.text)
         found = [
             p
             for p in placeholder_args(script.text)
             # `{tag}` where tag is a variable of the page is a forgotten `$` (RBD306).
             if not (p.text.startswith("{") and p.text[1:-1] in assigned)
+            and (typed is None or p.index in typed)
         ]
         if not found:
             continue
@@ -822,10 +923,17 @@ _OUTPUT_LINE = re.compile(
       | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
       | https?://\S+\s*$                                     # a URL alone on its line
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
-      | [\w.]*-[\w.-]*=\S                                       # name-with-dash=value
+      | \w[\w.]*-[\w.-]*=\S                                     # name-with-dash=value
+      | [a-z][\w.-]*/[\w.:-]+\s+(?:created|configured|unchanged|deleted|patched|labeled
+         |annotated|scaled|restarted|exposed|replaced|edited|tainted|cordoned|uncordoned
+         |drained|evicted|serverside-applied|rolled\ back|paused|resumed)\b  # kind/name done
       | [^\x00-\x7f]                                           # ✓ ➜ •: progress, prompts
       | [|`]--\s                                             # tree drawings: |-- child
       | \+[-=+]{3,}\+?\s*$                                   # table borders: +----+---+
+      | (?:-{3,}|={3,})\s*$                                  # a rule, a document separator
+      | -\s+[\w.-]+:(?:\s|$)                                  # a YAML item: - image: x
+      | [a-z0-9][\w.-]*\.[a-z]{2,}/[\w.-]+=\S                 # a label: example.com/key=value
+      | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | \d                                                  # counts, sizes, ids
@@ -840,33 +948,170 @@ _QUERY_LINE = re.compile(
       | \w\\?\{[^}]*=~?"[^"]*"[^}]*\}                       # metric{label="value"}, \{ too
       | ^\s*\{\w+=~?"                                        # a LogQL stream: {job="x"} ...
       | \[\d+[smhdw]\]                                      # range selectors
-      | ^\s*(?://|[-/*+]|\)|,|>|<|==)\s*\S*\s*$               # operators on their own line
+      | ^\s*(?://|[-/*+](?=\s|$)|\)|,|==)\s*\S*\s*$         # operators on their own line
+      | ^\s*[<>]=?\s*(?:bool\s+)?-?\d[\d.]*\s*$                # a threshold: > 0.5
     """
 )
 
 
-def output_share(source: str) -> float:
-    """Share of the lines of `source` that start a statement (not blank, not a comment, not
-    continuing the line above) and are not shell: program output, logs, help text, or a
-    PromQL query tagged as shell."""
-    statements = 0
-    output = 0
-    previous = ""
+@dataclass(frozen=True)
+class Statement:
+    """A statement of a shell block as `statements` reads it: a command with the lines that
+    continue it, or one line of output."""
+
+    start: int
+    """0-based first line."""
+    end: int
+    """0-based last line (continuation lines, an open quote, here-document bodies)."""
+    output: bool
+    """True when it is program output, logs, help text, a query, pseudo-code or a sentence."""
+
+
+def statements(source: str) -> list[Statement]:
+    """The statements of `source` (blank lines and comments are none): commands, with the
+    lines that continue them (`\\`, a pipe or `&&` at the end, a quote left open, here-document
+    bodies), and output lines. A JSON document, a Prometheus sample written over several lines
+    (`name{` ... `} value`) or a PEM block is output line by line."""
+    lines = source.split("\n")
+    data = _data_regions(lines)
+    found: list[Statement] = []
     after_output = False
-    for ln in source.split("\n"):
-        if ln.strip() and not ln.lstrip().startswith("#"):
-            if not previous.rstrip().endswith(("\\", "|", "&&", "||")):
-                statements += 1
-                indent = len(ln) - len(ln.lstrip())
-                # A help text's description wrapped onto the next lines, aligned far right
-                # under the line above: output when that line was.
-                wrapped = after_output and indent >= _WRAPPED_INDENT
-                after_output = wrapped or _not_shell(ln)
-                output += after_output
-            previous = ln
-    if not statements:
+    table = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            table = False
+        if not line.strip() or line.lstrip().startswith("#"):
+            i += 1
+            continue
+        if table and not looks_like_commands(line):
+            # A row under a table's header (`NAME   READY   STATUS`), however its columns
+            # are spaced: the table goes on to the next blank line.
+            found.append(Statement(i, i, True))
+            i += 1
+            continue
+        table = _TABLE_HEADER.match(line) is not None
+        if table:
+            found.append(Statement(i, i, True))
+            after_output = True
+            i += 1
+            continue
+        if i in data:
+            found.append(Statement(i, i, True))
+            after_output = True
+            i += 1
+            continue
+        indent = len(line) - len(line.lstrip())
+        # A help text's description wrapped onto the next lines, aligned far right under the
+        # line above: output when that line was.
+        output = (after_output and indent >= _WRAPPED_INDENT) or _not_shell(line)
+        if _OPTION.match(line):
+            # `--name=value` alone: a list of options (a program's arguments, one a line) at
+            # the top or under other options; under a command, a `\` forgotten above it.
+            output = not found or found[-1].output
+        end = i if output else _statement_end(lines, i)
+        found.append(Statement(i, end, output))
+        after_output = output
+        i = end + 1
+    return found
+
+
+_OPTION = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:=\S*)?\s*(?:\s#.*)?$")
+_TABLE_HEADER = re.compile(
+    r"^\s*(?=.*\S\s{2,}\S)[A-Z][A-Z0-9_()/.%-]*(?:\s+[A-Z][A-Z0-9_()/.%-]*)+\s*$"
+)
+"""A table's header: upper-case column names, two spaces or more between two of them."""
+
+
+def _statement_end(lines: list[str], start: int) -> int:
+    """The last line of the command that starts on line `start`."""
+    end = start
+    text = lines[start]
+    while True:
+        words = [m.group(2) for m in _HEREDOC_START.finditer(_unquoted(lines[end]))]
+        if words:
+            for word in words:
+                end += 1
+                while end < len(lines) and lines[end].strip() != word:
+                    end += 1
+            return min(end, len(lines) - 1)
+        if end + 1 >= len(lines):
+            return end
+        continued = lines[end].rstrip().endswith(("\\", "|", "&&", "||"))
+        # `...` on a line of its own between continued lines: options left out, not the end.
+        elided = end > start and _ELISION.match(lines[end]) and lines[end + 1].strip()
+        if not (continued or elided or open_quote(text)):
+            return end
+        end += 1
+        text += "\n" + lines[end]
+
+
+def _unquoted(line: str) -> str:
+    """`line` without its quoted strings (a `<<` inside quotes opens no here-document)."""
+    return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "''", line)
+
+
+_DATA_OPEN = re.compile(r"^([ \t]*)(?:[A-Za-z_:][\w:.]*)?[\[{][ \t]*$")
+_DATA_MEMBER = re.compile(
+    r"""(?x)^\s*(?:
+        "[^"\n]*"\s*:.*                                       # "key": value
+      | [A-Za-z_]\w*\s*=\s*"[^"\n]*"\s*,?                     # label="value",
+      | (?:"[^"\n]*"|-?\d[\d.eE+-]*|true|false|null)\s*,?     # an item of an array
+      | [\[{] | [\]}][\]},]*                                  # nested brackets
+    )\s*$"""
+)
+_DATA_CUT = 3
+"""Members from which a JSON document left open at the end of a block is still one."""
+_PEM_BEGIN = re.compile(r"^\s*-----BEGIN [A-Z0-9 ]+-----\s*$")
+_PEM_END = re.compile(r"^\s*-----END [A-Z0-9 ]+-----\s*$")
+
+
+def _data_regions(lines: list[str]) -> set[int]:
+    """Indexes of the lines of data documents printed as output: a JSON object or array, a
+    Prometheus sample with its labels on several lines, a PEM block. A shell group `{ ... }`
+    holds commands, none of which reads as a JSON member or a `label="value",`."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if _PEM_BEGIN.match(lines[i]):
+            end = next((j for j in range(i + 1, len(lines)) if _PEM_END.match(lines[j])), None)
+            if end is not None:
+                found.update(range(i, end + 1))
+                i = end + 1
+                continue
+        m = _DATA_OPEN.match(lines[i])
+        if m is not None:
+            close = re.compile(rf"^{re.escape(m.group(1))}[\]}}][\]}},]*(?:[ \t]+\S+)?[ \t]*$")
+            members = 0
+            end = None
+            for j in range(i + 1, len(lines)):
+                if close.match(lines[j]):
+                    end = j
+                    break
+                if not lines[j].strip():
+                    continue
+                if not _DATA_MEMBER.match(lines[j]):
+                    break
+                members += 1
+            else:
+                if members >= _DATA_CUT:
+                    end = len(lines) - 1  # a document cut short at the end of the block
+            if end is not None and members:
+                found.update(range(i, end + 1))
+                i = end + 1
+                continue
+        i += 1
+    return found
+
+
+def output_share(source: str) -> float:
+    """Share of the statements of `source` that are not shell: program output, logs, help
+    text, or a PromQL query tagged as shell."""
+    found = statements(source)
+    if not found:
         return 0.0
-    return output / statements
+    return sum(st.output for st in found) / len(found)
 
 
 _WRAPPED_INDENT = 12
@@ -888,11 +1133,18 @@ _PSEUDO_CODE = re.compile(
 that form (a function is defined with `()`, an array assigned with `=(`)."""
 
 
+_GLUE_WORDS = _PROSE_WORDS | {"from", "for", "in", "on", "at", "with", "by", "were", "can"}
+
+
 def _not_shell(line: str) -> bool:
     """True when `line` is program output, help text, a log line, a query, pseudo-code or a
     sentence."""
     if _OUTPUT_LINE.match(line) or _QUERY_LINE.search(line) or _PSEUDO_CODE.match(line):
         return True
+    if _message(line):
+        return True
+    if _PROGRESS.match(line) and not looks_like_commands(line) and not _SHELL_SYNTAX.search(line):
+        return True  # a progress message: `applying 2 policies to 1 resource...`
     # A sentence: several plain words, English glue words among them, no shell syntax.
     bare = re.sub(r"'[^']*'|\"[^\"]*\"", " ", line)
     words = bare.split()
@@ -901,12 +1153,45 @@ def _not_shell(line: str) -> bool:
     return sum(1 for w in words if w.lower().strip(",.:") in _PROSE_WORDS) >= 2
 
 
+_PROGRESS = re.compile(r"^\s*\S.*\w\s?(?:\.{3}|…)\s*$")
+_SHELL_SYNTAX = re.compile(r"[|;`]|&&|\$\(")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+[,:]?")
+
+
+def _message(line: str) -> bool:
+    """True when `line` reads as a message a program prints, or a bullet of one
+    (`Forwarding from 127.0.0.1:8080 -> 80`, `  - The claims were validated`): a capitalised
+    word, then an English glue word among the next five, and no pipe, `;`, `&&` or command
+    substitution. Commands are lower case; a capitalised program name followed by "from",
+    "for" or "the" is not how a command line reads."""
+    words = line.split()
+    if words[:1] in (["-"], ["*"]):
+        words = words[1:]
+    if len(words) < 2 or not _CAPITALISED.fullmatch(words[0]) or _SHELL_SYNTAX.search(line):
+        return False
+    return any(w.lower() in _GLUE_WORDS for w in words[1:6])
+
+
 def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
+    found = statements(unit.script)
+    lang = unit.block.lang or "shell"
+    not_shown = f"{len(findings)} shell finding(s) on it are not shown"
+    first = unit.script.split("\n")[found[0].start] if found else ""
+    command = len(first.split()) > 1 or looks_like_commands(first)
+    if found and not found[0].output and command:
+        # A command, then what it prints: the command is one, the rest is not (a lone word
+        # above a tree or a table is its title, no command).
+        return codes.OUTPUT_AS_SHELL.at(
+            unit.block.location,
+            f"this {lang} block shows a command followed by its output: the output lines "
+            f"are not commands ({not_shown})",
+            hint="tag it ```console with '$ ' before each command, or put the output in a "
+            "```text block of its own",
+        )
     return codes.OUTPUT_AS_SHELL.at(
         unit.block.location,
-        f"this {unit.block.lang or 'shell'} block looks like program output, logs, help text, "
-        f"a query or pseudo-code, not commands ({len(findings)} shell finding(s) on it are not "
-        "shown)",
+        f"this {lang} block looks like program output, logs, help text, a query or "
+        f"pseudo-code, not commands ({not_shown})",
         hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
         "the commands and their output below",
     )
