@@ -99,6 +99,9 @@ def sandbox_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # Found by this test: `:` redefined through an alias, then `unset` calling it, made the runner's
 # exit trap loop until the step timed out.
 @example(actions=["alias base64=:", "base64() { :; }", "unset() { :; }"])
+# Found by this test: the step writer redefined, then `set -v`: the next step ran the previous
+# step's file again (its text echoed in the output); it now fails closed (RBD712).
+@example(actions=["__rbd_p() { :; }", "set -v"])
 def test_no_sabotage_of_the_shell_changes_a_later_verdict(
     sandbox_project: Path, actions: list[str]
 ) -> None:

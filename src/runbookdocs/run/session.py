@@ -488,10 +488,12 @@ class Session:
         text = f"__rbd_R {nonce}{mode}\n{script}" + ("" if script.endswith("\n") else "\n")
         words = _chunks(_escape(text))
         sent = [f"__rbd_b={words[0]}"] + [f"__rbd_b+={w}" for w in words[1:]]
+        # The step by its own name, never the last one written: where a block has redefined
+        # the writer, the previous step must not run again (the nonce check then fails closed).
         if typed:
-            action = f'__rbd_p {n} t && \\builtin eval "$__rbd_c"'
+            action = f'__rbd_c=; __rbd_p {n} t && \\builtin eval "$__rbd_c"'
         else:
-            action = f'__rbd_p {n} && \\builtin source "$__rbd_f"'
+            action = f'__rbd_p {n} && \\builtin source "$__rbd_d/{n}.sh"'
         final = f"{action}; {_AFTER} __rbd_q {n}"
         if len(sent) == 1 and len(sent[0]) + len(final) < _LINE:
             lines = [f"{sent[0]}; {final}"]
