@@ -62,6 +62,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # Hugo: lower-case URLs of pages whose files are not, `aliases` (site- and
+        # page-relative) as link targets; only the missing page, anchor and redirect.
+        "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
+        "foreign/hugo/content/docs/guide/backups.md:17:26: error [RBD502]",
+        "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
         # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
         "foreign/jekyll.md:4:79: warning [RBD503]",
         # A heading holding a Liquid expression: any text may stand in its place in the id.
@@ -494,6 +499,19 @@ def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: 
     assert "Traceback" not in proc.stderr
     found = re.findall(r"^\S+setup\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert found == [("7", "44", "RBD502")]
+
+
+def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None:
+    """With `disablePathToLower`, Hugo serves `tool_Backup/` as written: a link in another
+    case names no page, and an alias is matched in its own case only."""
+    shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
+    config = tmp_path / "hugo" / "hugo.toml"
+    config.write_text(config.read_text("utf-8") + "disablePathToLower = true\n", "utf-8")
+    proc = cli("check", "hugo", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+backups\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    lowered = [("7", "RBD501"), ("9", "RBD501"), ("10", "RBD501")]
+    assert found == [*lowered, ("16", "RBD501"), ("17", "RBD501"), ("18", "RBD501")]
 
 
 def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
