@@ -39,7 +39,8 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 26 page(s), detected" in err
+    assert "dialect: commonmark for 27 page(s), detected" in err
+    assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
