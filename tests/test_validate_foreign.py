@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 27 page(s), detected" in err
+    assert "dialect: commonmark for 28 page(s), detected" in err
     assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -72,6 +72,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/jekyll.md:4:79: warning [RBD503]",
         # A heading holding a Liquid expression: any text may stand in its place in the id.
         "foreign/jekyll.md:9:12: error [RBD502]",
+        # Command output tagged json ($ lines and their JSON, a label, counts): one warning
+        # each; excerpts (elided values and members, a member cut out, a shell splice) pass;
+        # a trailing comma and a missing one in printed JSON are still errors.
+        "foreign/json-output.md:6:1: warning [RBD208]",
+        "foreign/json-output.md:14:1: warning [RBD208]",
+        "foreign/json-output.md:27:1: warning [RBD208]",
+        "foreign/json-output.md:36:1: warning [RBD208]",
+        "foreign/json-output.md:74:1: error [RBD201]",
+        "foreign/json-output.md:81:3: error [RBD201]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",

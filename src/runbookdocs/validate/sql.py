@@ -32,8 +32,6 @@ _META = re.compile(r"^\s*\\")
 # The mysql client's own `use` command: the rest of the line is a database name as the client
 # reads it (no `;` needed), which a server may extend (`use keyspace/-80`, `use db@replica`).
 _USE = re.compile(r"^\s*use\s+[^\s;]+\s*;?\s*$", re.I)
-# A shell line that feeds the block to a client: `$ cat <<EOF | mysql db`, `mysql db <<'SQL'`.
-_HEREDOC = re.compile(r"""^\s*(?:\$\s+)?\S.*<<-?\s*(['"]?)(?P<word>\w+)\1""")
 _SHELL_LINE = re.compile(r"^\s*\$\s")
 _COMMENT_LINE = re.compile(r"^\s*--(?:\s|$)")
 _MYSQL_LANGS = frozenset({"mysql", "mariadb"})
@@ -76,7 +74,10 @@ def sql_text(source: str) -> str:
 
     Lines keep their numbers so that parser positions are the block's own.
     """
-    lines = _session(_here_document(source.split("\n")))
+    from runbookdocs.validate.data import heredoc_body
+
+    # `$ cat <<EOF | mysql db` ... `EOF`: the statements are the here-document's body.
+    lines = _session(heredoc_body(source).split("\n"))
     out: list[str] = []
     for i, line in enumerate(lines):
         if SQL_EXPECT.match(line):
@@ -125,24 +126,6 @@ def _opened_by_shell_or_comment(first: str, lines: list[str]) -> bool:
     if not (_SHELL_LINE.match(first) or _COMMENT_LINE.match(first)):
         return False
     return any(_PROMPT.match(line) and not line.lstrip().startswith(">") for line in lines)
-
-
-def _here_document(lines: list[str]) -> list[str]:
-    """The statements of a block written as the shell line that feeds them to a client
-    (`$ cat <<EOF | mysql db` ... `EOF`): that line and the closing word blanked."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return lines
-    m = _HEREDOC.match(lines[first])
-    if m is None:
-        return lines
-    word = m.group("word")
-    end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == word), None)
-    if end is None:
-        return lines  # `SELECT a << b`: a shift, not a here-document
-    out = list(lines)
-    out[first] = out[end] = ""
-    return out
 
 
 def _vendor_statements(text: str, read: str | None) -> str:
