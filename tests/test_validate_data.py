@@ -217,3 +217,18 @@ def test_json_excerpts_elide_values_members_and_shell_splices() -> None:
     # A whole document with a trailing comma, or a missing one, is no excerpt.
     assert not json_excerpt('{\n  "a": 0,\n}')
     assert not json_excerpt('{\n  "a": 0\n  "b": 1\n}')
+
+
+def test_ini_dialects_on_a_runbook_page(tmp_path: Path) -> None:
+    """Blind round 6: Samba's `idmap config * : range` is one key (`=` is the only delimiter
+    of a block written with `=`); systemd and WireGuard sections repeat keys and sections,
+    also in a runbook; elsewhere a repeated key stays a duplicate."""
+    page = (
+        "```ini\n[global]\nidmap config * : backend = tdb\nidmap config * : range = 1-9\n```\n\n"
+        "```ini\n[Service]\nEnvironment=A=1\nEnvironment=B=2\n```\n\n"
+        "```ini\n[Peer]\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\nAllowedIPs = 10.0.0.3/32\n```\n\n"
+        "```ini\n[s]\nname: a\nname = b\n```\n"
+    )
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:24:1: error: duplicate key 'name' in section [s] [RBD205]"
+    ]

@@ -849,8 +849,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     shift = 0
     if excerpt and not any(_INI_SECTION.match(ln) for ln in lines):
         text, shift = "[excerpt]\n" + text, 1  # error lines are then one further down
-    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser = _ini_parser(text, strict=not _repeats_allowed(text))
     try:
         parser.read_string(text, source="<block>")
     except configparser.DuplicateSectionError as err:
@@ -933,7 +932,9 @@ def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) ->
     doc = ctx.document
     if block.file or doc is None or doc.is_runbook:
         return False
-    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
+    # Such files are read line by line by their programs: a repeated key (dnsmasq's
+    # `dhcp-boot=`, a second `net.ipv4...` line) is a list or an override, not a duplicate.
+    parser = _ini_parser(text, strict=False)
     try:
         parser.read_string("[top]\n" + text, source="<block>")
     except (configparser.Error, AttributeError, TypeError):
@@ -942,13 +943,55 @@ def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) ->
 
 
 _INI_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")
+_REPEATING_SECTIONS = frozenset(
+    {"Unit", "Service", "Install", "Socket", "Timer", "Mount", "Automount", "Swap", "Path"}
+    | {"Slice", "Scope", "Match", "Link", "Network", "NetDev", "Address", "Route", "DHCP"}
+    | {"DHCPv4", "DHCPv6", "IPv6AcceptRA", "Journal", "Login", "Resolve", "Manager", "Exec"}
+    | {"Interface", "Peer"}
+)
+"""Sections of systemd units and configuration files, and of WireGuard's `wg-quick` files.
+Their programs read a repeated key as one more value (`After=`, `Environment=`, `PostUp=`)
+and a repeated section as one more object (`[Peer]`, `[Route]`): no duplicates there."""
+
+
+def _repeats_allowed(text: str) -> bool:
+    """True when every section of an INI text is one whose program reads repeated keys and
+    sections as lists (systemd, WireGuard)."""
+    names = {m.group("name").strip() for ln in text.split("\n") if (m := _INI_SECTION.match(ln))}
+    return bool(names) and names <= _REPEATING_SECTIONS
+
+
+def _ini_parser(text: str, *, strict: bool) -> configparser.ConfigParser:
+    """A parser for an INI text: no interpolation, keys without values allowed, keys kept as
+    written. A text whose every key is followed by `=` is read with `=` alone: a `:` is then
+    part of the key (Samba's `idmap config * : range = ...`)."""
+    delimiters = ("=",) if _equals_only(text) else ("=", ":")
+    parser = configparser.ConfigParser(
+        strict=strict, interpolation=None, allow_no_value=True, delimiters=delimiters
+    )
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    return parser
+
+
+def _equals_only(text: str) -> bool:
+    for line in text.split("\n"):
+        code = line.strip()
+        if not code or code.startswith(("#", ";", "[")):
+            continue
+        if ":" in code and "=" not in code:
+            return False  # `key: value`
+    return True
+
+
 _INI_KEY = re.compile(r"^(?P<indent>\s*)(?P<key>[^=:\s#;\[][^=:]*?)\s*(?:[=:]|$)")
+_INI_KEY_EQUALS = re.compile(r"^(?P<indent>\s*)(?P<key>[^=\s#;\[][^=]*?)\s*(?:=|$)")
 
 
 def _ini_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """(section,) and (section, key) -> (line index, column) in an INI text, for schema errors."""
     out: dict[tuple[str, ...], tuple[int, int]] = {}
     section = configparser.DEFAULTSECT
+    key_pattern = _INI_KEY_EQUALS if _equals_only(text) else _INI_KEY
     for i, line in enumerate(text.split("\n")):
         if line.lstrip().startswith(("#", ";")) or not line.strip():
             continue
@@ -957,7 +1000,7 @@ def _ini_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
             section = m.group("name")
             out.setdefault((section,), (i, line.index("[") + 1))
             continue
-        k = _INI_KEY.match(line)
+        k = key_pattern.match(line)
         if k:
             out.setdefault((section, k.group("key")), (i, len(k.group("indent")) + 1))
     return out
