@@ -39,9 +39,9 @@ PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini",
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
 examples, ```jinja) keep their braces as written."""
 
-MARKERS = re.compile(r"(?<![.\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
+MARKERS = re.compile(r"(?<![./\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
 """Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
-an identifier of code, nor `XXX.XXX.XXX/XX`, a value to fill in)."""
+an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."""
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -79,6 +79,7 @@ _INLINE_MD = (
 )
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
+_QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
 _LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
@@ -826,6 +827,8 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     suspect = _suspect(whole)
     for p in _prose(doc):
         if suspect or "?" in p.line.text:
+            if suspect and _REF_DEF.match(p.line.text):
+                continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
                 p.line.text,
@@ -835,9 +838,19 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             )
     if suspect:
         for block in doc.blocks:
+            quoted = block.kind == "other" and block.lang not in _TEXT_LANGS
             for i, line in enumerate(block.source.split("\n")):
+                if quoted and _CODE_COMMENT.search(line):
+                    # `// TODO: ...` in source code quoted from a program: the code's own note.
+                    line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+_TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "md"})
+"""Tags of blocks that hold text rather than source code in a programming language."""
+_CODE_COMMENT = re.compile(r"(?://|#|--|;|/\*).*$")
+"""A comment to the end of the line in the usual programming languages."""
 
 
 def _suspect(text: str) -> bool:
@@ -886,6 +899,8 @@ def _scan(
         )
     if prose and "?" in text:
         masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
+        # `/admin/plugins?all=true`: a `?` that starts a URL's query (`name=value` after it).
+        masked = _QUERY.sub(lambda u: " " * len(u.group()), masked)
         # Link targets are addresses, not words: `page.md?view=x`.
         masked = _TARGET.sub(lambda u: " " * len(u.group()), masked)
         for m3 in _LOST_CHAR.finditer(masked):
