@@ -181,3 +181,54 @@ def test_json_templates_and_streams_are_excerpts_not_errors(tmp_path: Path) -> N
     )
     found = check_page(tmp_path, page)
     assert [f.split(": error")[0] for f in found] == ["docs/page.md:25:3"], found
+
+
+def test_command_output_tagged_json_is_one_warning_outside_runbooks(tmp_path: Path) -> None:
+    """Blind round 6: `$ command` lines and the JSON they print, a label before a document,
+    counts printed as text: one RBD208 each outside runbooks; an error in the printed JSON
+    is reported where it is; on a runbook page the parse error stays."""
+    from runbookdocs.validate.data import json_in_output
+
+    assert json_in_output('$ ctl get\n{"a": 1}\n\n$ ctl list\n["x"]') == (
+        "a command and its output",
+        "console",
+    )
+    assert json_in_output('Plan -\n{"a": 1}') == ("program output", "text")
+    assert json_in_output("web-1: 7, web-2: 3") == ("program output", "text")
+    assert json_in_output('{"a": 1,}') is None  # starts like JSON: a mistake in JSON
+    assert json_in_output('Plan -\n{"a": 1,,}') is None  # the JSON after the label is wrong
+    page = '# P\n\n```json\n$ ctl get\n{\n  "a": 1\n  "b": 2\n}\n```\n'
+    [found] = check_page(tmp_path, page)
+    assert found.startswith("docs/page.md:7:3: error: invalid JSON: Expecting ','"), found
+    # A runbook's json block must parse as tagged: the transcript stays a parse error.
+    (tmp_path / "rb").mkdir()
+    [found] = check_page(tmp_path / "rb", '# P\n\n```json\n$ ctl get\n{"a": 1}\n```\n')
+    assert found.startswith("docs/page.md:4:1: error: invalid JSON") and "RBD201" in found
+
+
+def test_json_excerpts_elide_values_members_and_shell_splices() -> None:
+    from runbookdocs.validate.data import json_excerpt
+
+    assert json_excerpt('{\n  "a": {...},\n  "b": ...,\n  "c": 1\n}')
+    assert json_excerpt('{\n  "...",\n  "a": 1\n}')
+    assert json_excerpt('{"rules": [{"n": 1}, { "... more rules ..." }]}')
+    assert json_excerpt('  "Counters": {\n    "a": 0,\n  },')  # a member cut from a document
+    assert json_excerpt('{"t": "\'"$(base64 -w0 f)"\'"}')
+    # A whole document with a trailing comma, or a missing one, is no excerpt.
+    assert not json_excerpt('{\n  "a": 0,\n}')
+    assert not json_excerpt('{\n  "a": 0\n  "b": 1\n}')
+
+
+def test_ini_dialects_on_a_runbook_page(tmp_path: Path) -> None:
+    """Blind round 6: Samba's `idmap config * : range` is one key (`=` is the only delimiter
+    of a block written with `=`); systemd and WireGuard sections repeat keys and sections,
+    also in a runbook; elsewhere a repeated key stays a duplicate."""
+    page = (
+        "```ini\n[global]\nidmap config * : backend = tdb\nidmap config * : range = 1-9\n```\n\n"
+        "```ini\n[Service]\nEnvironment=A=1\nEnvironment=B=2\n```\n\n"
+        "```ini\n[Peer]\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\nAllowedIPs = 10.0.0.3/32\n```\n\n"
+        "```ini\n[s]\nname: a\nname = b\n```\n"
+    )
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:24:1: error: duplicate key 'name' in section [s] [RBD205]"
+    ]

@@ -39,7 +39,8 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 26 page(s), detected" in err
+    assert "dialect: commonmark for 30 page(s), detected" in err
+    assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -62,14 +63,36 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # Hugo: lower-case URLs of pages whose files are not, `aliases` (site- and
+        # page-relative) as link targets; only the missing page, anchor and redirect.
+        "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
+        "foreign/hugo/content/docs/guide/backups.md:17:26: error [RBD502]",
+        "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
+        # INI dialects: Samba's `:` in keys, repeats in systemd units, WireGuard and dnsmasq;
+        # a key or section repeated where the reader keeps one value is still reported.
+        "foreign/ini-dialects.md:61:1: error [RBD205]",
+        "foreign/ini-dialects.md:68:1: error [RBD205]",
         # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
         "foreign/jekyll.md:4:79: warning [RBD503]",
         # A heading holding a Liquid expression: any text may stand in its place in the id.
         "foreign/jekyll.md:9:12: error [RBD502]",
+        # Command output tagged json ($ lines and their JSON, a label, counts): one warning
+        # each; excerpts (elided values and members, a member cut out, a shell splice) pass;
+        # a trailing comma and a missing one in printed JSON are still errors.
+        "foreign/json-output.md:6:1: warning [RBD208]",
+        "foreign/json-output.md:14:1: warning [RBD208]",
+        "foreign/json-output.md:27:1: warning [RBD208]",
+        "foreign/json-output.md:36:1: warning [RBD208]",
+        "foreign/json-output.md:74:1: error [RBD201]",
+        "foreign/json-output.md:81:3: error [RBD201]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
         "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # Markers nobody sees (link definitions, quoted source, a path to fill in, a URL
+        # query in a table): only the TODO in prose and the lost character.
+        "foreign/markers.md:29:1: warning [RBD506]",
+        "foreign/markers.md:31:24: warning [RBD507]",
         # MyST directives and targets `(name)=` anywhere in the project: only the missing ones.
         "foreign/myst.md:15:69: error [RBD502]",
         "foreign/myst.md:16:16: warning [RBD503]",
@@ -152,6 +175,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/unclosed.md:3:1: error [RBD101]",
+        # A vendor's statements and index hints, shard targeting with `use`, sessions opened
+        # from the shell or after a comment, a here-document: only the real errors.
+        "foreign/vendor-sql.md:68:32: error [RBD401]",
+        "foreign/vendor-sql.md:73:12: error [RBD401]",
+        "foreign/vendor-sql.md:79:29: error [RBD401]",
     ]
 
 
@@ -494,6 +522,19 @@ def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: 
     assert "Traceback" not in proc.stderr
     found = re.findall(r"^\S+setup\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert found == [("7", "44", "RBD502")]
+
+
+def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None:
+    """With `disablePathToLower`, Hugo serves `tool_Backup/` as written: a link in another
+    case names no page, and an alias is matched in its own case only."""
+    shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
+    config = tmp_path / "hugo" / "hugo.toml"
+    config.write_text(config.read_text("utf-8") + "disablePathToLower = true\n", "utf-8")
+    proc = cli("check", "hugo", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+backups\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    lowered = [("7", "RBD501"), ("9", "RBD501"), ("10", "RBD501")]
+    assert found == [*lowered, ("16", "RBD501"), ("17", "RBD501"), ("18", "RBD501")]
 
 
 def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:

@@ -90,6 +90,21 @@ def test_markers_and_mojibake(tmp_path: Path) -> None:
     ]
 
 
+def test_markers_readers_never_see_are_not_reported(tmp_path: Path) -> None:
+    """Blind round 6: a TODO in a link definition (`[//]: # (TODO ...)`, never rendered), in a
+    comment of quoted Go source, `XXX` as a path to fill in, `?` starting a URL's query in a
+    table: nothing to report; a TODO in prose or a shell comment still is."""
+    page = (
+        "# T\n\n[//]: <TODO: link>\n[//]: # (TODO: limits)\n\n"
+        "```go\nx := 1 // TODO: tune\n```\n\n```bash\nrun --root=/nfs/XXX # TODO: check\n```\n\n"
+        "| GET | /admin/plugins?all=true |\n|---|---|\n\nTODO: steps.\n"
+    )
+    assert check_page(tmp_path, page) == [
+        "docs/page.md:11:23: warning: TODO marker: unfinished page [RBD506]",
+        "docs/page.md:17:1: warning: TODO marker: unfinished page [RBD506]",
+    ]
+
+
 def test_review_dates(tmp_path: Path) -> None:
     old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
     found = check_page(tmp_path, f"---\nrunbook:\n  reviewed: {old}\n---\n# T\n")

@@ -97,6 +97,32 @@ def test_vendor_statements_are_not_parsed_but_misspelt_keywords_are(tmp_path: Pa
     assert [f.split(": error")[0] for f in found] == ["docs/page.md:7:7", "docs/page.md:12:17"]
 
 
+def test_a_keyword_with_a_vendor_prefix_is_no_typo() -> None:
+    from runbookdocs.validate.sql import _extends_keyword
+
+    assert _extends_keyword("VEXPLAIN") and _extends_keyword("EXPLAINX")
+    # Typos: letters dropped, swapped or changed, or typed twice at the keyword's edge.
+    for typo in ("SELEC", "SLECT", "SELCT", "SSELECT", "SELECTT", "EXPLAN"):
+        assert not _extends_keyword(typo), typo
+
+
+def test_client_commands_shell_lines_and_here_documents_are_not_sql() -> None:
+    # The client's `use` needs no `;` and takes the name as written (`ks/-80`).
+    assert sql_text("mysql> use ks/-80\nDatabase changed\nmysql> SELECT 1;") == (
+        "\n\n       SELECT 1;"
+    )
+    assert sql_text("USE ks@replica;\nSELECT 1;") == "\nSELECT 1;"
+    # A session opened from the shell, or after a comment.
+    shell = "$ mysql -h db\n...\n\nmysql> SELECT 1;\n+---+"
+    assert sql_text(shell) == "\n\n\n       SELECT 1;\n"
+    assert sql_text("-- note\nmysql> SELECT 1;\n| 1 |") == "\n       SELECT 1;\n"
+    # Without a later prompt, a first comment is SQL like the rest.
+    assert sql_text("-- note\nSELECT 1;") == "-- note\nSELECT 1;"
+    # A here-document fed to the client: its body is the SQL.
+    assert sql_text("$ cat <<EOF | mysql db\nSELECT 1;\nEOF") == "\nSELECT 1;\n"
+    assert sql_text("SELECT a << b\nFROM t;") == "SELECT a << b\nFROM t;"  # a shift
+
+
 def test_messages_name_the_token_not_its_dump(tmp_path: Path) -> None:
     found = check_page(tmp_path, "```sql\nDROP TABLE (;\n```\n")
     assert len(found) == 1 and "Expected table name but got '('" in found[0], found

@@ -114,6 +114,46 @@ def detect(folder: str) -> Dialect:
 
 _NOTHING = "default: no mkdocs.yml or Hugo configuration found"
 
+
+@functools.lru_cache(maxsize=1024)
+def hugo_config(folder: str) -> Path | None:
+    """The Hugo site configuration that applies to `folder` (found as `detect` finds it), or
+    None when the nearest site configuration above it is not Hugo's."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        if any((place / name).is_file() for name in _MKDOCS_FILES):
+            return None
+        for name in _HUGO_FILES:
+            if (place / name).is_file():
+                return place / name
+        for candidate in (place / "config" / "_default", place):
+            for name in _HUGO_CONFIG:
+                if _hugo_config(candidate / name):
+                    return candidate / name
+        if (place / ".git").exists():
+            break
+    return None
+
+
+_DISABLE_PATH_TO_LOWER = re.compile(
+    r"""^\s*["']?disablePathToLower["']?\s*[=:]\s*["']?true\b""", re.I | re.M
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def hugo_lowercases_urls(folder: str) -> bool:
+    """True when Hugo serves the pages under `folder` at lower-case URLs: its default, unless
+    the site sets `disablePathToLower` (`content/CLI/Backup.md` is then `/CLI/Backup/`)."""
+    found = hugo_config(folder)
+    if found is None:
+        return True
+    try:
+        text = found.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    return _DISABLE_PATH_TO_LOWER.search(text) is None
+
+
 _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
 
 
@@ -203,5 +243,7 @@ __all__ = [
     "detect",
     "dialect_for",
     "directory_urls",
+    "hugo_config",
+    "hugo_lowercases_urls",
     "legacy_superfences",
 ]

@@ -68,10 +68,11 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             if json_is_yaml(filled.text):
                 yield wrong_language(block, "json", "YAML", "yaml")
                 return
-            other = config_language(filled.text)
+            other = config_language(filled.text) or json_in_output(filled.text)
             if other is not None:
                 yield wrong_language(block, "json", *other)
                 return
+        err = _output_error(filled.text) or err
         index = err.lineno - 1
         yield finding_at(
             block,
@@ -461,6 +462,69 @@ def config_language(text: str) -> tuple[str, str] | None:
     return None
 
 
+_JSON_START = re.compile(r"""^[ \t]*(?:[{\["]|-?\d|true\b|false\b|null\b|//|/\*|#|\.\.\.|…)""")
+
+
+def json_in_output(text: str) -> tuple[str, str] | None:
+    """What a `json` block that JSON refuses is when it is a program's output rather than
+    JSON, as (what it looks like, the tag to use), or None.
+
+    Strong evidence only: the first line does not start like JSON (nor like an excerpt), and
+    either a later line opens a JSON value that reads to the end of the block (a `$ command`
+    line and what it printed, or a label such as `Plan -` before a document), or the block
+    holds no brace, bracket or quote at all (`host-a: 6, host-b: 4`: text, which no mistake
+    in JSON looks like).
+    """
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or _JSON_START.match(lines[first]):
+        return None
+    command = _PROMPT.match(lines[first]) is not None
+    looks = ("a command and its output", "console") if command else ("program output", "text")
+    if not any(c in text for c in '{["'):
+        return looks
+    if command:  # `$ cmd`, its JSON; `$ cmd`, its JSON...: every output must read
+        starts = [i for i in range(first, len(lines)) if _PROMPT.match(lines[i])]
+        outputs = zip(starts, [*starts[1:], len(lines)], strict=True)
+        return looks if all(_json_value("\n".join(lines[a + 1 : b])) for a, b in outputs) else None
+    opening = next(
+        (i for i in range(first + 1, len(lines)) if lines[i].startswith(("{", "["))), None
+    )
+    return looks if opening is not None and _json_value("\n".join(lines[opening:])) else None
+
+
+def _output_error(text: str) -> json.JSONDecodeError | None:
+    """The first error in the JSON a `$ command` printed, at its line in the block (the
+    command's line is no error of the JSON); None when the block is no such transcript."""
+    lines = text.split("\n")
+    starts = [i for i, ln in enumerate(lines) if _PROMPT.match(ln)]
+    if not starts or any(ln.strip() for ln in lines[: starts[0]]):
+        return None
+    for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+        # Blank lines in place of the others keep the error's line the block's own.
+        output = "\n" * (a + 1) + "\n".join(lines[a + 1 : b])
+        if _json_value(output):
+            continue
+        try:
+            json.loads(output)
+        except json.JSONDecodeError as err:
+            return err
+        except RecursionError:
+            return None
+    return None
+
+
+def _json_value(text: str) -> bool:
+    """True when `text` is one JSON value (or an excerpt of one), or nothing at all."""
+    if not text.strip():
+        return True
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return json_excerpt(text)
+    return True
+
+
 _TOP_KEY = re.compile(r"^([\w.-]+)[ \t]*:(?:[ \t]|$)")
 
 
@@ -520,15 +584,23 @@ _BARE_NAME = re.compile(r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}\b(?=\s*[,}\]\n])"
 def json_excerpt(text: str) -> bool:
     """True when `text` is JSON shown in part: elisions (`...`, `…`), code annotations
     (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
+    text, spliced = _without_shell_splices(text)
+    text, elided = _without_elided_members(text)
     cleaned, marked = _without_elisions(text)
+    marked = marked or elided or spliced
     bare = _BARE_NAME.sub("null", cleaned)  # `"binding": JAVASCRIPT_BINDING`: a placeholder
     bare = _without_schema_notation(bare)
     if bare != cleaned:
         cleaned, marked = bare, True
     if marked:
+        cleaned = re.sub(r":(\s*)(?=[,}\]])", r": null\1", cleaned)  # `"key": ...` elided
         cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
         cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)
     member = re.sub(r",\s*$", "", cleaned)
+    if _MEMBER_START.match(member):
+        # `"key": {...},` cut from a larger document: members after the last one shown may
+        # have been left out too (`"last": 0,` then `}`).
+        member = re.sub(r",(\s*[}\]])", r"\1", member)
     candidates = [cleaned, f"[{cleaned}]"] if marked else [f"[{cleaned}]"]
     candidates.append(f"{{{member}}}")  # `"key": value,` shown alone: a member of an object
     for candidate in candidates:
@@ -549,6 +621,24 @@ def json_excerpt(text: str) -> bool:
 
 
 _SPACES = re.compile(r"\s*")
+_MEMBER_START = re.compile(r'\s*"(?:[^"\\\n]|\\.)*"\s*:')
+_SHELL_SPLICE = re.compile(r"""'"\$(?:\([^()\n]*\)|\{?\w+\}?)"'""")
+"""`'"$(base64 -w0 file)"'` inside a JSON string: the JSON is the body of a single-quoted shell
+argument (`curl -d '...'`) that closes its quote to splice a command's output in."""
+_ELIDED_MEMBER = re.compile(
+    r'(?<=[{\[,\n])([ \t]*)"(?:\.{3}|…)[^"\n]*"([ \t]*)(?=[,}\]\n])(?![ \t]*:)'
+)
+"""`"...",` or `{ "... more rules here ..." }`: a string standing where members were left out."""
+
+
+def _without_shell_splices(text: str) -> tuple[str, bool]:
+    cleaned = _SHELL_SPLICE.sub("x", text)
+    return cleaned, cleaned != text
+
+
+def _without_elided_members(text: str) -> tuple[str, bool]:
+    cleaned = _ELIDED_MEMBER.sub(lambda m: m.group(1) + m.group(2), text)
+    return cleaned, cleaned != text
 
 
 def _stream(text: str) -> bool:
@@ -759,8 +849,7 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     shift = 0
     if excerpt and not any(_INI_SECTION.match(ln) for ln in lines):
         text, shift = "[excerpt]\n" + text, 1  # error lines are then one further down
-    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser = _ini_parser(text, strict=not _repeats_allowed(text))
     try:
         parser.read_string(text, source="<block>")
     except configparser.DuplicateSectionError as err:
@@ -843,7 +932,9 @@ def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) ->
     doc = ctx.document
     if block.file or doc is None or doc.is_runbook:
         return False
-    parser = configparser.ConfigParser(strict=True, interpolation=None, allow_no_value=True)
+    # Such files are read line by line by their programs: a repeated key (dnsmasq's
+    # `dhcp-boot=`, a second `net.ipv4...` line) is a list or an override, not a duplicate.
+    parser = _ini_parser(text, strict=False)
     try:
         parser.read_string("[top]\n" + text, source="<block>")
     except (configparser.Error, AttributeError, TypeError):
@@ -852,13 +943,55 @@ def _keys_before_sections_allowed(block: Block, ctx: CheckContext, text: str) ->
 
 
 _INI_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")
+_REPEATING_SECTIONS = frozenset(
+    {"Unit", "Service", "Install", "Socket", "Timer", "Mount", "Automount", "Swap", "Path"}
+    | {"Slice", "Scope", "Match", "Link", "Network", "NetDev", "Address", "Route", "DHCP"}
+    | {"DHCPv4", "DHCPv6", "IPv6AcceptRA", "Journal", "Login", "Resolve", "Manager", "Exec"}
+    | {"Interface", "Peer"}
+)
+"""Sections of systemd units and configuration files, and of WireGuard's `wg-quick` files.
+Their programs read a repeated key as one more value (`After=`, `Environment=`, `PostUp=`)
+and a repeated section as one more object (`[Peer]`, `[Route]`): no duplicates there."""
+
+
+def _repeats_allowed(text: str) -> bool:
+    """True when every section of an INI text is one whose program reads repeated keys and
+    sections as lists (systemd, WireGuard)."""
+    names = {m.group("name").strip() for ln in text.split("\n") if (m := _INI_SECTION.match(ln))}
+    return bool(names) and names <= _REPEATING_SECTIONS
+
+
+def _ini_parser(text: str, *, strict: bool) -> configparser.ConfigParser:
+    """A parser for an INI text: no interpolation, keys without values allowed, keys kept as
+    written. A text whose every key is followed by `=` is read with `=` alone: a `:` is then
+    part of the key (Samba's `idmap config * : range = ...`)."""
+    delimiters = ("=",) if _equals_only(text) else ("=", ":")
+    parser = configparser.ConfigParser(
+        strict=strict, interpolation=None, allow_no_value=True, delimiters=delimiters
+    )
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    return parser
+
+
+def _equals_only(text: str) -> bool:
+    for line in text.split("\n"):
+        code = line.strip()
+        if not code or code.startswith(("#", ";", "[")):
+            continue
+        if ":" in code and "=" not in code:
+            return False  # `key: value`
+    return True
+
+
 _INI_KEY = re.compile(r"^(?P<indent>\s*)(?P<key>[^=:\s#;\[][^=:]*?)\s*(?:[=:]|$)")
+_INI_KEY_EQUALS = re.compile(r"^(?P<indent>\s*)(?P<key>[^=\s#;\[][^=]*?)\s*(?:=|$)")
 
 
 def _ini_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """(section,) and (section, key) -> (line index, column) in an INI text, for schema errors."""
     out: dict[tuple[str, ...], tuple[int, int]] = {}
     section = configparser.DEFAULTSECT
+    key_pattern = _INI_KEY_EQUALS if _equals_only(text) else _INI_KEY
     for i, line in enumerate(text.split("\n")):
         if line.lstrip().startswith(("#", ";")) or not line.strip():
             continue
@@ -867,7 +1000,7 @@ def _ini_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
             section = m.group("name")
             out.setdefault((section,), (i, line.index("[") + 1))
             continue
-        k = _INI_KEY.match(line)
+        k = key_pattern.match(line)
         if k:
             out.setdefault((section, k.group("key")), (i, len(k.group("indent")) + 1))
     return out

@@ -39,9 +39,9 @@ PLACEHOLDER_KINDS = frozenset({"shell", "console", "sql", "json", "yaml", "ini",
 """Kinds whose `{{ name }}` placeholders are filled in. Other blocks (templates shown as
 examples, ```jinja) keep their braces as written."""
 
-MARKERS = re.compile(r"(?<![.\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
+MARKERS = re.compile(r"(?<![./\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
 """Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
-an identifier of code, nor `XXX.XXX.XXX/XX`, a value to fill in)."""
+an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."""
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -79,6 +79,7 @@ _INLINE_MD = (
 )
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
+_QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
 _LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
@@ -379,17 +380,22 @@ _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s
 """`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""
 
 
-def _hugo_page(source: Path, target: str, index: PageIndex) -> Path | None:
-    """The page a Hugo link names: relative to the page's file, to its pretty URL
-    (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to the content directory (Hugo's
-    link render hook and `ref` look there too). None when no page matches."""
-    return next(_hugo_pages(source, target, index), None)
+def _hugo_pages(
+    source: Path, target: str, index: PageIndex, *, aliases: bool = True
+) -> Iterator[Path]:
+    """Every page a Hugo link may name, in the order the check prefers them: relative to the
+    page's file, to its pretty URL (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to
+    the content directory (Hugo's link render hook and `ref` look there too); then the pages
+    that declare the URL the link names as one of their `aliases` (a browser follows their
+    redirects; `ref`/`relref` do not: `aliases=False`). `../` from `a/b/page.md` is
+    `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`) and `a/_index.md`
+    for a render hook that reads it next to the file.
 
+    Hugo serves every path in lower case unless the site sets `disablePathToLower`: then
+    `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it.
+    """
+    from runbookdocs.dialect import hugo_lowercases_urls
 
-def _hugo_pages(source: Path, target: str, index: PageIndex) -> Iterator[Path]:
-    """Every page a Hugo link may name, in the order `_hugo_page` prefers them: `../` from
-    `a/b/page.md` is `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`)
-    and `a/_index.md` for a render hook that reads it next to the file."""
     seen: set[Path] = set()
     bases = [source.parent]
     if source.stem not in ("index", "_index"):
@@ -402,8 +408,9 @@ def _hugo_pages(source: Path, target: str, index: PageIndex) -> Iterator[Path]:
     if target.startswith("/"):
         bases = bases[2:] or bases
         target = target.lstrip("/")
-    for base in bases:
-        name = Path(os.path.normpath(base / target))
+    lower = hugo_lowercases_urls(str(source.parent))
+    names = [Path(os.path.normpath(base / target)) for base in bases]
+    for name in names:
         candidates = [name] if name.suffix == ".md" else []
         candidates += [
             name.with_name(name.name + ".md"),
@@ -412,20 +419,112 @@ def _hugo_pages(source: Path, target: str, index: PageIndex) -> Iterator[Path]:
             name / "README.md",
         ]
         for c in candidates:
-            found = c if str(c) in index.entries or c.is_file() else _case_insensitive(c)
-            # (Hugo serves every path in lower case: `methods/page/date/` is `Date.md`.)
+            found: Path | None = c if str(c) in index.entries or c.is_file() else None
+            if found is None and lower:
+                found = _case_insensitive(c)
             if found is not None and found not in seen:
                 seen.add(found)
                 yield found
                 break
+    if aliases and content is not None:
+        redirects = _hugo_aliases(str(content), lower)
+        for name in names:
+            found = redirects.get(_url_key(str(name), lower))
+            if found is not None and found not in seen:
+                seen.add(found)
+                yield found
 
 
 def _case_insensitive(path: Path) -> Path | None:
-    folder = path.parent
-    if not folder.is_dir():
+    """The file at `path` with any of its folders or its name in another case, or None."""
+    parts = path.parts
+    here = Path(parts[0])
+    for i, part in enumerate(parts[1:], start=1):
+        step = here / part
+        if not step.exists():
+            folder = _folder_names(str(here))
+            if folder is None or part.lower() not in folder:
+                return None
+            step = here / folder[part.lower()]
+        here = step
+        if i < len(parts) - 1 and not here.is_dir():
+            return None
+    return here if here.is_file() else None
+
+
+def _folder_names(folder: str) -> dict[str, str] | None:
+    """The names in `folder` by their lower-case form (None when it is not a folder)."""
+    try:
+        return {name.lower(): name for name in os.listdir(folder)}
+    except OSError:
         return None
-    name = path.name.lower()
-    return next((f for f in folder.iterdir() if f.name.lower() == name and f.is_file()), None)
+
+
+def _url_key(path: str, lower: bool) -> str:
+    return (path.lower() if lower else path).rstrip("/")
+
+
+_ALIASES_KEY = re.compile(r"^[\"']?aliases[\"']?\s*[:=]", re.M | re.I)
+
+
+@functools.lru_cache(maxsize=64)
+def _hugo_aliases(content: str, lower: bool) -> dict[str, Path]:
+    """The pages of a Hugo content directory by the URLs their front matter `aliases` name.
+
+    Hugo publishes a redirect at each alias: `/old/url/` is read from the site's root, which is
+    the content directory, or its language folder on a multilingual site (`content/en`);
+    `old-name` and `../old/path` are read from the page's folder. URLs are keyed as paths in
+    the content directory, so that a link is looked up there like a page.
+    """
+    found: dict[str, Path] = {}
+    root = Path(content)
+    for folder, _dirs, files in os.walk(content):
+        for file in files:
+            if not file.endswith(".md"):
+                continue
+            page = Path(folder) / file
+            for alias in _page_aliases(page):
+                if alias.startswith("/"):
+                    rel = page.relative_to(root).parts
+                    # The site's root, and the language folder the page may be in.
+                    bases = [root, root / rel[0]] if len(rel) > 1 else [root]
+                    names = [os.path.normpath(b / alias.lstrip("/")) for b in bases]
+                else:
+                    names = [os.path.normpath(page.parent / alias)]
+                for name in names:
+                    found.setdefault(_url_key(name, lower), page)
+    return found
+
+
+def _page_aliases(page: Path) -> list[str]:
+    """The `aliases` of a page's front matter (YAML `---` or TOML `+++`); [] when none."""
+    try:
+        with page.open(encoding="utf-8", errors="replace") as f:
+            head = f.read(8192)
+    except OSError:
+        return []
+    if not head.startswith(("---", "+++")) or not _ALIASES_KEY.search(head):
+        return []
+    fence = head[:3]
+    end = head.find("\n" + fence, 3)
+    if end < 0:
+        return []
+    text = head[3:end]
+    import tomllib
+
+    from runbookdocs.yamlio import YamlProblem, load_yaml
+
+    data: object
+    try:
+        data = tomllib.loads(text) if fence == "+++" else load_yaml(text, lines=False)
+    except (YamlProblem, tomllib.TOMLDecodeError):
+        return []  # a page's broken front matter is that page's finding, not this link's
+    aliases = data.get("aliases") if isinstance(data, dict) else None
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list):
+        return []
+    return [a for a in aliases if isinstance(a, str) and a.strip()]
 
 
 def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding | None:
@@ -450,7 +549,7 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
-        pages = list(_hugo_pages(source, path_part, index))
+        pages = list(_hugo_pages(source, path_part, index, aliases=ref.kind == "hugo-link"))
         if not pages:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
@@ -728,6 +827,8 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     suspect = _suspect(whole)
     for p in _prose(doc):
         if suspect or "?" in p.line.text:
+            if suspect and _REF_DEF.match(p.line.text):
+                continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
                 p.line.text,
@@ -737,9 +838,19 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             )
     if suspect:
         for block in doc.blocks:
+            quoted = block.kind == "other" and block.lang not in _TEXT_LANGS
             for i, line in enumerate(block.source.split("\n")):
+                if quoted and _CODE_COMMENT.search(line):
+                    # `// TODO: ...` in source code quoted from a program: the code's own note.
+                    line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+_TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "md"})
+"""Tags of blocks that hold text rather than source code in a programming language."""
+_CODE_COMMENT = re.compile(r"(?://|#|--|;|/\*).*$")
+"""A comment to the end of the line in the usual programming languages."""
 
 
 def _suspect(text: str) -> bool:
@@ -788,6 +899,8 @@ def _scan(
         )
     if prose and "?" in text:
         masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
+        # `/admin/plugins?all=true`: a `?` that starts a URL's query (`name=value` after it).
+        masked = _QUERY.sub(lambda u: " " * len(u.group()), masked)
         # Link targets are addresses, not words: `page.md?view=x`.
         masked = _TARGET.sub(lambda u: " " * len(u.group()), masked)
         for m3 in _LOST_CHAR.finditer(masked):

@@ -29,6 +29,11 @@ from runbookdocs.validate.common import fill, finding_at, on_runbook_page, value
 
 _DELIMITER = re.compile(r"^\s*delimiter\s", re.I | re.M)
 _META = re.compile(r"^\s*\\")
+# The mysql client's own `use` command: the rest of the line is a database name as the client
+# reads it (no `;` needed), which a server may extend (`use keyspace/-80`, `use db@replica`).
+_USE = re.compile(r"^\s*use\s+[^\s;]+\s*;?\s*$", re.I)
+_SHELL_LINE = re.compile(r"^\s*\$\s")
+_COMMENT_LINE = re.compile(r"^\s*--(?:\s|$)")
 _MYSQL_LANGS = frozenset({"mysql", "mariadb"})
 _POSTGRES_LANGS = frozenset({"psql", "postgresql", "pgsql"})
 # The prompts of SQL clients: `mysql>`, `MariaDB [db]>`, `sqlite>`, `SQL>`, psql's `db=#` and
@@ -69,13 +74,16 @@ def sql_text(source: str) -> str:
 
     Lines keep their numbers so that parser positions are the block's own.
     """
-    lines = _session(source.split("\n"))
+    from runbookdocs.validate.data import heredoc_body
+
+    # `$ cat <<EOF | mysql db` ... `EOF`: the statements are the here-document's body.
+    lines = _session(heredoc_body(source).split("\n"))
     out: list[str] = []
     for i, line in enumerate(lines):
         if SQL_EXPECT.match(line):
             out.extend("" for _ in lines[i:])
             break
-        if _META.match(line):
+        if _META.match(line) or _USE.match(line):
             out.append("")
         elif line.rstrip().endswith("\\G"):
             out.append(line.rstrip()[:-2] + ";")
@@ -92,7 +100,7 @@ def _session(lines: list[str]) -> list[str]:
     that it is output. Prompts become spaces so that columns stay the reader's.
     """
     first = next((line for line in lines if line.strip()), "")
-    if not _PROMPT.match(first):
+    if not _PROMPT.match(first) and not _opened_by_shell_or_comment(first, lines):
         return lines
     out: list[str] = []
     open_statement = False
@@ -106,8 +114,18 @@ def _session(lines: list[str]) -> list[str]:
         out.append(line)
         code = line.strip()
         if code:
-            open_statement = not (code.endswith((";", "\\G")) or code.startswith("\\"))
+            open_statement = not (
+                code.endswith((";", "\\G")) or code.startswith("\\") or _USE.match(code)
+            )
     return out
+
+
+def _opened_by_shell_or_comment(first: str, lines: list[str]) -> bool:
+    """True when a block whose first line is a shell command (`$ mysql -h db`) or a `--`
+    comment goes on as a client session: a later line holds a client's named prompt."""
+    if not (_SHELL_LINE.match(first) or _COMMENT_LINE.match(first)):
+        return False
+    return any(_PROMPT.match(line) and not line.lstrip().startswith(">") for line in lines)
 
 
 def _vendor_statements(text: str, read: str | None) -> str:
@@ -128,13 +146,52 @@ def _vendor_statements(text: str, read: str | None) -> str:
             if (
                 first.token_type == TokenType.VAR
                 and word.isalpha()
-                and not difflib.get_close_matches(word, _STATEMENTS, n=1, cutoff=0.8)
+                and (
+                    _extends_keyword(word)
+                    or not difflib.get_close_matches(word, _STATEMENTS, n=1, cutoff=0.8)
+                )
             ):
                 spans.append((first.start, token.end + 1))
             first = None
     for start, end in reversed(spans):
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
     return text
+
+
+# An index hint naming a vendor's kind of index (`USE VINDEX (name)`, like MySQL's `USE INDEX`).
+_VENDOR_HINT = re.compile(
+    r"\b(?:USE|IGNORE|FORCE)\s+(?P<kind>[A-Za-z]+(?P<base>INDEX|KEY))\b", re.I
+)
+
+
+def _vendor_hints(text: str) -> str:
+    """`text` with index hints of a vendor's own kind read as MySQL's (same width)."""
+    if "index" not in text.lower() and "key" not in text.lower():
+        return text
+    return _VENDOR_HINT.sub(
+        lambda m: (
+            m.group()[: m.start("kind") - m.start()] + m.group("base").rjust(len(m.group("kind")))
+        ),
+        text,
+    )
+
+
+def _extends_keyword(word: str) -> bool:
+    """True when `word` is a statement keyword with letters added before or after it
+    (`VEXPLAIN`): a vendor's own statement named after the standard one, not a typo.
+
+    A typo drops, swaps or changes letters inside the keyword (`SELEC`, `SLECT`, `SELCT`);
+    a letter typed twice at its edge (`SSELECT`, `SELECTT`) is a typo too.
+    """
+    for keyword in _STATEMENTS:
+        if len(word) <= len(keyword) or keyword not in word:
+            continue
+        before, _, after = word.partition(keyword)
+        if (before and before[-1] == keyword[0]) or (after and after[0] == keyword[-1]):
+            continue
+        if before.isalpha() or after.isalpha():
+            return True
+    return False
 
 
 @block_validator("sql")
@@ -150,7 +207,7 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     read = dialect(block, ctx.config)
     try:
-        statements = _vendor_statements(_without_placeholders(filled.text), read)
+        statements = _vendor_statements(_vendor_hints(_without_placeholders(filled.text)), read)
         try:
             sqlglot.parse(statements, read=read, error_level=ErrorLevel.RAISE)
         except ParseError:
