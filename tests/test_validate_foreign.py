@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 26 page(s), detected" in err
+    assert "dialect: commonmark for 29 page(s), detected" in err
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -62,6 +62,19 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
+        # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
+        # `<head>` (nothing else to say: masked, they parse). Log lines between
+        # commands: one RBD308 and the commands checked alone (the quote left open on the
+        # last command is found, bash no longer stops at the log line above it).
+        "foreign/http.md:5:1: warning [RBD308]",
+        "foreign/http.md:22:1: warning [RBD308]",
+        "foreign/http.md:54:1: warning [RBD308]",
+        "foreign/http.md:66:1: warning [RBD308]",
+        "foreign/http.md:77:1: warning [RBD308]",
+        "foreign/http.md:84:1: error [RBD301]",
+        "foreign/http.md:87:1: warning [RBD308]",
+        "foreign/http.md:98:1: warning [RBD308]",
         # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
         "foreign/jekyll.md:4:79: warning [RBD503]",
         # A heading holding a Liquid expression: any text may stand in its place in the id.
@@ -70,6 +83,16 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
         "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # An `ls -l` listing, a YAML list of commands, SQL with a comment, a list of flags,
+        # log lines, a screen's two columns, console messages: one RBD308 each, not one
+        # shellcheck finding per line nor a syntax error; no RBD307 for `<zone>` in flags.
+        "foreign/listings.md:7:1: warning [RBD308]",
+        "foreign/listings.md:17:1: warning [RBD308]",
+        "foreign/listings.md:25:1: warning [RBD308]",
+        "foreign/listings.md:31:1: warning [RBD308]",
+        "foreign/listings.md:38:1: warning [RBD308]",
+        "foreign/listings.md:45:1: warning [RBD308]",
+        "foreign/listings.md:51:1: warning [RBD308]",
         # MyST directives and targets `(name)=` anywhere in the project: only the missing ones.
         "foreign/myst.md:15:69: error [RBD502]",
         "foreign/myst.md:16:16: warning [RBD503]",
@@ -107,6 +130,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed.md:111:1: warning [RBD308]",
         "foreign/printed.md:115:1: warning [RBD308]",
         "foreign/printed.md:120:1: warning [RBD308]",
+        # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
+        # without `> ` prompts: nothing; a loop never closed is still an error.
+        "foreign/prompts.md:31:3: error [RBD301]",
         # A fence in a blockquote under a list item is found; left open, it is reported.
         "foreign/quoted.md:17:9: error [RBD101]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the

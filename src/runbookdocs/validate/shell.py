@@ -990,7 +990,7 @@ _OUTPUT_LINE = re.compile(
       | <(?:!DOCTYPE|!--|/?(?:html|head|body|title|center|h[1-6]|hr|br|p|div|span|a|meta|link
          |script|style|pre|table|tr|td|th|ul|ol|li|b|i|em|strong|form|input)(?=[\s/>]))  # HTML
       | \[\s*\d+\.\d+\]                                        # kernel log: [   61.190916]
-      | \S+\s+\d{1,3}%\s*\|                                      # a progress bar: x  5% |**
+      | \S+\s+\d{1,3}%\s*\|[*\#=>\s.-]*\|                         # a progress bar: x  5% |** |
       | (?:Get|Hit|Ign|Err):\d+\s                             # apt: Get:1 http://...
       | [\w.:()-]+>\s*$                                       # a client's prompt alone: mysql>
       | (?:/\*.*?\*/\s*)?(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|SHOW
@@ -1065,7 +1065,7 @@ def statements(source: str) -> list[Statement]:
             after_output = True
             i += 1
             continue
-        indent = len(line) - len(line.lstrip())
+        indent = _indent(line)
         # A help text's description wrapped onto the next lines, aligned far right under the
         # line above, or the frames of a stack trace indented right under its title: output
         # when that line was.
@@ -1088,7 +1088,9 @@ def statements(source: str) -> list[Statement]:
 
 
 def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
+    """Indentation of `line`, a tab counted to the next multiple of 8."""
+    text = line.expandtabs(8)
+    return len(text) - len(text.lstrip())
 
 
 _OPTION = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]\S*)?\s*(?:\s#.*)?$")
@@ -1221,7 +1223,7 @@ def _not_shell(line: str) -> bool:
     if _PARENTHESISED.match(line) and not looks_like_commands(line):
         return True  # a log line: `unhealthy TCP increment (1/2) for x` (bash: syntax error)
     column = _TWO_COLUMNS.match(line)
-    if column is not None and _message(column.group(1)):
+    if column is not None and _message(column.group(1)) and not looks_like_commands(line):
         return True  # a name, then a description: `app.ins   Ubuntu for z Series`
     if _PROGRESS.match(line) and not looks_like_commands(line) and not _SHELL_SYNTAX.search(line):
         return True  # a progress message: `applying 2 policies to 1 resource...`
