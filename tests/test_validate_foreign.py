@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 30 page(s), detected" in err
+    assert "dialect: commonmark for 33 page(s), detected" in err
     assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -63,6 +63,19 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
+        # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
+        # `<head>` (nothing else to say: masked, they parse). Log lines between
+        # commands: one RBD308 and the commands checked alone (the quote left open on the
+        # last command is found, bash no longer stops at the log line above it).
+        "foreign/http.md:5:1: warning [RBD308]",
+        "foreign/http.md:22:1: warning [RBD308]",
+        "foreign/http.md:54:1: warning [RBD308]",
+        "foreign/http.md:66:1: warning [RBD308]",
+        "foreign/http.md:77:1: warning [RBD308]",
+        "foreign/http.md:84:1: error [RBD301]",
+        "foreign/http.md:87:1: warning [RBD308]",
+        "foreign/http.md:98:1: warning [RBD308]",
         # Hugo: lower-case URLs of pages whose files are not, `aliases` (site- and
         # page-relative) as link targets; only the missing page, anchor and redirect.
         "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
@@ -89,6 +102,16 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
         "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # An `ls -l` listing, a YAML list of commands, SQL with a comment, a list of flags,
+        # log lines, a screen's two columns, console messages: one RBD308 each, not one
+        # shellcheck finding per line nor a syntax error; no RBD307 for `<zone>` in flags.
+        "foreign/listings.md:7:1: warning [RBD308]",
+        "foreign/listings.md:17:1: warning [RBD308]",
+        "foreign/listings.md:25:1: warning [RBD308]",
+        "foreign/listings.md:31:1: warning [RBD308]",
+        "foreign/listings.md:38:1: warning [RBD308]",
+        "foreign/listings.md:45:1: warning [RBD308]",
+        "foreign/listings.md:51:1: warning [RBD308]",
         # Markers nobody sees (link definitions, quoted source, a path to fill in, a URL
         # query in a table): only the TODO in prose and the lost character.
         "foreign/markers.md:29:1: warning [RBD506]",
@@ -130,6 +153,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed.md:111:1: warning [RBD308]",
         "foreign/printed.md:115:1: warning [RBD308]",
         "foreign/printed.md:120:1: warning [RBD308]",
+        # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
+        # without `> ` prompts: nothing; a loop never closed is still an error.
+        "foreign/prompts.md:31:3: error [RBD301]",
         # A fence in a blockquote under a list item is found; left open, it is reported.
         "foreign/quoted.md:17:9: error [RBD101]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the

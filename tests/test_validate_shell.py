@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -196,9 +197,12 @@ def test_sessions_are_recognised_by_their_prompts() -> None:
     assert shell.session_source("/ $ curl x\n<html>") == "$   curl x\n<html>"
     assert shell.session_source("me@box:~/src$ make\nok") == "$" + " " * 13 + "make\nok"
     assert shell.session_source("bash-5.2# id\nuid=0") == "$         id\nuid=0"
+    assert shell.session_source("gw:~# snap list\nok") == "$     snap list\nok"
+    assert shell.session_source("me@gw:/etc# ls\nok") == "$" + " " * 11 + "ls\nok"
     # Scripts: `> file` truncates (one word), a path command with a comment, plain commands.
     assert shell.session_source("> /var/log/app.log\nsystemctl restart app") is None
     assert shell.session_source("/usr/local/bin/tool # run it") is None
+    assert shell.session_source("/opt/app/run.sh # start it\nls") is None
     assert shell.session_source("echo a > b\ncat b") is None
 
 
@@ -252,3 +256,91 @@ def test_elisions_between_continued_lines_keep_the_command_going() -> None:
     assert shell.mask_elisions(script) == (
         "tool install \\\n  --zone north \\\n  __\\\n  --replicas=3\n...\n"
     )
+
+
+def test_output_lines_other_programs_print() -> None:
+    # Each of these lines is output (a listing, a curl -v trace, an HTTP response, HTML, a
+    # kernel log, a progress bar, apt, a client's prompt, SQL, a log line with a parenthesised
+    # group, a name and its description in two columns).
+    for line in [
+        "-rw-r--r--. 1 app app 2.4K Mar 20 20:32 error.log",
+        "drwxr-xr-x  2 app app 4.0K Mar 20 20:32 archive",
+        "total 44K",
+        "* Connected to shop.example.org (10.0.0.5) port 443 (#0)",
+        "> GET /cart HTTP/1.1",
+        "> Host: shop.example.org",
+        "<",
+        "< HTTP/1.1 200 OK",
+        "HTTP/1.1 502 Bad Gateway",
+        "<head><title>502 Bad Gateway</title></head>",
+        "</html>",
+        "<!DOCTYPE html>",
+        "[   61.190916] cloud-init[2076]: ready",
+        "image   5% |*        | 39.9M  0:00:15 ETA",
+        "Get:1 http://mirror.example.org/x main amd64 y all 1.0 [11.6 kB]",
+        "mysql>",
+        "/*trace=1*/ SELECT * FROM orders;",
+        "unhealthy node increment (1/3) for 'cart-0'",
+        "boot/shop.ins   Shop installer for the z machines (default)",
+        "Removing shopd-legacy (1.9.2) ...",
+    ]:
+        assert shell.statements(line) == [shell.Statement(0, 0, True)], line
+    # Commands, and redirections that look a little like output, stay commands.
+    for line in [
+        "> /var/log/app.log",
+        "<pod.yaml kubectl apply -f -",
+        "echo Done (ok)",
+        "cat file > out",
+        "ls -l /var/log",
+        "grep 50% | wc -l",
+        "echo   Ready for the night",
+    ]:
+        assert shell.statements(line) == [shell.Statement(0, 0, False)], line
+
+
+def test_lists_and_nested_output() -> None:
+    # A YAML list of commands and a list of flags: output, at the top or under output.
+    found = shell.statements("late-commands:\n  - touch /x\n  - rm /y")
+    assert [st.output for st in found] == [True, True, True]
+    found = shell.statements("    --zone <zone>\n    --role primary|replica")
+    assert [st.output for st in found] == [True, True]
+    # Under a command, a `- item` line is a command (a forgotten `\` stays reported).
+    found = shell.statements("tool run\n  - touch /x")
+    assert [st.output for st in found] == [False, False]
+    # A stack trace's frames, indented under its title, are output; `...` alone is neither.
+    source = "tool run\nstack traceback:\n\tf.lua:5: in x\n\tg(h.conf:3):2: in y\n...\nls"
+    found = shell.statements(source)
+    assert [(st.start, st.output) for st in found] == [
+        (0, False),
+        (1, True),
+        (2, True),
+        (3, True),
+        (5, False),
+    ]
+
+
+def test_a_loop_typed_at_a_prompt_without_continuation_prompts(tmp_path: Path) -> None:
+    page = "```bash\n$ for z in a b; do\n    tool drain $z\n  done\n\n$ tool status\n```\n"
+    assert not [f for f in check_page(tmp_path, page) if "[RBD3" in f and "RBD320" not in f]
+    # Never closed: the body stays output, and bash says the loop is not closed.
+    page = "```bash\n$ for z in a b; do\n    tool drain $z\n$ tool status\n```\n"
+    assert [f for f in check_page(tmp_path, page) if "RBD301" in f]
+
+
+@needs_shellcheck
+def test_output_between_commands_hides_no_command_bug(tmp_path: Path) -> None:
+    page = (
+        "```bash\n"
+        "tool reload\n"
+        "2026/11/30 10:00:01 [notice] 12#12: signal process started (reload)\n"
+        "tool nodes --zone north\n"
+        "tool nodes --zone south\n"
+        'echo "done\n'
+        "```\n"
+    )
+    found = check_page(tmp_path, page)
+    assert [re.sub(r": .*\[", " [", f) for f in found] == [
+        "docs/page.md:1:1 [RBD308]",
+        "docs/page.md:6:1 [RBD301]",
+    ]
+    assert "1 shell finding(s)" in found[0]

@@ -320,6 +320,20 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
             script[k] = lines[k]
             shifts[k] = indent
             k += 1
+        # `$ for x in a b; do` with its body and `done` on the lines below, without `> `
+        # prompts: the loop's, up to the line that closes it (when one does).
+        if k < len(lines) and k not in starts and _open_compound("\n".join(script[cmd.index : k])):
+            close = k
+            while close < len(lines) and close not in starts:
+                body = "\n".join([*script[cmd.index : k], *lines[k : close + 1]])
+                if not _open_compound(body):
+                    break
+                close += 1
+            if close < len(lines) and close not in starts:
+                for j in range(k, close + 1):
+                    script[j] = lines[j]
+                    shifts[j] = indent
+                k = close + 1
         opened = _HEREDOC_OPEN.search("\n".join(script[cmd.index : k]))
         if opened and k < len(lines) and k not in starts:
             word = opened.group(2)
@@ -342,6 +356,24 @@ def _indent(line: str) -> int:
 
 
 _HEREDOC_OPEN = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+_OPENERS = {"do": "done", "then": "fi", "case": "esac", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
+
+
+def _open_compound(text: str) -> bool:
+    """True when a `do`, `then`, `case` or `{` of `text` is not closed by its `done`, `fi`,
+    `esac` or `}` (words read outside quotes and comments; a rough count, enough to tell a
+    loop typed over several lines from a command)."""
+    words = re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"|(?:^|(?<=\s))#.*", " ", text)
+    depth = 0
+    for word in re.split(r"[\s;&|()]+", words):
+        if word in _OPENERS:
+            depth += 1
+        elif word in _CLOSERS:
+            depth -= 1
+    return depth > 0
 
 
 def open_quote(text: str) -> bool:

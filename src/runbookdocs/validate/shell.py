@@ -123,7 +123,8 @@ def block_script(block: Block) -> Script | None:
 _PROMPTED = re.compile(r"^\$ \S", re.M)
 _PATH_PROMPT = re.compile(
     r"""(?x)^(?:
-        (?:[\w.-]+@[\w.-]+:)?(?:[~/][\w./~-]*[ ]?\$|[~/][ ]?\#)   # / $  ~/src$  me@box:~$  / #
+        (?:(?:[\w.-]+@)?[\w.-]+:)?[~/][\w./~-]*[ ]?\$           # / $  ~/src$  me@box:~$
+      | (?:(?:[\w.-]+@)?[\w.-]+:[~/][\w./~-]*|[~/])[ ]?\#       # / #  box:~#  me@box:/etc#
       | (?:ba|z|k)?sh-\d[\d.]*[$\#]                              # bash-5.2$  sh-4.4#
     )[ ](?=\S)"""
 )
@@ -133,8 +134,8 @@ _LEADING_PROMPT = re.compile(r"^[>%] (?=\S+[ \t]+\S)")
 def session_source(source: str) -> str | None:
     """`source` with its prompts written `$ ` (same width), when the shell block is a session
     typed at a prompt: its commands after `$ `, a path prompt (`/ $ `, `~/src$ `, `me@box:~$ `,
-    `bash-5.2$ `), or `> `/`% ` (PowerShell's and zsh's look) before its first command, and
-    their output below them. None when the block is a script.
+    `box:~# `, `bash-5.2$ `), or `> `/`% ` (PowerShell's and zsh's look) before its first
+    command, and their output below them. None when the block is a script.
 
     No script line starts with `$ ` or a path followed by a lone `$`; `> word args` at the start
     of a script would truncate a file named after the command and run its first argument,
@@ -209,24 +210,12 @@ def mask_shortcodes(text: str) -> str:
 def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Finding]]:
     """Syntax (bash -n) and lint (shellcheck) of every shell and console block at once."""
     units = _units(blocks)
-    out: dict[int, list[Finding]] = {}
     if not units:
-        return out
-    linted: list[tuple[_Unit, Finding]] = []
-    if ctx.config.shellcheck and shellcheck_enabled():
-        linted = shellcheck(units, ctx.cache, shellcheck_fingerprint(ctx.config))
-    syntax: set[int] = set()
-    if shutil.which("bash"):
-        suspects = {u.index for u, f in linted if _is_parse_error(f)}
-        for unit, finding in bash_syntax(units, suspects):
-            out.setdefault(unit.index, []).append(finding)
-            syntax.add(unit.index)
-    for unit, finding in linted:
-        if unit.index in syntax and _is_parse_error(finding):
-            continue  # bash -n already reported the block's syntax error
-        out.setdefault(unit.index, []).append(finding)
+        return {}
+    out = _tool_findings(units, ctx)
     by_index = {u.index: u for u in units}
     selection = Selection.of(ctx.config)
+    mixed: dict[int, int] = {}
     for index, found in out.items():
         unit = by_index[index]
         # Only findings the project would see are replaced by one: a block whose findings are
@@ -240,7 +229,64 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
             out[index] = [_other_language_finding(unit, other, findings)]
         elif output_share(unit.script) >= OUTPUT_SHARE:
             # Program output, logs or help text tagged `bash`: one finding, not one per line.
-            out[index] = [_output_finding(unit, findings)]
+            out[index] = [_output_finding(unit, len(findings))]
+        elif session_source(unit.block.source) is None:
+            shown = _output_lines(unit.script)
+            on_output = [f for f in findings if _script_line(unit, f) in shown]
+            if on_output:
+                mixed[index] = len(on_output)
+    if mixed:
+        # Commands with the output they print between them, and the tools read the output:
+        # the commands alone are checked again, and one finding says the rest is output.
+        again = _tool_findings(
+            [_without_lines(by_index[i], _output_lines(by_index[i].script)) for i in mixed], ctx
+        )
+        for index, hidden in mixed.items():
+            out[index] = [*again.get(index, []), _output_finding(by_index[index], hidden)]
+    return out
+
+
+def _output_lines(script: str) -> set[int]:
+    """0-based lines of `script` that `statements` reads as output."""
+    return {k for st in statements(script) if st.output for k in range(st.start, st.end + 1)}
+
+
+def _script_line(unit: _Unit, finding: Finding) -> int | None:
+    """The script line a finding was reported on; None for a syntax error bash only saw at
+    the end of the block (its cause is above: an open quote, a missing `done`)."""
+    if finding.code == codes.SHELL_SYNTAX.id:
+        error = _bash_n(unit.script)  # again, alone: bash's own words say where it stopped
+        if error is None or "end of file" in error.message or "here-document" in error.message:
+            return None
+    lines = unit.block.source_lines
+    if finding.location.line in lines:
+        return lines.index(finding.location.line)
+    index = finding.location.line - unit.block.line - 1
+    return index if 0 <= index < unit.n_lines else None
+
+
+def _without_lines(unit: _Unit, lines: set[int]) -> _Unit:
+    """`unit` with `lines` of its script blanked (line numbers kept)."""
+    text = unit.script.split("\n")
+    return replace(unit, script="\n".join("" if k in lines else ln for k, ln in enumerate(text)))
+
+
+def _tool_findings(units: Sequence[_Unit], ctx: CheckContext) -> dict[int, list[Finding]]:
+    """What bash -n and shellcheck say about `units`, by block index."""
+    out: dict[int, list[Finding]] = {}
+    linted: list[tuple[_Unit, Finding]] = []
+    if ctx.config.shellcheck and shellcheck_enabled():
+        linted = shellcheck(units, ctx.cache, shellcheck_fingerprint(ctx.config))
+    syntax: set[int] = set()
+    if shutil.which("bash"):
+        suspects = {u.index for u, f in linted if _is_parse_error(f)}
+        for unit, finding in bash_syntax(units, suspects):
+            out.setdefault(unit.index, []).append(finding)
+            syntax.add(unit.index)
+    for unit, finding in linted:
+        if unit.index in syntax and _is_parse_error(finding):
+            continue  # bash -n already reported the block's syntax error
+        out.setdefault(unit.index, []).append(finding)
     return out
 
 
@@ -936,6 +982,21 @@ _OUTPUT_LINE = re.compile(
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
+      | [-dlcbps][r-][w-][xsS-][r-][w-][xsS-][r-][w-][xtT-][.+@]?\s+\d  # ls -l: -rw-r--r--. 1
+      | total\s+\d[\d.,]*[KMGT]?\s*$                            # ls -l: total 44K
+      | HTTP/\d(?:\.\d)?\s+\d{3}\b                             # a status line: HTTP/1.1 200 OK
+      | [<>](?:\s*$|\s+(?:HTTP/|[A-Z]+\s+\S+\s+HTTP/|[\w-]+:\s))  # curl -v: > GET / HTTP/1.1
+      | \*\s+\S                                             # curl -v: * Connected to x
+      | <(?:!DOCTYPE|!--|/?(?:html|head|body|title|center|h[1-6]|hr|br|p|div|span|a|meta|link
+         |script|style|pre|table|tr|td|th|ul|ol|li|b|i|em|strong|form|input)(?=[\s/>]))  # HTML
+      | \[\s*\d+\.\d+\]                                        # kernel log: [   61.190916]
+      | \S+\s+\d{1,3}%\s*\|[*\#=>\s.-]*\|                         # a progress bar: x  5% |** |
+      | (?:Get|Hit|Ign|Err):\d+\s                             # apt: Get:1 http://...
+      | [\w.:()-]+>\s*$                                       # a client's prompt alone: mysql>
+      | (?:/\*.*?\*/\s*)?(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|SHOW
+         |CREATE\s+(?:TABLE|INDEX|DATABASE|USER|VIEW)|DROP\s+(?:TABLE|DATABASE|INDEX|USER|VIEW)
+         |ALTER\s+TABLE|GRANT|REVOKE|EXPLAIN)\s                # SQL, upper case
+      | /\*                                                  # a C or SQL comment
       | \d                                                  # counts, sizes, ids
     )"""
 )
@@ -977,12 +1038,14 @@ def statements(source: str) -> list[Statement]:
     found: list[Statement] = []
     after_output = False
     table = False
+    nested: int | None = None  # indentation of the output lines nested under an output line
     i = 0
     while i < len(lines):
         line = lines[i]
         if not line.strip():
             table = False
-        if not line.strip() or line.lstrip().startswith("#"):
+        if not line.strip() or line.lstrip().startswith("#") or _ELISION.match(line):
+            # `...` alone: something left out (output or commands), neither.
             i += 1
             continue
         if table and not looks_like_commands(line):
@@ -1002,13 +1065,20 @@ def statements(source: str) -> list[Statement]:
             after_output = True
             i += 1
             continue
-        indent = len(line) - len(line.lstrip())
+        indent = _indent(line)
         # A help text's description wrapped onto the next lines, aligned far right under the
-        # line above: output when that line was.
-        output = (after_output and indent >= _WRAPPED_INDENT) or _not_shell(line)
-        if _OPTION.match(line):
+        # line above, or the frames of a stack trace indented right under its title: output
+        # when that line was.
+        nested = nested if found and found[-1].end == i - 1 else None
+        under = bool(found) and found[-1].end == i - 1 and indent >= _indent(lines[i - 1]) + 4
+        under = under or (nested is not None and indent >= nested)
+        output = (after_output and (indent >= _WRAPPED_INDENT or under)) or _not_shell(line)
+        nested = indent if output and under else None
+        if _OPTION.match(line) or (_ITEM.match(line) and not output):
             # `--name=value` alone: a list of options (a program's arguments, one a line) at
-            # the top or under other options; under a command, a `\` forgotten above it.
+            # the top or under other options; under a command, a `\` forgotten above it. A
+            # list item (`- touch /tmp/x`, a YAML list of commands) likewise: no command
+            # starts with a lone `-`.
             output = not found or found[-1].output
         end = i if output else _statement_end(lines, i)
         found.append(Statement(i, end, output))
@@ -1017,7 +1087,14 @@ def statements(source: str) -> list[Statement]:
     return found
 
 
-_OPTION = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:=\S*)?\s*(?:\s#.*)?$")
+def _indent(line: str) -> int:
+    """Indentation of `line`, a tab counted to the next multiple of 8."""
+    text = line.expandtabs(8)
+    return len(text) - len(text.lstrip())
+
+
+_OPTION = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]\S*)?\s*(?:\s#.*)?$")
+_ITEM = re.compile(r"^\s*-\s+\S")
 _TABLE_HEADER = re.compile(
     r"^\s*(?=.*\S\s{2,}\S)[A-Z][A-Z0-9_()/.%-]*(?:\s+[A-Z][A-Z0-9_()/.%-]*)+\s*$"
 )
@@ -1143,6 +1220,11 @@ def _not_shell(line: str) -> bool:
         return True
     if _message(line):
         return True
+    if _PARENTHESISED.match(line) and not looks_like_commands(line):
+        return True  # a log line: `unhealthy TCP increment (1/2) for x` (bash: syntax error)
+    column = _TWO_COLUMNS.match(line)
+    if column is not None and _message(column.group(1)) and not looks_like_commands(line):
+        return True  # a name, then a description: `app.ins   Ubuntu for z Series`
     if _PROGRESS.match(line) and not looks_like_commands(line) and not _SHELL_SYNTAX.search(line):
         return True  # a progress message: `applying 2 policies to 1 resource...`
     # A sentence: several plain words, English glue words among them, no shell syntax.
@@ -1153,7 +1235,11 @@ def _not_shell(line: str) -> bool:
     return sum(1 for w in words if w.lower().strip(",.:") in _PROSE_WORDS) >= 2
 
 
-_PROGRESS = re.compile(r"^\s*\S.*\w\s?(?:\.{3}|…)\s*$")
+_PROGRESS = re.compile(r"^\s*\S.*[\w)\]]\s?(?:\.{3}|…)\s*$")
+_PARENTHESISED = re.compile(
+    r"^\s*[A-Za-z][\w-]*(?:\s+[^\s()|;&<>$`=]+)+\s+\([^()$`|;&<>]*\)(?:\s|$)"
+)
+_TWO_COLUMNS = re.compile(r"^\s*[^\s|;&<>]+\s{3,}(\S.*)$")
 _SHELL_SYNTAX = re.compile(r"[|;`]|&&|\$\(")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+[,:]?")
 
@@ -1172,10 +1258,10 @@ def _message(line: str) -> bool:
     return any(w.lower() in _GLUE_WORDS for w in words[1:6])
 
 
-def _output_finding(unit: _Unit, findings: list[Finding]) -> Finding:
+def _output_finding(unit: _Unit, hidden: int) -> Finding:
     found = statements(unit.script)
     lang = unit.block.lang or "shell"
-    not_shown = f"{len(findings)} shell finding(s) on it are not shown"
+    not_shown = f"{hidden} shell finding(s) on it are not shown"
     first = unit.script.split("\n")[found[0].start] if found else ""
     command = len(first.split()) > 1 or looks_like_commands(first)
     if found and not found[0].output and command:
