@@ -122,3 +122,21 @@ def test_reports_follow_the_umask_and_the_cache_ignores_itself(tmp_path: Path) -
         check=True,
     ).stdout
     assert ".runbookdocs-cache" not in status and "docs/a.md" in status
+
+
+def test_check_summary_counts_findings_not_blocks(tmp_path: Path) -> None:
+    """The summary line counts what was printed: a JSON block with two duplicate keys is two
+    errors (it said one: one per block)."""
+    make_project(
+        tmp_path,
+        {
+            "docs/a.md": "# A\n\n[x](nope.md)\n\n"
+            '```json\n{"a": 1, "a": 2, "b": 1, "b": 2}\n```\n\nTODO\n',
+        },
+    )
+    proc = cli("check", "--no-cache", cwd=tmp_path)
+    printed = [ln for ln in proc.stdout.splitlines() if not ln.startswith(" ")]
+    errors = sum(": error: " in ln for ln in printed)
+    warnings = sum(": warning: " in ln for ln in printed)
+    assert (errors, warnings) == (3, 1), proc.stdout
+    assert f": {errors} error(s), {warnings} warning(s) in " in proc.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,10 +114,11 @@ def run_check(args: argparse.Namespace) -> int:
     report = run.report
     base.print_findings(report)
     base.write_reports(report, args)
-    s = report.summary()
+    # Findings, as printed above: a block or page with two errors is two, not one.
+    found = Counter(f.severity for r in report.results for f in r.findings)
     print(
-        f"checked {run.pages} page(s), {run.blocks} block(s): {s['failed']} error(s), "
-        f"{s['warnings']} warning(s) in {report.duration_s:.2f} s",
+        f"checked {run.pages} page(s), {run.blocks} block(s): {found['error']} error(s), "
+        f"{found['warning']} warning(s) in {report.duration_s:.2f} s",
         file=sys.stderr,
     )
     return report.exit_code(strict=args.strict)
