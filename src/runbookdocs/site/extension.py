@@ -197,6 +197,8 @@ def marker_lines(lines: list[str]) -> list[int]:
     """Indexes of the lines that are `HEALTH_MARKER`, outside fenced code (where the marker is
     an example to show, not a place to fill)."""
     out: list[int] = []
+    if HEALTH_MARKER not in "\n".join(lines):
+        return out  # most pages: no need to follow the fences line by line
     fence = ""
     for i, line in enumerate(lines):
         m = _FENCE.match(line)
