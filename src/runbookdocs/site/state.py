@@ -36,6 +36,7 @@ from runbookdocs.site.settings import SiteSettings, site_language
 
 if TYPE_CHECKING:
     from runbookdocs.decision_tree import Tree
+    from runbookdocs.site.setupfiles import SetupFile
 
 SITE_CODES = frozenset(
     {
@@ -238,6 +239,7 @@ class PageState:
     """Block line -> the parsed tree and its errors (each tree is parsed once)."""
     _variables: dict[str, str] | None = None
     _statuses: dict[int, BlockStatus] = field(default_factory=dict)
+    _setup_files: dict[str, SetupFile] | None = None
 
     def status(self, block: Block) -> BlockStatus:
         """The verification status of a block of the page (worked out once per block)."""
@@ -293,6 +295,15 @@ class PageState:
 
                 self._variables = variable_values(self.doc, self.config)
         return self._variables
+
+    def setup_files(self) -> dict[str, SetupFile]:
+        """The files the page's hidden set-up blocks write (`setupfiles.setup_files`, worked
+        out once per page rather than once per block)."""
+        if self._setup_files is None:
+            from runbookdocs.site.setupfiles import setup_files
+
+            self._setup_files = setup_files(self.doc)
+        return self._setup_files
 
     def next_id(self, prefix: str) -> str:
         """A page-unique id for elements that have none."""
