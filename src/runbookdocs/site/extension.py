@@ -47,7 +47,12 @@ from runbookdocs.site.fences import (
 from runbookdocs.site.printing import print_button
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
 from runbookdocs.site.report import Coverage, freshness, report_digest
-from runbookdocs.site.reportpage import HEALTH_MARKER, REPORT_MARKER, health_markdown
+from runbookdocs.site.reportpage import (
+    HEALTH_MARKER,
+    REPORT_MARKER,
+    RUNBOOKS_TABLE,
+    health_markdown,
+)
 from runbookdocs.site.state import PageContext, PageState, build_state, page_tags
 
 TEXTS = Catalog(
@@ -165,6 +170,13 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         if ctx is None or ctx.builder == "markdown":
             return lines
         out = list(lines)
+        if is_report:
+            # The runbooks table is HTML runbookdocs wrote: stashed as it is, Python-Markdown
+            # does not parse it again tag by tag (its raw HTML block pass) to store it the same.
+            out = [
+                self.md.htmlStash.store(line) if line.startswith(RUNBOOKS_TABLE) else line
+                for line in out
+            ]
         if health and ctx.settings is not None and state.config is not None:
             text = site_health(ctx, state.config).splitlines()
             for i in reversed(health):

@@ -311,11 +311,13 @@ def runbooks_table(
         no_runbook = html.escape(t("no-runbook").strip("*"))
         rows.append(f'<tr><td colspan="{len(names)}"><em>{no_runbook}</em></td></tr>')
     return (
-        f'<div class="rb-runbooks" data-search-exclude><table><thead><tr>{head}</tr></thead>'
+        f"{RUNBOOKS_TABLE}<table><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
     )
 
 
+RUNBOOKS_TABLE = '<div class="rb-runbooks" data-search-exclude>'
+"""How the runbooks table's line starts (the extension hands it to the page as it is)."""
 _RIGHT = ' style="text-align: right;"'
 _MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|`+|\*\*|__|(?<!\w)[*_]|[*_](?!\w)")
 
