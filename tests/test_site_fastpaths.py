@@ -6,10 +6,13 @@ straightforward code it stands for, on generated inputs built from the pieces th
 
 from __future__ import annotations
 
+import html
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbookdocs.site import extension
+from runbookdocs.site import extension, search
 
 PIECES = [
     '<div class="rb-block__head" data-search-exclude>',
@@ -65,3 +68,18 @@ def test_without_chrome_is_the_three_substitutions(pieces: list[str]) -> None:
 @given(st.text(alphabet='<>" =/adeiklnprsvx-_', max_size=200))
 def test_without_chrome_on_any_text(html_text: str) -> None:
     assert extension.without_chrome(html_text) == _reference(html_text)
+
+
+def _folded_reference(text: str) -> str:
+    seen: dict[str, None] = {}
+    for word in re.findall(r"\w+", html.unescape(re.sub(r"<[^>]+>", " ", text))):
+        plain = search.fold(word)
+        if plain != word:
+            seen.setdefault(plain.lower(), None)
+    return " ".join(seen)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aé é_1Ω-’x<>&;b\u00a0ß\u0301İ٣\u2003\t\n\x1c\x85E", max_size=60))
+def test_folded_words_are_those_of_every_word(text: str) -> None:
+    assert search.folded_words(text) == _folded_reference(text)
