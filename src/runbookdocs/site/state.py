@@ -17,6 +17,7 @@ that make the site render a page wrongly are the document's own findings, chosen
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
@@ -171,6 +172,8 @@ def _project_language(root: Path) -> str:
 _SOURCES: dict[Path, Path | None] = {}
 _CONFIGS: dict[tuple[Path | None, Path], Config] = {}
 _DOCUMENTS: dict[Path, tuple[tuple[int, int, int], Document]] = {}
+_ENVIRONMENT: dict[str, str] | None = None
+"""The `RUNBOOK_VAR_*` variables of the environment, read once per build (`environment`)."""
 
 
 def project_config(start: Path, root: Path) -> Config:
@@ -209,11 +212,25 @@ def load_document(file: Path, config: Config) -> Document:
     return doc
 
 
+def environment() -> dict[str, str]:
+    """The environment variables that set page variables (`RUNBOOK_VAR_*`), as the build
+    found them: every page reads the same ones, and `os.environ` decodes each of its entries
+    anew at every look (`forget` reads them again for a new build)."""
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        from runbookdocs.variables import ENV_PREFIX
+
+        _ENVIRONMENT = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
+    return _ENVIRONMENT
+
+
 def forget() -> None:
     """Drop cached configurations and pages (a new build of a long-running `mkdocs serve`)."""
     _SOURCES.clear()
     _CONFIGS.clear()
     _DOCUMENTS.clear()
+    global _ENVIRONMENT
+    _ENVIRONMENT = None
     site_report.forget()
 
 
@@ -293,7 +310,7 @@ class PageState:
             else:
                 from runbookdocs.variables import variable_values
 
-                self._variables = variable_values(self.doc, self.config)
+                self._variables = variable_values(self.doc, self.config, environ=environment())
         return self._variables
 
     def setup_files(self) -> dict[str, SetupFile]:
