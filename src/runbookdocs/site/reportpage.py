@@ -14,10 +14,10 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from runbookdocs.config import Config
 from runbookdocs.document import Document
-from runbookdocs.history import PageRun
 from runbookdocs.i18n import Catalog
 from runbookdocs.site.dates import format_date
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
@@ -30,6 +30,10 @@ from runbookdocs.site.report import (
     load_report,
 )
 from runbookdocs.site.state import Builder, published_url
+
+if TYPE_CHECKING:
+    # Only annotations: the history module is read when a history file is (`load_history`).
+    from runbookdocs.history import PageRun
 
 GENERATED = "<!-- runbookdocs: generated"
 """The first body line of every generated page."""
