@@ -311,14 +311,17 @@ def formatter(
 
 def _setup_notes(state: PageState, block: Block | None) -> list[str]:
     """Where the files a command needs from hidden set-up blocks come from (`setupfiles`)."""
-    from runbookdocs.site.setupfiles import needed_by, setup_files
-
     if block is None:
         return []
+    files = state.setup_files()
+    if not files:
+        return []
+    from runbookdocs.site.setupfiles import needed_by
+
     t = TEXTS.for_language(state.lang)
     base = state.context.settings.source_url if state.context and state.context.settings else ""
     notes = []
-    for f in needed_by(block, setup_files(state.doc)):
+    for f in needed_by(block, files):
         if f.source:
             shown = f"<code>{html.escape(f.source)}</code>"
             if base:

@@ -18,15 +18,18 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from runbookdocs.block import Block
 from runbookdocs.config import Config
 from runbookdocs.document import Document
-from runbookdocs.history import PageRun
 from runbookdocs.i18n import Catalog
 from runbookdocs.results import Report, ReportFormatError, Result
 from runbookdocs.site.dates import format_date, format_duration, last_change_of, parse_time
+
+if TYPE_CHECKING:
+    # Only annotations: the history module is read when a history file is (`load_history`).
+    from runbookdocs.history import PageRun
 
 State = Literal["verified", "failing", "not-run", "unverified"]
 

@@ -14,10 +14,10 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from runbookdocs.config import Config
 from runbookdocs.document import Document
-from runbookdocs.history import PageRun
 from runbookdocs.i18n import Catalog
 from runbookdocs.site.dates import format_date
 from runbookdocs.site.report import TEXTS as STATUS_TEXTS
@@ -30,6 +30,10 @@ from runbookdocs.site.report import (
     load_report,
 )
 from runbookdocs.site.state import Builder, published_url
+
+if TYPE_CHECKING:
+    # Only annotations: the history module is read when a history file is (`load_history`).
+    from runbookdocs.history import PageRun
 
 GENERATED = "<!-- runbookdocs: generated"
 """The first body line of every generated page."""
@@ -311,11 +315,13 @@ def runbooks_table(
         no_runbook = html.escape(t("no-runbook").strip("*"))
         rows.append(f'<tr><td colspan="{len(names)}"><em>{no_runbook}</em></td></tr>')
     return (
-        f'<div class="rb-runbooks" data-search-exclude><table><thead><tr>{head}</tr></thead>'
+        f"{RUNBOOKS_TABLE}<table><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
     )
 
 
+RUNBOOKS_TABLE = '<div class="rb-runbooks" data-search-exclude>'
+"""How the runbooks table's line starts (the extension hands it to the page as it is)."""
 _RIGHT = ' style="text-align: right;"'
 _MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|`+|\*\*|__|(?<!\w)[*_]|[*_](?!\w)")
 

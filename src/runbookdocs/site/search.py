@@ -43,12 +43,18 @@ def folded_words(text: str) -> str:
     seen: dict[str, None] = {}
     if text.isascii():
         return ""  # nothing to fold (an English page): skip the tokenising
-    for word in _WORD.findall(html.unescape(_TAG.sub(" ", text))):
-        if word.isascii():
+    # The words of the text are `_WORD.findall(text)`; whitespace is never part of one, so
+    # they are found piece by piece between whitespace, and a piece without an accent (most
+    # of them, found by `str.split` and `str.isascii` in C) holds none to fold.
+    for piece in html.unescape(_TAG.sub(" ", text)).split():
+        if piece.isascii():
             continue
-        plain = fold(word)
-        if plain != word:
-            seen.setdefault(plain.lower(), None)
+        for word in _WORD.findall(piece):
+            if word.isascii():
+                continue
+            plain = fold(word)
+            if plain != word:
+                seen.setdefault(plain.lower(), None)
     return " ".join(seen)
 
 

@@ -77,5 +77,6 @@ def needed_by(block: Block, files: dict[str, SetupFile]) -> list[SetupFile]:
         f
         for path, f in files.items()
         if f.block.line < block.line
+        and path in block.source  # most blocks name no set-up file: no pattern to compile
         and re.search(rf"(?<![\w/.-]){re.escape(path)}\b", block.source)
     ]

@@ -17,6 +17,7 @@ that make the site render a page wrongly are the document's own findings, chosen
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from runbookdocs.site.settings import SiteSettings, site_language
 
 if TYPE_CHECKING:
     from runbookdocs.decision_tree import Tree
+    from runbookdocs.site.setupfiles import SetupFile
 
 SITE_CODES = frozenset(
     {
@@ -170,6 +172,8 @@ def _project_language(root: Path) -> str:
 _SOURCES: dict[Path, Path | None] = {}
 _CONFIGS: dict[tuple[Path | None, Path], Config] = {}
 _DOCUMENTS: dict[Path, tuple[tuple[int, int, int], Document]] = {}
+_ENVIRONMENT: dict[str, str] | None = None
+"""The `RUNBOOK_VAR_*` variables of the environment, read once per build (`environment`)."""
 
 
 def project_config(start: Path, root: Path) -> Config:
@@ -208,11 +212,25 @@ def load_document(file: Path, config: Config) -> Document:
     return doc
 
 
+def environment() -> dict[str, str]:
+    """The environment variables that set page variables (`RUNBOOK_VAR_*`), as the build
+    found them: every page reads the same ones, and `os.environ` decodes each of its entries
+    anew at every look (`forget` reads them again for a new build)."""
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        from runbookdocs.variables import ENV_PREFIX
+
+        _ENVIRONMENT = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
+    return _ENVIRONMENT
+
+
 def forget() -> None:
     """Drop cached configurations and pages (a new build of a long-running `mkdocs serve`)."""
     _SOURCES.clear()
     _CONFIGS.clear()
     _DOCUMENTS.clear()
+    global _ENVIRONMENT
+    _ENVIRONMENT = None
     site_report.forget()
 
 
@@ -238,6 +256,7 @@ class PageState:
     """Block line -> the parsed tree and its errors (each tree is parsed once)."""
     _variables: dict[str, str] | None = None
     _statuses: dict[int, BlockStatus] = field(default_factory=dict)
+    _setup_files: dict[str, SetupFile] | None = None
 
     def status(self, block: Block) -> BlockStatus:
         """The verification status of a block of the page (worked out once per block)."""
@@ -291,8 +310,17 @@ class PageState:
             else:
                 from runbookdocs.variables import variable_values
 
-                self._variables = variable_values(self.doc, self.config)
+                self._variables = variable_values(self.doc, self.config, environ=environment())
         return self._variables
+
+    def setup_files(self) -> dict[str, SetupFile]:
+        """The files the page's hidden set-up blocks write (`setupfiles.setup_files`, worked
+        out once per page rather than once per block)."""
+        if self._setup_files is None:
+            from runbookdocs.site.setupfiles import setup_files
+
+            self._setup_files = setup_files(self.doc)
+        return self._setup_files
 
     def next_id(self, prefix: str) -> str:
         """A page-unique id for elements that have none."""

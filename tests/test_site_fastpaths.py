@@ -1,0 +1,209 @@
+"""The site's fast paths give exactly what the plain ways they replace give.
+
+Each shortcut taken for build speed (benchmarks/bench_site.py) is compared here with the
+straightforward code it stands for, on generated inputs built from the pieces that matter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runbookdocs.site import extension, search
+
+PIECES = [
+    '<div class="rb-block__head" data-search-exclude>',
+    '<p class="rb-block__secret" data-search-exclude>',
+    '<p class="rb-block__setup" data-search-exclude>',
+    '<p class="rb-updated" data-search-exclude>',
+    '<aside class="rb-page rb-page--verified" aria-label="Suivi" data-search-exclude>',
+    '<aside class="rb-page" aria-label="" data-search-exclude>',
+    '<aside class="rb-page x" aria-label="a"b" data-search-exclude>',
+    '<aside class="rb-pagex" aria-label="a>" data-search-exclude>',
+    '<details class="rb-tree__overview info" open data-search-exclude>',
+    '<p class="rb-print-bar rb-needs-js" data-search-exclude>',
+    '<div class="rb-runbooks" data-search-exclude>',
+    " data-search-exclude>",
+    '" aria-label="',
+    "</div>",
+    "</p>",
+    "</aside>",
+    "</details>",
+    '<link rel="stylesheet" href="../assets/runbookdocs/site.css">',
+    '<link rel="stylesheet" href="../assets/runbookdocs/site.css"><script src="x.js" defer>'
+    "</script>",
+    '<link rel="stylesheet" href="',
+    "runbookdocs",
+    ' data-rb-data="{&quot;a&quot;: 1}"',
+    ' data-rb-data="',
+    '<span class="rb-var rb-var--filled" data-rb-var="service">memcached</span>',
+    '<span class="rb-var" data-rb-var="x">{{ x }}</span>',
+    '<span class="rb-var',
+    "<p>",
+    "<",
+    '"',
+    ">",
+    " ",
+    "texte é\n",
+]
+
+
+def _reference(html_text: str) -> str:
+    return extension._VARIABLE.sub(
+        r"\1", extension.SEARCH_NOISE.sub("", extension.CHROME.sub("", html_text))
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_without_chrome_is_the_three_substitutions(pieces: list[str]) -> None:
+    html_text = "".join(pieces)
+    assert extension.without_chrome(html_text) == _reference(html_text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='<>" =/adeiklnprsvx-_', max_size=200))
+def test_without_chrome_on_any_text(html_text: str) -> None:
+    assert extension.without_chrome(html_text) == _reference(html_text)
+
+
+def _folded_reference(text: str) -> str:
+    seen: dict[str, None] = {}
+    for word in re.findall(r"\w+", html.unescape(re.sub(r"<[^>]+>", " ", text))):
+        plain = search.fold(word)
+        if plain != word:
+            seen.setdefault(plain.lower(), None)
+    return " ".join(seen)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aé é_1Ω-’x<>&;b\u00a0ß\u0301İ٣\u2003\t\n\x1c\x85E", max_size=60))
+def test_folded_words_are_those_of_every_word(text: str) -> None:
+    assert search.folded_words(text) == _folded_reference(text)
+
+
+# --------------------------------------------------------------------------- front matter
+
+_KEYS = ["title", "tags", "runbook", "a", "b", "N", "y", "true", "null", "key.x", "_k", "k-1"]
+_VALUES = [
+    *["", "x", "true", "True", "tRue", "FALSE", "null", "Null", "~", "nullx", "Nope", "yes"],
+    *["0", "00", "012", "12", "-1", "+1", "1.5", "1.", ".5", "1e3", "0x1F", "0o7", "1_000"],
+    *["123456789012345678901", "1.50", "NaN", ".inf", "<<", "=", "2026-03-02", "2026-13-02"],
+    *["2026-3-2", "2026-03-02T10:00:00", "2026-03-02 10:00:00", "a b", "a: b", "a:b", "a #b"],
+    *["a#b", "x:", '"q"', "'q'", '"a\\"b"', "'it''s'", '"a\\\\b"', "'a\\b'", '"a" # c', '"'],
+    *["[a, b]", "[]", "[ ]", "[a, [b]]", "[a:b]", "[a, ]", '["a,b"]', "['x', 1, true]", "[a"],
+    *["[a] # c", "{a: 1}", "&x a", "*x", "!tag a", "|", ">", "é", "équipe exploitation", "-"],
+    *["- a", "? a", "%x", "@x", "`x`", "a\tb", "on", "a\x85b", "a\u2028b", "\ufeffa", "a\x01"],
+    *["Basculer memcached (OC Pizza, fiche 1)", "a, b", "a [b]", "a {b}", "x  ", "é: x"],
+]
+_LINE = st.one_of(
+    st.tuples(
+        st.sampled_from([0, 0, 2, 4, 1, 3]), st.sampled_from(_KEYS), st.sampled_from(_VALUES)
+    ).map(lambda t: " " * t[0] + f"{t[1]}:" + (f" {t[2]}" if t[2] else "")),
+    st.tuples(st.sampled_from([0, 2, 4, 3]), st.sampled_from(_VALUES)).map(
+        lambda t: " " * t[0] + f"- {t[1]}"
+    ),
+    st.sampled_from(["", "# c", "  # c", "---", "...", "  continued", "\t", "key : x", "-"]),
+)
+
+
+_USUAL = ["x", "memcached", "true", "False", "null", "~", "0", "12", "1.5", "2026-03-02", "é"]
+_USUAL += ['"q"', "'q'", "a b", "a:b", "a#b", "Nope", "nullx", "yes", "on", "a, b", '"10"', "Tx"]
+_SCALARS = st.one_of(st.sampled_from(_VALUES), st.sampled_from(_USUAL), st.sampled_from(_USUAL))
+
+
+@st.composite
+def _document(draw: st.DrawFn, depth: int = 0, indent: int = 0) -> list[str]:
+    """Front matter shaped like real pages: nested keys, lists, scalars of every kind."""
+    lines: list[str] = []
+    step = draw(st.sampled_from([2, 2, 4, 1]))
+    for key in draw(st.lists(st.sampled_from(_KEYS), min_size=1, max_size=4)):
+        kind = draw(st.sampled_from(["scalar", "scalar", "map", "list", "flow", "comment"]))
+        pad = " " * indent
+        if kind == "map" and depth < 3:
+            lines.append(f"{pad}{key}:")
+            lines += draw(_document(depth + 1, indent + step))
+        elif kind == "list":
+            lines.append(f"{pad}{key}:")
+            at = pad + " " * draw(st.sampled_from([0, 2]))
+            lines += [f"{at}- {v}" for v in draw(st.lists(_SCALARS, min_size=1, max_size=3))]
+        elif kind == "flow":
+            items = draw(st.lists(_SCALARS, max_size=3))
+            lines.append(f"{pad}{key}: [{', '.join(items)}]")
+        elif kind == "comment":
+            lines += [f"{pad}# {key}", ""]
+        else:
+            value = draw(_SCALARS)
+            lines.append(f"{pad}{key}:" + (f" {value}" if value else ""))
+    return lines
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_document())
+def test_simple_front_matter_reads_as_ruamel_yaml_does_on_page_shapes(lines: list[str]) -> None:
+    test_simple_front_matter_reads_as_ruamel_yaml_does.hypothesis.inner_test(lines)  # type: ignore[attr-defined]
+
+
+def _typed(data: object) -> str:
+    # repr tells True from 1, 1 from 1.0 and a date from a string.
+    return repr(data)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=12))
+def test_simple_front_matter_reads_as_ruamel_yaml_does(lines: list[str]) -> None:
+    from runbookdocs.extract.frontmatter import _NOT_SIMPLE, simple_yaml
+    from runbookdocs.yamlio import YamlProblem, load_yaml
+
+    text = "\n".join(lines)
+    fast = simple_yaml(text)
+    if fast is _NOT_SIMPLE:
+        return
+    try:
+        reference = load_yaml(text, lines=False)
+    except YamlProblem as err:  # pragma: no cover - the failure this test is for
+        raise AssertionError(f"read as {fast!r}, but YAML refuses it: {err}") from err
+    assert _typed(fast) == _typed(reference)
+
+
+def test_simple_front_matter_covers_the_usual_page() -> None:
+    from runbookdocs.extract.frontmatter import simple_yaml
+
+    text = (
+        'title: "Basculer memcached (OC Pizza, fiche 1)"\n'
+        "tags: [memcached, oc-pizza]\n"
+        "runbook:\n"
+        "  target: debian\n"
+        "  owner: équipe exploitation\n"
+        "  reviewed: 2026-03-02\n"
+        "  timeout: 300\n"
+        "  secrets:\n"
+        "    - DB_PASSWORD\n"
+        "  variables:\n"
+        "    service: memcached\n"
+        '    workers: "10"\n'
+    )
+    import datetime as dt
+
+    assert simple_yaml(text) == {
+        "title": "Basculer memcached (OC Pizza, fiche 1)",
+        "tags": ["memcached", "oc-pizza"],
+        "runbook": {
+            "target": "debian",
+            "owner": "équipe exploitation",
+            "reviewed": dt.date(2026, 3, 2),
+            "timeout": 300,
+            "secrets": ["DB_PASSWORD"],
+            "variables": {"service": "memcached", "workers": "10"},
+        },
+    }
+
+
+def test_front_matter_yaml_1_2_first_characters_are_ruamel_yaml_s() -> None:
+    from runbookdocs.extract.frontmatter import _RESOLVED_FIRST
+    from runbookdocs.yamlio import _RULES
+
+    assert {c for c in _RULES if c} == set(_RESOLVED_FIRST)
