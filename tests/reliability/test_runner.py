@@ -169,9 +169,10 @@ def test_a_runbook_cannot_shadow_trace_or_echo_the_runners_protocol(
     line = page.split("\n").index("ls /n-existe-pas") + 1
     assert by_id["milieu"]["findings"][0]["location"] == f"docs/sabotage.md:{line}:1"
     assert "exited 42" in by_id["sortie"]["message"]
-    # Every block judged in its own time: no block waited for its timeout but the one whose
-    # answer pattern was dropped as too slow (2 s, then its recovery).
-    slow = {k for k, r in by_id.items() if r["duration_s"] > 5}
+    # Every block judged in its own time: no block waited for its timeout (10 s) but the one
+    # whose answer pattern was dropped as too slow (2 s, then its recovery: 5.3 s once on a
+    # machine loaded 4 times over).
+    slow = {k for k, r in by_id.items() if r["duration_s"] > 8}
     assert slow == set(), slow
     codes = [f["code"] for f in by_id["regex"]["findings"]]
     assert codes == ["RBD703", "RBD713"]
@@ -202,8 +203,9 @@ def test_secrets_never_show_in_any_derived_form_even_after_update(
 
 
 def test_a_backtracking_regex_never_holds_the_run(hostile: dict[str, Any]) -> None:
-    # 13.9 s for a block with timeout=2 before patterns had a time limit.
-    assert hostile["by_id"]["regex"]["duration_s"] < 5
+    # 13.9 s for a block with timeout=2 before patterns had a time limit (2 s, then the
+    # recovery: 5.3 s once on a machine loaded 4 times over).
+    assert hostile["by_id"]["regex"]["duration_s"] < 8
     assert hostile["seconds"] < 120
 
 
