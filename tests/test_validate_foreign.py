@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 33 page(s), detected" in err
+    assert "dialect: commonmark for 34 page(s), detected" in err
     assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -98,6 +98,18 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/json-output.md:36:1: warning [RBD208]",
         "foreign/json-output.md:74:1: error [RBD201]",
         "foreign/json-output.md:81:3: error [RBD201]",
+        # Configuration tagged bash on a page that is no runbook (container labels, Caddy
+        # labels, sysctl settings, sudoers rules): one RBD309 each, no error per line and no
+        # RBD307 for their `<name>`; htpasswd output and a URL written over lines: RBD308.
+        # `a.b=value command` and a quote left open stay command bugs.
+        "foreign/labels.md:5:1: warning [RBD309]",
+        "foreign/labels.md:16:1: warning [RBD309]",
+        "foreign/labels.md:24:1: warning [RBD309]",
+        "foreign/labels.md:31:1: warning [RBD309]",
+        "foreign/labels.md:39:1: warning [RBD308]",
+        "foreign/labels.md:45:1: warning [RBD308]",
+        "foreign/labels.md:56:1: error [RBD302]",
+        "foreign/labels.md:61:1: error [RBD301]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",

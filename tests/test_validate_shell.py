@@ -12,7 +12,7 @@ import pytest
 
 from runbookdocs.validate import shell
 from tests.helpers import cli, make_project
-from tests.validate_helpers import check_page
+from tests.validate_helpers import check_page, check_project, lines
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 needs_shellcheck = pytest.mark.skipif(shutil.which("shellcheck") is None, reason="needs shellcheck")
@@ -344,3 +344,67 @@ def test_output_between_commands_hides_no_command_bug(tmp_path: Path) -> None:
         "docs/page.md:6:1 [RBD301]",
     ]
     assert "1 shell finding(s)" in found[0]
+
+
+def test_configuration_tagged_shell_is_another_language() -> None:
+    labels = (
+        "# the web router\n"
+        "proxy.routers.web.rule=Host(`web.example.org`) || Host(`www.example.org`)\n"
+        "proxy.routers.<name>.middlewares=zip,<auth>\n"
+        'proxy.auth.users="ops:$2y$05$abc/def"\n'
+        "proxy_2=https://web.example.org\n"
+        "proxy_2.upstream={{upstreams 8000}}\n"
+    )
+    assert shell.shell_is_other(labels, runbook=False) == shell.KEY_VALUES
+    assert shell.shell_is_other("kernel.pid_max=65536", runbook=False) == shell.KEY_VALUES
+    rules = "# ops\nops ALL=(root) NOPASSWD: /usr/bin/systemctl restart web\nDefaults env_reset"
+    assert shell.shell_is_other(rules, runbook=False) == shell.SUDOERS
+    # A runbook's shell block is run: there its findings stand (PowerShell is said anyway).
+    assert shell.shell_is_other(labels, runbook=True) is None
+    assert shell.shell_is_other("$env:ZONE = 'a'", runbook=True) == shell.POWERSHELL
+    # Command lines stay shell: a word, `;`, a pipe, a redirection or `$(` after the value,
+    # a quote left open, plain assignments alone, `Defaults` alone, `env NAME=/path cmd`.
+    for source in [
+        "a.b=1 cmd",
+        "a.b=1; cmd",
+        "a.b=1 | cmd",
+        "a.b=1 > out",
+        "a.b=$(hostname)",
+        "a.b='open",
+        "a.b=x(y",
+        "export X=1\na.b=2",
+        "X=1\nY=2",
+        "Defaults env_reset",
+        "env PATH=/usr/local/bin:/usr/bin tool",
+        "sudo -u ops tool",
+    ]:
+        assert shell.shell_is_other(source, runbook=False) is None, source
+
+
+def test_htpasswd_output_and_a_url_over_lines_are_output() -> None:
+    found = shell.statements("ops:$apr1$Xy12$abcDEF/ghi.\nweb:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=")
+    assert [st.output for st in found] == [True, True]
+    found = shell.statements("https://id.example.org/auth\n?client_id=A1\n&scope=read+write")
+    assert [st.output for st in found] == [True, True, True]
+    # A command with `&` in it is no query line.
+    assert [st.output for st in shell.statements("tool run &\nwait")] == [False, False]
+
+
+@needs_shellcheck
+def test_labels_tagged_bash_are_one_warning_outside_runbooks(tmp_path: Path) -> None:
+    page = (
+        "```bash\n"
+        "proxy.enable=true\n"
+        "proxy.routers.<name>.rule=Host(`web.example.org`) && PathPrefix(`/`)\n"
+        "```\n"
+    )
+    # No runbookdocs configuration and no `runbook:` settings: documentation, not a runbook.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(page, encoding="utf-8")
+    found = check_project(tmp_path, "docs/page.md")
+    assert [re.sub(r": .*\[", " [", f) for f in lines(found)] == ["docs/page.md:1:1 [RBD309]"]
+    # A runbook's block is run: the labels are no commands, and each line says so.
+    found = [re.sub(r": .*\[", " [", f) for f in check_page(tmp_path / "rb", page)]
+    assert "docs/page.md:2:1 [RBD302]" in found
+    assert "docs/page.md:3:1 [RBD301]" in found
+    assert "docs/page.md:3:15 [RBD307]" in found

@@ -557,9 +557,10 @@ OTHER_LANGUAGE_AS_SHELL = _c(
     "RBD309",
     "other-language-as-shell",
     "warning",
-    "A shell block that bash refuses and that is plainly written in another shell's language "
-    "(PowerShell: `$env:NAME = value`, `Get-Item -Path x`): one warning to fix the tag instead "
-    "of its syntax errors.",
+    "A shell block that bash refuses and that is plainly written in another language: "
+    "PowerShell (`$env:NAME = value`, `Get-Item -Path x`), and outside runbooks `dotted.key=value` "
+    "configuration (container labels, properties, sysctl settings) or sudoers rules: one "
+    "warning to fix the tag instead of its syntax errors.",
     """
 ```bash
 $env:REGION = "eu-west-1"

@@ -56,6 +56,13 @@ def on_runbook_page(ctx: CheckContext) -> bool:
     return ctx.document is None or ctx.document.is_runbook
 
 
+def block_on_runbook_page(block: Block, ctx: CheckContext) -> bool:
+    """`on_runbook_page` for a batch check, which sees blocks of every page at once."""
+    if ctx.document is not None or ctx.runbook_pages is None:
+        return on_runbook_page(ctx)
+    return block.path in ctx.runbook_pages
+
+
 def values_for(ctx: CheckContext) -> dict[str, str]:
     """The value each placeholder name takes for static checks on the current page.
 

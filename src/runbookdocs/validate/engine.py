@@ -227,7 +227,11 @@ def _check_docs(
     while the per-block validators run, so their costs overlap instead of adding up."""
     from concurrent.futures import ThreadPoolExecutor
 
-    batch_ctx = CheckContext(config, cache=cache if cache is not None and cache.enabled else None)
+    batch_ctx = CheckContext(
+        config,
+        cache=cache if cache is not None and cache.enabled else None,
+        runbook_pages=frozenset(d.path for d in documents if d.is_runbook),
+    )
     ctx = CheckContext(config)
     selection = Selection.of(config)
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -106,6 +106,9 @@ class CheckContext:
     """What the page being checked names elsewhere; see `refer`."""
     cache: Cache | None = None
     """The result cache, for validators that keep results per block (shellcheck)."""
+    runbook_pages: frozenset[str] | None = None
+    """For batch checks (which see blocks, not pages): the paths of the pages that are
+    runbooks (`Document.is_runbook`); None when every page is one."""
 
     def refer(self, reference: Reference) -> None:
         """Record a reference of the current page; it is resolved against every page later."""

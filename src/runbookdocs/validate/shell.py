@@ -36,6 +36,7 @@ from runbookdocs.selection import Selection
 from runbookdocs.validate import CheckContext, batch_check, page_check
 from runbookdocs.validate.common import (
     Script,
+    block_on_runbook_page,
     console_script,
     finding_at,
     looks_like_commands,
@@ -223,7 +224,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         findings = [f for f in found if selection.reports(f, unit.block.allow)]
         if unit.block.kind != "shell" or not findings:
             continue
-        other = shell_is_other(unit.block.source)
+        other = shell_is_other(unit.block.source, runbook=block_on_runbook_page(unit.block, ctx))
         if other is not None:
             # Another shell's language tagged `bash` (PowerShell): one finding saying so.
             out[index] = [_other_language_finding(unit, other, findings)]
@@ -304,25 +305,146 @@ approved verb, a dash, a capitalised noun) alone, piped, or given a `-Parameter`
 valid bash (`$env:X=` is no assignment, `Get-ChildItem` no command of a Unix system)."""
 
 
-def shell_is_other(source: str) -> str | None:
+@dataclass(frozen=True)
+class OtherLanguage:
+    """What a shell block is written in instead, as `shell_is_other` tells."""
+
+    name: str
+    """The language, as the finding names it."""
+    tag: str
+    """The fence language to tag it with."""
+
+
+POWERSHELL = OtherLanguage("PowerShell", "powershell")
+KEY_VALUES = OtherLanguage(
+    "key=value configuration (container labels, properties, sysctl settings)", "properties"
+)
+SUDOERS = OtherLanguage("sudoers rules", "text")
+
+
+def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None:
     """The language a shell block that bash or shellcheck refuse is plainly written in, or
-    None when the evidence is not strong (then their findings stand): PowerShell when a line
-    that is not a comment is a PowerShell statement."""
-    for line in source.split("\n"):
-        if line.lstrip().startswith("#"):
-            continue
-        if _POWERSHELL.match(line):
-            return "PowerShell"
+    None when the evidence is not strong (then their findings stand).
+
+    PowerShell when a line that is not a comment is a PowerShell statement. Outside runbooks
+    (`runbook` False) also configuration shown for the reader to paste elsewhere: every line
+    `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
+    or every line a sudoers rule. A runbook's shell block is run: there the findings stand.
+    """
+    lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    if any(_POWERSHELL.match(line) for line in lines):
+        return POWERSHELL
+    if runbook or not lines:
+        return None
+    if all(_key_value(line) is not None for line in lines) and any(
+        _key_value(line) for line in lines
+    ):
+        return KEY_VALUES
+    if all(_SUDOERS_RULE.match(line) or _SUDOERS_OTHER.match(line) for line in lines) and any(
+        _SUDOERS_RULE.match(line) for line in lines
+    ):
+        return SUDOERS
     return None
 
 
-def _other_language_finding(unit: _Unit, language: str, findings: list[Finding]) -> Finding:
+_KEY = re.compile(r"^\s*[A-Za-z_][\w-]*((?:\.(?:[\w-]+|<[\w-]+>|\{[\w-]+\}))*)=(?=\S)(.*?)\s*$")
+"""`key=value`, the key's dotted segments in group 1 (a segment may be a `<placeholder>`)."""
+_CLOSING = {"(": ")", "[": "]", "{": "}", "<": ">"}
+_OPERATORS = frozenset({"&&", "||", "!"})
+
+
+def _key_value(line: str) -> bool | None:
+    """For a line `key=value` whose value is one configuration value: True when the key is
+    dotted (`traefik.http.routers.app.rule`), False when it is a plain name (`caddy=x`, which
+    bash reads as an assignment). None for any other line.
+
+    A value is one word once its quoted, backquoted and bracketed parts are taken as wholes
+    (`"a b"`, `{{upstreams 3000}}`, `<name>`), or an expression of such parts joined by `&&`
+    and `||` (`Host(`a`) && PathPrefix(`/`)`, a Traefik rule). `a.b=1 cmd`, `a.b=1; cmd` or
+    `a.b=1 | cmd` are not: a word after the value, a `;`, a pipe or a redirection make a
+    command line (one bash refuses, and whose findings then stand)."""
+    m = _KEY.match(line)
+    if m is None:
+        return None
+    words: list[str] = []
+    word = ""
+    grouped = False  # the current word holds a quoted or bracketed part
+    stack: list[str] = []
+    value = m.group(2)
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if stack:
+            if ch == stack[-1]:
+                stack.pop()
+            elif (
+                stack[-1] not in "'\"`"
+                and ch in _CLOSING
+                and (ch != "<" or value[i + 1 : i + 2].isalpha())
+            ):
+                stack.append(_CLOSING[ch])
+            elif stack[-1] not in "'\"`" and ch in "'\"`":
+                stack.append(ch)
+            word += ch
+        elif ch == "$" and value[i + 1 : i + 2] == "(":
+            return None  # a command substitution: shell
+        elif ch in "'\"`":
+            stack.append(ch)
+            word += ch
+            grouped = True
+        elif ch in _CLOSING and (ch != "<" or value[i + 1 : i + 2].isalpha()):
+            stack.append(_CLOSING[ch])
+            word += ch
+            grouped = True
+        elif ch in " \t":
+            if word:
+                words.append(word if not grouped else "()")
+            word, grouped = "", False
+        elif ch in ";|&<>)]}":
+            if ch in "&|" and value[i + 1 : i + 2] == ch and not word:
+                word = ch * 2
+                i += 2
+                continue
+            return None
+        else:
+            word += ch
+        i += 1
+    if stack:
+        return None  # a quote or a bracket left open: bash's findings say where
+    if word:
+        words.append(word if not grouped else "()")
+    if len(words) > 1 and not all(w in _OPERATORS or w == "()" for w in words):
+        return None
+    return bool(m.group(1))
+
+
+_SUDOERS_RULE = re.compile(
+    r"""(?x)^\s*
+        %?[\w.@+-]+(?:\s*,\s*%?[\w.@+-]+)*                 # users, %groups
+        \s+(?:ALL\s*=\s*(?:\([^()\n]*\)\s*)? | [\w.,!-]+\s*=\s*\([^()\n]*\)\s*)  # host=(runas)
+        (?:(?:NO)?(?:PASSWD|EXEC|SETENV|LOG_INPUT|LOG_OUTPUT|FOLLOW|INTERCEPT|MAIL):\s*)*
+        (?:!?ALL|!?/\S.*)\s*$                                 # ALL, or commands by full path
+    """
+)
+"""A sudoers user specification: `deploy ALL=(ALL) NOPASSWD: /usr/bin/systemctl`. A command
+line does not have this shape: `name word=(...)` is a bash syntax error, and `word ALL=` no
+command anyone types."""
+_SUDOERS_OTHER = re.compile(
+    r"^\s*(?:Defaults(?:[:@!>][^\s=]+)?\s+\S.*"
+    r"|(?:User|Runas|Host|Cmnd)_Alias\s+[A-Z][A-Z0-9_]*\s*=\s*\S.*)$"
+)
+"""A line of a sudoers file besides its user specifications: a `Defaults` setting, an alias."""
+
+
+def _other_language_finding(
+    unit: _Unit, language: OtherLanguage, findings: list[Finding]
+) -> Finding:
     return codes.OTHER_LANGUAGE_AS_SHELL.at(
         unit.block.location,
-        f"this {unit.block.lang or 'shell'} block is written in {language}, not in a Unix "
+        f"this {unit.block.lang or 'shell'} block is written in {language.name}, not in a Unix "
         f"shell: it is tagged with the wrong language ({len(findings)} shell finding(s) on it "
         "are not shown)",
-        hint=f"tag it ```{language.lower()}",
+        hint=f"tag it ```{language.tag}",
     )
 
 
@@ -916,6 +1038,14 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
         script = block_script(block)
         if script is None or ("<" not in script.text and "{" not in script.text):
             continue
+        if (
+            block.kind == "shell"
+            and not doc.is_runbook
+            and shell_is_other(block.source, runbook=False)
+        ):
+            # Labels, properties, PowerShell: `<name>` there is no shell redirection; the
+            # block's one finding (RBD309) says what it is.
+            continue
         assigned = variables | {m.group(1) for m in _ASSIGN.finditer(script.text)}
         typed = typed_lines(block, script.text)
         found = [
@@ -968,6 +1098,8 @@ _OUTPUT_LINE = re.compile(
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
       | https?://\S+\s*$                                     # a URL alone on its line
+      | [?&][\w.%\[\]-]+=\S*\s*$                                # its query, one line each: &a=b
+      | [\w.@-]+:(?:\$(?:apr1|2[abxy]?|1|5|6|y|md5)\$[./\w$]+|\{S?SHA\}\S+)\s*$  # htpasswd
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
       | \w[\w.]*-[\w.-]*=\S                                     # name-with-dash=value
       | [a-z][\w.-]*/[\w.:-]+\s+(?:created|configured|unchanged|deleted|patched|labeled
