@@ -40,7 +40,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
     assert "dialect: commonmark for 33 page(s), detected" in err
-    assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -81,6 +81,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
         "foreign/hugo/content/docs/guide/backups.md:17:26: error [RBD502]",
         "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
+        # `{{< relref >}}` finds a page in any case; the missing page and an anchor that the
+        # heading's `{#id}` replaced are still reported.
+        "foreign/hugo/content/docs/guide/references.md:13:48: error [RBD501]",
+        "foreign/hugo/content/docs/guide/references.md:14:27: error [RBD502]",
         # INI dialects: Samba's `:` in keys, repeats in systemd units, WireGuard and dnsmasq;
         # a key or section repeated where the reader keeps one value is still reported.
         "foreign/ini-dialects.md:61:1: error [RBD205]",
@@ -552,7 +556,8 @@ def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: 
 
 def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None:
     """With `disablePathToLower`, Hugo serves `tool_Backup/` as written: a link in another
-    case names no page, and an alias is matched in its own case only."""
+    case names no page, and an alias is matched in its own case only. A `ref`/`relref`
+    shortcode still finds a page in any case: Hugo looks pages up by lower-cased keys."""
     shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
     config = tmp_path / "hugo" / "hugo.toml"
     config.write_text(config.read_text("utf-8") + "disablePathToLower = true\n", "utf-8")
@@ -561,6 +566,8 @@ def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None
     found = re.findall(r"^\S+backups\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     lowered = [("7", "RBD501"), ("9", "RBD501"), ("10", "RBD501")]
     assert found == [*lowered, ("16", "RBD501"), ("17", "RBD501"), ("18", "RBD501")]
+    refs = re.findall(r"^\S+references\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert refs == [("13", "RBD501"), ("14", "RBD502")]
 
 
 def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:

@@ -381,18 +381,20 @@ _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s
 
 
 def _hugo_pages(
-    source: Path, target: str, index: PageIndex, *, aliases: bool = True
+    source: Path, target: str, index: PageIndex, *, shortcode: bool = False
 ) -> Iterator[Path]:
     """Every page a Hugo link may name, in the order the check prefers them: relative to the
     page's file, to its pretty URL (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to
     the content directory (Hugo's link render hook and `ref` look there too); then the pages
     that declare the URL the link names as one of their `aliases` (a browser follows their
-    redirects; `ref`/`relref` do not: `aliases=False`). `../` from `a/b/page.md` is
+    redirects; the `ref`/`relref` shortcodes do not: `shortcode=True`). `../` from `a/b/page.md` is
     `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`) and `a/_index.md`
     for a render hook that reads it next to the file.
 
     Hugo serves every path in lower case unless the site sets `disablePathToLower`: then
-    `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it.
+    `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it. A shortcode
+    finds a page in any case whatever the setting: Hugo looks pages up in a tree whose keys
+    are lower-cased (hugolib `cleanTreeKey`); `disablePathToLower` keeps only the URL's case.
     """
     from runbookdocs.dialect import hugo_lowercases_urls
 
@@ -408,7 +410,8 @@ def _hugo_pages(
     if target.startswith("/"):
         bases = bases[2:] or bases
         target = target.lstrip("/")
-    lower = hugo_lowercases_urls(str(source.parent))
+    urls_lower = hugo_lowercases_urls(str(source.parent))
+    lower = shortcode or urls_lower
     names = [Path(os.path.normpath(base / target)) for base in bases]
     for name in names:
         candidates = [name] if name.suffix == ".md" else []
@@ -426,8 +429,8 @@ def _hugo_pages(
                 seen.add(found)
                 yield found
                 break
-    if aliases and content is not None:
-        redirects = _hugo_aliases(str(content), lower)
+    if not shortcode and content is not None:
+        redirects = _hugo_aliases(str(content), urls_lower)
         for name in names:
             found = redirects.get(_url_key(str(name), lower))
             if found is not None and found not in seen:
@@ -549,7 +552,7 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
-        pages = list(_hugo_pages(source, path_part, index, aliases=ref.kind == "hugo-link"))
+        pages = list(_hugo_pages(source, path_part, index, shortcode=ref.kind == "hugo-ref"))
         if not pages:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
