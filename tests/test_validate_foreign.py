@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 33 page(s), detected" in err
+    assert "dialect: commonmark for 34 page(s), detected" in err
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -210,6 +210,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/vendor-sql.md:68:32: error [RBD401]",
         "foreign/vendor-sql.md:73:12: error [RBD401]",
         "foreign/vendor-sql.md:79:29: error [RBD401]",
+        # VitePress: lines to highlight and line numbers in the info string, a heading's `_`
+        # before a digit and `-1` when repeated; only the anchor no heading makes.
+        "foreign/vitepress.md:42:62: error [RBD502]",
     ]
 
 

@@ -185,6 +185,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
         return cached
     toc_used: set[str] = set()
     github_used: dict[str, int] = {}
+    vuepress_used: dict[str, int] = {}
     anchors: set[str] = set()
     prose = _prose(doc)
     previous = ""
@@ -228,7 +229,8 @@ def page_anchors(doc: Document) -> frozenset[str]:
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
                 if not mkdocs:  # MkDocs never makes this one: there it would hide a bad link
-                    anchors.add(_vuepress_slug(title))
+                    # markdown-it-anchor numbers a repeated slug as GitHub does: foo, foo-1.
+                    anchors.add(_github_unique(_vuepress_slug(title), vuepress_used))
                 if "{{" in title or "{%" in title:
                     # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
                     # the slug is made; any text may stand where the expression is.
