@@ -120,6 +120,18 @@ def test_unclosed_fence_top_level_and_in_container(project: Path) -> None:
     assert doc.blocks[0].source == "echo 1\n"
 
 
+def test_fence_indented_past_its_list_item_closes_at_its_own_column(project: Path) -> None:
+    """Blind round 7: 7 spaces under `- text` is no fence for CommonMark, and a closed block
+    for superfences (closing fence at the opening's column): read the superfences way, with no
+    phantom block at the closing fence; one left open is still reported."""
+    item = "- Start it:\n       ```bash\n       echo one\n       ```\n- Then:\n"
+    doc = parse(project, item + "       ```bash\n       echo two\n       ```\n")
+    assert [(b.line, b.source) for b in doc.blocks] == [(2, "echo one"), (6, "echo two")]
+    assert doc.findings == ()
+    doc = parse(project, item + "       ```bash\n       echo two\n\nAfter.\n")
+    assert [(f.location.line, "never closed" in f.message) for f in doc.findings] == [(6, True)]
+
+
 def test_includes_are_expanded_with_origins(project: Path) -> None:
     doc = parse(project, 'x\n\n```json {#c}\n--8<-- "snippets/conf.json"\n```\n')
     [block] = doc.blocks

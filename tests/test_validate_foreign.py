@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 34 page(s), detected" in err
+    assert "dialect: commonmark for 35 page(s), detected" in err
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -59,6 +59,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:168:1: error [RBD202]",
         # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
         "foreign/data.md:190:20: error [RBD201]",
+        # Fences 7 spaces under a list item's text, closed at their own column (superfences
+        # renders them): only the one left open.
+        "foreign/deep-fences.md:27:8: error [RBD101]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.

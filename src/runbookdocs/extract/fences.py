@@ -219,6 +219,11 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
     quote_lead = _width(m.groupdict().get("lead") or "")
     width = _width(m.group("indent"))
     container = width if quotes else _container(lines, i, width)
+    if width - container > 3:
+        # More than 3 columns past the list item's content (a fence under `- text`): no fence
+        # for CommonMark; superfences, the renderer that opens one here, reads it like one in
+        # a container at its own column (content as indented, closing fence exactly there).
+        container = width
     own = width - container
     fence = m.group("fence")
     closer = re.compile(rf"^(?P<ws>[ ]{{0,3}}){re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
