@@ -836,7 +836,7 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
-                p.line.text,
+                _without_inline_comments(p.line.text),
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
@@ -850,6 +850,17 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                     line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+def _without_inline_comments(text: str) -> str:
+    """`text` with its HTML comments (`Fixed <!-- TODO: link the PR -->`) blanked: nobody sees
+    them on the page. A comment inside a code span is shown as written, and kept."""
+    if "<!--" not in text:
+        return text
+    masked = _mask_code(text)
+    for m in _COMMENT_IN_LINE.finditer(masked):
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
 
 
 _TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "md"})
