@@ -59,8 +59,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:168:1: error [RBD202]",
         # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
         "foreign/data.md:190:20: error [RBD201]",
-        # Fences 7 spaces under a list item's text, closed at their own column (superfences
-        # renders them): only the one left open.
+        # Fences 7 spaces under a list item: no fence for CommonMark (the backticks show), so
+        # reported on a page that is not MkDocs' (see the next test for superfences).
+        "foreign/deep-fences.md:7:8: error [RBD101]",
+        "foreign/deep-fences.md:9:8: error [RBD301]",
+        "foreign/deep-fences.md:11:8: error [RBD101]",
+        "foreign/deep-fences.md:14:8: error [RBD301]",
+        "foreign/deep-fences.md:20:8: error [RBD101]",
+        "foreign/deep-fences.md:22:8: error [RBD301]",
         "foreign/deep-fences.md:27:8: error [RBD101]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
@@ -566,6 +572,20 @@ def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: 
     assert "Traceback" not in proc.stderr
     found = re.findall(r"^\S+setup\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert found == [("7", "44", "RBD502")]
+
+
+def test_fences_indented_past_their_list_item_on_an_mkdocs_site(tmp_path: Path) -> None:
+    """Blind round 7: superfences renders a fence 7 spaces under `- text` as a closed block
+    in the item (closing fence at the opening's column): on an MkDocs site only the fence left
+    open is reported, with no shell error for a closing fence read as a command."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "deep-fences.md", tmp_path / "docs" / "deep-fences.md")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("27", "8", "RBD101")], proc.stdout
+    assert "4 block(s)" in proc.stdout + proc.stderr
 
 
 def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None:

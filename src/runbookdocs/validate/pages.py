@@ -155,7 +155,8 @@ def _find_prose(doc: Document) -> list[_Prose]:
     lines = list(doc.lines)
     spans = doc.fence_spans
     if spans is None:
-        spans = tuple((f.open_index, f.close_index) for f in find_fences(lines))
+        fences = find_fences(lines, superfences=doc.dialect == "mkdocs")
+        spans = tuple((f.open_index, f.close_index) for f in fences)
     # Text inside HTML comments is not shown: its links and markers are not the page's.
     spans = (*spans, *doc.comment_spans)
     out: list[_Prose] = []
