@@ -48,6 +48,31 @@ def test_header_options_material_accepts() -> None:
     assert parse_header('bash title="backup.sh"').problems == ()
 
 
+@pytest.mark.parametrize(
+    ("info", "lang"),
+    [
+        ("bash {4,8-10}", "bash"),
+        ("sh {1}", "sh"),
+        ("js{1,4-6}", "js"),
+        ("ts:line-numbers {1}", "ts"),
+        ("sh:no-line-numbers", "sh"),
+        ("js:line-numbers=2", "js"),
+        ("sh [install.sh]", "sh"),
+    ],
+)
+def test_line_highlights_are_the_renderer_s_outside_mkdocs(info: str, lang: str) -> None:
+    """VitePress and Docusaurus write lines to highlight in braces and line numbers after a
+    colon: no runbookdocs attribute, the language kept. On an MkDocs site (superfences) the
+    braces are still runbookdocs attributes, and wrong ones."""
+    header = parse_header(info, commonmark=True)
+    assert (header.lang, dict(header.attrs), header.problems) == (lang, {}, ())
+    assert parse_header("bash {4,8-10}").problems
+    assert parse_header("bash {#a hidden=true}", commonmark=True).attrs == {
+        "id": "a",
+        "hidden": "true",
+    }
+
+
 def test_unknown_attribute_column_points_at_it() -> None:
     [p] = parse_header("bash {#a bogus=1}", info_col=4).problems
     assert p.col == 4 + len("bash {#a ")

@@ -120,6 +120,23 @@ def test_unclosed_fence_top_level_and_in_container(project: Path) -> None:
     assert doc.blocks[0].source == "echo 1\n"
 
 
+def test_fence_indented_past_its_list_item_closes_at_its_own_column() -> None:
+    """Blind round 7: 7 spaces under `- text` is no fence for CommonMark, and a closed block
+    for superfences (closing fence at the opening's column): read the superfences way on an
+    MkDocs page, with no phantom block at the closing fence; one left open is still open."""
+    from runbookdocs.extract.fences import scan
+    from runbookdocs.extract.snippets import Line
+
+    item = "- Start it:\n       ```bash\n       echo one\n       ```\n- Then:\n\n"
+    text = item + "       ```bash\n       echo two\n       ```\n- Last:\n       ```bash\n"
+    lines = [Line(t, n, None) for n, t in enumerate(text.split("\n"), start=1)]
+    fences, _ = scan(lines, superfences=True)
+    found = [(f.open_index + 1, f.closed, [ln.text for ln in f.content]) for f in fences]
+    assert found == [(2, True, ["echo one"]), (7, True, ["echo two"]), (11, False, [""])]
+    # CommonMark: neither a fence nor closed; the first one found is reported never closed.
+    assert not scan(lines)[0][0].closed
+
+
 def test_includes_are_expanded_with_origins(project: Path) -> None:
     doc = parse(project, 'x\n\n```json {#c}\n--8<-- "snippets/conf.json"\n```\n')
     [block] = doc.blocks

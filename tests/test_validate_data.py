@@ -232,3 +232,26 @@ def test_ini_dialects_on_a_runbook_page(tmp_path: Path) -> None:
     assert check_page(tmp_path, page) == [
         "docs/page.md:24:1: error: duplicate key 'name' in section [s] [RBD205]"
     ]
+
+
+def test_yaml_merge_of_an_anchor_left_out_is_an_excerpt() -> None:
+    """Blind round 7: `<<: *default` in a section shown alone merges an anchor defined in the
+    part of the file left out; an alias one letter off an anchor the block defines is a typo."""
+    from runbookdocs.validate.data import yaml_excerpt
+
+    assert yaml_excerpt("production:\n  <<: *default\n  pool: 5\n")
+    assert yaml_excerpt("base: &common\n  a: 1\nweb:\n  <<: *default\n")
+    assert not yaml_excerpt("base: &default\n  a: 1\nweb:\n  <<: *defualt\n")
+
+
+def test_ssh_config_tagged_ini_is_one_warning_outside_runbooks(tmp_path: Path) -> None:
+    """Blind round 7: `Host x` / `    Port 22` tagged ini is an OpenSSH client configuration:
+    one RBD208 on a page that is no runbook (no configuration), the INI error on a runbook."""
+    page = "# P\n\n```ini\nHost db.example.org\n    Port 2222\n    User ops\n```\n"
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "page.md").write_text(page, encoding="utf-8")
+    proc = cli("check", "page.md", "--no-cache", "--dialect", "github", cwd=tmp_path / "plain")
+    assert proc.stdout.startswith("page.md:4:1: warning: this ini block"), proc.stdout
+    assert "[RBD208]" in proc.stdout
+    [found] = check_page(tmp_path / "rb", page)  # a project with a configuration: runbooks
+    assert found.startswith("docs/page.md:4:1: error: key outside any [section]"), found

@@ -39,8 +39,8 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 34 page(s), detected" in err
-    assert "dialect: hugo for 4 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: commonmark for 37 page(s), detected" in err
+    assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -59,6 +59,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:168:1: error [RBD202]",
         # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
         "foreign/data.md:190:20: error [RBD201]",
+        # Fences 7 spaces under a list item: no fence for CommonMark (the backticks show), so
+        # reported on a page that is not MkDocs' (see the next test for superfences).
+        "foreign/deep-fences.md:7:8: error [RBD101]",
+        "foreign/deep-fences.md:9:8: error [RBD301]",
+        "foreign/deep-fences.md:11:8: error [RBD101]",
+        "foreign/deep-fences.md:14:8: error [RBD301]",
+        "foreign/deep-fences.md:20:8: error [RBD101]",
+        "foreign/deep-fences.md:22:8: error [RBD301]",
+        "foreign/deep-fences.md:27:8: error [RBD101]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
@@ -81,6 +90,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
         "foreign/hugo/content/docs/guide/backups.md:17:26: error [RBD502]",
         "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
+        # `{{< relref >}}` finds a page in any case; the missing page and an anchor that the
+        # heading's `{#id}` replaced are still reported.
+        "foreign/hugo/content/docs/guide/references.md:13:48: error [RBD501]",
+        "foreign/hugo/content/docs/guide/references.md:14:27: error [RBD502]",
         # INI dialects: Samba's `:` in keys, repeats in systemd units, WireGuard and dnsmasq;
         # a key or section repeated where the reader keeps one value is still reported.
         "foreign/ini-dialects.md:61:1: error [RBD205]",
@@ -195,6 +208,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shells.md:152:1: warning [RBD308]",
         "foreign/shells.md:157:1: warning [RBD308]",
         "foreign/shells.md:158:8: warning [RBD307]",
+        # An ssh_config tagged ini: one warning for the tag. A `<<: *default` merged from the
+        # part of the file left out passes; an alias one letter off the block's own anchor,
+        # an array closed by `}` among `// ...` elisions and a TODO readers see are reported,
+        # a TODO in an HTML comment is not.
+        "foreign/shown-in-part.md:6:1: warning [RBD208]",
+        "foreign/shown-in-part.md:27:7: error [RBD202]",
+        "foreign/shown-in-part.md:40:5: error [RBD201]",
+        "foreign/shown-in-part.md:45:82: warning [RBD506]",
         # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
         "foreign/sql.md:46:29: error [RBD401]",
         "foreign/sql.md:50:10: error [RBD401]",
@@ -218,6 +239,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/vendor-sql.md:68:32: error [RBD401]",
         "foreign/vendor-sql.md:73:12: error [RBD401]",
         "foreign/vendor-sql.md:79:29: error [RBD401]",
+        # VitePress: lines to highlight and line numbers in the info string, a heading's `_`
+        # before a digit and `-1` when repeated; only the anchor no heading makes.
+        "foreign/vitepress.md:42:62: error [RBD502]",
     ]
 
 
@@ -562,9 +586,24 @@ def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: 
     assert found == [("7", "44", "RBD502")]
 
 
+def test_fences_indented_past_their_list_item_on_an_mkdocs_site(tmp_path: Path) -> None:
+    """Blind round 7: superfences renders a fence 7 spaces under `- text` as a closed block
+    in the item (closing fence at the opening's column): on an MkDocs site only the fence left
+    open is reported, with no shell error for a closing fence read as a command."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "deep-fences.md", tmp_path / "docs" / "deep-fences.md")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("27", "8", "RBD101")], proc.stdout
+    assert "4 block(s)" in proc.stdout + proc.stderr
+
+
 def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None:
     """With `disablePathToLower`, Hugo serves `tool_Backup/` as written: a link in another
-    case names no page, and an alias is matched in its own case only."""
+    case names no page, and an alias is matched in its own case only. A `ref`/`relref`
+    shortcode still finds a page in any case: Hugo looks pages up by lower-cased keys."""
     shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
     config = tmp_path / "hugo" / "hugo.toml"
     config.write_text(config.read_text("utf-8") + "disablePathToLower = true\n", "utf-8")
@@ -573,6 +612,8 @@ def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None
     found = re.findall(r"^\S+backups\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     lowered = [("7", "RBD501"), ("9", "RBD501"), ("10", "RBD501")]
     assert found == [*lowered, ("16", "RBD501"), ("17", "RBD501"), ("18", "RBD501")]
+    refs = re.findall(r"^\S+references\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert refs == [("13", "RBD501"), ("14", "RBD502")]
 
 
 def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:

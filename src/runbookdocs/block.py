@@ -123,6 +123,10 @@ _HEADER = re.compile(
     """
 )
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+# Lines to highlight (VitePress, Docusaurus: ```bash {4,8-10}), not attributes.
+_LINE_RANGES = re.compile(r"\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*\Z")
+# VitePress' line-number switch glued to the language: ```ts:line-numbers=5, ```sh:no-line-numbers.
+_LINE_NUMBERS = re.compile(r":(?:no-)?line-numbers(?:=\d+)?\Z")
 _MYST_DIRECTIVE = re.compile(r"\s*\{([A-Za-z][\w:-]*)\}(?=\s|$)")
 _PLACEHOLDER_WORD = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
 OWNER = re.compile(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
@@ -208,10 +212,11 @@ def _parse_header(info: str, info_col: int, commonmark: bool, legacy_tabs: bool 
     if commonmark and directive and directive.group(1) not in ATTRIBUTES:
         # ```{note} / ```{toctree}: a MyST (Sphinx, Jupyter Book) directive, not attributes.
         return Header("", {})
+    if commonmark and m.group("attrs") is not None and _LINE_RANGES.match(m.group("attrs")):
+        return Header(lang, {})  # the renderer's lines to highlight
     if commonmark and m.group("attrs") is None:
         words = info.split()
-        first = words[0].lower() if words else ""
-        return Header(first.lstrip(".") if "{" not in first else "", {})
+        return Header(_first_word_lang(words[0] if words else ""), {})
     if m.group("unrecognized") is not None or (m.group("attrs") is None and "{" in info):
         col = info_col + (m.start("unrecognized") if m.group("unrecognized") else 0)
         rest = (m.group("unrecognized") or "").strip()
@@ -298,6 +303,16 @@ def _parse_header(info: str, info_col: int, commonmark: bool, legacy_tabs: bool 
             )
     problems.extend(_check_values(attrs, info_col))
     return Header(lang, MappingProxyType(attrs), tuple(classes), tuple(problems), tuple(flags))
+
+
+def _first_word_lang(word: str) -> str:
+    """The language in the first word of a CommonMark info string, without what a renderer
+    glues to it: VitePress' `ts:line-numbers` and lines to highlight (`js{4}`)."""
+    lang = _LINE_NUMBERS.sub("", word.lower().lstrip("."))
+    name, brace, rest = lang.partition("{")
+    if brace and name and _LINE_RANGES.match(rest.removesuffix("}")) and rest.endswith("}"):
+        return _LINE_NUMBERS.sub("", name)
+    return "" if brace else lang
 
 
 def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:

@@ -174,7 +174,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     findings.extend(include_findings)
     dialect = dialect_for(file, config)
     is_runbook = config.source is not None or "runbook" in front.meta
-    fences, comments = scan(lines)
+    fences, comments = scan(lines, superfences=dialect.name == "mkdocs")
     directives, directive_findings = find_directives(comments, lines, path)
     findings.extend(directive_findings)
     blocks: list[Block] = []

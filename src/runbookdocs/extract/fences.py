@@ -160,12 +160,16 @@ def _lazy(lines: list[Line], k: int) -> bool:
     return False
 
 
-def scan(lines: list[Line], *, skip: set[int] | None = None) -> tuple[list[Fence], list[Comment]]:
+def scan(
+    lines: list[Line], *, skip: set[int] | None = None, superfences: bool = False
+) -> tuple[list[Fence], list[Comment]]:
     """Every fenced block and every block-level HTML comment of `lines`, in page order.
 
     Args:
         lines: the expanded page.
         skip: indices that are never fence openings.
+        superfences: the page is rendered by pymdownx.superfences (MkDocs), which also reads a
+            fence indented more than 3 columns past its list item's content, as a block.
     """
     fences: list[Fence] = []
     comments: list[Comment] = []
@@ -185,7 +189,7 @@ def scan(lines: list[Line], *, skip: set[int] | None = None) -> tuple[list[Fence
         if m is None or (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i += 1
             continue
-        fence, i = _fence(lines, i, m)
+        fence, i = _fence(lines, i, m, superfences)
         fences.append(fence)
     return fences, comments
 
@@ -212,13 +216,21 @@ def _comment(lines: list[Line], i: int, comments: list[Comment]) -> int:
     return j + 1
 
 
-def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
+def _fence(
+    lines: list[Line], i: int, m: re.Match[str], superfences: bool = False
+) -> tuple[Fence, int]:
     """The fence opened on line `i`, and the index of the line after it."""
     n = len(lines)
     quotes = m.group("prefix").count(">")
     quote_lead = _width(m.groupdict().get("lead") or "")
     width = _width(m.group("indent"))
     container = width if quotes else _container(lines, i, width)
+    if superfences and width - container > 3:
+        # More than 3 columns past the list item's content (a fence under `- text`):
+        # superfences reads it like a fence in a container at its own column (content as
+        # indented, closing fence exactly there). CommonMark has no fence there (a paragraph
+        # line, or indented code showing the backticks): it stays reported as never closed.
+        container = width
     own = width - container
     fence = m.group("fence")
     closer = re.compile(rf"^(?P<ws>[ ]{{0,3}}){re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
@@ -277,6 +289,8 @@ def _fence(lines: list[Line], i: int, m: re.Match[str]) -> tuple[Fence, int]:
     return found, j
 
 
-def find_fences(lines: list[Line], *, skip: set[int] | None = None) -> list[Fence]:
+def find_fences(
+    lines: list[Line], *, skip: set[int] | None = None, superfences: bool = False
+) -> list[Fence]:
     """Every fenced block in `lines`, outside HTML comments; indices in `skip` never open one."""
-    return scan(lines, skip=skip)[0]
+    return scan(lines, skip=skip, superfences=superfences)[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import configparser
 import datetime as dt
+import difflib
 import json
 import re
 import tomllib
@@ -293,6 +294,7 @@ _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
+_MERGED_ALIAS = re.compile(r"(<<[ \t]*:[ \t]*)\*([\w-]+)")
 _REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*(?:#.*)?$)", re.M)
 """`password: ***`, `key: ***** # the id`: a value hidden on purpose."""
 
@@ -319,7 +321,12 @@ def yaml_excerpt(text: str) -> bool:
         except (YamlProblem, RecursionError):
             pass
     defined = set(re.findall(r"&([\w-]+)", text))
-    missing = {a for a in _ALIAS.findall(text) if a not in defined}
+    # An alias close to an anchor the block defines is a typo, not one defined elsewhere.
+    missing = {
+        a
+        for a in _ALIAS.findall(text)
+        if a not in defined and not difflib.get_close_matches(a, defined, n=1, cutoff=0.8)
+    }
     if _REDACTED.search(text):
         missing.add("\x00")  # `password: ***`: a value hidden on purpose
         text = _REDACTED.sub("x", text)
@@ -327,7 +334,11 @@ def yaml_excerpt(text: str) -> bool:
     if not missing and not any(_ELISION_LINE.match(ln) for ln in lines):
         return False
     kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
-    # `*name` defined in a part of the file the excerpt leaves out.
+    # `*name` defined in a part of the file the excerpt leaves out; merged (`<<: *name`) it
+    # stands for a mapping.
+    kept = _MERGED_ALIAS.sub(
+        lambda m: m.group(1) + "{}" if m.group(2) in missing else m.group(), kept
+    )
     kept = _ALIAS.sub(lambda m: "x" if m.group(1) in missing else m.group(), kept)
     try:
         load_yaml_all(kept)
@@ -871,6 +882,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except configparser.MissingSectionHeaderError as err:
         if _keys_before_sections_allowed(block, ctx, text):
             return  # an inventory or a .env shown on a page that is not a runbook
+        if _ssh_config_shown(block, ctx, text):
+            yield wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
+            return
         yield finding_at(
             block,
             err.lineno - 1 - shift,
@@ -892,6 +906,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         yield finding_at(block, 0, 1, f"invalid INI: {err.message}", code=codes.INVALID_INI)
     except (AttributeError, TypeError):
         # configparser fails this way on an indented line after a key without a value.
+        if _ssh_config_shown(block, ctx, text):
+            yield wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
+            return
         yield finding_at(
             block,
             max(_continued_valueless_key(text) - shift, 0),
@@ -911,6 +928,20 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield from _schema_errors(
                 block, ctx, data, lambda p: positions.get(tuple(p[:2]), (0, 1)), filled
             )
+
+
+_SSH_HOST = re.compile(r"^(?:Host|Match)[ \t]+[^\s=]")
+_SSH_OPTION = re.compile(r"^[ \t]*[A-Z][A-Za-z0-9]*(?:[ \t]+|[ \t]*=[ \t]*)\S")
+
+
+def _ssh_config_shown(block: Block, ctx: CheckContext, text: str) -> bool:
+    """True when an `ini` block that INI refuses is an OpenSSH client configuration
+    (`~/.ssh/config`) shown on a page that is not a runbook: it opens with `Host name` (or
+    `Match ...`) and every other line is a `Keyword value` option."""
+    if block.file or on_runbook_page(ctx):
+        return False
+    body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(body) and _SSH_HOST.match(body[0]) is not None and all(map(_SSH_OPTION.match, body))
 
 
 def _continued_valueless_key(text: str) -> int:

@@ -155,7 +155,8 @@ def _find_prose(doc: Document) -> list[_Prose]:
     lines = list(doc.lines)
     spans = doc.fence_spans
     if spans is None:
-        spans = tuple((f.open_index, f.close_index) for f in find_fences(lines))
+        fences = find_fences(lines, superfences=doc.dialect == "mkdocs")
+        spans = tuple((f.open_index, f.close_index) for f in fences)
     # Text inside HTML comments is not shown: its links and markers are not the page's.
     spans = (*spans, *doc.comment_spans)
     out: list[_Prose] = []
@@ -185,6 +186,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
         return cached
     toc_used: set[str] = set()
     github_used: dict[str, int] = {}
+    vuepress_used: dict[str, int] = {}
     anchors: set[str] = set()
     prose = _prose(doc)
     previous = ""
@@ -228,7 +230,8 @@ def page_anchors(doc: Document) -> frozenset[str]:
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
                 if not mkdocs:  # MkDocs never makes this one: there it would hide a bad link
-                    anchors.add(_vuepress_slug(title))
+                    # markdown-it-anchor numbers a repeated slug as GitHub does: foo, foo-1.
+                    anchors.add(_github_unique(_vuepress_slug(title), vuepress_used))
                 if "{{" in title or "{%" in title:
                     # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
                     # the slug is made; any text may stand where the expression is.
@@ -381,18 +384,20 @@ _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s
 
 
 def _hugo_pages(
-    source: Path, target: str, index: PageIndex, *, aliases: bool = True
+    source: Path, target: str, index: PageIndex, *, shortcode: bool = False
 ) -> Iterator[Path]:
     """Every page a Hugo link may name, in the order the check prefers them: relative to the
     page's file, to its pretty URL (`a/b.md` is served at `a/b/`, so `../c/` is `a/c`), or to
     the content directory (Hugo's link render hook and `ref` look there too); then the pages
     that declare the URL the link names as one of their `aliases` (a browser follows their
-    redirects; `ref`/`relref` do not: `aliases=False`). `../` from `a/b/page.md` is
+    redirects; the `ref`/`relref` shortcodes do not: `shortcode=True`). `../` from `a/b/page.md` is
     `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`) and `a/_index.md`
     for a render hook that reads it next to the file.
 
     Hugo serves every path in lower case unless the site sets `disablePathToLower`: then
-    `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it.
+    `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it. A shortcode
+    finds a page in any case whatever the setting: Hugo looks pages up in a tree whose keys
+    are lower-cased (hugolib `cleanTreeKey`); `disablePathToLower` keeps only the URL's case.
     """
     from runbookdocs.dialect import hugo_lowercases_urls
 
@@ -408,7 +413,8 @@ def _hugo_pages(
     if target.startswith("/"):
         bases = bases[2:] or bases
         target = target.lstrip("/")
-    lower = hugo_lowercases_urls(str(source.parent))
+    urls_lower = hugo_lowercases_urls(str(source.parent))
+    lower = shortcode or urls_lower
     names = [Path(os.path.normpath(base / target)) for base in bases]
     for name in names:
         candidates = [name] if name.suffix == ".md" else []
@@ -426,8 +432,8 @@ def _hugo_pages(
                 seen.add(found)
                 yield found
                 break
-    if aliases and content is not None:
-        redirects = _hugo_aliases(str(content), lower)
+    if not shortcode and content is not None:
+        redirects = _hugo_aliases(str(content), urls_lower)
         for name in names:
             found = redirects.get(_url_key(str(name), lower))
             if found is not None and found not in seen:
@@ -549,7 +555,7 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
-        pages = list(_hugo_pages(source, path_part, index, aliases=ref.kind == "hugo-link"))
+        pages = list(_hugo_pages(source, path_part, index, shortcode=ref.kind == "hugo-ref"))
         if not pages:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
@@ -831,7 +837,7 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
-                p.line.text,
+                _without_inline_comments(p.line.text),
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
@@ -845,6 +851,17 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                     line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+def _without_inline_comments(text: str) -> str:
+    """`text` with its HTML comments (`Fixed <!-- TODO: link the PR -->`) blanked: nobody sees
+    them on the page. A comment inside a code span is shown as written, and kept."""
+    if "<!--" not in text:
+        return text
+    masked = _mask_code(text)
+    for m in _COMMENT_IN_LINE.finditer(masked):
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
 
 
 _TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "md"})
