@@ -144,14 +144,19 @@ _DISABLE_PATH_TO_LOWER = re.compile(
 def hugo_lowercases_urls(folder: str) -> bool:
     """True when Hugo serves the pages under `folder` at lower-case URLs: its default, unless
     the site sets `disablePathToLower` (`content/CLI/Backup.md` is then `/CLI/Backup/`)."""
-    found = hugo_config(folder)
+    return not _config_sets(hugo_config(folder), _DISABLE_PATH_TO_LOWER)
+
+
+def _config_sets(found: Path | None, setting: re.Pattern[str]) -> bool:
+    """True when the site configuration `found` holds `setting` (none, or unreadable: False,
+    the generator's default then holds)."""
     if found is None:
-        return True
+        return False
     try:
         text = found.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return True
-    return _DISABLE_PATH_TO_LOWER.search(text) is None
+        return False
+    return setting.search(text) is not None
 
 
 _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
@@ -182,14 +187,7 @@ def mkdocs_folder(folder: str) -> Path | None:
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
     then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
-    found = _site_file(folder, _MKDOCS_FILES[:2])
-    if found is None:
-        return True
-    try:
-        text = found.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return True
-    return _NO_DIRECTORY_URLS.search(text) is None
+    return not _config_sets(_site_file(folder, _MKDOCS_FILES[:2]), _NO_DIRECTORY_URLS)
 
 
 _PYMDOWNX_PIN = re.compile(
