@@ -220,17 +220,25 @@ def _within(path: Path, folders: tuple[Path, ...]) -> bool:
 def find_config_file(start: Path) -> Path | None:
     """The nearest `runbookdocs.toml`, or `pyproject.toml` with a `[tool.runbookdocs]` table."""
     for folder in (start.resolve(), *start.resolve().parents):
-        own = folder / "runbookdocs.toml"
-        if own.is_file():
-            return own
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-                return pyproject  # let load_config report the problem
-            if "runbookdocs" in data.get("tool", {}):
-                return pyproject
+        found = config_file_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def config_file_in(folder: Path) -> Path | None:
+    """The runbookdocs configuration of `folder` itself (`find_config_file` looks upwards)."""
+    own = folder / "runbookdocs.toml"
+    if own.is_file():
+        return own
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            return pyproject  # let load_config report the problem
+        if "runbookdocs" in data.get("tool", {}):
+            return pyproject
     return None
 
 

@@ -165,15 +165,15 @@ _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b",
 @functools.lru_cache(maxsize=1024)
 def _site_file(folder: str, names: tuple[str, ...]) -> Path | None:
     """The nearest of `names` (site configurations) in `folder` or above it, up to the top of
-    the repository; None when there is none."""
+    the repository; None when there is none. Each folder is looked at once: the pages of a
+    site share their parents."""
     here = Path(folder)
-    for place in (here, *here.parents):
-        for name in names:
-            if (place / name).is_file():
-                return place / name
-        if (place / ".git").exists():
-            break
-    return None
+    for name in names:
+        if (here / name).is_file():
+            return here / name
+    if (here / ".git").exists() or here.parent == here:
+        return None
+    return _site_file(str(here.parent), names)
 
 
 def mkdocs_folder(folder: str) -> Path | None:

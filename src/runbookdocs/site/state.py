@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from runbookdocs import codes
 from runbookdocs.block import Block
-from runbookdocs.config import Config, find_config_file, load_config
+from runbookdocs.config import Config, config_file_in, load_config
 from runbookdocs.document import Document, parse_document, read_document
 from runbookdocs.errors import ConfigError
 from runbookdocs.i18n import Language
@@ -183,9 +183,7 @@ def project_config(start: Path, root: Path) -> Config:
     Raises:
         ConfigError: the configuration is broken (`runbookdocs check` says how).
     """
-    if start not in _SOURCES:
-        _SOURCES[start] = find_config_file(start)
-    source = _SOURCES[start]
+    source = _config_file(start)
     key = (source, root if source is None else source.parent)
     if key not in _CONFIGS:
         config = load_config(source, start=root)
@@ -195,6 +193,19 @@ def project_config(start: Path, root: Path) -> Config:
             config = replace(config, dialect="mkdocs")
         _CONFIGS[key] = config
     return _CONFIGS[key]
+
+
+def _config_file(start: Path) -> Path | None:
+    """`config.find_config_file(start)`, each folder looked at once per build: the pages of a
+    site share their parents, and most have no configuration of their own."""
+    if start not in _SOURCES:
+        folder = start.resolve()
+        own = config_file_in(folder)
+        if own is not None or folder.parent == folder:
+            _SOURCES[start] = own
+        else:
+            _SOURCES[start] = _config_file(folder.parent)
+    return _SOURCES[start]
 
 
 def load_document(file: Path, config: Config) -> Document:
