@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from runbookdocs.anchors import page_anchors, slugify
 from runbookdocs.config import load_config
 from runbookdocs.document import parse_document
-from runbookdocs.validate.pages import page_anchors, slugify
 from tests.helpers import cli, make_project
 from tests.validate_helpers import check_page
 

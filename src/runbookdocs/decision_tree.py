@@ -594,3 +594,41 @@ def _cycles(tree: Tree) -> list[tuple[str, ...]]:
                 if loops:
                     found.append(tuple(sorted(group, key=lambda n: rank[n])))
     return sorted(found, key=lambda g: rank[g[0]])
+
+
+# ------------------------------------------------------------------------------------ links
+
+
+def _link_location(block: Block, where: Location | None, text: str, col: int) -> Location:
+    """The link's own column when the text is written on its key's line as is (a plain or
+    quoted scalar); the value's start otherwise (a folded `>-` value is joined from lines)."""
+    if where is None:
+        return block.location
+    lines = block.source.splitlines()
+    index = where.line - block.line - 1
+    if 0 <= index < len(lines):
+        rest = lines[index][where.col - 1 :]
+        quote = 1 if rest[:1] in ("'", '"') else 0
+        if rest[quote:].startswith(text[: col + 1]):
+            return Location(where.path, where.line, where.col + quote + col)
+    return where
+
+
+def step_links(block: Block, tree: Tree) -> Iterator[tuple[Node, str, Location]]:
+    """(node, target, where) of every relative link in the steps' texts and helps; the site
+    build judges them too (`runbookdocs.site.state.tree_problems`)."""
+    for node, text, where in tree.texts():
+        for target, col in tree_links(text):
+            yield node, target, _link_location(block, where, text, col)
+
+
+def tree_links(text: str) -> Iterator[tuple[str, int]]:
+    """(target, 0-based column) of the relative links of a step's Markdown text: the links a
+    page of this project must provide (absolute URLs and templates are not ours to judge)."""
+    from runbookdocs.anchors import SCHEME, links
+
+    for col, raw in links(text):
+        target = raw.strip("<>")
+        if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
+            continue
+        yield target, col

@@ -399,7 +399,7 @@ def build_state(md: Any, lines: list[str]) -> PageState:
 
 def tree_problems(state: PageState) -> list[Finding]:
     """Errors of the page's decision trees (the site cannot draw a broken tree)."""
-    from runbookdocs.validate.trees import step_links
+    from runbookdocs.decision_tree import step_links
 
     out: list[Finding] = []
     for b in state.doc.blocks:
@@ -436,7 +436,7 @@ def _missing_link(state: PageState, target: str) -> str | None:
     it is not a page: files and folders are `runbookdocs check`'s to judge)."""
     from urllib.parse import unquote
 
-    from runbookdocs.validate.pages import anchor_exists, page_anchors
+    from runbookdocs.anchors import anchor_exists, page_anchors
 
     page, _, anchor = target.partition("#")
     page = unquote(page.split("?", 1)[0])

@@ -45,7 +45,7 @@ class PageIndex:
         target wherever it is in the project.
         """
         if self._myst is None:
-            from runbookdocs.validate.pages import MYST_TARGET
+            from runbookdocs.anchors import MYST_TARGET
 
             self._myst = frozenset(
                 a[len(MYST_TARGET) :]
@@ -85,7 +85,7 @@ class PageIndex:
 
 def targets(doc: Document) -> tuple[frozenset[str], frozenset[str]]:
     """What references to the page can name: its anchors and its block ids."""
-    from runbookdocs.validate.pages import page_anchors
+    from runbookdocs.anchors import page_anchors
 
     anchors = page_anchors(doc) if doc.readable else frozenset()
     return anchors, frozenset(b.id for b in doc.blocks if b.id)

@@ -14,19 +14,25 @@ import fnmatch
 import functools
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
 from runbookdocs import codes
+from runbookdocs.anchors import (
+    COMMENT_IN_LINE,
+    INCLUDE,
+    REF_DEF,
+    SCHEME,
+    anchor_exists,
+    links,
+    mask_code,
+    prose_lines,
+)
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
 from runbookdocs.document import PLACEHOLDER, Document
-from runbookdocs.extract.fences import find_fences
-from runbookdocs.extract.snippets import Line
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
@@ -43,332 +49,30 @@ MARKERS = re.compile(r"(?<![./\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
 """Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
 an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."""
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}]*)\}[ \t]*$")
-_ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
-_ATTR_ID_KEY = re.compile(r"""(?:^|\s)id=(?:"([^"]*)"|'([^']*)'|([^\s}"']+))""")
-_TAB_LABEL = re.compile(r'^\s*===[!+]?\s+"(.*)"\s*$')
-_HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
-INCLUDE = "\x00include:"
-"""An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
-MYST_TARGET = "\x00myst:"
-"""An anchors entry naming a MyST target `(name)=` of the page, known to the whole project."""
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
-_MYST_LABEL = re.compile(r"^ {0,3}\(([^()\s]+)\)=\s*$")
-_FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
-_COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
-_COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
-_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(
-    r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
-_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t]*$|[ \t]+[\"'(])")
-"""A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
-footnote, and `[1]: Some words.` a paragraph (CommonMark: words after the target that are not a
-quoted title make the line text), not links."""
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
-_INLINE_MD = (
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"`+"), ""),
-    (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), ""),
-)
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
-_IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
 _QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
 _LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
 
-# ---------------------------------------------------------------------------------- anchors
-
-
-@functools.lru_cache(maxsize=4096)
-def slugify(text: str) -> str:
-    """The slug the site gives a heading (`pymdownx.slugs.slugify(case="lower")`).
-
-    Kept per text: pages of one manual repeat the same headings.
-    """
-    from pymdownx.slugs import slugify as make
-
-    slug: str = make(case="lower")(text, "-")
-    return slug
-
-
-def heading_text(raw: str) -> tuple[str, str | None]:
-    """A heading's text without inline Markdown, and its id when an attribute list gives one
-    (`{#id}`, `{ id=x }`, `{: #x .class }`)."""
-    explicit = None
-    m = _ATTR_LIST.search(raw)
-    if m:
-        ids = _attr_ids(m.group(1))
-        if ids:
-            explicit = ids[-1]
-        raw = raw[: m.start()]
-    raw = _COMMENT_IN_LINE.sub("", raw)
-    for pattern, repl in _INLINE_MD:
-        raw = pattern.sub(repl, raw)
-    return raw.strip(), explicit
-
-
-def _unique(slug: str, used: set[str]) -> str:
-    # Python-Markdown's toc `unique()`: foo, foo_1, foo_2...
-    while slug in used or not slug:
-        m = _IDCOUNT.match(slug)
-        slug = f"{m.group(1)}_{int(m.group(2)) + 1}" if m else f"{slug}_1"
-    used.add(slug)
-    return slug
-
-
-@dataclass(frozen=True)
-class _Prose:
-    """A line of the page outside fences, as the reader sees it."""
-
-    index: int
-    line: Line
-
-
-_PROSE: dict[tuple[str, int], list[_Prose]] = {}
-
-
-def _doc_key(doc: Document) -> tuple[str, int]:
-    # hash() of a str is computed once and kept by the string: O(1) after the first call.
-    return str(doc.file), hash(doc.text)
-
-
-def _prose(doc: Document) -> list[_Prose]:
-    """The page's lines outside fences, computed once per page text."""
-    key = _doc_key(doc)
-    cached = _PROSE.get(key)
-    if cached is None:
-        if len(_PROSE) > 4096:
-            _PROSE.clear()
-        cached = _PROSE[key] = _find_prose(doc)
-    return cached
-
-
-def _find_prose(doc: Document) -> list[_Prose]:
-    lines = list(doc.lines)
-    spans = doc.fence_spans
-    if spans is None:
-        fences = find_fences(lines, superfences=doc.dialect == "mkdocs")
-        spans = tuple((f.open_index, f.close_index) for f in fences)
-    # Text inside HTML comments is not shown: its links and markers are not the page's.
-    spans = (*spans, *doc.comment_spans)
-    out: list[_Prose] = []
-    start = 0
-    for opening, closing in sorted(spans):
-        out.extend(_Prose(i, lines[i]) for i in range(start, opening))
-        start = max(start, closing + 1)
-    out.extend(_Prose(i, lines[i]) for i in range(start, len(lines)))
-    return out
-
-
-_ANCHORS: dict[tuple[str, int], frozenset[str]] = {}
-
-
-def page_anchors(doc: Document) -> frozenset[str]:
-    """Every anchor the page may have on the site.
-
-    Renderers number and slugify headings their own ways (Python-Markdown's `toc`, with
-    pymdownx's slugs or its own; GitHub and Hugo's Goldmark), and a site's configuration picks
-    one: a link is accepted when any of them gives the anchor, so that a correct link is never
-    reported; a broken one still is (no slug of any heading matches it). Entries holding `*`
-    are patterns (content tabs' `__tabbed_1_2`).
-    """
-    key = _doc_key(doc)
-    cached = _ANCHORS.get(key)
-    if cached is not None:
-        return cached
-    toc_used: set[str] = set()
-    github_used: dict[str, int] = {}
-    vuepress_used: dict[str, int] = {}
-    anchors: set[str] = set()
-    prose = _prose(doc)
-    previous = ""
-    hugo = doc.dialect == "hugo"
-    mkdocs = doc.dialect == "mkdocs"
-    last_heading = ""
-    for k, p in enumerate(prose):
-        text = p.line.text
-        raw: str | None = None
-        m = _ATX.match(text)
-        if m:
-            raw = m.group(2) or ""
-            raw = re.sub(r"[ \t]+#+[ \t]*$", "", raw)
-        elif (
-            _SETEXT.match(text)
-            and previous.strip()
-            and not previous.lstrip().startswith(("-", "*", "+", ">", "|", "#"))
-            and k > 0
-            and prose[k - 1].index == p.index - 1
-        ):
-            raw = previous.strip()
-        elif (
-            hugo
-            and text.startswith(": ")
-            and previous.strip()
-            and k > 0
-            and prose[k - 1].index == p.index - 1
-        ):
-            raw = previous.strip()  # a definition term: Hugo gives it an id (autoDefinitionTermID)
-        if raw is not None:
-            if "<!--" in raw:  # `#### <!-- md:setting config.x -->`: a hook's id
-                for comment in _COMMENT_IN_LINE.findall(raw):
-                    for word in _COMMENT_WORD.findall(comment[4:-3]):
-                        anchors.update((word, "+" + word))
-            title, explicit = heading_text(raw)
-            if explicit:
-                anchors.add(explicit)
-                toc_used.add(explicit)
-            else:
-                for slug in _slugs(title):
-                    anchors.add(_unique(slug, toc_used))
-                    anchors.add(_github_unique(slug, github_used))
-                if not mkdocs:  # MkDocs never makes this one: there it would hide a bad link
-                    # markdown-it-anchor numbers a repeated slug as GitHub does: foo, foo-1.
-                    anchors.add(_github_unique(_vuepress_slug(title), vuepress_used))
-                if "{{" in title or "{%" in title:
-                    # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
-                    # the slug is made; any text may stand where the expression is.
-                    marked = _TEMPLATE.sub(" zzrbdtemplatezz ", title)
-                    anchors.update(s.replace("zzrbdtemplatezz", "*") for s in _slugs(marked))
-                last_heading = slugify(title)
-        elif "{" in text:
-            # An attribute list on a paragraph, a list item or an image: `{ #id }`.
-            m2 = _ATTR_LIST.search(text)
-            if m2:
-                anchors.update(_attr_ids(m2.group(1)))
-        anchors.update(_HTML_ID.findall(text))
-        if text.endswith("=") and text.lstrip().startswith("("):
-            label = _MYST_LABEL.match(text)
-            if label:
-                anchors.update((label.group(1), MYST_TARGET + label.group(1)))
-        if text.lstrip().startswith("[^"):
-            note = _FOOTNOTE.match(text)
-            if note:
-                n = note.group(1)
-                anchors.update((f"fn:{n}", f"fnref:{n}", f"fn-{n}", f"fnref-{n}"))
-                anchors.update((f"user-content-fn-{n}", f"user-content-fnref-{n}"))
-        if text.lstrip().startswith(("=== ", "===! ", "===+ ")):
-            anchors.add("__tabbed_*")
-            label = _TAB_LABEL.match(text)
-            if label:  # pymdownx.tabbed with a slugify function: ids from the tab's label
-                for tab in _slugs(heading_text(label.group(1))[0]):
-                    anchors.add(tab)
-                    if last_heading:  # combine_header_slug: the heading's slug first
-                        anchors.update((f"{last_heading}-{tab}", f"{last_heading}--{tab}"))
-        if hugo and "include" in text:
-            for inc in _HUGO_INCLUDE.finditer(text):
-                anchors.add(INCLUDE + inc.group(1))
-        previous = text
-    # Hooks and plugins make ids from words in HTML comments (`<!-- md:option toc.slugify -->`):
-    # such words may be anchors the page has on the site.
-    for first, last in doc.comment_spans:
-        for ln in doc.lines[first : last + 1]:
-            for word in _COMMENT_WORD.findall(ln.text):
-                anchors.update((word, "+" + word))
-    anchors.update(b.id for b in doc.blocks if b.id)
-    anchors.update(_step_anchors(doc))
-    result = frozenset(anchors)
-    if len(_ANCHORS) > 4096:
-        _ANCHORS.clear()
-    _ANCHORS[key] = result
-    return result
-
-
-def _step_anchors(doc: Document) -> Iterator[str]:
-    """The anchors of the steps of the page's decision trees that have an id (`#TREE--NODE`)."""
-    from runbookdocs.decision_tree import node_anchor, parse_tree
-
-    for b in doc.blocks:
-        if b.kind == "decision-tree" and b.id:
-            tree, _ = parse_tree(b)
-            if tree is not None:
-                yield from (node_anchor(b.id, n) for n in tree.nodes)
-
-
-@functools.lru_cache(maxsize=4096)
-def _slugs(title: str) -> frozenset[str]:
-    """The slugs renderers give a heading: pymdownx's, Python-Markdown's `toc` default (runs of
-    `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`)."""
-    first = slugify(title)
-    return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
-
-
-_VUEPRESS_SPECIAL = re.compile(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'“”‘’<>,.?/]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def _vuepress_slug(title: str) -> str:
-    """VuePress' and VitePress' slug: runs of spaces and punctuation made one `-` (`app.conf`
-    is `app-conf`), after NFKD without combining marks; a leading digit prefixed with `_`."""
-    text = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
-    text = _VUEPRESS_SPECIAL.sub("-", re.sub(r"[\x00-\x1f]", "", text)).strip("-")
-    return re.sub(r"^(\d)", r"_\1", text).lower()
-
-
-@functools.lru_cache(maxsize=4096)
-def _github_slug(title: str) -> str:
-    text = title.strip().lower()
-    text = re.sub(r"[^\w\- ]", "", text)
-    return text.replace(" ", "-")
-
-
-def _github_unique(slug: str, used: dict[str, int]) -> str:
-    # GitHub and Goldmark: foo, foo-1, foo-2...
-    count = used.get(slug)
-    used[slug] = (count or 0) + 1
-    return slug if count is None else f"{slug}-{count}"
-
-
-def _attr_ids(body: str) -> list[str]:
-    """Ids in an attribute list: `#id`, `id=x`, `id="x"`."""
-    return [*_ATTR_ID.findall(body), *(a or b or c for a, b, c in _ATTR_ID_KEY.findall(body))]
-
-
-def anchor_exists(anchor: str, anchors: frozenset[str]) -> bool:
-    """True when `anchor` is one of `anchors` (entries with `*` are patterns)."""
-    if anchor in anchors:
-        return True
-    return any("*" in a and fnmatch.fnmatchcase(anchor, a) for a in anchors)
-
-
 # ------------------------------------------------------------------------------------ links
 
 
-def _mask_code(text: str) -> str:
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
-
-
-def _links(text: str) -> Iterator[tuple[int, str]]:
-    """(0-based column, target) of every link and image in a prose line."""
-    masked = _mask_code(text)
-    for m in _LINK.finditer(masked):
-        yield m.start("target"), m.group("target")
-    ref = _REF_DEF.match(masked)
-    if ref:
-        yield ref.start("target"), ref.group("target")
-
-
 @page_check
-def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+def checklinks(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Relative links: recorded as references, resolved against every page by `judge`."""
     hugo = doc.dialect == "hugo"
-    for p in _prose(doc):
+    for p in prose_lines(doc):
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
         if hugo and "{{" in p.line.text:
             for m in _HUGO_REF.finditer(p.line.text):
                 where = Location(doc.path, p.line.page_line, m.start("target") + 1)
                 ctx.refer(Reference("hugo-ref", m.group("target"), where, p.line.origin))
-        for col, raw in _links(p.line.text):
+        for col, raw in links(p.line.text):
             target = raw.strip("<>")
-            if not target or _SCHEME.match(target) or target.startswith(("//", "/", "{{")):
+            if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
             kind = "hugo-link" if hugo else "link"
             ctx.refer(
@@ -797,7 +501,7 @@ def check_placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                         )
                     )
     # Prose may name a value too ("the site {{ site }} answers on..."): the site fills it in.
-    for p in _prose(doc):
+    for p in prose_lines(doc):
         if "{{" in p.line.text:
             used.update(m.group("name") for m in PLACEHOLDER.finditer(p.line.text))
     # Secrets are also exported into the block's shell, so `$NAME` / `${NAME}` uses them too.
@@ -831,9 +535,9 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     # then only prose lines with a '?' need a closer look.
     whole = "\n".join(ln.text for ln in doc.lines)
     suspect = _suspect(whole)
-    for p in _prose(doc):
+    for p in prose_lines(doc):
         if suspect or "?" in p.line.text:
-            if suspect and _REF_DEF.match(p.line.text):
+            if suspect and REF_DEF.match(p.line.text):
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
@@ -858,8 +562,8 @@ def _without_inline_comments(text: str) -> str:
     them on the page. A comment inside a code span is shown as written, and kept."""
     if "<!--" not in text:
         return text
-    masked = _mask_code(text)
-    for m in _COMMENT_IN_LINE.finditer(masked):
+    masked = mask_code(text)
+    for m in COMMENT_IN_LINE.finditer(masked):
         text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text
 
@@ -915,7 +619,7 @@ def _scan(
             )
         )
     if prose and "?" in text:
-        masked = _URL.sub(lambda u: " " * len(u.group()), _mask_code(text))
+        masked = _URL.sub(lambda u: " " * len(u.group()), mask_code(text))
         # `/admin/plugins?all=true`: a `?` that starts a URL's query (`name=value` after it).
         masked = _QUERY.sub(lambda u: " " * len(u.group()), masked)
         # Link targets are addresses, not words: `page.md?view=x`.
