@@ -6,6 +6,7 @@ the nearest parent, validated up front, and every problem is reported together w
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -214,7 +215,14 @@ def _within(path: Path, folders: tuple[Path, ...]) -> bool:
         real = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop
         return False
-    return any(real.is_relative_to(f.resolve()) for f in folders)
+    return any(real.is_relative_to(_resolved(f)) for f in folders)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(folder: Path) -> Path:
+    """`folder` with its symlinks followed. The project root and trusted directories are asked
+    about for every include of every page; the path asked about is still resolved each time."""
+    return folder.resolve()
 
 
 def find_config_file(start: Path) -> Path | None:
