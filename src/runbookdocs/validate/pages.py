@@ -60,7 +60,7 @@ _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
 
 @page_check
-def checklinks(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Relative links: recorded as references, resolved against every page by `judge`."""
     hugo = doc.dialect == "hugo"
     for p in prose_lines(doc):
