@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 37 page(s), detected" in err
+    assert "dialect: commonmark for 38 page(s), detected" in err
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -72,6 +72,18 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # Help text (`--x[=v]: text`, options described in prose), a usage synopsis, what is
+        # typed into `--interactive`, a psql session, one output line: one RBD308 each. An
+        # unquoted regular expression, a forgotten `\` and `word(x)` after echo stay found.
+        "foreign/help-text.md:5:1: warning [RBD308]",
+        "foreign/help-text.md:13:1: warning [RBD308]",
+        "foreign/help-text.md:19:1: warning [RBD308]",
+        "foreign/help-text.md:27:1: warning [RBD308]",
+        "foreign/help-text.md:39:1: warning [RBD308]",
+        "foreign/help-text.md:49:1: warning [RBD308]",
+        "foreign/help-text.md:57:1: error [RBD301]",
+        "foreign/help-text.md:62:3: warning [RBD302]",
+        "foreign/help-text.md:66:1: error [RBD301]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
