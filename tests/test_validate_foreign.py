@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 41 page(s), detected" in err
+    assert "dialect: commonmark for 42 page(s), detected" in err
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -118,6 +118,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # a key or section repeated where the reader keeps one value is still reported.
         "foreign/ini-dialects.md:61:1: error [RBD205]",
         "foreign/ini-dialects.md:68:1: error [RBD205]",
+        # Fences that nested list items close (CommonMark) with nothing of the page inside: a
+        # warning each; one that swallows the item's text and a stray fence stay errors.
+        "foreign/item-fences.md:5:5: warning [RBD113]",
+        "foreign/item-fences.md:9:5: warning [RBD113]",
+        "foreign/item-fences.md:15:5: warning [RBD113]",
+        "foreign/item-fences.md:18:5: warning [RBD113]",
+        "foreign/item-fences.md:25:4: error [RBD101]",
+        "foreign/item-fences.md:31:3: error [RBD101]",
         # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
         "foreign/jekyll.md:4:79: warning [RBD503]",
         # A heading holding a Liquid expression: any text may stand in its place in the id.
@@ -694,3 +702,22 @@ def test_links_to_folders_resolve_in_a_repository_browser_only(tmp_path: Path) -
     assert broken("github") == [("48", "RBD501")]
     assert broken("commonmark") == [("48", "RBD501")]
     assert broken("mkdocs") == [("19", "RBD501"), ("48", "RBD501")]
+
+
+def test_fences_closed_by_their_list_item_are_commonmark_s(tmp_path: Path) -> None:
+    """Blind round 8b: CommonMark closes a fence when its list item ends; with nothing of the
+    page inside, that renders as written (a warning, RBD113). Superfences does not close it
+    there: on an MkDocs site they stay never closed (RBD101)."""
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SAMPLES / "item-fences.md", tmp_path / "docs" / "item-fences.md")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+\.md:(\d+):\d+: (\w+): .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
+    assert found == [
+        *[(line, "warning", "RBD113") for line in ("5", "9", "15", "18")],
+        ("25", "error", "RBD101"),
+        ("31", "error", "RBD101"),
+    ]
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    codes_found = re.findall(r"^\S+\.md:\d+:\d+: \w+: .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
+    assert "RBD113" not in codes_found and codes_found.count("RBD101") >= 4, proc.stdout
