@@ -721,3 +721,22 @@ def test_fences_closed_by_their_list_item_are_commonmark_s(tmp_path: Path) -> No
     proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
     codes_found = re.findall(r"^\S+\.md:\d+:\d+: \w+: .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
     assert "RBD113" not in codes_found and codes_found.count("RBD101") >= 4, proc.stdout
+
+
+def test_list_names_the_checked_language_a_tag_misspells(tmp_path: Path) -> None:
+    """Blind round 8b: ```` ```shel ```` and ```` ```8sh ```` are not validated; `list` says so
+    and names the language meant. A language of its own (`zsh`) gets no suggestion."""
+    import json
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "tags.md").write_text(
+        "# Tags\n\n```shel\nls\n```\n\n```8sh\nls\n```\n\n```zsh\nls\n```\n", encoding="utf-8"
+    )
+    proc = cli("list", "--json", "docs/tags.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["location"]: r["not_checked"] for r in map(json.loads, proc.stdout.splitlines())}
+    assert rows == {
+        "docs/tags.md:3": "language 'shel' is not checked (did you mean 'shell'?)",
+        "docs/tags.md:7": "language '8sh' is not checked (did you mean 'sh'?)",
+        "docs/tags.md:11": "language 'zsh' is not checked",
+    }
