@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 37 page(s), detected" in err
+    assert "dialect: commonmark for 42 page(s), detected" in err
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert status == 1
     assert found == [
@@ -53,6 +53,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
         # `export` and JSX lines make no finding; the missing `\` is found.
         "foreign/components.mdx:33:3: warning [RBD302]",
+        # JSON cut after a member ending in `,`, a member shown alone and left open, `[...]`
+        # elisions; SQL with `...`, `<words to fill in>`, `f(...)`: nothing. A document that
+        # lost its last brace, a missing comma and a query cut mid-clause are still errors.
+        "foreign/cut-short.md:77:15: error [RBD201]",
+        "foreign/cut-short.md:83:3: error [RBD201]",
+        "foreign/cut-short.md:87:33: error [RBD401]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.
@@ -72,6 +78,20 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
         "foreign/fences.md:26:1: error [RBD301]",
+        # A link to a folder that exists: GitHub and GitLab show it; a missing one is broken.
+        "foreign/folders.md:4:38: error [RBD501]",
+        # Help text (`--x[=v]: text`, options described in prose), a usage synopsis, what is
+        # typed into `--interactive`, a psql session, one output line: one RBD308 each. An
+        # unquoted regular expression, a forgotten `\` and `word(x)` after echo stay found.
+        "foreign/help-text.md:5:1: warning [RBD308]",
+        "foreign/help-text.md:13:1: warning [RBD308]",
+        "foreign/help-text.md:19:1: warning [RBD308]",
+        "foreign/help-text.md:27:1: warning [RBD308]",
+        "foreign/help-text.md:39:1: warning [RBD308]",
+        "foreign/help-text.md:49:1: warning [RBD308]",
+        "foreign/help-text.md:57:1: error [RBD301]",
+        "foreign/help-text.md:62:3: warning [RBD302]",
+        "foreign/help-text.md:66:1: error [RBD301]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
@@ -98,6 +118,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # a key or section repeated where the reader keeps one value is still reported.
         "foreign/ini-dialects.md:61:1: error [RBD205]",
         "foreign/ini-dialects.md:68:1: error [RBD205]",
+        # Fences that nested list items close (CommonMark) with nothing of the page inside: a
+        # warning each; one that swallows the item's text and a stray fence stay errors.
+        "foreign/item-fences.md:5:5: warning [RBD113]",
+        "foreign/item-fences.md:9:5: warning [RBD113]",
+        "foreign/item-fences.md:15:5: warning [RBD113]",
+        "foreign/item-fences.md:18:5: warning [RBD113]",
+        "foreign/item-fences.md:25:4: error [RBD101]",
+        "foreign/item-fences.md:31:3: error [RBD101]",
         # Jekyll: pages published as `.html`, headings made by Liquid; only the broken links.
         "foreign/jekyll.md:4:79: warning [RBD503]",
         # A heading holding a Liquid expression: any text may stand in its place in the id.
@@ -233,12 +261,20 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/tags.md:68:1: warning [RBD208]",  # HCL tagged json
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
+        "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
         "foreign/unclosed.md:3:1: error [RBD101]",
+        # XXX standing for a value (after `=`, in code), TODO in a comment over two lines or in
+        # a quoted log line: nothing; XXX in a block's comment, in prose, TODO shown: reported.
+        "foreign/values.md:9:3: warning [RBD506]",
+        "foreign/values.md:22:1: warning [RBD506]",
+        "foreign/values.md:24:1: warning [RBD506]",
+        "foreign/values.md:26:11: warning [RBD506]",
         # A vendor's statements and index hints, shard targeting with `use`, sessions opened
         # from the shell or after a comment, a here-document: only the real errors.
         "foreign/vendor-sql.md:68:32: error [RBD401]",
         "foreign/vendor-sql.md:73:12: error [RBD401]",
         "foreign/vendor-sql.md:79:29: error [RBD401]",
+        "foreign/vendor-sql.md:90:17: error [RBD401]",  # `ANALYZE VERBOSE;` above it passes
         # VitePress: lines to highlight and line numbers in the info string, a heading's `_`
         # before a digit and `-1` when repeated; only the anchor no heading makes.
         "foreign/vitepress.md:42:62: error [RBD502]",
@@ -347,6 +383,7 @@ def test_wrong_language_is_a_parse_error_on_runbook_pages(tmp_path: Path) -> Non
         "58 error RBD202",
         "68 error RBD201",
         "96 error RBD202",  # the manifest read by `kubectl apply -f - <<END`: checked too
+        "105 error RBD202",  # TOML with a value to fill in: a runbook keeps the error too
     ]
 
 
@@ -645,3 +682,61 @@ def test_myst_and_jekyll_readings_stay_out_of_mkdocs_pages(tmp_path: Path) -> No
     page = "# Page\n\n```{note}\ntext\n```\n\nSee [the other page](other.html).\n"
     found = check_page(tmp_path, page, {"docs/other.md": "# Other\n"})
     assert [f.rsplit("[", 1)[-1] for f in found] == ["RBD104]", "RBD503]"]
+
+
+def test_links_to_folders_resolve_in_a_repository_browser_only(tmp_path: Path) -> None:
+    """Blind round 8b: GitHub and GitLab show a linked folder's files, so a link to a folder
+    that exists is fine on a `github`/`commonmark` page; a site generator serves no folder
+    without an index page, so MkDocs and Hugo pages keep reporting it."""
+    (tmp_path / "docs" / "scripts").mkdir(parents=True)
+    (tmp_path / "docs" / "scripts" / "rotate.sh").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "docs" / "page.md").write_text(
+        "# Page\n\nSee [the scripts](scripts/) and [the old ones](retired/).\n", encoding="utf-8"
+    )
+
+    def broken(dialect: str) -> list[str]:
+        proc = cli("check", "docs", "--no-cache", "--dialect", dialect, cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        return re.findall(r"^\S+:\d+:(\d+): \w+: .*\[(RBD50\d)\]$", proc.stdout, re.M)
+
+    assert broken("github") == [("48", "RBD501")]
+    assert broken("commonmark") == [("48", "RBD501")]
+    assert broken("mkdocs") == [("19", "RBD501"), ("48", "RBD501")]
+
+
+def test_fences_closed_by_their_list_item_are_commonmark_s(tmp_path: Path) -> None:
+    """Blind round 8b: CommonMark closes a fence when its list item ends; with nothing of the
+    page inside, that renders as written (a warning, RBD113). Superfences does not close it
+    there: on an MkDocs site they stay never closed (RBD101)."""
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SAMPLES / "item-fences.md", tmp_path / "docs" / "item-fences.md")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+\.md:(\d+):\d+: (\w+): .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
+    assert found == [
+        *[(line, "warning", "RBD113") for line in ("5", "9", "15", "18")],
+        ("25", "error", "RBD101"),
+        ("31", "error", "RBD101"),
+    ]
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    codes_found = re.findall(r"^\S+\.md:\d+:\d+: \w+: .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
+    assert "RBD113" not in codes_found and codes_found.count("RBD101") >= 4, proc.stdout
+
+
+def test_list_names_the_checked_language_a_tag_misspells(tmp_path: Path) -> None:
+    """Blind round 8b: ```` ```shel ```` and ```` ```8sh ```` are not validated; `list` says so
+    and names the language meant. A language of its own (`zsh`) gets no suggestion."""
+    import json
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "tags.md").write_text(
+        "# Tags\n\n```shel\nls\n```\n\n```8sh\nls\n```\n\n```zsh\nls\n```\n", encoding="utf-8"
+    )
+    proc = cli("list", "--json", "docs/tags.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["location"]: r["not_checked"] for r in map(json.loads, proc.stdout.splitlines())}
+    assert rows == {
+        "docs/tags.md:3": "language 'shel' is not checked (did you mean 'shell'?)",
+        "docs/tags.md:7": "language '8sh' is not checked (did you mean 'sh'?)",
+        "docs/tags.md:11": "language 'zsh' is not checked",
+    }

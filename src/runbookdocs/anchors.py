@@ -92,14 +92,14 @@ def _unique(slug: str, used: set[str]) -> str:
 
 
 @dataclass(frozen=True)
-class _Prose:
+class Prose:
     """A line of the page outside fences, as the reader sees it."""
 
     index: int
     line: Line
 
 
-_PROSE: dict[tuple[str, int], list[_Prose]] = {}
+_PROSE: dict[tuple[str, int], list[Prose]] = {}
 
 
 def _doc_key(doc: Document) -> tuple[str, int]:
@@ -107,7 +107,7 @@ def _doc_key(doc: Document) -> tuple[str, int]:
     return str(doc.file), hash(doc.text)
 
 
-def prose_lines(doc: Document) -> list[_Prose]:
+def prose_lines(doc: Document) -> list[Prose]:
     """The page's lines outside fences, computed once per page text."""
     key = _doc_key(doc)
     cached = _PROSE.get(key)
@@ -118,7 +118,7 @@ def prose_lines(doc: Document) -> list[_Prose]:
     return cached
 
 
-def _find_prose(doc: Document) -> list[_Prose]:
+def _find_prose(doc: Document) -> list[Prose]:
     lines = list(doc.lines)
     spans = doc.fence_spans
     if spans is None:
@@ -126,12 +126,12 @@ def _find_prose(doc: Document) -> list[_Prose]:
         spans = tuple((f.open_index, f.close_index) for f in fences)
     # Text inside HTML comments is not shown: its links and markers are not the page's.
     spans = (*spans, *doc.comment_spans)
-    out: list[_Prose] = []
+    out: list[Prose] = []
     start = 0
     for opening, closing in sorted(spans):
-        out.extend(_Prose(i, lines[i]) for i in range(start, opening))
+        out.extend(Prose(i, lines[i]) for i in range(start, opening))
         start = max(start, closing + 1)
-    out.extend(_Prose(i, lines[i]) for i in range(start, len(lines)))
+    out.extend(Prose(i, lines[i]) for i in range(start, len(lines)))
     return out
 
 

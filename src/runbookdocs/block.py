@@ -387,7 +387,25 @@ class NotRun:
             return "decision tree: validated only"
         if self.reason == "python":
             return "python: syntax checked; run by pytest-markdown-docs (pytest --markdown-docs)"
-        return f"language {self.detail or '(none)'!r} is not checked or run"
+        return f"language {self.detail or '(none)'!r} is not checked or run{near_kind(self.detail)}"
+
+
+_NEIGHBOURS_TEXT = (
+    "zsh ksh csh tcsh fish dash ash json5 jsonc python2 tsql plsql sqlite sparql yang"
+)
+_NEIGHBOURS = frozenset(_NEIGHBOURS_TEXT.split())
+"""Languages of their own whose names are one letter away from a checked one's."""
+
+
+def near_kind(lang: str) -> str:
+    """` (did you mean 'shell'?)` when an unchecked language is a typo of a checked one
+    (```` ```shel ````, ```` ```8sh ````), else nothing."""
+    import difflib
+
+    if not lang or lang.lower() in _NEIGHBOURS:
+        return ""
+    near = difflib.get_close_matches(lang.lower(), list(KINDS), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 def danger_of(attrs: Mapping[str, str]) -> str | None:

@@ -338,6 +338,20 @@ echo hello
 ```
 """,
 )
+FENCE_CLOSED_BY_CONTAINER = _c(
+    "RBD113",
+    "fence-closed-by-container",
+    "warning",
+    "Outside MkDocs, a fence that its list item or quote closes, with nothing of the page's "
+    "text inside: CommonMark renders it as written, other renderers swallow what follows.",
+    """
+- Names of the services:
+  ```
+  web
+  worker
+- The next item.
+""",
+)
 INCLUDE_NOT_FOUND = _c(
     "RBD120",
     "include-not-found",

@@ -16,7 +16,7 @@ from runbookdocs.config import Config, within
 from runbookdocs.dialect import dialect_for, mkdocs_folder
 from runbookdocs.errors import UsageError
 from runbookdocs.extract.directives import Directive, find_directives
-from runbookdocs.extract.fences import Fence, scan
+from runbookdocs.extract.fences import Fence, ended_by_container, scan
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
@@ -204,7 +204,17 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                     code=problem.code,
                 )
             )
-        if not fence.closed:
+        if dialect.commonmark and ended_by_container(fence, lines):
+            findings.append(
+                codes.FENCE_CLOSED_BY_CONTAINER.at(
+                    Location(path, opening.page_line, fence.indent + 1),
+                    "fence is closed by the end of its list item or quote at line "
+                    f"{lines[fence.close_index + 1].page_line}, not by a closing fence",
+                    hint="CommonMark renders it as written; add a closing ``` at the same "
+                    "indentation as the opening one for renderers that do not (MkDocs)",
+                )
+            )
+        elif not fence.closed:
             if fence.misplaced_close is not None:
                 where = (
                     f": its closing fence at line {lines[fence.misplaced_close].page_line} is "

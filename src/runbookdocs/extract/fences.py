@@ -289,6 +289,32 @@ def _fence(
     return found, j
 
 
+_STRAY_FENCE = re.compile(r"^[ \t]*(?:`{2,}|~{2,})")
+_PROSE_LINE = re.compile(
+    r"^[ \t]*[A-Z][a-z']*[ \t]+(?:\S+[ \t]+){3,}\S*(?:[.:][ \t]*$|`)|.*\]\(|.*\*\*\w"
+)
+"""A sentence of the page (four words or more after a capitalised one, ending a sentence or
+holding a code span), a Markdown link or bold text: prose, not code."""
+
+
+def ended_by_container(fence: Fence, lines: list[Line]) -> bool:
+    """True when a fence that is never closed ends with the list item or blockquote it is in,
+    before the page ends, and takes nothing of the page's text with it: CommonMark closes it
+    there and the page renders as written. False when it holds nothing (a stray fence line),
+    a fence-like line (```` `` ```` or ```` ```sql ```` written as its closing fence), or a
+    line of prose that was meant to follow the code."""
+    if fence.closed or fence.misplaced_close is not None:
+        return False
+    if not any(ln.text.strip() for ln in lines[fence.close_index + 1 :]):
+        return False  # it runs to the end of the page
+    if fence.own_indent > 3 or fence.indent == fence.own_indent:
+        return False  # not in a container (or indented code, showing the backticks)
+    body = [ln.text for ln in fence.content if ln.text.strip()]
+    return bool(body) and not any(
+        _STRAY_FENCE.match(text) or _PROSE_LINE.match(text) for text in body
+    )
+
+
 def find_fences(
     lines: list[Line], *, skip: set[int] | None = None, superfences: bool = False
 ) -> list[Fence]:

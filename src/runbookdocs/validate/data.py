@@ -462,7 +462,8 @@ def config_language(text: str) -> tuple[str, str] | None:
             if tomllib.loads(text):
                 return "TOML", "toml"
         except (tomllib.TOMLDecodeError, RecursionError):
-            pass
+            if _toml_shape(text):
+                return "TOML", "toml"
     body = [
         ln
         for ln in text.split("\n")
@@ -471,6 +472,22 @@ def config_language(text: str) -> tuple[str, str] | None:
     if body and _HCL_BLOCK.match(body[0]) and any(_HCL_ATTRIBUTE.match(ln) for ln in body[1:]):
         return "HCL", "hcl"
     return None
+
+
+_TOML_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*=[ \t]*\S")
+
+
+def _toml_shape(text: str) -> bool:
+    """True when `text` has TOML's shape though tomllib refuses a value in it (a placeholder:
+    `max_procs = XX`): a `[table]` header first, then only headers and `key = value` lines.
+    YAML has no line of either form."""
+    body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    return (
+        len(body) >= 2
+        and _TOML_TABLE.match(body[0]) is not None
+        and any(_TOML_KEY.match(ln) for ln in body)
+        and all(_TOML_TABLE.match(ln) or _TOML_KEY.match(ln) for ln in body)
+    )
 
 
 _JSON_START = re.compile(r"""^[ \t]*(?:[{\["]|-?\d|true\b|false\b|null\b|//|/\*|#|\.\.\.|…)""")
@@ -597,6 +614,8 @@ def json_excerpt(text: str) -> bool:
     (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
     text, spliced = _without_shell_splices(text)
     text, elided = _without_elided_members(text)
+    text, bracketed = _without_elided_brackets(text)
+    elided = elided or bracketed
     cleaned, marked = _without_elisions(text)
     marked = marked or elided or spliced
     bare = _BARE_NAME.sub("null", cleaned)  # `"binding": JAVASCRIPT_BINDING`: a placeholder
@@ -614,6 +633,9 @@ def json_excerpt(text: str) -> bool:
         member = re.sub(r",(\s*[}\]])", r"\1", member)
     candidates = [cleaned, f"[{cleaned}]"] if marked else [f"[{cleaned}]"]
     candidates.append(f"{{{member}}}")  # `"key": value,` shown alone: a member of an object
+    cut = _closed_at_cut(cleaned, fragment=marked or _MEMBER_START.match(cleaned) is not None)
+    if cut is not None:
+        candidates.append(f"{{{cut}}}" if _MEMBER_START.match(cut) else cut)
     for candidate in candidates:
         try:
             json.loads(candidate)
@@ -640,6 +662,44 @@ _ELIDED_MEMBER = re.compile(
     r'(?<=[{\[,\n])([ \t]*)"(?:\.{3}|…)[^"\n]*"([ \t]*)(?=[,}\]\n])(?![ \t]*:)'
 )
 """`"...",` or `{ "... more rules here ..." }`: a string standing where members were left out."""
+
+
+_ELIDED_BRACKETS = re.compile(r"^[ \t]*[\[{][ \t]*(?:\.{2,}|…)[ \t]*[\]}][ \t]*,?[ \t]*\n?", re.M)
+"""`[...]` or `{...}` alone on its line: members or items left out (a Chef role's excerpt)."""
+
+
+def _without_elided_brackets(text: str) -> tuple[str, bool]:
+    cleaned = _ELIDED_BRACKETS.sub("", text)
+    return cleaned, cleaned != text
+
+
+def _closed_at_cut(text: str, *, fragment: bool) -> str | None:
+    """`text` with the objects and arrays it leaves open closed, when it is a document cut
+    short on purpose: its last member ends with `,` (more follows: `"hosts": [...],` then the
+    end of the block), or it is a fragment (it starts with a member, or elides parts). None
+    otherwise: a whole document missing its last `}` stays an error."""
+    body = text.rstrip()
+    if not body or not (body.endswith(",") or fragment):
+        return None
+    stack: list[str] = []
+    in_string = escaped = False
+    for ch in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]" and (not stack or stack.pop() != ch):
+            return None
+    if in_string or not stack:
+        return None
+    return body.removesuffix(",") + "".join(reversed(stack))
 
 
 def _without_shell_splices(text: str) -> tuple[str, bool]:

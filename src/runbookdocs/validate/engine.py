@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from runbookdocs import __version__, codes
-from runbookdocs.block import Block
+from runbookdocs.block import Block, near_kind
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
@@ -191,7 +191,7 @@ def why_not_checked(block: Block) -> str | None:
     from runbookdocs.validate.shell import block_script
 
     if block.kind == "other":
-        return f"language {block.lang or '(none)'!r} is not checked"
+        return f"language {block.lang or '(none)'!r} is not checked{near_kind(block.lang)}"
     if block.kind in ("json", "yaml", "toml") and not block.file and not_data(block.source):
         return "template or include: valid only once rendered by its own tool"
     if block.kind == "console" and block_script(block) is None:

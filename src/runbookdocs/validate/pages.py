@@ -25,6 +25,7 @@ from runbookdocs.anchors import (
     INCLUDE,
     REF_DEF,
     SCHEME,
+    Prose,
     anchor_exists,
     links,
     mask_code,
@@ -289,6 +290,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         name = os.path.normpath(os.path.join(os.path.dirname(source), path_part))
         linked = None if path_part.endswith("/") else index.entries.get(name)
         if linked is None:  # not a page of this check: look at the file system
+            if not anchor and _folder_shown(source, Path(name), index):
+                return None
             problem, linked = _resolve_file(ref, Path(name), path_part, index)
             if problem is not None:
                 served = _at_pretty_url(ref, source, path_part, index)
@@ -388,6 +391,15 @@ def _included(source: Path, name: str) -> Path | None:
         if base.name == "content":
             break
     return None
+
+
+def _folder_shown(source: Path, folder: Path, index: PageIndex) -> bool:
+    """True when a link names a folder that exists and the page is read in a repository's
+    browser (the `github` and `commonmark` dialects): GitHub and GitLab show the folder's
+    files (and its README), no `index.md` is needed. A site generator serves no folder."""
+    from runbookdocs.dialect import dialect_for
+
+    return folder.is_dir() and dialect_for(source, index.config).name in ("github", "commonmark")
 
 
 def _resolve_file(
@@ -535,13 +547,14 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     # then only prose lines with a '?' need a closer look.
     whole = "\n".join(ln.text for ln in doc.lines)
     suspect = _suspect(whole)
+    hidden = _comments_over_lines(prose_lines(doc)) if suspect and "<!--" in whole else {}
     for p in prose_lines(doc):
         if suspect or "?" in p.line.text:
             if suspect and REF_DEF.match(p.line.text):
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
-                _without_inline_comments(p.line.text),
+                hidden.get(p.index) or _without_inline_comments(p.line.text),
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
@@ -553,6 +566,8 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 if quoted and _CODE_COMMENT.search(line):
                     # `// TODO: ...` in source code quoted from a program: the code's own note.
                     line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
+                if _LOG_LINE.match(line):
+                    continue  # a program's log line quoted: its words are the program's
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
 
@@ -572,6 +587,64 @@ _TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "m
 """Tags of blocks that hold text rather than source code in a programming language."""
 _CODE_COMMENT = re.compile(r"(?://|#|--|;|/\*).*$")
 """A comment to the end of the line in the usual programming languages."""
+
+
+_LOG_LINE = re.compile(
+    r"""(?x)^\s*\[?(?:
+        \d{4}-\d{2}-\d{2}[T_ ]\d{1,2}:\d{2}          # 2019-06-07T00:00:05, 2019-06-07_00:00:05
+      | [A-Z][a-z]{2}\s+\d{1,2}\s\d{2}:\d{2}:\d{2}   # syslog: Jun  7 00:00:05
+      | [IWEF]\d{4}\s+\d{2}:\d{2}:\d{2}             # klog: E0607 00:00:05
+    )"""
+)
+"""A log line a program wrote (a timestamp first): a TODO in it is the program's message."""
+_COMMENT_SIGN = re.compile(r"(?:^|\s)(?:#+|//|--|/\*|;+)\s*$")
+
+
+def _value_to_fill(text: str, start: int, *, prose: bool) -> bool:
+    """True when the `XXX` at `start` stands for a value to fill in, not a note to the
+    writer: after `=` (`TOKEN=XXX`), or inside code (a code span, or a block outside its
+    comments: `approve XXX`, `elapsed: XXX s`). A `# XXX` comment in a block stays a marker."""
+    before = text[:start].rstrip()
+    if before.endswith("="):
+        return True
+    if prose:
+        masked = mask_code(text)
+        return masked[start] == " " and text[start] != " "
+    return bool(before) and _COMMENT_SIGN.search(before) is None
+
+
+def _comments_over_lines(prose: list[Prose]) -> dict[int, str]:
+    """Prose lines (by line index) with an HTML comment that
+    opens inline and closes on a later line of the same paragraph blanked (`text <!-- TODO:`
+    then `... -->`): raw HTML in a paragraph may span its lines, and nobody sees it. Without
+    its `-->` before the paragraph ends, the `<!--` is shown as text, and so is what follows."""
+    out: dict[int, str] = {}
+    k = 0
+    while k < len(prose):
+        text = _without_inline_comments(prose[k].line.text)
+        opened = mask_code(text).find("<!--")
+        if opened < 0:
+            k += 1
+            continue
+        last = k
+        while last + 1 < len(prose) and prose[last + 1].index == prose[last].index + 1:
+            following = prose[last + 1].line.text
+            if not following.strip():
+                break
+            last += 1
+            if "-->" in following:
+                break
+        closing = prose[last].line.text.find("-->") if last > k else -1
+        if closing < 0:
+            k += 1
+            continue
+        out[prose[k].index] = text[:opened] + " " * (len(text) - opened)
+        for j in range(k + 1, last):
+            out[prose[j].index] = " " * len(prose[j].line.text)
+        tail = prose[last].line.text
+        out[prose[last].index] = " " * (closing + 3) + tail[closing + 3 :]
+        k = last + 1
+    return out
 
 
 def _suspect(text: str) -> bool:
@@ -595,6 +668,8 @@ def _scan(
 ) -> list[Finding]:
     out: list[Finding] = []
     for m in MARKERS.finditer(text):
+        if m.group(1) == "XXX" and _value_to_fill(text, m.start(), prose=prose):
+            continue
         out.append(
             codes.TODO_MARKER.at(
                 at(m.start() + 1), f"{m.group(1)} marker: unfinished page", origin=origin

@@ -1166,7 +1166,7 @@ def statements(source: str) -> list[Statement]:
     bodies), and output lines. A JSON document, a Prometheus sample written over several lines
     (`name{` ... `} value`) or a PEM block is output line by line."""
     lines = source.split("\n")
-    data = _data_regions(lines)
+    data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
     found: list[Statement] = []
     after_output = False
     table = False
@@ -1350,6 +1350,8 @@ def _not_shell(line: str) -> bool:
     sentence."""
     if _OUTPUT_LINE.match(line) or _QUERY_LINE.search(line) or _PSEUDO_CODE.match(line):
         return True
+    if _notation(line):
+        return True
     if _message(line):
         return True
     if _PARENTHESISED.match(line) and not looks_like_commands(line):
@@ -1413,3 +1415,93 @@ def _output_finding(unit: _Unit, hidden: int) -> Finding:
         hint="tag it with what it is (```text, ```promql...), or ```console with '$ ' before "
         "the commands and their output below",
     )
+
+
+# --------------------------------------- help text, synopses and other programs' input as shell
+
+
+def _notation(line: str) -> bool:
+    """True when `line` is written for a reader, not for bash: an option list's entry with its
+    description (`--prefix[=false]: delete keys with the prefix`, `--jobs=N will run N jobs`),
+    a usage synopsis with alternatives (`etcdctl endpoint status (--endpoints=$E|--cluster)`),
+    a line typed at an SQL client's prompt (`pgbouncer=# show clients;`), or a log line with
+    call-like values (`lease 2d82 granted with TTL(0s), remaining(-1s)`)."""
+    if _HELP_OPTION.match(line) or _SQL_CLIENT_PROMPT.match(line):
+        return True
+    option = _OPTION_WORD.match(line)
+    if option is not None and _sentence(line[option.end() :]):
+        return True
+    if _SYNOPSIS.match(line) and "[[" not in line and not re.search(r"\b(?:case|in)\b", line):
+        return True
+    return _CALL_IN_WORDS.match(line) is not None and not looks_like_commands(line)
+
+
+_HELP_OPTION = re.compile(r"^\s*(?:-\w,\s+)?--?[A-Za-z][\w-]*(?:\[=[^\]\s]*\]|=\S*)?:\s+\S")
+"""An option list's entry as programs print their help (cobra, etcdctl): `--prefix[=false]:
+text`, `--endpoints="127.0.0.1:2379": text`. No command line has an option ending in `:`
+followed by words."""
+_OPTION_WORD = re.compile(r"^\s*--?[A-Za-z][\w-]*(?:=\S+)?\s+")
+_SYNOPSIS = re.compile(
+    r"""(?x)^\s*[a-z][\w.-]*(?:\s+[^\s()|;&<>`]+)*
+        \s+\((?=[^()]*\|)(?=-|[^()]*\|-)[^()\s|;&<>`]+(?:\|[^()\s|;&<>`]+)+\)(?:\s|$)"""
+)
+"""A usage synopsis: alternatives between options in parentheses after the command's words
+(`cmd sub (--a=$A|--b)`). Bash reads `(` there as a syntax error; a regular expression left
+unquoted (`grep -E (a|b)`) has no option among its alternatives and stays a command."""
+_SQL_CLIENT_PROMPT = re.compile(
+    r"""(?xi)^\s*[A-Za-z_][\w.-]*
+        (?:[=\-(^][\#>]                                       # psql: db=#  db=>  db-#  db(#
+         |\#(?=\s+(?:select|show|insert|update|delete|create|alter|drop|explain|with|set|\\)))
+        \s+\S"""
+)
+"""A line typed at psql's (or pgbouncer's admin console's) prompt: `db=# select ...`,
+`db=> ...`, `db-# ...` (continuation), or `db# select ...`. A shell prompt is `$`, or `#` after
+a path or host (`box:~#`), which no database name is followed by."""
+_CALL_IN_WORDS = re.compile(
+    r"^\s*[a-z][\w-]*(?:\s+[^\s()|;&<>$`=\\]+)+\s+[A-Za-z][\w-]*\([^()$`|;&<>\s]*\)[,.;:]?(?:\s|$)"
+)
+"""A log or output line with a value written like a call after its first words
+(`lease 2d82 granted with TTL(0s), remaining(-1s)`): bash reads `word(` after a command's
+first word as a syntax error, so no working command line has that form."""
+
+
+def _sentence(text: str) -> bool:
+    """True when `text` reads as an English description: four words or more, two of them glue
+    words (`the`, `will`, `for`...), no shell syntax."""
+    words = text.split()
+    if len(words) < 4 or any(c in text for c in "|&;$<>`\\"):
+        return False
+    return sum(1 for w in words if w.lower().strip(",.:") in _GLUE_WORDS | {"will"}) >= 2
+
+
+_INTERACTIVE = re.compile(r"^\s*[a-z][\w.-]*(?:\s+[^\s|;&<>]+)*\s+--interactive\s*$")
+
+
+def _typed_into_program(lines: list[str]) -> set[int]:
+    """Indexes of the lines typed into an interactive command above them, to the end of the
+    block (`etcdctl txn --interactive`, then the comparisons and requests it asks for): the
+    program reads them from the terminal, not bash."""
+    for i, line in enumerate(lines):
+        if _INTERACTIVE.match(line) and not lines[i - 1 if i else 0].rstrip().endswith("\\"):
+            return {k for k in range(i + 1, len(lines)) if lines[k].strip()}
+    return set()
+
+
+_RESULT_RULE = re.compile(r"^\s*-{2,}(?:\+-{2,})+\s*$")
+_ROW_COUNT = re.compile(r"^\s*\(\d+ rows?\)\s*$")
+
+
+def _result_tables(lines: list[str]) -> set[int]:
+    """Indexes of the lines of the result tables psql prints: the header above a `----+----`
+    rule, the rule, and the rows under it to a blank line (with `(2 rows)`)."""
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        if i == 0 or not _RESULT_RULE.match(line) or "|" not in lines[i - 1]:
+            continue
+        end = i
+        while end + 1 < len(lines) and lines[end + 1].strip():
+            end += 1
+            if _ROW_COUNT.match(lines[end]):
+                break
+        found.update(range(i - 1, end + 1))
+    return found

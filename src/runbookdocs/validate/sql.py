@@ -207,7 +207,10 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     read = dialect(block, ctx.config)
     try:
-        statements = _vendor_statements(_vendor_hints(_without_placeholders(filled.text)), read)
+        statements = _vendor_statements(
+            _vendor_hints(_analyze_options(_without_elisions(_without_placeholders(filled.text)))),
+            read,
+        )
         try:
             sqlglot.parse(statements, read=read, error_level=ErrorLevel.RAISE)
         except ParseError:
@@ -274,9 +277,12 @@ def _some_dialect_reads(text: str) -> bool:
     return False
 
 
-# `{table_name}`, `<database>`: a name to fill in, where the statement wants an identifier or a
-# value. `<` between words is a comparison only with spaces around it.
-_SQL_PLACEHOLDER = re.compile(r"\{[A-Za-z][\w.-]*\}|(?<![\w<>=!])<[A-Za-z][\w.-]*>(?![\w<>=])")
+# `{table_name}`, `<database>`, `<pid from iotop>`: a name or value to fill in, where the
+# statement wants an identifier or a value (`pid=<pid>` too). `<` between words is a comparison
+# only with spaces around it.
+_SQL_PLACEHOLDER = re.compile(
+    r"\{[A-Za-z][\w.-]*\}|(?<![\w<>!])(?<![<>!]=)<[A-Za-z][\w.-]*(?: [\w.-]+)*>(?![\w<>=])"
+)
 
 
 def _without_placeholders(text: str) -> str:
@@ -318,3 +324,30 @@ def _token_error(block: Block, text: str, message: str) -> Iterable[Finding]:
         hint="check quotes ('...'), comments (/* ... */) and identifiers",
         code=codes.SQL_SYNTAX,
     )
+
+
+_ELIDED = re.compile(r"(?:,[ \t]*)?(?:\.{3}|…)|'(?:[^'\\]|\\.|'')*'|\"[^\"\n]*\"|--[^\n]*")
+
+
+def _without_elisions(text: str) -> str:
+    """`text` with the parts a page left out read as nothing (same width): `in (1, 2, ...)`,
+    `f(...)`, `some_table...`, a line of `...`. Quoted strings and comments are kept."""
+    if "..." not in text and "…" not in text:
+        return text
+    return _ELIDED.sub(
+        lambda m: m.group() if m.group()[0] in "'\"-" else " " * len(m.group()), text
+    )
+
+
+_ANALYZE_OPTIONS = re.compile(
+    r"\b(ANALY[SZ]E)((?:\s+VERBOSE|\s*\(\s*VERBOSE(?:\s+(?:TRUE|FALSE|ON|OFF))?\s*\))+)(?=\s*(?:;|$))",
+    re.I,
+)
+
+
+def _analyze_options(text: str) -> str:
+    """`text` with `ANALYZE VERBOSE;` (PostgreSQL: every table, with progress messages) read as
+    `ANALYZE;`: sqlglot 30 wants a table after the options and rejects the statement."""
+    if "verbose" not in text.lower():
+        return text
+    return _ANALYZE_OPTIONS.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
