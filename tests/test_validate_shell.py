@@ -204,6 +204,10 @@ def test_sessions_are_recognised_by_their_prompts() -> None:
     assert shell.session_source("/usr/local/bin/tool # run it") is None
     assert shell.session_source("/opt/app/run.sh # start it\nls") is None
     assert shell.session_source("echo a > b\ncat b") is None
+    # A MySQL client's prompt; the block's own `data-prompt` (not `#`: shell comments).
+    assert shell.session_source("mysql> SHOW GRANTS;") == "$      SHOW GRANTS;"
+    assert shell.session_source("db> ls\nout", "db>") == "$   ls\nout"
+    assert shell.session_source("# note\nls", "#") is None
 
 
 def test_statements_read_data_documents_and_here_documents_whole() -> None:

@@ -543,9 +543,12 @@ def yaml_alternatives(text: str) -> bool:
     """True when `text` shows alternatives one after the other, each under a comment that
     names it (`# by name` / `dataFrom: ...`, then `# by tag` / `dataFrom: ...`): a top-level
     key repeats, every occurrence of it comes right after a comment line, and each part is
-    valid YAML on its own. A key repeated inside one manifest, without such captions, is
-    still a duplicate."""
+    valid YAML on its own; or the accepted forms of one value, one a line (`image: golang`,
+    `image: golang:1.7`, ...: every line the same top-level key with a value, nothing else). A
+    key repeated inside one manifest, without such captions, is still a duplicate."""
     lines = text.split("\n")
+    if _one_key_values(lines):
+        return True
     seen: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         if (m := _TOP_KEY.match(ln)) is not None:
@@ -568,6 +571,20 @@ def yaml_alternatives(text: str) -> bool:
     except (YamlProblem, RecursionError):
         return False
     return True
+
+
+_SCALAR_ENTRY = re.compile(r"^([\w.-]+)[ \t]*:[ \t]+[^\s#{\[&*|>!][^#]*?(?:[ \t]+#.*)?$")
+
+
+def _one_key_values(lines: list[str]) -> bool:
+    """True when every line of `lines` that is not blank or a comment gives the same top-level
+    key a value of its own on that line, at least twice: the forms a value may take, listed."""
+    keys = [
+        m.group(1) if (m := _SCALAR_ENTRY.match(ln)) else None
+        for ln in lines
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+    return len(keys) >= 2 and None not in keys and len(set(keys)) == 1
 
 
 def _cut_from_deeper(text: str) -> str | None:

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from runbookdocs import codes
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
+from runbookdocs.dialect import mkdocs_names
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
@@ -359,6 +360,12 @@ def _links(text: str) -> Iterator[tuple[int, str]]:
 def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Relative links: recorded as references, resolved against every page by `judge`."""
     hugo = doc.dialect == "hugo"
+    # mkdocs-macros renders each page as a Jinja template before Markdown reads it: a link
+    # target holding `{{ release }}` names the page the variable's value makes, which only
+    # the site's build knows; such targets are not checked.
+    macros = (
+        doc.dialect == "mkdocs" and _MACROS in mkdocs_names(os.path.abspath(doc.file.parent))[1]
+    )
     for p in _prose(doc):
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
@@ -370,6 +377,8 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             target = raw.strip("<>")
             if not target or _SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
+            if macros and ("{{" in target or "{%" in target):
+                continue
             kind = "hugo-link" if hugo else "link"
             ctx.refer(
                 Reference(
@@ -378,6 +387,9 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             )
     return []
 
+
+_MACROS = "macros"
+"""The mkdocs-macros plugin's name in `plugins:`."""
 
 _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s*[>%]\}\}\s*\)""")
 """`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""
