@@ -130,10 +130,6 @@ _PATH_PROMPT = re.compile(
     )[ ](?=\S)"""
 )
 _LEADING_PROMPT = re.compile(r"^[>%] (?=\S+[ \t]+\S)")
-_CLIENT_PROMPT = re.compile(r"^(?:mysql|mariadb|MySQL|MariaDB)(?: \[[^\]\n]*\])?> (?=\S)")
-"""A MySQL or MariaDB client's prompt (`mysql> `, `MariaDB [shop]> `): what follows is typed
-into the client. A script never starts a line with `mysql> word` (a redirection of a command
-named `mysql` into a file named after the word)."""
 
 
 def block_session(block: Block) -> str | None:
@@ -145,9 +141,10 @@ def block_session(block: Block) -> str | None:
 def session_source(source: str, prompt: str | None = None) -> str | None:
     """`source` with its prompts written `$ ` (same width), when the shell block is a session
     typed at a prompt: its commands after `$ `, a path prompt (`/ $ `, `~/src$ `, `me@box:~$ `,
-    `box:~# `, `bash-5.2$ `), a MySQL client's prompt (`mysql> `), the block's own `prompt`
-    (its `data-prompt`) at the start of a line, or `> `/`% ` (PowerShell's and zsh's look)
-    before its first command, and their output below them. None when the block is a script.
+    `box:~# `, `bash-5.2$ `), the block's own `prompt` (its `data-prompt`) at the start of a
+    line, or `> `/`% ` (PowerShell's and zsh's look) before its first command, and their
+    output below them. None when the block is a script. (A MySQL client's `mysql> ` is no
+    shell prompt: what follows it is SQL, which `statements` reads as not shell.)
 
     No script line starts with `$ ` or a path followed by a lone `$`; `> word args` at the start
     of a script would truncate a file named after the command and run its first argument,
@@ -165,7 +162,7 @@ def session_source(source: str, prompt: str | None = None) -> str | None:
             lines[i] = "$ ".ljust(width) + line[width:]
             changed = True
             continue
-        m = _PATH_PROMPT.match(line) or _CLIENT_PROMPT.match(line)
+        m = _PATH_PROMPT.match(line)
         if m is not None:
             lines[i] = "$ ".ljust(m.end()) + line[m.end() :]
             changed = True
@@ -1200,6 +1197,10 @@ _OUTPUT_LINE = re.compile(
       | \d                                                  # counts, sizes, ids
     )"""
 )
+_SQL_CLIENT_LINE = re.compile(r"^\s*(?:mysql|mariadb|MySQL|MariaDB)(?: \[[^\]\n]*\])?>\s")
+"""A line typed at a MySQL or MariaDB client's prompt (`mysql> `, `MariaDB [shop]> `): SQL. No
+script starts a line with `mysql> word` (a command `mysql` writing to a file named `word`)."""
+_SQL_END = re.compile(r"(?:;|\\G)\s*$")
 _QUERY_LINE = re.compile(
     r"""(?x)
         \b(?:sum|rate|irate|increase|avg|max|min|count|topk|bottomk|histogram_quantile
@@ -1264,6 +1265,17 @@ def statements(source: str) -> list[Statement]:
             found.append(Statement(i, i, True))
             after_output = True
             i += 1
+            continue
+        if _SQL_CLIENT_LINE.match(line):
+            # A statement typed into a MySQL client goes on to its `;` (the client's `->`
+            # continuation prompts are seldom shown): every line of it is SQL.
+            end = next(
+                (j for j in range(i, len(lines)) if _SQL_END.search(lines[j]) or not lines[j]),
+                len(lines) - 1,
+            )
+            found.append(Statement(i, end, True))
+            after_output = True
+            i = end + 1
             continue
         indent = _indent(line)
         # A help text's description wrapped onto the next lines, aligned far right under the
