@@ -262,9 +262,22 @@ def _step_anchors(doc: Document) -> Iterator[str]:
 @functools.lru_cache(maxsize=4096)
 def _slugs(title: str) -> frozenset[str]:
     """The slugs renderers give a heading: pymdownx's, Python-Markdown's `toc` default (runs of
-    `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`)."""
+    `-` collapsed, accents folded: `Unterstützte` is `unterstutzte`), GitHub's and Goldmark's
+    (punctuation dropped, spaces kept as `-`)."""
     first = slugify(title)
-    return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
+    return frozenset(
+        {first, re.sub(r"-{2,}", "-", first), _toc_default_slug(title), _github_slug(title)}
+    )
+
+
+def _toc_default_slug(title: str) -> str:
+    """Python-Markdown's `toc` slug when the site sets no `slugify` (MkDocs' default): the
+    text decomposed (NFKD) and kept in ASCII, so accented letters lose their accents and other
+    letters are dropped."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    slug: str = toc_slugify(title, "-")
+    return slug
 
 
 _VUEPRESS_SPECIAL = re.compile(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'“”‘’<>,.?/]+")
