@@ -19,12 +19,9 @@ import os
 import re
 from pathlib import Path
 
-CONFIG_FILES = (
-    "docusaurus.config.js",
-    "docusaurus.config.ts",
-    "docusaurus.config.mjs",
-    "docusaurus.config.cjs",
-)
+from runbookdocs.dialect import DOCUSAURUS_FILES, _site_file
+
+CONFIG_FILES = DOCUSAURUS_FILES
 _DOC_SUFFIXES = (".md", ".mdx")
 _TRAILING_SLASH = re.compile(r"\btrailingSlash\s*:\s*true\b")
 _CATEGORY_FILES = ("_category_.yml", "_category_.yaml", "_category_.json")
@@ -33,8 +30,6 @@ _CATEGORY_FILES = ("_category_.yml", "_category_.yaml", "_category_.json")
 @functools.lru_cache(maxsize=1024)
 def site_config(folder: str) -> Path | None:
     """The Docusaurus configuration of the site the folder belongs to (None: not one)."""
-    from runbookdocs.dialect import _site_file
-
     return _site_file(folder, CONFIG_FILES)
 
 

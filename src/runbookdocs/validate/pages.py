@@ -35,8 +35,8 @@ from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
-from runbookdocs.localised import localised_file
 from runbookdocs.location import Location
+from runbookdocs.mkdocs_site import localised_file
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
@@ -321,6 +321,16 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         return None  # `[](#name)`: MyST looks for the target `(name)=` in the whole project
     if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
+        if _found_by_github(anchor, linked, index, linked_file):
+            return codes.MISSING_ANCHOR.at(
+                ref.location,
+                f"link to {ref.target!r}: no anchor #{anchor} in {where}, only "
+                f"#{anchor.lower()}: GitHub's page finds it in any case, other renderers "
+                "do not",
+                severity="warning",
+                hint=f"write #{anchor.lower()}",
+                origin=ref.origin,
+            )
         return _found(
             ref,
             codes.MISSING_ANCHOR,
@@ -394,14 +404,10 @@ def _anchor_known(
 ) -> bool:
     if anchor_exists(anchor, linked.anchors) or anchor.startswith("tab/"):
         return True  # `#tab/linux`: DocFX's tab selection, not an anchor
+    if anchor.startswith(":~:"):
+        return True  # `#:~:text=words`: a text fragment, which the browser searches the page for
     if any(fnmatch.fnmatchcase(anchor, p) for p in index.config.anchors):
         return True
-    if (
-        anchor != anchor.lower()
-        and anchor_exists(anchor.lower(), linked.anchors)
-        and _github_page(source, index)
-    ):
-        return True  # GitHub's page script finds `#Secret-Keys` at `secret-keys`
     if depth < 3 and source is not None:
         for entry in linked.anchors:
             if entry.startswith(INCLUDE):
@@ -412,13 +418,19 @@ def _anchor_known(
     return False
 
 
-def _github_page(source: Path | None, index: PageIndex) -> bool:
-    """True when the page `source` is read on GitHub (the `github` dialect): its page script
-    looks a fragment up among the heading ids without regard to case. Other renderers (GitLab,
-    site generators, browsers on their own) need the id as written."""
+def _found_by_github(anchor: str, linked: PageEntry, index: PageIndex, source: Path) -> bool:
+    """True when `anchor` is a heading id of `linked` written in another case, on a page read
+    in the `github` dialect: GitHub's page script looks a fragment up without regard to case
+    (`#Secret-Keys` finds `secret-keys`). Other renderers (GitLab, the site generators the
+    `github` dialect also stands for, browsers on their own) need the id as written, so the
+    link is still reported, as a warning."""
     from runbookdocs.dialect import dialect_for
 
-    return source is not None and dialect_for(source, index.config).name == "github"
+    return (
+        anchor != anchor.lower()
+        and anchor_exists(anchor.lower(), linked.anchors)
+        and dialect_for(source, index.config).name == "github"
+    )
 
 
 def _included(source: Path, name: str) -> Path | None:

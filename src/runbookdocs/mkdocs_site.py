@@ -1,6 +1,10 @@
-"""Files an MkDocs site localises with mkdocs-static-i18n's suffix structure.
+"""What an MkDocs site's `mkdocs.yml` says about its pages' links and anchors.
 
-With the plugin's `docs_structure: suffix` (its default), each language's version of a file
+- Files localised with mkdocs-static-i18n's suffix structure (`suffix_languages`,
+  `localised_file`).
+- Whether headings get Python-Markdown `toc`'s default slug (`toc_default_slugify`).
+
+With mkdocs-static-i18n's `docs_structure: suffix` (its default), each language's version of a file
 sits next to the others as `name.<locale>.ext` (`install.de.md`, `diagram.en.png`), and pages
 link to `name.ext` as if there were one: the plugin builds each language's site from the
 files of that language, falling back to the default language's (and to the plain file). A link
@@ -40,13 +44,8 @@ def suffix_languages(folder: str) -> SuffixLanguages | None:
     """The languages of the MkDocs site above `folder` when it enables mkdocs-static-i18n with
     the suffix structure; None for any other site (no plugin, `docs_structure: folder`, or a
     configuration that names no language)."""
-    from runbookdocs.dialect import mkdocs_folder
-
-    root = mkdocs_folder(folder)
-    if root is None:
-        return None
-    data = _read_site(root / "mkdocs.yml") or _read_site(root / "mkdocs.yaml")
-    options = _plugin_options(data.get("plugins") if isinstance(data, dict) else None)
+    data = _site_settings(folder)
+    options = _plugin_options(data.get("plugins"))
     if options is None or str(options.get("docs_structure") or "suffix") != "suffix":
         return None
     default = options.get("default_language")  # the 0.x plugins' setting
@@ -78,6 +77,36 @@ def localised_file(source: Path, target: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def toc_default_slugify(folder: str) -> bool:
+    """True when the pages of `folder` get Python-Markdown `toc`'s default slugs: the folder
+    is in an MkDocs site whose `toc` extension sets no `slugify` (MkDocs' default). That slug
+    folds accents (NFKD, then ASCII: `Unterstützte` is `unterstutzte`) and strips the text
+    before it lowers it (`Why ?` is `why`)."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    if mkdocs_folder(folder) is None:
+        return False
+    extensions = _site_settings(folder).get("markdown_extensions")
+    items: list[Any] = extensions if isinstance(extensions, list) else [extensions]
+    for entry in items:
+        if isinstance(entry, dict) and isinstance(entry.get("toc"), dict):
+            return "slugify" not in entry["toc"]
+    return True
+
+
+def _site_settings(folder: str) -> dict[str, Any]:
+    """The `mkdocs.yml` of the MkDocs site above `folder`, loaded ({} when there is none or it
+    cannot be read: the site's build reports that, not the check)."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    root = mkdocs_folder(folder)
+    if root is None:
+        return {}
+    data = _read_site(root / "mkdocs.yml") or _read_site(root / "mkdocs.yaml")
+    return data if isinstance(data, dict) else {}
 
 
 def _plugin_options(plugins: Any) -> dict[str, Any] | None:
@@ -116,4 +145,4 @@ def _read_site(path: Path) -> Any:
         return None
 
 
-__all__ = ["SuffixLanguages", "localised_file", "suffix_languages"]
+__all__ = ["SuffixLanguages", "localised_file", "suffix_languages", "toc_default_slugify"]
