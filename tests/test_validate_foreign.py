@@ -39,11 +39,12 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 45 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 47 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/, a Docusaurus site: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
+    assert "dialect: mkdocs for 4 page(s), detected from" in err  # foreign/mkdocs-site/
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -94,6 +95,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # folder's own doc, a generated category index); only the missing doc and anchor.
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:20: warning [RBD503]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:50: error [RBD502]",
+        # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
+        # same value on a command line stays a syntax error.
+        "foreign/env-files.md:5:1: warning [RBD309]",
+        "foreign/env-files.md:16:1: error [RBD301]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
@@ -200,6 +205,22 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # query in a table): only the TODO in prose and the lost character.
         "foreign/markers.md:29:1: warning [RBD506]",
         "foreign/markers.md:31:24: warning [RBD507]",
+        # An MkDocs site with attr_list and mkdocs-macros (settings in an INHERIT file):
+        # `data-*` attributes are the site's, `data-prompt` is the block's prompt (a client's
+        # `mysql>`, SQL at it: one RBD308); a session's command continued after `|` is one
+        # command; `--opt=x` right under a command is its forgotten `\`; SC2094 for a name
+        # made from the file read is not reported, for the same file it is; a link holding
+        # `{{release}}` is the macros plugin's. A mistyped attribute stays an error, on a
+        # runbook page too, where the prompt `run` would type is reported (RBD320).
+        "foreign/mkdocs-site/docs/copy-button.md:17:1: warning [RBD308]",
+        "foreign/mkdocs-site/docs/copy-button.md:27:11: error [RBD103]",
+        "foreign/mkdocs-site/docs/copy-button.md:40:1: warning [RBD302]",
+        "foreign/mkdocs-site/docs/copy-button.md:57:10: warning [RBD302]",
+        "foreign/mkdocs-site/docs/copy-button.md:57:18: warning [RBD302]",
+        "foreign/mkdocs-site/docs/release.md:3:80: error [RBD501]",
+        "foreign/mkdocs-site/docs/runbook.md:2:1: warning [RBD508]",
+        "foreign/mkdocs-site/docs/runbook.md:9:1: warning [RBD320]",
+        "foreign/mkdocs-site/docs/runbook.md:12:27: error [RBD103]",
         # MyST directives and targets `(name)=` anywhere in the project: only the missing ones.
         "foreign/myst.md:15:69: error [RBD502]",
         "foreign/myst.md:16:16: warning [RBD503]",
@@ -281,6 +302,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
         "foreign/sql.md:46:29: error [RBD401]",
         "foreign/sql.md:50:10: error [RBD401]",
+        # SQL typed at the `mysql>` prompt, tagged bash: one RBD308, no syntax error.
+        "foreign/sql.md:55:1: warning [RBD308]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
@@ -297,6 +320,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
         "foreign/unclosed.md:3:1: error [RBD101]",
+        # The forms of one value listed one a line are no duplicates; a key twice among
+        # others is. A sequence merged into a sequence (`- <<: *list`) is one CI system's
+        # extension that standard YAML readers refuse: still reported.
+        "foreign/value-forms.md:19:1: error [RBD202]",
+        "foreign/value-forms.md:28:7: error [RBD202]",
         # XXX standing for a value (after `=`, in code), TODO in a comment over two lines or in
         # a quoted log line: nothing; XXX in a block's comment, in prose, TODO shown: reported.
         "foreign/values.md:9:3: warning [RBD506]",
@@ -339,6 +367,38 @@ def test_legacy_superfences_tabs_follow_the_pinned_renderer(tmp_path: Path) -> N
     assert codes_found() == [("24", "RBD204")]
     (tmp_path / "requirements.txt").write_text("pymdown-extensions>=10\n", encoding="utf-8")
     assert codes_found() == [*dropped, ("24", "RBD204")]
+
+
+def test_site_settings_decide_html_attributes_and_template_links(tmp_path: Path) -> None:
+    """`data-*` attributes are accepted where the MkDocs site enables attr_list (read through
+    `INHERIT:`), links holding `{{ }}` are left alone where it enables mkdocs-macros; the same
+    pages in a site without them are reported (superfences drops the attribute, and the link
+    names a file called `{{release}}.md`)."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "mkdocs-site", site)
+
+    def found() -> list[tuple[str, str, str]]:
+        proc = cli("check", "site/docs", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        return re.findall(r"^site/docs/(\S+?):(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+
+    with_settings = found()
+    assert ("copy-button.md", "27", "RBD103") in with_settings  # taget=: a typo, still
+    assert [f for f in with_settings if f[2] == "RBD103" and f[1] != "27"] == [
+        ("runbook.md", "12", "RBD103")  # the runbook's `taget=`, not its data-prompt
+    ]
+    assert [f for f in with_settings if f[2] == "RBD501"] == [("release.md", "3", "RBD501")]
+    (site / "base.yml").write_text(
+        "markdown_extensions:\n  - pymdownx.superfences\nplugins:\n  - search\n",
+        encoding="utf-8",
+    )
+    without = found()
+    dropped = [f[1] for f in without if f[0] == "copy-button.md" and f[2] == "RBD103"]
+    assert dropped == ["5", "11", "17", "27", "33", "38", "45", "55"]
+    assert [f for f in without if f[2] == "RBD501"] == [
+        ("release.md", "3", "RBD501"),
+        ("release.md", "3", "RBD501"),
+    ]
 
 
 def test_every_block_is_found_like_commonmark(tmp_path: Path) -> None:

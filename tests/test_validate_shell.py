@@ -204,6 +204,10 @@ def test_sessions_are_recognised_by_their_prompts() -> None:
     assert shell.session_source("/usr/local/bin/tool # run it") is None
     assert shell.session_source("/opt/app/run.sh # start it\nls") is None
     assert shell.session_source("echo a > b\ncat b") is None
+    # The block's own `data-prompt` (not `#`: shell comments); SQL at `mysql> ` is not shell.
+    assert shell.output_share("mysql> select sleep(1);\nERROR 1317 (70100): timeout") == 1.0
+    assert shell.session_source("db> ls\nout", "db>") == "$   ls\nout"
+    assert shell.session_source("# note\nls", "#") is None
 
 
 def test_statements_read_data_documents_and_here_documents_whole() -> None:

@@ -101,11 +101,19 @@ ATTRIBUTES: Mapping[str, str] = MappingProxyType(
 """Every attribute a fence header may carry, with its meaning."""
 
 HEADER_OPTIONS = frozenset({"title", "linenums", "hl_lines"})
+"""Options superfences accepts outside braces (quoted)."""
+
+HTML_DATA_PREFIX = "data-"
+"""Attributes for the page's HTML (`data-prompt="$"`), kept on the block by SuperFences when
+the site enables `attr_list`."""
+
+SITE_PROMPT = "data-prompt"
+"""The attribute a site's copy button reads to strip a block's prompt (`data-prompt="mysql>"`):
+the block is a session typed at that prompt."""
 
 COMMAND_LINE_ATTRIBUTES = frozenset({"user", "file", "mode", "owner"})
 """Attributes whose values reach a command line in the target: a block with an invalid one is
 never run."""
-"""Options superfences accepts outside braces (quoted)."""
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
@@ -168,7 +176,12 @@ def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object])
 
 @functools.lru_cache(maxsize=4096)
 def parse_header(
-    info: str, *, info_col: int = 4, commonmark: bool = False, legacy_tabs: bool = False
+    info: str,
+    *,
+    info_col: int = 4,
+    commonmark: bool = False,
+    legacy_tabs: bool = False,
+    html_attributes: bool = False,
 ) -> Header:
     """Parse the info string of a fence (what follows the backticks); a `Header` is immutable,
     so headers written the same way (most of them) are parsed once.
@@ -181,8 +194,12 @@ def parse_header(
             are runbookdocs attributes in every dialect.
         legacy_tabs: the site's SuperFences predates 8.0, where `tab="Label"` after the
             language makes the fence a content tab (see `Dialect.legacy_tabs`).
+        html_attributes: the site enables `attr_list` (see `Dialect.attr_list`): a `data-*`
+            attribute in braces is an HTML attribute SuperFences puts on the rendered block
+            (a site's script reads it, e.g. `data-prompt`), not an unknown runbookdocs one.
+            No runbookdocs attribute starts with `data-`, so none can be mistyped as one.
     """
-    header = _parse_header(info, info_col, commonmark, legacy_tabs)
+    header = _parse_header(info, info_col, commonmark, legacy_tabs, html_attributes)
     if not header.lang and header.classes:
         # `{ .sh }`: superfences (and Pandoc) take the first class as the language.
         first, *rest = header.classes
@@ -199,7 +216,13 @@ def parse_header(
     return header
 
 
-def _parse_header(info: str, info_col: int, commonmark: bool, legacy_tabs: bool = False) -> Header:
+def _parse_header(
+    info: str,
+    info_col: int,
+    commonmark: bool,
+    legacy_tabs: bool = False,
+    html_attributes: bool = False,
+) -> Header:
     problems: list[HeaderProblem] = []
     attrs: dict[str, str] = {}
     classes: list[str] = []
@@ -292,6 +315,8 @@ def _parse_header(info: str, info_col: int, commonmark: bool, legacy_tabs: bool 
             else:
                 attrs[key] = value
     for key in attrs:
+        if html_attributes and key.startswith(HTML_DATA_PREFIX):
+            continue
         if key not in ATTRIBUTES:
             col = info_col + max(info.find(key + "="), 0)
             problems.append(

@@ -220,7 +220,8 @@ UNKNOWN_ATTRIBUTE = _c(
     "RBD103",
     "unknown-attribute",
     "error",
-    "An attribute in a fence header that runbookdocs does not know.",
+    "An attribute in a fence header that runbookdocs does not know (`data-*` attributes are "
+    "the site's HTML where its mkdocs.yml enables attr_list).",
     """
 ```bash {#hello taget=debian}
 echo hello
@@ -573,8 +574,9 @@ OTHER_LANGUAGE_AS_SHELL = _c(
     "warning",
     "A shell block that bash refuses and that is plainly written in another language: "
     "PowerShell (`$env:NAME = value`, `Get-Item -Path x`), and outside runbooks `dotted.key=value` "
-    "configuration (container labels, properties, sysctl settings) or sudoers rules: one "
-    "warning to fix the tag instead of its syntax errors.",
+    "configuration (container labels, properties, sysctl settings), an environment file "
+    "(`NAME=user:pw@tcp(db:3306)/app`) or sudoers rules: one warning to fix the tag instead "
+    "of its syntax errors.",
     """
 ```bash
 $env:REGION = "eu-west-1"
@@ -937,8 +939,9 @@ PROMPT_IN_SHELL = _c(
     "RBD320",
     "prompt-in-shell-block",
     "warning",
-    "A `bash`/`sh` block whose first command starts with a `$ ` prompt: bash would run `$` as a "
-    "command. Tag the block `console` (a transcript) or drop the prompts.",
+    "A `bash`/`sh` block whose first command starts with a `$ ` prompt (or the prompt its "
+    "`data-prompt` names): bash would run `$` as a command. Tag the block `console` (a "
+    "transcript) or drop the prompts.",
     """
 ```bash
 $ systemctl status nginx

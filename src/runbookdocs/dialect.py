@@ -57,6 +57,11 @@ class Dialect:
     legacy_tabs: bool = False
     """MkDocs only: the site pins pymdown-extensions before 8.0, whose SuperFences still renders
     the legacy ```` ```yaml tab="Label" ```` fences as content tabs (8.0 removed them)."""
+    attr_list: bool = False
+    """MkDocs only: the site enables Python-Markdown's `attr_list`, with which SuperFences puts
+    a fence's `data-*` attributes (```` ```{.bash data-prompt="$"} ````) on the rendered block,
+    where the site's scripts read them (without it, or for other keys under Pygments, they are
+    dropped)."""
 
     @property
     def commonmark(self) -> bool:
@@ -70,8 +75,12 @@ class Dialect:
 def dialect_for(file: Path, config: Config) -> Dialect:
     """The dialect of the page at `file` (absolute)."""
     found = _dialect_for(file, config)
-    if found.name == "mkdocs" and legacy_superfences(str(Path(os.path.abspath(file)).parent)):
-        return Dialect(found.name, found.reason, legacy_tabs=True)
+    if found.name != "mkdocs":
+        return found
+    folder = str(Path(os.path.abspath(file)).parent)
+    legacy, attr_list = legacy_superfences(folder), "attr_list" in mkdocs_names(folder)[0]
+    if legacy or attr_list:
+        return Dialect(found.name, found.reason, legacy_tabs=legacy, attr_list=attr_list)
     return found
 
 
@@ -201,6 +210,61 @@ def directory_urls(folder: str) -> bool:
     return not _config_sets(_site_file(folder, _MKDOCS_FILES[:2]), _NO_DIRECTORY_URLS)
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_ENTRY = re.compile(r"^([ \t]*)(?:-[ \t]+)?['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*(?::|$)")
+_INHERITS = 5
+"""How many `INHERIT:` files deep a site configuration is followed (MkDocs has no limit; a
+loop or a long chain is not how sites are written)."""
+
+
+@functools.lru_cache(maxsize=256)
+def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The Markdown extensions and the plugins the MkDocs site above `folder` enables, from its
+    `mkdocs.yml` and the files it names in `INHERIT:` (empty sets when there is no site).
+
+    Read as text, not loaded as YAML: `mkdocs.yml` holds `!!python/name:` tags a safe loader
+    refuses. An entry is a name at the first level of `markdown_extensions:` or `plugins:`,
+    written `- name`, `- name:` or `name:` (the mapping form), or listed in `[a, b]`.
+    """
+    site = _site_file(folder, _MKDOCS_FILES[:2])
+    extensions: set[str] = set()
+    plugins: set[str] = set()
+    seen: set[Path] = set()
+    while site is not None and site not in seen and len(seen) < _INHERITS:
+        seen.add(site)
+        try:
+            text = site.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            break
+        parent: Path | None = None
+        section: set[str] | None = None
+        depth: int | None = None
+        for line in text.split("\n"):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            top = _TOP_KEY.match(line)
+            if top is not None:
+                key, value = top.groups()
+                section = {"markdown_extensions": extensions, "plugins": plugins}.get(key)
+                depth = None
+                if key == "INHERIT" and value:
+                    parent = site.parent / value.strip("'\"")
+                if section is not None and value.startswith("["):
+                    section.update(n.strip(" '\"") for n in value.strip("[]").split(","))
+                    section = None
+                continue
+            if section is None:
+                continue
+            entry = _ENTRY.match(line)
+            width = len(line) - len(line.lstrip())
+            if depth is None:
+                depth = width
+            if entry is not None and width == depth:
+                section.add(entry.group(2))
+        site = parent if parent is not None and parent.is_file() else None
+    return frozenset(extensions), frozenset(plugins)
+
+
 _PYMDOWNX_PIN = re.compile(
     r"^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)", re.I | re.M
 )
@@ -256,4 +320,5 @@ __all__ = [
     "hugo_config",
     "hugo_lowercases_urls",
     "legacy_superfences",
+    "mkdocs_names",
 ]

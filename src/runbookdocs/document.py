@@ -189,6 +189,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             info_col=fence.info_col,
             commonmark=dialect.commonmark,
             legacy_tabs=dialect.legacy_tabs,
+            html_attributes=dialect.attr_list,
         )
         if dialect.name == "hugo" and not is_runbook and header.attrs:
             # A Hugo page that is no runbook: braces after the language are Hugo's code-fence

@@ -297,27 +297,26 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
             else:
                 script[k] = lines[k][2:]
                 shifts[k] = indent + 2
-        # Pages often drop the `> ` of lines continued with a backslash, and of the lines of a
-        # here-document: they are still the command's, not its output.
+        # Pages often drop the `> ` of lines continued with a backslash, a pipe, `&&` or `||`
+        # at the end (bash waits for the rest of the command there, no output can come
+        # between), and of the lines of a here-document: they are still the command's.
         k = end
-        while (
-            k < len(lines)
-            and k not in starts
-            and script[k - 1].rstrip().endswith("\\")
-            and lines[k].strip()
-        ):
-            script[k] = lines[k]
-            shifts[k] = indent
-            k += 1
-        # An option indented like the continuation line above it, right under a command
-        # continued with `\`: the command's, its `\` forgotten (output is not written so).
-        while (
-            k < len(lines)
-            and k not in starts
-            and k - cmd.index > 1
-            and _OPTION_LINE.match(lines[k])
-            and _indent(lines[k]) == _indent(script[k - 1]) > 0
-        ):
+        while k < len(lines) and k not in starts and lines[k].strip():
+            above = script[k - 1].rstrip()
+            if not (
+                above.endswith(_CONTINUED)
+                # An option `--name=value` right under the command: the command's, its `\`
+                # forgotten (output does not start a line with an option and its value).
+                or _FORGOTTEN_OPTION.match(lines[k])
+                # An option indented like the continuation line above it, right under a
+                # command continued with `\`: the command's, its `\` forgotten too.
+                or (
+                    k - cmd.index > 1
+                    and _OPTION_LINE.match(lines[k])
+                    and _indent(lines[k]) == _indent(script[k - 1]) > 0
+                )
+            ):
+                break
             script[k] = lines[k]
             shifts[k] = indent
             k += 1
@@ -356,6 +355,9 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
 
 
 _OPTION_LINE = re.compile(r"^\s+--?[A-Za-z][\w-]*(?:[= ]\S|\s*$)")
+_CONTINUED = ("\\", "|", "&&", "||")
+_FORGOTTEN_OPTION = re.compile(r"^[ \t]*--[A-Za-z][\w-]*=\S(?!.*\S[ \t]{2,}\S)")
+"""`--name=value` starting a line, with no column of text after two spaces (help text)."""
 
 
 def _indent(line: str) -> int:

@@ -232,7 +232,7 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except YamlProblem as err:
         if not block.file and (
             yaml_excerpt(filled.text)
-            or yaml_alternatives(filled.text)
+            or yaml_alternatives(filled.text, runbook=on_runbook_page(ctx))
             or yaml_reference_notation(filled.text)
         ):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
@@ -556,13 +556,18 @@ def _json_value(text: str) -> bool:
 _TOP_KEY = re.compile(r"^([\w.-]+)[ \t]*:(?:[ \t]|$)")
 
 
-def yaml_alternatives(text: str) -> bool:
+def yaml_alternatives(text: str, *, runbook: bool = True) -> bool:
     """True when `text` shows alternatives one after the other, each under a comment that
     names it (`# by name` / `dataFrom: ...`, then `# by tag` / `dataFrom: ...`): a top-level
     key repeats, every occurrence of it comes right after a comment line, and each part is
-    valid YAML on its own. A key repeated inside one manifest, without such captions, is
-    still a duplicate."""
+    valid YAML on its own; or, on a page that is no runbook (`runbook` False), the accepted
+    forms of one value, one a line (`image: golang`, `image: golang:1.7`, ...: every line the
+    same top-level key with a value, nothing else). A key repeated inside one manifest,
+    without such captions, is still a duplicate, and so is a runbook's `a: 1` / `a: 2` (its
+    configuration blocks are written into files as they are)."""
     lines = text.split("\n")
+    if not runbook and _one_key_values(lines):
+        return True
     seen: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         if (m := _TOP_KEY.match(ln)) is not None:
@@ -585,6 +590,20 @@ def yaml_alternatives(text: str) -> bool:
     except (YamlProblem, RecursionError):
         return False
     return True
+
+
+_SCALAR_ENTRY = re.compile(r"^([\w.-]+)[ \t]*:[ \t]+[^\s#{\[&*|>!][^#]*?(?:[ \t]+#.*)?$")
+
+
+def _one_key_values(lines: list[str]) -> bool:
+    """True when every line of `lines` that is not blank or a comment gives the same top-level
+    key a value of its own on that line, at least twice: the forms a value may take, listed."""
+    keys = [
+        m.group(1) if (m := _SCALAR_ENTRY.match(ln)) else None
+        for ln in lines
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+    return len(keys) >= 2 and None not in keys and len(set(keys)) == 1
 
 
 def _cut_from_deeper(text: str) -> str | None:

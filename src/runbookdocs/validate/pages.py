@@ -33,6 +33,7 @@ from runbookdocs.anchors import (
 )
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
+from runbookdocs.dialect import mkdocs_names
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
 from runbookdocs.location import Location
@@ -68,6 +69,12 @@ _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     """Relative links: recorded as references, resolved against every page by `judge`."""
     hugo = doc.dialect == "hugo"
+    # mkdocs-macros renders each page as a Jinja template before Markdown reads it: a link
+    # target holding `{{ release }}` names the page the variable's value makes, which only
+    # the site's build knows; such targets are not checked.
+    macros = (
+        doc.dialect == "mkdocs" and _MACROS in mkdocs_names(os.path.abspath(doc.file.parent))[1]
+    )
     for p in prose_lines(doc):
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
@@ -79,6 +86,8 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             target = raw.strip("<>")
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
+            if macros and ("{{" in target or "{%" in target):
+                continue
             kind = "hugo-link" if hugo else "link"
             ctx.refer(
                 Reference(
@@ -87,6 +96,9 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             )
     return []
 
+
+_MACROS = "macros"
+"""The mkdocs-macros plugin's name in `plugins:`."""
 
 _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s*[>%]\}\}\s*\)""")
 """`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""

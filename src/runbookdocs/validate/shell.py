@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from runbookdocs import codes
-from runbookdocs.block import Block
+from runbookdocs.block import SITE_PROMPT, Block
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
@@ -94,7 +94,7 @@ def block_script(block: Block) -> Script | None:
     """The shell text of a shell or console block, aligned with its source; None for other
     kinds, and for a console block whose lines are neither commands nor look like them."""
     if block.kind == "shell":
-        session = session_source(block.source)
+        session = block_session(block)
         if session is not None:
             # `$ command` then its output, tagged bash: the commands are checked, the output
             # is not (whether a prompt belongs in a shell block is another check's business).
@@ -133,21 +133,36 @@ _PATH_PROMPT = re.compile(
 _LEADING_PROMPT = re.compile(r"^[>%] (?=\S+[ \t]+\S)")
 
 
-def session_source(source: str) -> str | None:
+def block_session(block: Block) -> str | None:
+    """`session_source` of a shell block, read at the prompt its `data-prompt` attribute names
+    (the site's copy button strips that prompt) as well as at the prompts it recognises."""
+    return session_source(block.source, block.attrs.get(SITE_PROMPT))
+
+
+def session_source(source: str, prompt: str | None = None) -> str | None:
     """`source` with its prompts written `$ ` (same width), when the shell block is a session
     typed at a prompt: its commands after `$ `, a path prompt (`/ $ `, `~/src$ `, `me@box:~$ `,
-    `box:~# `, `bash-5.2$ `), or `> `/`% ` (PowerShell's and zsh's look) before its first
-    command, and their output below them. None when the block is a script.
+    `box:~# `, `bash-5.2$ `), the block's own `prompt` (its `data-prompt`) at the start of a
+    line, or `> `/`% ` (PowerShell's and zsh's look) before its first command, and their
+    output below them. None when the block is a script. (A MySQL client's `mysql> ` is no
+    shell prompt: what follows it is SQL, which `statements` reads as not shell.)
 
     No script line starts with `$ ` or a path followed by a lone `$`; `> word args` at the start
     of a script would truncate a file named after the command and run its first argument,
     which nobody writes (`> file` alone, the truncation idiom, is not taken for a prompt).
+    A `prompt` of `#` is left to the reading of `# ` lines as comments (shell's meaning).
     """
     if _PROMPTED.search(source):
         return source
     lines = source.split("\n")
     changed = False
+    own = prompt.strip() if prompt is not None and prompt.strip() not in ("", "#", "$") else ""
     for i, line in enumerate(lines):
+        if own and line.startswith(own) and line[len(own) :].strip():
+            width = len(own) + len(line[len(own) :]) - len(line[len(own) :].lstrip())
+            lines[i] = "$ ".ljust(width) + line[width:]
+            changed = True
+            continue
         m = _PATH_PROMPT.match(line)
         if m is not None:
             lines[i] = "$ ".ljust(m.end()) + line[m.end() :]
@@ -232,7 +247,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         elif output_share(unit.script) >= OUTPUT_SHARE or shown_not_copied(unit.block, ctx):
             # Program output, logs or help text tagged `bash`: one finding, not one per line.
             out[index] = [_output_finding(unit, len(findings))]
-        elif session_source(unit.block.source) is None:
+        elif block_session(unit.block) is None:
             shown = _output_lines(unit.script)
             on_output = [f for f in findings if _script_line(unit, f) in shown]
             if on_output:
@@ -332,6 +347,9 @@ KEY_VALUES = OtherLanguage(
     "key=value configuration (container labels, properties, sysctl settings)", "properties"
 )
 SUDOERS = OtherLanguage("sudoers rules", "text")
+ENV_FILE = OtherLanguage(
+    "the environment-file format (NAME=value, values taken as written)", "dotenv"
+)
 
 
 def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None:
@@ -341,7 +359,9 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     PowerShell when a line that is not a comment is a PowerShell statement. Outside runbooks
     (`runbook` False) also configuration shown for the reader to paste elsewhere: every line
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
-    or every line a sudoers rule. A runbook's shell block is run: there the findings stand.
+    or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
+    environment file: `DSN=user:pw@tcp(db:3306)/app`). A runbook's shell block is run: there
+    the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -352,6 +372,12 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         _key_value(line) for line in lines
     ):
         return KEY_VALUES
+    if all(_key_value(line) is not None for line in lines) and any(
+        _ENV_VALUE_PARENTHESIS.match(_unquoted(line)) for line in lines
+    ):
+        # `NAME=user:pw@tcp(host:3306)/db`: an environment file's line (docker `env_file`,
+        # systemd `EnvironmentFile`), whose values are taken as written; bash refuses the `(`.
+        return ENV_FILE
     if all(_SUDOERS_RULE.match(line) or _SUDOERS_OTHER.match(line) for line in lines) and any(
         _SUDOERS_RULE.match(line) for line in lines
     ):
@@ -362,6 +388,9 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
 _KEY = re.compile(r"^\s*[A-Za-z_][\w-]*((?:\.(?:[\w-]+|<[\w-]+>|\{[\w-]+\}))*)=(?=\S)(.*?)\s*$")
 """`key=value`, the key's dotted segments in group 1 (a segment may be a `<placeholder>`)."""
 _CLOSING = {"(": ")", "[": "]", "{": "}", "<": ">"}
+_ENV_VALUE_PARENTHESIS = re.compile(r"^\s*[A-Z_][A-Z0-9_]*=[^\s(]+\(")
+"""`NAME=value` (an environment variable's upper-case name) whose value holds a `(` after its
+start (a bash array starts with it; `digest=sha256(x)` is pseudo-code)."""
 _OPERATORS = frozenset({"&&", "||", "!"})
 
 
@@ -860,6 +889,8 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         return None
     if code == 2215 and _first_statement(unit.script, c.get("line")):
         return None  # flags on the block's first line are a list of flags, not a broken line
+    if code == 2094 and _writes_derived_names(unit.script, c.get("line")):
+        return None
     parser = code < 2000
     # bash is the judge of bash syntax: shellcheck's own parse errors are warnings unless
     # bash -n agrees (then check_shell drops them in favour of bash's message).
@@ -879,6 +910,40 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         "in the block)",
         code=codes.SHELLCHECK,
     )
+
+
+_WRITE = re.compile(r"(?<![<>&0-9])[0-9]?>>?(?![&>(])[ \t]*")
+
+
+def _writes_derived_names(script: str, line: object) -> bool:
+    """True when every file that 1-based `line` of `script` writes (`> word`, `>> word`) is
+    named by a command substitution (`> $(dirname $f)/$(basename $f .gz)`): a name made from
+    the file read, not that file. Shellcheck's SC2094 sees the same variable on both sides of
+    the command and says the file is read and written at once; it says nothing when the name
+    is written out (`> $f.new`), and the substitution only spells the name another way."""
+    if not isinstance(line, int) or not 0 < line <= script.count("\n") + 1:
+        return False
+    text = script.split("\n")[line - 1]
+    targets = [_redirect_word(text, m.end()) for m in _WRITE.finditer(text)]
+    return bool(targets) and all("$(" in t or "`" in t for t in targets)
+
+
+def _redirect_word(text: str, start: int) -> str:
+    """The word of `text` that starts at `start`, a `$( ... )` in it read as a whole."""
+    depth = 0
+    i = start
+    while i < len(text):
+        if text.startswith("$(", i):
+            depth += 1
+            i += 2
+            continue
+        ch = text[i]
+        if ch == ")" and depth:
+            depth -= 1
+        elif depth == 0 and (ch in " \t;|&<>" or ch == ")"):
+            break
+        i += 1
+    return text[start:i]
 
 
 def _first_statement(script: str, line: object) -> bool:
@@ -1037,7 +1102,7 @@ def typed_lines(block: Block, script: str) -> set[int] | None:
 
     In a block that is mostly output, a line is a command only if it starts with a well-known
     command: output often has lines no pattern knows (`  size   <integer>`)."""
-    if block.kind != "shell" or session_source(block.source) is not None:
+    if block.kind != "shell" or block_session(block) is not None:
         return None
     found = statements(script)
     lines = script.split("\n")
@@ -1163,6 +1228,10 @@ _OUTPUT_LINE = re.compile(
       | \d                                                  # counts, sizes, ids
     )"""
 )
+_SQL_CLIENT_LINE = re.compile(r"^\s*(?:mysql|mariadb|MySQL|MariaDB)(?: \[[^\]\n]*\])?>\s")
+"""A line typed at a MySQL or MariaDB client's prompt (`mysql> `, `MariaDB [shop]> `): SQL. No
+script starts a line with `mysql> word` (a command `mysql` writing to a file named `word`)."""
+_SQL_END = re.compile(r"(?:;|\\G)\s*$")
 _QUERY_LINE = re.compile(
     r"""(?x)
         \b(?:sum|rate|irate|increase|avg|max|min|count|topk|bottomk|histogram_quantile
@@ -1229,6 +1298,17 @@ def statements(source: str) -> list[Statement]:
             found.append(Statement(i, i, True))
             after_output = True
             i += 1
+            continue
+        if _SQL_CLIENT_LINE.match(line):
+            # A statement typed into a MySQL client goes on to its `;` (the client's `->`
+            # continuation prompts are seldom shown): every line of it is SQL.
+            end = next(
+                (j for j in range(i, len(lines)) if _SQL_END.search(lines[j]) or not lines[j]),
+                len(lines) - 1,
+            )
+            found.append(Statement(i, end, True))
+            after_output = True
+            i = end + 1
             continue
         indent = _indent(line)
         # A help text's description wrapped onto the next lines, aligned far right under the

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from runbookdocs import codes, transcript
-from runbookdocs.block import Block
+from runbookdocs.block import SITE_PROMPT, Block
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, block_validator
 from runbookdocs.validate.common import on_runbook_page
@@ -46,11 +46,24 @@ def prompt_in_shell(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     if not on_runbook_page(ctx):
         return
     lines = block.source.split("\n")
+    # A site's `data-prompt` names the block's prompt for its copy button; `run` types the
+    # block as written, prompt included.
+    own = block.attrs.get(SITE_PROMPT, "").strip()
     for index, line in enumerate(lines):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        if transcript.has_user_prompt(text):
+        if own not in ("", "#", "$") and line.startswith(own):
+            count = sum(1 for ln in lines if ln.startswith(own))
+            more = f" ({count} lines start with `{own}`)" if count > 1 else ""
+            yield codes.PROMPT_IN_SHELL.at(
+                block.locate(index, 1),
+                f"`{_short(text)}` starts with the prompt `{own}` (data-prompt): bash would "
+                f"read it as part of the command{more}",
+                hint="the site's copy button strips it, `runbookdocs run` does not: drop the "
+                "prompts, or tag the block ```console with `$ ` prompts",
+            )
+        elif transcript.has_user_prompt(text):
             count = sum(1 for ln in lines if transcript.has_user_prompt(ln))
             more = f" ({count} lines start with `$ `)" if count > 1 else ""
             yield codes.PROMPT_IN_SHELL.at(
