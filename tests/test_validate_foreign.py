@@ -39,8 +39,11 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 44 page(s), detected" in err
+    assert "dialect: commonmark for 47 page(s), detected: no mkdocs.yml" in err
+    # foreign/docusaurus-site/, a Docusaurus site: CommonMark, and said so
+    assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 4 page(s), detected from" in err  # foreign/mkdocs-site/
     assert status == 1
     assert found == [
@@ -49,6 +52,19 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/bugs.md:9:26: warning [RBD302]",
         "foreign/bugs.md:14:6: warning [RBD302]",
         "foreign/bugs.md:19:1: warning [RBD506]",
+        # Sessions typed into a key-value store's client (`name$>`, `host:port>`, `name>` with
+        # its replies), a text protocol, a client started by a command, a site's `$>` shell
+        # prompt, `field:value` statistics, a menu in a `.no-copy` block: one RBD308 at most
+        # each; the open quote and the `>` without a file in real shell stay errors.
+        "foreign/clients.md:5:1: warning [RBD308]",
+        "foreign/clients.md:19:1: warning [RBD308]",
+        "foreign/clients.md:28:1: warning [RBD308]",
+        "foreign/clients.md:36:1: warning [RBD308]",
+        "foreign/clients.md:46:1: warning [RBD308]",
+        "foreign/clients.md:66:1: warning [RBD308]",
+        "foreign/clients.md:77:1: warning [RBD308]",
+        "foreign/clients.md:85:3: error [RBD301]",
+        "foreign/clients.md:89:1: error [RBD301]",
         # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
         "foreign/comments.md:18:1: error [RBD301]",
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
@@ -75,6 +91,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/deep-fences.md:20:8: error [RBD101]",
         "foreign/deep-fences.md:22:8: error [RBD301]",
         "foreign/deep-fences.md:27:8: error [RBD101]",
+        # A Docusaurus site: links without an extension are URLs of docs (`./sort_ro`, a
+        # folder's own doc, a generated category index); only the missing doc and anchor.
+        "foreign/docusaurus-site/docs/commands/generic/sort.md:6:20: warning [RBD503]",
+        "foreign/docusaurus-site/docs/commands/generic/sort.md:6:50: error [RBD502]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
         # same value on a command line stays a syntax error.
         "foreign/env-files.md:5:1: warning [RBD309]",
@@ -85,6 +105,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fences.md:26:1: error [RBD301]",
         # A link to a folder that exists: GitHub and GitLab show it; a missing one is broken.
         "foreign/folders.md:4:38: error [RBD501]",
+        # Fragments in another case than the heading's id: broken outside GitHub (see
+        # test_fragments_in_another_case_are_a_warning_on_github).
+        "foreign/fragments.md:3:16: error [RBD502]",
+        "foreign/fragments.md:11:32: error [RBD502]",
         # Help text (`--x[=v]: text`, options described in prose), a usage synopsis, what is
         # typed into `--interactive`, a psql session, one output line: one RBD308 each. An
         # unquoted regular expression, a forgotten `\` and `word(x)` after echo stay found.
@@ -119,6 +143,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # heading's `{#id}` replaced are still reported.
         "foreign/hugo/content/docs/guide/references.md:13:48: error [RBD501]",
         "foreign/hugo/content/docs/guide/references.md:14:27: error [RBD502]",
+        # mkdocs-static-i18n, suffix structure: `x.md` and `x.png` are the page's language's
+        # (else the default's) files, accents folded in anchors (toc's default slugify),
+        # `x.en.md/#a` is MkDocs' page, a `?` in an `href` is a URL's: only what is missing.
+        "foreign/i18n-site/docs/index.de.md:7:21: error [RBD501]",
+        "foreign/i18n-site/docs/index.de.md:7:52: error [RBD502]",
+        "foreign/i18n-site/docs/index.en.md:10:26: error [RBD501]",
+        "foreign/i18n-site/docs/index.en.md:10:64: error [RBD502]",
         # INI dialects: Samba's `:` in keys, repeats in systemd units, WireGuard and dnsmasq;
         # a key or section repeated where the reader keeps one value is still reported.
         "foreign/ini-dialects.md:61:1: error [RBD205]",
@@ -193,6 +224,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # MyST directives and targets `(name)=` anywhere in the project: only the missing ones.
         "foreign/myst.md:15:69: error [RBD502]",
         "foreign/myst.md:16:16: warning [RBD503]",
+        # `%{var}` (curl's write-out), `<cert>`...`</cert>` elements: no placeholders; a real
+        # `<pod-name>` and `{namespace}` still are.
+        "foreign/not-placeholders.md:24:14: warning [RBD307]",
         # A configuration reference in the Prometheus notation: only the mis-indented field.
         "foreign/notation.md:26:3: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
@@ -800,3 +834,65 @@ def test_list_names_the_checked_language_a_tag_misspells(tmp_path: Path) -> None
         "docs/tags.md:7": "language '8sh' is not checked (did you mean 'sh'?)",
         "docs/tags.md:11": "language 'zsh' is not checked",
     }
+
+
+def _codes(tmp_path: Path, target: str, *args: str) -> list[tuple[str, str, str]]:
+    """(file, line, code) of what `runbookdocs check TARGET` reports, in tmp_path."""
+    proc = cli("check", target, "--no-cache", *args, cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    return re.findall(r"^(\S+?):(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+
+
+def test_fragments_in_another_case_are_a_warning_on_github(tmp_path: Path) -> None:
+    """GitHub's page script finds `#Secret-Keys` at the heading id `secret-keys`, other
+    renderers do not: a warning on a `github` page, an error elsewhere. A fragment no heading
+    has in any case is an error on GitHub too."""
+    shutil.copy(SAMPLES / "fragments.md", tmp_path)
+
+    def severities(*args: str) -> list[tuple[str, str]]:
+        proc = cli("check", "fragments.md", "--no-cache", *args, cwd=tmp_path)
+        return re.findall(r"^fragments\.md:(\d+):\d+: (\w+): .*\[RBD502\]$", proc.stdout, re.M)
+
+    assert severities("--dialect", "github") == [("3", "warning"), ("11", "error")]
+    assert severities() == [("3", "error"), ("11", "error")]
+
+
+def test_localised_files_follow_the_i18n_plugin_settings(tmp_path: Path) -> None:
+    """Links to `x.md` and `x.png` resolve to `x.<language>.*` only where mkdocs.yml enables
+    mkdocs-static-i18n with the suffix structure; with the folder structure (or no plugin)
+    the same links name files that do not exist."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "i18n-site", site)
+    localised = _codes(tmp_path, "site/docs")
+    assert [(f[1], f[2]) for f in localised if f[0].endswith("index.en.md")] == [
+        ("10", "RBD501"),
+        ("10", "RBD502"),
+    ]
+    config = site / "mkdocs.yml"
+    settings = config.read_text(encoding="utf-8")
+    # A slugify of the site's own keeps the umlaut (pymdownx's): the folded anchor is broken.
+    config.write_text(
+        settings.replace(
+            "permalink: true",
+            "slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}",
+        ),
+        encoding="utf-8",
+    )
+    assert ("site/docs/index.de.md", "3", "RBD502") in _codes(tmp_path, "site/docs")
+    config.write_text(settings.replace("suffix", "folder"), encoding="utf-8")
+    folders = _codes(tmp_path, "site/docs")
+    assert ("site/docs/index.de.md", "5", "RBD503") in folders  # assets/layout.png
+    assert ("site/docs/index.en.md", "3", "RBD501") in folders  # setup/install.md
+
+
+def test_docusaurus_links_are_urls_of_docs_only_on_a_docusaurus_site(tmp_path: Path) -> None:
+    """`./sort_ro` names the doc sort_ro.md where a docusaurus.config.js says the folder is a
+    Docusaurus site; without it the link names a file that does not exist."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "docusaurus-site", site)
+    assert _codes(tmp_path, "site/docs") == [
+        ("site/docs/commands/generic/sort.md", "6", "RBD503"),
+        ("site/docs/commands/generic/sort.md", "6", "RBD502"),
+    ]
+    (site / "docusaurus.config.js").unlink()
+    assert len(_codes(tmp_path, "site/docs")) == 9

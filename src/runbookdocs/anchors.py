@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from runbookdocs.document import Document
 from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
+from runbookdocs.mkdocs_site import toc_default_slugify
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -159,6 +161,8 @@ def page_anchors(doc: Document) -> frozenset[str]:
     previous = ""
     hugo = doc.dialect == "hugo"
     mkdocs = doc.dialect == "mkdocs"
+    # Python-Markdown toc's own slug, where the MkDocs site sets no `slugify`: accents folded.
+    toc_default = mkdocs and toc_default_slugify(os.path.dirname(os.path.abspath(doc.file)))
     last_heading = ""
     for k, p in enumerate(prose):
         text = p.line.text
@@ -193,7 +197,10 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 anchors.add(explicit)
                 toc_used.add(explicit)
             else:
-                for slug in _slugs(title):
+                slugs = _slugs(title)
+                if toc_default:
+                    slugs = slugs | {_toc_default_slug(title)}
+                for slug in slugs:
                     anchors.add(_unique(slug, toc_used))
                     anchors.add(_github_unique(slug, github_used))
                 if not mkdocs:  # MkDocs never makes this one: there it would hide a bad link
@@ -262,9 +269,21 @@ def _step_anchors(doc: Document) -> Iterator[str]:
 @functools.lru_cache(maxsize=4096)
 def _slugs(title: str) -> frozenset[str]:
     """The slugs renderers give a heading: pymdownx's, Python-Markdown's `toc` default (runs of
-    `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`)."""
+    `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`). The
+    `toc` default slug of an MkDocs site is added where the site uses it (`page_anchors`)."""
     first = slugify(title)
     return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
+
+
+@functools.lru_cache(maxsize=4096)
+def _toc_default_slug(title: str) -> str:
+    """Python-Markdown's `toc` slug when the site sets no `slugify` (MkDocs' default): the
+    text decomposed (NFKD) and kept in ASCII, so accented letters lose their accents and other
+    letters are dropped."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    slug: str = toc_slugify(title, "-")
+    return slug
 
 
 _VUEPRESS_SPECIAL = re.compile(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'“”‘’<>,.?/]+")

@@ -35,6 +35,12 @@ COMMONMARK_LIKE = frozenset({"commonmark", "github", "hugo"})
 _MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml", "zensical.toml")
 _HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 _HUGO_CONFIG = ("config.toml", "config.yaml", "config.yml", "config.json")
+DOCUSAURUS_FILES = (
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+    "docusaurus.config.mjs",
+    "docusaurus.config.cjs",
+)
 _HUGO_KEY = re.compile(
     r"""^\s*["']?(baseURL|baseurl|languageCode|theme|contentDir|disableKinds|enableGitInfo)["']?\s*[=:]""",
     re.M,
@@ -116,6 +122,11 @@ def detect(folder: str) -> Dialect:
             for name in _HUGO_CONFIG:
                 if _hugo_config(candidate / name):
                     return Dialect("hugo", f"detected from {candidate / name}")
+        for name in DOCUSAURUS_FILES:
+            if (place / name).is_file():
+                # A Docusaurus site: CommonMark fences (MDX), links resolved as its URLs
+                # (runbookdocs.docusaurus); no repository browser shows it.
+                return Dialect("commonmark", f"detected from {place / name} (Docusaurus)")
         if (place / ".git").exists():
             break  # the top of the repository: a site configuration would be at or below it
     return Dialect(DEFAULT, _NOTHING)
@@ -301,6 +312,7 @@ def _hugo_config(path: Path) -> bool:
 __all__ = [
     "COMMONMARK_LIKE",
     "DEFAULT",
+    "DOCUSAURUS_FILES",
     "Dialect",
     "detect",
     "dialect_for",

@@ -35,7 +35,9 @@ from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
 from runbookdocs.dialect import mkdocs_names
 from runbookdocs.document import PLACEHOLDER, Document
+from runbookdocs.docusaurus import linked_doc
 from runbookdocs.location import Location
+from runbookdocs.mkdocs_site import localised_file
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
@@ -54,6 +56,8 @@ an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
+_HTML_ADDRESS = re.compile(r"""(?i)\b(?:href|src|action|poster)\s*=\s*(?:"[^"]*"|'[^']*')""")
+"""An address in an HTML attribute (`<a href="page.php?only_email">`): a URL, no words."""
 _LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
 
@@ -301,6 +305,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
     else:
         name = os.path.normpath(os.path.join(os.path.dirname(source), path_part))
         linked = None if path_part.endswith("/") else index.entries.get(name)
+        if linked is None and path_part.endswith(".md/"):
+            linked = _page_before_slash(source, name, index)
         if linked is None:  # not a page of this check: look at the file system
             if not anchor and _folder_shown(source, Path(name), index):
                 return None
@@ -309,6 +315,14 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 served = _at_pretty_url(ref, source, path_part, index)
                 if served is not None:
                     problem, linked, linked_file = None, index.get(served), served
+            if problem is not None:
+                local = localised_file(source, Path(name))  # mkdocs-static-i18n: x.de.md
+                if local is not None:
+                    problem, linked, linked_file = None, index.get(local), local
+            if problem is not None:
+                doc = linked_doc(source, path_part)  # Docusaurus: `./sort` is the doc sort.md
+                if doc is not None:
+                    problem, linked, linked_file = None, index.get(doc), doc
             if problem is not None and not anchor and index.myst_target(path_part):
                 return None  # `[](name)`: MyST's reference to the target `(name)=`
             if problem is not None:
@@ -319,6 +333,16 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         return None  # `[](#name)`: MyST looks for the target `(name)=` in the whole project
     if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
+        if _found_by_github(anchor, linked, index, linked_file):
+            return codes.MISSING_ANCHOR.at(
+                ref.location,
+                f"link to {ref.target!r}: no anchor #{anchor} in {where}, only "
+                f"#{anchor.lower()}: GitHub's page finds it in any case, other renderers "
+                "do not",
+                severity="warning",
+                hint=f"write #{anchor.lower()}",
+                origin=ref.origin,
+            )
         return _found(
             ref,
             codes.MISSING_ANCHOR,
@@ -358,6 +382,17 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
 _INDEXES = ("index.md", "_index.md", "README.md")
 
 
+def _page_before_slash(source: Path, name: str, index: PageIndex) -> PageEntry | None:
+    """The page a link `page.md/` (`page.md/#anchor`) names on an MkDocs site: MkDocs
+    normalises the link's path before it looks the file up (`posixpath.normpath` drops the
+    trailing `/`), and rewrites it to the page's URL. Other renderers look for a folder."""
+    from runbookdocs.dialect import dialect_for
+
+    if dialect_for(source, index.config).name != "mkdocs":
+        return None
+    return index.entries.get(name)
+
+
 def _published_as_html(
     ref: Reference, source: Path, path_part: str, index: PageIndex, problem: Finding
 ) -> tuple[Finding | None, PageEntry | None]:
@@ -381,6 +416,8 @@ def _anchor_known(
 ) -> bool:
     if anchor_exists(anchor, linked.anchors) or anchor.startswith("tab/"):
         return True  # `#tab/linux`: DocFX's tab selection, not an anchor
+    if anchor.startswith(":~:"):
+        return True  # `#:~:text=words`: a text fragment, which the browser searches the page for
     if any(fnmatch.fnmatchcase(anchor, p) for p in index.config.anchors):
         return True
     if depth < 3 and source is not None:
@@ -391,6 +428,21 @@ def _anchor_known(
                 if other is not None and _anchor_known(anchor, other, index, found, depth + 1):
                     return True
     return False
+
+
+def _found_by_github(anchor: str, linked: PageEntry, index: PageIndex, source: Path) -> bool:
+    """True when `anchor` is a heading id of `linked` written in another case, on a page read
+    in the `github` dialect: GitHub's page script looks a fragment up without regard to case
+    (`#Secret-Keys` finds `secret-keys`). Other renderers (GitLab, the site generators the
+    `github` dialect also stands for, browsers on their own) need the id as written, so the
+    link is still reported, as a warning."""
+    from runbookdocs.dialect import dialect_for
+
+    return (
+        anchor != anchor.lower()
+        and anchor_exists(anchor.lower(), linked.anchors)
+        and dialect_for(source, index.config).name == "github"
+    )
 
 
 def _included(source: Path, name: str) -> Path | None:
@@ -711,6 +763,7 @@ def _scan(
         masked = _QUERY.sub(lambda u: " " * len(u.group()), masked)
         # Link targets are addresses, not words: `page.md?view=x`.
         masked = _TARGET.sub(lambda u: " " * len(u.group()), masked)
+        masked = _HTML_ADDRESS.sub(lambda u: " " * len(u.group()), masked)
         for m3 in _LOST_CHAR.finditer(masked):
             start = m3.start()
             word = re.search(r"\w*\?\w*", text[max(0, start - 20) : start + 20])

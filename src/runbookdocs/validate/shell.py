@@ -127,6 +127,7 @@ _PATH_PROMPT = re.compile(
         (?:(?:[\w.-]+@)?[\w.-]+:)?[~/][\w./~-]*[ ]?\$           # / $  ~/src$  me@box:~$
       | (?:(?:[\w.-]+@)?[\w.-]+:[~/][\w./~-]*|[~/])[ ]?\#       # / #  box:~#  me@box:/etc#
       | (?:ba|z|k)?sh-\d[\d.]*[$\#]                              # bash-5.2$  sh-4.4#
+      | \$>                                                     # $> cmd (a site's style)
     )[ ](?=\S)"""
 )
 _LEADING_PROMPT = re.compile(r"^[>%] (?=\S+[ \t]+\S)")
@@ -243,7 +244,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         if other is not None:
             # Another shell's language tagged `bash` (PowerShell): one finding saying so.
             out[index] = [_other_language_finding(unit, other, findings)]
-        elif output_share(unit.script) >= OUTPUT_SHARE:
+        elif output_share(unit.script) >= OUTPUT_SHARE or shown_not_copied(unit.block, ctx):
             # Program output, logs or help text tagged `bash`: one finding, not one per line.
             out[index] = [_output_finding(unit, len(findings))]
         elif block_session(unit.block) is None:
@@ -260,6 +261,17 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         for index, hidden in mixed.items():
             out[index] = [*again.get(index, []), _output_finding(by_index[index], hidden)]
     return out
+
+
+NOT_COPIED = "no-copy"
+"""The class mkdocs-material reads as "no copy button on this block" (`{ .bash .no-copy }`)."""
+
+
+def shown_not_copied(block: Block, ctx: CheckContext) -> bool:
+    """True when the site marks the shell block as one not to copy (`{ .bash .no-copy }`) on
+    a page that is not a runbook: what it shows is output (a menu a script prints, a prompt's
+    answer), highlighted as shell. A runbook's blocks are run: there the findings stand."""
+    return NOT_COPIED in block.classes and not block_on_runbook_page(block, ctx)
 
 
 def _output_lines(script: str) -> set[int]:
@@ -989,8 +1001,10 @@ _ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…)>"
 # `</path/to/file>`: a path to fill in (`cmd </in>/out`, two redirections, is not one).
 _ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
 _PLACEHOLDER_ARG = re.compile(
-    rf"(?<![<$])(?:{_ANGLE}(?!>)|{_ANGLE_PATH})|(?<![$\w{{]){{[A-Za-z_][\w-]*}}(?!}})"
+    rf"(?<![<$])(?:{_ANGLE}(?!>)|{_ANGLE_PATH})|(?<![$%\w{{]){{[A-Za-z_][\w-]*}}(?!}})"
 )
+"""`<word>`, `<"text">`, `</path>` or `{word}`; not `%{word}` (curl's `-w '%{http_code}'`
+write-out variables, log formats: the program reads them, written as they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
@@ -1049,6 +1063,21 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
                 break  # a comment: the rest of the line is not the command's
             i += 1
     return found
+
+
+_TAG_NAME = re.compile(r"^</?([A-Za-z][\w.-]*)>$")
+
+
+def _without_markup(found: list[PlaceholderArg]) -> list[PlaceholderArg]:
+    """`found` without the tags that open and close an element (`<cert>` ... `</cert>`, an
+    OpenVPN profile's inline files, XML): markup shown as it is, not values to fill in. (They
+    stay masked for bash: the block is not shell, and its findings say so once.)"""
+    texts = {p.text for p in found}
+    closed = {n for t in texts if (m := _TAG_NAME.match(t)) and f"</{(n := m.group(1))}>" in texts}
+    closed = {n for n in closed if f"<{n}>" in texts}
+    if not closed:
+        return found
+    return [p for p in found if (m := _TAG_NAME.match(p.text)) is None or m.group(1) not in closed]
 
 
 def mask_placeholders(script: str) -> str:
@@ -1115,7 +1144,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
         typed = typed_lines(block, script.text)
         found = [
             p
-            for p in placeholder_args(script.text)
+            for p in _without_markup(placeholder_args(script.text))
             # `{tag}` where tag is a variable of the page is a forgotten `$` (RBD306).
             if not (p.text.startswith("{") and p.text[1:-1] in assigned)
             and (typed is None or p.index in typed)
@@ -1167,6 +1196,8 @@ _OUTPUT_LINE = re.compile(
       | [\w.@-]+:(?:\$(?:apr1|2[abxy]?|1|5|6|y|md5)\$[./\w$]+|\{S?SHA\}\S+)\s*$  # htpasswd
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
       | \w[\w.]*-[\w.-]*=\S                                     # name-with-dash=value
+      | [a-z][a-z0-9]*(?:_[a-z0-9]+)+:\S*\s*$                    # a field: used_cpu_sys:0.76
+      | [a-z]\w*:[\w.-]+=[^\s,]*(?:,[\w.-]+=[^\s,]*)+\s*$      # fields: db0:keys=1,expires=0
       | [a-z][\w.-]*/[\w.:-]+\s+(?:created|configured|unchanged|deleted|patched|labeled
          |annotated|scaled|restarted|exposed|replaced|edited|tainted|cordoned|uncordoned
          |drained|evicted|serverside-applied|rolled\ back|paused|resumed)\b  # kind/name done
@@ -1236,6 +1267,8 @@ def statements(source: str) -> list[Statement]:
     (`name{` ... `} value`) or a PEM block is output line by line."""
     lines = source.split("\n")
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
+    client = client_session_lines(lines)
+    data |= client
     found: list[Statement] = []
     after_output = False
     table = False
@@ -1293,6 +1326,9 @@ def statements(source: str) -> list[Statement]:
             # starts with a lone `-`.
             output = not found or found[-1].output
         end = i if output else _statement_end(lines, i)
+        # A client's session starts at its first prompt, whatever a line above left open
+        # (`If you don't see a command prompt`, a message the client's start printed).
+        end = min([end, *(k - 1 for k in client if i < k <= end)])
         found.append(Statement(i, end, output))
         after_output = output
         i = end + 1
@@ -1585,3 +1621,67 @@ def _result_tables(lines: list[str]) -> set[int]:
                 break
         found.update(range(i - 1, end + 1))
     return found
+
+
+# ------------------------------------------- sessions of other programs' clients tagged shell
+
+
+_CLIENT_PROMPT = re.compile(
+    r"""(?x)^\s*(?:
+        (?P<host>[\w.-]+:\d{2,5})(?:\[\d+\])?\$?>                # 127.0.0.1:6379>  host:5000$>
+      | (?P<named>[A-Za-z][\w.-]*)\$>                          # dragonfly$>  memcached$>
+      | (?P<name>[A-Za-z][\w.-]*)(?:\[\d+\])?>                  # redis>  redis[1]>
+    )[ \t]+(?P<typed>\S.*)$"""
+)
+"""A line typed at a network client's prompt (redis-cli, memcached over telnet, a sentinel):
+`host:port> CMD`, `name$> CMD`, `name> CMD`. In bash `name> CMD` redirects the output of a
+command `name` to a file named after the typed command; a script writes no such line."""
+_CLIENT_REPLY = re.compile(
+    r"""(?x)^\s*(?:
+        \((?:integer|nil|error|empty\ (?:array|list\ or\ set)|double)\)   # (integer) 1  (nil)
+      | \d+\)\s                                                # 1) "value"  (arrays)
+      | (?:OK|QUEUED|PONG|STORED|END|DELETED|NOT_FOUND|EXISTS)\s*$   # status replies
+    )"""
+)
+"""A reply a key-value client prints: redis-cli's typed values (`(integer) 1`, `(nil)`,
+`(error) ERR ...`), array items (`1) "a"`), status words; memcached's text protocol."""
+_CLIENT_LEAVE = re.compile(r"(?i)^(?:exit|quit)\s*$")
+
+
+def client_session_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines of a session typed into another program's client in a shell block
+    (`dragonfly$> SET a 1`, `127.0.0.1:6379> GET a`, then `OK`, `(integer) 1`, `1) "x"`):
+    every line from the first prompt to the client's `exit` (or the end of the block) is the
+    client's, typed or printed, and none is shell.
+
+    A bare `name> ` prompt is taken for a client's only with more evidence: the same prompt
+    on another line, a reply of the client's below it, or a command typed in capitals (`GET`);
+    `host:port> ` and `name$> ` are no shell an author writes. A client that is a database
+    shell (`mysql> `) is read the same way: what is typed there is not shell either."""
+    prompts = [(i, m) for i, ln in enumerate(lines) if (m := _CLIENT_PROMPT.match(ln)) is not None]
+    if not prompts:
+        return set()
+    names = [m.group("name") for _, m in prompts if m.group("name")]
+    replies = any(_CLIENT_REPLY.match(ln) for ln in lines)
+    found: set[int] = set()
+    inside = False
+    for i, line in enumerate(lines):
+        m = _CLIENT_PROMPT.match(line)
+        if m is not None and _client_prompt(m, names, replies):
+            inside = True
+            found.add(i)
+            if _CLIENT_LEAVE.match(m.group("typed")):
+                inside = False
+            continue
+        if inside and line.strip() and not line.lstrip().startswith("#"):
+            found.add(i)
+    return found
+
+
+def _client_prompt(m: re.Match[str], names: list[str], replies: bool) -> bool:
+    """True when the prompt `m` matched is a client's (see `client_session_lines`)."""
+    name = m.group("name")
+    if not name:
+        return True  # host:port> or name$>
+    typed = m.group("typed").split()[0]
+    return names.count(name) > 1 or replies or re.fullmatch(r"[A-Z][A-Z0-9_.-]+", typed) is not None

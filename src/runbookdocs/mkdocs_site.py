@@ -1,0 +1,148 @@
+"""What an MkDocs site's `mkdocs.yml` says about its pages' links and anchors.
+
+- Files localised with mkdocs-static-i18n's suffix structure (`suffix_languages`,
+  `localised_file`).
+- Whether headings get Python-Markdown `toc`'s default slug (`toc_default_slugify`).
+
+With mkdocs-static-i18n's `docs_structure: suffix` (its default), each language's version of a file
+sits next to the others as `name.<locale>.ext` (`install.de.md`, `diagram.en.png`), and pages
+link to `name.ext` as if there were one: the plugin builds each language's site from the
+files of that language, falling back to the default language's (and to the plain file). A link
+to `install.md` from `setup.de.md` is therefore a link to `install.de.md`, else to
+`install.en.md` when English is the default; the check must resolve it the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_PLUGIN = "i18n"
+"""The name mkdocs-static-i18n registers in `plugins:`."""
+
+
+@dataclass(frozen=True)
+class SuffixLanguages:
+    """The languages of a site built with mkdocs-static-i18n's suffix structure."""
+
+    default: str
+    """The default language's locale (`en`): the fallback of every other one."""
+    locales: frozenset[str]
+    """Every configured locale, the default among them."""
+
+    def of(self, page: Path) -> str:
+        """The language of `page`: its locale suffix (`x.de.md`), else the default."""
+        suffix = Path(page.stem).suffix.lstrip(".")
+        return suffix if suffix in self.locales else self.default
+
+
+@functools.lru_cache(maxsize=256)
+def suffix_languages(folder: str) -> SuffixLanguages | None:
+    """The languages of the MkDocs site above `folder` when it enables mkdocs-static-i18n with
+    the suffix structure; None for any other site (no plugin, `docs_structure: folder`, or a
+    configuration that names no language)."""
+    data = _site_settings(folder)
+    options = _plugin_options(data.get("plugins"))
+    if options is None or str(options.get("docs_structure") or "suffix") != "suffix":
+        return None
+    default = options.get("default_language")  # the 0.x plugins' setting
+    locales: set[str] = set()
+    languages = options.get("languages")
+    if isinstance(languages, list):  # 1.x: [{locale: en, default: true}, ...]
+        for entry in languages:
+            if isinstance(entry, dict) and isinstance(entry.get("locale"), str):
+                locales.add(entry["locale"])
+                if entry.get("default") is True:
+                    default = entry["locale"]
+    elif isinstance(languages, dict):  # 0.x: {en: English, fr: Français}
+        locales.update(str(k) for k in languages)
+    if not isinstance(default, str) or not default:
+        return None
+    return SuffixLanguages(default, frozenset({*locales, default}))
+
+
+def localised_file(source: Path, target: Path) -> Path | None:
+    """The file mkdocs-static-i18n serves for a link from the page `source` to `target` (which
+    does not exist as written): `target` with the page's locale, else the default locale,
+    before its extension. None when the site does not localise files that way, or neither
+    exists."""
+    languages = suffix_languages(os.path.dirname(os.path.abspath(source)))
+    if languages is None or not target.suffix:
+        return None
+    for locale in dict.fromkeys((languages.of(source), languages.default)):
+        candidate = target.with_name(f"{target.stem}.{locale}{target.suffix}")
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def toc_default_slugify(folder: str) -> bool:
+    """True when the pages of `folder` get Python-Markdown `toc`'s default slugs: the folder
+    is in an MkDocs site whose `toc` extension sets no `slugify` (MkDocs' default). That slug
+    folds accents (NFKD, then ASCII: `Unterstützte` is `unterstutzte`) and strips the text
+    before it lowers it (`Why ?` is `why`)."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    if mkdocs_folder(folder) is None:
+        return False
+    extensions = _site_settings(folder).get("markdown_extensions")
+    items: list[Any] = extensions if isinstance(extensions, list) else [extensions]
+    for entry in items:
+        if isinstance(entry, dict) and isinstance(entry.get("toc"), dict):
+            return "slugify" not in entry["toc"]
+    return True
+
+
+def _site_settings(folder: str) -> dict[str, Any]:
+    """The `mkdocs.yml` of the MkDocs site above `folder`, loaded ({} when there is none or it
+    cannot be read: the site's build reports that, not the check)."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    root = mkdocs_folder(folder)
+    if root is None:
+        return {}
+    data = _read_site(root / "mkdocs.yml") or _read_site(root / "mkdocs.yaml")
+    return data if isinstance(data, dict) else {}
+
+
+def _plugin_options(plugins: Any) -> dict[str, Any] | None:
+    """The options of the i18n plugin in a `plugins:` list or mapping (None: not enabled)."""
+    items: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else []
+    if isinstance(plugins, list):
+        for entry in plugins:
+            if isinstance(entry, dict):
+                items.extend(entry.items())
+            else:
+                items.append((entry, {}))
+    for name, options in items:
+        if name == _PLUGIN:
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def _read_site(path: Path) -> Any:
+    """`mkdocs.yml` loaded, its tags (`!!python/name:`, `!ENV`) read as nothing; None when it
+    cannot be read (the site's build reports that, not the check)."""
+    if not path.is_file():
+        return None
+    import yaml
+
+    base: Any = yaml.SafeLoader
+
+    class Loader(base):  # type: ignore[misc]
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+__all__ = ["SuffixLanguages", "localised_file", "suffix_languages", "toc_default_slugify"]
