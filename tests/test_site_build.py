@@ -167,6 +167,34 @@ def test_attributes_never_leak(built: tuple[Path, str]) -> None:
     assert not re.search(r"<(div|pre|code)[^>]* (target|skip|hidden)=", html)
 
 
+def test_html_data_attributes_reach_the_page_as_with_superfences_alone(tmp_path: Path) -> None:
+    """A site's own `data-*` attributes on fences (a copy script reading `data-prompt`, say)
+    are kept on the block's HTML, as pymdownx.superfences does with attr_list on; runbook
+    attributes still never reach it."""
+    project = make_site(
+        tmp_path,
+        {
+            "docs/copie.md": """
+                # Copie
+
+                ```{.bash data-prompt="$" data-copy-note="sans invite"}
+                $ echo ok
+                ```
+
+                ```bash {#avec-id data-prompt="#" skip="exemple"}
+                echo root
+                ```
+                """
+        },
+    )
+    site = build_site(project)
+    html = page_html(site, "copie/")
+    assert 'data-prompt="$"' in html
+    assert 'data-copy-note="sans invite"' in html
+    assert 'data-prompt="#"' in element(html, "avec-id")
+    assert not re.search(r"<(div|pre|code)[^>]* skip=", html)
+
+
 def test_hidden_blocks_are_not_shown(built: tuple[Path, str]) -> None:
     _, html = built
     assert "mkdir -p /srv/backup" not in text_of(html)

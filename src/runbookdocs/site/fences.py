@@ -32,7 +32,15 @@ from typing import Any
 
 from pymdownx.superfences import SuperFencesException
 
-from runbookdocs.block import ATTRIBUTES, HEADER_OPTIONS, KINDS, Block, danger_of, parse_header
+from runbookdocs.block import (
+    ATTRIBUTES,
+    HEADER_OPTIONS,
+    HTML_DATA_PREFIX,
+    KINDS,
+    Block,
+    danger_of,
+    parse_header,
+)
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.i18n import Catalog
 from runbookdocs.results import Finding
@@ -237,14 +245,18 @@ def validator(
     header superfences read is checked here.
 
     Highlight options (`title`, `linenums`, `hl_lines`) go to Pygments; runbook attributes are
-    kept for the formatter and never reach the HTML as attributes.
+    kept for the formatter and never reach the HTML as attributes. With attr_list on, `data-*`
+    attributes are the site's own HTML (a copy script reading `data-prompt`): they reach the
+    block as superfences' own validator passes them.
     """
-    del attrs
+    html_attributes = "attr_list" in md.treeprocessors
     if page_state(md) is None:
         # Bare words (pytest-markdown-docs' `notest`, `fixture:x`) reach validators without a
         # value: they are written back bare, as the page has them.
         info = "{" + " ".join(k if v is None else f'{k}="{v}"' for k, v in inputs.items()) + "}"
-        problems = parse_header(f"{language} {info}".strip()).problems
+        problems = parse_header(
+            f"{language} {info}".strip(), html_attributes=html_attributes
+        ).problems
         if problems:
             raise SuperFencesException(
                 f"<markdown>: ```{language} {info}: " + "; ".join(p.message for p in problems)
@@ -259,6 +271,8 @@ def validator(
             options[key] = value
         elif key in ATTRIBUTES:
             runbook[key] = value
+        elif html_attributes and key.startswith(HTML_DATA_PREFIX):
+            attrs[key] = value
     options["_runbook"] = runbook
     return True
 
@@ -379,7 +393,7 @@ def _highlight(
                 md=md,
                 classes=list(kwargs.get("classes") or []),
                 id_value="",
-                attrs={},
+                attrs=dict(kwargs.get("attrs") or {}),
             )
         )
 
