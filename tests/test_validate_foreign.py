@@ -39,12 +39,12 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 47 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 48 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/, a Docusaurus site: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
-    assert "dialect: hugo for 6 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 8 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
-    assert "dialect: mkdocs for 4 page(s), detected from" in err  # foreign/mkdocs-site/
+    assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert status == 1
     assert found == [
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
@@ -141,6 +141,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
         # `{{< relref >}}` finds a page in any case; the missing page and an anchor that the
         # heading's `{#id}` replaced are still reported.
+        # Blind round 10: a folder named with a space is served at its sanitised URL
+        # (`first-steps/`), a section page's relative alias is read from the folder above.
+        "foreign/hugo/content/docs/guide/moving.md:11:37: error [RBD502]",
+        "foreign/hugo/content/docs/guide/moving.md:12:30: error [RBD501]",
+        "foreign/hugo/content/docs/guide/moving.md:12:91: error [RBD501]",
         "foreign/hugo/content/docs/guide/references.md:13:48: error [RBD501]",
         "foreign/hugo/content/docs/guide/references.md:14:27: error [RBD502]",
         # mkdocs-static-i18n, suffix structure: `x.md` and `x.png` are the page's language's
@@ -187,6 +192,16 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/labels.md:45:1: warning [RBD308]",
         "foreign/labels.md:56:1: error [RBD302]",
         "foreign/labels.md:61:1: error [RBD301]",
+        # Blind round 10: directory trees (`name/` on top, one indented name a line, drawn or
+        # not): one RBD308 each; an nginx-style configuration: one RBD309; a choice among many
+        # values `<a|b|...>` is a placeholder (one RBD307). A command left open after a folder
+        # and a function written without `()` stay shell errors.
+        "foreign/layouts.md:5:1: warning [RBD308]",
+        "foreign/layouts.md:31:1: warning [RBD308]",
+        "foreign/layouts.md:43:3: error [RBD301]",
+        "foreign/layouts.md:48:1: warning [RBD309]",
+        "foreign/layouts.md:69:1: error [RBD301]",
+        "foreign/layouts.md:75:51: warning [RBD307]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
@@ -217,6 +232,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/mkdocs-site/docs/copy-button.md:40:1: warning [RBD302]",
         "foreign/mkdocs-site/docs/copy-button.md:57:10: warning [RBD302]",
         "foreign/mkdocs-site/docs/copy-button.md:57:18: warning [RBD302]",
+        # mkdocstrings (a plugin of the site): `::: a.b.C` gives the anchors `a.b.C` and
+        # `a.b.C.*` (its members); a path no `:::` line documents is still reported.
+        "foreign/mkdocs-site/docs/extending.md:7:37: error [RBD502]",
         "foreign/mkdocs-site/docs/release.md:3:80: error [RBD501]",
         "foreign/mkdocs-site/docs/runbook.md:2:1: warning [RBD508]",
         "foreign/mkdocs-site/docs/runbook.md:9:1: warning [RBD320]",
@@ -896,3 +914,27 @@ def test_docusaurus_links_are_urls_of_docs_only_on_a_docusaurus_site(tmp_path: P
     ]
     (site / "docusaurus.config.js").unlink()
     assert len(_codes(tmp_path, "site/docs")) == 9
+
+
+def test_mkdocstrings_anchors_need_the_plugin(tmp_path: Path) -> None:
+    """Blind round 10: `::: a.b.C` is mkdocstrings' line only on a site that lists the plugin
+    (here through `INHERIT`); elsewhere it is text, and `#a.b.C` names nothing."""
+    shutil.copytree(SAMPLES / "mkdocs-site", tmp_path / "site")
+    proc = cli("check", "site/docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+extending\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("7", "37", "RBD502")], proc.stdout
+    base = tmp_path / "site" / "base.yml"
+    base.write_text(base.read_text("utf-8").split("  - mkdocstrings:")[0], encoding="utf-8")
+    proc = cli("check", "site/docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+extending\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("3", "RBD502"), ("4", "RBD502"), ("5", "RBD502"), ("7", "RBD502")]
+
+
+def test_configuration_blocks_stay_shell_on_runbooks(tmp_path: Path) -> None:
+    """The nginx-style configuration of `layouts.md` is another language only on pages that
+    are not runbooks: a runbook's shell block is run, and there bash's error stands."""
+    make_project(tmp_path, {"docs/layouts.md": (SAMPLES / "layouts.md").read_text("utf-8")})
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+layouts\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert ("52", "RBD301") in found, proc.stdout
+    assert ("48", "RBD309") not in found

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from runbookdocs.document import Document
 from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
-from runbookdocs.mkdocs_site import toc_default_slugify
+from runbookdocs.mkdocs_site import mkdocstrings_enabled, toc_default_slugify
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -53,6 +53,8 @@ _INLINE_MD = (
     (re.compile(r"`+"), ""),
     (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), ""),
 )
+_AUTODOC = re.compile(r"^:::[ \t]+([A-Za-z_][\w.]*[\w])[ \t]*$")
+"""mkdocstrings' autodoc line: `::: package.module.Object`."""
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
 
 
@@ -162,7 +164,9 @@ def page_anchors(doc: Document) -> frozenset[str]:
     hugo = doc.dialect == "hugo"
     mkdocs = doc.dialect == "mkdocs"
     # Python-Markdown toc's own slug, where the MkDocs site sets no `slugify`: accents folded.
-    toc_default = mkdocs and toc_default_slugify(os.path.dirname(os.path.abspath(doc.file)))
+    folder = os.path.dirname(os.path.abspath(doc.file))
+    toc_default = mkdocs and toc_default_slugify(folder)
+    autodoc = mkdocs and mkdocstrings_enabled(folder)
     last_heading = ""
     for k, p in enumerate(prose):
         text = p.line.text
@@ -236,6 +240,13 @@ def page_anchors(doc: Document) -> frozenset[str]:
                     anchors.add(tab)
                     if last_heading:  # combine_header_slug: the heading's slug first
                         anchors.update((f"{last_heading}-{tab}", f"{last_heading}--{tab}"))
+        if autodoc and text.startswith(":::"):
+            # mkdocstrings puts the object's documentation here: its heading's id is the
+            # object's path, its members' ids the paths under it (only when they are
+            # rendered, which the page does not tell: any path under it is accepted).
+            obj = _AUTODOC.match(text)
+            if obj:
+                anchors.update((obj.group(1), obj.group(1) + ".*"))
         if hugo and "include" in text:
             for inc in _HUGO_INCLUDE.finditer(text):
                 anchors.add(INCLUDE + inc.group(1))

@@ -575,7 +575,8 @@ OTHER_LANGUAGE_AS_SHELL = _c(
     "A shell block that bash refuses and that is plainly written in another language: "
     "PowerShell (`$env:NAME = value`, `Get-Item -Path x`), and outside runbooks `dotted.key=value` "
     "configuration (container labels, properties, sysctl settings), an environment file "
-    "(`NAME=user:pw@tcp(db:3306)/app`) or sudoers rules: one warning to fix the tag instead "
+    "(`NAME=user:pw@tcp(db:3306)/app`), sudoers rules or an nginx-style configuration "
+    "(`directive value;` lines in `name {` ... `}` blocks): one warning to fix the tag instead "
     "of its syntax errors.",
     """
 ```bash

@@ -109,6 +109,16 @@ def _site_settings(folder: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def mkdocstrings_enabled(folder: str) -> bool:
+    """True when `folder` is in an MkDocs site whose `plugins:` (or a file it `INHERIT`s)
+    lists mkdocstrings: its `::: dotted.path` lines are then replaced by the object's
+    documentation, whose headings have the object's path as their id (its members' paths
+    under it)."""
+    from runbookdocs.dialect import mkdocs_names
+
+    return "mkdocstrings" in mkdocs_names(folder)[1]
+
+
 def _plugin_options(plugins: Any) -> dict[str, Any] | None:
     """The options of the i18n plugin in a `plugins:` list or mapping (None: not enabled)."""
     items: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else []

@@ -14,6 +14,7 @@ import fnmatch
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -147,8 +148,8 @@ def _hugo_pages(
         ]
         for c in candidates:
             found: Path | None = c if str(c) in index.entries or c.is_file() else None
-            if found is None and lower:
-                found = _case_insensitive(c)
+            if found is None:
+                found = _served_at(c, lower)
             if found is not None and found not in seen:
                 seen.add(found)
                 yield found
@@ -162,33 +163,74 @@ def _hugo_pages(
                 yield found
 
 
-def _case_insensitive(path: Path) -> Path | None:
-    """The file at `path` with any of its folders or its name in another case, or None."""
+def _served_at(path: Path, lower: bool) -> Path | None:
+    """The file Hugo serves at `path`, read as a URL path, or None.
+
+    Hugo makes each folder and file name of the content directory into a URL segment with
+    `paths.Sanitize` (a run of white space becomes one `-`; characters other than letters,
+    digits, marks and `._/\\#+~-@` are dropped) and then, unless the site says
+    `disablePathToLower`, lowercases it: `Getting started/` is served at `getting-started/`.
+    """
     parts = path.parts
     here = Path(parts[0])
     for i, part in enumerate(parts[1:], start=1):
         step = here / part
         if not step.exists():
-            folder = _folder_names(str(here))
-            if folder is None or part.lower() not in folder:
+            folder = _folder_urls(str(here), lower)
+            key = part.lower() if lower else part
+            if folder is None or key not in folder:
                 return None
-            step = here / folder[part.lower()]
+            step = here / folder[key]
         here = step
         if i < len(parts) - 1 and not here.is_dir():
             return None
     return here if here.is_file() else None
 
 
-def _folder_names(folder: str) -> dict[str, str] | None:
-    """The names in `folder` by their lower-case form (None when it is not a folder)."""
+def _folder_urls(folder: str, lower: bool) -> dict[str, str] | None:
+    """The names in `folder` by the URL segment Hugo makes of them (None: not a folder)."""
     try:
-        return {name.lower(): name for name in os.listdir(folder)}
+        names = os.listdir(folder)
     except OSError:
         return None
+    urls: dict[str, str] = {}
+    for name in sorted(names):
+        segment = hugo_sanitize(name)
+        urls.setdefault(segment.lower() if lower else segment, name)
+    return urls
+
+
+_HUGO_PATH_CHARS = frozenset("./\\_#+~-@")
+
+
+def hugo_sanitize(name: str) -> str:
+    """A path as Hugo's `paths.Sanitize` makes it a URL path: every run of white space after
+    the first kept character becomes one `-` (none next to a `-`), and characters other than
+    letters, digits, marks, `%XX` escapes and `./\\_#+~-@` are dropped."""
+    out: list[str] = []
+    hyphen = was_hyphen = False
+    for i, ch in enumerate(name):
+        allowed = ch != " " and (
+            ch.isalnum()
+            or ch in _HUGO_PATH_CHARS
+            or unicodedata.category(ch).startswith("M")
+            or (ch == "%" and re.fullmatch(r"[0-9A-Fa-f]{2}", name[i + 1 : i + 3]) is not None)
+        )
+        if allowed:
+            was_hyphen = ch == "-"
+            if hyphen and not was_hyphen:
+                out.append("-")
+            hyphen = False
+            out.append(ch)
+        elif out and not was_hyphen and ch.isspace():
+            hyphen = True
+    return "".join(out)
 
 
 def _url_key(path: str, lower: bool) -> str:
-    return (path.lower() if lower else path).rstrip("/")
+    """A content path as the URL Hugo serves it at (see `_served_at`), to compare paths."""
+    url = hugo_sanitize(path)
+    return (url.lower() if lower else url).rstrip("/")
 
 
 _ALIASES_KEY = re.compile(r"^[\"']?aliases[\"']?\s*[:=]", re.M | re.I)
@@ -217,7 +259,12 @@ def _hugo_aliases(content: str, lower: bool) -> dict[str, Path]:
                     bases = [root, root / rel[0]] if len(rel) > 1 else [root]
                     names = [os.path.normpath(b / alias.lstrip("/")) for b in bases]
                 else:
-                    names = [os.path.normpath(page.parent / alias)]
+                    # Hugo joins a relative alias to the page's URL and `..`: the page's
+                    # folder for `a/b.md` (served at `a/b/`), the folder above for
+                    # `a/b/_index.md` and a bundle's `a/b/index.md` (also served at `a/b/`).
+                    index_page = page.stem in ("_index", "index")
+                    base = page.parent.parent if index_page else page.parent
+                    names = [os.path.normpath(base / alias)]
                 for name in names:
                     found.setdefault(_url_key(name, lower), page)
     return found

@@ -347,6 +347,9 @@ KEY_VALUES = OtherLanguage(
     "key=value configuration (container labels, properties, sysctl settings)", "properties"
 )
 SUDOERS = OtherLanguage("sudoers rules", "text")
+BLOCK_CONFIG = OtherLanguage(
+    "an nginx-style configuration (`directive value;` lines in `name {` ... `}` blocks)", "nginx"
+)
 ENV_FILE = OtherLanguage(
     "the environment-file format (NAME=value, values taken as written)", "dotenv"
 )
@@ -360,8 +363,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     (`runbook` False) also configuration shown for the reader to paste elsewhere: every line
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
-    environment file: `DSN=user:pw@tcp(db:3306)/app`). A runbook's shell block is run: there
-    the findings stand.
+    environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
+    (`_block_config`). A runbook's shell block is run: there the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -382,7 +385,41 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         _SUDOERS_RULE.match(line) for line in lines
     ):
         return SUDOERS
+    if _block_config(lines):
+        return BLOCK_CONFIG
     return None
+
+
+_DIRECTIVE = re.compile(r"^\s*[A-Za-z_][\w.-]*(?:\s+[^;{}#\s][^;{}]*?)?\s*;\s*(?:#.*)?$")
+"""`listen 443 ssl;`, `client_max_body_size 0;  # note`: a directive ended by `;`."""
+_BLOCK_OPEN = re.compile(r"^\s*[A-Za-z_][\w.-]*(?:\s+[^;{}()#\s`$|&<>][^;{}()`$|&<>]*?)?\s*\{\s*$")
+"""`server {`, `location /api/ {`, `upstream backend {`: a named block opened; no `()` (a shell
+function is `name() {`), no `$`, quote, pipe or redirection."""
+_BLOCK_CLOSE = re.compile(r"^\s*\}\s*$")
+
+
+def _block_config(lines: list[str]) -> bool:
+    """True when `lines` (no blank or comment line) are an nginx-style configuration: every
+    line a directive ended by `;`, a named block opened with `{` or a lone `}`, the blocks
+    balanced, with at least two directives inside them. Bash reads `server {` as a command
+    given the word `{` and refuses the lone `}`; a shell function is written `name() {` and its
+    commands do not end in `;` one by one."""
+    depth = 0
+    inside = 0
+    opened = False
+    for line in lines:
+        if _BLOCK_OPEN.match(line):
+            depth += 1
+            opened = True
+        elif _BLOCK_CLOSE.match(line):
+            depth -= 1
+            if depth < 0:
+                return False
+        elif _DIRECTIVE.match(line):
+            inside += depth > 0
+        else:
+            return False
+    return opened and depth == 0 and inside >= 2
 
 
 _KEY = re.compile(r"^\s*[A-Za-z_][\w-]*((?:\.(?:[\w-]+|<[\w-]+>|\{[\w-]+\}))*)=(?=\S)(.*?)\s*$")
@@ -997,7 +1034,11 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 # -------------------------------------------------------------------- placeholder arguments
 
-_ANGLE = r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…)>"
+_ANGLE = (
+    r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…"
+    # `<none|gzip|zstd-fastest>`: a choice among values, however many (no space inside).
+    r"|[A-Za-z][\w.-]*(?:\|[\w.-]+)+(?=>(?![\w/.~$])))>"
+)
 # `</path/to/file>`: a path to fill in (`cmd </in>/out`, two redirections, is not one).
 _ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
 _PLACEHOLDER_ARG = re.compile(
@@ -1267,6 +1308,7 @@ def statements(source: str) -> list[Statement]:
     (`name{` ... `} value`) or a PEM block is output line by line."""
     lines = source.split("\n")
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
+    data |= _directory_tree(lines)
     client = client_session_lines(lines)
     data |= client
     found: list[Statement] = []
@@ -1621,6 +1663,36 @@ def _result_tables(lines: list[str]) -> set[int]:
                 break
         found.update(range(i - 1, end + 1))
     return found
+
+
+_TREE_ROOT = re.compile(r"^(?:\.|~?/?[\w.@+~-]+(?:/[\w.@+~-]+)*/)[ \t]*(?:#.*)?$")
+"""The top of a directory tree: a folder's name ending in `/` (`project/`, `./conf/`), or `.`."""
+_TREE_ENTRY = re.compile(
+    r"""(?x)^
+        (?=[ \t│|`├└┃┣┗])                                # under the top: indented or drawn
+        [ \t│|┃]*                                       # the lines of the folders above
+        (?:(?:[├└┣┗`|+]?(?:──|━━|--|─)+|[├└┣┗])[ \t]*)?  # the entry's branch: ├── └── |-- --
+        [\w.@+~*][\w.@+~*-]*/?                            # one name, a folder's ending in /
+        [ \t]*(?:\#.*|<-.*|←.*)?$                         # a note beside it
+    """
+)
+"""A line of a directory tree under its top: indentation or the drawing of the folders above,
+the entry's branch, one name (no space: a line with words is not one), maybe a note."""
+
+
+def _directory_tree(lines: list[str]) -> set[int]:
+    """Every line when `lines` draw a directory tree (what `tree` prints, or a folder's layout
+    written by hand): the first line a folder's name ending in `/` (or `.`) and every other one
+    an entry under it, one name each. A shell reads each entry as a command (`--file.png` a
+    flag as a command name, `conf/` a command ending in `/`): all of it is output. A folder's
+    name alone on a line is no command anyone types, and the entries under it are indented
+    single names: no statement of a script has that shape."""
+    shown = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(shown) < 3 or not _TREE_ROOT.match(lines[shown[0]].strip()):
+        return set()
+    if not all(_TREE_ENTRY.match(lines[i]) for i in shown[1:]):
+        return set()
+    return set(shown)
 
 
 # ------------------------------------------- sessions of other programs' clients tagged shell
