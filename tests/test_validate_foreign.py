@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 48 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 53 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/, a Docusaurus site: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert "dialect: hugo for 8 page(s), detected from" in err  # foreign/hugo/, a Hugo site
@@ -91,12 +91,27 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/deep-fences.md:20:8: error [RBD101]",
         "foreign/deep-fences.md:22:8: error [RBD301]",
         "foreign/deep-fences.md:27:8: error [RBD101]",
+        # Blind round 11: a configuration written in HAProxy's directives tagged cfg is one
+        # RBD208; a key continued under a valueless key in real INI is still an error.
+        "foreign/directives.md:4:1: warning [RBD208]",
+        "foreign/directives.md:22:1: error [RBD203]",
         # A Docusaurus site: links without an extension are URLs of docs (`./sort_ro`, a
         # folder's own doc, a generated category index); only the missing doc and anchor.
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:20: warning [RBD503]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:50: error [RBD502]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
         # same value on a command line stays a syntax error.
+        # Blind round 11: the lines typed into a file opened in an editor (`sudo vim f`, then
+        # `key.name=value`) are its content: one RBD308; the commands after them are checked
+        # (the open quote), and such a line alone is still another language.
+        "foreign/editors.md:5:1: warning [RBD308]",
+        "foreign/editors.md:15:1: warning [RBD308]",
+        "foreign/editors.md:26:1: error [RBD301]",
+        "foreign/editors.md:31:1: warning [RBD309]",
+        # Blind round 11: YAML excerpts with `...` lines (indented, at the margin, in the
+        # Prometheus reference notation): nothing; past the elisions, a mis-indented key is
+        # reported on its own line, not as a document end.
+        "foreign/elided-yaml.md:57:14: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
         # A closing fence outside its list item: one error, no phantom block after it.
@@ -148,6 +163,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/moving.md:12:91: error [RBD501]",
         "foreign/hugo/content/docs/guide/references.md:13:48: error [RBD501]",
         "foreign/hugo/content/docs/guide/references.md:14:27: error [RBD502]",
+        # Blind round 11: a reference without `/` finds the one page with that base name; a
+        # base name no page has, and a missing anchor in the page found, are still reported.
+        "foreign/hugo/content/docs/guide/references.md:20:29: error [RBD501]",
+        "foreign/hugo/content/docs/guide/references.md:21:39: error [RBD502]",
         # mkdocs-static-i18n, suffix structure: `x.md` and `x.png` are the page's language's
         # (else the default's) files, accents folded in anchors (toc's default slugify),
         # `x.en.md/#a` is MkDocs' page, a `?` in an `href` is a URL's: only what is missing.
@@ -235,6 +254,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # mkdocstrings (a plugin of the site): `::: a.b.C` gives the anchors `a.b.C` and
         # `a.b.C.*` (its members); a path no `:::` line documents is still reported.
         "foreign/mkdocs-site/docs/extending.md:7:37: error [RBD502]",
+        # Blind round 11: `../../api` from notes/2.4.1.md reaches api.md's directory URL
+        # (use_directory_urls); a name no page has is still reported.
+        "foreign/mkdocs-site/docs/notes/2.4.1.md:7:11: warning [RBD503]",
         "foreign/mkdocs-site/docs/release.md:3:80: error [RBD501]",
         "foreign/mkdocs-site/docs/runbook.md:2:1: warning [RBD508]",
         "foreign/mkdocs-site/docs/runbook.md:9:1: warning [RBD320]",
@@ -265,6 +287,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # selection leaves out, line 41); `<none>`, `<git SHA>`, `<integer>` in output
         # are no placeholders; `...` between continued lines elides options. A `\` forgotten
         # before `--flag=value` is still found.
+        # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
+        # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
+        "foreign/printed-yaml.md:6:1: warning [RBD208]",
+        "foreign/printed-yaml.md:14:1: warning [RBD208]",
+        "foreign/printed-yaml.md:27:15: error [RBD202]",
         "foreign/printed.md:3:1: warning [RBD308]",
         "foreign/printed.md:9:1: warning [RBD308]",
         "foreign/printed.md:14:1: warning [RBD308]",
@@ -322,6 +349,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/sql.md:50:10: error [RBD401]",
         # SQL typed at the `mysql>` prompt, tagged bash: one RBD308, no syntax error.
         "foreign/sql.md:55:1: warning [RBD308]",
+        # Blind round 11: a synopsis with `[--long|-s]` choices tagged sh: one RBD308; a real
+        # command with a pipe keeps its error.
+        "foreign/synopses.md:5:1: warning [RBD308]",
+        "foreign/synopses.md:14:1: error [RBD301]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.
@@ -762,7 +793,8 @@ def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None
     lowered = [("7", "RBD501"), ("9", "RBD501"), ("10", "RBD501")]
     assert found == [*lowered, ("16", "RBD501"), ("17", "RBD501"), ("18", "RBD501")]
     refs = re.findall(r"^\S+references\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
-    assert refs == [("13", "RBD501"), ("14", "RBD502")]
+    # (20 and 21: a base name no page has, a missing anchor in the page found by base name)
+    assert refs == [("13", "RBD501"), ("14", "RBD502"), ("20", "RBD501"), ("21", "RBD502")]
 
 
 def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:

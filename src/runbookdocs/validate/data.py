@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import datetime as dt
 import difflib
+import itertools
 import json
 import re
 import tomllib
@@ -240,6 +241,10 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         if other is not None:
             yield wrong_language(block, "yaml", *other)
             return
+        # An excerpt that fails for another reason: the error the parser meets once
+        # the elisions are read as comments is the one to show (an elision at the margin is
+        # otherwise taken for a document end, and reported in place of the real mistake).
+        err = _error_past_elisions(filled.text) or err
         index = err.line - 1
         yield finding_at(
             block,
@@ -352,7 +357,9 @@ def yaml_excerpt(text: str) -> bool:
     return True
 
 
-_OPTIONAL_FIELD = re.compile(r"^([ \t]*)\[[ \t]*(?:([\w.-]*)[ \t]*:[ \t]*)?<[^\n]*\][ \t]*$", re.M)
+_OPTIONAL_FIELD = re.compile(
+    r"^([ \t]*)\[[ \t]*(?:([\w.-]*(?:[ \t]*\|[ \t]*[\w.-]+)*)[ \t]*:[ \t]*)?<[^\n]*\][ \t]*$", re.M
+)
 """`[name: <type> | default = value]`, `[<tls_config>]`: an optional field, or an optional
 block described elsewhere, in a configuration reference written the Prometheus way
 (Prometheus, Alertmanager, Loki, Mimir...): a notation, not YAML."""
@@ -361,18 +368,36 @@ block described elsewhere, in a configuration reference written the Prometheus w
 def yaml_reference_notation(text: str) -> bool:
     """True when `text` is a configuration reference in the Prometheus notation: YAML once
     each `[name: <type> ...]` line is read as `name: x` and each `[<block>]` line as a comment
-    (other mistakes still fail)."""
+    (other mistakes still fail), elisions (`...`) among them read as comments too."""
     if not _OPTIONAL_FIELD.search(text):
         return False
 
     def field(m: re.Match[str]) -> str:
-        return f"{m.group(1)}{m.group(2)}: x" if m.group(2) else f"{m.group(1)}#"
+        name = (m.group(2) or "").split("|")[0].strip()  # `[consul | etcd: <config>]`
+        return f"{m.group(1)}{name}: x" if name else f"{m.group(1)}#"
 
+    read = _OPTIONAL_FIELD.sub(field, text)
     try:
-        load_yaml_all(_OPTIONAL_FIELD.sub(field, text))
+        load_yaml_all(read)
     except (YamlProblem, RecursionError):
-        return False
+        return yaml_excerpt(read)
     return True
+
+
+def _error_past_elisions(text: str) -> YamlProblem | None:
+    """The first error in `text` once its elision lines are read as comments; None when it
+    has no elision line or loads then."""
+    lines = text.split("\n")
+    if not any(_ELISION_LINE.match(ln) for ln in lines):
+        return None
+    kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
+    try:
+        load_yaml_all(kept)
+    except YamlProblem as err:
+        return err
+    except RecursionError:
+        return None
+    return None
 
 
 def wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
@@ -405,6 +430,12 @@ def json_is_yaml(text: str) -> bool:
 
 _PROMPT = re.compile(r"^[ \t]*\$[ \t]+(?:#|sudo\b|[\w./~-])")
 """A shell prompt and the start of a command (or of a comment typed at the prompt)."""
+_TRACE_LINE = re.compile(r"^[ \t]*[<>*](?:[ \t]|$)")
+_TRACE_START = re.compile(
+    r"^[ \t]*(?:< HTTP/\d|> (?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \S+ HTTP/\d)"
+)
+"""`< HTTP/2 200`, `> GET / HTTP/1.1`: what `curl -v` prints of the request it sends (`>`),
+the response headers it gets (`<`) and its own notes (`*`), one a line."""
 _DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
 
 
@@ -413,7 +444,9 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     use), or None when the evidence is not strong (then the parse error stands).
 
     Strong evidence: the first line that is not a comment is a shell prompt with a command
-    (a console transcript); the block opens with a unified diff's `---`/`+++`/`@@` header;
+    (a console transcript), or a later one is (output that shows a command); every line is
+    one of `curl -v`'s `<`/`>`/`*` lines, an HTTP status or request among them; the block
+    opens with a unified diff's `---`/`+++`/`@@` header;
     or every line that is not a comment is a lone scalar (names or values listed one per
     line, with comments), with no mapping or sequence anywhere.
     """
@@ -426,6 +459,11 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return other
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
+    traced = len(body) >= 2 and all(_TRACE_LINE.match(ln) for ln in body)
+    if traced and any(_TRACE_START.match(ln) for ln in body):
+        return "an HTTP exchange traced by a client (curl -v)", "text"
+    if any(_PROMPT.match(ln) for ln in body[1:]):
+        return "program output (it shows a command at a '$ ' prompt)", "text"
     if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
         return "a unified diff", "diff"
     if len(body) < 2:
@@ -964,6 +1002,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         if _ssh_config_shown(block, ctx, text):
             yield wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
             return
+        if _directive_config_shown(block, ctx, text.split("\n", shift)[-1]):
+            yield wrong_language(block, block.lang or "ini", _DIRECTIVES_LOOK, "text")
+            return
         yield finding_at(
             block,
             err.lineno - 1 - shift,
@@ -987,6 +1028,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         # configparser fails this way on an indented line after a key without a value.
         if _ssh_config_shown(block, ctx, text):
             yield wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
+            return
+        if _directive_config_shown(block, ctx, text.split("\n", shift)[-1]):
+            yield wrong_language(block, block.lang or "ini", _DIRECTIVES_LOOK, "text")
             return
         yield finding_at(
             block,
@@ -1021,6 +1065,27 @@ def _ssh_config_shown(block: Block, ctx: CheckContext, text: str) -> bool:
         return False
     body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(body) and _SSH_HOST.match(body[0]) is not None and all(map(_SSH_OPTION.match, body))
+
+
+_DIRECTIVE = re.compile(r"^[ \t]*[A-Za-z][\w.-]*(?:[ \t]+[^\s=:][^\n]*)?$")
+_DIRECTIVES_LOOK = "a configuration of sections opened by 'name arg' lines (HAProxy's form)"
+
+
+def _directive_config_shown(block: Block, ctx: CheckContext, text: str) -> bool:
+    """True when an `ini`/`cfg` block that INI refuses is a configuration written in
+    directives, as HAProxy's is (`backend web` at the margin, `server a 10.0.0.2:80` indented
+    under it), shown on a page that is not a runbook: no `[section]` header, every line a
+    `keyword argument...` with no `=` or `:` after the keyword, and a line at the margin with
+    an argument that opens a section of indented lines."""
+    if block.file or on_runbook_page(ctx):
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith(("#", ";"))]
+    if not lines or any(_INI_SECTION.match(ln) or not _DIRECTIVE.match(ln) for ln in lines):
+        return False
+    return any(
+        len(ln.split()) >= 2 and ln[:1] not in " \t" and nxt[:1] in " \t"
+        for ln, nxt in itertools.pairwise(lines)
+    )
 
 
 def _continued_valueless_key(text: str) -> int:

@@ -27,6 +27,7 @@ class PageIndex:
         self._names: list[str] | None = None
         self._suggestions: dict[str, str] = {}
         self._myst: frozenset[str] | None = None
+        self._base_names: dict[str, list[str]] | None = None
 
     def get(self, file: Path) -> PageEntry | None:
         """The page at `file` (absolute), or None when there is no such page."""
@@ -54,6 +55,20 @@ class PageIndex:
                 if a.startswith(MYST_TARGET)
             )
         return name in self._myst
+
+    def by_base_name(self, name: str) -> Path | None:
+        """The one checked page whose base name is `name` (in any case): `arch` names
+        `a/b/arch.md`, or the bundle `a/arch/index.md` or `_index.md`, wherever it is. None when
+        no page has that name or several do (Hugo's `ref` calls that ambiguous)."""
+        if self._base_names is None:
+            found: dict[str, list[str]] = {}
+            for f in self.entries:
+                path = Path(f)
+                base = path.parent.name if path.stem in ("index", "_index") else path.stem
+                found.setdefault(base.lower(), []).append(f)
+            self._base_names = found
+        pages = self._base_names.get(name.lower(), [])
+        return Path(pages[0]) if len(pages) == 1 else None
 
     def names(self) -> list[str]:
         """File names of the checked pages (for suggestions), computed once."""

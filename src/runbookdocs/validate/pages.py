@@ -154,6 +154,16 @@ def _hugo_pages(
                 seen.add(found)
                 yield found
                 break
+    # A `ref` without a `/` (or with only a leading one) that names no page at those paths is
+    # looked up by the page's base name anywhere in the site, when one page alone has it
+    # (hugolib's pageFinder, `pageReverseIndex`). A `.md` link is made a `ref` by the sites
+    # whose link render hook or build step turns source links into page references.
+    simple = target.count("/") == 0 and (shortcode or target.endswith(".md"))
+    if simple and not seen and target:
+        unique = index.by_base_name(target.removesuffix(".md"))
+        if unique is not None:
+            seen.add(unique)
+            yield unique
     if not shortcode and content is not None:
         redirects = _hugo_aliases(str(content), urls_lower)
         for name in names:
@@ -405,8 +415,9 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
 
     Hugo serves `a/page.md` at `a/page/`, and so does MkDocs (`use_directory_urls`, its
     default), so `../image.png` or `../other/` written against the built site name
-    `a/image.png` or `a/other.md`. MkDocs leaves such links as they are written (it rewrites
-    only links to files that exist), so they work in the browser. The file named (a page or
+    `a/image.png` or `a/other.md` (`../other`, without the `/`, too: the server redirects to
+    the directory URL). MkDocs leaves such links as they are written (it rewrites only links
+    to files that exist), so they work in the browser. The file named (a page or
     any other file), or None when there is none, or the page is not served that way.
     """
     if source.stem in ("index", "_index", "README"):
@@ -419,7 +430,11 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
         if not directory_urls(str(source.parent)):
             return None
     name = Path(os.path.normpath(source.parent / source.stem / path_part))
-    if path_part.endswith("/") or name.is_dir():
+    # `../other` without `/` or `.md` on an MkDocs site: MkDocs leaves it as written (it logs
+    # "unrecognized relative link" at INFO, its default level for those), and the browser asks
+    # for the page's directory URL without its `/`, which web servers redirect to it.
+    bare = ref.kind == "link" and not Path(path_part).suffix
+    if path_part.endswith("/") or name.is_dir() or bare:
         candidates = [name.with_name(name.name + ".md"), *(name / n for n in _INDEXES)]
     else:
         candidates = [name]

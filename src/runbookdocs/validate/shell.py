@@ -1308,7 +1308,7 @@ def statements(source: str) -> list[Statement]:
     (`name{` ... `} value`) or a PEM block is output line by line."""
     lines = source.split("\n")
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
-    data |= _directory_tree(lines)
+    data |= _directory_tree(lines) | _typed_into_editor(lines)
     client = client_session_lines(lines)
     data |= client
     found: list[Statement] = []
@@ -1581,7 +1581,8 @@ def _output_finding(unit: _Unit, hidden: int) -> Finding:
 def _notation(line: str) -> bool:
     """True when `line` is written for a reader, not for bash: an option list's entry with its
     description (`--prefix[=false]: delete keys with the prefix`, `--jobs=N will run N jobs`),
-    a usage synopsis with alternatives (`etcdctl endpoint status (--endpoints=$E|--cluster)`),
+    a usage synopsis with alternatives (`etcdctl endpoint status (--endpoints=$E|--cluster)`,
+    `tool [--repair|-r] [path]`),
     a line typed at an SQL client's prompt (`pgbouncer=# show clients;`), or a log line with
     call-like values (`lease 2d82 granted with TTL(0s), remaining(-1s)`)."""
     if _HELP_OPTION.match(line) or _SQL_CLIENT_PROMPT.match(line):
@@ -1590,6 +1591,8 @@ def _notation(line: str) -> bool:
     if option is not None and _sentence(line[option.end() :]):
         return True
     if _SYNOPSIS.match(line) and "[[" not in line and not re.search(r"\b(?:case|in)\b", line):
+        return True
+    if _BRACKETED_CHOICE.search(line) and not _SHELL_SYNTAX.search(line.replace("|", " ")):
         return True
     return _CALL_IN_WORDS.match(line) is not None and not looks_like_commands(line)
 
@@ -1606,6 +1609,12 @@ _SYNOPSIS = re.compile(
 """A usage synopsis: alternatives between options in parentheses after the command's words
 (`cmd sub (--a=$A|--b)`). Bash reads `(` there as a syntax error; a regular expression left
 unquoted (`grep -E (a|b)`) has no option among its alternatives and stays a command."""
+_BRACKETED_CHOICE = re.compile(
+    r"(?:^|\s)\[\s*--?[A-Za-z][\w-]*(?:[= ][^\]|\s]+)?\s*\|\s*--?[A-Za-z][\w-]*[^\]|]*\](?=\s|$)"
+)
+"""An optional option and its other spelling in a usage synopsis: `[--repair|-r]`,
+`[--export|-E path]`. Bash reads the `|` as a pipe to a command named `-r]`; a test
+(`[ -n "$a" ]`) has no `|` inside its brackets."""
 _SQL_CLIENT_PROMPT = re.compile(
     r"""(?xi)^\s*[A-Za-z_][\w.-]*
         (?:[=\-(^][\#>]                                       # psql: db=#  db=>  db-#  db(#
@@ -1643,6 +1652,33 @@ def _typed_into_program(lines: list[str]) -> set[int]:
         if _INTERACTIVE.match(line) and not lines[i - 1 if i else 0].rstrip().endswith("\\"):
             return {k for k in range(i + 1, len(lines)) if lines[k].strip()}
     return set()
+
+
+_EDITOR = re.compile(
+    r"""(?x)^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:vi|vim|nvim|view|nano|pico|emacs|mcedit|sudoedit)
+        (?:\s+[-+]\S*)*\s+[^\s|;&<>`$()-][^\s|;&<>`()]*\s*(?:\#.*)?$"""
+)
+"""A text editor opened on one file (`sudo vi /etc/sysctl.conf`): the editor, not bash, reads
+what the reader types next."""
+
+
+def _typed_into_editor(lines: list[str]) -> set[int]:
+    """Indexes of the lines typed into a file opened in a text editor on the line above them
+    (`vi /etc/sysctl.conf`, then `vm.max_map_count=262144`): the file's content, shown where it
+    goes, up to the next line that reads as a command (`sudo sysctl -p`). A line ending with
+    `\\` above the editor makes it an argument, not a command."""
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _EDITOR.match(line) or (i and lines[i - 1].rstrip().endswith("\\")):
+            continue
+        for k in range(i + 1, len(lines)):
+            text = lines[k].strip()
+            if not text or text.startswith("#"):
+                continue
+            if looks_like_commands(text) or _EDITOR.match(text) or text.startswith(("./", "$")):
+                break
+            found.add(k)
+    return found
 
 
 _RESULT_RULE = re.compile(r"^\s*-{2,}(?:\+-{2,})+\s*$")
