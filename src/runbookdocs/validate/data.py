@@ -999,11 +999,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except configparser.MissingSectionHeaderError as err:
         if _keys_before_sections_allowed(block, ctx, text):
             return  # an inventory or a .env shown on a page that is not a runbook
-        if _ssh_config_shown(block, ctx, text):
-            yield wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
-            return
-        if _directive_config_shown(block, ctx, text.split("\n", shift)[-1]):
-            yield wrong_language(block, block.lang or "ini", _DIRECTIVES_LOOK, "text")
+        other = _other_config_shown(block, ctx, text, shift)
+        if other is not None:
+            yield other
             return
         yield finding_at(
             block,
@@ -1026,11 +1024,9 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         yield finding_at(block, 0, 1, f"invalid INI: {err.message}", code=codes.INVALID_INI)
     except (AttributeError, TypeError):
         # configparser fails this way on an indented line after a key without a value.
-        if _ssh_config_shown(block, ctx, text):
-            yield wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
-            return
-        if _directive_config_shown(block, ctx, text.split("\n", shift)[-1]):
-            yield wrong_language(block, block.lang or "ini", _DIRECTIVES_LOOK, "text")
+        other = _other_config_shown(block, ctx, text, shift)
+        if other is not None:
+            yield other
             return
         yield finding_at(
             block,
@@ -1069,6 +1065,16 @@ def _ssh_config_shown(block: Block, ctx: CheckContext, text: str) -> bool:
 
 _DIRECTIVE = re.compile(r"^[ \t]*[A-Za-z][\w.-]*(?:[ \t]+[^\s=:][^\n]*)?$")
 _DIRECTIVES_LOOK = "a configuration of sections opened by 'name arg' lines (HAProxy's form)"
+
+
+def _other_config_shown(block: Block, ctx: CheckContext, text: str, shift: int) -> Finding | None:
+    """One RBD208 when an `ini` block INI refuses is another program's configuration (an
+    OpenSSH client's, or directives such as HAProxy's) on a page that is no runbook."""
+    if _ssh_config_shown(block, ctx, text):
+        return wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
+    if _directive_config_shown(block, ctx, text.split("\n", shift)[-1]):
+        return wrong_language(block, block.lang or "ini", _DIRECTIVES_LOOK, "text")
+    return None
 
 
 def _directive_config_shown(block: Block, ctx: CheckContext, text: str) -> bool:
