@@ -183,7 +183,7 @@ _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b",
 
 
 @functools.lru_cache(maxsize=1024)
-def _site_file(folder: str, names: tuple[str, ...]) -> Path | None:
+def site_file(folder: str, names: tuple[str, ...]) -> Path | None:
     """The nearest of `names` (site configurations) in `folder` or above it, up to the top of
     the repository; None when there is none. Each folder is looked at once: the pages of a
     site share their parents."""
@@ -193,13 +193,13 @@ def _site_file(folder: str, names: tuple[str, ...]) -> Path | None:
             return here / name
     if (here / ".git").exists() or here.parent == here:
         return None
-    return _site_file(str(here.parent), names)
+    return site_file(str(here.parent), names)
 
 
 def mkdocs_folder(folder: str) -> Path | None:
     """The folder of the `mkdocs.yml` above `folder` (None when there is none): where MkDocs
     runs, so where pymdownx.snippets looks an include up by default (`base_path: .`)."""
-    found = _site_file(folder, _MKDOCS_FILES[:2])
+    found = site_file(folder, _MKDOCS_FILES[:2])
     return found.parent if found is not None else None
 
 
@@ -207,7 +207,7 @@ def mkdocs_folder(folder: str) -> Path | None:
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
     then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
-    return not _config_sets(_site_file(folder, _MKDOCS_FILES[:2]), _NO_DIRECTORY_URLS)
+    return not _config_sets(site_file(folder, _MKDOCS_FILES[:2]), _NO_DIRECTORY_URLS)
 
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
@@ -226,7 +226,7 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
     refuses. An entry is a name at the first level of `markdown_extensions:` or `plugins:`,
     written `- name`, `- name:` or `name:` (the mapping form), or listed in `[a, b]`.
     """
-    site = _site_file(folder, _MKDOCS_FILES[:2])
+    site = site_file(folder, _MKDOCS_FILES[:2])
     extensions: set[str] = set()
     plugins: set[str] = set()
     seen: set[Path] = set()
@@ -281,7 +281,7 @@ def legacy_superfences(folder: str) -> bool:
     tab (before 8.0) or a header SuperFences drops (from 8.0 on). No pin found: the current
     rules, as for any other site.
     """
-    site = _site_file(folder, _MKDOCS_FILES)
+    site = site_file(folder, _MKDOCS_FILES)
     if site is None:
         return False
     for requirements in sorted(site.parent.glob("requirements*.txt")):

@@ -19,7 +19,7 @@ import os
 import re
 from pathlib import Path
 
-from runbookdocs.dialect import DOCUSAURUS_FILES, _site_file
+from runbookdocs.dialect import DOCUSAURUS_FILES, site_file
 
 CONFIG_FILES = DOCUSAURUS_FILES
 _DOC_SUFFIXES = (".md", ".mdx")
@@ -30,7 +30,7 @@ _CATEGORY_FILES = ("_category_.yml", "_category_.yaml", "_category_.json")
 @functools.lru_cache(maxsize=1024)
 def site_config(folder: str) -> Path | None:
     """The Docusaurus configuration of the site the folder belongs to (None: not one)."""
-    return _site_file(folder, CONFIG_FILES)
+    return site_file(folder, CONFIG_FILES)
 
 
 @functools.lru_cache(maxsize=64)
