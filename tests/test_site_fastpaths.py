@@ -155,12 +155,12 @@ def _typed(data: object) -> str:
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(_LINE, min_size=1, max_size=12))
 def test_simple_front_matter_reads_as_ruamel_yaml_does(lines: list[str]) -> None:
-    from runbookdocs.extract.frontmatter import _NOT_SIMPLE, simple_yaml
-    from runbookdocs.yamlio import YamlProblem, load_yaml
+    from runbookdocs.extract.frontmatter import simple_yaml
+    from runbookdocs.yamlio import NOT_SIMPLE, YamlProblem, load_yaml
 
     text = "\n".join(lines)
     fast = simple_yaml(text)
-    if fast is _NOT_SIMPLE:
+    if fast is NOT_SIMPLE:
         return
     try:
         reference = load_yaml(text, lines=False)
@@ -203,7 +203,184 @@ def test_simple_front_matter_covers_the_usual_page() -> None:
 
 
 def test_front_matter_yaml_1_2_first_characters_are_ruamel_yaml_s() -> None:
-    from runbookdocs.extract.frontmatter import _RESOLVED_FIRST
-    from runbookdocs.yamlio import _RULES
+    from runbookdocs.yamlio import RESOLVED_FIRST
+    from runbookdocs.yamlloaders import RULES
 
-    assert {c for c in _RULES if c} == set(_RESOLVED_FIRST)
+    assert {c for c in RULES if c} == set(RESOLVED_FIRST)
+
+
+# ----------------------------------------------------------- decision trees without ruamel.yaml
+
+_YAML_VALUE = st.sampled_from(
+    [
+        "texte",
+        "deux mots",
+        '"42"',
+        "'true'",
+        '""',
+        "Démarrer le service",
+        "'quoted: text'",
+        '"double \\"quoted\\" \\u00e9"',
+        "42",
+        "-7",
+        "0o17",
+        "017",
+        "1_000",
+        "1.5",
+        "1e3",
+        ".inf",
+        "true",
+        "True",
+        "yes",
+        "no",
+        "on",
+        "null",
+        "~",
+        "",
+        "2026-07-17",
+        "2026-02-30",
+        "2001-12-14t21:59:43.10-05:00",
+        "1:20",
+        "[a, 1, true]",
+        "{a: b, c: 1}",
+        "[]",
+        "!!str 3",
+        "!custom x",
+        "&anchor texte",
+        "*anchor",
+        "|\n  bloc\n  littéral",
+        ">-\n  plié\n  sur deux",
+        "Nothing",
+        "falsey",
+        "=",
+        "<<",
+    ]
+)
+_YAML_KEY = st.sampled_from(["id", "question", "next", "label", "run", "1", "true", "<<", "a b"])
+_BLOCK_SCALAR = st.sampled_from(["|", ">-", "|+"])
+
+
+@st.composite
+def _yaml_node(draw: st.DrawFn, depth: int = 0) -> object:
+    kind = draw(st.integers(0, 2)) if depth < 3 else 0
+    if kind == 0:
+        return draw(_YAML_VALUE) if draw(st.integers(0, 5)) else (draw(_BLOCK_SCALAR),)
+    children = st.lists(_yaml_node(depth + 1), min_size=1, max_size=4)
+    if kind == 1:
+        return draw(children)
+    keys = draw(st.lists(_YAML_KEY, min_size=1, max_size=4))
+    return list(zip(keys, draw(children), strict=False))
+
+
+def _yaml_lines(node: object, pad: str) -> list[str]:
+    """Block-style YAML of a generated node: a list is a sequence, a list of pairs a mapping,
+    a 1-tuple a block scalar, a string a scalar on its key's line."""
+    if isinstance(node, str):
+        return [f"{pad}{node}"]
+    if isinstance(node, tuple):
+        return [f"{pad}{node[0]}", f"{pad}  ligne un", f"{pad}  ligne deux"]
+    assert isinstance(node, list)
+    out: list[str] = []
+    for item in node:
+        if isinstance(item, tuple) and len(item) == 2:  # a mapping entry
+            key, value = item
+            head = f"{pad}{key}:"
+        else:
+            value, head = item, f"{pad}-"
+        if isinstance(value, str):
+            out.append(f"{head} {value}".rstrip())
+        elif isinstance(value, tuple):
+            out += [f"{head} {value[0]}", f"{pad}  ligne un", f"{pad}  ligne deux"]
+        else:
+            out += [head, *_yaml_lines(value, pad + "  ")]
+    return out
+
+
+@st.composite
+def _yaml_document(draw: st.DrawFn) -> str:
+    root = draw(_yaml_node())
+    if not isinstance(root, list):
+        root = [("id", root)]
+    return "\n".join(_yaml_lines(root, "")) + "\n"
+
+
+def _containers(data: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out = [path] if isinstance(data, (dict, list)) else []
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    seen = set()
+    for key, value in items:
+        if id(value) not in seen:  # an alias shares its anchor's data
+            seen.add(id(value))
+            out += _containers(value, (*path, key))
+    return out
+
+
+def _at(data: object, path: tuple[object, ...]) -> object:
+    for key in path:
+        data = data[key]  # type: ignore[index]
+    return data
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_yaml_document())
+def test_trees_read_without_ruamel_yaml_read_as_ruamel_yaml_does(text: str) -> None:
+    """The PyYAML path of `load_yaml_marked` gives ruamel.yaml's data and positions, or
+    leaves the text to ruamel.yaml."""
+    from runbookdocs import yamlio
+    from runbookdocs.yamlloaders import load_fast
+
+    plain = yamlio._load_plain(text)
+    if plain is None:
+        return
+    data, node = plain
+    try:
+        reference, ref_node = load_fast(text)
+    except Exception as err:  # pragma: no cover - the failure this test is for
+        raise AssertionError(f"read as {data!r}, but ruamel.yaml refuses it: {err}") from err
+    assert _typed(data) == _typed(reference)
+    marks, ref_marks = yamlio.Marks(), yamlio.Marks()
+    if node is not None:
+        marks.add(node, data)
+        ref_marks.add(ref_node, reference)
+    for path in _containers(reference):
+        mine, theirs = marks.of(_at(data, path)), ref_marks.of(_at(reference, path))
+        assert (mine is None) == (theirs is None), path
+        if mine is not None and theirs is not None:
+            assert (mine.line, mine.col, mine._keys, mine._values) == (
+                theirs.line,
+                theirs.col,
+                theirs._keys,
+                theirs._values,
+            ), path
+
+
+def test_a_tree_is_read_without_importing_ruamel_yaml() -> None:
+    """A site build reads its trees with the libyaml parser MkDocs has loaded: ruamel.yaml
+    (about 10 ms to import) is not imported for a tree of plain data, and is for one that
+    needs it (an explicit tag)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, yaml\n"
+        "from runbookdocs.decision_tree import parse_tree\n"
+        "from runbookdocs.yamlio import load_yaml_marked\n"
+        "data, marks = load_yaml_marked(sys.argv[1])\n"
+        "assert marks.of(data) is not None, data\n"
+        "print('ruamel.yaml' in sys.modules)\n"
+    )
+    plain = "title: Le service\nstart: actif\nnodes:\n  actif:\n    question: Actif ?\n"
+    tagged = plain + "    note: !!str 3\n"
+    seen = [
+        subprocess.run(
+            [sys.executable, "-c", probe, text], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for text in (plain, tagged)
+    ]
+    assert seen == ["False", "True"]

@@ -4,21 +4,21 @@ Loading with line information (round-trip, pure Python) is several times slower 
 loader backed by libyaml, and line numbers are only needed when something is wrong. So texts
 are loaded fast, and `YamlLines` re-reads a text with positions only when a finding needs one.
 `load_yaml_marked` gives positions of every key at the fast loader's speed: libyaml composes
-the node tree (which has marks), the safe constructor builds the data, and a walk of both keeps
-each container's positions.
+the node tree (which has marks), the data is built from it, and a walk of both keeps each
+container's positions.
+
+ruamel.yaml (the reference: YAML 1.2, its messages) is imported only when a text needs it
+(`runbookdocs.yamlloaders`). A site build reads its decision trees with the libyaml parser of
+PyYAML, which MkDocs has already loaded, whenever the text is plain data whose every plain
+scalar is one of the common YAML 1.2 forms of `plain_value`; anything else goes to ruamel.yaml.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import re
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
-from ruamel.yaml.tag import Tag
 
 
 class YamlProblem(Exception):
@@ -31,86 +31,43 @@ class YamlProblem(Exception):
         self.col = col
 
 
-_RULES: dict[str | None, list[tuple[str, Any]]] = {}
-for _versions, _tag, _regexp, _first in implicit_resolvers:
-    if (1, 2) in _versions:
-        for _ch in _first or (None,):
-            _RULES.setdefault(_ch, []).append((_tag, _regexp))
-_TAGS: dict[str, Tag] = {}
+NOT_SIMPLE: Any = object()
+"""What `plain_value` returns for a scalar it leaves to ruamel.yaml."""
+_INT = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
+_FLOAT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}\Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+RESOLVED_FIRST = frozenset("FTft" + "+-.0123456789" + "<" + "Nn~" + "=" + "!&*")
+"""First characters of the plain scalars YAML 1.2 (as ruamel.yaml reads it) may resolve to
+something else than a string (the first characters of its implicit resolvers)."""
+_PLAIN_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False}
+_PLAIN_BOOLS["FALSE"] = False
+_PLAIN_NULLS = frozenset({"~", "null", "Null", "NULL"})
 
 
-class _Yaml12Resolver(VersionedResolver):
-    """YAML 1.2 rules (ruamel.yaml's default) from one table built at import, and one `Tag`
-    per tag name: ruamel.yaml builds a table per loader, asks for every scalar which version
-    the document declares, and makes a `Tag` per scalar. `%YAML 1.1` directives are ignored,
-    and so are path resolvers (runbookdocs adds none)."""
-
-    @property
-    def processing_version(self) -> Any:
-        return (1, 2)
-
-    @property
-    def versioned_resolver(self) -> Any:
-        return _RULES
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not ScalarNode:
-            return self.DEFAULT_MAPPING_TAG if kind is MappingNode else self.DEFAULT_SEQUENCE_TAG
-        if implicit[0]:
-            for tag, regexp in _RULES.get(value[:1], ()):
-                if regexp.match(value):
-                    found = _TAGS.get(tag)
-                    if found is None:
-                        found = _TAGS[tag] = Tag(suffix=tag)
-                    return found
-        return self.DEFAULT_SCALAR_TAG
-
-
-def _fast_loader_class() -> type | None:
-    """libyaml's parser with the safe constructor, built once (ruamel.yaml's `YAML.load`
-    builds this class on every call); None without the libyaml binding."""
-    try:
-        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
-    except ImportError:  # no ruamel.yaml.clib: the pure Python loader is still right
+def plain_value(text: str) -> Any:
+    """The value of the plain (unquoted) scalar `text` as YAML 1.2 resolves it, for the common
+    forms: strings, `true`/`false`, `null`/`~`, integers written `12`, decimals written `1.5`,
+    dates `YYYY-MM-DD`; `NOT_SIMPLE` for the others (octal, `1e3`, `.inf`, `<<`, times...)."""
+    first = text[:1]
+    if first not in RESOLVED_FIRST:
+        return text if first else None  # an empty plain scalar is null
+    if text in _PLAIN_BOOLS:
+        return _PLAIN_BOOLS[text]
+    if text in _PLAIN_NULLS:
         return None
-
-    class FastLoader(CParser, SafeConstructor, _Yaml12Resolver):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            self._parser = self._composer = self
-            SafeConstructor.__init__(self, loader=self)
-            self.allow_duplicate_keys = False
-            _Yaml12Resolver.__init__(self, loadumper=self)
-
-    return FastLoader
-
-
-_FAST_LOADER = _fast_loader_class()
-_LOADERS: dict[bool, YAML] = {}
-
-
-def _loader(lines: bool) -> YAML:
-    if lines not in _LOADERS:
-        yaml = YAML(typ="rt", pure=True) if lines else YAML(typ="safe", pure=True)
-        if not lines:
-            yaml.Resolver = _Yaml12Resolver
-        yaml.allow_duplicate_keys = False
-        _LOADERS[lines] = yaml
-    return _LOADERS[lines]
-
-
-def _load_fast(text: str) -> tuple[Any, Node | None]:
-    """The data of `text` and its node tree, with libyaml when available."""
-    if _FAST_LOADER is None:
-        yaml = _loader(False)
-        constructor, parser = yaml.get_constructor_parser(text)
-    else:
-        constructor = parser = _FAST_LOADER(text)
-    try:
-        node = constructor.composer.get_single_node()
-        return (None if node is None else constructor.construct_document(node)), node
-    finally:
-        parser.dispose()
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    m = _DATE.match(text)
+    if m is not None:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return NOT_SIMPLE
+    if first in "FTftNn":
+        return text  # a word starting like `true` or `null`, but another one: a string
+    return NOT_SIMPLE  # numbers of other forms, `<<`, `=`...: what ruamel.yaml says
 
 
 MAX_DEPTH = 100
@@ -131,10 +88,12 @@ def check_depth(text: str) -> None:
         return
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
-    if _FAST_LOADER is not None:
-        parser: Any = _FAST_LOADER(text)
+    from runbookdocs import yamlloaders
+
+    if yamlloaders.FAST_LOADER is not None:
+        parser: Any = yamlloaders.FAST_LOADER(text)
     else:
-        parser = _loader(False).get_constructor_parser(text)[1]
+        parser = yamlloaders.loader(False).get_constructor_parser(text)[1]
     depth = 0
     try:
         while parser.check_event():
@@ -168,13 +127,15 @@ def load_yaml(text: str, *, lines: bool = True) -> Any:
             parser so that messages and positions do not depend on the loader.
     """
     check_depth(text)
+    from runbookdocs.yamlloaders import MarkedYAMLError, YAMLError, load_fast, loader
+
     if not lines:
         try:
-            return _load_fast(text)[0]
+            return load_fast(text)[0]
         except Exception:  # report the problem with the reference parser below
             pass
     try:
-        return _loader(True).load(text)
+        return loader(True).load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
@@ -195,21 +156,23 @@ def load_yaml_all(text: str) -> list[Any]:
     """Load every document of a YAML stream (`---` between Kubernetes manifests); raise
     `YamlProblem` on any error, located like `load_yaml`'s."""
     check_depth(text)
+    from runbookdocs.yamlloaders import FAST_LOADER, MarkedYAMLError, YAMLError, loader
+
     try:
-        if _FAST_LOADER is None:
-            return list(_loader(False).load_all(text))
-        loader = _FAST_LOADER(text)
+        if FAST_LOADER is None:
+            return list(loader(False).load_all(text))
+        fast = FAST_LOADER(text)
         try:
             docs: list[Any] = []
-            while loader.check_data():
-                docs.append(loader.get_data())
+            while fast.check_data():
+                docs.append(fast.get_data())
             return docs
         finally:
-            loader.dispose()
+            fast.dispose()
     except Exception:
         pass
     try:
-        return list(_loader(True).load_all(text))
+        return list(loader(True).load_all(text))
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = (err.problem or err.context or "invalid YAML").strip().splitlines()[0]
@@ -263,8 +226,9 @@ class Marks:
         found = self._by_id.get(id(container))
         return found if found is not None else getattr(container, "lc", None)
 
-    def add(self, node: Node, data: Any) -> None:
-        """Record the positions of `data`, constructed from `node`, and of its children.
+    def add(self, node: Any, data: Any) -> None:
+        """Record the positions of `data`, constructed from `node` (a node of ruamel.yaml or
+        of PyYAML: both say their kind in `id`), and of its children.
 
         An alias shares its anchor's data, so each container is walked once (an alias bomb
         stays linear).
@@ -272,20 +236,18 @@ class Marks:
         if id(data) in self._by_id or not isinstance(data, (dict, list)):
             return
         start = node.start_mark
-        if isinstance(node, MappingNode) and isinstance(data, dict):
+        if node.id == "mapping" and isinstance(data, dict):
             if len(node.value) != len(data):
                 return  # merge keys (`<<`) reshaped it: no positions rather than wrong ones
             lc = LineCol(start.line, start.column)
             for (key_node, value_node), (key, value) in zip(node.value, data.items(), strict=True):
-                if isinstance(key, str) and (
-                    not isinstance(key_node, ScalarNode) or key_node.value != key
-                ):
+                if isinstance(key, str) and (key_node.id != "scalar" or key_node.value != key):
                     return
                 lc._keys[key] = (key_node.start_mark.line, key_node.start_mark.column)
                 lc._values[key] = (value_node.start_mark.line, value_node.start_mark.column)
                 self.add(value_node, value)
             self._by_id[id(data)] = lc
-        elif isinstance(node, SequenceNode) and isinstance(data, list):
+        elif node.id == "sequence" and isinstance(data, list):
             if len(node.value) != len(data):
                 return
             lc = LineCol(start.line, start.column)
@@ -303,14 +265,101 @@ def load_yaml_marked(text: str) -> tuple[Any, Marks]:
     """
     marks = Marks()
     check_depth(text)
-    try:
-        data, node = _load_fast(text)
-    except Exception:  # the reference parser words the problem (or loads what libyaml refused)
-        return load_yaml(text), marks
+    plain = _load_plain(text)
+    if plain is not None:
+        data, node = plain
+    else:
+        from runbookdocs.yamlloaders import load_fast
+
+        try:
+            data, node = load_fast(text)
+        except Exception:  # the reference parser words the problem (or loads what libyaml refused)
+            return load_yaml(text), marks
     if node is not None:
         with contextlib.suppress(RecursionError):  # positions help; the data is loaded
             marks.add(node, data)
     return data, marks
+
+
+class _NotPlain(Exception):
+    """The text holds something `_load_plain` leaves to ruamel.yaml."""
+
+
+_PLAIN_TAG = "?"
+
+
+def _plain_composer() -> Any:
+    """PyYAML's libyaml parser composing nodes whose implicit tags are all `_PLAIN_TAG` (the
+    data is built by `_build`); None without PyYAML or its libyaml binding. PyYAML is the
+    YAML library of MkDocs, already imported when a site is built."""
+    global _COMPOSER
+    if _COMPOSER is False:
+        try:
+            from yaml.cyaml import CParser
+            from yaml.resolver import BaseResolver
+        except ImportError:
+            _COMPOSER = None
+        else:
+
+            class Composer(CParser, BaseResolver):  # type: ignore[misc]
+                def __init__(self, stream: str) -> None:
+                    CParser.__init__(self, stream)
+                    BaseResolver.__init__(self)
+
+                def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+                    return _PLAIN_TAG
+
+            _COMPOSER = Composer
+    return _COMPOSER
+
+
+_COMPOSER: Any = False
+
+
+def _load_plain(text: str) -> tuple[Any, Any] | None:
+    """(data, root node) of `text` read by PyYAML's libyaml parser, or None when the text is
+    not plain data (explicit tags, plain scalars `plain_value` leaves to ruamel.yaml, keys
+    that are not strings or repeat, several documents) or does not parse: ruamel.yaml then
+    decides, so the result never differs from its reading."""
+    composer = _plain_composer()
+    if composer is None:
+        return None
+    parser = composer(text)
+    try:
+        node = parser.get_single_node()
+        return (None if node is None else _build(node, {})), node
+    except Exception:  # _NotPlain, or a parse error ruamel.yaml words
+        return None
+    finally:
+        parser.dispose()
+
+
+def _build(node: Any, built: dict[int, Any]) -> Any:
+    """The data of a composed node; an alias is the node of its anchor, so it shares its data
+    (`built`), as with ruamel.yaml's safe loader."""
+    found = built.get(id(node))
+    if found is not None:
+        return found
+    if node.tag != _PLAIN_TAG:
+        raise _NotPlain
+    if node.id == "scalar":
+        value = plain_value(node.value) if node.style == "" else node.value
+        if value is NOT_SIMPLE:
+            raise _NotPlain
+        return value
+    if node.id == "sequence":
+        items: list[Any] = []
+        built[id(node)] = items
+        items.extend(_build(item, built) for item in node.value)
+        return items
+    mapping: dict[str, Any] = {}
+    built[id(node)] = mapping
+    for key_node, value_node in node.value:
+        key = _build(key_node, built)
+        if not isinstance(key, str) or key in mapping:
+            raise _NotPlain
+        mapping[key] = _build(value_node, built)
+    return mapping
 
 
 def node_line(node: Any, key: Any = None, *, default: int = 0) -> int:

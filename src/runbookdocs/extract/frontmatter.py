@@ -12,7 +12,7 @@ from runbookdocs import codes
 from runbookdocs.block import suggest
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
-from runbookdocs.yamlio import YamlLines, YamlProblem, load_yaml
+from runbookdocs.yamlio import NOT_SIMPLE, YamlLines, YamlProblem, load_yaml, plain_value
 
 RUNBOOK_KEYS: Mapping[str, str] = {
     "target": "default target of the page's blocks",
@@ -90,28 +90,18 @@ class FrontMatter:
 
 _SIMPLE_LINE = re.compile(r"( *)(?:([A-Za-z_][A-Za-z0-9_.-]*):(?: +(.*))?|- +(.*))\Z")
 """A line of simple front matter: `key: value`, `key:` (a block follows), or `- item`."""
-_INT = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
-_FLOAT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}\Z")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
-_RESOLVED_FIRST = frozenset("FTft" + "+-.0123456789" + "<" + "Nn~" + "=" + "!&*")
-"""First characters of the plain scalars YAML 1.2 (as ruamel.yaml reads it) may resolve to
-something else than a string (the first characters of its implicit resolvers)."""
-_PLAIN_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False}
-_PLAIN_BOOLS["FALSE"] = False
-_PLAIN_NULLS = frozenset({"~", "null", "Null", "NULL"})
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_NOT_SIMPLE = object()
 
 
 def _scalar(text: str, flow: bool = False) -> Any:
-    """The value of a one-line scalar as YAML 1.2 reads it, or `_NOT_SIMPLE`."""
+    """The value of a one-line scalar as YAML 1.2 reads it, or `NOT_SIMPLE`."""
     if not text:
-        return _NOT_SIMPLE
+        return NOT_SIMPLE
     first = text[0]
     if first in "\"'":
         inner = text[1:-1]
         if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
-            return _NOT_SIMPLE
+            return NOT_SIMPLE
         return inner
     if (
         first in _INDICATORS
@@ -121,41 +111,23 @@ def _scalar(text: str, flow: bool = False) -> Any:
         or text != text.strip()
         or (flow and any(c in text for c in ",[]{}:"))
     ):
-        return _NOT_SIMPLE
-    if first not in _RESOLVED_FIRST:
-        return text
-    if text in _PLAIN_BOOLS:
-        return _PLAIN_BOOLS[text]
-    if text in _PLAIN_NULLS:
-        return None
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
-    m = _DATE.match(text)
-    if m is not None:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return _NOT_SIMPLE
-    if first in "FTftNn":
-        return text  # a word starting like `true` or `null`, but another one: a string
-    return _NOT_SIMPLE  # numbers of other forms, `<<`, `=`...: what ruamel.yaml says
+        return NOT_SIMPLE
+    return plain_value(text)
 
 
 def _flow_sequence(text: str) -> Any:
     if not (text.startswith("[") and text.endswith("]")):
-        return _NOT_SIMPLE
+        return NOT_SIMPLE
     inner = text[1:-1].strip()
     if not inner:
         return []
     items = [_scalar(item.strip(), flow=True) for item in inner.split(",")]
-    return _NOT_SIMPLE if any(item is _NOT_SIMPLE for item in items) else items
+    return NOT_SIMPLE if any(item is NOT_SIMPLE for item in items) else items
 
 
 def simple_yaml(text: str) -> Any:
     """The data of front matter written in the simple YAML most pages use, as
-    `yamlio.load_yaml(text, lines=False)` gives it, without loading ruamel.yaml; `_NOT_SIMPLE`
+    `yamlio.load_yaml(text, lines=False)` gives it, without loading ruamel.yaml; `NOT_SIMPLE`
     for anything else (the caller then loads it with ruamel.yaml).
 
     Simple means: nested mappings of plain keys (two or more spaces deeper for each level),
@@ -169,7 +141,7 @@ def simple_yaml(text: str) -> Any:
     if not text.replace("\n", " ").isprintable():
         # Tabs, control characters, other line breaks (NEL, LS, PS), a byte order mark, and
         # any space but the ASCII one: YAML has rules of its own for each.
-        return _NOT_SIMPLE
+        return NOT_SIMPLE
     root: dict[str, Any] = {}
     # Open containers, innermost last: (indent of their entries, container).
     stack: list[tuple[int, Any]] = [(0, root)]
@@ -180,7 +152,7 @@ def simple_yaml(text: str) -> Any:
             continue
         m = _SIMPLE_LINE.match(line)
         if m is None:
-            return _NOT_SIMPLE
+            return NOT_SIMPLE
         indent = len(m.group(1))
         key, value, item = m.group(2), m.group(3), m.group(4)
         if pending is not None:
@@ -199,37 +171,37 @@ def simple_yaml(text: str) -> Any:
         while stack and stack[-1][0] > indent:
             stack.pop()
         if not stack or stack[-1][0] != indent:
-            return _NOT_SIMPLE
+            return NOT_SIMPLE
         container = stack[-1][1]
         if item is not None:
             if not isinstance(container, list):
-                return _NOT_SIMPLE
+                return NOT_SIMPLE
             found = _scalar(item.strip())
-            if found is _NOT_SIMPLE:
-                return _NOT_SIMPLE
+            if found is NOT_SIMPLE:
+                return NOT_SIMPLE
             container.append(found)
             continue
         if not isinstance(container, dict):
             # A key at a list's indentation ends the list (`key:` then `- a` at its level).
             stack.pop()
             if not stack or stack[-1][0] != indent or not isinstance(stack[-1][1], dict):
-                return _NOT_SIMPLE
+                return NOT_SIMPLE
             container = stack[-1][1]
         name = _scalar(key)
         if not isinstance(name, str) or name in container:
-            return _NOT_SIMPLE  # a key that is not text, or a duplicate: ruamel.yaml says
+            return NOT_SIMPLE  # a key that is not text, or a duplicate: ruamel.yaml says
         if value is None or not value.strip():
             container[name] = None
             pending = (indent, container, name)
             continue
         value = value.rstrip(" ")
         found = _flow_sequence(value) if value.startswith("[") else _scalar(value)
-        if found is _NOT_SIMPLE:
-            return _NOT_SIMPLE
+        if found is NOT_SIMPLE:
+            return NOT_SIMPLE
         container[name] = found
     if pending is not None:
         pending[1][pending[2]] = None
-    return root if root else _NOT_SIMPLE
+    return root if root else NOT_SIMPLE
 
 
 _KEY_LINE = re.compile(r"^[\w.-]+[ \t]*:(?:[ \t]|$)|^#")
@@ -257,7 +229,7 @@ def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[F
     text = "\n".join(lines[1:end])
     data = simple_yaml(text)
     try:
-        if data is _NOT_SIMPLE:
+        if data is NOT_SIMPLE:
             data = load_yaml(text, lines=False)
     except YamlProblem as err:
         return FrontMatter(end_line=end + 1), [
