@@ -14,6 +14,7 @@ parser (`runbookdocs.transcript.parse`), never from the lexer's guesses:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -44,6 +45,7 @@ TEXTS = Catalog(
 
 _LINE_SPAN = re.compile(r'(<span id="[^"]+">)(<a [^>]*></a>)?(.*?)(\n</span>)', re.S)
 _PROMPT = re.compile(r'<span class="gp">')
+_EXIT = re.compile(r"\[(\d{1,3})\]")
 
 
 def mark(code: str, source: str, lang: str) -> str:
@@ -120,7 +122,7 @@ def matcher(line: str, lang: str) -> tuple[str, str] | None:
     t = TEXTS.for_language(lang)
     if text == transcript.ELLIPSIS:
         return f"… ({t('any-lines')})", text
-    m = re.fullmatch(r"\[(\d{1,3})\]", text)
+    m = _EXIT.fullmatch(text)
     if m:
         return f"[{t('exit', n=m.group(1))}]", text
     if text.endswith(transcript.REGEX_SUFFIX):
@@ -129,6 +131,7 @@ def matcher(line: str, lang: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
 def readable(pattern: str, lang: str) -> str | None:
     """A regular expression in words (`\\d{4}-.*` -> `‹4 digits›-…`); None when it holds
     something this does not put in words (the pattern is then shown as written)."""
