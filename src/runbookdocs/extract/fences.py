@@ -315,6 +315,23 @@ def ended_by_container(fence: Fence, lines: list[Line]) -> bool:
     )
 
 
+def ended_by_page(fence: Fence, lines: list[Line]) -> bool:
+    """True when a fence that is never closed runs to the end of the page with nothing but
+    code in it: CommonMark closes a code block at the end of the document (or of its
+    container), so the page renders as written. False when it holds nothing, a fence-like
+    line, or a line of prose that was meant to follow the code (the page's text swallowed)."""
+    if fence.closed or fence.misplaced_close is not None:
+        return False
+    if any(ln.text.strip() for ln in lines[fence.close_index + 1 :]):
+        return False  # its container ends first: `ended_by_container` reads that
+    if fence.own_indent > 3:
+        return False  # indented code, showing the backticks
+    body = [ln.text for ln in fence.content if ln.text.strip()]
+    return bool(body) and not any(
+        _STRAY_FENCE.match(text) or _PROSE_LINE.match(text) for text in body
+    )
+
+
 def find_fences(
     lines: list[Line], *, skip: set[int] | None = None, superfences: bool = False
 ) -> list[Fence]:
