@@ -39,9 +39,10 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 53 page(s), detected: no mkdocs.yml" in err
-    # foreign/docusaurus-site/, a Docusaurus site: CommonMark, and said so
+    assert "dialect: commonmark for 56 page(s), detected: no mkdocs.yml" in err
+    # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
+    assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert "dialect: hugo for 8 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
@@ -70,6 +71,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
         # `export` and JSX lines make no finding; the missing `\` is found.
         "foreign/components.mdx:33:3: warning [RBD302]",
+        # Blind round 12: the last block of a page left open, code alone inside, is closed by
+        # the end of the page in CommonMark (RBD113); one holding the page's last sentence is
+        # never closed (RBD101).
+        "foreign/cut-off-prose.md:9:1: error [RBD101]",
+        "foreign/cut-off.md:5:1: warning [RBD113]",
         # JSON cut after a member ending in `,`, a member shown alone and left open, `[...]`
         # elisions; SQL with `...`, `<words to fill in>`, `f(...)`: nothing. A document that
         # lost its last brace, a missing comma and a query cut mid-clause are still errors.
@@ -82,6 +88,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:168:1: error [RBD202]",
         # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
         "foreign/data.md:190:20: error [RBD201]",
+        # Blind round 12: a debugger's session after the command that starts it (`(dlv) c`,
+        # `(gdb) bt`, `(Pdb) n` and their output): one RBD308 each, a quote in the output
+        # above the prompt too; a client's `(error)` reply is no prompt. An open quote above a
+        # session and a missing `fi` after one stay errors.
+        *[f"foreign/debuggers.md:{n}:1: warning [RBD308]" for n in (6, 14, 23, 33, 42, 52)],
+        "foreign/debuggers.md:54:1: error [RBD301]",
+        "foreign/debuggers.md:58:1: warning [RBD308]",
+        "foreign/debuggers.md:62:1: error [RBD301]",
         # Fences 7 spaces under a list item: no fence for CommonMark (the backticks show), so
         # reported on a page that is not MkDocs' (see the next test for superfences).
         "foreign/deep-fences.md:7:8: error [RBD101]",
@@ -97,6 +111,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/directives.md:22:1: error [RBD203]",
         # A Docusaurus site: links without an extension are URLs of docs (`./sort_ro`, a
         # folder's own doc, a generated category index); only the missing doc and anchor.
+        # Blind round 12: Docusaurus links to the URLs front matter ids and slugs make; an id
+        # nobody sets, a file's name that an id replaced, an anchor no heading makes: reported.
+        "foreign/docusaurus-ids/docs/guides/links.md:10:32: warning [RBD503]",
+        "foreign/docusaurus-ids/docs/guides/links.md:10:66: warning [RBD503]",
+        "foreign/docusaurus-ids/docs/guides/links.md:11:21: error [RBD502]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:20: warning [RBD503]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:50: error [RBD502]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
@@ -309,8 +328,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
-        # A fence in a blockquote under a list item is found; left open, it is reported.
-        "foreign/quoted.md:17:9: error [RBD101]",
+        # A fence in a blockquote under a list item is found; left open, it is reported (the
+        # end of the page closes it with code alone inside: RBD113 since blind round 12).
+        "foreign/quoted.md:17:9: warning [RBD113]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the
         # `\` a continued command lost is still found.
         "foreign/sessions.md:55:5: warning [RBD302]",
@@ -368,7 +388,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
-        "foreign/unclosed.md:3:1: error [RBD101]",
+        # Blind round 12: a fence the end of the page closes, code alone inside: CommonMark
+        # renders it as written (RBD113); one that swallows the page's last sentence: RBD101.
+        "foreign/unclosed.md:3:1: warning [RBD113]",
         # The forms of one value listed one a line are no duplicates; a key twice among
         # others is. A sequence merged into a sequence (`- <<: *list`) is one CI system's
         # extension that standard YAML readers refuse: still reported.
@@ -946,6 +968,46 @@ def test_docusaurus_links_are_urls_of_docs_only_on_a_docusaurus_site(tmp_path: P
     ]
     (site / "docusaurus.config.js").unlink()
     assert len(_codes(tmp_path, "site/docs")) == 9
+
+
+def test_docusaurus_urls_follow_front_matter_ids_and_slugs(tmp_path: Path) -> None:
+    """Blind round 12: a doc's URL is its folder (number prefixes dropped) and its front
+    matter `id` (or `slug`, absolute or relative; a folder's index doc the folder): links to
+    those URLs work, the file's own name no longer does, a missing id or anchor is reported."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "docusaurus-ids", site)
+    expected = [
+        ("site/docs/guides/links.md", "10", "RBD503"),  # relay-install: no doc has that id
+        ("site/docs/guides/links.md", "10", "RBD503"),  # setup: the id replaced the file name
+        ("site/docs/guides/links.md", "11", "RBD502"),
+    ]
+    assert _codes(tmp_path, "site/docs") == expected
+    # Without the id, the doc is served under its file name (number prefix dropped): the
+    # links to the id break and the one to the file name works.
+    setup = site / "docs" / "guides" / "01-setup.md"
+    setup.write_text(setup.read_text("utf-8").replace("id: relay-setup\n", ""), "utf-8")
+    found = _codes(tmp_path, "site/docs")
+    assert ("site/docs/guides/links.md", "10", "RBD503") in found
+    assert ("site/docs/guides/links.md", "7", "RBD503") in found  # [setup](relay-setup)
+    assert ("site/docs/guides/index.md", "7", "RBD503") in found
+    assert found.count(("site/docs/guides/links.md", "10", "RBD503")) == 1  # `setup` works
+
+
+def test_a_fence_the_end_of_the_page_closes(tmp_path: Path) -> None:
+    """Blind round 12: CommonMark closes a fence at the end of the document, so a last block
+    left open with code alone in it renders as written (RBD113, a warning); Python-Markdown
+    (superfences or fenced_code) renders no block there: on an MkDocs site it stays RBD101."""
+    (tmp_path / "docs").mkdir()
+    for name in ("cut-off.md", "cut-off-prose.md"):
+        shutil.copy(SAMPLES / name, tmp_path / "docs" / name)
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+\.md:(\d+):\d+: (\w+): .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
+    assert found == [("9", "error", "RBD101"), ("5", "warning", "RBD113")], proc.stdout
+    assert "closed by the end of the page" in proc.stdout
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    found = re.findall(r"^\S+\.md:(\d+):\d+: (\w+): .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
+    assert found == [("9", "error", "RBD101"), ("5", "error", "RBD101")], proc.stdout
 
 
 def test_mkdocstrings_anchors_need_the_plugin(tmp_path: Path) -> None:

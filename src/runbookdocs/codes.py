@@ -343,8 +343,9 @@ FENCE_CLOSED_BY_CONTAINER = _c(
     "RBD113",
     "fence-closed-by-container",
     "warning",
-    "Outside MkDocs, a fence that its list item or quote closes, with nothing of the page's "
-    "text inside: CommonMark renders it as written, other renderers swallow what follows.",
+    "Outside MkDocs, a fence that its list item, quote or the end of the page closes, with "
+    "nothing of the page's text inside: CommonMark renders it as written, other renderers "
+    "swallow what follows (or show the backticks).",
     """
 - Names of the services:
   ```

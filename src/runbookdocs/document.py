@@ -16,7 +16,7 @@ from runbookdocs.config import Config, within
 from runbookdocs.dialect import dialect_for, mkdocs_folder
 from runbookdocs.errors import UsageError
 from runbookdocs.extract.directives import Directive, find_directives
-from runbookdocs.extract.fences import Fence, ended_by_container, scan
+from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page, scan
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
@@ -213,6 +213,15 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                     f"{lines[fence.close_index + 1].page_line}, not by a closing fence",
                     hint="CommonMark renders it as written; add a closing ``` at the same "
                     "indentation as the opening one for renderers that do not (MkDocs)",
+                )
+            )
+        elif dialect.commonmark and ended_by_page(fence, lines):
+            findings.append(
+                codes.FENCE_CLOSED_BY_CONTAINER.at(
+                    Location(path, opening.page_line, fence.indent + 1),
+                    "fence is closed by the end of the page, not by a closing fence",
+                    hint="CommonMark renders it as written; add a closing ``` at the same "
+                    "indentation as the opening one, or text added below it will be code",
                 )
             )
         elif not fence.closed:

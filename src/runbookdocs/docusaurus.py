@@ -7,8 +7,13 @@ a file: it is a URL the browser resolves against the page's URL, and names the d
 there. A doc `a/b/sort.md` is served at `a/b/sort` (`a/b/sort/` with `trailingSlash: true`); a
 folder's index doc (`index.md`, `README.md`, or `x/x.md`) at the folder's URL; a category whose
 `_category_.yml` asks for a `generated-index` gets a page at `category/<its label, slugified>`
-(or the `slug` it sets). Docs whose front matter sets a `slug:` are served elsewhere: such
-links are not followed, and the file-relative reading is tried as well.
+(or the `slug` it sets).
+
+A doc's URL is the docs plugin's: its folder (number prefixes such as `01-` dropped) joined
+with its front matter `slug` (absolute, or relative to the folder), else with its `id` (else
+its file name without number prefix); a folder's index doc is served at the folder. Links are
+resolved against that URL as a browser does, then, for what this reading misses, against the
+file's own folder.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ from __future__ import annotations
 import functools
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
 
 from runbookdocs.dialect import DOCUSAURUS_FILES, site_file
+from runbookdocs.extract.frontmatter import simple_yaml
 
 CONFIG_FILES = DOCUSAURUS_FILES
 _DOC_SUFFIXES = (".md", ".mdx")
 _TRAILING_SLASH = re.compile(r"\btrailingSlash\s*:\s*true\b")
+_NO_TRAILING_SLASH = re.compile(r"\btrailingSlash\s*:\s*false\b")
 _CATEGORY_FILES = ("_category_.yml", "_category_.yaml", "_category_.json")
 
 
@@ -34,12 +42,15 @@ def site_config(folder: str) -> Path | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _trailing_slash(config: Path) -> bool:
+def _config_text(config: Path) -> str:
     try:
-        text = config.read_text(encoding="utf-8", errors="replace")
+        return config.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    return _TRAILING_SLASH.search(text) is not None
+        return ""
+
+
+def _trailing_slash(config: Path) -> bool:
+    return _TRAILING_SLASH.search(_config_text(config)) is not None
 
 
 def linked_doc(source: Path, path_part: str) -> Path | None:
@@ -51,12 +62,138 @@ def linked_doc(source: Path, path_part: str) -> Path | None:
     config = site_config(os.path.dirname(os.path.abspath(source)))
     if config is None:
         return None
+    by_url = _by_url(source, path_part, config)
+    if by_url is not None:
+        return by_url
     for base in _url_bases(source, _trailing_slash(config)):
         target = Path(os.path.normpath(base / path_part))
         found = _served_at(target) or _generated_index(target, config.parent)
         if found is not None:
             return found
     return None
+
+
+_IGNORED_PREFIX = re.compile(r"^\d+[-_.]\d+")
+_NUMBER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?P<name>[^-_.\s].*)$")
+_FRONT_KEY = re.compile(r"^(?:id|slug)[ \t]*:")
+
+
+def strip_number_prefix(name: str) -> str:
+    """`name` without the number prefix Docusaurus drops from doc and folder names (`01-intro`
+    -> `intro`, `2 - setup` -> `setup`); versions and dates (`8.0`, `2021-01-foo`) keep it."""
+    if _IGNORED_PREFIX.match(name):
+        return name
+    m = _NUMBER_PREFIX.match(name)
+    return m.group("name") if m else name
+
+
+def _by_url(source: Path, path_part: str, config: Path) -> Path | None:
+    """The doc served at the URL the relative link `path_part` names from the URL of
+    `source`, as the docs plugin computes doc URLs (see the module's docstring); None when no
+    doc is served there or `source` is not a doc of the plugin."""
+    root = _docs_root(source, config.parent)
+    if root is None or path_part.startswith("/"):
+        return None
+    urls = _doc_urls(str(root))
+    own = _own_url(source, root)
+    if own is None:
+        return None
+    if _trailing_slash(config) and not own.endswith("/"):
+        own += "/"
+    elif own != "/" and _NO_TRAILING_SLASH.search(_config_text(config)):
+        own = own.rstrip("/")  # a folder's index doc too: `../x` then leaves the folder
+    base = own if own.endswith("/") else own.rsplit("/", 1)[0] + "/"
+    # The server answers `x` and `x/` alike (Docusaurus writes x/index.html by default).
+    target = posixpath.normpath(posixpath.join(base, path_part)).strip("/")
+    return urls.get(target)
+
+
+def _own_url(source: Path, root: Path) -> str | None:
+    """The URL (under the docs' route) of the doc `source`, with a trailing `/` for a
+    folder's index doc; None when `source` is not among the docs of `root`."""
+    try:
+        rel = Path(os.path.abspath(source)).relative_to(os.path.abspath(root))
+    except ValueError:
+        return None
+    return _doc_url(rel, _front_matter(Path(os.path.abspath(source))))
+
+
+def _docs_root(source: Path, site: Path) -> Path | None:
+    """The folder of the docs plugin instance `source` belongs to, written the way `source`
+    is: `<site>/docs` (or any top folder a plugin instance reads, such as `community`),
+    `<site>/versioned_docs/version-X`, `<site>/i18n/<locale>/<plugin>/<version>`; None for
+    the blog and the pages plugin, whose URLs follow other rules."""
+    try:
+        rel = Path(os.path.abspath(source)).relative_to(site)
+    except ValueError:
+        return None
+    if len(rel.parts) < 2 or rel.parts[0] in ("blog", "src", "static", "node_modules"):
+        return None
+    depth = {"versioned_docs": 2, "i18n": 4}.get(rel.parts[0], 1)
+    if len(rel.parts) <= depth:
+        return None
+    root = source
+    for _ in range(len(rel.parts) - depth):
+        root = root.parent
+    return root
+
+
+def _doc_url(rel: Path, front: dict[str, str]) -> str:
+    """The URL of the doc at `rel` under its docs folder, without the route's base: the
+    plugin's `getSlug` (an absolute `slug`; a folder's index doc at the folder, with a
+    trailing `/`; else the `slug` or the id resolved against the folder)."""
+    folders = rel.parent.parts
+    folder = "/" + "".join(strip_number_prefix(name) + "/" for name in folders)
+    slug = front.get("slug")
+    if slug is not None and slug.startswith("/"):
+        return slug
+    index_names = ("index", "readme", folders[-1].lower() if folders else "index")
+    if slug is None and rel.stem.lower() in index_names:
+        return folder
+    name = slug if slug is not None else front.get("id", strip_number_prefix(rel.stem))
+    return posixpath.normpath(posixpath.join(folder, name)) + ("/" if name.endswith("/") else "")
+
+
+@functools.lru_cache(maxsize=16)
+def _doc_urls(root: str) -> dict[str, Path]:
+    """Every doc under the docs folder `root` by its URL (no leading or trailing `/`). Files
+    and folders whose names start with `_` are partials, no docs (the plugin's default
+    `exclude`)."""
+    found: dict[str, Path] = {}
+    base = Path(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".", "node_modules")))
+        for filename in sorted(filenames):
+            if filename.startswith("_") or not filename.endswith(_DOC_SUFFIXES):
+                continue
+            path = Path(dirpath) / filename
+            rel = path.relative_to(base)
+            url = _doc_url(rel, _front_matter(Path(os.path.abspath(path))))
+            found.setdefault(url.strip("/"), path)
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _front_matter(path: Path) -> dict[str, str]:
+    """The `id` and `slug` a doc's front matter sets (text values only)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            if handle.readline().rstrip() != "---":
+                return {}
+            lines: list[str] = []
+            for line in handle:
+                if line.rstrip() == "---":
+                    break
+                lines.append(line.rstrip("\n"))
+            else:
+                return {}
+    except OSError:
+        return {}
+    keys = "\n".join(ln for ln in lines if _FRONT_KEY.match(ln))
+    data = simple_yaml(keys) if keys else None
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(v).strip() for k, v in data.items() if isinstance(v, (str, int)) and str(v)}
 
 
 def _url_bases(source: Path, trailing_slash: bool) -> list[Path]:

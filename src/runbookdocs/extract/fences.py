@@ -315,6 +315,29 @@ def ended_by_container(fence: Fence, lines: list[Line]) -> bool:
     )
 
 
+def ended_by_page(fence: Fence, lines: list[Line]) -> bool:
+    """True when a fence that is never closed runs to the end of the page with one stretch of
+    code in it: CommonMark closes a code block at the end of the document (or of its
+    container), so the page renders as written. False when it holds nothing, a fence-like
+    line, a line of prose, or a blank line with more after it: past a blank line the page's
+    own text may go on (a heading, a last word, a section still to write) and be swallowed,
+    so the fence is reported never closed, as before."""
+    if fence.closed or fence.misplaced_close is not None:
+        return False
+    if any(ln.text.strip() for ln in lines[fence.close_index + 1 :]):
+        return False  # its container ends first: `ended_by_container` reads that
+    if fence.own_indent > 3:
+        return False  # indented code, showing the backticks
+    texts = [ln.text for ln in fence.content]
+    while texts and not texts[-1].strip():
+        texts.pop()
+    return (
+        bool(texts)
+        and all(text.strip() for text in texts)
+        and not any(_STRAY_FENCE.match(text) or _PROSE_LINE.match(text) for text in texts)
+    )
+
+
 def find_fences(
     lines: list[Line], *, skip: set[int] | None = None, superfences: bool = False
 ) -> list[Fence]:

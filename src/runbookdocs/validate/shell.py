@@ -244,6 +244,10 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         if other is not None:
             # Another shell's language tagged `bash` (PowerShell): one finding saying so.
             out[index] = [_other_language_finding(unit, other, findings)]
+        elif debugger_session(unit.script) and not shown_not_copied(unit.block, ctx):
+            # A debugger's session is known line by line: the commands around it are checked
+            # again without it (below), so a real error among them is not hidden by it.
+            mixed[index] = len(findings)
         elif output_share(unit.script) >= OUTPUT_SHARE or shown_not_copied(unit.block, ctx):
             # Program output, logs or help text tagged `bash`: one finding, not one per line.
             out[index] = [_output_finding(unit, len(findings))]
@@ -1739,11 +1743,15 @@ _CLIENT_PROMPT = re.compile(
         (?P<host>[\w.-]+:\d{2,5})(?:\[\d+\])?\$?>                # 127.0.0.1:6379>  host:5000$>
       | (?P<named>[A-Za-z][\w.-]*)\$>                          # dragonfly$>  memcached$>
       | (?P<name>[A-Za-z][\w.-]*)(?:\[\d+\])?>                  # redis>  redis[1]>
+      | \((?!(?:integer|nil|error|double|empty)\))                # not redis-cli's replies
+        (?P<debugger>[A-Za-z][\w-]*)\)(?=[ \t]+[^\s|&;<>)\#])     # (dlv) c  (gdb) bt  (Pdb) n
     )[ \t]+(?P<typed>\S.*)$"""
 )
 """A line typed at a network client's prompt (redis-cli, memcached over telnet, a sentinel):
-`host:port> CMD`, `name$> CMD`, `name> CMD`. In bash `name> CMD` redirects the output of a
-command `name` to a file named after the typed command; a script writes no such line."""
+`host:port> CMD`, `name$> CMD`, `name> CMD`, or at a debugger's `(name) CMD` (delve, gdb,
+lldb, pdb). In bash `name> CMD` redirects the output of a command `name` to a file named after
+the typed command, and `(name) CMD` (a subshell, then a word) is a syntax error: a script
+writes no such line."""
 _CLIENT_REPLY = re.compile(
     r"""(?x)^\s*(?:
         \((?:integer|nil|error|empty\ (?:array|list\ or\ set)|double)\)   # (integer) 1  (nil)
@@ -1758,7 +1766,8 @@ _CLIENT_LEAVE = re.compile(r"(?i)^(?:exit|quit)\s*$")
 
 def client_session_lines(lines: list[str]) -> set[int]:
     """Indexes of the lines of a session typed into another program's client in a shell block
-    (`dragonfly$> SET a 1`, `127.0.0.1:6379> GET a`, then `OK`, `(integer) 1`, `1) "x"`):
+    (`dragonfly$> SET a 1`, `127.0.0.1:6379> GET a`, then `OK`, `(integer) 1`, `1) "x"`; a
+    debugger's `(dlv) continue` and what the program prints under it):
     every line from the first prompt to the client's `exit` (or the end of the block) is the
     client's, typed or printed, and none is shell.
 
@@ -1778,7 +1787,8 @@ def client_session_lines(lines: list[str]) -> set[int]:
         if m is not None and _client_prompt(m, names, replies):
             inside = True
             found.add(i)
-            if _CLIENT_LEAVE.match(m.group("typed")):
+            typed = m.group("typed").strip()
+            if _CLIENT_LEAVE.match(typed) or (m.group("debugger") and typed == "q"):
                 inside = False
             continue
         if inside and line.strip() and not line.lstrip().startswith("#"):
@@ -1786,10 +1796,18 @@ def client_session_lines(lines: list[str]) -> set[int]:
     return found
 
 
+def debugger_session(script: str) -> bool:
+    """True when `script` has a line typed at a debugger's `(name) ` prompt (`(dlv) c`)."""
+    return "(" in script and any(
+        (m := _CLIENT_PROMPT.match(ln)) is not None and m.group("debugger")
+        for ln in script.split("\n")
+    )
+
+
 def _client_prompt(m: re.Match[str], names: list[str], replies: bool) -> bool:
     """True when the prompt `m` matched is a client's (see `client_session_lines`)."""
     name = m.group("name")
     if not name:
-        return True  # host:port> or name$>
+        return True  # host:port>, name$> or (debugger)
     typed = m.group("typed").split()[0]
     return names.count(name) > 1 or replies or re.fullmatch(r"[A-Z][A-Z0-9_.-]+", typed) is not None
