@@ -921,8 +921,9 @@ def _codes(tmp_path: Path, target: str, *args: str) -> list[tuple[str, str, str]
 
 def test_fragments_in_another_case_work_on_github(tmp_path: Path) -> None:
     """GitHub's page script finds `#Secret-Keys` at the heading id `secret-keys` (blind round
-    13: it lowercases the fragment), other renderers do not: nothing on a `github` page (it
-    was a warning until then), an error elsewhere. A fragment no heading has in any case is
+    13: it lowercases the fragment), other renderers do not: nothing on a `github` page read
+    in GitHub's browser (it was a warning until then), a warning where a site generator
+    builds it, an error elsewhere. A fragment no heading has in any case is
     an error on GitHub too. A folder with no site configuration is read as `github` when its
     repository has a remote on GitHub, as `commonmark` otherwise, and the check says so."""
     shutil.copy(SAMPLES / "fragments.md", tmp_path)
@@ -948,6 +949,14 @@ def test_fragments_in_another_case_work_on_github(tmp_path: Path) -> None:
     assert found == [("11", "error")]
     assert "dialect: github for 1 page(s), detected: no site configuration, " in err
     assert "config is on GitHub" in err
+    # A site generator builds the page (mdBook here; VuePress' `::: tip` containers say so
+    # too): its ids need the case as written, GitHub's script does not apply: a warning.
+    (tmp_path / "book.toml").write_text("[book]\n", encoding="utf-8")
+    assert severities("--dialect", "github")[0] == [("3", "warning"), ("11", "error")]
+    (tmp_path / "book.toml").unlink()
+    page = tmp_path / "fragments.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n::: tip\nA tip.\n:::\n", "utf-8")
+    assert severities("--dialect", "github")[0] == [("3", "warning"), ("11", "error")]
 
 
 def test_localised_files_follow_the_i18n_plugin_settings(tmp_path: Path) -> None:

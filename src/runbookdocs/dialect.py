@@ -112,6 +112,44 @@ def _dialect_for(file: Path, config: Config) -> Dialect:
     return found
 
 
+_GENERATOR_FILES = (
+    *DOCUSAURUS_FILES,
+    "book.toml",  # mdBook
+    ".vuepress",
+    ".vitepress",
+    "astro.config.mjs",
+    "astro.config.ts",
+    "_config.yml",  # Jekyll (GitHub Pages)
+)
+_CONTAINER = re.compile(r"^ {0,3}:::+[ \t]*[A-Za-z{]", re.M)
+"""`::: tip`, `:::warning`, `:::{note}`: a container of markdown-it-container (VuePress,
+VitePress), Docusaurus or MyST; GitHub shows such lines as text."""
+
+
+@functools.lru_cache(maxsize=1024)
+def built_by_generator(page: Path) -> bool:
+    """True when a site generator other than GitHub's browser builds `page` (a `github` page):
+    a generator's configuration above it (mdBook, VuePress, VitePress, Docusaurus, Astro,
+    Jekyll), or containers in the page that only a generator renders (`::: tip`)."""
+    if _generator_above(str(Path(os.path.abspath(page)).parent)):
+        return True
+    try:
+        text = page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _CONTAINER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _generator_above(folder: str) -> bool:
+    here = Path(folder)
+    if any((here / name).exists() for name in _GENERATOR_FILES):
+        return True
+    if (here / ".git").exists() or here.parent == here:
+        return False
+    return _generator_above(str(here.parent))
+
+
 _GITHUB_URL = re.compile(r"^\s*url\s*=\s*\S*github\.com[:/]", re.M)
 
 

@@ -107,15 +107,15 @@ def _reads_file(folder: str, name: str) -> bool | None:
 
 
 def _file_read(page: Path, value: str) -> Path | None:
-    """The file `value` names: next to the page (`.Page.File.Dir`), in the content directory
-    or at the project's top (where `readFile` looks)."""
+    """The file `value` names: next to the page (templates join `.Page.File.Dir` to it),
+    else where `readFile` looks for a path: the project's top, then the content directory."""
     places = [page.parent]
-    content = next((p for p in page.parents if p.name == "content"), None)
-    if content is not None:
-        places.append(content)
     root = _site_root(str(page.parent))
     if root is not None:
         places.append(root)
+    content = next((p for p in page.parents if p.name == "content"), None)
+    if content is not None:
+        places.append(content)
     for place in places:
         candidate = place / value.lstrip("/")
         if candidate.is_file():

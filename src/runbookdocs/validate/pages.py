@@ -36,7 +36,7 @@ from runbookdocs.anchors import (
 )
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
-from runbookdocs.dialect import mkdocs_names
+from runbookdocs.dialect import built_by_generator, mkdocs_names
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
 from runbookdocs.location import Location
@@ -399,7 +399,17 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         if UNKNOWN in linked.anchors:
             return _unknown_anchor(ref, anchor, where)
         if _found_by_github(anchor, linked, index, linked_file):
-            return None
+            if not built_by_generator(linked_file):
+                return None  # read in GitHub's browser, whose page script finds it
+            return codes.MISSING_ANCHOR.at(
+                ref.location,
+                f"link to {ref.target!r}: no anchor #{anchor} in {where}, only "
+                f"#{anchor.lower()}: GitHub's page finds it in any case, the site "
+                "generator building this page does not",
+                severity="warning",
+                hint=f"write #{anchor.lower()}",
+                origin=ref.origin,
+            )
         return _found(
             ref,
             codes.MISSING_ANCHOR,
@@ -495,8 +505,9 @@ def _anchor_known(
 def _found_by_github(anchor: str, linked: PageEntry, index: PageIndex, source: Path) -> bool:
     """True when `anchor` is a heading id of `linked` written in another case, on a page read
     in the `github` dialect: GitHub's page script looks a fragment up without regard to case
-    (`#Secret-Keys` finds `secret-keys`), so the link works where the page is read. Other
-    renderers (the `commonmark` dialect) need the id as written: an error there."""
+    (`#Secret-Keys` finds `secret-keys`), so the link works in GitHub's browser (nothing to
+    report), and is a warning where a site generator builds the page (`built_by_generator`).
+    Other renderers (the `commonmark` dialect) need the id as written: an error there."""
     from runbookdocs.dialect import dialect_for
 
     return (
