@@ -39,15 +39,21 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 56 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 59 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
-    assert "dialect: hugo for 8 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 11 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert status == 1
     assert found == [
+        # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
+        # saying `Or`, or after a comment naming another file) is one RBD209 warning; a key
+        # repeated in one manifest with an unrelated comment between is still an error.
+        "foreign/alternatives.md:13:7: warning [RBD209]",
+        "foreign/alternatives.md:30:1: warning [RBD209]",
+        "foreign/alternatives.md:46:3: error [RBD202]",
         # Real defects, still found: a missing `\`, a space after `\`, `echo "\n"`, TODO.
         "foreign/bugs.md:5:3: warning [RBD302]",
         "foreign/bugs.md:9:26: warning [RBD302]",
@@ -186,6 +192,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # base name no page has, and a missing anchor in the page found, are still reported.
         "foreign/hugo/content/docs/guide/references.md:20:29: error [RBD501]",
         "foreign/hugo/content/docs/guide/references.md:21:39: error [RBD502]",
+        # Blind round 13: a Hugo page whose body a shortcode reads from a file (its template
+        # calls readFile) has that file's ids as anchors; when the file is not found, a missing
+        # anchor is a warning; on a page showing no file it is still an error.
+        "foreign/hugo/content/docs/guide/schema-links.md:12:54: error [RBD502]",
+        "foreign/hugo/content/docs/guide/schema-links.md:14:14: warning [RBD502]",
+        "foreign/hugo/content/docs/guide/schema-links.md:15:53: error [RBD502]",
         # mkdocs-static-i18n, suffix structure: `x.md` and `x.png` are the page's language's
         # (else the default's) files, accents folded in anchors (toc's default slugify),
         # `x.en.md/#a` is MkDocs' page, a `?` in an `href` is a URL's: only what is missing.
@@ -288,6 +300,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/not-placeholders.md:24:14: warning [RBD307]",
         # A configuration reference in the Prometheus notation: only the mis-indented field.
         "foreign/notation.md:26:3: error [RBD202]",
+        # Blind round 13: a file of another format tagged yaml (its title names a .conf file,
+        # kubectl describe output, an INI file) is one RBD208; broken YAML stays an error.
+        "foreign/other-formats.md:6:1: warning [RBD208]",
+        "foreign/other-formats.md:15:1: warning [RBD208]",
+        "foreign/other-formats.md:25:1: warning [RBD208]",
+        "foreign/other-formats.md:37:6: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
@@ -364,6 +382,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shown-in-part.md:27:7: error [RBD202]",
         "foreign/shown-in-part.md:40:5: error [RBD201]",
         "foreign/shown-in-part.md:45:82: warning [RBD506]",
+        # Blind round 13: `(?#TODO ...)` in a regex is no marker (a `# TODO` line is); a worded
+        # `[ ... ]` elision in a command is one RBD307; a TOML value shown alone passes (a
+        # broken table does not); a code span over a quote's lazy lines holds no link (a real
+        # link after it is still checked).
+        "foreign/shown-values.md:13:3: warning [RBD506]",
+        "foreign/shown-values.md:19:12: warning [RBD307]",
+        "foreign/shown-values.md:34:8: error [RBD204]",
+        "foreign/shown-values.md:42:43: error [RBD501]",
         # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
         "foreign/sql.md:46:29: error [RBD401]",
         "foreign/sql.md:50:10: error [RBD401]",
@@ -915,18 +941,44 @@ def _codes(tmp_path: Path, target: str, *args: str) -> list[tuple[str, str, str]
     return re.findall(r"^(\S+?):(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
 
 
-def test_fragments_in_another_case_are_a_warning_on_github(tmp_path: Path) -> None:
-    """GitHub's page script finds `#Secret-Keys` at the heading id `secret-keys`, other
-    renderers do not: a warning on a `github` page, an error elsewhere. A fragment no heading
-    has in any case is an error on GitHub too."""
+def test_fragments_in_another_case_work_on_github(tmp_path: Path) -> None:
+    """GitHub's page script finds `#Secret-Keys` at the heading id `secret-keys` (blind round
+    13: it lowercases the fragment), other renderers do not: nothing on a `github` page read
+    in GitHub's browser (it was a warning until then), a warning where a site generator
+    builds it, an error elsewhere. A fragment no heading has in any case is
+    an error on GitHub too. A folder with no site configuration is read as `github` when its
+    repository has a remote on GitHub, as `commonmark` otherwise, and the check says so."""
     shutil.copy(SAMPLES / "fragments.md", tmp_path)
 
-    def severities(*args: str) -> list[tuple[str, str]]:
+    def severities(*args: str) -> tuple[list[tuple[str, str]], str]:
         proc = cli("check", "fragments.md", "--no-cache", *args, cwd=tmp_path)
-        return re.findall(r"^fragments\.md:(\d+):\d+: (\w+): .*\[RBD502\]$", proc.stdout, re.M)
+        found = re.findall(r"^fragments\.md:(\d+):\d+: (\w+): .*\[RBD502\]$", proc.stdout, re.M)
+        return found, proc.stderr
 
-    assert severities("--dialect", "github") == [("3", "warning"), ("11", "error")]
-    assert severities() == [("3", "error"), ("11", "error")]
+    assert severities("--dialect", "github")[0] == [("11", "error")]
+    found, err = severities()
+    assert found == [("3", "error"), ("11", "error")]
+    assert "dialect: commonmark for 1 page(s), detected: no mkdocs.yml" in err
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text(
+        '[remote "origin"]\n\turl = https://gitlab.com/team/docs.git\n', encoding="utf-8"
+    )
+    assert severities()[0] == [("3", "error"), ("11", "error")]
+    (tmp_path / ".git" / "config").write_text(
+        '[remote "origin"]\n\turl = git@github.com:team/docs.git\n', encoding="utf-8"
+    )
+    found, err = severities()
+    assert found == [("11", "error")]
+    assert "dialect: github for 1 page(s), detected: no site configuration, " in err
+    assert "config is on GitHub" in err
+    # A site generator builds the page (mdBook here; VuePress' `::: tip` containers say so
+    # too): its ids need the case as written, GitHub's script does not apply: a warning.
+    (tmp_path / "book.toml").write_text("[book]\n", encoding="utf-8")
+    assert severities("--dialect", "github")[0] == [("3", "warning"), ("11", "error")]
+    (tmp_path / "book.toml").unlink()
+    page = tmp_path / "fragments.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n::: tip\nA tip.\n:::\n", "utf-8")
+    assert severities("--dialect", "github")[0] == [("3", "warning"), ("11", "error")]
 
 
 def test_localised_files_follow_the_i18n_plugin_settings(tmp_path: Path) -> None:

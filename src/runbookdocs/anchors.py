@@ -14,10 +14,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from runbookdocs.document import Document
 from runbookdocs.extract.fences import find_fences
 from runbookdocs.extract.snippets import Line
+from runbookdocs.hugo_site import shortcode_anchors
 from runbookdocs.mkdocs_site import mkdocstrings_enabled, toc_default_slugify
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
@@ -29,6 +31,9 @@ _TAB_LABEL = re.compile(r'^\s*===[!+]?\s+"(.*)"\s*$')
 _HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
 INCLUDE = "\x00include:"
 """An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
+UNKNOWN = "\x00unknown"
+"""An anchors entry saying the page shows a file a Hugo shortcode reads that is not found: the
+page has anchors the check cannot see (a link to a missing one is a warning, not an error)."""
 MYST_TARGET = "\x00myst:"
 """An anchors entry naming a MyST target `(name)=` of the page, known to the whole project."""
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -250,6 +255,9 @@ def page_anchors(doc: Document) -> frozenset[str]:
         if hugo and "include" in text:
             for inc in _HUGO_INCLUDE.finditer(text):
                 anchors.add(INCLUDE + inc.group(1))
+        if hugo and "{{" in text:
+            for shown in shortcode_anchors(Path(os.path.abspath(doc.file)), text):
+                anchors.update(shown.ids if shown.known else (UNKNOWN,))
         previous = text
     # Hooks and plugins make ids from words in HTML comments (`<!-- md:option toc.slugify -->`):
     # such words may be anchors the page has on the site.
@@ -336,6 +344,40 @@ def anchor_exists(anchor: str, anchors: frozenset[str]) -> bool:
 
 
 # ------------------------------------------------------------------------------------ links
+
+
+_SPAN_OVER_LINES = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_BLOCK_START = re.compile(r"^[ \t>]*(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]|\d{1,9}[.)][ \t]|\||<|```|~~~)")
+"""A line that starts a block of its own (heading, list item, table, HTML, fence): a code
+span never runs into it."""
+
+
+def code_over_lines(prose: list[Prose]) -> dict[int, str]:
+    """Prose lines (by line index) with the code spans that run over several lines of a
+    paragraph blanked (`` `Failed: ... `` then lazy continuation lines of a `>` quote, then
+    `` ...'[a-z]([-a-z]*)?'` ``): what is inside a code span is shown as written, never a
+    link. Only paragraphs where a line holds an odd number of backticks are looked at."""
+    out: dict[int, str] = {}
+    k = 0
+    while k < len(prose):
+        last = k
+        while (
+            last + 1 < len(prose)
+            and prose[last + 1].index == prose[last].index + 1
+            and prose[last + 1].line.text.strip()
+            and not _BLOCK_START.match(prose[last + 1].line.text)
+        ):
+            last += 1
+        group = prose[k : last + 1]
+        k = last + 1
+        if len(group) < 2 or not any(p.line.text.count("`") % 2 for p in group):
+            continue
+        joined = "\n".join(p.line.text for p in group)
+        masked = _SPAN_OVER_LINES.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), joined)
+        for p, text in zip(group, masked.split("\n"), strict=True):
+            if text != p.line.text:
+                out[p.index] = text
+    return out
 
 
 def mask_code(text: str) -> str:

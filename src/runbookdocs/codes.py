@@ -474,6 +474,25 @@ kind: ConfigMap
 """,
 )
 
+YAML_ALTERNATIVES = _c(
+    "RBD209",
+    "yaml-alternatives",
+    "warning",
+    "A `yaml` block that shows alternatives one after the other (each under its own comment, "
+    "or after a comment naming another file or saying `or`): a key repeats, so the block "
+    "copied whole fails as a duplicate key; one block per alternative reads better.",
+    """
+```yaml
+# a single value
+capture: cookie(session)
+# or several values
+capture: |
+  cookie(session)
+  hdr(Host)
+```
+""",
+)
+
 # -------------------------------------------------------------- RBD3xx shell and console
 
 SHELL_SYNTAX = _c(

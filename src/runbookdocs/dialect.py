@@ -12,8 +12,9 @@ The project names its dialect (`dialect` in `[tool.runbookdocs]`, `dialects` per
 `--dialect`); otherwise it is detected for each directory from the nearest site configuration
 above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, or a
 `config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo. Nothing found: `mkdocs` (the strict
-reading) in a project that configures runbookdocs, `commonmark` elsewhere (a folder that no site
-generator and no runbookdocs configuration claims is read on GitHub, GitLab or the like).
+reading) in a project that configures runbookdocs; elsewhere `github` when the repository's
+git configuration names a remote on github.com (its pages are read in GitHub's browser), else
+`commonmark` (GitLab, Gitea or any CommonMark renderer).
 """
 
 from __future__ import annotations
@@ -103,8 +104,84 @@ def _dialect_for(file: Path, config: Config) -> Dialect:
         # No site configuration and no runbookdocs configuration: pages read on GitHub, GitLab
         # or any CommonMark renderer. A project that configures runbookdocs keeps the strict
         # reading of the site runbookdocs publishes with.
+        remote = github_remote(str(Path(os.path.abspath(file)).parent))
+        if remote is not None:
+            # A repository on GitHub: its pages are read in GitHub's browser.
+            return Dialect("github", f"detected: no site configuration, {remote} is on GitHub")
         return Dialect("commonmark", "detected: no mkdocs.yml, Hugo or runbookdocs configuration")
     return found
+
+
+_GENERATOR_FILES = (
+    *DOCUSAURUS_FILES,
+    "book.toml",  # mdBook
+    ".vuepress",
+    ".vitepress",
+    "astro.config.mjs",
+    "astro.config.ts",
+    "_config.yml",  # Jekyll (GitHub Pages)
+)
+_CONTAINER = re.compile(r"^ {0,3}:::+[ \t]*[A-Za-z{]", re.M)
+"""`::: tip`, `:::warning`, `:::{note}`: a container of markdown-it-container (VuePress,
+VitePress), Docusaurus or MyST; GitHub shows such lines as text."""
+
+
+@functools.lru_cache(maxsize=1024)
+def built_by_generator(page: Path) -> bool:
+    """True when a site generator other than GitHub's browser builds `page` (a `github` page):
+    a generator's configuration above it (mdBook, VuePress, VitePress, Docusaurus, Astro,
+    Jekyll), or containers in the page that only a generator renders (`::: tip`)."""
+    if _generator_above(str(Path(os.path.abspath(page)).parent)):
+        return True
+    try:
+        text = page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _CONTAINER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _generator_above(folder: str) -> bool:
+    here = Path(folder)
+    if any((here / name).exists() for name in _GENERATOR_FILES):
+        return True
+    if (here / ".git").exists() or here.parent == here:
+        return False
+    return _generator_above(str(here.parent))
+
+
+_GITHUB_URL = re.compile(r"^\s*url\s*=\s*\S*github\.com[:/]", re.M)
+
+
+@functools.lru_cache(maxsize=1024)
+def github_remote(folder: str) -> str | None:
+    """The git configuration that names a GitHub remote for the repository holding `folder`
+    (its nearest `.git` above), or None: no repository, or none of its remotes on GitHub."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        git = place / ".git"
+        if not git.exists():
+            continue
+        config = git / "config"
+        if git.is_file():  # a worktree or submodule: `gitdir: PATH`
+            try:
+                target = git.read_text(encoding="utf-8").partition("gitdir:")[2].strip()
+            except OSError:
+                return None
+            gitdir = (place / target).resolve()
+            common = gitdir / "commondir"
+            if common.is_file():
+                try:
+                    gitdir = (gitdir / common.read_text(encoding="utf-8").strip()).resolve()
+                except OSError:
+                    return None
+            config = gitdir / "config"
+        try:
+            text = config.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return str(config) if _GITHUB_URL.search(text) else None
+    return None
 
 
 @functools.lru_cache(maxsize=1024)

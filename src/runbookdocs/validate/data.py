@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from runbookdocs import codes
@@ -231,13 +231,27 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             data = load_yaml(filled.text, lines=False)
             documents = [data]
     except YamlProblem as err:
-        if not block.file and (
-            yaml_excerpt(filled.text)
-            or yaml_alternatives(filled.text, runbook=on_runbook_page(ctx))
-            or yaml_reference_notation(filled.text)
-        ):
+        if not block.file and (yaml_excerpt(filled.text) or yaml_reference_notation(filled.text)):
             return  # shown in part, or a Markdown example tagged yaml: nothing to judge
-        other = None if block.file or on_runbook_page(ctx) else yaml_is_other(filled.text)
+        shown = None if block.file else yaml_alternatives(filled.text, runbook=on_runbook_page(ctx))
+        if shown == "forms":
+            return  # `image: a` / `image: a:1`: the forms one value may take, one a line
+        if shown is not None:
+            yield finding_at(
+                block,
+                err.line - 1,
+                filled.col(err.line - 1, err.col),
+                f"this block shows alternatives one after the other ({err.message}): "
+                "copied whole it fails",
+                code=codes.YAML_ALTERNATIVES,
+                hint="show each alternative in a block of its own",
+            )
+            return
+        other = (
+            None
+            if block.file or on_runbook_page(ctx)
+            else titled_other(block, "yaml") or yaml_is_other(filled.text)
+        )
         if other is not None:
             yield wrong_language(block, "yaml", *other)
             return
@@ -439,6 +453,47 @@ the response headers it gets (`<`) and its own notes (`*`), one a line."""
 _DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
 
 
+_TITLE_IN_INFO = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_TITLE_TAGS = {".toml": "toml", ".ini": "ini", ".cfg": "ini", ".json": "json", ".sh": "bash"}
+
+
+def titled_other(block: Block, tagged: str) -> tuple[str, str] | None:
+    """What a block its parser refuses is when its `title=` names a file of another kind
+    (```` ```yaml title="/etc/unbound/pi-hole.conf" ````: the file's own syntax, tagged
+    `tagged` for its colours), as (what it looks like, the tag to use); None otherwise."""
+    title = block.attrs.get("title", "")
+    if not title:  # CommonMark leaves the info string after the language to the renderer
+        m = _TITLE_IN_INFO.search(block.info)
+        title = next((g for g in m.groups() if g), "") if m else ""
+    title = title.strip()
+    name = title.split()[0].rstrip(":") if title else ""
+    suffix = PurePosixPath(name).suffix.lower()
+    if not suffix or not re.fullmatch(r"\.[a-z][a-z0-9]{0,7}", suffix):
+        return None
+    if suffix in ({".yaml", ".yml"} if tagged == "yaml" else {f".{tagged}"}):
+        return None
+    return f"the content of {name} (its title)", _TITLE_TAGS.get(suffix, "text")
+
+
+_DESCRIBED = re.compile(r"^[ \t]*[A-Z][A-Za-z0-9/.-]*(?: [A-Za-z0-9/.-]+)*:(?:[ \t]{2,}\S|[ \t]*$)")
+"""`Name:         web`, `Current Status:  invalid`, `Events:`: a field of `kubectl describe`
+output (capitalised words, the value aligned in a column)."""
+_EVENT_TABLE = re.compile(r"^[ \t]*(?:Type[ \t]+Reason[ \t]+Age\b|-{4}[ \t]+-{6})")
+
+
+def _described(body: list[str]) -> bool:
+    """True when `body` (lines that are not blank or comments) is `kubectl describe` output:
+    it opens with a capitalised field, at least two fields have their value aligned past the
+    name (two spaces or more), and every line is a field, its event table, or deeper text."""
+    if not _DESCRIBED.match(body[0]) or body[0][0].isspace():
+        return False
+    aligned = sum(1 for ln in body if _DESCRIBED.match(ln) and re.search(r":[ \t]{2,}\S", ln))
+    if aligned < 2:
+        return False
+    fields = sum(1 for ln in body if _DESCRIBED.match(ln) or _EVENT_TABLE.match(ln))
+    return fields * 2 >= len(body)
+
+
 def yaml_is_other(text: str) -> tuple[str, str] | None:
     """What a `yaml` block that YAML refuses plainly is, as (what it looks like, the tag to
     use), or None when the evidence is not strong (then the parse error stands).
@@ -466,6 +521,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return "program output (it shows a command at a '$ ' prompt)", "text"
     if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
         return "a unified diff", "diff"
+    if len(body) >= 2 and _described(body):
+        return "the output of kubectl describe", "text"
     if len(body) < 2:
         return None
     for ln in body:
@@ -509,7 +566,19 @@ def config_language(text: str) -> tuple[str, str] | None:
     ]
     if body and _HCL_BLOCK.match(body[0]) and any(_HCL_ATTRIBUTE.match(ln) for ln in body[1:]):
         return "HCL", "hcl"
+    if (
+        body
+        and _INI_SECTION.match(body[0])
+        and all(_INI_SECTION.match(ln) or _INI_KEY.match(ln) for ln in body)
+        and any(_INI_KEY.match(ln) for ln in body)
+    ):
+        return "an INI file", "ini"
     return None
+
+
+_INI_SECTION = re.compile(r'^[ \t]*\[[A-Za-z_][\w. -]*(?:[ \t]+"[^"\n]*")?\][ \t]*$')
+"""`[Global]`, `[ServiceOverride "ec2"]`: an INI section (git-config style subsections too)."""
+_INI_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*=")
 
 
 _TOML_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*=[ \t]*\S")
@@ -591,57 +660,103 @@ def _json_value(text: str) -> bool:
     return True
 
 
-_TOP_KEY = re.compile(r"^([\w.-]+)[ \t]*:(?:[ \t]|$)")
+_KEY_LINE = re.compile(r"""^([ \t]*)(?:- )?("[^"]+"|'[^']+'|[\w./+-]+)[ \t]*:(?:[ \t]|$)""")
+_FILE_CAPTION = re.compile(r"^[ \t]*#[ \t]*[\w./-]*\.ya?ml\b")
+"""A comment naming a file (`# config.yaml.d/extra.yaml`): what follows is that file."""
+_OR_CAPTION = re.compile(r"^[ \t]*#.*\b(?:[Oo]r|[Ee]ither|[Aa]lternatively|[Ii]nstead)\b")
+"""A comment that offers a choice (`# Or the multi-line form:`)."""
 
 
-def yaml_alternatives(text: str, *, runbook: bool = True) -> bool:
-    """True when `text` shows alternatives one after the other, each under a comment that
-    names it (`# by name` / `dataFrom: ...`, then `# by tag` / `dataFrom: ...`): a top-level
-    key repeats, every occurrence of it comes right after a comment line, and each part is
-    valid YAML on its own; or, on a page that is no runbook (`runbook` False), the accepted
-    forms of one value, one a line (`image: golang`, `image: golang:1.7`, ...: every line the
-    same top-level key with a value, nothing else). A key repeated inside one manifest,
-    without such captions, is still a duplicate, and so is a runbook's `a: 1` / `a: 2` (its
-    configuration blocks are written into files as they are)."""
+def yaml_alternatives(text: str, *, runbook: bool = True) -> str | None:
+    """True when `text` shows alternatives one after the other, so that a key repeats where a
+    reader takes one part or another, never the whole: each occurrence of the repeated key
+    comes right after a comment line that names it (`# by name` / `dataFrom: ...`, then
+    `# by tag` / `dataFrom: ...`), or a comment naming a file (`# config.yaml.d/x.yaml`) or
+    offering a choice (`# Or ...`, `# either ...`) stands between two occurrences; or, on a
+    page that is no runbook (`runbook` False), the block is only the forms of one key's value
+    (`image: golang`, `image: golang:1.7`, a `|` form...: every top-level entry the same key).
+    Each repeated key renamed apart, the block must be valid YAML. A key repeated inside one
+    manifest without such captions is still a duplicate, and so is a runbook's `a: 1` /
+    `a: 2` (its configuration blocks are written into files as they are).
+
+    Returns `"forms"` (the forms of one value, listed), `"alternatives"`, or None."""
     lines = text.split("\n")
-    if not runbook and _one_key_values(lines):
-        return True
-    seen: dict[str, list[int]] = {}
-    for i, ln in enumerate(lines):
-        if (m := _TOP_KEY.match(ln)) is not None:
-            seen.setdefault(m.group(1), []).append(i)
-    repeated = sorted(i for where in seen.values() if len(where) > 1 for i in where)
+    keys = _key_lines(lines)
+    forms = not runbook and _one_key_values(lines, keys)
+    last: dict[tuple[int, str], int] = {}
+    kind = "forms" if forms else "alternatives"
+    renamed = list(lines)
+    repeated = False
+    for i, (scope, key, indent) in keys.items():
+        before = last.get((scope, key))
+        last[(scope, key)] = i
+        if before is None:
+            continue
+        repeated = True
+        between = [ln for ln in lines[before + 1 : i] if ln.lstrip().startswith("#")]
+        captioned = _captioned(lines, before) and _captioned(lines, i)
+        chosen = any(
+            _FILE_CAPTION.match(c) or _OR_CAPTION.match(c)
+            for c in between
+            if len(c) - len(c.lstrip()) <= indent
+        )
+        if not (forms or captioned or chosen):
+            return None
+        renamed[i] = renamed[i].replace(key, f"{key}-rbd-alternative-{i}", 1)
     if not repeated:
-        return False
-    starts = []
-    for i in repeated:
-        k = i - 1
-        if k < 0 or not lines[k].startswith("#"):
-            return False
-        while k > 0 and lines[k - 1].startswith("#"):
-            k -= 1
-        starts.append(k)
-    parts = [lines[a:b] for a, b in zip([0, *starts], [*starts, len(lines)], strict=True)]
+        return None
     try:
-        for part in parts:
-            load_yaml_all("\n".join(part))
+        load_yaml_all("\n".join(renamed))
     except (YamlProblem, RecursionError):
+        return None
+    return kind
+
+
+def _captioned(lines: list[str], i: int) -> bool:
+    """True when the line above line `i` is a comment at its indentation or to its left."""
+    if i == 0:
         return False
-    return True
+    above = lines[i - 1]
+    width = len(lines[i]) - len(lines[i].lstrip())
+    return above.lstrip().startswith("#") and len(above) - len(above.lstrip()) <= width
 
 
-_SCALAR_ENTRY = re.compile(r"^([\w.-]+)[ \t]*:[ \t]+[^\s#{\[&*|>!][^#]*?(?:[ \t]+#.*)?$")
+def _key_lines(lines: list[str]) -> dict[int, tuple[int, str, int]]:
+    """The lines of `lines` that give a key: line -> (mapping, key, indentation), where
+    `mapping` numbers the mapping the key belongs to (the same indentation with no line to
+    its left in between), read from the text: the YAML cannot be loaded (it repeats keys)."""
+    out: dict[int, tuple[int, str, int]] = {}
+    stack: list[tuple[int, int]] = []  # (indentation, mapping number)
+    count = 0
+    for i, ln in enumerate(lines):
+        if not ln.strip() or ln.lstrip().startswith("#"):
+            continue
+        width = len(ln) - len(ln.lstrip())
+        if ln.lstrip().startswith("- "):
+            width += 2  # a mapping in a list item starts a new mapping under the item
+            while stack and stack[-1][0] >= width:
+                stack.pop()
+        while stack and stack[-1][0] > width:
+            stack.pop()
+        if not stack or stack[-1][0] < width:
+            count += 1
+            stack.append((width, count))
+        m = _KEY_LINE.match(ln)
+        if m is not None:
+            out[i] = (stack[-1][1], m.group(2), width)
+    return out
 
 
-def _one_key_values(lines: list[str]) -> bool:
-    """True when every line of `lines` that is not blank or a comment gives the same top-level
-    key a value of its own on that line, at least twice: the forms a value may take, listed."""
-    keys = [
-        m.group(1) if (m := _SCALAR_ENTRY.match(ln)) else None
-        for ln in lines
-        if ln.strip() and not ln.lstrip().startswith("#")
+def _one_key_values(lines: list[str], keys: dict[int, tuple[int, str, int]]) -> bool:
+    """True when every line of `lines` at the margin that is not blank or a comment gives the
+    same key a value, at least twice: the forms a value may take, listed (deeper lines are the
+    values of `|` or nested forms)."""
+    top = [
+        keys[i][1] if i in keys else None
+        for i, ln in enumerate(lines)
+        if ln.strip() and not ln.lstrip().startswith("#") and not ln[0].isspace()
     ]
-    return len(keys) >= 2 and None not in keys and len(set(keys)) == 1
+    return len(top) >= 2 and None not in top and len(set(top)) == 1
 
 
 def _cut_from_deeper(text: str) -> str | None:
@@ -1201,6 +1316,8 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     try:
         tomllib.loads(filled.text)
     except tomllib.TOMLDecodeError as err:
+        if not block.file and _toml_value(filled.text):
+            return  # one value shown alone (an option's default array): valid as `x = value`
         message = str(err)
         m = _TOML_POS.search(message)
         if m:
@@ -1218,6 +1335,20 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         )
     except RecursionError:
         yield finding_at(block, 0, 1, "invalid TOML: nested too deeply", code=codes.INVALID_TOML)
+
+
+def _toml_value(text: str) -> bool:
+    """True when `text` is one TOML value shown alone (`[` ... `]` over several lines, an
+    inline table, a string): it reads as the value of a key. A value alone on one line that
+    opens with `[` reads as a table header, so this is only tried where that failed."""
+    body = text.strip()
+    if not body or body[0] not in "[{\"'":
+        return False
+    try:
+        tomllib.loads(f"x = {body}")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------- JSON Schema

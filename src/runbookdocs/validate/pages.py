@@ -26,15 +26,17 @@ from runbookdocs.anchors import (
     INCLUDE,
     REF_DEF,
     SCHEME,
+    UNKNOWN,
     Prose,
     anchor_exists,
+    code_over_lines,
     links,
     mask_code,
     prose_lines,
 )
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
-from runbookdocs.dialect import mkdocs_names
+from runbookdocs.dialect import built_by_generator, mkdocs_names
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
 from runbookdocs.location import Location
@@ -76,14 +78,16 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     macros = (
         doc.dialect == "mkdocs" and _MACROS in mkdocs_names(os.path.abspath(doc.file.parent))[1]
     )
-    for p in prose_lines(doc):
+    prose = prose_lines(doc)
+    spanned = code_over_lines(prose) if "`" in doc.text else {}
+    for p in prose:
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
         if hugo and "{{" in p.line.text:
             for m in _HUGO_REF.finditer(p.line.text):
                 where = Location(doc.path, p.line.page_line, m.start("target") + 1)
                 ctx.refer(Reference("hugo-ref", m.group("target"), where, p.line.origin))
-        for col, raw in links(p.line.text):
+        for col, raw in links(spanned.get(p.index, p.line.text)):
             target = raw.strip("<>")
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
@@ -349,6 +353,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         ):
             anchor = ""
         if anchor and linked is not None and not _anchor_known(anchor, linked, index, found):
+            if UNKNOWN in linked.anchors:
+                return _unknown_anchor(ref, anchor, repr(path_part))
             return _found(
                 ref,
                 codes.MISSING_ANCHOR,
@@ -390,12 +396,16 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         return None  # `[](#name)`: MyST looks for the target `(name)=` in the whole project
     if anchor and linked is not None and not _anchor_known(anchor, linked, index, linked_file):
         where = "this page" if not path_part else repr(path_part)
+        if UNKNOWN in linked.anchors:
+            return _unknown_anchor(ref, anchor, where)
         if _found_by_github(anchor, linked, index, linked_file):
+            if not built_by_generator(linked_file):
+                return None  # read in GitHub's browser, whose page script finds it
             return codes.MISSING_ANCHOR.at(
                 ref.location,
                 f"link to {ref.target!r}: no anchor #{anchor} in {where}, only "
-                f"#{anchor.lower()}: GitHub's page finds it in any case, other renderers "
-                "do not",
+                f"#{anchor.lower()}: GitHub's page finds it in any case, the site "
+                "generator building this page does not",
                 severity="warning",
                 hint=f"write #{anchor.lower()}",
                 origin=ref.origin,
@@ -495,9 +505,9 @@ def _anchor_known(
 def _found_by_github(anchor: str, linked: PageEntry, index: PageIndex, source: Path) -> bool:
     """True when `anchor` is a heading id of `linked` written in another case, on a page read
     in the `github` dialect: GitHub's page script looks a fragment up without regard to case
-    (`#Secret-Keys` finds `secret-keys`). Other renderers (GitLab, the site generators the
-    `github` dialect also stands for, browsers on their own) need the id as written, so the
-    link is still reported, as a warning."""
+    (`#Secret-Keys` finds `secret-keys`), so the link works in GitHub's browser (nothing to
+    report), and is a warning where a site generator builds the page (`built_by_generator`).
+    Other renderers (the `commonmark` dialect) need the id as written: an error there."""
     from runbookdocs.dialect import dialect_for
 
     return (
@@ -573,6 +583,19 @@ def _resolve_block(
             hint=hint,
         )
     return None
+
+
+def _unknown_anchor(ref: Reference, anchor: str, where: str) -> Finding:
+    """A missing anchor on a page that shows a file one of the site's shortcodes reads, which
+    is not found: the page has anchors the check cannot see (a warning, not an error)."""
+    return codes.MISSING_ANCHOR.at(
+        ref.location,
+        f"link to {ref.target!r}: no anchor #{anchor} seen in {where}, which shows a file "
+        "one of the site's shortcodes reads (not found)",
+        severity="warning",
+        hint="check the anchor on the built site",
+        origin=ref.origin,
+    )
 
 
 def _found(ref: Reference, code: codes.Code, message: str, hint: str | None = None) -> Finding:
@@ -694,6 +717,9 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                     line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 if _LOG_LINE.match(line):
                     continue  # a program's log line quoted: its words are the program's
+                if "(?#" in line:
+                    # `(?#TODO: ...)`: a regular expression's own comment, shown as written.
+                    line = _REGEX_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
 
@@ -711,6 +737,8 @@ def _without_inline_comments(text: str) -> str:
 
 _TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "md"})
 """Tags of blocks that hold text rather than source code in a programming language."""
+_REGEX_COMMENT = re.compile(r"\(\?#[^)\n]*\)")
+"""A comment inside a regular expression: `(?#text)`."""
 _CODE_COMMENT = re.compile(r"(?://|#|--|;|/\*).*$")
 """A comment to the end of the line in the usual programming languages."""
 

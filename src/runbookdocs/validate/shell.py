@@ -1045,11 +1045,15 @@ _ANGLE = (
 )
 # `</path/to/file>`: a path to fill in (`cmd </in>/out`, two redirections, is not one).
 _ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
+# `[ ... arguments (see above) ... ]`: what was left out of a command, said in words.
+_ELIDED_ARGS = r"\[[ \t]*(?:\.{3}|…)[^\[\]\n]{0,80}?(?:\.{3}|…)[ \t]*\](?![\w/.~$])"
 _PLACEHOLDER_ARG = re.compile(
     rf"(?<![<$])(?:{_ANGLE}(?!>)|{_ANGLE_PATH})|(?<![$%\w{{]){{[A-Za-z_][\w-]*}}(?!}})"
+    rf"|(?<![\w$]){_ELIDED_ARGS}"
 )
-"""`<word>`, `<"text">`, `</path>` or `{word}`; not `%{word}` (curl's `-w '%{http_code}'`
-write-out variables, log formats: the program reads them, written as they are)."""
+"""`<word>`, `<"text">`, `</path>`, `{word}` or `[ ... words ... ]`; not `%{word}` (curl's
+`-w '%{http_code}'` write-out variables, log formats: the program reads them, written as
+they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
@@ -1068,7 +1072,7 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
     """Placeholders outside quotes, comments and here-documents (where the shell would read
     `<word>` as a redirection and `{word}` as a literal word). A quote inside a placeholder
     (`<the bug's commit>`) belongs to the placeholder."""
-    if "<" not in script and "{" not in script:
+    if "<" not in script and "{" not in script and "[" not in script:
         return []
     found: list[PlaceholderArg] = []
     heredoc: list[str] = []
@@ -1088,7 +1092,7 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
                     i += 1
                 i += 1
                 continue
-            if ch in "<{":
+            if ch in "<{[":
                 m = _PLACEHOLDER_ARG.match(line, i)
                 if m is not None:
                     found.append(PlaceholderArg(index, i, m.group()))
@@ -1175,7 +1179,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
     variables = set(doc.front.variables) | set(doc.front.secrets)
     for block in doc.blocks:
         script = block_script(block)
-        if script is None or ("<" not in script.text and "{" not in script.text):
+        if script is None or not any(c in script.text for c in "<{["):
             continue
         if (
             block.kind == "shell"
