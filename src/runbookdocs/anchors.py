@@ -42,15 +42,6 @@ _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
 COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
 _HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(
-    r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
-REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t]*$|[ \t]+[\"'(])")
-"""A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
-footnote, and `[1]: Some words.` a paragraph (CommonMark: words after the target that are not a
-quoted title make the line text), not links."""
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _INLINE_MD = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -343,7 +334,7 @@ def anchor_exists(anchor: str, anchors: frozenset[str]) -> bool:
     return any("*" in a and fnmatch.fnmatchcase(anchor, a) for a in anchors)
 
 
-# ------------------------------------------------------------------------------------ links
+# ------------------------------------------------------------------------------- code spans
 
 
 _SPAN_OVER_LINES = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
@@ -378,17 +369,3 @@ def code_over_lines(prose: list[Prose]) -> dict[int, str]:
             if text != p.line.text:
                 out[p.index] = text
     return out
-
-
-def mask_code(text: str) -> str:
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
-
-
-def links(text: str) -> Iterator[tuple[int, str]]:
-    """(0-based column, target) of every link and image in a prose line."""
-    masked = mask_code(text)
-    for m in _LINK.finditer(masked):
-        yield m.start("target"), m.group("target")
-    ref = REF_DEF.match(masked)
-    if ref:
-        yield ref.start("target"), ref.group("target")

@@ -625,7 +625,7 @@ def step_links(block: Block, tree: Tree) -> Iterator[tuple[Node, str, Location]]
 def tree_links(text: str) -> Iterator[tuple[str, int]]:
     """(target, 0-based column) of the relative links of a step's Markdown text: the links a
     page of this project must provide (absolute URLs and templates are not ours to judge)."""
-    from runbookdocs.anchors import SCHEME, links
+    from runbookdocs.links import SCHEME, links
 
     for col, raw in links(text):
         target = raw.strip("<>")

@@ -24,14 +24,10 @@ from runbookdocs import codes
 from runbookdocs.anchors import (
     COMMENT_IN_LINE,
     INCLUDE,
-    REF_DEF,
-    SCHEME,
     UNKNOWN,
     Prose,
     anchor_exists,
     code_over_lines,
-    links,
-    mask_code,
     prose_lines,
 )
 from runbookdocs.block import Block, suggest
@@ -39,6 +35,7 @@ from runbookdocs.config import Config
 from runbookdocs.dialect import built_by_generator, mkdocs_names
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
+from runbookdocs.links import REF_DEF, SCHEME, links, mask_code
 from runbookdocs.location import Location
 from runbookdocs.mkdocs_site import localised_file
 from runbookdocs.results import Finding

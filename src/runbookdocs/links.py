@@ -1,0 +1,36 @@
+"""Links in a line of prose: where they are and what they point to.
+
+Kept apart from `runbookdocs.anchors` (headings, ids, slugs of every renderer) because a site
+build reads the links of its decision trees' steps on every tree, and needs a page's anchors
+only for a link that names one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_LINK = re.compile(
+    r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t]*$|[ \t]+[\"'(])")
+"""A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
+footnote, and `[1]: Some words.` a paragraph (CommonMark: words after the target that are not a
+quoted title make the line text), not links."""
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def mask_code(text: str) -> str:
+    """`text` with its code spans blanked (same length: columns stay right)."""
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+
+
+def links(text: str) -> Iterator[tuple[int, str]]:
+    """(0-based column, target) of every link and image in a prose line."""
+    masked = mask_code(text)
+    for m in _LINK.finditer(masked):
+        yield m.start("target"), m.group("target")
+    ref = REF_DEF.match(masked)
+    if ref:
+        yield ref.start("target"), ref.group("target")
