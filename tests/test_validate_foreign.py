@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 59 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 69 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -111,6 +111,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/deep-fences.md:20:8: error [RBD101]",
         "foreign/deep-fences.md:22:8: error [RBD301]",
         "foreign/deep-fences.md:27:8: error [RBD101]",
+        # Blind round 14: a box diagram drawn with `|`, `_` and `-` tagged bash: one RBD308; a
+        # Dockerfile's `MAINTAINER Name <e-mail>` holds no placeholder; `<container-name>` does.
+        "foreign/diagrams.md:3:1: warning [RBD308]",
+        "foreign/diagrams.md:23:19: warning [RBD307]",
+        "foreign/diagrams.md:29:32: warning [RBD307]",  # an address at example.com
         # Blind round 11: a configuration written in HAProxy's directives tagged cfg is one
         # RBD208; a key continued under a valueless key in real INI is still an error.
         "foreign/directives.md:4:1: warning [RBD208]",
@@ -136,6 +141,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 11: YAML excerpts with `...` lines (indented, at the margin, in the
         # Prometheus reference notation): nothing; past the elisions, a mis-indented key is
         # reported on its own line, not as a document end.
+        # Blind round 14: `(...)` or `(…)` ending a command line is an elision; a `(` left
+        # open elsewhere is still a syntax error.
+        "foreign/elided-args.md:18:1: error [RBD301]",
         "foreign/elided-yaml.md:57:14: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
@@ -390,6 +398,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shown-values.md:19:12: warning [RBD307]",
         "foreign/shown-values.md:34:8: error [RBD204]",
         "foreign/shown-values.md:42:43: error [RBD501]",
+        # Blind round 14: a sql block that opens the client from the shell (`mariadb -u root
+        # -p`, after `#` comments): one RBD208; the statements typed in the client after it
+        # are still parsed (the misspelt SELECT).
+        "foreign/sql-clients.md:6:1: warning [RBD208]",
+        "foreign/sql-clients.md:16:1: warning [RBD208]",
+        "foreign/sql-clients.md:25:1: warning [RBD208]",
+        "foreign/sql-clients.md:26:12: error [RBD401]",
         # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
         "foreign/sql.md:46:29: error [RBD401]",
         "foreign/sql.md:50:10: error [RBD401]",
@@ -414,6 +429,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
+        # Blind round 14: `#top` and `#Top` scroll to the top of any HTML page (the HTML
+        # standard); a renamed section is still missing, and `fragments` without `.md` is no
+        # file in a repository's browser (no site generator here).
+        "foreign/top-links.md:11:75: error [RBD502]",
+        "foreign/top-links.md:14:13: warning [RBD503]",
         # Blind round 12: a fence the end of the page closes, code alone inside: CommonMark
         # renders it as written (RBD113); one that swallows the page's last sentence: RBD101.
         "foreign/unclosed.md:3:1: warning [RBD113]",
@@ -437,6 +457,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # VitePress: lines to highlight and line numbers in the info string, a heading's `_`
         # before a digit and `-1` when repeated; only the anchor no heading makes.
         "foreign/vitepress.md:42:62: error [RBD502]",
+        # Blind round 14: a VuePress site (and jekyll-site/, a Jekyll one: nothing) serves
+        # `x.md` at `x` too: `./webserver#...` and `webserver#...` name webserver.md, whose
+        # `:::: tab "Name"` panels have ids; the missing page and the missing anchor are
+        # reported. A link with one `../` too many stops at the site's root: a warning.
+        "foreign/vuepress-site/guide/install.md:6:35: warning [RBD503]",
+        "foreign/vuepress-site/guide/install.md:6:64: error [RBD502]",
+        "foreign/vuepress-site/guide/install.md:9:19: warning [RBD501]",
+        "foreign/vuepress-site/guide/install.md:9:60: error [RBD502]",
     ]
 
 

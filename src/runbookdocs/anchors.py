@@ -51,6 +51,8 @@ _INLINE_MD = (
 )
 _AUTODOC = re.compile(r"^:::[ \t]+([A-Za-z_][\w.]*[\w])[ \t]*$")
 """mkdocstrings' autodoc line: `::: package.module.Object`."""
+_VUE_TAB = re.compile(r"""^ {0,3}:{3,}[ \t]*tab[ \t]+(?:"([^"]+)"|'([^']+)'|(\S.*?))[ \t]*$""")
+"""`:::: tab "Name"`: a tab of vuepress-plugin-tabs (a container of markdown-it-container)."""
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
 
 
@@ -236,6 +238,14 @@ def page_anchors(doc: Document) -> frozenset[str]:
                     anchors.add(tab)
                     if last_heading:  # combine_header_slug: the heading's slug first
                         anchors.update((f"{last_heading}-{tab}", f"{last_heading}--{tab}"))
+        if not mkdocs and not hugo and ":::" in text:
+            vue_tab = _VUE_TAB.match(text)
+            if vue_tab:
+                # vuepress-plugin-tabs renders `:::: tab "Name"` as vue-tabs-component's tab,
+                # whose panel id is the name lowercased, each space a `-`; the page's hash
+                # opens it.
+                name = next(g for g in vue_tab.groups() if g is not None)
+                anchors.add(name.lower().replace(" ", "-"))
         if autodoc and text.startswith(":::"):
             # mkdocstrings puts the object's documentation here: its heading's id is the
             # object's path, its members' ids the paths under it (only when they are

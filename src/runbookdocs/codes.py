@@ -463,8 +463,10 @@ WRONG_LANGUAGE = _c(
     "warning",
     "A `json`, `yaml` or `sql` block that does not parse as tagged but clearly is something "
     "else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, a console transcript, a "
-    "diff or a list of names tagged `yaml`, a query's result table tagged `sql`): one warning "
-    "to fix the tag, not a parse error. On a runbook page the parse error stays.",
+    "diff or a list of names tagged `yaml`, a query's result table or a shell command running "
+    "the SQL client tagged `sql`): one warning to fix the tag, not a parse error (statements "
+    "typed in the client after such a command are still parsed). On a runbook page the parse "
+    "error stays.",
     """
 ```yaml
 $ kubectl get configmap app -o yaml
@@ -577,8 +579,9 @@ OUTPUT_AS_SHELL = _c(
     "RBD308",
     "output-as-shell",
     "warning",
-    "A shell block that holds program output, logs, help text, a query or pseudo-code rather "
-    "than commands: one finding for the block instead of one per line.",
+    "A shell block that holds program output, logs, help text, a query, pseudo-code, a "
+    "directory tree or a box diagram rather than commands: one finding for the block instead "
+    "of one per line.",
     """
 ```bash
 2026-11-30T10:00:00Z INFO starting server on :8080

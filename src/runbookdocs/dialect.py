@@ -150,6 +150,32 @@ def _generator_above(folder: str) -> bool:
     return _generator_above(str(here.parent))
 
 
+_HTML_ROUTED_FILES = (".vuepress", ".vitepress", "_config.yml")
+"""Generators that publish `x.md` as `x.html` and serve it at `x` too: VuePress (its router
+redirects an unknown `/x` to `/x.html` when that page exists), VitePress, and Jekyll on GitHub
+Pages (which serves `x.html` for `/x`; jekyll-relative-links rewrites `x.md` links)."""
+
+
+def html_site_root(page: Path) -> Path | None:
+    """The source folder of the VuePress, VitePress or Jekyll site that builds `page` (the
+    folder holding `.vuepress`, `.vitepress` or `_config.yml`): the site's URL root. None for
+    pages no such generator builds (a repository read on github.com, MkDocs, Docusaurus)."""
+    found = _html_site_root(str(Path(os.path.abspath(page)).parent))
+    return Path(found) if found is not None else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _html_site_root(folder: str) -> str | None:
+    here = Path(folder)
+    if any((here / name).exists() for name in _GENERATOR_FILES if name not in _HTML_ROUTED_FILES):
+        return None  # mdBook, Docusaurus, Astro: their own routing
+    if any((here / name).exists() for name in _HTML_ROUTED_FILES):
+        return folder
+    if (here / ".git").exists() or here.parent == here:
+        return None
+    return _html_site_root(str(here.parent))
+
+
 _GITHUB_URL = re.compile(r"^\s*url\s*=\s*\S*github\.com[:/]", re.M)
 
 

@@ -383,6 +383,29 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 doc = linked_doc(source, path_part)  # Docusaurus: `./sort` is the doc sort.md
                 if doc is not None:
                     problem, linked, linked_file = None, index.get(doc), doc
+            clamped = False
+            if problem is not None:
+                routed = _routed_as_html(ref, source, path_part, index)
+                if routed is not None:
+                    (routed_file, clamped), problem = routed, None
+                    linked, linked_file = index.get(routed_file), routed_file
+            if clamped and linked is not None:
+                if anchor and not _anchor_known(anchor, linked, index, linked_file):
+                    return _found(
+                        ref,
+                        codes.MISSING_ANCHOR,
+                        f"link to {ref.target!r}: no anchor #{anchor} in {path_part!r}"
+                        f"{suggest(anchor, linked.anchors)}",
+                    )
+                return codes.BROKEN_LINK.at(
+                    ref.location,
+                    f"link to {ref.target!r} climbs above the site's root: the browser stops "
+                    f"at the root, where it finds {os.path.relpath(linked_file, source.parent)!r}"
+                    ", but only while the site is served at the root of its domain",
+                    severity="warning",
+                    hint="remove the '../' too many",
+                    origin=ref.origin,
+                )
             if problem is not None and not anchor and index.myst_target(path_part):
                 return None  # `[](name)`: MyST's reference to the target `(name)=`
             if problem is not None:
@@ -462,6 +485,44 @@ def _page_before_slash(source: Path, name: str, index: PageIndex) -> PageEntry |
     return index.entries.get(name)
 
 
+def _routed_as_html(
+    ref: Reference, source: Path, path_part: str, index: PageIndex
+) -> tuple[Path, bool] | None:
+    """The page a relative link names on a VuePress, VitePress or Jekyll site, and whether the
+    link climbed above the site's root to reach it; None when it names none that way.
+
+    These generators publish `x.md` as `x.html` and serve it at `x` too (VuePress's router
+    redirects `/x` to `/x.html`, GitHub Pages serves `x.html` for `/x`), so `./x` and `x#a`
+    name the page `x.md`. A link with more `../` than the page has folders above it stops at
+    the site's root in the browser (URL resolution never climbs above `/`). On a repository read
+    on github.com (no such generator) neither holds: `x` names the file `x` there.
+    """
+    if ref.kind != "link" or path_part.endswith("/"):
+        return None
+    from runbookdocs.dialect import dialect_for, html_site_root
+
+    root = html_site_root(source)
+    if root is None or dialect_for(source, index.config).name not in ("github", "commonmark"):
+        return None
+    folder = Path(os.path.relpath(source.parent, root)).parts
+    parts = [p for p in Path(path_part).parts if p not in (".", "")]
+    ups = 0
+    while ups < len(parts) and parts[ups] == "..":
+        ups += 1
+    clamped = ups > len(folder) - (folder == (".",))
+    if clamped:
+        name = Path(os.path.normpath(root.joinpath(*parts[ups:]))) if parts[ups:] else root
+    else:
+        name = Path(os.path.normpath(source.parent / path_part))
+    candidates = [name] if name.suffix == ".md" else []
+    if not name.suffix:
+        candidates.append(name.with_name(name.name + ".md"))
+    if not candidates:
+        return None
+    found = next((c for c in candidates if str(c) in index.entries or c.is_file()), None)
+    return None if found is None else (found, clamped)
+
+
 def _published_as_html(
     ref: Reference, source: Path, path_part: str, index: PageIndex, problem: Finding
 ) -> tuple[Finding | None, PageEntry | None]:
@@ -487,6 +548,11 @@ def _anchor_known(
         return True  # `#tab/linux`: DocFX's tab selection, not an anchor
     if anchor.startswith(":~:"):
         return True  # `#:~:text=words`: a text fragment, which the browser searches the page for
+    if anchor.lower() == "top":
+        # The HTML standard's "find a potential indicated element" falls back, when no element
+        # has the id, to the top of the document for the fragment `top` (ASCII case-insensitive):
+        # `[Back to top](#top)` works in every browser, whatever renders the page.
+        return True
     if any(fnmatch.fnmatchcase(anchor, p) for p in index.config.anchors):
         return True
     if depth < 3 and source is not None:

@@ -190,6 +190,7 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
 
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
+_TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{3}|…)\)(?=[ \t]*\\?[ \t]*$)", re.M)
 
 
 def mask_elisions(script: str) -> str:
@@ -198,6 +199,9 @@ def mask_elisions(script: str) -> str:
     the options after it are still the command's (bash would start a new command there)."""
     if "..." not in script and "…" not in script:
         return script
+    # `./configure --prefix=DIR (...)`: the arguments left out at the end of a command line,
+    # in parentheses; a quoted word of the same width keeps the command's columns and syntax.
+    script = _TRAILING_ELISION.sub(lambda m: f'"{m.group(1)}"', script)
     lines = script.split("\n")
     for i in range(1, len(lines) - 1):
         if (
@@ -1115,6 +1119,20 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
 
 
 _TAG_NAME = re.compile(r"^</?([A-Za-z][\w.-]*)>$")
+_EMAIL = re.compile(r"<[\w.+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
+_EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$", re.I)
+
+
+def _email_written(found: PlaceholderArg, script: str) -> bool:
+    """True when `found` is an e-mail address written the way mail headers, Dockerfiles and
+    git authors write one (`MAINTAINER Jane Ops <ops@acme.io>`): a word of its own after a
+    name, at a real domain: a value already filled in. `--user=<name@example.com>` (glued to
+    an option, or at a domain reserved for examples) is one to fill in."""
+    m = _EMAIL.fullmatch(found.text)
+    if m is None or _EXAMPLE_DOMAIN.search(m.group(1)):
+        return False
+    line = script.split("\n")[found.index]
+    return found.start > 0 and line[found.start - 1] in " \t"
 
 
 def _without_markup(found: list[PlaceholderArg]) -> list[PlaceholderArg]:
@@ -1197,6 +1215,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
             # `{tag}` where tag is a variable of the page is a forgotten `$` (RBD306).
             if not (p.text.startswith("{") and p.text[1:-1] in assigned)
             and (typed is None or p.index in typed)
+            and not _email_written(p, script.text)
         ]
         if not found:
             continue
@@ -1316,7 +1335,7 @@ def statements(source: str) -> list[Statement]:
     (`name{` ... `} value`) or a PEM block is output line by line."""
     lines = source.split("\n")
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
-    data |= _directory_tree(lines) | _typed_into_editor(lines)
+    data |= _directory_tree(lines) | _typed_into_editor(lines) | _box_diagram(lines)
     client = client_session_lines(lines)
     data |= client
     found: list[Statement] = []
@@ -1737,6 +1756,26 @@ def _directory_tree(lines: list[str]) -> set[int]:
     if not all(_TREE_ENTRY.match(lines[i]) for i in shown[1:]):
         return set()
     return set(shown)
+
+
+_BOX_SIDE = re.compile(r"^\s*[|+│┃├┌└╭╰].*[|+│┃┤┐┘╮╯]\s*$")
+"""A line framed by a box's sides: `|  text  |`, `+----+`, `│ text │`."""
+_BOX_RULE = re.compile(r"^\s*[_=+─━-]{3,}(?:.*[_=+─━-]{3,})?\s*$")
+"""A box's top or bottom drawn alone: `______`, `____ Title ____`, `=====`, `───`."""
+
+
+def _box_diagram(lines: list[str]) -> set[int]:
+    """Every line when `lines` draw boxes (ASCII art): each line framed by a box's sides or a
+    rule of `_`, `-`, `=`, and at least three lines framed by `|` (or `│`) on both ends. bash
+    reads `|` at the start of a line as a pipe with no command before it; no script has that
+    shape on every line, a diagram does."""
+    shown = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(shown) < 3:
+        return set()
+    if not all(_BOX_SIDE.match(lines[i]) or _BOX_RULE.match(lines[i]) for i in shown):
+        return set()
+    framed = [i for i in shown if lines[i].strip()[0] in "|│┃" and lines[i].strip()[-1] in "|│┃"]
+    return set(shown) if len(framed) >= 3 else set()
 
 
 # ------------------------------------------- sessions of other programs' clients tagged shell

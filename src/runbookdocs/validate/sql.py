@@ -194,12 +194,56 @@ def _extends_keyword(word: str) -> bool:
     return False
 
 
+_CLIENT_COMMAND = re.compile(
+    r"^\s*(?:\$\s+)?(?:sudo\s+(?:-u\s+\S+\s+)?)?"
+    r"(?:mysql|mariadb|psql|sqlite3|mysqlsh|clickhouse-client|cockroach\s+sql)"
+    r"(?=\s+-|\s+<|\s*$)"
+)
+"""A shell line running a SQL client (`mariadb -u root -p`, `$ psql -h db`, `sudo mysql`): no
+SQL statement starts with the client's name followed by an option, a redirection or nothing."""
+_HASH_COMMENT = re.compile(r"^\s*#")
+
+
+def _client_lines(text: str) -> tuple[list[int], str]:
+    """The shell lines of a `sql` block that starts with (or holds, before its SQL) a command
+    running the SQL client, and the block with those lines and the shell's `#` comments before
+    the last of them blanked: what is left is what the reader types in the client's session.
+    ([], text) when the block holds no such line before its first statement."""
+    lines = text.split("\n")
+    clients: list[int] = []
+    for i, line in enumerate(lines):
+        if not line.strip() or _HASH_COMMENT.match(line):
+            continue
+        if _CLIENT_COMMAND.match(line):
+            clients.append(i)
+            continue
+        break  # the first statement: a client named later is SQL's business (`FROM mysql.user`)
+    if not clients:
+        return [], text
+    last = clients[-1]
+    return clients, "\n".join("" if i <= last else ln for i, ln in enumerate(lines))
+
+
 @block_validator("sql")
 def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
-    """Parse the block's statements; report the first syntax error at its page line."""
+    """Parse the block's statements; report the first syntax error at its page line.
+
+    Off runbook pages, a block that starts with a shell command running the SQL client
+    (`# If using MariaDB` / `mariadb -u root -p`) is one RBD208 (the command is shell, tagged
+    sql), and the statements after it, typed in that client's session, are parsed as usual: a
+    syntax error among them is still reported. On a runbook page the block must parse as tagged.
+    """
     text = sql_text(block.source)
     if not text.strip() or _DELIMITER.search(text):
         return
+    if not on_runbook_page(ctx):
+        clients, text = _client_lines(text)
+        if clients:
+            from runbookdocs.validate.data import wrong_language
+
+            yield wrong_language(block, "sql", "a shell command running the SQL client", "bash")
+            if not text.strip():
+                return
     filled = fill(text, values_for(ctx))
     import sqlglot
     from sqlglot.errors import ErrorLevel, ParseError, TokenError
