@@ -145,6 +145,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # open elsewhere is still a syntax error.
         "foreign/elided-args.md:18:1: error [RBD301]",
         "foreign/elided-yaml.md:57:14: error [RBD202]",
+        # Blind round 14: `. . .` elisions, and a `# ...` that left out the keys opening the
+        # levels of the next line: nothing; past such an elision a mistake is still found.
+        "foreign/elided-yaml.md:95:15: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
         # A closing fence outside its list item: one error, no phantom block after it.
@@ -308,12 +311,20 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/not-placeholders.md:24:14: warning [RBD307]",
         # A configuration reference in the Prometheus notation: only the mis-indented field.
         "foreign/notation.md:26:3: error [RBD202]",
+        # Blind round 14: values naming a described block with its fields under them, fields
+        # with notes, defaults over lines, list items, `]:`: nothing; a real mistake beside.
+        "foreign/notation.md:78:23: error [RBD202]",
         # Blind round 13: a file of another format tagged yaml (its title names a .conf file,
         # kubectl describe output, an INI file) is one RBD208; broken YAML stays an error.
         "foreign/other-formats.md:6:1: warning [RBD208]",
         "foreign/other-formats.md:15:1: warning [RBD208]",
         "foreign/other-formats.md:25:1: warning [RBD208]",
         "foreign/other-formats.md:37:6: error [RBD202]",
+        # Blind round 14: a Jsonnet object tagged json is one RBD208; JSON with one trailing
+        # comma or one unquoted key stays an error.
+        "foreign/other-formats.md:43:1: warning [RBD208]",
+        "foreign/other-formats.md:56:1: error [RBD201]",
+        "foreign/other-formats.md:61:3: error [RBD201]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
@@ -321,6 +332,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:29:19: warning [RBD307]",  # <...>
         "foreign/placeholders.md:35:60: warning [RBD307]",  # =</path/to/file>
         "foreign/placeholders.md:41:1: warning [RBD307]",  # <....> ending a command
+        "foreign/placeholders.md:47:17: warning [RBD307]",  # <80|443>, <25|587>: choices
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",
@@ -871,6 +883,55 @@ def test_hugo_urls_keep_their_case_when_the_site_says_so(tmp_path: Path) -> None
     refs = re.findall(r"^\S+references\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     # (20 and 21: a base name no page has, a missing anchor in the page found by base name)
     assert refs == [("13", "RBD501"), ("14", "RBD502"), ("20", "RBD501"), ("21", "RBD502")]
+
+
+def test_directory_urls_of_index_pages_and_dotted_names_on_mkdocs(tmp_path: Path) -> None:
+    """Blind round 14: MkDocs publishes `tools/setup.sh.md` at `tools/setup.sh/` (it drops
+    `.md` only) and the site's `index.md` at its folder, so `./tools/setup.sh/` written in
+    the index names that page, as `./tools/rotate/` names `tools/rotate.md`. A directory URL
+    no page has is still reported, and so is the same link where MkDocs makes no directory
+    URLs."""
+    (tmp_path / "docs" / "tools").mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    for name in ("setup.sh", "rotate"):
+        (tmp_path / "docs" / "tools" / f"{name}.md").write_text(f"# {name}\n", "utf-8")
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Home\n\nRun [the setup script](./tools/setup.sh/), then [rotate](./tools/rotate/)\n"
+        "and [prune](./tools/prune.sh/).\n",
+        encoding="utf-8",
+    )
+
+    def broken() -> list[tuple[str, str]]:
+        proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        return re.findall(r"^\S+index\.md:(\d+):(\d+): \w+: .*\[RBD501\]$", proc.stdout, re.M)
+
+    assert broken() == [("4", "13")]
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\nuse_directory_urls: false\n", "utf-8")
+    assert broken() == [("3", "24"), ("3", "58"), ("4", "13")]
+
+
+def test_hugo_aliases_of_a_content_folder_mounted_from_elsewhere(tmp_path: Path) -> None:
+    """Blind round 14: a Hugo site whose content is mounted from another repository (no
+    `content` folder above the pages, the dialect given): a link to the URL a page's relative
+    alias names reaches its redirect, read from that page's URL as Hugo does (`a/b.md`'s
+    alias `./c/` is `a/c/`). A URL no alias names is still reported."""
+    docs = tmp_path / "sources" / "scanner"
+    (docs / "setup").mkdir(parents=True)
+    (docs / "quick-start.md").write_text(
+        "---\ntitle: Quick start\naliases:\n  - ./setup/quick-start/ # its old place\n---\n\n"
+        "# Quick start\n\nRun it.\n",
+        encoding="utf-8",
+    )
+    (docs / "setup" / "tuning.md").write_text(
+        "# Tuning\n\nStart from the [quick start](../../setup/quick-start/), not from the\n"
+        "[old guide](../../setup/guide/).\n",
+        encoding="utf-8",
+    )
+    proc = cli("check", "sources", "--no-cache", "--dialect", "hugo", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    found = re.findall(r"^\S+tuning\.md:(\d+):(\d+): \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+    assert found == [("4", "13", "RBD501")], proc.stdout
 
 
 def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:

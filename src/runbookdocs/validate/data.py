@@ -70,6 +70,9 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             if json_is_yaml(filled.text):
                 yield wrong_language(block, "json", "YAML", "yaml")
                 return
+            if object_literal(filled.text):
+                yield wrong_language(block, "json", _OBJECT_LITERAL_LOOK, "javascript")
+                return
             other = config_language(filled.text) or json_in_output(filled.text)
             if other is not None:
                 yield wrong_language(block, "json", *other)
@@ -258,7 +261,7 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         # An excerpt that fails for another reason: the error the parser meets once
         # the elisions are read as comments is the one to show (an elision at the margin is
         # otherwise taken for a document end, and reported in place of the real mistake).
-        err = _error_past_elisions(filled.text) or err
+        err = _error_past_elisions(filled.text) or _error_past_notation(filled.text) or err
         index = err.line - 1
         yield finding_at(
             block,
@@ -302,12 +305,12 @@ _CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>|[\u2460-\u2473\u2776-\u27
 """A callout number at the end of a line (`name: web [1]`, `name: web ①`), explained under
 the block."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:(?:\.{3,}|…|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"^([ \t]*)(?:(?:\.{3,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
 )
-"""A line that stands for lines left out of an excerpt: `...`, `…`, `# ...`, `// ...`, and
-`... other settings ...` (what was left out, between ellipses)."""
+"""A line that stands for lines left out of an excerpt: `...`, `…`, `. . .`, `# ...`, `// ...`,
+and `... other settings ...` (what was left out, between ellipses)."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -367,7 +370,46 @@ def yaml_excerpt(text: str) -> bool:
         try:
             load_yaml_all(sliced if sliced is not None else kept)
         except (YamlProblem, RecursionError):
-            return False
+            return _loads(_elisions_opening(lines))
+    return True
+
+
+def _elisions_opening(lines: list[str]) -> str | None:
+    """`lines` with each elision line that the next line is indented under read as a key
+    (the left-out text opened the levels that line sits in: `# ...` then `    spec:` under
+    `metadata:`), the other elision lines as comments; None when no elision opens a level."""
+    out: list[str] = []
+    opened = False
+    for i, ln in enumerate(lines):
+        m = _ELISION_LINE.match(ln)
+        if m is None:
+            out.append(ln)
+            continue
+        indent = m.group(1)
+        below = next((x for x in lines[i + 1 :] if x.strip() and not _ELISION_LINE.match(x)), "")
+        below_indent = len(below) - len(below.lstrip(" \t"))
+        above = next((x for x in reversed(out) if x.strip() and not x.lstrip().startswith("#")), "")
+        above_indent = len(above) - len(above.lstrip(" \t"))
+        # Deeper than the line before too: an indent a key of the excerpt already opens
+        # (`volumes:` then `. . .` then `  - x`) needs no key of its own. The key stands
+        # beside the line before when the elision sits left of it (`# ...` at the margin).
+        at = max(len(indent), above_indent)
+        if below_indent > at and below_indent > above_indent:
+            out.append(f"{' ' * at}elided-{i}:")
+            opened = True
+        else:
+            out.append(indent + "#")
+    return "\n".join(out) if opened else None
+
+
+def _loads(text: str | None) -> bool:
+    """True when `text` is not None and loads as a YAML stream."""
+    if text is None:
+        return False
+    try:
+        load_yaml_all(text)
+    except (YamlProblem, RecursionError):
+        return False
     return True
 
 
@@ -381,21 +423,90 @@ block described elsewhere, in a configuration reference written the Prometheus w
 
 def yaml_reference_notation(text: str) -> bool:
     """True when `text` is a configuration reference in the Prometheus notation: YAML once
-    each `[name: <type> ...]` line is read as `name: x` and each `[<block>]` line as a comment
-    (other mistakes still fail), elisions (`...`) among them read as comments too."""
-    if not _OPTIONAL_FIELD.search(text):
+    read by `reference_read` (other mistakes still fail), elisions (`...`) among it read as
+    comments too."""
+    read = reference_read(text)
+    if read is None:
         return False
-
-    def field(m: re.Match[str]) -> str:
-        name = (m.group(2) or "").split("|")[0].strip()  # `[consul | etcd: <config>]`
-        return f"{m.group(1)}{name}: x" if name else f"{m.group(1)}#"
-
-    read = _OPTIONAL_FIELD.sub(field, text)
     try:
         load_yaml_all(read)
     except (YamlProblem, RecursionError):
         return yaml_excerpt(read)
     return True
+
+
+_FIELD_START = re.compile(
+    r"^([ \t]*)(-[ \t]+)?\[[ \t]*(?:([\w./-]+(?:[ \t]*\|[ \t]*[\w./-]+)*)?[ \t]*:|(-[ \t]*)?<)"
+)
+"""The start of a field in the notation: `[name: ...`, `- [name: ...`, `[<block>...`, and
+`[- <block>]` (items of a list, described elsewhere)."""
+_FIELD_REST = re.compile(r"[ \t]*(:)?[ \t]*(?:#.*)?$")
+_DESCRIBED_VALUE = re.compile(r"^([ \t]*(?:-[ \t]+)?[\w./\"'-]+:)[ \t]+<[^<>\n]*>[ \t]*(?:#.*)?$")
+"""`kvstore: <KVStore config>`: a value the reference describes, its fields indented below."""
+
+
+def reference_read(text: str) -> str | None:
+    """`text`, a configuration reference in the Prometheus notation (Prometheus, Loki, Tempo,
+    Mimir...), read as YAML line for line; None when it has no `[name: <type> ...]` line.
+
+    A field `[name: <type> | default = x]` (also after `- `, with a comment after it, with
+    its default on the lines below up to the closing `]`, or with `:` and its own fields
+    under it) is read as `name: x`, `[<block>]` as a comment, and a value that names a
+    described type (`kvstore: <KVStore config>`) with fields indented under it as `kvstore:`.
+    The notation is a schema, never applied as is; what is left must still be YAML.
+    """
+    if not _OPTIONAL_FIELD.search(text):
+        return None
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        m = _FIELD_START.match(ln)
+        end = _field_end(lines, i, ln.index("[")) if m else None
+        if m is None or end is None:
+            out.append(ln)
+            i += 1
+            continue
+        last, col = end
+        rest = _FIELD_REST.match(lines[last], col)
+        if rest is None:
+            out.append(ln)
+            i += 1
+            continue
+        indent, dash, name = m.group(1), m.group(2) or "", (m.group(3) or "").split("|")[0]
+        if name.strip():
+            out.append(f"{indent}{dash}{name.strip()}:" + ("" if rest.group(1) else " x"))
+        elif dash or m.group(4):
+            out.append(f"{indent}{dash or '- '}x")
+        else:
+            out.append(f"{indent}#")
+        out.extend(f"{indent}#" for _ in range(i + 1, last + 1))
+        i = last + 1
+    for i, ln in enumerate(out):
+        m = _DESCRIBED_VALUE.match(ln)
+        if m is None:
+            continue
+        below = next((x for x in out[i + 1 :] if x.strip() and not x.lstrip().startswith("#")), "")
+        if len(below) - len(below.lstrip(" \t")) > len(ln) - len(ln.lstrip(" \t")):
+            out[i] = m.group(1)
+    return "\n".join(out)
+
+
+def _field_end(lines: list[str], start: int, col: int) -> tuple[int, int] | None:
+    """Where the `[` at `lines[start][col]` closes: (line, column after the `]`); None when it
+    does not close within a few lines."""
+    depth = 0
+    for n in range(start, min(start + 20, len(lines))):
+        ln = lines[n]
+        for j in range(col if n == start else 0, len(ln)):
+            if ln[j] == "[":
+                depth += 1
+            elif ln[j] == "]":
+                depth -= 1
+                if depth == 0:
+                    return n, j + 1
+    return None
 
 
 def _error_past_elisions(text: str) -> YamlProblem | None:
@@ -405,8 +516,25 @@ def _error_past_elisions(text: str) -> YamlProblem | None:
     if not any(_ELISION_LINE.match(ln) for ln in lines):
         return None
     kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
+    # Read with the levels the elisions opened, when they open any: a mistake past them.
+    kept = _elisions_opening(lines) or kept
     try:
         load_yaml_all(kept)
+    except YamlProblem as err:
+        return err
+    except RecursionError:
+        return None
+    return None
+
+
+def _error_past_notation(text: str) -> YamlProblem | None:
+    """The first error in a configuration reference once its notation is read as YAML (the
+    lines keep their places); None when `text` has no notation."""
+    read = reference_read(text)
+    if read is None:
+        return None
+    try:
+        load_yaml_all(read)
     except YamlProblem as err:
         return err
     except RecursionError:
@@ -427,6 +555,19 @@ def wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
         hint=f"tag it {tag} (a runbook page keeps the parse error: its blocks must parse as "
         "tagged)",
     )
+
+
+_BARE_KEY = re.compile(r"(?:^|[{,])[ \t]*[A-Za-z_$][\w$]*[ \t]*:(?!//)", re.M)
+_SINGLE_QUOTED = re.compile(r"(?:^|[:\[,])[ \t]*'[^'\n]*'[ \t]*(?=[,}\]\n]|$)", re.M)
+_OBJECT_LITERAL_LOOK = "a JavaScript or Jsonnet object (keys without quotes, 'strings')"
+
+
+def object_literal(text: str) -> bool:
+    """True when `text` is an object of JavaScript or Jsonnet: keys without quotes and
+    strings in single quotes, both (JSON has neither). One of them alone, or a trailing comma
+    alone, is a mistake in JSON, and stays one."""
+    bare = _JSON_STRING.sub('""', text)  # what double-quoted strings hold is not syntax
+    return bool(_BARE_KEY.search(bare)) and bool(_SINGLE_QUOTED.search(bare))
 
 
 def json_is_yaml(text: str) -> bool:
@@ -1244,8 +1385,10 @@ _REPEATING_SECTIONS = frozenset(
     | {"Slice", "Scope", "Match", "Link", "Network", "NetDev", "Address", "Route", "DHCP"}
     | {"DHCPv4", "DHCPv6", "IPv6AcceptRA", "Journal", "Login", "Resolve", "Manager", "Exec"}
     | {"Interface", "Peer"}
+    | {"Container", "Pod", "Kube", "Volume", "Image", "Build", "Artifact", "Quadlet"}
 )
-"""Sections of systemd units and configuration files, and of WireGuard's `wg-quick` files.
+"""Sections of systemd units and configuration files, of Podman's Quadlet units (systemd
+units too: `PublishPort=` once per port), and of WireGuard's `wg-quick` files.
 Their programs read a repeated key as one more value (`After=`, `Environment=`, `PostUp=`)
 and a repeated section as one more object (`[Peer]`, `[Route]`): no duplicates there."""
 

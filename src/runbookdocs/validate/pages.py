@@ -15,6 +15,7 @@ import functools
 import os
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -130,11 +131,15 @@ def _hugo_pages(
         bases.append(source.parent / source.stem)
     # Hugo's link render hook and `ref` look a path up from the content directory too.
     content = next((d for d in source.parents if d.name == "content"), None)
+    # The browser follows an alias's redirect from the URL it reads the link against: the
+    # page's pretty URL (an index page's folder), or the site's root for `/x/`.
+    seen_from = [bases[-1]]
     if content is not None:
         bases.append(content)
         bases.extend(d for d in source.parents if content in d.parents)  # language folders
     if target.startswith("/"):
         bases = bases[2:] or bases
+        seen_from = bases if content is not None else []
         target = target.lstrip("/")
     urls_lower = hugo_lowercases_urls(str(source.parent))
     lower = shortcode or urls_lower
@@ -165,9 +170,13 @@ def _hugo_pages(
         if unique is not None:
             seen.add(unique)
             yield unique
-    if not shortcode and content is not None:
-        redirects = _hugo_aliases(str(content), urls_lower)
-        for name in names:
+    if not shortcode:
+        redirects = (
+            _hugo_aliases(str(content), urls_lower)
+            if content is not None
+            else _relative_aliases(index, urls_lower)
+        )
+        for name in (Path(os.path.normpath(base / target)) for base in seen_from):
             found = redirects.get(_url_key(str(name), lower))
             if found is not None and found not in seen:
                 seen.add(found)
@@ -270,15 +279,42 @@ def _hugo_aliases(content: str, lower: bool) -> dict[str, Path]:
                     bases = [root, root / rel[0]] if len(rel) > 1 else [root]
                     names = [os.path.normpath(b / alias.lstrip("/")) for b in bases]
                 else:
-                    # Hugo joins a relative alias to the page's URL and `..`: the page's
-                    # folder for `a/b.md` (served at `a/b/`), the folder above for
-                    # `a/b/_index.md` and a bundle's `a/b/index.md` (also served at `a/b/`).
-                    index_page = page.stem in ("_index", "index")
-                    base = page.parent.parent if index_page else page.parent
-                    names = [os.path.normpath(base / alias)]
+                    names = [os.path.normpath(_alias_base(page) / alias)]
                 for name in names:
                     found.setdefault(_url_key(name, lower), page)
     return found
+
+
+def _alias_base(page: Path) -> Path:
+    """The folder a relative alias of `page` is read from. Hugo joins it to the page's URL
+    and `..`: the page's folder for `a/b.md` (served at `a/b/`), the folder above for
+    `a/b/_index.md` and a bundle's `a/b/index.md` (also served at `a/b/`)."""
+    return page.parent.parent if page.stem in ("_index", "index") else page.parent
+
+
+_CHECKED_ALIASES: weakref.WeakKeyDictionary[PageIndex, dict[bool, dict[str, Path]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _relative_aliases(index: PageIndex, lower: bool) -> dict[str, Path]:
+    """The checked pages by the URLs their relative `aliases` name, for a Hugo site whose
+    content directory is mounted from elsewhere (no `content` folder above the pages): a
+    relative alias is read from the page's URL as in `_hugo_aliases`; an absolute one needs
+    the site's root, which is unknown here, so it names nothing."""
+    by_lower = _CHECKED_ALIASES.setdefault(index, {})
+    if lower not in by_lower:
+        found: dict[str, Path] = {}
+        for key in index.entries:
+            page = Path(key)
+            if page.suffix != ".md":
+                continue
+            for alias in _page_aliases(page):
+                if alias.startswith("/") or "://" in alias:
+                    continue
+                found.setdefault(_url_key(os.path.normpath(_alias_base(page) / alias), lower), page)
+        by_lower[lower] = found
+    return by_lower[lower]
 
 
 def _page_aliases(page: Path) -> list[str]:
@@ -450,8 +486,6 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
     to files that exist), so they work in the browser. The file named (a page or
     any other file), or None when there is none, or the page is not served that way.
     """
-    if source.stem in ("index", "_index", "README"):
-        return None  # served at its folder: the same reading as next to the file
     if ref.kind != "hugo-link":
         from runbookdocs.dialect import dialect_for, directory_urls
 
@@ -459,7 +493,10 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
             return None
         if not directory_urls(str(source.parent)):
             return None
-    name = Path(os.path.normpath(source.parent / source.stem / path_part))
+    # An index page is served at its folder: the link is read next to the file, where `x/`
+    # is still the URL of `x.md` (MkDocs' URL of `setup.sh.md` is `setup.sh/`).
+    served_at = source.parent if source.stem in _INDEX_STEMS else source.parent / source.stem
+    name = Path(os.path.normpath(served_at / path_part))
     # `../other` without `/` or `.md` on an MkDocs site: MkDocs leaves it as written (it logs
     # "unrecognized relative link" at INFO, its default level for those), and the browser asks
     # for the page's directory URL without its `/`, which web servers redirect to it.
@@ -472,6 +509,7 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
 
 
 _INDEXES = ("index.md", "_index.md", "README.md")
+_INDEX_STEMS = ("index", "_index", "README")
 
 
 def _page_before_slash(source: Path, name: str, index: PageIndex) -> PageEntry | None:

@@ -1044,8 +1044,9 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 _ANGLE = (
     r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…"
-    # `<none|gzip|zstd-fastest>`: a choice among values, however many (no space inside).
-    r"|[A-Za-z][\w.-]*(?:\|[\w.-]+)+(?=>(?![\w/.~$])))>"
+    # `<none|gzip|zstd-fastest>`, `<25|465|587>`: a choice among values, however many (no
+    # space inside), words or numbers.
+    r"|[\w.-]+(?:\|[\w.-]+)+(?=>(?![\w/.~$])))>"
 )
 # `</path/to/file>`: a path to fill in (`cmd </in>/out`, two redirections, is not one).
 _ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
