@@ -174,7 +174,9 @@ def test_interrupted_check_stops_its_workers(tmp_path: Path, sig: str) -> None:
     import time
 
     page = "# P\n\n" + "".join(f"```bash\necho {i} | tr a b\n```\n\n" for i in range(40))
-    make_project(tmp_path, {f"docs/p{i}.md": page.replace("P", f"P{i}") for i in range(300)})
+    # Enough pages that a check cannot end before a poller starved by a loaded machine sees its
+    # workers (300 pages ended first twice under load 6): the signal stops it early anyway.
+    make_project(tmp_path, {f"docs/p{i}.md": page.replace("P", f"P{i}") for i in range(1200)})
     proc = subprocess.Popen(
         [sys.executable, "-m", "runbookdocs.cli", "check", "--no-cache", "-j", "2"],
         cwd=tmp_path,
