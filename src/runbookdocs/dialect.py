@@ -133,11 +133,7 @@ def built_by_generator(page: Path) -> bool:
     Jekyll), or containers in the page that only a generator renders (`::: tip`)."""
     if _generator_above(str(Path(os.path.abspath(page)).parent)):
         return True
-    try:
-        text = page.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return _CONTAINER.search(text) is not None
+    return _holds(page, _CONTAINER)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -273,13 +269,16 @@ def hugo_lowercases_urls(folder: str) -> bool:
 def _config_sets(found: Path | None, setting: re.Pattern[str]) -> bool:
     """True when the site configuration `found` holds `setting` (none, or unreadable: False,
     the generator's default then holds)."""
-    if found is None:
-        return False
+    return found is not None and _holds(found, setting)
+
+
+def _holds(file: Path, pattern: re.Pattern[str]) -> bool:
+    """True when the text of `file` matches `pattern` (unreadable: False)."""
     try:
-        text = found.read_text(encoding="utf-8", errors="replace")
+        text = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return setting.search(text) is not None
+    return pattern.search(text) is not None
 
 
 _NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
