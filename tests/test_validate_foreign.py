@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 69 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 71 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -308,6 +308,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/not-placeholders.md:24:14: warning [RBD307]",
         # A configuration reference in the Prometheus notation: only the mis-indented field.
         "foreign/notation.md:26:3: error [RBD202]",
+        # Blind round 15: `<--other-required-flags>` is a placeholder like `<namespace>` (one
+        # RBD307, no syntax error); a `<` with nothing after it is still a syntax error.
+        "foreign/option-placeholders.md:6:29: warning [RBD307]",
+        "foreign/option-placeholders.md:13:1: error [RBD301]",
         # Blind round 13: a file of another format tagged yaml (its title names a .conf file,
         # kubectl describe output, an INI file) is one RBD208; broken YAML stays an error.
         "foreign/other-formats.md:6:1: warning [RBD208]",
@@ -357,6 +361,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # A fence in a blockquote under a list item is found; left open, it is reported (the
         # end of the page closes it with code alone inside: RBD113 since blind round 12).
         "foreign/quoted.md:17:9: warning [RBD113]",
+        # Blind round 15: a mysql result table (`+----+` borders, `| who |` rows, one column or
+        # more) tagged bash, alone or under its command: one RBD308; a `|` line alone is still
+        # a syntax error.
+        "foreign/result-tables.md:11:1: warning [RBD308]",
+        "foreign/result-tables.md:21:1: warning [RBD308]",
+        "foreign/result-tables.md:35:1: error [RBD301]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the
         # `\` a continued command lost is still found.
         "foreign/sessions.md:55:5: warning [RBD302]",
