@@ -46,6 +46,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: hugo for 11 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
+    assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
     assert status == 1
     assert found == [
         # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
@@ -325,6 +326,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:29:19: warning [RBD307]",  # <...>
         "foreign/placeholders.md:35:60: warning [RBD307]",  # =</path/to/file>
         "foreign/placeholders.md:41:1: warning [RBD307]",  # <....> ending a command
+        # Blind round 15: a MkDocs site without superfences renders fences with Python-Markdown's
+        # fenced_code, which takes them only at the margin: one under a list item or in a quote
+        # is text there (RBD109, not checked as a block); a block at the margin is checked.
+        "foreign/plain-mkdocs-site/docs/install.md:5:5: error [RBD109]",
+        "foreign/plain-mkdocs-site/docs/install.md:11:5: error [RBD109]",
+        "foreign/plain-mkdocs-site/docs/install.md:17:3: error [RBD109]",
+        "foreign/plain-mkdocs-site/docs/install.md:25:3: error [RBD301]",
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",
@@ -857,7 +865,11 @@ def test_fences_indented_past_their_list_item_on_an_mkdocs_site(tmp_path: Path) 
     in the item (closing fence at the opening's column): on an MkDocs site only the fence left
     open is reported, with no shell error for a closing fence read as a command."""
     (tmp_path / "docs").mkdir()
-    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    # The site enables superfences (without it, no fence under a list item is a block: see
+    # plain-mkdocs-site/ in test_pages_as_others_write_them).
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: S\nmarkdown_extensions:\n  - pymdownx.superfences\n", encoding="utf-8"
+    )
     shutil.copy(SAMPLES / "deep-fences.md", tmp_path / "docs" / "deep-fences.md")
     proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
     assert "Traceback" not in proc.stderr
@@ -947,7 +959,9 @@ def test_fences_closed_by_their_list_item_are_commonmark_s(tmp_path: Path) -> No
         ("25", "error", "RBD101"),
         ("31", "error", "RBD101"),
     ]
-    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: S\nmarkdown_extensions: [pymdownx.superfences]\n", encoding="utf-8"
+    )
     proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
     codes_found = re.findall(r"^\S+\.md:\d+:\d+: \w+: .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
     assert "RBD113" not in codes_found and codes_found.count("RBD101") >= 4, proc.stdout
