@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 71 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 72 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -319,6 +319,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/other-formats.md:15:1: warning [RBD208]",
         "foreign/other-formats.md:25:1: warning [RBD208]",
         "foreign/other-formats.md:37:6: error [RBD202]",
+        # Blind round 15: output tagged a configuration language (a log line then its JSON,
+        # Prometheus samples tagged ini): one RBD208; a prompt and `cat FILE` then the file
+        # tagged yaml: one RBD208, and the file is still checked as YAML (line 35).
+        "foreign/output-as-config.md:6:1: warning [RBD208]",
+        "foreign/output-as-config.md:16:1: warning [RBD208]",
+        "foreign/output-as-config.md:25:1: warning [RBD208]",
+        "foreign/output-as-config.md:33:1: warning [RBD208]",
+        "foreign/output-as-config.md:35:2: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
