@@ -85,13 +85,15 @@ def dialect_for(file: Path, config: Config) -> Dialect:
     if found.name != "mkdocs":
         return found
     folder = str(Path(os.path.abspath(file)).parent)
-    extensions = mkdocs_names(folder)[0]
+    extensions, plugins = mkdocs_names(folder)
     legacy, attr_list = legacy_superfences(folder), "attr_list" in extensions
     site = site_file(folder, _MKDOCS_FILES)
-    # Zensical (zensical.toml) loads superfences by default; only a mkdocs.yml can leave it out.
+    # Zensical (zensical.toml) loads superfences by default, and so does runbookdocs' own MkDocs
+    # plugin (site/plugin.py adds it): only a mkdocs.yml with neither can leave it out.
     margin = (
         site is not None
         and site.name in _MKDOCS_FILES[:2]
+        and "runbookdocs" not in plugins
         and not extensions & {"pymdownx.superfences", "pymdownx.extra"}
     )
     if legacy or attr_list or margin:
