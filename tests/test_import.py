@@ -270,7 +270,9 @@ def test_existing_page_is_never_replaced_without_force(tmp_path: Path) -> None:
 def test_language_target_and_folder(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "mkdocs.yml").write_text(
-        "site_name: x\ntheme:\n  name: material\n  language: fr\n", encoding="utf-8"
+        # A runbookdocs site: its plugin loads superfences (imported steps are fences in lists).
+        "site_name: x\ntheme:\n  name: material\n  language: fr\nplugins:\n  - runbookdocs\n",
+        encoding="utf-8",
     )
     folder = root / "manuels"
     (folder / "sub").mkdir(parents=True)

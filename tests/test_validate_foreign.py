@@ -39,13 +39,14 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 69 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 72 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert "dialect: hugo for 11 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
+    assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
     assert status == 1
     assert found == [
         # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
@@ -314,6 +315,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: values naming a described block with its fields under them, fields
         # with notes, defaults over lines, list items, `]:`: nothing; a real mistake beside.
         "foreign/notation.md:78:23: error [RBD202]",
+        # Blind round 15: `<--other-required-flags>` is a placeholder like `<namespace>` (one
+        # RBD307, no syntax error); a `<` with nothing after it is still a syntax error.
+        "foreign/option-placeholders.md:6:29: warning [RBD307]",
+        "foreign/option-placeholders.md:13:1: error [RBD301]",
         # Blind round 13: a file of another format tagged yaml (its title names a .conf file,
         # kubectl describe output, an INI file) is one RBD208; broken YAML stays an error.
         "foreign/other-formats.md:6:1: warning [RBD208]",
@@ -325,6 +330,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/other-formats.md:43:1: warning [RBD208]",
         "foreign/other-formats.md:56:1: error [RBD201]",
         "foreign/other-formats.md:61:3: error [RBD201]",
+        # Blind round 15: output tagged a configuration language (a log line then its JSON,
+        # Prometheus samples tagged ini): one RBD208; a prompt and `cat FILE` then the file
+        # tagged yaml: one RBD208, and the file is still checked as YAML (line 35).
+        "foreign/output-as-config.md:6:1: warning [RBD208]",
+        "foreign/output-as-config.md:16:1: warning [RBD208]",
+        "foreign/output-as-config.md:25:1: warning [RBD208]",
+        "foreign/output-as-config.md:33:1: warning [RBD208]",
+        "foreign/output-as-config.md:35:2: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
@@ -333,6 +346,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:35:60: warning [RBD307]",  # =</path/to/file>
         "foreign/placeholders.md:41:1: warning [RBD307]",  # <....> ending a command
         "foreign/placeholders.md:47:17: warning [RBD307]",  # <80|443>, <25|587>: choices
+        # Blind round 15: a MkDocs site without superfences renders fences with Python-Markdown's
+        # fenced_code, which takes them only at the margin: one under a list item or in a quote
+        # is text there (RBD109, not checked as a block); a block at the margin is checked.
+        "foreign/plain-mkdocs-site/docs/install.md:5:5: error [RBD109]",
+        "foreign/plain-mkdocs-site/docs/install.md:11:5: error [RBD109]",
+        "foreign/plain-mkdocs-site/docs/install.md:17:3: error [RBD109]",
+        "foreign/plain-mkdocs-site/docs/install.md:25:3: error [RBD301]",
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",
@@ -369,6 +389,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # A fence in a blockquote under a list item is found; left open, it is reported (the
         # end of the page closes it with code alone inside: RBD113 since blind round 12).
         "foreign/quoted.md:17:9: warning [RBD113]",
+        # Blind round 15: a mysql result table (`+----+` borders, `| who |` rows, one column or
+        # more) tagged bash, alone or under its command: one RBD308; a `|` line alone is still
+        # a syntax error.
+        "foreign/result-tables.md:11:1: warning [RBD308]",
+        "foreign/result-tables.md:21:1: warning [RBD308]",
+        "foreign/result-tables.md:35:1: error [RBD301]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the
         # `\` a continued command lost is still found.
         "foreign/sessions.md:55:5: warning [RBD302]",
@@ -859,7 +885,11 @@ def test_fences_indented_past_their_list_item_on_an_mkdocs_site(tmp_path: Path) 
     in the item (closing fence at the opening's column): on an MkDocs site only the fence left
     open is reported, with no shell error for a closing fence read as a command."""
     (tmp_path / "docs").mkdir()
-    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    # The site enables superfences (without it, no fence under a list item is a block: see
+    # plain-mkdocs-site/ in test_pages_as_others_write_them).
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: S\nmarkdown_extensions:\n  - pymdownx.superfences\n", encoding="utf-8"
+    )
     shutil.copy(SAMPLES / "deep-fences.md", tmp_path / "docs" / "deep-fences.md")
     proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
     assert "Traceback" not in proc.stderr
@@ -998,7 +1028,9 @@ def test_fences_closed_by_their_list_item_are_commonmark_s(tmp_path: Path) -> No
         ("25", "error", "RBD101"),
         ("31", "error", "RBD101"),
     ]
-    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: S\nmarkdown_extensions: [pymdownx.superfences]\n", encoding="utf-8"
+    )
     proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
     codes_found = re.findall(r"^\S+\.md:\d+:\d+: \w+: .*\[(RBD1\d\d)\]$", proc.stdout, re.M)
     assert "RBD113" not in codes_found and codes_found.count("RBD101") >= 4, proc.stdout

@@ -293,10 +293,11 @@ FENCE_INDENTED = _c(
     "RBD109",
     "fence-indented",
     "error",
-    "A fence that CommonMark renders but pymdownx.superfences does not (dialect mkdocs): a "
-    "top-level fence indented by 1-3 spaces whose content is less indented than it, or closed "
-    "at another indentation than it opens. The site shows it as text and may swallow what "
-    "follows.",
+    "A fence that CommonMark renders but the MkDocs site does not: a top-level fence indented "
+    "by 1-3 spaces whose content is less indented than it, or closed at another indentation "
+    "than it opens (pymdownx.superfences); any fence off the margin (in a list item or quote) "
+    "when the site's mkdocs.yml enables no superfences (Python-Markdown's fenced_code). The "
+    "site shows it as text and may swallow what follows.",
     """
 # Restart
 

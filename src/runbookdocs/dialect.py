@@ -63,6 +63,12 @@ class Dialect:
     a fence's `data-*` attributes (```` ```{.bash data-prompt="$"} ````) on the rendered block,
     where the site's scripts read them (without it, or for other keys under Pygments, they are
     dropped)."""
+    margin_fences_only: bool = False
+    """MkDocs only: the site's `mkdocs.yml` enables neither `pymdownx.superfences` nor
+    `pymdownx.extra`, so fences are those of Python-Markdown's `fenced_code` (which MkDocs always
+    loads): a preprocessor that takes a fence only at the page's margin. A fence indented under
+    a list item or in a quote is no block there: it renders as a paragraph with the backticks
+    as inline code."""
 
     @property
     def commonmark(self) -> bool:
@@ -79,9 +85,25 @@ def dialect_for(file: Path, config: Config) -> Dialect:
     if found.name != "mkdocs":
         return found
     folder = str(Path(os.path.abspath(file)).parent)
-    legacy, attr_list = legacy_superfences(folder), "attr_list" in mkdocs_names(folder)[0]
-    if legacy or attr_list:
-        return Dialect(found.name, found.reason, legacy_tabs=legacy, attr_list=attr_list)
+    extensions, plugins = mkdocs_names(folder)
+    legacy, attr_list = legacy_superfences(folder), "attr_list" in extensions
+    site = site_file(folder, _MKDOCS_FILES)
+    # Zensical (zensical.toml) loads superfences by default, and so does runbookdocs' own MkDocs
+    # plugin (site/plugin.py adds it): only a mkdocs.yml with neither can leave it out.
+    margin = (
+        site is not None
+        and site.name in _MKDOCS_FILES[:2]
+        and "runbookdocs" not in plugins
+        and not extensions & {"pymdownx.superfences", "pymdownx.extra"}
+    )
+    if legacy or attr_list or margin:
+        return Dialect(
+            found.name,
+            found.reason,
+            legacy_tabs=legacy,
+            attr_list=attr_list,
+            margin_fences_only=margin,
+        )
     return found
 
 

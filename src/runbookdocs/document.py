@@ -195,6 +195,21 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             # A Hugo page that is no runbook: braces after the language are Hugo's code-fence
             # attributes (`{file="layouts/page.html" copy=true}`), not runbookdocs'.
             header = Header(header.lang, {}, header.classes)
+        if dialect.margin_fences_only and fence.indent > 0:
+            # Python-Markdown's fenced_code (no superfences on this site) only takes fences at
+            # the margin: this one renders as a paragraph, its backticks as inline code. It is
+            # no block of the site's page, so it is not checked or run as one.
+            findings.append(
+                codes.FENCE_INDENTED.at(
+                    Location(path, opening.page_line, fence.indent + 1),
+                    "fence rendered as text: this site has no superfences, and Python-Markdown's "
+                    "fenced_code only takes fences at the margin, not in a list item or quote",
+                    hint="add pymdownx.superfences to markdown_extensions in mkdocs.yml, or "
+                    "move the fence to the margin",
+                )
+            )
+            pending.clear()
+            continue
         if dialect.name == "mkdocs":
             findings.extend(_superfences_indent(fence, lines, path))
         for problem in header.problems:

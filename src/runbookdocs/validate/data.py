@@ -250,6 +250,20 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                 hint="show each alternative in a block of its own",
             )
             return
+        shown_file = None if block.file or on_runbook_page(ctx) else _cat_shown(filled.text)
+        if shown_file is not None:
+            # `~ # cat /etc/app.yaml`, then the file: a prompt line, then YAML to check.
+            yield wrong_language(block, "yaml", "a command (cat) and the file it prints", "console")
+            problem = _yaml_problem(shown_file)
+            if problem is not None:
+                yield finding_at(
+                    block,
+                    problem.line - 1,
+                    filled.col(problem.line - 1, problem.col),
+                    f"invalid YAML: {problem.message}",
+                    code=codes.INVALID_YAML,
+                )
+            return
         other = (
             None
             if block.file or on_runbook_page(ctx)
@@ -295,6 +309,34 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             return yaml_position(positioned[0], path)
 
         yield from _schema_errors(block, ctx, plain, position, filled)
+
+
+_CAT_PROMPT = re.compile(
+    r"^[ \t]*(?:[^\s#$%]+[ \t]+)?[^\s#$%]*[ \t]*[#$%][ \t]+"
+    r"(?:sudo[ \t]+)?cat[ \t]+[^\s|;&<>]+[ \t]*$"
+)
+"""A shell prompt (`$`, `#` for root, after `~`, `host:~` or `[me@h ~]`) and `cat FILE`."""
+
+
+def _cat_shown(text: str) -> str | None:
+    """The file a block shows after a first line that prints it (`~ # cat /etc/x.yaml`),
+    that line blanked so line numbers stay; None when the block does not open that way."""
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or not _CAT_PROMPT.match(lines[first]):
+        return None
+    return "\n".join("" if i == first else ln for i, ln in enumerate(lines))
+
+
+def _yaml_problem(text: str) -> YamlProblem | None:
+    """The first error of `text` read as a stream of YAML documents; None when it loads."""
+    try:
+        load_yaml_all(text)
+    except YamlProblem as err:
+        return err
+    except RecursionError:
+        return None
+    return None
 
 
 _DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
@@ -653,6 +695,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     other = config_language(text)
     if other is not None:
         return other
+    if prometheus_samples(text):
+        return _PROMETHEUS_LOOK
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
     traced = len(body) >= 2 and all(_TRACE_LINE.match(ln) for ln in body)
@@ -738,6 +782,11 @@ def _toml_shape(text: str) -> bool:
     )
 
 
+_LOG_LINE = re.compile(
+    r"^[ \t]*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\S*\]?[ \t]+\S"
+)
+"""A log line: a date and time, then words (`2024-11-26T19:09:43.152Z debug reader.go:258 ...`).
+A number opens a JSON text, but no JSON value is a date followed by words."""
 _JSON_START = re.compile(r"""^[ \t]*(?:[{\["]|-?\d|true\b|false\b|null\b|//|/\*|#|\.\.\.|…)""")
 
 
@@ -753,7 +802,7 @@ def json_in_output(text: str) -> tuple[str, str] | None:
     """
     lines = text.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None or _JSON_START.match(lines[first]):
+    if first is None or (_JSON_START.match(lines[first]) and not _LOG_LINE.match(lines[first])):
         return None
     command = _PROMPT.match(lines[first]) is not None
     looks = ("a command and its output", "console") if command else ("program output", "text")
@@ -1326,11 +1375,37 @@ _DIRECTIVES_LOOK = "a configuration of sections opened by 'name arg' lines (HAPr
 def _other_config_shown(block: Block, ctx: CheckContext, text: str, shift: int) -> Finding | None:
     """One RBD208 when an `ini` block INI refuses is another program's configuration (an
     OpenSSH client's, or directives such as HAProxy's) on a page that is no runbook."""
+    if not block.file and not on_runbook_page(ctx) and prometheus_samples(text):
+        return wrong_language(block, block.lang or "ini", *_PROMETHEUS_LOOK)
     if _ssh_config_shown(block, ctx, text):
         return wrong_language(block, "ini", "an OpenSSH client configuration", "ssh-config")
     if _directive_config_shown(block, ctx, text.split("\n", shift)[-1]):
         return wrong_language(block, block.lang or "ini", _DIRECTIVES_LOOK, "text")
     return None
+
+
+_PROMETHEUS_LOOK = ("metrics in Prometheus' exposition format", "text")
+_PROMETHEUS_META = re.compile(r"^#[ \t]+(?:HELP|TYPE|UNIT|EOF)\b")
+_PROMETHEUS_SAMPLE = re.compile(
+    r"""^[a-zA-Z_:][\w:]*
+        (?P<labels>\{[ \t]*(?:[a-zA-Z_]\w*[ \t]*=[ \t]*"(?:[^"\\]|\\.)*"[ \t]*,?[ \t]*)*\})?
+        [ \t]+[-+]?(?:\d[\d.]*(?:[eE][-+]?\d+)?|NaN|Inf)(?:[ \t]+-?\d+)?[ \t]*$""",
+    re.X,
+)
+
+
+def prometheus_samples(text: str) -> bool:
+    """True when `text` is metrics in Prometheus' text exposition format: every line a
+    `# HELP`/`# TYPE` line or a sample `name{label="value",...} number` (a sample's labels may
+    be spread over lines for reading, `name{` ... `} 44`), with labels or a `# TYPE` somewhere.
+    No INI or YAML file is written that way, and the exposition format has no other reading."""
+    joined = re.sub(r"\{[^{}]*\}", lambda m: re.sub(r"\s*\n\s*", " ", m.group()), text)
+    body = [ln.strip() for ln in joined.split("\n") if ln.strip()]
+    samples = [m for ln in body if (m := _PROMETHEUS_SAMPLE.match(ln))]
+    metas = [ln for ln in body if _PROMETHEUS_META.match(ln)]
+    if not samples or len(samples) + len(metas) != len(body):
+        return False
+    return bool(metas) or any(m.group("labels") for m in samples)
 
 
 def _directive_config_shown(block: Block, ctx: CheckContext, text: str) -> bool:

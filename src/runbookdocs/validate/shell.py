@@ -1043,7 +1043,8 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 # -------------------------------------------------------------------- placeholder arguments
 
 _ANGLE = (
-    r"<(?:[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…"
+    # `<--other-flags>`: options to fill in, written as a placeholder like the others.
+    r"<(?:(?:--)?[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…"
     # `<none|gzip|zstd-fastest>`, `<25|465|587>`: a choice among values, however many (no
     # space inside), words or numbers.
     r"|[\w.-]+(?:\|[\w.-]+)+(?=>(?![\w/.~$])))>"
@@ -1337,6 +1338,7 @@ def statements(source: str) -> list[Statement]:
     lines = source.split("\n")
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
     data |= _directory_tree(lines) | _typed_into_editor(lines) | _box_diagram(lines)
+    data |= _bordered_tables(lines)
     client = client_session_lines(lines)
     data |= client
     found: list[Statement] = []
@@ -1726,6 +1728,34 @@ def _result_tables(lines: list[str]) -> set[int]:
             if _ROW_COUNT.match(lines[end]):
                 break
         found.update(range(i - 1, end + 1))
+    return found
+
+
+_TABLE_BORDER = re.compile(r"^\s*\+(?:[-=]+\+)+\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _bordered_tables(lines: list[str]) -> set[int]:
+    """Indexes of the lines of the result tables mysql (and `psql` with borders, `-t` clients)
+    prints: a `+----+----+` border, then rows `| a | b |` and borders, with at least two
+    borders and one row. However few its columns (`| Status |` has two bars only), no script
+    has a line that is a `+---+` border followed by lines that start and end with `|`."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not _TABLE_BORDER.match(lines[i]):
+            i += 1
+            continue
+        end = i
+        while end + 1 < len(lines) and (
+            _TABLE_BORDER.match(lines[end + 1]) or _TABLE_ROW.match(lines[end + 1])
+        ):
+            end += 1
+        run = lines[i : end + 1]
+        borders = sum(1 for ln in run if _TABLE_BORDER.match(ln))
+        if borders >= 2 and borders < len(run):
+            found.update(range(i, end + 1))
+        i = end + 1
     return found
 
 
