@@ -22,7 +22,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import functools
 import re
 import sys
@@ -102,16 +101,14 @@ def config_keys() -> str:
 def target_keys() -> str:
     from runbookdocs.config import TARGET_KEYS, TargetConfig
 
-    fields = {f.name: f for f in dataclasses.fields(TargetConfig)}
+    defaults = TargetConfig._field_defaults
     rows = ["| key | default | meaning |", "| --- | --- | --- |"]
     for name, help_text in TARGET_KEYS.items():
-        f = fields[name]  # a key without a field is a bug the KeyError shows
-        if f.default is not dataclasses.MISSING:
-            value = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            value = f.default_factory()
-        else:
-            value = None
+        if name not in TargetConfig._fields:  # a key without a field is a bug
+            raise KeyError(name)
+        value = defaults.get(name)
+        if isinstance(value, Mapping):  # an empty read-only mapping: shown as `{}`
+            value = dict(value)
         meaning, default = _split_default(help_text, value)
         rows.append(f"| `{name}` | {_cell(default)} | {_cell(meaning)} |")
     return "\n".join(rows)

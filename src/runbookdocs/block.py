@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
@@ -132,20 +132,17 @@ _HEADER = re.compile(
 )
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
 # Lines to highlight (VitePress, Docusaurus: ```bash {4,8-10}), not attributes.
-_LINE_RANGES = re.compile(r"\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*\Z")
+_LINE_RANGES = r"\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*\Z"
 # VitePress' line-number switch glued to the language: ```ts:line-numbers=5, ```sh:no-line-numbers.
 _LINE_NUMBERS = re.compile(r":(?:no-)?line-numbers(?:=\d+)?\Z")
 _MYST_DIRECTIVE = re.compile(r"\s*\{([A-Za-z][\w:-]*)\}(?=\s|$)")
 _PLACEHOLDER_WORD = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
 OWNER = re.compile(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
 """`owner=` once filled in: user or user:group."""
-_OPTION = re.compile(
-    r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?"""
-)
+_OPTION = r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?"""
 
 
-@dataclass(frozen=True)
-class HeaderProblem:
+class HeaderProblem(NamedTuple):
     """Something wrong in a fence header, at a column of the header line."""
 
     col: int
@@ -156,8 +153,7 @@ class HeaderProblem:
     """The attribute whose value is wrong, when the problem is one value."""
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """A parsed fence header: language, attributes as written, and what is wrong with it."""
 
     lang: str
@@ -235,7 +231,7 @@ def _parse_header(
     if commonmark and directive and directive.group(1) not in ATTRIBUTES:
         # ```{note} / ```{toctree}: a MyST (Sphinx, Jupyter Book) directive, not attributes.
         return Header("", {})
-    if commonmark and m.group("attrs") is not None and _LINE_RANGES.match(m.group("attrs")):
+    if commonmark and m.group("attrs") is not None and re.match(_LINE_RANGES, m.group("attrs")):
         return Header(lang, {})  # the renderer's lines to highlight
     if commonmark and m.group("attrs") is None:
         words = info.split()
@@ -254,7 +250,7 @@ def _parse_header(
             )
         )
     elif m.group("options") is not None:
-        for om in _OPTION.finditer(m.group("options")):
+        for om in re.finditer(_OPTION, m.group("options")):
             key, value = om.group("key"), om.group("value")
             col = info_col + m.start("options") + om.start()
             if key == "tab" and value is not None and legacy_tabs:
@@ -335,7 +331,7 @@ def _first_word_lang(word: str) -> str:
     glues to it: VitePress' `ts:line-numbers` and lines to highlight (`js{4}`)."""
     lang = _LINE_NUMBERS.sub("", word.lower().lstrip("."))
     name, brace, rest = lang.partition("{")
-    if brace and name and _LINE_RANGES.match(rest.removesuffix("}")) and rest.endswith("}"):
+    if brace and name and re.match(_LINE_RANGES, rest.removesuffix("}")) and rest.endswith("}"):
         return _LINE_NUMBERS.sub("", name)
     return "" if brace else lang
 
@@ -385,8 +381,7 @@ def _check_values(attrs: Mapping[str, str], col: int) -> list[HeaderProblem]:
     return out
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """A reply typed at an interactive prompt (from a `runbook: answer` directive)."""
 
     prompt: str
@@ -395,8 +390,7 @@ class Answer:
     """What to type; may hold `{{ name }}` placeholders (variables or secrets)."""
 
 
-@dataclass(frozen=True)
-class NotRun:
+class NotRun(NamedTuple):
     """Why a block is not executed: decide on `reason`, show `str()`."""
 
     reason: Literal["skipped", "config-only", "decision-tree", "python", "language"]

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from runbookdocs.location import Location
@@ -40,8 +39,7 @@ Stage = Literal["check", "run"]
 _CODE = re.compile(r"[A-Z]{2,5}[0-9]{3,4}\Z")
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """One kind of problem."""
 
     id: str

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from runbookdocs.block import suggest
 from runbookdocs.errors import ConfigError
@@ -44,8 +44,7 @@ DIALECTS: tuple[str, ...] = ("mkdocs", "commonmark", "github", "hugo")
 Flavored Markdown), `hugo` (Goldmark, `{{< ref >}}` shortcodes, pretty URLs)."""
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """One key of `[tool.runbookdocs]`: what it means and its default."""
 
     help: str
@@ -123,8 +122,7 @@ def _field(key: str) -> Any:
     return field(default=default)
 
 
-@dataclass(frozen=True)
-class TargetConfig:
+class TargetConfig(NamedTuple):
     """A target as configured by the project (see `runbookdocs.run.targets`)."""
 
     name: str
@@ -136,7 +134,7 @@ class TargetConfig:
     ready: str | None = None
     ready_timeout: float = 60.0
     sql: str | None = None
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = MappingProxyType({})
     user: str | None = None
     workdir: str | None = None
     memory: str = "1g"

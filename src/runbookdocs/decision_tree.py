@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from runbookdocs import codes
 from runbookdocs.block import Block, suggest
@@ -72,8 +71,7 @@ ANSWER_KEYS: Mapping[str, str] = MappingProxyType(
 _KIND_KEYS: tuple[NodeKind, ...] = ("question", "action", "solution", "escalate")
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One answer of a question node."""
 
     label: str
@@ -89,8 +87,7 @@ class Answer:
         return {"label": self.label, "next": self.next, "match": self.match}
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A node of the tree: a question, an action, or a leaf (solution, escalate)."""
 
     id: str
@@ -152,12 +149,11 @@ class Node:
         }
 
 
-@dataclass(frozen=True)
-class Tree:
+class Tree(NamedTuple):
     """A decision tree: a start node and the nodes by id (in the order written)."""
 
     start: str
-    nodes: Mapping[str, Node] = field(default_factory=lambda: MappingProxyType({}))
+    nodes: Mapping[str, Node] = MappingProxyType({})
     title: str | None = None
     location: Location | None = None
     """Where the tree is (the block's opening fence)."""

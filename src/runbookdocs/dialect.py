@@ -22,9 +22,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from runbookdocs.config import Config
@@ -42,14 +41,14 @@ DOCUSAURUS_FILES = (
     "docusaurus.config.mjs",
     "docusaurus.config.cjs",
 )
-_HUGO_KEY = re.compile(
-    r"""^\s*["']?(baseURL|baseurl|languageCode|theme|contentDir|disableKinds|enableGitInfo)["']?\s*[=:]""",
-    re.M,
+_HUGO_KEY = (
+    r"""(?m)^\s*["']?"""
+    r"(baseURL|baseurl|languageCode|theme|contentDir|disableKinds|enableGitInfo)"
+    r"""["']?\s*[=:]"""
 )
 
 
-@dataclass(frozen=True)
-class Dialect:
+class Dialect(NamedTuple):
     """The dialect of a page, and why."""
 
     name: str
@@ -334,8 +333,8 @@ def directory_urls(folder: str) -> bool:
     return not _config_sets(site_file(folder, _MKDOCS_FILES[:2]), _NO_DIRECTORY_URLS)
 
 
-_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
-_ENTRY = re.compile(r"^([ \t]*)(?:-[ \t]+)?['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*(?::|$)")
+_TOP_KEY = r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$"
+_ENTRY = r"^([ \t]*)(?:-[ \t]+)?['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*(?::|$)"
 _INHERITS = 5
 """How many `INHERIT:` files deep a site configuration is followed (MkDocs has no limit; a
 loop or a long chain is not how sites are written)."""
@@ -366,7 +365,7 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
         for line in text.split("\n"):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            top = _TOP_KEY.match(line)
+            top = re.match(_TOP_KEY, line)
             if top is not None:
                 key, value = top.groups()
                 section = {"markdown_extensions": extensions, "plugins": plugins}.get(key)
@@ -379,7 +378,7 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
                 continue
             if section is None:
                 continue
-            entry = _ENTRY.match(line)
+            entry = re.match(_ENTRY, line)
             width = len(line) - len(line.lstrip())
             if depth is None:
                 depth = width
@@ -389,9 +388,7 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(extensions), frozenset(plugins)
 
 
-_PYMDOWNX_PIN = re.compile(
-    r"^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)", re.I | re.M
-)
+_PYMDOWNX_PIN = r"(?im)^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)"
 LEGACY_TABS_UNTIL = 8
 """pymdown-extensions 8.0 removed SuperFences' `tab="..."` option (deprecated in 7.0)."""
 
@@ -413,7 +410,7 @@ def legacy_superfences(folder: str) -> bool:
             text = requirements.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        m = _PYMDOWNX_PIN.search(text)
+        m = re.search(_PYMDOWNX_PIN, text)
         if m is not None:
             major = int(m.group("major"))
             below = major <= LEGACY_TABS_UNTIL if m.group("op") == "<" else None
@@ -429,7 +426,7 @@ def _hugo_config(path: Path) -> bool:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    keys = set(_HUGO_KEY.findall(text))
+    keys = set(re.findall(_HUGO_KEY, text))
     return bool(keys & {"baseURL", "baseurl"}) or {"theme", "languageCode"} <= keys
 
 

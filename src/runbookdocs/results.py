@@ -356,13 +356,13 @@ class Report:
         atomic_write(path, ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
 
 
 def xml_safe(text: str) -> str:
     """`text` with what XML 1.0 cannot hold (control characters, lone surrogates) shown as
     `\\xNN` / `\\uNNNN` escapes."""
-    return _NOT_XML.sub(_escape_char, text)
+    return re.sub(_NOT_XML, _escape_char, text)
 
 
 def _escape_char(m: re.Match[str]) -> str:

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from runbookdocs import codes
 
@@ -130,8 +129,7 @@ def _matches(selector: str, code: str) -> bool:
     return selector == "ALL" or code == selector or code.startswith(selector)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """The project's `select` and `ignore`, normalised (names become ids)."""
 
     select: tuple[str, ...] = DEFAULT_SELECT

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from runbookdocs.block import Block
 from runbookdocs.variables import PLACEHOLDER
@@ -36,21 +36,17 @@ REGEX_SUFFIX = " (re)"
 _EXIT = re.compile(r"\[(\d{1,3})\]\Z")
 # A line that would close the block's fence if written into the page as it is.
 _FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\Z")
-_ANSI = re.compile(
-    r"""
+_ANSI = r"""(?x)
     \x1b\[[0-?]*[ -/]*[@-~]                 # CSI: colours, cursor moves, bracketed paste
     | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?    # OSC: window titles, hyperlinks
     | \x1b[PX^_][^\x1b]*(?:\x1b\\)?         # DCS, SOS, PM, APC strings
     | \x1b[@-Z\\-_=>()][0-9A-Za-z]?         # two-character escapes, charset selection
-    """,
-    re.VERBOSE,
-)
+    """
 # A DP table larger than this is not built: `align` falls back to the actual lines as they are.
 _MAX_ALIGN_CELLS = 4_000_000
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """One command of a transcript and the output the page expects from it."""
 
     text: str
@@ -150,7 +146,7 @@ def _prompt(line: str) -> str | None:
 
 def normalise(text: str) -> list[str]:
     """Output as comparable lines: no CR, no ANSI escapes, no trailing spaces or blank lines."""
-    text = _ANSI.sub("", text.replace("\r\n", "\n")).replace("\r", "\n")
+    text = re.sub(_ANSI, "", text.replace("\r\n", "\n")).replace("\r", "\n")
     lines = [ln.rstrip() for ln in text.split("\n")]
     while lines and not lines[-1]:
         lines.pop()
@@ -351,7 +347,7 @@ def escape(line: str, *, first: bool = False, last: bool = False) -> str:
     return pattern + REGEX_SUFFIX
 
 
-_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNWRITABLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
 
 
 def unwritable(lines: Sequence[str]) -> str | None:
@@ -362,7 +358,7 @@ def unwritable(lines: Sequence[str]) -> str | None:
     would make it a page that tools skip, render differently or read as another line.
     """
     for number, line in enumerate(lines, 1):
-        m = _UNWRITABLE.search(line)
+        m = re.search(_UNWRITABLE, line)
         if m is not None:
             char = ascii(m.group())[1:-1]
             return f"line {number} of the output holds {char} at column {m.start() + 1}"
@@ -454,8 +450,7 @@ def diff(
 _SEP = re.compile(r"(\r\n|\r|\n)")
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """New text for some source lines of a block (`--update`)."""
 
     start: int

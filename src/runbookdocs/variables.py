@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from runbookdocs.errors import UsageError
 
@@ -54,12 +54,11 @@ def parse_assignments(items: Iterable[str], option: str = "--var") -> dict[str, 
     return values
 
 
-@dataclass(frozen=True)
-class Values:
+class Values(NamedTuple):
     """The variables and secrets of one runbook, resolved."""
 
-    variables: Mapping[str, str] = field(default_factory=dict)
-    secrets: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str] = MappingProxyType({})
+    secrets: Mapping[str, str] = MappingProxyType({})
     missing_secrets: tuple[str, ...] = ()
     """Secrets the page declares that the environment does not provide."""
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from runbookdocs import codes
 from runbookdocs.block import suggest
@@ -39,8 +39,7 @@ DIRECTIVES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = MappingProxyTy
 _RUNBOOK = re.compile(r"^\s*runbook\s*:\s*(?P<body>.*)$", re.S)
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One parsed `runbook:` comment."""
 
     name: str

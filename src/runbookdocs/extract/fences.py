@@ -18,14 +18,14 @@ as the opening of a new block that would swallow the next ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from runbookdocs.extract.snippets import Line
 
 _OPEN = re.compile(
     r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
-_QUOTED_OPEN = re.compile(
+_QUOTED_OPEN = (
     r"^(?P<lead>[ \t]+)(?P<prefix>>[ ]?(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
@@ -42,8 +42,7 @@ _LOOK_BACK = 200
 """Lines looked at above a fence to find its container."""
 
 
-@dataclass(frozen=True)
-class Fence:
+class Fence(NamedTuple):
     """A fence as found in the expanded page, before its header is interpreted."""
 
     open_index: int
@@ -70,8 +69,7 @@ class Fence:
     written at the wrong indentation (the fence is then not closed)."""
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(NamedTuple):
     """A block-level HTML comment (`<!-- ... -->`) outside fences."""
 
     start: int
@@ -197,7 +195,7 @@ def scan(
 def _quoted_in_item(lines: list[Line], i: int) -> re.Match[str] | None:
     """The opening of a fence in a blockquote indented under a list item, or None (a
     blockquote indented 4 columns or more past its container is indented code)."""
-    m = _QUOTED_OPEN.match(lines[i].text)
+    m = re.match(_QUOTED_OPEN, lines[i].text)
     if m is None:
         return None
     lead = _width(m.group("lead"))
@@ -290,9 +288,7 @@ def _fence(
 
 
 _STRAY_FENCE = re.compile(r"^[ \t]*(?:`{2,}|~{2,})")
-_PROSE_LINE = re.compile(
-    r"^[ \t]*[A-Z][a-z']*[ \t]+(?:\S+[ \t]+){3,}\S*(?:[.:][ \t]*$|`)|.*\]\(|.*\*\*\w"
-)
+_PROSE_LINE = r"^[ \t]*[A-Z][a-z']*[ \t]+(?:\S+[ \t]+){3,}\S*(?:[.:][ \t]*$|`)|.*\]\(|.*\*\*\w"
 """A sentence of the page (four words or more after a capitalised one, ending a sentence or
 holding a code span), a Markdown link or bold text: prose, not code."""
 
@@ -311,7 +307,7 @@ def ended_by_container(fence: Fence, lines: list[Line]) -> bool:
         return False  # not in a container (or indented code, showing the backticks)
     body = [ln.text for ln in fence.content if ln.text.strip()]
     return bool(body) and not any(
-        _STRAY_FENCE.match(text) or _PROSE_LINE.match(text) for text in body
+        _STRAY_FENCE.match(text) or re.match(_PROSE_LINE, text) for text in body
     )
 
 
@@ -334,7 +330,7 @@ def ended_by_page(fence: Fence, lines: list[Line]) -> bool:
     return (
         bool(texts)
         and all(text.strip() for text in texts)
-        and not any(_STRAY_FENCE.match(text) or _PROSE_LINE.match(text) for text in texts)
+        and not any(_STRAY_FENCE.match(text) or re.match(_PROSE_LINE, text) for text in texts)
     )
 
 

@@ -231,7 +231,7 @@ def _validator(check: Callable[..., bool]) -> Callable[..., bool]:
 # --------------------------------------------------------------------------- code blocks
 
 
-_HL_LINES = re.compile(r"^\s*\d+(\s*-\s*\d+)?(\s+\d+(\s*-\s*\d+)?)*\s*$")
+_HL_LINES = r"^\s*\d+(\s*-\s*\d+)?(\s+\d+(\s*-\s*\d+)?)*\s*$"
 _LINENUMS = re.compile(r"^\d+(\s+\d+(\s+\d+)?)?$")
 
 
@@ -264,7 +264,7 @@ def validator(
     runbook: dict[str, str] = {}
     for key, value in inputs.items():
         if key in HEADER_OPTIONS:
-            if (key == "hl_lines" and not _HL_LINES.match(value)) or (
+            if (key == "hl_lines" and not re.match(_HL_LINES, value)) or (
                 key == "linenums" and not _LINENUMS.match(value)
             ):
                 raise SuperFencesException(f"{key}={value!r} is not valid for pymdownx.highlight")

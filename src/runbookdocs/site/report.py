@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, cast
 
 from runbookdocs.block import Block
 from runbookdocs.config import Config
@@ -77,8 +77,7 @@ TEXTS = Catalog(
 )
 
 
-@dataclass(frozen=True)
-class BlockStatus:
+class BlockStatus(NamedTuple):
     """What a reader is told about one block: a state, a short label and a longer detail."""
 
     state: State
@@ -298,8 +297,7 @@ def load_history(path: Path | None, root: Path) -> SiteHistory | None:
     return out
 
 
-@dataclass(frozen=True)
-class Freshness:
+class Freshness(NamedTuple):
     """Whether a page's last verification still describes the page."""
 
     verified_at: dt.datetime

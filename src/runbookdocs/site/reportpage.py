@@ -13,8 +13,7 @@ import html
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from runbookdocs.config import Config
 from runbookdocs.document import Document
@@ -113,8 +112,7 @@ TEXTS = Catalog(
 )
 
 
-@dataclass(frozen=True)
-class PageRow:
+class PageRow(NamedTuple):
     """One runbook in the report page."""
 
     src_uri: str

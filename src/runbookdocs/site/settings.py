@@ -18,14 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from runbookdocs.errors import ConfigError
 from runbookdocs.i18n import Language, language
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One setting of the `runbookdocs` plugin."""
 
     type: type
@@ -181,7 +180,7 @@ def page_setting(key: str, value: str | None, lang: str) -> str:
     return value.strip().lstrip("/")
 
 
-_EDIT_URI = re.compile(r"^/?(?P<pre>(?:-/)?)(?:edit|blob|tree|raw)/(?P<branch>[^/]+)/")
+_EDIT_URI = r"^/?(?P<pre>(?:-/)?)(?:edit|blob|tree|raw)/(?P<branch>[^/]+)/"
 
 
 def source_url(repo_url: object, edit_uri: object) -> str:
@@ -190,7 +189,7 @@ def source_url(repo_url: object, edit_uri: object) -> str:
     do not say (no repository, or an edit URI of another form)."""
     if not isinstance(repo_url, str) or not repo_url.startswith(("https://", "http://")):
         return ""
-    m = _EDIT_URI.match(edit_uri if isinstance(edit_uri, str) else "")
+    m = re.match(_EDIT_URI, edit_uri if isinstance(edit_uri, str) else "")
     if m is None:
         return ""
     return f"{repo_url.rstrip('/')}/{m.group('pre')}blob/{m.group('branch')}/"

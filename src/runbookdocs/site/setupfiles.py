@@ -15,7 +15,7 @@ guess).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from runbookdocs.block import Block
 from runbookdocs.document import Document
@@ -26,8 +26,7 @@ _HEREDOC = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class SetupFile:
+class SetupFile(NamedTuple):
     """A file a hidden block writes."""
 
     path: str

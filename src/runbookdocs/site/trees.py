@@ -17,8 +17,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from runbookdocs.decision_tree import Tree, node_anchor
 from runbookdocs.i18n import Catalog
@@ -111,8 +110,7 @@ def walker_texts(lang: str) -> dict[str, str]:
     return {key: TEXTS.messages[key].get(lang) or TEXTS.messages[key]["en"] for key in _WALKER_KEYS}
 
 
-@dataclass(frozen=True)
-class CheckLink:
+class CheckLink(NamedTuple):
     """A step's linked command block, resolved for the page."""
 
     href: str
