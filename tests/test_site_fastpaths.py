@@ -384,3 +384,39 @@ def test_a_tree_is_read_without_importing_ruamel_yaml() -> None:
         for text in (plain, tagged)
     ]
     assert seen == ["False", "True"]
+
+
+def _inline_by_markdown(text: str) -> str:
+    import markdown
+
+    md = markdown.Markdown(extensions=["attr_list", "pymdownx.inlinehilite"])
+    return re.sub(r"^<p>(.*)</p>$", r"\1", md.convert(text), flags=re.S)
+
+
+PLAIN_PIECES = ["Oui", "é", "a", "9", " ", ",", "?", "(", ")", ":", "-", "’", "'", "."]
+"""Words and punctuation the fast path keeps as they are."""
+MARKUP_PIECES = ["*a*", "_a_", "**b**", "`c`", "[x](y.md)", "<b>", "&amp;", "&", "{#id}"]
+"""What makes it step aside: emphasis, code, links, HTML, entities, attributes, and the
+starts of blocks, line breaks, escapes."""
+MARKUP_PIECES += ["# ", "1. ", "- ", "+ ", "> ", "\n", "\\", '"', "  ", "    ", "![a](b)"]
+TREE_TEXT = st.lists(st.sampled_from(PLAIN_PIECES + MARKUP_PIECES), max_size=6).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TREE_TEXT)
+def test_tree_text_is_what_markdown_makes_of_it(text: str) -> None:
+    """A tree label comes out as a Markdown pass makes it, whether the fast path
+    (`fences._PLAIN_TEXT`: text kept as it is) takes it or not."""
+    from runbookdocs.site import fences
+
+    assert fences._inline(text) == _inline_by_markdown(text)
+
+
+def test_plain_tree_text_takes_the_fast_path() -> None:
+    """Labels as trees write them skip the Markdown pass; marked-up ones do not."""
+    from runbookdocs.site import fences
+
+    for plain in ("Le service répond-il ?", "Oui", "Redémarrer (sudo) : 5 min.", "Yes, 100%"):
+        assert fences._PLAIN_TEXT.match(plain), plain
+    for marked in ("*Oui*", "1. Non", "- a", "# t", "a_b_", "see [x](y.md)", "`x`", "a<b"):
+        assert not fences._PLAIN_TEXT.match(marked), marked

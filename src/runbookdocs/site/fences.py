@@ -619,8 +619,15 @@ def _loose_block(src: str, state: PageState | None) -> Block:
 _INLINE = threading.local()
 
 
+_PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ ,;:?!'’()/%=@«»—–.-])*\Z")
+"""Text Markdown leaves as it is: a letter first (no list, heading or quote), then words and
+punctuation that mark nothing up (no `*_`[]<>&{}\\`, no line break)."""
+
+
 def _inline(text: str) -> str:
     """A short Markdown text (a tree step) as inline HTML, with one converter per thread."""
+    if _PLAIN_TEXT.match(text):  # most tree labels: no Markdown pass needed
+        return text
     md = getattr(_INLINE, "md", None)
     if md is None:
         import markdown
