@@ -116,6 +116,9 @@ class SiteReport:
 
     def results_for(self, file: Path) -> list[Result]:
         """Run results of one page."""
+        found = self.pages.get(file)
+        if found is not None:  # the keys are resolved: a path equal to one is that page
+            return found
         if file not in self._resolved:  # resolve() costs system calls: once per page
             self._resolved[file] = file.resolve()
         return self.pages.get(self._resolved[file], [])
