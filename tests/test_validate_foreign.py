@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 73 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 74 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -145,6 +145,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: `(...)` or `(…)` ending a command line is an elision; a `(` left
         # open elsewhere is still a syntax error.
         "foreign/elided-args.md:18:1: error [RBD301]",
+        # Blind round 16: output cut short by a `...` line (JSON after its command, a stack
+        # trace, a sample over lines) is one RBD308, as the whole of it is; a script missing its
+        # `fi` past a `...`, and a quote left open above elided output, stay errors.
+        "foreign/elided-output.md:5:1: warning [RBD308]",
+        "foreign/elided-output.md:20:1: warning [RBD308]",
+        "foreign/elided-output.md:29:1: warning [RBD308]",
+        "foreign/elided-output.md:42:1: error [RBD301]",
+        "foreign/elided-output.md:50:3: error [RBD301]",
         "foreign/elided-yaml.md:57:14: error [RBD202]",
         # Blind round 14: `. . .` elisions, and a `# ...` that left out the keys opening the
         # levels of the next line: nothing; past such an elision a mistake is still found.

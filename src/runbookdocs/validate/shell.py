@@ -1334,8 +1334,22 @@ def statements(source: str) -> list[Statement]:
     """The statements of `source` (blank lines and comments are none): commands, with the
     lines that continue them (`\\`, a pipe or `&&` at the end, a quote left open, here-document
     bodies), and output lines. A JSON document, a Prometheus sample written over several lines
-    (`name{` ... `} value`) or a PEM block is output line by line."""
+    (`name{` ... `} value`) or a PEM block is output line by line.
+
+    An elision line (`...`, `…`) is none either: it stands for lines left out, so the lines
+    around it are read as if adjacent (a JSON document, a table, a diagram or a stack trace cut
+    short is still one), and it weighs neither for output nor for commands."""
     lines = source.split("\n")
+    kept = [i for i, line in enumerate(lines) if not _ELISION.match(line)]
+    if len(kept) == len(lines):
+        return _statements(lines)
+    return [
+        Statement(kept[st.start], kept[st.end], st.output)
+        for st in _statements([lines[i] for i in kept])
+    ]
+
+
+def _statements(lines: list[str]) -> list[Statement]:
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
     data |= _directory_tree(lines) | _typed_into_editor(lines) | _box_diagram(lines)
     data |= _bordered_tables(lines)
@@ -1350,8 +1364,7 @@ def statements(source: str) -> list[Statement]:
         line = lines[i]
         if not line.strip():
             table = False
-        if not line.strip() or line.lstrip().startswith("#") or _ELISION.match(line):
-            # `...` alone: something left out (output or commands), neither.
+        if not line.strip() or line.lstrip().startswith("#"):
             i += 1
             continue
         if table and not looks_like_commands(line):
@@ -1436,9 +1449,7 @@ def _statement_end(lines: list[str], start: int) -> int:
         if end + 1 >= len(lines):
             return end
         continued = lines[end].rstrip().endswith(("\\", "|", "&&", "||"))
-        # `...` on a line of its own between continued lines: options left out, not the end.
-        elided = end > start and _ELISION.match(lines[end]) and lines[end + 1].strip()
-        if not (continued or elided or open_quote(text)):
+        if not (continued or open_quote(text)):
             return end
         end += 1
         text += "\n" + lines[end]
