@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 74 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 75 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -169,6 +169,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # test_fragments_in_another_case_are_a_warning_on_github).
         "foreign/fragments.md:3:16: error [RBD502]",
         "foreign/fragments.md:11:32: error [RBD502]",
+        # Blind round 16: a first command asking for help (`--help`, `-h`, `help sub`) and only
+        # help text under it (option aliases `--force, -f`, `-v  text`, Go's `-addr string`):
+        # one RBD308; console blocks and `$` sessions showing help: nothing. A flag under a
+        # command that asks for no help, and a command left open under help text, stay found.
+        "foreign/help-requests.md:3:1: warning [RBD308]",
+        "foreign/help-requests.md:11:1: warning [RBD308]",
+        "foreign/help-requests.md:45:1: warning [RBD302]",
+        "foreign/help-requests.md:52:1: error [RBD301]",
         # Help text (`--x[=v]: text`, options described in prose), a usage synopsis, what is
         # typed into `--interactive`, a psql session, one output line: one RBD308 each. An
         # unquoted regular expression, a forgotten `\` and `word(x)` after echo stay found.

@@ -1258,6 +1258,8 @@ _OUTPUT_LINE = re.compile(
       | \{"\w+":                                             # JSON log lines
       | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
       | -\w,\s+--(?:\[no-\])?\w                              # help: -f, --file, -q, --[no-]q
+      | --?[A-Za-z][\w-]*(?:[ =][^\s,/]+)?(?:\s*[,/]\s*--?[A-Za-z][\w-]*(?:[ =][^\s,/]+)?)+
+        (?:\s{2,}\S|\s*$)                         # help: --force, -f  text; -c F, --conf F
       | --(?:\[no-\])?\w[\w-]*(?:[ =]\S+)?\s{2,}\S             # help: --file=F  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
@@ -1352,7 +1354,7 @@ def statements(source: str) -> list[Statement]:
 def _statements(lines: list[str]) -> list[Statement]:
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
     data |= _directory_tree(lines) | _typed_into_editor(lines) | _box_diagram(lines)
-    data |= _bordered_tables(lines)
+    data |= _bordered_tables(lines) | _help_text(lines)
     client = client_session_lines(lines)
     data |= client
     found: list[Statement] = []
@@ -1720,6 +1722,30 @@ def _typed_into_editor(lines: list[str]) -> set[int]:
                 break
             found.add(k)
     return found
+
+
+_HELP_REQUEST = re.compile(
+    r"^(?:sudo\s+)?[\w./-]+(?:\s+[\w.:/=-]+)*?\s+(?:--help|-help|-h|help(?:\s+[\w-]+)*)\s*$"
+)
+"""A command that asks a program for its help and does nothing else: `tool --help`, `tool sub
+-h`, `tool help sub`."""
+
+
+def _help_text(lines: list[str]) -> set[int]:
+    """Indexes of the help text shown under a first command that asks for it, at the margin
+    (`tool --help`, then `Usage:`, `Flags:` and the options indented under them), when every
+    line under it reads as help: indented, an option at the margin, a heading, a sentence. A
+    line at the margin that reads as none of these is a command: the block is then commands
+    and output, read line by line (their errors are not hidden by the help text's share)."""
+    shown = [i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")]
+    if len(shown) < 2 or not _HELP_REQUEST.match(lines[shown[0]]):
+        return set()
+    help_text = shown[1:]
+    for k in help_text:
+        line = lines[k]
+        if not (line[0] in " \t" or line.startswith("-") or _not_shell(line)):
+            return set()
+    return set(help_text)
 
 
 _RESULT_RULE = re.compile(r"^\s*-{2,}(?:\+-{2,})+\s*$")
