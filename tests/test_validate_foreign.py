@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 72 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 76 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -145,6 +145,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: `(...)` or `(…)` ending a command line is an elision; a `(` left
         # open elsewhere is still a syntax error.
         "foreign/elided-args.md:18:1: error [RBD301]",
+        # Blind round 16: output cut short by a `...` line (JSON after its command, a stack
+        # trace, a sample over lines) is one RBD308, as the whole of it is; a script missing its
+        # `fi` past a `...`, and a quote left open above elided output, stay errors.
+        "foreign/elided-output.md:5:1: warning [RBD308]",
+        "foreign/elided-output.md:20:1: warning [RBD308]",
+        "foreign/elided-output.md:29:1: warning [RBD308]",
+        "foreign/elided-output.md:42:1: error [RBD301]",
+        "foreign/elided-output.md:50:3: error [RBD301]",
         "foreign/elided-yaml.md:57:14: error [RBD202]",
         # Blind round 14: `. . .` elisions, and a `# ...` that left out the keys opening the
         # levels of the next line: nothing; past such an elision a mistake is still found.
@@ -161,6 +169,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # test_fragments_in_another_case_are_a_warning_on_github).
         "foreign/fragments.md:3:16: error [RBD502]",
         "foreign/fragments.md:11:32: error [RBD502]",
+        # Blind round 16: a first command asking for help (`--help`, `-h`, `help sub`) and only
+        # help text under it (option aliases `--force, -f`, `-v  text`, Go's `-addr string`):
+        # one RBD308; console blocks and `$` sessions showing help: nothing. A flag under a
+        # command that asks for no help, and a command left open under help text, stay found.
+        "foreign/help-requests.md:3:1: warning [RBD308]",
+        "foreign/help-requests.md:11:1: warning [RBD308]",
+        "foreign/help-requests.md:45:1: warning [RBD302]",
+        "foreign/help-requests.md:52:1: error [RBD301]",
         # Help text (`--x[=v]: text`, options described in prose), a usage synopsis, what is
         # typed into `--interactive`, a psql session, one output line: one RBD308 each. An
         # unquoted regular expression, a forgotten `\` and `word(x)` after echo stay found.
@@ -210,6 +226,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/schema-links.md:12:54: error [RBD502]",
         "foreign/hugo/content/docs/guide/schema-links.md:14:14: warning [RBD502]",
         "foreign/hugo/content/docs/guide/schema-links.md:15:53: error [RBD502]",
+        # Blind round 16: HuJSON tagged json (comments and trailing commas) is one RBD208;
+        # comments alone, or one standing for members left out, are annotations; jsonc and
+        # hujson blocks read both, json5 is not checked. A missing comma is reported where it
+        # is (not at the comment above it), in HuJSON too; a trailing comma in JSON stays one.
+        "foreign/hujson.md:6:1: warning [RBD208]",
+        "foreign/hujson.md:69:7: error [RBD201]",
+        "foreign/hujson.md:79:5: error [RBD201]",
+        "foreign/hujson.md:87:1: error [RBD201]",
         # mkdocs-static-i18n, suffix structure: `x.md` and `x.png` are the page's language's
         # (else the default's) files, accents folded in anchors (toc's default slugify),
         # `x.en.md/#a` is MkDocs' page, a `?` in an `href` is a URL's: only what is missing.
@@ -307,6 +331,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # MyST directives and targets `(name)=` anywhere in the project: only the missing ones.
         "foreign/myst.md:15:69: error [RBD502]",
         "foreign/myst.md:16:16: warning [RBD503]",
+        # Blind round 16: `<a name="x"></a>` (in a table, a list item, a heading) is a target
+        # as an `id` is; `name` on another element is none, and a missing anchor stays an error.
+        "foreign/name-anchors.md:16:53: error [RBD502]",
+        "foreign/name-anchors.md:17:34: error [RBD502]",
         # `%{var}` (curl's write-out), `<cert>`...`</cert>` elements: no placeholders; a real
         # `<pod-name>` and `{namespace}` still are.
         "foreign/not-placeholders.md:24:14: warning [RBD307]",
@@ -426,7 +454,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # a TODO in an HTML comment is not.
         "foreign/shown-in-part.md:6:1: warning [RBD208]",
         "foreign/shown-in-part.md:27:7: error [RBD202]",
-        "foreign/shown-in-part.md:40:5: error [RBD201]",
+        "foreign/shown-in-part.md:41:3: error [RBD201]",
         "foreign/shown-in-part.md:45:82: warning [RBD506]",
         # Blind round 13: `(?#TODO ...)` in a regex is no marker (a `# TODO` line is); a worded
         # `[ ... ]` elision in a command is one RBD307; a TOML value shown alone passes (a

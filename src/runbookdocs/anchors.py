@@ -41,7 +41,11 @@ _MYST_LABEL = re.compile(r"^ {0,3}\(([^()\s]+)\)=\s*$")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
 COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
-_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
+_HTML_ID = re.compile(
+    r"""<(?:[A-Za-z][^>]*?\sid|[aA]\b[^>]*?\sname)=["']([^"']+)["']""", re.IGNORECASE
+)
+"""An HTML element's `id`, or the `name` of an `<a>`: browsers scroll to either on `#x`
+(GitHub prefixes both with `user-content-` and still resolves `#x` to them)."""
 _INLINE_MD = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -82,6 +86,11 @@ def heading_text(raw: str) -> tuple[str, str | None]:
     for pattern, repl in _INLINE_MD:
         raw = pattern.sub(repl, raw)
     return raw.strip(), explicit
+
+
+def html_ids(text: str) -> list[str]:
+    """The fragments the HTML of `text` gives: `id=` values, and `<a name=>` ones."""
+    return _HTML_ID.findall(text)
 
 
 def _unique(slug: str, used: set[str]) -> str:
@@ -219,7 +228,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
             m2 = _ATTR_LIST.search(text)
             if m2:
                 anchors.update(_attr_ids(m2.group(1)))
-        anchors.update(_HTML_ID.findall(text))
+        anchors.update(html_ids(text))
         if text.endswith("=") and text.lstrip().startswith("("):
             label = _MYST_LABEL.match(text)
             if label:

@@ -35,6 +35,8 @@ KINDS: Mapping[str, str] = MappingProxyType(
         "postgresql": "sql",
         "pgsql": "sql",
         "json": "json",
+        "jsonc": "json",
+        "hujson": "json",
         "yaml": "yaml",
         "yml": "yaml",
         "ini": "ini",
@@ -410,7 +412,7 @@ class NotRun(NamedTuple):
 
 
 _NEIGHBOURS_TEXT = (
-    "zsh ksh csh tcsh fish dash ash json5 jsonc python2 tsql plsql sqlite sparql yang"
+    "zsh ksh csh tcsh fish dash ash json5 python2 tsql plsql sqlite sparql yang"
 )
 _NEIGHBOURS = frozenset(_NEIGHBOURS_TEXT.split())
 """Languages of their own whose names are one letter away from a checked one's."""

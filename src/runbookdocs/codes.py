@@ -388,7 +388,8 @@ INVALID_JSON = _c(
     "RBD201",
     "invalid-json",
     "error",
-    "A `json` block that is not valid JSON.",
+    "A `json` block that is not valid JSON (`jsonc` and `hujson` blocks: JSON with comments "
+    "and trailing commas).",
     """
 ```json
 {"name": "app",}
@@ -461,7 +462,8 @@ WRONG_LANGUAGE = _c(
     "wrong-language",
     "warning",
     "A `json`, `yaml` or `sql` block that does not parse as tagged but clearly is something "
-    "else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, a console transcript, a "
+    "else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, JSON with comments and "
+    "trailing commas tagged `json`, a console transcript, a "
     "diff or a list of names tagged `yaml`, a query's result table or a shell command running "
     "the SQL client tagged `sql`): one warning to fix the tag, not a parse error (statements "
     "typed in the client after such a command are still parsed). On a runbook page the parse "

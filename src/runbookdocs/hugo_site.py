@@ -20,7 +20,6 @@ from runbookdocs.dialect import hugo_config
 _SHORTCODE = re.compile(r"\{\{([%<])\s*([A-Za-z][\w-]*)((?:\s+[^{}]*?)?)\s*[%>]\}\}")
 _READS_FILE = re.compile(r"\breadFile\b|\bos\.ReadFile\b")
 _FIRST_ARG = re.compile(r"""^\s*(?:["'`]([^"'`]+)["'`]|([^\s"'`=]+))""")
-_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
 _FILE_NAME = re.compile(r"[\w./-]+\.[A-Za-z0-9]{1,5}")
 _BUILT_IN = frozenset(
     {
@@ -129,4 +128,6 @@ def _ids(path: Path) -> frozenset[str]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return frozenset()
-    return frozenset(_HTML_ID.findall(text))
+    from runbookdocs.anchors import html_ids  # anchors imports this module
+
+    return frozenset(html_ids(text))

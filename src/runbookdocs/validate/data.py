@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import datetime as dt
 import difflib
+import functools
 import itertools
 import json
 import re
@@ -51,6 +52,8 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     if not block.file and not_data(block.source):
         return
     filled = fill(heredoc_body(block.source), values_for(ctx), json_quote)
+    dialect = JSONC_LANGS.get(block.lang.lower())
+    text = jsonc_as_json(filled.text).text if dialect else filled.text
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -62,9 +65,13 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         return seen
 
     try:
-        data = json.loads(filled.text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as err:
-        if not block.file and json_excerpt(filled.text):
+        commented = None if dialect else jsonc_as_json(text)
+        if not block.file and not on_runbook_page(ctx) and commented and commented.hujson:
+            yield wrong_language(block, "json", _JSONC_LOOK, "jsonc")
+            return
+        if not block.file and json_excerpt(text):
             return  # shown in part (`...`, annotations, several values): nothing to judge
         if not block.file and not on_runbook_page(ctx):
             if json_is_yaml(filled.text):
@@ -77,13 +84,15 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             if other is not None:
                 yield wrong_language(block, "json", *other)
                 return
-        err = _output_error(filled.text) or err
+        # With comments, the error JSON meets first is the comment: the one met once they are
+        # left out (a missing comma) is the mistake to show.
+        err = _output_error(text) or (commented.error if commented else None) or err
         index = err.lineno - 1
         yield finding_at(
             block,
             index,
             filled.col(index, err.colno),
-            f"invalid JSON: {err.msg}",
+            f"invalid {dialect or 'JSON'}: {err.msg}",
             code=codes.INVALID_JSON,
         )
         return
@@ -92,7 +101,7 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         return
     if duplicates or block.schema:
         try:
-            located = locate_json(filled.text)
+            located = locate_json(text)
         except (ValueError, RecursionError, IndexError):  # pragma: no cover - text is valid JSON
             located = JsonPositions({}, [])
         for path, (index, col) in located.duplicates:
@@ -106,6 +115,69 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             )
         if block.schema:
             yield from _schema_errors(block, ctx, data, located.line_of, filled)
+
+
+JSONC_LANGS = {"jsonc": "JSONC", "hujson": "HuJSON"}
+"""Tags of JSON with comments and trailing commas (VS Code's JSONC, Tailscale's HuJSON),
+checked as the JSON they are without them. JSON5 is not checked: bare keys, single quotes and
+hexadecimal numbers are its syntax too."""
+_JSONC_LOOK = "JSON with comments and trailing commas (JSONC, HuJSON)"
+_TRAILING_COMMA = re.compile(r",(?=(\s*)[}\]])")
+_JSONC_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
+
+
+@dataclass(frozen=True)
+class Commented:
+    """A JSON text read as JSONC: comments and trailing commas blanked."""
+
+    text: str
+    """The text with comments and trailing commas made spaces (lines and columns kept)."""
+    comments: bool
+    trailing: bool
+    """A comma right before a `}` or `]` (a comment on its line aside): not one followed by
+    a comment line standing for members left out (`// more rules`)."""
+
+    @functools.cached_property
+    def error(self) -> json.JSONDecodeError | None:
+        """The first error of the text read as JSONC; None when it reads, or had no comment."""
+        if not self.comments:
+            return None
+        try:
+            json.loads(self.text)
+        except json.JSONDecodeError as err:
+            return err
+        except RecursionError:
+            return None
+        return None
+
+    @property
+    def hujson(self) -> bool:
+        """True when the text is JSONC and not JSON: comments and a trailing comma, and it
+        reads once they are left out."""
+        return self.comments and self.trailing and self.error is None
+
+
+def jsonc_as_json(text: str) -> Commented:
+    """`text` with its `//` and `/* */` comments and its trailing commas made spaces."""
+    out = list(text)
+    bare = list(text)  # strings blanked too: a comma or a bracket in a string is no syntax
+    comments = False
+    for m in _JSONC_TOKEN.finditer(text):
+        start, end = m.span()
+        if text[start] == '"':
+            bare[start + 1 : end - 1] = " " * (end - start - 2)
+            continue
+        comments = True
+        for k in range(start, end):
+            if text[k] != "\n":
+                out[k] = bare[k] = " "
+    trailing = False
+    for m in _TRAILING_COMMA.finditer("".join(bare)):
+        out[m.start()] = " "
+        after = text[m.end() : m.end(1)].split("\n")[1:]  # the lines under the comma
+        if not any(ln.lstrip().startswith(("//", "/*")) for ln in after):
+            trailing = True
+    return Commented("".join(out), comments, trailing)
 
 
 @dataclass(frozen=True)

@@ -1258,6 +1258,8 @@ _OUTPUT_LINE = re.compile(
       | \{"\w+":                                             # JSON log lines
       | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
       | -\w,\s+--(?:\[no-\])?\w                              # help: -f, --file, -q, --[no-]q
+      | --?[A-Za-z][\w-]*(?:[ =][^\s,/]+)?(?:\s*[,/]\s*--?[A-Za-z][\w-]*(?:[ =][^\s,/]+)?)+
+        (?:\s{2,}\S|\s*$)                         # help: --force, -f  text; -c F, --conf F
       | --(?:\[no-\])?\w[\w-]*(?:[ =]\S+)?\s{2,}\S             # help: --file=F  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
@@ -1334,11 +1336,25 @@ def statements(source: str) -> list[Statement]:
     """The statements of `source` (blank lines and comments are none): commands, with the
     lines that continue them (`\\`, a pipe or `&&` at the end, a quote left open, here-document
     bodies), and output lines. A JSON document, a Prometheus sample written over several lines
-    (`name{` ... `} value`) or a PEM block is output line by line."""
+    (`name{` ... `} value`) or a PEM block is output line by line.
+
+    An elision line (`...`, `…`) is none either: it stands for lines left out, so the lines
+    around it are read as if adjacent (a JSON document, a table, a diagram or a stack trace cut
+    short is still one), and it weighs neither for output nor for commands."""
     lines = source.split("\n")
+    kept = [i for i, line in enumerate(lines) if not _ELISION.match(line)]
+    if len(kept) == len(lines):
+        return _statements(lines)
+    return [
+        Statement(kept[st.start], kept[st.end], st.output)
+        for st in _statements([lines[i] for i in kept])
+    ]
+
+
+def _statements(lines: list[str]) -> list[Statement]:
     data = _data_regions(lines) | _typed_into_program(lines) | _result_tables(lines)
     data |= _directory_tree(lines) | _typed_into_editor(lines) | _box_diagram(lines)
-    data |= _bordered_tables(lines)
+    data |= _bordered_tables(lines) | _help_text(lines)
     client = client_session_lines(lines)
     data |= client
     found: list[Statement] = []
@@ -1350,8 +1366,7 @@ def statements(source: str) -> list[Statement]:
         line = lines[i]
         if not line.strip():
             table = False
-        if not line.strip() or line.lstrip().startswith("#") or _ELISION.match(line):
-            # `...` alone: something left out (output or commands), neither.
+        if not line.strip() or line.lstrip().startswith("#"):
             i += 1
             continue
         if table and not looks_like_commands(line):
@@ -1436,9 +1451,7 @@ def _statement_end(lines: list[str], start: int) -> int:
         if end + 1 >= len(lines):
             return end
         continued = lines[end].rstrip().endswith(("\\", "|", "&&", "||"))
-        # `...` on a line of its own between continued lines: options left out, not the end.
-        elided = end > start and _ELISION.match(lines[end]) and lines[end + 1].strip()
-        if not (continued or elided or open_quote(text)):
+        if not (continued or open_quote(text)):
             return end
         end += 1
         text += "\n" + lines[end]
@@ -1709,6 +1722,30 @@ def _typed_into_editor(lines: list[str]) -> set[int]:
                 break
             found.add(k)
     return found
+
+
+_HELP_REQUEST = re.compile(
+    r"^(?:sudo\s+)?[\w./-]+(?:\s+[\w.:/=-]+)*?\s+(?:--help|-help|-h|help(?:\s+[\w-]+)*)\s*$"
+)
+"""A command that asks a program for its help and does nothing else: `tool --help`, `tool sub
+-h`, `tool help sub`."""
+
+
+def _help_text(lines: list[str]) -> set[int]:
+    """Indexes of the help text shown under a first command that asks for it, at the margin
+    (`tool --help`, then `Usage:`, `Flags:` and the options indented under them), when every
+    line under it reads as help: indented, an option at the margin, a heading, a sentence. A
+    line at the margin that reads as none of these is a command: the block is then commands
+    and output, read line by line (their errors are not hidden by the help text's share)."""
+    shown = [i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")]
+    if len(shown) < 2 or not _HELP_REQUEST.match(lines[shown[0]]):
+        return set()
+    help_text = shown[1:]
+    for k in help_text:
+        line = lines[k]
+        if not (line[0] in " \t" or line.startswith("-") or _not_shell(line)):
+            return set()
+    return set(help_text)
 
 
 _RESULT_RULE = re.compile(r"^\s*-{2,}(?:\+-{2,})+\s*$")
