@@ -43,6 +43,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
+    assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
     assert "dialect: hugo for 11 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
@@ -130,6 +131,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/docusaurus-ids/docs/guides/links.md:11:21: error [RBD502]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:20: warning [RBD503]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:50: error [RBD502]",
+        # Blind round 16: docusaurus-website/, a site in website/ reading `path: "../docs"`:
+        # only the missing doc, the `./` path that is not there and the missing anchor.
+        "foreign/docusaurus-website/docs/runbooks/backup.md:6:28: warning [RBD503]",
+        "foreign/docusaurus-website/docs/runbooks/backup.md:6:57: error [RBD501]",
+        "foreign/docusaurus-website/docs/runbooks/backup.md:7:21: error [RBD502]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
         # same value on a command line stays a syntax error.
         # Blind round 11: the lines typed into a file opened in an editor (`sudo vim f`, then
@@ -1164,6 +1170,26 @@ def test_docusaurus_urls_follow_front_matter_ids_and_slugs(tmp_path: Path) -> No
     assert ("site/docs/guides/links.md", "7", "RBD503") in found  # [setup](relay-setup)
     assert ("site/docs/guides/index.md", "7", "RBD503") in found
     assert found.count(("site/docs/guides/links.md", "10", "RBD503")) == 1  # `setup` works
+
+
+def test_docusaurus_site_beside_its_docs_folder(tmp_path: Path) -> None:
+    """Blind round 16: `website/docusaurus.config.js` reading `path: "../docs"` makes docs/ a
+    Docusaurus content folder: extension-less links are its URLs, and `reference/api.md`
+    (no `./`) is a file path the loader also looks up from the content folder. Links to a
+    missing doc, `./` paths that are not there and missing anchors are still reported."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "docusaurus-website", site)
+    proc = cli("check", "site/docs", "--no-cache", cwd=tmp_path)
+    assert "website/docusaurus.config.js (Docusaurus)" in proc.stderr
+    assert _codes(tmp_path, "site/docs") == [
+        ("site/docs/runbooks/backup.md", "6", "RBD503"),  # rotate: no such doc
+        ("site/docs/runbooks/backup.md", "6", "RBD501"),  # ./reference/api.md
+        ("site/docs/runbooks/backup.md", "7", "RBD502"),  # #quotas
+    ]
+    # A configuration that reads another folder says nothing of this one.
+    config = site / "website" / "docusaurus.config.js"
+    config.write_text(config.read_text("utf-8").replace("../docs", "../manual"), "utf-8")
+    assert len(_codes(tmp_path, "site/docs")) == 10
 
 
 def test_a_fence_the_end_of_the_page_closes(tmp_path: Path) -> None:
