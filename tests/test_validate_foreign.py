@@ -44,7 +44,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
-    assert "dialect: hugo for 11 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 14 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
@@ -216,6 +216,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/schema-links.md:12:54: error [RBD502]",
         "foreign/hugo/content/docs/guide/schema-links.md:14:14: warning [RBD502]",
         "foreign/hugo/content/docs/guide/schema-links.md:15:53: error [RBD502]",
+        # Blind round 16: ids a shortcode builds from a field of a data file's entries are
+        # read from the file (a link to none of them is broken); ids built otherwise are
+        # unknown: a missing one is a warning. A page without such a shortcode: an error.
+        "foreign/hugo/content/docs/guide/tuning.md:9:15: error [RBD502]",
+        "foreign/hugo/content/docs/guide/tuning.md:11:45: warning [RBD502]",
+        "foreign/hugo/content/docs/guide/tuning.md:14:16: error [RBD502]",
         # mkdocs-static-i18n, suffix structure: `x.md` and `x.png` are the page's language's
         # (else the default's) files, accents folded in anchors (toc's default slugify),
         # `x.en.md/#a` is MkDocs' page, a `?` in an `href` is a URL's: only what is missing.
@@ -863,6 +869,37 @@ def test_links_written_against_pretty_urls(tmp_path: Path, site: str, content: s
         found = re.findall(r"^\S+setup\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
         broken = [("4", "RBD501"), ("4", "RBD501"), ("6", "RBD503"), ("8", "RBD501")]
         assert found == [*broken, ("9", "RBD501")]
+
+
+def test_hugo_anchors_built_from_data_files(tmp_path: Path) -> None:
+    """Blind round 16: `settings-table` makes a row id from each entry's `name` in
+    data/settings.yaml (`{{ .name | anchorize }}`): links to those ids work, one to no entry's
+    id is an error. An id the check cannot compute (from a map's keys, `printf`, or a second
+    data source) makes the page's anchors unknown: a missing one is a warning, never silent."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "hugo", site)
+    tuning = "site/content/docs/guide/tuning.md"
+
+    def found() -> list[tuple[str, str]]:
+        proc = cli("check", "site/content", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        pattern = r"^" + re.escape(tuning) + r":(\d+):\d+: (\w+): .*\[RBD502\]$"
+        return re.findall(pattern, proc.stdout, re.M)
+
+    assert found() == [("9", "error"), ("11", "warning"), ("14", "error")]
+    template = site / "layouts" / "shortcodes" / "settings-table.html"
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("{{ .name | anchorize }}", '{{ printf "s-%s" .name }}'))
+    unknown = [("7", "warning"), ("8", "warning"), ("9", "warning"), ("11", "warning")]
+    assert found() == [*unknown, ("14", "error")]
+    template.write_text(text.replace("{{ range", "{{ $v := .Site.Params.v }}{{ range"))
+    assert found()[:3] == unknown[:3]
+    template.write_text(text.replace(".name | anchorize", "anchorize .default"))
+    assert found()[:3] == [("7", "error"), ("8", "error"), ("9", "error")]
+    # Ids made from a shortcode's own arguments alone are no data: still an error.
+    notes = site / "layouts" / "shortcodes" / "release-notes.html"
+    notes.write_text('<h3 id="{{ .Get 0 }}">{{ .Get 0 }}</h3>\n', encoding="utf-8")
+    assert ("11", "error") in found()
 
 
 def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: Path) -> None:
