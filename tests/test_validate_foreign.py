@@ -43,7 +43,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
-    assert "dialect: hugo for 11 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
+    assert "dialect: hugo for 14 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
@@ -130,6 +131,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/docusaurus-ids/docs/guides/links.md:11:21: error [RBD502]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:20: warning [RBD503]",
         "foreign/docusaurus-site/docs/commands/generic/sort.md:6:50: error [RBD502]",
+        # Blind round 16: docusaurus-website/, a site in website/ reading `path: "../docs"`:
+        # only the missing doc, the `./` path that is not there and the missing anchor.
+        "foreign/docusaurus-website/docs/runbooks/backup.md:6:28: warning [RBD503]",
+        "foreign/docusaurus-website/docs/runbooks/backup.md:6:57: error [RBD501]",
+        "foreign/docusaurus-website/docs/runbooks/backup.md:7:21: error [RBD502]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
         # same value on a command line stays a syntax error.
         # Blind round 11: the lines typed into a file opened in an editor (`sudo vim f`, then
@@ -226,6 +232,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/schema-links.md:12:54: error [RBD502]",
         "foreign/hugo/content/docs/guide/schema-links.md:14:14: warning [RBD502]",
         "foreign/hugo/content/docs/guide/schema-links.md:15:53: error [RBD502]",
+        # Blind round 16: ids a shortcode builds from a field of a data file's entries are
+        # read from the file (a link to none of them is broken); ids built otherwise are
+        # unknown: a missing one is a warning. A page without such a shortcode: an error.
+        "foreign/hugo/content/docs/guide/tuning.md:9:15: error [RBD502]",
+        "foreign/hugo/content/docs/guide/tuning.md:11:45: warning [RBD502]",
+        "foreign/hugo/content/docs/guide/tuning.md:14:16: error [RBD502]",
         # Blind round 16: HuJSON tagged json (comments and trailing commas) is one RBD208;
         # comments alone, or one standing for members left out, are annotations; jsonc and
         # hujson blocks read both, json5 is not checked. A missing comma is reported where it
@@ -887,6 +899,37 @@ def test_links_written_against_pretty_urls(tmp_path: Path, site: str, content: s
         assert found == [*broken, ("9", "RBD501")]
 
 
+def test_hugo_anchors_built_from_data_files(tmp_path: Path) -> None:
+    """Blind round 16: `settings-table` makes a row id from each entry's `name` in
+    data/settings.yaml (`{{ .name | anchorize }}`): links to those ids work, one to no entry's
+    id is an error. An id the check cannot compute (from a map's keys, `printf`, or a second
+    data source) makes the page's anchors unknown: a missing one is a warning, never silent."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "hugo", site)
+    tuning = "site/content/docs/guide/tuning.md"
+
+    def found() -> list[tuple[str, str]]:
+        proc = cli("check", "site/content", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        pattern = r"^" + re.escape(tuning) + r":(\d+):\d+: (\w+): .*\[RBD502\]$"
+        return re.findall(pattern, proc.stdout, re.M)
+
+    assert found() == [("9", "error"), ("11", "warning"), ("14", "error")]
+    template = site / "layouts" / "shortcodes" / "settings-table.html"
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("{{ .name | anchorize }}", '{{ printf "s-%s" .name }}'))
+    unknown = [("7", "warning"), ("8", "warning"), ("9", "warning"), ("11", "warning")]
+    assert found() == [*unknown, ("14", "error")]
+    template.write_text(text.replace("{{ range", "{{ $v := .Site.Params.v }}{{ range"))
+    assert found()[:3] == unknown[:3]
+    template.write_text(text.replace(".name | anchorize", "anchorize .default"))
+    assert found()[:3] == [("7", "error"), ("8", "error"), ("9", "error")]
+    # Ids made from a shortcode's own arguments alone are no data: still an error.
+    notes = site / "layouts" / "shortcodes" / "release-notes.html"
+    notes.write_text('<h3 id="{{ .Get 0 }}">{{ .Get 0 }}</h3>\n', encoding="utf-8")
+    assert ("11", "error") in found()
+
+
 def test_hugo_links_are_read_from_the_pretty_url_and_next_to_the_file(tmp_path: Path) -> None:
     """`../#x` from `guide/setup.md` (served at `guide/setup/`) is `guide/_index.md` in the
     browser and `_index.md` next to the file; `./#x` is the page itself in the browser and the
@@ -1192,6 +1235,26 @@ def test_docusaurus_urls_follow_front_matter_ids_and_slugs(tmp_path: Path) -> No
     assert ("site/docs/guides/links.md", "7", "RBD503") in found  # [setup](relay-setup)
     assert ("site/docs/guides/index.md", "7", "RBD503") in found
     assert found.count(("site/docs/guides/links.md", "10", "RBD503")) == 1  # `setup` works
+
+
+def test_docusaurus_site_beside_its_docs_folder(tmp_path: Path) -> None:
+    """Blind round 16: `website/docusaurus.config.js` reading `path: "../docs"` makes docs/ a
+    Docusaurus content folder: extension-less links are its URLs, and `reference/api.md`
+    (no `./`) is a file path the loader also looks up from the content folder. Links to a
+    missing doc, `./` paths that are not there and missing anchors are still reported."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "docusaurus-website", site)
+    proc = cli("check", "site/docs", "--no-cache", cwd=tmp_path)
+    assert "website/docusaurus.config.js (Docusaurus)" in proc.stderr
+    assert _codes(tmp_path, "site/docs") == [
+        ("site/docs/runbooks/backup.md", "6", "RBD503"),  # rotate: no such doc
+        ("site/docs/runbooks/backup.md", "6", "RBD501"),  # ./reference/api.md
+        ("site/docs/runbooks/backup.md", "7", "RBD502"),  # #quotas
+    ]
+    # A configuration that reads another folder says nothing of this one.
+    config = site / "website" / "docusaurus.config.js"
+    config.write_text(config.read_text("utf-8").replace("../docs", "../manual"), "utf-8")
+    assert len(_codes(tmp_path, "site/docs")) == 10
 
 
 def test_a_fence_the_end_of_the_page_closes(tmp_path: Path) -> None:

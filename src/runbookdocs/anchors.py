@@ -32,8 +32,9 @@ _HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}"
 INCLUDE = "\x00include:"
 """An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
 UNKNOWN = "\x00unknown"
-"""An anchors entry saying the page shows a file a Hugo shortcode reads that is not found: the
-page has anchors the check cannot see (a link to a missing one is a warning, not an error)."""
+"""An anchors entry saying the page shows a file a Hugo shortcode reads that is not found, or
+ids a shortcode builds from data in ways the check does not compute: the page has anchors the
+check cannot see (a link to a missing one is a warning, not an error)."""
 MYST_TARGET = "\x00myst:"
 """An anchors entry naming a MyST target `(name)=` of the page, known to the whole project."""
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -301,7 +302,7 @@ def _slugs(title: str) -> frozenset[str]:
     `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`). The
     `toc` default slug of an MkDocs site is added where the site uses it (`page_anchors`)."""
     first = slugify(title)
-    return frozenset({first, re.sub(r"-{2,}", "-", first), _github_slug(title)})
+    return frozenset({first, re.sub(r"-{2,}", "-", first), github_slug(title)})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -328,7 +329,7 @@ def _vuepress_slug(title: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _github_slug(title: str) -> str:
+def github_slug(title: str) -> str:
     text = title.strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")

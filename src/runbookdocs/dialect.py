@@ -152,7 +152,8 @@ def built_by_generator(page: Path) -> bool:
     """True when a site generator other than GitHub's browser builds `page` (a `github` page):
     a generator's configuration above it (mdBook, VuePress, VitePress, Docusaurus, Astro,
     Jekyll), or containers in the page that only a generator renders (`::: tip`)."""
-    if _generator_above(str(Path(os.path.abspath(page)).parent)):
+    folder = str(Path(os.path.abspath(page)).parent)
+    if _generator_above(folder) or docusaurus_config(folder) is not None:
         return True
     return _holds(page, _CONTAINER)
 
@@ -242,17 +243,75 @@ def detect(folder: str) -> Dialect:
             for name in _HUGO_CONFIG:
                 if _hugo_config(candidate / name):
                     return Dialect("hugo", f"detected from {candidate / name}")
-        for name in DOCUSAURUS_FILES:
-            if (place / name).is_file():
-                # A Docusaurus site: CommonMark fences (MDX), links resolved as its URLs
-                # (runbookdocs.docusaurus); no repository browser shows it.
-                return Dialect("commonmark", f"detected from {place / name} (Docusaurus)")
+        docusaurus = _docusaurus_at(place)
+        if docusaurus is not None:
+            # A Docusaurus site: CommonMark fences (MDX), links resolved as its URLs
+            # (runbookdocs.docusaurus); no repository browser shows it.
+            return Dialect("commonmark", f"detected from {docusaurus} (Docusaurus)")
         if (place / ".git").exists():
             break  # the top of the repository: a site configuration would be at or below it
     return Dialect(DEFAULT, _NOTHING)
 
 
 _NOTHING = "default: no mkdocs.yml or Hugo configuration found"
+
+_DOCS_PATH = re.compile(r"""\bpath\s*:\s*(["'`])(\.\./[^"'`\n]*)\1""")
+"""A plugin's `path: '../docs'` in a Docusaurus configuration: a content folder outside the
+site's own folder (`website/docusaurus.config.js` reading the repository's `docs/`)."""
+
+
+@functools.lru_cache(maxsize=64)
+def docusaurus_outside_paths(config: Path) -> tuple[Path, ...]:
+    """The content folders outside its own folder that the Docusaurus configuration `config`
+    reads (`path: '../docs'`), as absolute normalised paths; () when it names none."""
+    try:
+        text = config.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    named = (Path(os.path.normpath(config.parent / m.group(2))) for m in _DOCS_PATH.finditer(text))
+    return tuple(dict.fromkeys(f for f in named if f.is_dir()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _docusaurus_beside(place: str) -> dict[Path, Path]:
+    """Folders read by the Docusaurus configurations in the child folders of `place`
+    (`website/docusaurus.config.js` with `path: '../docs'`): folder -> configuration."""
+    found: dict[Path, Path] = {}
+    try:
+        children = sorted(p for p in Path(place).iterdir() if not p.name.startswith("."))
+    except OSError:
+        return found
+    for child in children:
+        for name in DOCUSAURUS_FILES:
+            config = child / name
+            if config.is_file():
+                for folder in docusaurus_outside_paths(config):
+                    found.setdefault(folder, config)
+    return found
+
+
+def _docusaurus_at(place: Path) -> Path | None:
+    """The Docusaurus configuration of the site whose content folder is `place`: one in it, or
+    one beside it that reads it (`../website/docusaurus.config.js` with `path: '../docs'`);
+    never one outside the repository `place` is the top of."""
+    for name in DOCUSAURUS_FILES:
+        if (place / name).is_file():
+            return place / name
+    if place.parent == place or (place / ".git").exists():
+        return None
+    return _docusaurus_beside(str(place.parent)).get(place)
+
+
+@functools.lru_cache(maxsize=1024)
+def docusaurus_config(folder: str) -> Path | None:
+    """The configuration of the Docusaurus site `folder` belongs to: the nearest one in it or
+    above it, or beside a folder above it that names it, up to the top of the repository."""
+    here = Path(folder)
+    for place in (here, *here.parents):
+        found = _docusaurus_at(place)
+        if found is not None or (place / ".git").exists():
+            return found
+    return None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -437,6 +496,8 @@ __all__ = [
     "Dialect",
     "detect",
     "dialect_for",
+    "docusaurus_config",
+    "docusaurus_outside_paths",
     "directory_urls",
     "hugo_config",
     "hugo_lowercases_urls",

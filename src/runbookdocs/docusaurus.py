@@ -1,11 +1,13 @@
 """Links as a Docusaurus site resolves them.
 
 A Docusaurus site is recognised by its configuration file (`docusaurus.config.js`, `.ts`,
-`.mjs` or `.cjs`) in the page's folder or one above it, up to the repository's top. There a
-link without an extension (`./sort`, `../server-management/save`, `backups#retention`) is not
-a file: it is a URL the browser resolves against the page's URL, and names the doc served
-there. A doc `a/b/sort.md` is served at `a/b/sort` (`a/b/sort/` with `trailingSlash: true`); a
-folder's index doc (`index.md`, `README.md`, or `x/x.md`) at the folder's URL; a category whose
+`.mjs` or `.cjs`) in the page's folder or one above it, up to the repository's top, or beside
+one above it when it reads that folder (`website/docusaurus.config.js` with `path: '../docs'`,
+the docs plugin's content folder outside the site's). There a link without an extension
+(`./sort`, `../server-management/save`, `backups#retention`) is not a file: it is a URL the
+browser resolves against the page's URL, and names the doc served there. A doc
+`a/b/sort.md` is served at `a/b/sort` (`a/b/sort/` with `trailingSlash: true`); a folder's
+index doc (`index.md`, `README.md`, or `x/x.md`) at the folder's URL; a category whose
 `_category_.yml` asks for a `generated-index` gets a page at `category/<its label, slugified>`
 (or the `slug` it sets).
 
@@ -14,6 +16,11 @@ with its front matter `slug` (absolute, or relative to the folder), else with it
 its file name without number prefix); a folder's index doc is served at the folder. Links are
 resolved against that URL as a browser does, then, for what this reading misses, against the
 file's own folder.
+
+A link to a file (`x.md`, `x.mdx`) is a file path the Markdown loader resolves: `./` and `../`
+against the page's folder only; `api/x.md` against the page's folder, then the content folder
+(the plugin's `path`), then the site's folder; `/api/x.md` against the content folder, then the
+site's folder.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from runbookdocs.dialect import DOCUSAURUS_FILES, site_file
+from runbookdocs.dialect import DOCUSAURUS_FILES, docusaurus_config, docusaurus_outside_paths
 from runbookdocs.extract.frontmatter import simple_yaml
 
 CONFIG_FILES = DOCUSAURUS_FILES
@@ -38,7 +45,7 @@ _CATEGORY_FILES = ("_category_.yml", "_category_.yaml", "_category_.json")
 @functools.lru_cache(maxsize=1024)
 def site_config(folder: str) -> Path | None:
     """The Docusaurus configuration of the site the folder belongs to (None: not one)."""
-    return site_file(folder, CONFIG_FILES)
+    return docusaurus_config(folder)
 
 
 @functools.lru_cache(maxsize=64)
@@ -54,20 +61,27 @@ def _trailing_slash(config: Path) -> bool:
 
 
 def linked_doc(source: Path, path_part: str) -> Path | None:
-    """The doc (or the category file of a generated index page) that an extension-less link
-    `path_part` on the page `source` names on a Docusaurus site; None when the site is not a
-    Docusaurus one, the link has an extension, or nothing is served there."""
-    if not path_part or Path(path_part.rstrip("/")).suffix:
+    """The doc (or the category file of a generated index page) that a link `path_part` on
+    the page `source` names on a Docusaurus site, where the page's folder has none: an
+    extension-less link by URL, a link to a `.md` or `.mdx` file by the loader's file paths
+    (see the module's docstring); None when the site is not a Docusaurus one, the link has
+    another extension, or nothing is there."""
+    if not path_part:
+        return None
+    suffix = Path(path_part.rstrip("/")).suffix
+    if suffix and suffix not in _DOC_SUFFIXES:
         return None
     config = site_config(os.path.dirname(os.path.abspath(source)))
     if config is None:
         return None
+    if suffix:
+        return _by_file_path(source, path_part, config)
     by_url = _by_url(source, path_part, config)
     if by_url is not None:
         return by_url
     for base in _url_bases(source, _trailing_slash(config)):
         target = Path(os.path.normpath(base / path_part))
-        found = _served_at(target) or _generated_index(target, config.parent)
+        found = _served_at(target) or _generated_index(target, config)
         if found is not None:
             return found
     return None
@@ -91,7 +105,7 @@ def _by_url(source: Path, path_part: str, config: Path) -> Path | None:
     """The doc served at the URL the relative link `path_part` names from the URL of
     `source`, as the docs plugin computes doc URLs (see the module's docstring); None when no
     doc is served there or `source` is not a doc of the plugin."""
-    root = _docs_root(source, config.parent)
+    root = _docs_root(source, config)
     if root is None or path_part.startswith("/"):
         return None
     urls = _doc_urls(str(root))
@@ -108,6 +122,20 @@ def _by_url(source: Path, path_part: str, config: Path) -> Path | None:
     return urls.get(target)
 
 
+def _by_file_path(source: Path, path_part: str, config: Path) -> Path | None:
+    """The file a link to a doc file names from the page `source`, looked for where the
+    Markdown loader looks after the page's folder: the content folder, then the site's."""
+    if path_part.startswith(("./", "../")):
+        return None  # relative to the page's folder alone, where it is not
+    root = _docs_root(source, config)
+    for base in (root, config.parent):
+        if base is not None:
+            found = Path(os.path.normpath(base / path_part.lstrip("/")))
+            if found.is_file():
+                return found
+    return None
+
+
 def _own_url(source: Path, root: Path) -> str | None:
     """The URL (under the docs' route) of the doc `source`, with a trailing `/` for a
     folder's index doc; None when `source` is not among the docs of `root`."""
@@ -118,11 +146,20 @@ def _own_url(source: Path, root: Path) -> str | None:
     return _doc_url(rel, _front_matter(Path(os.path.abspath(source))))
 
 
-def _docs_root(source: Path, site: Path) -> Path | None:
+def _docs_root(source: Path, config: Path) -> Path | None:
     """The folder of the docs plugin instance `source` belongs to, written the way `source`
     is: `<site>/docs` (or any top folder a plugin instance reads, such as `community`),
-    `<site>/versioned_docs/version-X`, `<site>/i18n/<locale>/<plugin>/<version>`; None for
-    the blog and the pages plugin, whose URLs follow other rules."""
+    `<site>/versioned_docs/version-X`, `<site>/i18n/<locale>/<plugin>/<version>`, or a folder
+    outside the site the configuration names (`path: '../docs'`); None for the blog and the
+    pages plugin, whose URLs follow other rules."""
+    site = config.parent
+    absolute = Path(os.path.abspath(source))
+    for outside in docusaurus_outside_paths(config):
+        if outside in absolute.parents and outside.name != "blog":
+            root = source
+            for _ in range(len(absolute.relative_to(outside).parts)):
+                root = root.parent
+            return root
     try:
         rel = Path(os.path.abspath(source)).relative_to(site)
     except ValueError:
@@ -222,17 +259,21 @@ def _served_at(target: Path) -> Path | None:
     return None
 
 
-def _generated_index(target: Path, site: Path) -> Path | None:
+def _generated_index(target: Path, config: Path) -> Path | None:
     """The `_category_` file whose generated index page is served at `target`."""
     if target.parent.name != "category":
         return None
-    return _generated_indexes(str(site)).get(target.name)
+    for folder in (config.parent, *docusaurus_outside_paths(config)):
+        found = _generated_indexes(str(folder)).get(target.name)
+        if found is not None:
+            return found
+    return None
 
 
 @functools.lru_cache(maxsize=16)
 def _generated_indexes(site: str) -> dict[str, Path]:
-    """The generated index pages of a site's categories: their slug's last part -> the
-    `_category_` file asking for it."""
+    """The generated index pages of the categories under `site` (a site's folder or a content
+    folder outside it): their slug's last part -> the `_category_` file asking for it."""
     found: dict[str, Path] = {}
     for path in sorted(Path(site).rglob("_category_.*")):
         if path.name not in _CATEGORY_FILES or "node_modules" in path.parts:

@@ -6,11 +6,21 @@ page from a file: the page's anchors are then that file's `id=` values, which it
 not show. Hugo looks a shortcode's template up in the site's `layouts/shortcodes/` (and
 `layouts/_shortcodes/` since 0.146), then in its themes'; `readFile` reads a path relative to
 the project, and falls back to the content directory.
+
+A shortcode whose template builds ids from data (`{{ range .Site.Data.settings }}<tr
+id="{{ .name | anchorize }}">`) gives the page anchors its Markdown does not show either. When
+each id is a field of the entries of one data file (`data/settings.yaml`, `.json`, `.toml`),
+as written or through `anchorize` or `lower`, the ids are that field's values anywhere in the
+file: a superset of the ids (a `where` or an `if` may leave entries out), so a link to none of
+them is broken. Ids built otherwise from data (from a map's keys, `printf`, `.Page.Params`,
+remote data, `resources.Get`, through a partial, or Markdown the template renders) are unknown.
+Ids made from a shortcode's own arguments alone are left as they were (not seen).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +31,30 @@ _SHORTCODE = re.compile(r"\{\{([%<])\s*([A-Za-z][\w-]*)((?:\s+[^{}]*?)?)\s*[%>]\
 _READS_FILE = re.compile(r"\breadFile\b|\bos\.ReadFile\b")
 _FIRST_ARG = re.compile(r"""^\s*(?:["'`]([^"'`]+)["'`]|([^\s"'`=]+))""")
 _FILE_NAME = re.compile(r"[\w./-]+\.[A-Za-z0-9]{1,5}")
+_PARTIAL = re.compile(r"""\bpartial(?:Cached)?\s+["`]([^"`]+)["`]""")
+_DATA = re.compile(r"""(?:\.Site|\bsite)\.Data((?:\.\w+)*)""")
+_READS_DATA = re.compile(
+    r"(?:\.Site|\bsite)\.Data\b|\.Page\.Params\b"
+    r"|\b(?:getJSON|getCSV|resources\.Get\w*|transform\.Unmarshal)\b"
+)
+"""A template reading data: the site's data files, the page's front matter, remote or other
+files (an id made from a shortcode's own arguments is not what this reading is about)."""
+_OTHER_SOURCE = re.compile(
+    r"\b(?:getJSON|getCSV|readFile|os\.ReadFile|resources\.Get\w*|transform\.Unmarshal)\b"
+    r"|\.Params\b|\.(?:RegularPages|Pages|Sections|Resources|Menus|Taxonomies)\b"
+    r"|\bpartial(?:Cached)?\b|\bindex\s+(?:\$?\.Site|site)\.Data\b"
+)
+"""What a template reads ids from other than one data file named in full (`.Site.Data.x`),
+or a partial whose context is not known (its `.name` may be anything)."""
+_ID_ATTR = re.compile(r"""\sid=(["']?)([^"'>\s]*\{\{.*?\}\}[^"'>\s]*)\1""")
+_SIMPLE_ID = re.compile(
+    r"""^([\w.:-]*)\{\{-?\s*(?:(anchorize|lower)\s+\.(\w+)|\.(\w+)(?:\s*\|\s*(anchorize|lower))?)"""
+    r"""\s*-?\}\}([\w.:-]*)$"""
+)
+"""An id made of one field of the entry in range (`{{ .name }}`, `{{ .name | anchorize }}`,
+`{{ anchorize .name }}`) between fixed text."""
+_RENDERS = re.compile(r"\b(?:markdownify|RenderString)\b")
+"""Markdown rendered by a template: its headings get ids."""
 _BUILT_IN = frozenset(
     {
         "comment",
@@ -61,6 +95,10 @@ def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
         name, args = m.group(2), m.group(3)
         arg = _FIRST_ARG.match(args)
         value = (arg.group(1) or arg.group(2)) if arg else None
+        data = _data_anchors(str(page.parent), name)
+        if data is not None:
+            out.append(data)
+            continue
         reads = _reads_file(str(page.parent), name)
         if reads is None and (name in _BUILT_IN or name == "include"):
             # Hugo's own (a site's template of the same name wins), and the `include` of a
@@ -87,22 +125,127 @@ def _site_root(folder: str) -> Path | None:
 def _reads_file(folder: str, name: str) -> bool | None:
     """True when the site's template of shortcode `name` reads a file, False when it does
     not, None when no template is found (a theme or module not in the copy, or a built-in)."""
+    text = _template(folder, ("shortcodes", "_shortcodes"), name)
+    return None if text is None else _READS_FILE.search(text) is not None
+
+
+def _layouts(folder: str) -> list[Path]:
+    """The site's `layouts` folder, then its themes', where Hugo looks templates up."""
     root = _site_root(folder)
     if root is None:
-        return None
+        return []
     bases = [root / "layouts"]
     themes = root / "themes"
     if themes.is_dir():
         bases.extend(sorted(t / "layouts" for t in themes.iterdir()))
-    for base in bases:
-        for sub in ("shortcodes", "_shortcodes"):
-            for template in sorted((base / sub).glob(f"{name}.*")):
+    return bases
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(folder: str, subs: tuple[str, ...], name: str, depth: int = 0) -> str | None:
+    """The text of the site's template `name` under one of `subs` (`shortcodes`, `partials`),
+    with the text of the partials it calls after it (three levels down); None: not found."""
+    for base in _layouts(folder):
+        for sub in subs:
+            stem = name if "." in name else f"{name}.*"
+            for template in sorted((base / sub).glob(stem)):
                 try:
                     text = template.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
-                return _READS_FILE.search(text) is not None
+                if depth < 3:
+                    for called in dict.fromkeys(_PARTIAL.findall(text)):
+                        inner = _template(folder, ("partials", "_partials"), called, depth + 1)
+                        text += "\n" + (inner or "")
+                return text
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _data_anchors(folder: str, name: str) -> FromFile | None:
+    """The anchors the template of shortcode `name` builds from data (see the module's
+    docstring); None when it builds none that way."""
+    text = _template(folder, ("shortcodes", "_shortcodes"), name)
+    if text is None:
+        return None
+    ids = _ID_ATTR.findall(text)
+    if not _READS_DATA.search(text) or not (ids or _RENDERS.search(text)):
+        return None
+    unknown = FromFile(frozenset(), False)
+    files = {m.group(1).split(".")[1] for m in _DATA.finditer(text) if m.group(1)}
+    if len(files) != 1 or _OTHER_SOURCE.search(text) or _RENDERS.search(text):
+        return unknown
+    fields = [m for _, value in ids if (m := _SIMPLE_ID.match(value)) is not None]
+    if not fields or len(fields) != len(ids):
+        return unknown
+    entries = _data_file(folder, files.pop())
+    if entries is None:
+        return unknown
+    found: set[str] = set()
+    for m in fields:
+        prefix, field, suffix = m.group(1), m.group(3) or m.group(4), m.group(6)
+        how = m.group(2) or m.group(5)
+        values = _field_values(entries, field)
+        if not values:
+            return unknown  # `.name` is not the data's: the entries in range are something else
+        found.update(prefix + _transform(value, how) + suffix for value in values)
+    return FromFile(frozenset(found), True)
+
+
+def _transform(value: str, how: str | None) -> str:
+    if how == "lower":
+        return value.lower()
+    if how == "anchorize":
+        from runbookdocs.anchors import github_slug
+
+        return github_slug(value)
+    return value
+
+
+def _data_file(folder: str, name: str) -> object | None:
+    """The data of `data/<name>.yaml|yml|json|toml` of the site (None: not found, unreadable,
+    or a folder of files)."""
+    root = _site_root(folder)
+    if root is None:
+        return None
+    for suffix in (".yaml", ".yml", ".json", ".toml"):
+        path = root / "data" / f"{name}{suffix}"
+        if path.is_file():
+            return _load_data(path)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _load_data(path: Path) -> object | None:
+    import tomllib
+
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            return json.loads(text)
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        return yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+
+
+def _field_values(data: object, field: str) -> list[str]:
+    """The text of every `field` of every mapping in `data`, at any depth."""
+    out: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            value = item.get(field)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                out.append(str(value))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
 
 
 def _file_read(page: Path, value: str) -> Path | None:

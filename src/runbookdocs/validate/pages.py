@@ -687,12 +687,12 @@ def _resolve_block(
 
 
 def _unknown_anchor(ref: Reference, anchor: str, where: str) -> Finding:
-    """A missing anchor on a page that shows a file one of the site's shortcodes reads, which
-    is not found: the page has anchors the check cannot see (a warning, not an error)."""
+    """A missing anchor on a page one of the site's shortcodes adds anchors to that the check
+    cannot see (from a file not found, or built from data): a warning, not an error."""
     return codes.MISSING_ANCHOR.at(
         ref.location,
-        f"link to {ref.target!r}: no anchor #{anchor} seen in {where}, which shows a file "
-        "one of the site's shortcodes reads (not found)",
+        f"link to {ref.target!r}: no anchor #{anchor} seen in {where}, where one of the "
+        "site's shortcodes adds anchors from a file not found or from data",
         severity="warning",
         hint="check the anchor on the built site",
         origin=ref.origin,
