@@ -411,9 +411,7 @@ class NotRun(NamedTuple):
         return f"language {self.detail or '(none)'!r} is not checked or run{near_kind(self.detail)}"
 
 
-_NEIGHBOURS_TEXT = (
-    "zsh ksh csh tcsh fish dash ash json5 python2 tsql plsql sqlite sparql yang"
-)
+_NEIGHBOURS_TEXT = "zsh ksh csh tcsh fish dash ash json5 python2 tsql plsql sqlite sparql yang"
 _NEIGHBOURS = frozenset(_NEIGHBOURS_TEXT.split())
 """Languages of their own whose names are one letter away from a checked one's."""
 

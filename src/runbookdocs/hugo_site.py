@@ -223,11 +223,14 @@ def _load_data(path: Path) -> object | None:
 
     try:
         text = path.read_text(encoding="utf-8")
+        data: object
         if path.suffix == ".json":
-            return json.loads(text)
-        if path.suffix == ".toml":
-            return tomllib.loads(text)
-        return yaml.safe_load(text)
+            data = json.loads(text)
+        elif path.suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            data = yaml.safe_load(text)
+        return data
     except (OSError, ValueError, yaml.YAMLError):
         return None
 
