@@ -177,12 +177,14 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/fragments.md:11:32: error [RBD502]",
         # Blind round 16: a first command asking for help (`--help`, `-h`, `help sub`) and only
         # help text under it (option aliases `--force, -f`, `-v  text`, Go's `-addr string`):
-        # one RBD308; console blocks and `$` sessions showing help: nothing. A flag under a
-        # command that asks for no help, and a command left open under help text, stay found.
+        # one RBD308, as for kubectl's `--x='v':` entries under `$ cmd --help | grep x`;
+        # console blocks and `$` sessions showing help: nothing. A flag under a command that
+        # asks for no help, and a command left open under help text, stay found.
         "foreign/help-requests.md:3:1: warning [RBD308]",
         "foreign/help-requests.md:11:1: warning [RBD308]",
-        "foreign/help-requests.md:45:1: warning [RBD302]",
-        "foreign/help-requests.md:52:1: error [RBD301]",
+        "foreign/help-requests.md:42:1: warning [RBD308]",
+        "foreign/help-requests.md:55:1: warning [RBD302]",
+        "foreign/help-requests.md:62:1: error [RBD301]",
         # Help text (`--x[=v]: text`, options described in prose), a usage synopsis, what is
         # typed into `--interactive`, a psql session, one output line: one RBD308 each. An
         # unquoted regular expression, a forgotten `\` and `word(x)` after echo stay found.

@@ -1406,11 +1406,13 @@ def _statements(lines: list[str]) -> list[Statement]:
         under = under or (nested is not None and indent >= nested)
         output = (after_output and (indent >= _WRAPPED_INDENT or under)) or _not_shell(line)
         nested = indent if output and under else None
-        if _OPTION.match(line) or (_ITEM.match(line) and not output):
+        if (_OPTION.match(line) and not _HELP_OPTION.match(line)) or (
+            _ITEM.match(line) and not output
+        ):
             # `--name=value` alone: a list of options (a program's arguments, one a line) at
-            # the top or under other options; under a command, a `\` forgotten above it. A
-            # list item (`- touch /tmp/x`, a YAML list of commands) likewise: no command
-            # starts with a lone `-`.
+            # the top or under other options; under a command, a `\` forgotten above it (not
+            # `--name=value:`, a help entry whose text follows). A list item (`- touch /tmp/x`,
+            # a YAML list of commands) likewise: no command starts with a lone `-`.
             output = not found or found[-1].output
         end = i if output else _statement_end(lines, i)
         # A client's session starts at its first prompt, whatever a line above left open
@@ -1640,10 +1642,13 @@ def _notation(line: str) -> bool:
     return _CALL_IN_WORDS.match(line) is not None and not looks_like_commands(line)
 
 
-_HELP_OPTION = re.compile(r"^\s*(?:-\w,\s+)?--?[A-Za-z][\w-]*(?:\[=[^\]\s]*\]|=\S*)?:\s+\S")
-"""An option list's entry as programs print their help (cobra, etcdctl): `--prefix[=false]:
-text`, `--endpoints="127.0.0.1:2379": text`. No command line has an option ending in `:`
-followed by words."""
+_HELP_OPTION = re.compile(
+    r"^\s*(?:-\w,\s+)?--?[A-Za-z][\w-]*(?:\[=[^\]\s]*\]|=\S*)?:(?:\s+\S|\s*$)"
+)
+"""An option list's entry as programs print their help (cobra, etcdctl, kubectl): `--prefix[=
+false]: text`, `--endpoints="127.0.0.1:2379": text`, or `--class='critical':` alone with its
+text on the lines under it. No command line has an option ending in `:` followed by words or
+by nothing."""
 _OPTION_WORD = re.compile(r"^\s*--?[A-Za-z][\w-]*(?:=\S+)?\s+")
 _SYNOPSIS = re.compile(
     r"""(?x)^\s*[a-z][\w.-]*(?:\s+[^\s()|;&<>`]+)*
