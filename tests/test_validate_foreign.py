@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 76 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 77 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -84,6 +84,16 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # never closed (RBD101).
         "foreign/cut-off-prose.md:9:1: error [RBD101]",
         "foreign/cut-off.md:5:1: warning [RBD113]",
+        # Blind round 17: `...` at the margin inside a `|` scalar, `[...]` inside a value,
+        # `<- snipped ->` and `<snip>` lines, `@NAME@` template values, `...` after an item
+        # ending in `},`, the forms of one member shown without braces, a value described
+        # as `EPOCH.NANOS`: nothing. A command tagged yaml is one RBD208; a mistake past a
+        # snip mark, members without a comma between them and one without its colon stay
+        # errors.
+        "foreign/cut-out.md:43:18: error [RBD202]",
+        "foreign/cut-out.md:58:1: warning [RBD208]",
+        "foreign/cut-out.md:87:11: error [RBD201]",
+        "foreign/cut-out.md:94:10: error [RBD201]",
         # JSON cut after a member ending in `,`, a member shown alone and left open, `[...]`
         # elisions; SQL with `...`, `<words to fill in>`, `f(...)`: nothing. A document that
         # lost its last brace, a missing comma and a query cut mid-clause are still errors.

@@ -31,6 +31,7 @@ from runbookdocs.validate.common import (
     fill,
     finding_at,
     json_quote,
+    looks_like_commands,
     on_runbook_page,
     values_for,
 )
@@ -418,13 +419,16 @@ or a page's front matter shown as an example)."""
 _CALLOUT = re.compile(r"[ \t]+(?:\[\d{1,2}\]|<\d{1,2}>|[\u2460-\u2473\u2776-\u277f])[ \t]*$", re.M)
 """A callout number at the end of a line (`name: web [1]`, `name: web ①`), explained under
 the block."""
+_SNIP = r"(?:#|//)?[ \t]*[<\[(]?[ \t-]*(?i:snip(?:ped)?)[ \t-]*[>\])]?"
+"""`<- snipped ->`, `<snip>`, `[snip]`, `-- snip --`: a mark, alone on its line, where lines
+were cut out of what a program printed."""
 _ELISION_LINE = re.compile(
     r"^([ \t]*)(?:(?:\.{3,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
-    r"|(?://|#)[ \t]*(?:\.\.\.|…).*)$"
+    rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
 )
 """A line that stands for lines left out of an excerpt: `...`, `…`, `. . .`, `# ...`, `// ...`,
-and `... other settings ...` (what was left out, between ellipses)."""
+`... other settings ...` (what was left out, between ellipses), and a snip mark."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -467,9 +471,9 @@ def yaml_excerpt(text: str) -> bool:
         missing.add("\x00")  # `password: ***`: a value hidden on purpose
         text = _REDACTED.sub("x", text)
         lines = text.split("\n")
-    if not missing and not any(_ELISION_LINE.match(ln) for ln in lines):
+    kept = _elided(lines)
+    if not missing and kept == text:
         return False
-    kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
     # `*name` defined in a part of the file the excerpt leaves out; merged (`<<: *name`) it
     # stands for a mapping.
     kept = _MERGED_ALIAS.sub(
@@ -486,6 +490,34 @@ def yaml_excerpt(text: str) -> bool:
         except (YamlProblem, RecursionError):
             return _loads(_elisions_opening(lines))
     return True
+
+
+_INLINE_ELISION = re.compile(r"\[(?:\.{3}|…)\]")
+"""`[...]` inside a value (`role: [...].example.org`): part of the value left out."""
+_TEMPLATE_VALUE = re.compile(r"(?<=[:-][ \t])@[A-Z][A-Z0-9_]*@(?=[ \t]*(?:#.*)?$)", re.M)
+"""`storageClass: @STORAGE_CLASS@`: a value a template fills in (`@` cannot start a plain
+scalar, so YAML refuses it as written)."""
+_BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$")
+
+
+def _elided(lines: list[str]) -> str:
+    """`lines` with elision lines read as comments (as blank lines inside a `|` or `>`
+    scalar, where a comment at the margin would end it), `[...]` inside a value and template
+    placeholders (`@NAME@`) as a plain word: what the excerpt stands for, as YAML."""
+    out: list[str] = []
+    scalar = -1  # indentation of the key whose `|` or `>` scalar the lines are in, or -1
+    for ln in lines:
+        m = _ELISION_LINE.match(ln)
+        width = len(ln) - len(ln.lstrip(" \t"))
+        if m is not None:
+            out.append("" if scalar >= 0 else m.group(1) + "#")
+            continue
+        if ln.strip() and width <= scalar:
+            scalar = -1
+        if scalar < 0 and _BLOCK_SCALAR.search(ln) and not ln.lstrip().startswith("#"):
+            scalar = width
+        out.append(ln if scalar >= 0 and width > scalar else _INLINE_ELISION.sub("x", ln))
+    return _TEMPLATE_VALUE.sub("x", "\n".join(out))
 
 
 def _elisions_opening(lines: list[str]) -> str | None:
@@ -513,7 +545,7 @@ def _elisions_opening(lines: list[str]) -> str | None:
             opened = True
         else:
             out.append(indent + "#")
-    return "\n".join(out) if opened else None
+    return _elided(out) if opened else None
 
 
 def _loads(text: str | None) -> bool:
@@ -627,9 +659,9 @@ def _error_past_elisions(text: str) -> YamlProblem | None:
     """The first error in `text` once its elision lines are read as comments; None when it
     has no elision line or loads then."""
     lines = text.split("\n")
-    if not any(_ELISION_LINE.match(ln) for ln in lines):
+    kept = _elided(lines)
+    if kept == text:
         return None
-    kept = "\n".join((m.group(1) + "#") if (m := _ELISION_LINE.match(ln)) else ln for ln in lines)
     # Read with the levels the elisions opened, when they open any: a mistake past them.
     kept = _elisions_opening(lines) or kept
     try:
@@ -754,7 +786,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     use), or None when the evidence is not strong (then the parse error stands).
 
     Strong evidence: the first line that is not a comment is a shell prompt with a command
-    (a console transcript), or a later one is (output that shows a command); every line is
+    (a console transcript) or a well-known command with arguments and no prompt, or a later
+    line is a prompt with a command (output that shows a command); every line is
     one of `curl -v`'s `<`/`>`/`*` lines, an HTTP status or request among them; the block
     opens with a unified diff's `---`/`+++`/`@@` header;
     or every line that is not a comment is a lone scalar (names or values listed one per
@@ -771,6 +804,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return _PROMETHEUS_LOOK
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
+    if looks_like_commands(body[0]) and len(body[0].split()) > 1:
+        return "a shell command", "bash"  # `kubectl patch ... -p '{...}'` without its `$`
     traced = len(body) >= 2 and all(_TRACE_LINE.match(ln) for ln in body)
     if traced and any(_TRACE_START.match(ln) for ln in body):
         return "an HTTP exchange traced by a client (curl -v)", "text"
@@ -1040,7 +1075,10 @@ def _cut_from_deeper(text: str) -> str | None:
     return "\n".join("#" if i < cut and ln.strip() else ln for i, ln in enumerate(lines))
 
 
-_BARE_NAME = re.compile(r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}\b(?=\s*[,}\]\n])")
+_BARE_NAME = re.compile(
+    r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}(?:\.[A-Z][A-Z0-9_]{2,})*\b(?=\s*[,}\]\n])"
+)
+"""`"binding": JAVASCRIPT_BINDING`, `"ts": SECONDS.MICROSECONDS`: a value described by name."""
 
 
 def json_excerpt(text: str) -> bool:
@@ -1060,6 +1098,7 @@ def json_excerpt(text: str) -> bool:
         cleaned = re.sub(r":(\s*)(?=[,}\]])", r": null\1", cleaned)  # `"key": ...` elided
         cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
         cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)
+        cleaned = re.sub(r",\s*$", "", cleaned)  # `{...},`: an item of a list shown alone
     member = re.sub(r",\s*$", "", cleaned)
     if _MEMBER_START.match(member):
         # `"key": {...},` cut from a larger document: members after the last one shown may
@@ -1079,12 +1118,30 @@ def json_excerpt(text: str) -> bool:
     if _stream(cleaned):
         return True
     rows = [ln for ln in cleaned.split("\n") if ln.strip()]
+    if _member_forms(rows):
+        return True
     try:
         for row in rows:
             json.loads(row)
     except (ValueError, RecursionError):
         return False
     return len(rows) > 1
+
+
+def _member_forms(rows: list[str]) -> bool:
+    """True when `rows` are the forms one member may take, one a line without braces
+    (`"size": "10M"`, then `"size": 10485760`): each row a member, every row the same key."""
+    keys = set()
+    for row in rows:
+        m = _MEMBER_START.match(row)
+        if m is None:
+            return False
+        try:
+            json.loads(f"{{{row.rstrip().removesuffix(',')}}}")
+        except (ValueError, RecursionError):
+            return False
+        keys.add(m.group().strip().rstrip(":").strip())
+    return len(rows) > 1 and len(keys) == 1
 
 
 _SPACES = re.compile(r"\s*")
@@ -1098,8 +1155,11 @@ _ELIDED_MEMBER = re.compile(
 """`"...",` or `{ "... more rules here ..." }`: a string standing where members were left out."""
 
 
-_ELIDED_BRACKETS = re.compile(r"^[ \t]*[\[{][ \t]*(?:\.{2,}|…)[ \t]*[\]}][ \t]*,?[ \t]*\n?", re.M)
-"""`[...]` or `{...}` alone on its line: members or items left out (a Chef role's excerpt)."""
+_ELIDED_BRACKETS = re.compile(
+    rf"^[ \t]*(?:[\[{{][ \t]*(?:\.{{2,}}|…)[ \t]*[\]}}]|{_SNIP})[ \t]*,?[ \t]*\n?", re.M
+)
+"""`[...]` or `{...}` alone on its line: members or items left out (a Chef role's excerpt);
+or a snip mark (`<- snipped ->`)."""
 
 
 def _without_elided_brackets(text: str) -> tuple[str, bool]:
