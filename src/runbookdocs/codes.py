@@ -481,9 +481,10 @@ YAML_ALTERNATIVES = _c(
     "RBD209",
     "yaml-alternatives",
     "warning",
-    "A `yaml` block that shows alternatives one after the other (each under its own comment, "
-    "or after a comment naming another file or saying `or`): a key repeats, so the block "
-    "copied whole fails as a duplicate key; one block per alternative reads better.",
+    "A `yaml` or `ini` block that shows alternatives one after the other (each under its own "
+    "comment or with a comment of its own at the end of its line, or after a comment naming "
+    "another file or saying `or`): a key repeats, so the block copied whole fails as a "
+    "duplicate key; one block per alternative reads better.",
     """
 ```yaml
 # a single value

@@ -313,15 +313,8 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         if shown == "forms":
             return  # `image: a` / `image: a:1`: the forms one value may take, one a line
         if shown is not None:
-            yield finding_at(
-                block,
-                err.line - 1,
-                filled.col(err.line - 1, err.col),
-                f"this block shows alternatives one after the other ({err.message}): "
-                "copied whole it fails",
-                code=codes.YAML_ALTERNATIVES,
-                hint="show each alternative in a block of its own",
-            )
+            index = err.line - 1
+            yield alternatives_shown(block, index, filled.col(index, err.col), err.message)
             return
         shown_file = None if block.file or on_runbook_page(ctx) else _cat_shown(filled.text)
         if shown_file is not None:
@@ -688,6 +681,18 @@ def _error_past_notation(text: str) -> YamlProblem | None:
     return None
 
 
+def alternatives_shown(block: Block, index: int, col: int, problem: str) -> Finding:
+    """RBD209: a block shows alternatives one after the other (`problem`: the repeated key)."""
+    return finding_at(
+        block,
+        index,
+        col,
+        f"this block shows alternatives one after the other ({problem}): copied whole it fails",
+        code=codes.YAML_ALTERNATIVES,
+        hint="show each alternative in a block of its own",
+    )
+
+
 def wrong_language(block: Block, tagged: str, looks: str, tag: str) -> Finding:
     """RBD208: one warning that a block is written in another language than its tag."""
     first = next((i for i, ln in enumerate(block.source.split("\n")) if ln.strip()), 0)
@@ -968,10 +973,11 @@ def yaml_alternatives(text: str, *, runbook: bool = True) -> str | None:
     """True when `text` shows alternatives one after the other, so that a key repeats where a
     reader takes one part or another, never the whole: each occurrence of the repeated key
     comes right after a comment line that names it (`# by name` / `dataFrom: ...`, then
-    `# by tag` / `dataFrom: ...`), or a comment naming a file (`# config.yaml.d/x.yaml`) or
-    offering a choice (`# Or ...`, `# either ...`) stands between two occurrences; or, on a
-    page that is no runbook (`runbook` False), the block is only the forms of one key's value
-    (`image: golang`, `image: golang:1.7`, a `|` form...: every top-level entry the same key).
+    `# by tag` / `dataFrom: ...`) or ends with a comment of its own, or a comment naming a
+    file (`# config.yaml.d/x.yaml`) or offering a choice (`# Or ...`, `# either ...`) stands
+    between two occurrences; or, on a page that is no runbook (`runbook` False), the block is
+    only the forms of one key's value (`image: golang`, `image: golang:1.7`, a `|` form...:
+    every top-level entry the same key).
     Each repeated key renamed apart, the block must be valid YAML. A key repeated inside one
     manifest without such captions is still a duplicate, and so is a runbook's `a: 1` /
     `a: 2` (its configuration blocks are written into files as they are).
@@ -1009,13 +1015,18 @@ def yaml_alternatives(text: str, *, runbook: bool = True) -> str | None:
     return kind
 
 
-def _captioned(lines: list[str], i: int) -> bool:
-    """True when the line above line `i` is a comment at its indentation or to its left."""
+def _captioned(lines: list[str], i: int, marks: tuple[str, ...] = ("#",)) -> bool:
+    """True when the line above line `i` is a comment at its indentation or to its left, or
+    line `i` ends with a comment of its own (`path: /srv  # on the server`, no quote before
+    it: the mark then opens no string's text); `marks` open a comment."""
+    chars = re.escape("".join(marks))
+    if re.match(rf"[^\"'{chars}]*\S[ \t]+[{chars}][ \t]*\S", lines[i]):
+        return True
     if i == 0:
         return False
     above = lines[i - 1]
     width = len(lines[i]) - len(lines[i].lstrip())
-    return above.lstrip().startswith("#") and len(above) - len(above.lstrip()) <= width
+    return above.lstrip().startswith(marks) and len(above) - len(above.lstrip()) <= width
 
 
 def _key_lines(lines: list[str]) -> dict[int, tuple[int, str, int]]:
@@ -1426,13 +1437,12 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             code=codes.DUPLICATE_KEY,
         )
     except configparser.DuplicateOptionError as err:
-        yield finding_at(
-            block,
-            (err.lineno or 1) - 1 - shift,
-            1,
-            f"duplicate key {err.option!r} in section [{err.section}]",
-            code=codes.DUPLICATE_KEY,
-        )
+        problem = f"duplicate key {err.option!r} in section [{err.section}]"
+        index = (err.lineno or 1) - 1 - shift
+        if not block.file and _ini_alternatives(text):
+            yield alternatives_shown(block, index, 1, problem)
+            return
+        yield finding_at(block, index, 1, problem, code=codes.DUPLICATE_KEY)
     except configparser.MissingSectionHeaderError as err:
         if _keys_before_sections_allowed(block, ctx, text):
             return  # an inventory or a .env shown on a page that is not a runbook
@@ -1484,6 +1494,43 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield from _schema_errors(
                 block, ctx, data, lambda p: positions.get(tuple(p[:2]), (0, 1)), filled
             )
+
+
+def _ini_alternatives(text: str) -> bool:
+    """True when an INI text shows alternatives, read as `yaml_alternatives` reads YAML: each
+    occurrence of a key repeated in a section comes right after a comment line or ends with
+    a comment of its own (`remote = /srv/crypt  # on the server`), or a comment offering a
+    choice (`# Or ...`) stands between two; each repeated key renamed apart, the text must
+    parse. A key repeated without such comments stays a duplicate."""
+    lines = text.split("\n")
+    key_pattern = _INI_KEY_EQUALS if _equals_only(text) else _INI_KEY
+    section = configparser.DEFAULTSECT
+    last: dict[tuple[str, str], int] = {}
+    renamed = list(lines)
+    for i, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith(("#", ";")) or line[:1] in " \t":
+            continue
+        if m := _INI_SECTION.match(line):
+            section = m.group("name")
+            continue
+        if (k := key_pattern.match(line)) is None:
+            continue
+        key = k.group("key")
+        before = last.get((section, key))
+        last[(section, key)] = i
+        if before is None:
+            continue
+        captioned = _captioned(lines, before, ("#", ";")) and _captioned(lines, i, ("#", ";"))
+        if not captioned and not any(_OR_CAPTION.match(c) for c in lines[before + 1 : i]):
+            return False
+        renamed[i] = renamed[i].replace(key, f"{key}-rbd-alternative-{i}", 1)
+    if renamed == lines:
+        return False
+    try:
+        _ini_parser(text, strict=True).read_string("\n".join(renamed), source="<block>")
+    except (configparser.Error, AttributeError, TypeError):
+        return False
+    return True
 
 
 _SSH_HOST = re.compile(r"^(?:Host|Match)[ \t]+[^\s=]")
