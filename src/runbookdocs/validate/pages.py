@@ -61,6 +61,8 @@ _HTML_ADDRESS = re.compile(r"""(?i)\b(?:href|src|action|poster)\s*=\s*(?:"[^"]*"
 """An address in an HTML attribute (`<a href="page.php?only_email">`): a URL, no words."""
 _LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
+_SHOWN_REPLACEMENT = re.compile(r"(?<!`)(`+)(?!`)\ufffd+\1(?!`)")
+"""A code span holding U+FFFD characters and nothing else: a page showing the character."""
 
 
 # ------------------------------------------------------------------------------------ links
@@ -931,6 +933,9 @@ def _scan(
             )
         )
     pos = text.find("\ufffd")
+    if pos >= 0 and prose:
+        # `| invalid byte | `\ufffd` |`: the character shown on purpose, alone in a code span.
+        pos = _SHOWN_REPLACEMENT.sub(lambda m: " " * len(m.group()), text).find("\ufffd")
     if pos >= 0:
         out.append(
             codes.MOJIBAKE.at(
