@@ -164,3 +164,23 @@ def test_a_result_table_tagged_sql_is_one_warning_outside_runbooks(tmp_path: Pat
     ]
     runbook = check_page(tmp_path, table)
     assert len(runbook) == 1 and "error: SQL syntax error" in runbook[0], runbook
+
+
+def test_function_options_in_postgresql_order(tmp_path: Path) -> None:
+    """Blind round 17: PostgreSQL takes `LANGUAGE sql SECURITY DEFINER` (options in any order),
+    which sqlglot reads as MySQL's `SQL SECURITY`; MySQL itself wants `SQL SECURITY`, and a
+    misspelt option or a missing parenthesis is still an error."""
+    function = "CREATE FUNCTION f(t text) RETURNS int LANGUAGE sql SECURITY {} AS 'SELECT 1';"
+    page = (
+        f"```postgresql\n{function.format('DEFINER')}\n```\n\n"
+        f"```sql\n{function.format('INVOKER')}\n```\n\n"
+        f"```postgresql\n{function.format('DEFINR')}\n```\n\n"
+        f"```postgresql\n{function.format('DEFINER').replace('text)', 'text')}\n```\n\n"
+        f"```mysql\n{function.format('DEFINER')}\n```\n"
+    )
+    found = check_page(tmp_path, page)
+    assert [f.split(": error")[0] for f in found] == [
+        "docs/page.md:10:48",
+        "docs/page.md:14:26",
+        "docs/page.md:18:48",
+    ], found

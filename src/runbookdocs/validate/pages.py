@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from runbookdocs import codes
@@ -61,6 +62,8 @@ _HTML_ADDRESS = re.compile(r"""(?i)\b(?:href|src|action|poster)\s*=\s*(?:"[^"]*"
 """An address in an HTML attribute (`<a href="page.php?only_email">`): a URL, no words."""
 _LOST_CHAR = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATIN1 = re.compile(r"Ã[\u0080-\u00bf]|â€")
+_SHOWN_REPLACEMENT = re.compile(r"(?<!`)(`+)(?!`)\ufffd+\1(?!`)")
+"""A code span holding U+FFFD characters and nothing else: a page showing the character."""
 
 
 # ------------------------------------------------------------------------------------ links
@@ -797,8 +800,18 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     # then only prose lines with a '?' need a closer look.
     whole = "\n".join(ln.text for ln in doc.lines)
     suspect = _suspect(whole)
-    hidden = _comments_over_lines(prose_lines(doc)) if suspect and "<!--" in whole else {}
-    for p in prose_lines(doc):
+    prose = prose_lines(doc)
+    hidden = _comments_over_lines(prose) if suspect and "<!--" in whole else {}
+    # `... 'XXX'` then `zone` on the next line: a code span that runs over two lines.
+    spanned = code_over_lines(prose) if suspect and "`" in whole else {}
+    lead: list[str] = []  # the lines of the paragraph before this one (two at most)
+    for k, p in enumerate(prose):
+        if suspect and k:
+            previous = prose[k - 1]
+            if previous.index + 1 == p.index and previous.line.text.strip():
+                lead = [*lead[-1:], previous.line.text]
+            else:
+                lead = []
         if suspect or "?" in p.line.text:
             if suspect and REF_DEF.match(p.line.text):
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
@@ -808,6 +821,7 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
+                context=_Context(" ".join(lead), spanned.get(p.index)),
             )
     if suspect:
         for block in doc.blocks:
@@ -855,16 +869,44 @@ _LOG_LINE = re.compile(
 _COMMENT_SIGN = re.compile(r"(?:^|\s)(?:#+|//|--|/\*|;+)\s*$")
 
 
-def _value_to_fill(text: str, start: int, *, prose: bool) -> bool:
+class _Context(NamedTuple):
+    """What a prose line's paragraph says around it."""
+
+    lead: str
+    """The paragraph's lines before this one, joined."""
+    masked: str | None
+    """The line with the code spans running over the paragraph's lines blanked, if it has any."""
+
+
+_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
+_STANDS_IN = re.compile(
+    r"(?i)(?:\b(?:replac|redact|mask|substitut|obfuscat)\w*\b.*\b(?:with|by|as)"
+    r"|\b(?:printed|shown|displayed|written|rendered)\s+as)\s*$"
+)
+"""The words before a string that stands in for something (`replaces the passwords with XXX`,
+`printed as XXX`)."""
+
+
+def _value_to_fill(text: str, start: int, *, prose: bool, context: _Context | None) -> bool:
     """True when the `XXX` at `start` stands for a value to fill in, not a note to the
     writer: after `=` (`TOKEN=XXX`), or inside code (a code span, or a block outside its
-    comments: `approve XXX`, `elapsed: XXX s`). A `# XXX` comment in a block stays a marker."""
+    comments: `approve XXX`, `elapsed: XXX s`). A `# XXX` comment in a block stays a marker.
+    So is a value named in quotes (`the part "XXX"`), the end of a value (`XXX-XXX`), and in
+    prose the string a tool writes instead of secrets (`replaces them with XXX`)."""
     before = text[:start].rstrip()
     if before.endswith("="):
         return True
+    if re.search(r"\w-$", before):
+        return True  # `XXX-XXX`, `id-XXX`: part of a longer value
+    opening = text[start - 1] if start else ""
+    if opening in _QUOTES and text[start + 3 : start + 4] == _QUOTES[opening]:
+        return True
     if prose:
-        masked = mask_code(text)
-        return masked[start] == " " and text[start] != " "
+        masked = mask_code(context.masked if context and context.masked else text)
+        if masked[start] == " " and text[start] != " ":
+            return True
+        sentence = re.split(r"[.!?](?:\s|$)", f"{context.lead if context else ''} {before}")[-1]
+        return _STANDS_IN.search(sentence) is not None
     return bool(before) and _COMMENT_SIGN.search(before) is None
 
 
@@ -919,11 +961,16 @@ def _block_location(block: Block, index: int, col: int) -> Location:
 
 
 def _scan(
-    text: str, at: Callable[[int], Location], origin: Location | None, *, prose: bool
+    text: str,
+    at: Callable[[int], Location],
+    origin: Location | None,
+    *,
+    prose: bool,
+    context: _Context | None = None,
 ) -> list[Finding]:
     out: list[Finding] = []
     for m in MARKERS.finditer(text):
-        if m.group(1) == "XXX" and _value_to_fill(text, m.start(), prose=prose):
+        if m.group(1) == "XXX" and _value_to_fill(text, m.start(), prose=prose, context=context):
             continue
         out.append(
             codes.TODO_MARKER.at(
@@ -931,6 +978,9 @@ def _scan(
             )
         )
     pos = text.find("\ufffd")
+    if pos >= 0 and prose:
+        # `| invalid byte | `\ufffd` |`: the character shown on purpose, alone in a code span.
+        pos = _SHOWN_REPLACEMENT.sub(lambda m: " " * len(m.group()), text).find("\ufffd")
     if pos >= 0:
         out.append(
             codes.MOJIBAKE.at(
