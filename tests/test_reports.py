@@ -13,6 +13,13 @@ from runbookdocs.reports import merge_reports
 from runbookdocs.results import Report
 
 
+@pytest.fixture(autouse=True)
+def _in_a_project_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`report merge -o` records the merged runs in the history of the project it runs in:
+    a folder of the test's own, never the checkout the suite runs from (its history file)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _result(
     path: str,
     line: int,
