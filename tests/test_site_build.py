@@ -242,6 +242,28 @@ def test_badges_from_the_report(built: tuple[Path, str]) -> None:
     assert 'data-rb-state="not-run"' in absent and "absent du dernier rapport" in text_of(absent)
 
 
+def test_a_result_reused_from_an_earlier_run_says_so(tmp_path: Path) -> None:
+    """A result the last run took from its cache (`cached`, 0 s spent) is verified on the date
+    it ran, and its badge says it was reused: not "ran successfully in 0.00 s"."""
+    project = make_site(tmp_path)
+    report = write_report(
+        project, STANDARD_OUTCOMES, started=dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    )
+    data = json.loads(report.read_text(encoding="utf-8"))
+    for result in data["results"]:
+        if result["id"] == "sauvegarder":
+            result.update(cached=True, duration_s=0.0, message="cached: passed at 2026-11-20")
+    report.write_text(json.dumps(data), encoding="utf-8")
+    html = page_html(build_site(project))
+    reused = element(html, "sauvegarder")
+    assert 'data-rb-state="verified"' in reused and "vérifié le 20 novembre 2026" in text_of(reused)
+    # The badge's tooltip: why it is verified.
+    assert 'title="exécuté avec succès ; la dernière exécution a repris ce résultat' in reused
+    assert "0,00 s" not in reused and "rb-badge__duration" not in reused
+    ran = element(html, "verifier-service")  # run by the last run itself: its time is shown
+    assert 'title="exécuté avec succès en 0,30 s"' in ran and "rb-badge__duration" in ran
+
+
 def test_each_block_status_is_worked_out_once_per_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

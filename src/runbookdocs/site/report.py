@@ -55,6 +55,12 @@ TEXTS = Catalog(
             "en": "ran successfully in {duration}",
             "fr": "exécuté avec succès en {duration}",
         },
+        "passed-cached": {
+            "en": "ran successfully; the last run reused this result, the block and its target "
+            "unchanged since",
+            "fr": "exécuté avec succès ; la dernière exécution a repris ce résultat, le bloc et "
+            "sa cible n'ayant pas changé depuis",
+        },
         "failing": {"en": "failing", "fr": "en échec"},
         "failed": {"en": "failed", "fr": "échec"},
         "failed-on": {"en": "failed on {date}", "fr": "échec le {date}"},
@@ -220,6 +226,13 @@ def _status(block: Block, file: Path, report: SiteReport, lang: str) -> BlockSta
         return BlockStatus("not-run", t("not-run"), why if why is not None else t("absent"))
     started = parse_time(result.started_at)
     if result.outcome == "passed":
+        if result.cached:  # reused from an earlier run: this run's 0 s is not how long it took
+            return BlockStatus(
+                "verified",
+                t("verified-on", date=format_date(lang, started)) if started else t("verified"),
+                t("passed-cached"),
+                started,
+            )
         return BlockStatus(
             "verified",
             t("verified-on", date=format_date(lang, started)) if started else t("verified"),
