@@ -213,6 +213,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/help-text.md:57:1: error [RBD301]",
         "foreign/help-text.md:62:3: warning [RBD302]",
         "foreign/help-text.md:66:1: error [RBD301]",
+        # Blind round 18: several options a line with no command (values ending in `/`), and
+        # a `flags:` note with `(default-value)` then an example: one RBD308 each, no shell
+        # error. Options under a command whose `\` was forgotten are still found.
+        "foreign/help-text.md:79:1: warning [RBD308]",
+        "foreign/help-text.md:89:1: warning [RBD308]",
+        "foreign/help-text.md:102:3: error [RBD302]",
+        "foreign/help-text.md:102:3: warning [RBD302]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
@@ -445,6 +452,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed.md:111:1: warning [RBD308]",
         "foreign/printed.md:115:1: warning [RBD308]",
         "foreign/printed.md:120:1: warning [RBD308]",
+        # Blind round 18: JSON printed after a `❯❯` marker, objects on one line among its
+        # items, an escaped quote in a string: output, one RBD308 (no syntax error).
+        "foreign/printed.md:131:1: warning [RBD308]",
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
