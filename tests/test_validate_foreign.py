@@ -112,6 +112,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:168:1: error [RBD202]",
         # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
         "foreign/data.md:190:20: error [RBD201]",
+        # Blind round 18: an HTTP status line and headers above the JSON body (a response
+        # format with `*number*` placeholders) tagged json: one RBD208.
+        "foreign/data.md:232:1: warning [RBD208]",
         # Blind round 12: a debugger's session after the command that starts it (`(dlv) c`,
         # `(gdb) bt`, `(Pdb) n` and their output): one RBD308 each, a quote in the output
         # above the prompt too; a client's `(error)` reply is no prompt. An open quote above a
