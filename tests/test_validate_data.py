@@ -255,3 +255,27 @@ def test_ssh_config_tagged_ini_is_one_warning_outside_runbooks(tmp_path: Path) -
     assert "[RBD208]" in proc.stdout
     [found] = check_page(tmp_path / "rb", page)  # a project with a configuration: runbooks
     assert found.startswith("docs/page.md:4:1: error: key outside any [section]"), found
+
+
+def test_http_message_tagged_json_is_one_warning_outside_runbooks(tmp_path: Path) -> None:
+    """Blind round 18: a status (or request) line, headers, then a JSON body with `*number*`
+    placeholders is an HTTP message: one RBD208 on a page that is no runbook; a runbook page
+    keeps the parse error, and JSON that only mentions HTTP is no message."""
+    from runbookdocs.validate.data import http_message
+
+    response = 'HTTP/1.1 200\nContent-Type: application/json\n{\n  "n": *number*\n}'
+    assert http_message(response) == (
+        "an HTTP message (a status or request line, headers, then the body)",
+        "http",
+    )
+    assert http_message('POST /v1/carts HTTP/1.1\nHost: shop\n\n{"a": 1,}')
+    assert http_message('{"status": "HTTP/1.1 200",}') is None
+    assert http_message("HTTP/1.1 200\nServer: shop\nplain text") is None
+    page = f"# P\n\n```json\n{response}\n```\n"
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "page.md").write_text(page, encoding="utf-8")
+    proc = cli("check", "page.md", "--no-cache", "--dialect", "github", cwd=tmp_path / "plain")
+    assert proc.stdout.startswith("page.md:4:1: warning: this json block"), proc.stdout
+    assert "[RBD208]" in proc.stdout
+    [found] = check_page(tmp_path / "rb", page)  # a project with a configuration: runbooks
+    assert found.startswith("docs/page.md:4:1: error: invalid JSON") and "RBD201" in found

@@ -112,6 +112,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data.md:168:1: error [RBD202]",
         # A response format's notation (<placeholders>, "a" | "b"): only the missing colon.
         "foreign/data.md:190:20: error [RBD201]",
+        # Blind round 18: an HTTP status line and headers above the JSON body (a response
+        # format with `*number*` placeholders) tagged json: one RBD208.
+        "foreign/data.md:232:1: warning [RBD208]",
         # Blind round 12: a debugger's session after the command that starts it (`(dlv) c`,
         # `(gdb) bt`, `(Pdb) n` and their output): one RBD308 each, a quote in the output
         # above the prompt too; a client's `(error)` reply is no prompt. An open quote above a
@@ -213,6 +216,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/help-text.md:57:1: error [RBD301]",
         "foreign/help-text.md:62:3: warning [RBD302]",
         "foreign/help-text.md:66:1: error [RBD301]",
+        # Blind round 18: several options a line with no command (values ending in `/`), and
+        # a `flags:` note with `(default-value)` then an example: one RBD308 each, no shell
+        # error. Options under a command whose `\` was forgotten are still found.
+        "foreign/help-text.md:79:1: warning [RBD308]",
+        "foreign/help-text.md:89:1: warning [RBD308]",
+        "foreign/help-text.md:102:3: error [RBD302]",
+        "foreign/help-text.md:102:3: warning [RBD302]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
@@ -340,6 +350,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # (in a code span too) it is a lost letter.
         "foreign/markers.md:40:29: warning [RBD507]",
         "foreign/markers.md:41:25: warning [RBD507]",
+        # Blind round 18: a TODO struck through, XXX with YYY in one example message: nothing;
+        # XXX in a sentence of its own is still a marker.
+        "foreign/markers.md:48:17: warning [RBD506]",
         # An MkDocs site with attr_list and mkdocs-macros (settings in an INHERIT file):
         # `data-*` attributes are the site's, `data-prompt` is the block's prompt (a client's
         # `mysql>`, SQL at it: one RBD308); a session's command continued after `|` is one
@@ -445,6 +458,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed.md:111:1: warning [RBD308]",
         "foreign/printed.md:115:1: warning [RBD308]",
         "foreign/printed.md:120:1: warning [RBD308]",
+        # Blind round 18: JSON printed after a `❯❯` marker, objects on one line among its
+        # items, an escaped quote in a string: output, one RBD308 (no syntax error).
+        "foreign/printed.md:131:1: warning [RBD308]",
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",

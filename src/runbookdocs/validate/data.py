@@ -81,7 +81,11 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             if object_literal(filled.text):
                 yield wrong_language(block, "json", _OBJECT_LITERAL_LOOK, "javascript")
                 return
-            other = config_language(filled.text) or json_in_output(filled.text)
+            other = (
+                config_language(filled.text)
+                or http_message(filled.text)
+                or json_in_output(filled.text)
+            )
             if other is not None:
                 yield wrong_language(block, "json", *other)
                 return
@@ -742,6 +746,24 @@ _TRACE_START = re.compile(
 )
 """`< HTTP/2 200`, `> GET / HTTP/1.1`: what `curl -v` prints of the request it sends (`>`),
 the response headers it gets (`<`) and its own notes (`*`), one a line."""
+_HTTP_START = re.compile(r"^[ \t]*(?:HTTP/\d(?:\.\d)? \d{3}\b|[A-Z]+ \S+ HTTP/\d(?:\.\d)?[ \t]*$)")
+"""`HTTP/1.1 200 OK`, `GET /cart HTTP/1.1`: the first line of an HTTP response or request."""
+_HTTP_HEADER = re.compile(r"^[ \t]*[A-Za-z][\w-]*:[ \t]*\S")
+
+
+def http_message(text: str) -> tuple[str, str] | None:
+    """What a data block that its parser refuses is when it is an HTTP message, as (what it
+    looks like, the tag to use): a status or request line first, header lines under it, then
+    a body that opens like JSON (`{`, `[`). None otherwise."""
+    body = [ln for ln in text.split("\n") if ln.strip()]
+    if len(body) < 2 or not _HTTP_START.match(body[0]):
+        return None
+    rest = list(itertools.dropwhile(_HTTP_HEADER.match, body[1:]))
+    if not rest or not rest[0].lstrip().startswith(("{", "[")):
+        return None
+    return "an HTTP message (a status or request line, headers, then the body)", "http"
+
+
 _DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
 
 

@@ -817,7 +817,7 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
             out += _scan(
-                hidden.get(p.index) or _without_inline_comments(p.line.text),
+                _without_struck(hidden.get(p.index) or _without_inline_comments(p.line.text)),
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
@@ -850,6 +850,17 @@ def _without_inline_comments(text: str) -> str:
     return text
 
 
+def _without_struck(text: str) -> str:
+    """`text` with its struck-through spans (`~~**TODO**: how?~~`) blanked: a marker struck
+    through is one the writer settled. A `~~` inside a code span is shown as written."""
+    if "~~" not in text:
+        return text
+    for m in _STRUCK.finditer(mask_code(text)):
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
+_STRUCK = re.compile(r"~~(?=\S)[^~\n]*?\S~~")
 _TEXT_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "markdown", "md"})
 """Tags of blocks that hold text rather than source code in a programming language."""
 _REGEX_COMMENT = re.compile(r"\(\?#[^)\n]*\)")
@@ -887,17 +898,37 @@ _STANDS_IN = re.compile(
 `printed as XXX`)."""
 
 
+_QUOTED = re.compile(r'"[^"\n]*"')
+_PLACEHOLDER_FAMILY = re.compile(r"\b(?:YYY|ZZZ)\b")
+"""The letters that go with `XXX` when it stands for one name among several."""
+
+
+def _sentence_at(text: str, start: int) -> str:
+    """The sentence of `text` around column `start`, or the quoted string around it (a
+    message quoted whole, its own sentences in it)."""
+    quoted = next((m for m in _QUOTED.finditer(text) if m.start() < start < m.end()), None)
+    if quoted is not None:
+        return quoted.group()
+    ends = [m.end() for m in re.finditer(r"[.!?](?:\s|$)", text)]
+    begin = max([e for e in ends if e <= start], default=0)
+    end = min([e for e in ends if e > start], default=len(text))
+    return text[begin:end]
+
+
 def _value_to_fill(text: str, start: int, *, prose: bool, context: _Context | None) -> bool:
     """True when the `XXX` at `start` stands for a value to fill in, not a note to the
     writer: after `=` (`TOKEN=XXX`), or inside code (a code span, or a block outside its
     comments: `approve XXX`, `elapsed: XXX s`). A `# XXX` comment in a block stays a marker.
-    So is a value named in quotes (`the part "XXX"`), the end of a value (`XXX-XXX`), and in
-    prose the string a tool writes instead of secrets (`replaces them with XXX`)."""
+    So is a value named in quotes (`the part "XXX"`), the end of a value (`XXX-XXX`), one of a
+    family of placeholders (`XXX` with `YYY` or `ZZZ` in its sentence), and in prose the string
+    a tool writes instead of secrets (`replaces them with XXX`)."""
     before = text[:start].rstrip()
     if before.endswith("="):
         return True
     if re.search(r"\w-$", before):
         return True  # `XXX-XXX`, `id-XXX`: part of a longer value
+    if _PLACEHOLDER_FAMILY.search(_sentence_at(text, start)):
+        return True  # `the XXX option ..., use YYY instead`: letters standing for names
     opening = text[start - 1] if start else ""
     if opening in _QUOTES and text[start + 3 : start + 4] == _QUOTES[opening]:
         return True

@@ -1414,6 +1414,10 @@ def _statements(lines: list[str]) -> list[Statement]:
             # `--name=value:`, a help entry whose text follows). A list item (`- touch /tmp/x`,
             # a YAML list of commands) likewise: no command starts with a lone `-`.
             output = not found or found[-1].output
+        elif _OPTION_FIRST.match(line) and found and found[-1].output:
+            # Options with a note or a placeholder after them (`--update=true (default)`) under
+            # output or a label (`flags:`): a listing for a reader, no command to continue.
+            output = True
         end = i if output else _statement_end(lines, i)
         # A client's session starts at its first prompt, whatever a line above left open
         # (`If you don't see a command prompt`, a message the client's start printed).
@@ -1430,7 +1434,12 @@ def _indent(line: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-_OPTION = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]\S*)?\s*(?:\s#.*)?$")
+_OPTION = re.compile(
+    r"^\s*(?:--?[A-Za-z][\w.-]*(?:=\S*)?[ \t]+)*--?[A-Za-z][\w.-]*(?:[= ]\S*)?\s*(?:\s#.*)?$"
+)
+"""Options alone on a line, one or several (`--name=value`, `--a=x --b=y --c`): a program's
+arguments listed for a reader, with no command before them."""
+_OPTION_FIRST = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]|$)")
 _ITEM = re.compile(r"^\s*-\s+\S")
 _TABLE_HEADER = re.compile(
     r"^\s*(?=.*\S\s{2,}\S)[A-Z][A-Z0-9_()/.%-]*(?:\s+[A-Z][A-Z0-9_()/.%-]*)+\s*$"
@@ -1464,12 +1473,15 @@ def _unquoted(line: str) -> str:
     return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "''", line)
 
 
-_DATA_OPEN = re.compile(r"^([ \t]*)(?:[A-Za-z_:][\w:.]*)?[\[{][ \t]*$")
+_DATA_OPEN = re.compile(r"^([ \t]*)(?:[A-Za-z_:][\w:.]*|[❯›»➜→]{1,3}[ \t]+)?[\[{][ \t]*$")
+"""A JSON document's first line: `[`, `{`, `name {`, or `❯❯ [` (a page's own marker for what
+the command above printed)."""
 _DATA_MEMBER = re.compile(
     r"""(?x)^\s*(?:
         "[^"\n]*"\s*:.*                                       # "key": value
       | [A-Za-z_]\w*\s*=\s*"[^"\n]*"\s*,?                     # label="value",
-      | (?:"[^"\n]*"|-?\d[\d.eE+-]*|true|false|null)\s*,?     # an item of an array
+      | (?:"(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)\s*,?  # an item of an array
+      | \{\s*"[^"\n]*"\s*:.*\}\s*,?                           # an object on one line
       | [\[{] | [\]}][\]},]*                                  # nested brackets
     )\s*$"""
 )
