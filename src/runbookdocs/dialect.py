@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from runbookdocs.config import Config
+    from runbookdocs.document import Document
 
 DEFAULT = "mkdocs"
 COMMONMARK_LIKE = frozenset({"commonmark", "github", "hugo"})
@@ -445,6 +446,65 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
                 section.add(entry.group(2))
         site = parent if parent is not None and parent.is_file() else None
     return frozenset(extensions), frozenset(plugins)
+
+
+_J2_DEFAULTS = {"j2_block_start_string": "{%", "j2_variable_start_string": "{{"}
+_J2_OPTION = re.compile(r"^[ \t]+(j2_(?:block|variable)_start_string)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def macros_tag_starts(folder: str) -> tuple[str, ...]:
+    """How the statements and expressions of mkdocs-macros start in the pages of the MkDocs
+    site above `folder`: Jinja's `{%` and `{{`, or the markers its `mkdocs.yml` sets in the
+    plugin's `j2_block_start_string` and `j2_variable_start_string` (`[[%`, `[[`). The plugin
+    renders each page before Markdown reads it, so `[[% include 'x.yaml' %]]` is replaced by
+    the file. Empty when the site does not enable the plugin (the markers are then text).
+    """
+    if _MACROS not in mkdocs_names(folder)[1]:
+        return ()
+    starts = dict(_J2_DEFAULTS)
+    site = site_file(folder, _MKDOCS_FILES[:2])
+    try:
+        text = site.read_text(encoding="utf-8", errors="replace") if site else ""
+    except OSError:
+        text = ""
+    within: int | None = None  # the indentation of the `- macros:` entry being read
+    for line in text.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        width = len(line) - len(line.lstrip())
+        if within is not None and width <= within:
+            within = None
+        entry = re.match(_ENTRY, line)
+        if within is None and width and entry is not None and entry.group(2) == _MACROS:
+            within = width
+            continue
+        option = _J2_OPTION.match(line) if within is not None else None
+        if option is not None:
+            starts[option.group(1)] = _yaml_scalar(option.group(2))
+    return tuple(s for s in starts.values() if s)
+
+
+def template_starts(doc: Document | None) -> tuple[str, ...]:
+    """`macros_tag_starts` for the site of the page `doc` (none outside MkDocs sites)."""
+    if doc is None or doc.dialect != "mkdocs":
+        return ()
+    return macros_tag_starts(os.path.abspath(doc.file.parent))
+
+
+def _yaml_scalar(value: str) -> str:
+    """A one-line YAML scalar as its text: quotes removed (`''` in single quotes is `'`),
+    a trailing comment dropped."""
+    quoted = re.match(r"'((?:[^']|'')*)'|\"((?:[^\"\\]|\\.)*)\"", value)
+    if quoted is None:
+        return value.split(" #")[0].strip()
+    if quoted.group(1) is not None:
+        return quoted.group(1).replace("''", "'")
+    return re.sub(r"\\(.)", r"\1", quoted.group(2))
+
+
+_MACROS = "macros"
+"""The mkdocs-macros plugin's name in `plugins:`."""
 
 
 _PYMDOWNX_PIN = r"(?im)^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)"
