@@ -766,6 +766,35 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
 
 
+def test_hugo_configuration_directory_and_archetypes(tmp_path: Path) -> None:
+    """Blind round 18: a Hugo site configured only by `config/_default/hugo.toml` is Hugo (its
+    `ref` links are resolved), and its `archetypes/` (templates for `hugo new`, `{{ .Date }}`
+    in their front matter) are no pages. Outside a Hugo site such a folder is read as usual."""
+    site = tmp_path / "site"
+    (site / "config" / "_default").mkdir(parents=True)
+    (site / "config" / "_default" / "hugo.toml").write_text('title = "T"\n', encoding="utf-8")
+    (site / "content" / "docs").mkdir(parents=True)
+    (site / "content" / "docs" / "a.md").write_text(
+        '# A\n\n[b]({{< relref "b.md" >}}) [gone]({{< ref "/docs/nope" >}})\n', encoding="utf-8"
+    )
+    (site / "content" / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
+    (site / "archetypes").mkdir()
+    template = '---\ntitle: "{{ replace .File.ContentBaseName "-" " " }}"\ndate: {{ .Date }}\n---\n'
+    (site / "archetypes" / "default.md").write_text(template, encoding="utf-8")
+    proc = cli("check", "site", "--no-cache", cwd=tmp_path)
+    assert "dialect: hugo for 2 page(s), detected from" in proc.stderr
+    assert "config/_default/hugo.toml" in proc.stderr
+    assert re.findall(r"^(\S+): error: .*\[(\w+)\]$", proc.stdout, re.M) == [
+        ("site/content/docs/a.md:3:44", "RBD501")
+    ]
+    plain = tmp_path / "plain"
+    (plain / "archetypes").mkdir(parents=True)
+    (plain / "archetypes" / "default.md").write_text(template, encoding="utf-8")
+    proc = cli("check", "plain", "--no-cache", cwd=tmp_path)
+    assert proc.stdout.startswith("plain/archetypes/default.md:2:"), proc.stdout
+    assert "[RBD003]" in proc.stdout
+
+
 def test_mkdocs_macros_markers_set_in_the_site(tmp_path: Path) -> None:
     """Blind round 18: mkdocs-macros renders `[[% include 'x.yaml' %]]` when the site sets
     those markers (`j2_block_start_string`...): such a block is a template, not data, as one

@@ -10,11 +10,12 @@
 
 The project names its dialect (`dialect` in `[tool.runbookdocs]`, `dialects` per directory,
 `--dialect`); otherwise it is detected for each directory from the nearest site configuration
-above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, or a
-`config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo. Nothing found: `mkdocs` (the strict
-reading) in a project that configures runbookdocs; elsewhere `github` when the repository's
-git configuration names a remote on github.com (its pages are read in GitHub's browser), else
-`commonmark` (GitLab, Gitea or any CommonMark renderer).
+above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, at the
+root or in `config/_default/`, or a `config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo.
+Nothing found: `mkdocs` (the strict reading) in a project that configures runbookdocs;
+elsewhere `github` when the repository's git configuration names a remote on github.com (its
+pages are read in GitHub's browser), else `commonmark` (GitLab, Gitea or any CommonMark
+renderer).
 """
 
 from __future__ import annotations
@@ -237,13 +238,9 @@ def detect(folder: str) -> Dialect:
         for name in _MKDOCS_FILES:
             if (place / name).is_file():
                 return Dialect("mkdocs", f"detected from {place / name}")
-        for name in _HUGO_FILES:
-            if (place / name).is_file():
-                return Dialect("hugo", f"detected from {place / name}")
-        for candidate in (place / "config" / "_default", place):
-            for name in _HUGO_CONFIG:
-                if _hugo_config(candidate / name):
-                    return Dialect("hugo", f"detected from {candidate / name}")
+        hugo = _hugo_config_at(place)
+        if hugo is not None:
+            return Dialect("hugo", f"detected from {hugo}")
         docusaurus = _docusaurus_at(place)
         if docusaurus is not None:
             # A Docusaurus site: CommonMark fences (MDX), links resolved as its URLs
@@ -323,13 +320,9 @@ def hugo_config(folder: str) -> Path | None:
     for place in (here, *here.parents):
         if any((place / name).is_file() for name in _MKDOCS_FILES):
             return None
-        for name in _HUGO_FILES:
-            if (place / name).is_file():
-                return place / name
-        for candidate in (place / "config" / "_default", place):
-            for name in _HUGO_CONFIG:
-                if _hugo_config(candidate / name):
-                    return candidate / name
+        hugo = _hugo_config_at(place)
+        if hugo is not None:
+            return hugo
         if (place / ".git").exists():
             break
     return None
@@ -537,6 +530,36 @@ def legacy_superfences(folder: str) -> bool:
     return False
 
 
+def hugo_archetypes(folder: Path, config: Config) -> bool:
+    """True when `folder` is the `archetypes/` of a Hugo site (next to its `content/` or its
+    configuration) or of one of its themes: templates `hugo new` fills in (`date: {{ .Date }}`
+    in their front matter), not pages."""
+    if folder.name != "archetypes" or dialect_for(folder / "page.md", config).name != "hugo":
+        return False
+    site = folder.parent
+    return (
+        (site / "content").is_dir()
+        or _hugo_config_at(site) is not None
+        or site.parent.name == "themes"
+    )
+
+
+def _hugo_config_at(place: Path) -> Path | None:
+    """The Hugo site configuration in the folder `place`, or None: `hugo.toml` (`.yaml`,
+    `.json`) at its root or in its configuration directory `config/_default/`, or a
+    `config.*` with Hugo's keys in either place (`config.*` is also other tools' name)."""
+    default = place / "config" / "_default"
+    for candidate in (place, default):
+        for name in _HUGO_FILES:
+            if (candidate / name).is_file():
+                return candidate / name
+    for candidate in (default, place):
+        for name in _HUGO_CONFIG:
+            if _hugo_config(candidate / name):
+                return candidate / name
+    return None
+
+
 def _hugo_config(path: Path) -> bool:
     """True when `path` is a site configuration with Hugo's keys (baseURL, theme...)."""
     try:
@@ -559,6 +582,7 @@ __all__ = [
     "directory_urls",
     "docusaurus_config",
     "docusaurus_outside_paths",
+    "hugo_archetypes",
     "hugo_config",
     "hugo_lowercases_urls",
     "legacy_superfences",
