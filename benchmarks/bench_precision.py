@@ -184,6 +184,7 @@ def load_classification(path: Path) -> dict[str, str]:
         if "=>" not in line:
             continue
         left, verdict = line.rsplit("=>", 1)
+        # The notes write `=> false: why`: the verdict is the first word, without its colon.
         out[_key(left.strip())] = verdict.strip().split()[0].rstrip(":") if verdict.strip() else ""
     return out
 

@@ -782,6 +782,71 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
 
 
+def test_hugo_configuration_directory_and_archetypes(tmp_path: Path) -> None:
+    """Blind round 18: a Hugo site configured only by `config/_default/hugo.toml` is Hugo (its
+    `ref` links are resolved), and its `archetypes/` (templates for `hugo new`, `{{ .Date }}`
+    in their front matter) are no pages. Outside a Hugo site such a folder is read as usual."""
+    site = tmp_path / "site"
+    (site / "config" / "_default").mkdir(parents=True)
+    (site / "config" / "_default" / "hugo.toml").write_text('title = "T"\n', encoding="utf-8")
+    (site / "content" / "docs").mkdir(parents=True)
+    (site / "content" / "docs" / "a.md").write_text(
+        '# A\n\n[b]({{< relref "b.md" >}}) [gone]({{< ref "/docs/nope" >}})\n', encoding="utf-8"
+    )
+    (site / "content" / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
+    (site / "archetypes").mkdir()
+    template = '---\ntitle: "{{ replace .File.ContentBaseName "-" " " }}"\ndate: {{ .Date }}\n---\n'
+    (site / "archetypes" / "default.md").write_text(template, encoding="utf-8")
+    proc = cli("check", "site", "--no-cache", cwd=tmp_path)
+    assert "dialect: hugo for 2 page(s), detected from" in proc.stderr
+    assert "config/_default/hugo.toml" in proc.stderr
+    assert re.findall(r"^(\S+): error: .*\[(\w+)\]$", proc.stdout, re.M) == [
+        ("site/content/docs/a.md:3:44", "RBD501")
+    ]
+    plain = tmp_path / "plain"
+    (plain / "archetypes").mkdir(parents=True)
+    (plain / "archetypes" / "default.md").write_text(template, encoding="utf-8")
+    proc = cli("check", "plain", "--no-cache", cwd=tmp_path)
+    assert proc.stdout.startswith("plain/archetypes/default.md:2:"), proc.stdout
+    assert "[RBD003]" in proc.stdout
+
+
+def test_mkdocs_macros_markers_set_in_the_site(tmp_path: Path) -> None:
+    """Blind round 18: mkdocs-macros renders `[[% include 'x.yaml' %]]` when the site sets
+    those markers (`j2_block_start_string`...): such a block is a template, not data, as one
+    with `{% %}` is. Without the plugin, or with its default markers, the text is data."""
+    page = (
+        "# Deploy\n\n```yaml\n[[% include 'deploy/manifest.yaml' %]]\n```\n\n"
+        '```json\n{"version": [[ release ]]}\n```\n\n[notes](notes-[[release]].md)\n\n'
+        "```yaml\nkey: [unclosed\n```\n"
+    )
+    macros = (
+        "site_name: x\nplugins:\n  - search\n  - macros:\n      include_dir: snippets\n"
+        "      j2_block_start_string: '[[%'\n      j2_block_end_string: '%]]'\n"
+        '      j2_variable_start_string: "[["  # and its end\n'
+        "      j2_variable_end_string: ']]'\nmarkdown_extensions:\n  - toc\n"
+    )
+    plain = "site_name: x\nplugins:\n  - search\n"
+    default = "site_name: x\nplugins:\n  - search\n  - macros\n"
+    for name, config in (("custom", macros), ("plain", plain), ("default", default)):
+        (tmp_path / name / "docs").mkdir(parents=True)
+        (tmp_path / name / "mkdocs.yml").write_text(config, encoding="utf-8")
+        (tmp_path / name / "docs" / "page.md").write_text(page, encoding="utf-8")
+
+    def found(name: str) -> list[tuple[str, str]]:
+        proc = cli("check", f"{name}/docs", "--no-cache", cwd=tmp_path)
+        assert "Traceback" not in proc.stderr
+        return re.findall(rf"^{name}/docs/page.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
+
+    # The real defect is found in every site.
+    assert found("custom") == [("14", "RBD202")]
+    text = [("4", "RBD202"), ("8", "RBD201"), ("11", "RBD501"), ("14", "RBD202")]
+    assert found("plain") == text
+    assert found("default") == text
+    listed = cli("list", "--json", "custom/docs", cwd=tmp_path).stdout.splitlines()
+    assert '"not_checked": "template or include' in listed[0], listed[0]
+
+
 def test_mdx_pages_are_read_where_commonmark_renders_them(tmp_path: Path) -> None:
     """`.mdx` pages (Docusaurus, Astro Starlight) are found in folders read as CommonMark or
     GitHub; MkDocs and Hugo render no `.mdx`, so there they are no pages."""

@@ -138,6 +138,21 @@ def test_secret_used_as_shell_variable_counts_as_used(tmp_path: Path) -> None:
     ]
 
 
+def test_github_keeps_emoji_variation_selectors_in_ids(tmp_path: Path) -> None:
+    """Blind round 18: GitHub's slug (github-slugger) drops symbols but keeps marks, so the
+    variation selector U+FE0F of `⚠️` stays in the id: `## ⚠️  Notes` is `#\ufe0f--notes`.
+    A link naming the emoji itself, or a heading that is not there, is still an error."""
+    page = (
+        "# Guide\n\n## \u26a0\ufe0f  Notes\n\n## \u2705 Done\n\n## \U0001f680 Launch\n\n"
+        "[a](#\ufe0f--notes) [b](#--notes) [c](#-done) [d](#-launch) "
+        "[e](#\u26a0\ufe0f--notes) [f](#\ufe0f-launch)\n"
+    )
+    (tmp_path / "page.md").write_text(page, encoding="utf-8")
+    proc = cli("check", "--no-cache", "--dialect", "github", "page.md", cwd=tmp_path)
+    found = [ln.split(": error")[0] for ln in proc.stdout.splitlines() if ": error" in ln]
+    assert found == ["page.md:9:60", "page.md:9:76"], proc.stdout
+
+
 def test_vuepress_slugs_outside_mkdocs_only(tmp_path: Path) -> None:
     """Blind round 5: VuePress and VitePress make `app.conf` `app-conf`; a GitHub-like site
     (no mkdocs.yml) may use them, an MkDocs site never has them."""

@@ -302,7 +302,9 @@ def _slugs(title: str) -> frozenset[str]:
     `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`). The
     `toc` default slug of an MkDocs site is added where the site uses it (`page_anchors`)."""
     first = slugify(title)
-    return frozenset({first, re.sub(r"-{2,}", "-", first), github_slug(title)})
+    return frozenset(
+        {first, re.sub(r"-{2,}", "-", first), github_slug(title), _github_slugger(title)}
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -333,6 +335,24 @@ def github_slug(title: str) -> str:
     text = title.strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
+
+
+_SLUGGER_KEPT = frozenset({"Nd", "Nl", "Pc"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _github_slugger(title: str) -> str:
+    """GitHub's own slug (github-slugger), where it differs from `github_slug` (also Hugo's):
+    it keeps letters, marks (the variation selector U+FE0F of `⚠️`: `## ⚠️ Notes` is
+    `#\ufe0f-notes`), decimal and letter numbers, connector punctuation, `-` and spaces, and
+    drops every other character (symbols, other numbers such as `²`)."""
+    return "".join(
+        c
+        for c in title.strip().lower()
+        if c in " -"
+        or unicodedata.category(c)[0] in "LM"
+        or unicodedata.category(c) in _SLUGGER_KEPT
+    ).replace(" ", "-")
 
 
 def _github_unique(slug: str, used: dict[str, int]) -> str:

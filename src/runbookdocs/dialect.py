@@ -10,11 +10,12 @@
 
 The project names its dialect (`dialect` in `[tool.runbookdocs]`, `dialects` per directory,
 `--dialect`); otherwise it is detected for each directory from the nearest site configuration
-above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, or a
-`config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo. Nothing found: `mkdocs` (the strict
-reading) in a project that configures runbookdocs; elsewhere `github` when the repository's
-git configuration names a remote on github.com (its pages are read in GitHub's browser), else
-`commonmark` (GitLab, Gitea or any CommonMark renderer).
+above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, at the
+root or in `config/_default/`, or a `config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo.
+Nothing found: `mkdocs` (the strict reading) in a project that configures runbookdocs;
+elsewhere `github` when the repository's git configuration names a remote on github.com (its
+pages are read in GitHub's browser), else `commonmark` (GitLab, Gitea or any CommonMark
+renderer).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from runbookdocs.config import Config
+    from runbookdocs.document import Document
 
 DEFAULT = "mkdocs"
 COMMONMARK_LIKE = frozenset({"commonmark", "github", "hugo"})
@@ -236,13 +238,9 @@ def detect(folder: str) -> Dialect:
         for name in _MKDOCS_FILES:
             if (place / name).is_file():
                 return Dialect("mkdocs", f"detected from {place / name}")
-        for name in _HUGO_FILES:
-            if (place / name).is_file():
-                return Dialect("hugo", f"detected from {place / name}")
-        for candidate in (place / "config" / "_default", place):
-            for name in _HUGO_CONFIG:
-                if _hugo_config(candidate / name):
-                    return Dialect("hugo", f"detected from {candidate / name}")
+        hugo = _hugo_config_at(place)
+        if hugo is not None:
+            return Dialect("hugo", f"detected from {hugo}")
         docusaurus = _docusaurus_at(place)
         if docusaurus is not None:
             # A Docusaurus site: CommonMark fences (MDX), links resolved as its URLs
@@ -322,13 +320,9 @@ def hugo_config(folder: str) -> Path | None:
     for place in (here, *here.parents):
         if any((place / name).is_file() for name in _MKDOCS_FILES):
             return None
-        for name in _HUGO_FILES:
-            if (place / name).is_file():
-                return place / name
-        for candidate in (place / "config" / "_default", place):
-            for name in _HUGO_CONFIG:
-                if _hugo_config(candidate / name):
-                    return candidate / name
+        hugo = _hugo_config_at(place)
+        if hugo is not None:
+            return hugo
         if (place / ".git").exists():
             break
     return None
@@ -447,6 +441,65 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(extensions), frozenset(plugins)
 
 
+_J2_DEFAULTS = {"j2_block_start_string": "{%", "j2_variable_start_string": "{{"}
+_J2_OPTION = re.compile(r"^[ \t]+(j2_(?:block|variable)_start_string)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def macros_tag_starts(folder: str) -> tuple[str, ...]:
+    """How the statements and expressions of mkdocs-macros start in the pages of the MkDocs
+    site above `folder`: Jinja's `{%` and `{{`, or the markers its `mkdocs.yml` sets in the
+    plugin's `j2_block_start_string` and `j2_variable_start_string` (`[[%`, `[[`). The plugin
+    renders each page before Markdown reads it, so `[[% include 'x.yaml' %]]` is replaced by
+    the file. Empty when the site does not enable the plugin (the markers are then text).
+    """
+    if _MACROS not in mkdocs_names(folder)[1]:
+        return ()
+    starts = dict(_J2_DEFAULTS)
+    site = site_file(folder, _MKDOCS_FILES[:2])
+    try:
+        text = site.read_text(encoding="utf-8", errors="replace") if site else ""
+    except OSError:
+        text = ""
+    within: int | None = None  # the indentation of the `- macros:` entry being read
+    for line in text.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        width = len(line) - len(line.lstrip())
+        if within is not None and width <= within:
+            within = None
+        entry = re.match(_ENTRY, line)
+        if within is None and width and entry is not None and entry.group(2) == _MACROS:
+            within = width
+            continue
+        option = _J2_OPTION.match(line) if within is not None else None
+        if option is not None:
+            starts[option.group(1)] = _yaml_scalar(option.group(2))
+    return tuple(s for s in starts.values() if s)
+
+
+def template_starts(doc: Document | None) -> tuple[str, ...]:
+    """`macros_tag_starts` for the site of the page `doc` (none outside MkDocs sites)."""
+    if doc is None or doc.dialect != "mkdocs":
+        return ()
+    return macros_tag_starts(os.path.abspath(doc.file.parent))
+
+
+def _yaml_scalar(value: str) -> str:
+    """A one-line YAML scalar as its text: quotes removed (`''` in single quotes is `'`),
+    a trailing comment dropped."""
+    quoted = re.match(r"'((?:[^']|'')*)'|\"((?:[^\"\\]|\\.)*)\"", value)
+    if quoted is None:
+        return value.split(" #")[0].strip()
+    if quoted.group(1) is not None:
+        return quoted.group(1).replace("''", "'")
+    return re.sub(r"\\(.)", r"\1", quoted.group(2))
+
+
+_MACROS = "macros"
+"""The mkdocs-macros plugin's name in `plugins:`."""
+
+
 _PYMDOWNX_PIN = r"(?im)^\s*pymdown[-_]extensions\s*(?P<op>==|~=|<=|<)\s*(?P<major>\d+)"
 LEGACY_TABS_UNTIL = 8
 """pymdown-extensions 8.0 removed SuperFences' `tab="..."` option (deprecated in 7.0)."""
@@ -477,6 +530,36 @@ def legacy_superfences(folder: str) -> bool:
     return False
 
 
+def hugo_archetypes(folder: Path, config: Config) -> bool:
+    """True when `folder` is the `archetypes/` of a Hugo site (next to its `content/` or its
+    configuration) or of one of its themes: templates `hugo new` fills in (`date: {{ .Date }}`
+    in their front matter), not pages."""
+    if folder.name != "archetypes" or dialect_for(folder / "page.md", config).name != "hugo":
+        return False
+    site = folder.parent
+    return (
+        (site / "content").is_dir()
+        or _hugo_config_at(site) is not None
+        or site.parent.name == "themes"
+    )
+
+
+def _hugo_config_at(place: Path) -> Path | None:
+    """The Hugo site configuration in the folder `place`, or None: `hugo.toml` (`.yaml`,
+    `.json`) at its root or in its configuration directory `config/_default/`, or a
+    `config.*` with Hugo's keys in either place (`config.*` is also other tools' name)."""
+    default = place / "config" / "_default"
+    for candidate in (place, default):
+        for name in _HUGO_FILES:
+            if (candidate / name).is_file():
+                return candidate / name
+    for candidate in (default, place):
+        for name in _HUGO_CONFIG:
+            if _hugo_config(candidate / name):
+                return candidate / name
+    return None
+
+
 def _hugo_config(path: Path) -> bool:
     """True when `path` is a site configuration with Hugo's keys (baseURL, theme...)."""
     try:
@@ -499,6 +582,7 @@ __all__ = [
     "directory_urls",
     "docusaurus_config",
     "docusaurus_outside_paths",
+    "hugo_archetypes",
     "hugo_config",
     "hugo_lowercases_urls",
     "legacy_superfences",

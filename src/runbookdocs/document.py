@@ -13,7 +13,7 @@ from pathlib import Path
 from runbookdocs import codes
 from runbookdocs.block import Answer, Block, Header, parse_header
 from runbookdocs.config import Config, within
-from runbookdocs.dialect import dialect_for, mkdocs_folder
+from runbookdocs.dialect import dialect_for, hugo_archetypes, mkdocs_folder
 from runbookdocs.errors import UsageError
 from runbookdocs.extract.directives import Directive, find_directives
 from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page, scan
@@ -426,9 +426,9 @@ PAGE_SUFFIXES = (".md", ".mdx")
 
 def _rglob(folder: Path, config: Config) -> Iterator[Path]:
     """`*.md` under `folder`, and `*.mdx` where pages are read as CommonMark, without following
-    directory symlinks (no loops, no escapes)."""
+    directory symlinks (no loops, no escapes), nor entering a Hugo site's `archetypes/`."""
     for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not hugo_archetypes(Path(root) / d, config))
         for name in names:
             if name.endswith(".md") or (name.endswith(".mdx") and _mdx_page(Path(root), config)):
                 yield Path(root) / name

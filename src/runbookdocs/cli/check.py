@@ -173,7 +173,7 @@ def run_list(args: argparse.Namespace) -> int:
     for doc in documents_from_paths(args.paths, config):
         for b in doc.blocks:
             why = b.why_not_run()
-            unchecked = why_not_checked(b)
+            unchecked = why_not_checked(b, doc)
             if args.json:
                 print(
                     json.dumps(

@@ -22,6 +22,7 @@ from typing import Any
 
 from runbookdocs import codes
 from runbookdocs.block import Block
+from runbookdocs.dialect import template_starts
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.location import Location
 from runbookdocs.results import Finding
@@ -50,7 +51,7 @@ Path_ = tuple[str | int, ...]
 @block_validator("json")
 def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """JSON syntax, duplicate keys, and `schema=`."""
-    if not block.file and not_data(block.source):
+    if not block.file and not_data(block.source, template_starts(ctx.document)):
         return
     filled = fill(heredoc_body(block.source), values_for(ctx), json_quote)
     dialect = JSONC_LANGS.get(block.lang.lower())
@@ -299,7 +300,7 @@ def pointer(path: Iterable[str | int]) -> str:
 @block_validator("yaml")
 def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """YAML syntax (every document of a `---`-separated stream), duplicate keys, `schema=`."""
-    if not block.file and not_data(block.source):
+    if not block.file and not_data(block.source, template_starts(ctx.document)):
         return
     filled = fill(heredoc_body(block.source), values_for(ctx))
     multi = _DOCUMENT_MARK.search(filled.text) is not None
@@ -1331,12 +1332,16 @@ _TEMPLATE = re.compile(r"\{\{-?|\{%-?")
 _INCLUDE_LINE = re.compile(r"^\s*\{!.*!\}\s*$")
 
 
-def not_data(text: str) -> bool:
+def not_data(text: str, starts: tuple[str, ...] = ()) -> bool:
     """True when a configuration block shows a template rather than data: Helm or Jinja tags
-    (`{{ .Values.x }}`, `{{- if }}`, `{% for %}`) besides runbookdocs' own `{{ name }}`, or the
-    include of a file by markdown-include (`{!path!}`). Such a block is valid only once
-    rendered by its own tool, so it is not validated (a block written with `file=` always is).
+    (`{{ .Values.x }}`, `{{- if }}`, `{% for %}`) besides runbookdocs' own `{{ name }}`, a tag
+    starting with one of `starts` (mkdocs-macros' own markers, `[[% include 'x.yaml' %]]`:
+    `dialect.template_starts`), or the include of a file by markdown-include (`{!path!}`).
+    Such a block is valid only once rendered by its own tool, so it is not validated (a block
+    written with `file=` always is).
     """
+    if any(start in text for start in starts if start not in ("{{", "{%")):
+        return True
     if "{" not in text:
         return False
     if any(_INCLUDE_LINE.match(ln) for ln in text.split("\n")):
@@ -1729,7 +1734,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 @block_validator("toml")
 def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """TOML syntax (tomllib refuses duplicate keys and tables itself)."""
-    if not block.file and not_data(block.source):
+    if not block.file and not_data(block.source, template_starts(ctx.document)):
         return
     filled = fill(block.source, values_for(ctx), json_quote)
     try:

@@ -180,19 +180,25 @@ def check_documents(documents: Sequence[Document], config: Config) -> Report:
     return report
 
 
-def why_not_checked(block: Block) -> str | None:
-    """Why the static checks do not validate this block's content, or None when they do.
+def why_not_checked(block: Block, doc: Document | None = None) -> str | None:
+    """Why the static checks do not validate this block's content (of the page `doc`), or
+    None when they do.
 
     The header, the target and the page's links are checked for every block; this is about
     the content: a language runbookdocs does not read, a configuration block that is a
     template or an include (valid once rendered), a console block that holds only output.
     """
+    from runbookdocs.dialect import template_starts
     from runbookdocs.validate.data import not_data
     from runbookdocs.validate.shell import block_script
 
     if block.kind == "other":
         return f"language {block.lang or '(none)'!r} is not checked{near_kind(block.lang)}"
-    if block.kind in ("json", "yaml", "toml") and not block.file and not_data(block.source):
+    if (
+        block.kind in ("json", "yaml", "toml")
+        and not block.file
+        and not_data(block.source, template_starts(doc))
+    ):
         return "template or include: valid only once rendered by its own tool"
     if block.kind == "console" and block_script(block) is None:
         return "console output without commands"

@@ -34,7 +34,7 @@ from runbookdocs.anchors import (
 )
 from runbookdocs.block import Block, suggest
 from runbookdocs.config import Config
-from runbookdocs.dialect import built_by_generator, mkdocs_names
+from runbookdocs.dialect import built_by_generator, template_starts
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
 from runbookdocs.links import REF_DEF, SCHEME, links, mask_code
@@ -76,9 +76,7 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     # mkdocs-macros renders each page as a Jinja template before Markdown reads it: a link
     # target holding `{{ release }}` names the page the variable's value makes, which only
     # the site's build knows; such targets are not checked.
-    macros = (
-        doc.dialect == "mkdocs" and _MACROS in mkdocs_names(os.path.abspath(doc.file.parent))[1]
-    )
+    macros = template_starts(doc)
     prose = prose_lines(doc)
     spanned = code_over_lines(prose) if "`" in doc.text else {}
     for p in prose:
@@ -92,7 +90,7 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             target = raw.strip("<>")
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
-            if macros and ("{{" in target or "{%" in target):
+            if any(start in target for start in macros):
                 continue
             kind = "hugo-link" if hugo else "link"
             ctx.refer(
@@ -102,9 +100,6 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             )
     return []
 
-
-_MACROS = "macros"
-"""The mkdocs-macros plugin's name in `plugins:`."""
 
 _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s*[>%]\}\}\s*\)""")
 """`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""
