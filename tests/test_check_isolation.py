@@ -110,6 +110,21 @@ def test_an_interrupted_check_leaves_no_scratch_files(tmp_path: Path, sig: signa
     assert not seen & {p.name for p in SHM.glob("rbd-shellcheck-*")}
 
 
+def test_a_worker_stopped_right_after_making_its_scratch_folder_removes_it() -> None:
+    """The stop signal can come between `mkdtemp` and the folder's registration in SCRATCH:
+    the worker's handler still removes it, by this process's id in its name."""
+    import tempfile
+
+    from runbookdocs.validate import shell
+
+    place = str(SHM) if SHM.is_dir() else None
+    made = tempfile.mkdtemp(prefix=f"rbd-shellcheck-{os.getpid()}-", dir=place)
+    (Path(made) / "b0.sh").write_text("echo hi\n", encoding="utf-8")
+    assert made not in shell.SCRATCH
+    shell.stop_running()
+    assert not Path(made).exists()
+
+
 def _ours(name: str, pid: int) -> bool:
     """`rbd-shellcheck-PID-...` made by `pid` or one of its children (forked workers)."""
     parts = name.split("-")

@@ -579,22 +579,28 @@ def stop_running() -> None:
     for folder in list(SCRATCH):
         shutil.rmtree(folder, ignore_errors=True)
         SCRATCH.discard(folder)
+    # A folder made just before the signal came, not yet in SCRATCH (the handler runs between
+    # `mkdtemp` and `SCRATCH.add`): found by this process's id in its name.
+    sweep_scratch(own=True)
 
 
 SCRATCH: set[str] = set()
 """Scratch directories of this process that hold scripts for shellcheck."""
 
 
-def sweep_scratch(place: str | None = None) -> None:
-    """Remove the scratch directories of checks that are gone (killed before they could):
-    they are named `rbd-shellcheck-PID-...`."""
-    folder = place or (_SHM if os.path.isdir(_SHM) else tempfile.gettempdir())
+def sweep_scratch(place: str | None = None, *, own: bool = False) -> None:
+    """Remove the scratch directories of checks that are gone (killed before they could), or
+    with `own` this process's: they are named `rbd-shellcheck-PID-...`."""
+    if place is None:  # every place `_scratch` writes to: /dev/shm, else the temporary folder
+        for where in {*([_SHM] if os.path.isdir(_SHM) else []), tempfile.gettempdir()}:
+            sweep_scratch(where, own=own)
+        return
     with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
+        for entry in os.scandir(place):
             parts = entry.name.split("-")
             if entry.name.startswith("rbd-shellcheck-") and len(parts) > 3 and parts[2].isdigit():
                 pid = int(parts[2])
-                if pid != os.getpid() and not _alive(pid):
+                if (pid == os.getpid()) if own else (pid != os.getpid() and not _alive(pid)):
                     shutil.rmtree(entry.path, ignore_errors=True)
 
 

@@ -120,6 +120,9 @@ class Workers:
         for conn in self._pipes:
             conn.close()
         self._pipes = {}
+        from runbookdocs.validate.shell import sweep_scratch
+
+        sweep_scratch()  # what a worker killed before it could clean up left behind
 
 
 def start(tasks: list[list[Path]], workers: int, config: Config, use_cache: bool) -> Workers:
