@@ -248,13 +248,20 @@ def test_ssh_config_tagged_ini_is_one_warning_outside_runbooks(tmp_path: Path) -
     """Blind round 7: `Host x` / `    Port 22` tagged ini is an OpenSSH client configuration:
     one RBD208 on a page that is no runbook (no configuration), the INI error on a runbook."""
     page = "# P\n\n```ini\nHost db.example.org\n    Port 2222\n    User ops\n```\n"
+    plain, found = _plain_page_and_runbook(tmp_path, page)
+    assert plain.startswith("page.md:4:1: warning: this ini block"), plain
+    assert "[RBD208]" in plain
+    assert found.startswith("docs/page.md:4:1: error: key outside any [section]"), found
+
+
+def _plain_page_and_runbook(tmp_path: Path, page: str) -> tuple[str, str]:
+    """What `check` says of `page` alone in a folder (no configuration: no runbook), and its
+    one finding in a project with a configuration (a runbook page)."""
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "page.md").write_text(page, encoding="utf-8")
     proc = cli("check", "page.md", "--no-cache", "--dialect", "github", cwd=tmp_path / "plain")
-    assert proc.stdout.startswith("page.md:4:1: warning: this ini block"), proc.stdout
-    assert "[RBD208]" in proc.stdout
-    [found] = check_page(tmp_path / "rb", page)  # a project with a configuration: runbooks
-    assert found.startswith("docs/page.md:4:1: error: key outside any [section]"), found
+    [found] = check_page(tmp_path / "rb", page)
+    return proc.stdout, found
 
 
 def test_http_message_tagged_json_is_one_warning_outside_runbooks(tmp_path: Path) -> None:
@@ -271,11 +278,7 @@ def test_http_message_tagged_json_is_one_warning_outside_runbooks(tmp_path: Path
     assert http_message('POST /v1/carts HTTP/1.1\nHost: shop\n\n{"a": 1,}')
     assert http_message('{"status": "HTTP/1.1 200",}') is None
     assert http_message("HTTP/1.1 200\nServer: shop\nplain text") is None
-    page = f"# P\n\n```json\n{response}\n```\n"
-    (tmp_path / "plain").mkdir()
-    (tmp_path / "plain" / "page.md").write_text(page, encoding="utf-8")
-    proc = cli("check", "page.md", "--no-cache", "--dialect", "github", cwd=tmp_path / "plain")
-    assert proc.stdout.startswith("page.md:4:1: warning: this json block"), proc.stdout
-    assert "[RBD208]" in proc.stdout
-    [found] = check_page(tmp_path / "rb", page)  # a project with a configuration: runbooks
+    plain, found = _plain_page_and_runbook(tmp_path, f"# P\n\n```json\n{response}\n```\n")
+    assert plain.startswith("page.md:4:1: warning: this json block"), plain
+    assert "[RBD208]" in plain
     assert found.startswith("docs/page.md:4:1: error: invalid JSON") and "RBD201" in found
