@@ -847,6 +847,35 @@ def test_mkdocs_macros_markers_set_in_the_site(tmp_path: Path) -> None:
     assert '"not_checked": "template or include' in listed[0], listed[0]
 
 
+def test_links_into_a_folder_the_build_writes(tmp_path: Path) -> None:
+    """Blind round 19: a site whose `nav` names `reference/index.md` in a folder that is not
+    in the sources (a step before `mkdocs build` writes the command reference there) links to
+    pages of that folder; the check cannot see them and does not call them broken. A folder
+    that exists, a page the nav does not name, and a missing page beside them stay broken."""
+    config = (
+        "site_name: x\nnav:\n  - Home: index.md\n  - Guide: guide/start.md\n"
+        "  - Reference:\n      - reference/index.md\n  - Forum: https://example.org/forum/\n"
+    )
+    page = (
+        "# Home\n\n[create](reference/tool_create.md) [deep](reference/sub/x.md#y)\n"
+        "[start](guide/start.md) [gone](guide/gone.md) [other](other/page.md)\n"
+    )
+    (tmp_path / "docs" / "guide").mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    (tmp_path / "docs" / "guide" / "start.md").write_text("# Start\n", encoding="utf-8")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    assert re.findall(r"^(\S+): error: .*\[(\w+)\]$", proc.stdout, re.M) == [
+        ("docs/index.md:4:32", "RBD501"),
+        ("docs/index.md:4:55", "RBD501"),
+    ]
+    # Without the nav entry, the same folder is missing, not built: its links are broken.
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    proc = cli("check", "docs", "--no-cache", cwd=tmp_path)
+    assert proc.stdout.count("[RBD501]") == 4, proc.stdout
+
+
 def test_mdx_pages_are_read_where_commonmark_renders_them(tmp_path: Path) -> None:
     """`.mdx` pages (Docusaurus, Astro Starlight) are found in folders read as CommonMark or
     GitHub; MkDocs and Hugo render no `.mdx`, so there they are no pages."""

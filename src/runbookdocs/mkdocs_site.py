@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,58 @@ def toc_default_slugify(folder: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=256)
+def built_folders(folder: str) -> frozenset[Path]:
+    """Folders of the docs directory that the `nav` of the MkDocs site above `folder` names
+    pages in, but that are not in the sources: a step before `mkdocs build` writes them (a
+    command-line reference generated from the program, say), so links into them name pages
+    the check cannot see. Only whole folders count: one page missing from a folder that exists
+    is more likely a page removed than one generated."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    root = mkdocs_folder(folder)
+    if root is None:
+        return frozenset()
+    data = _site_settings(folder)
+    docs = root / str(data.get("docs_dir") or "docs")
+    if not docs.is_dir():
+        return frozenset()
+    found: set[Path] = set()
+    for entry in _nav_paths(data.get("nav")):
+        parts = entry.split("/")
+        if ".." in parts or "." in parts:
+            continue
+        for depth in range(1, len(parts)):
+            place = docs.joinpath(*parts[:depth])
+            if not place.exists():
+                found.add(Path(os.path.normpath(place)))
+                break
+    return frozenset(found)
+
+
+def in_built_folder(source: Path, target: Path) -> bool:
+    """True when `target`, linked from the page `source`, is inside one of the `built_folders`
+    of the page's site (and so cannot be checked before the build)."""
+    folders = built_folders(os.path.dirname(os.path.abspath(source)))
+    if not folders:
+        return False
+    target = Path(os.path.normpath(os.path.abspath(target)))
+    return any(target == f or f in target.parents for f in folders)
+
+
+def _nav_paths(nav: Any) -> Iterator[str]:
+    """The relative page paths a `nav` names (not its URLs, nor absolute paths)."""
+    if isinstance(nav, str):
+        if "://" not in nav and not nav.startswith(("/", "#")) and not nav.startswith("mailto:"):
+            yield nav.strip()
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_paths(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_paths(item)
+
+
 def _site_settings(folder: str) -> dict[str, Any]:
     """The `mkdocs.yml` of the MkDocs site above `folder`, loaded ({} when there is none or it
     cannot be read: the site's build reports that, not the check)."""
@@ -155,4 +208,11 @@ def _read_site(path: Path) -> Any:
         return None
 
 
-__all__ = ["SuffixLanguages", "localised_file", "suffix_languages", "toc_default_slugify"]
+__all__ = [
+    "SuffixLanguages",
+    "built_folders",
+    "in_built_folder",
+    "localised_file",
+    "suffix_languages",
+    "toc_default_slugify",
+]

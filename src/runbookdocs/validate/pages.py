@@ -39,7 +39,7 @@ from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
 from runbookdocs.links import REF_DEF, SCHEME, links, mask_code
 from runbookdocs.location import Location
-from runbookdocs.mkdocs_site import localised_file
+from runbookdocs.mkdocs_site import in_built_folder, localised_file
 from runbookdocs.results import Finding
 from runbookdocs.validate import CheckContext, PageEntry, PageIndex, Reference, page_check
 from runbookdocs.validate.common import finding_at
@@ -404,6 +404,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         if linked is None:  # not a page of this check: look at the file system
             if not anchor and _folder_shown(source, Path(name), index):
                 return None
+            if not os.path.exists(name) and in_built_folder(source, Path(name)):
+                return None  # a folder the site's nav names and a step before the build writes
             problem, linked = _resolve_file(ref, Path(name), path_part, index)
             if problem is not None:
                 served = _at_pretty_url(ref, source, path_part, index)
