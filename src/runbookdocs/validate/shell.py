@@ -940,7 +940,9 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         return None
     if code == 2215 and _first_statement(unit.script, c.get("line")):
         return None  # flags on the block's first line are a list of flags, not a broken line
-    if code == 2094 and _writes_derived_names(unit.script, c.get("line")):
+    if code == 2094 and (
+        _writes_derived_names(unit.script, c.get("line")) or _names_no_file(unit.script, c)
+    ):
         return None
     parser = code < 2000
     # bash is the judge of bash syntax: shellcheck's own parse errors are warnings unless
@@ -995,6 +997,83 @@ def _redirect_word(text: str, start: int) -> str:
             break
         i += 1
     return text[start:i]
+
+
+_FILE_READERS_TEXT = """
+    cat tac nl head tail sort uniq cut paste join comm wc tr fold fmt pr expand unexpand column
+    rev shuf split csplit od xxd hexdump strings base32 base64 md5sum sha1sum sha256sum
+    sha512sum cksum sum grep egrep fgrep zgrep rg ag sed awk gawk mawk perl python python2
+    python3 ruby node bash sh zsh dash source . less more diff cmp patch jq yq envsubst iconv
+    dos2unix unix2dos gzip gunzip zcat bzip2 bunzip2 bzcat xz unxz xzcat zstd lz4 tar zip unzip
+    cp mv dd install ln tee openssl gpg sops xargs
+"""
+_FILE_READERS = frozenset(_FILE_READERS_TEXT.split())
+"""Commands whose operands are files they read (filters, interpreters, archivers, copiers):
+a bare word among their arguments may be the file a redirection of the pipeline writes."""
+_WRAPPERS = frozenset({"sudo", "doas", "env", "nohup", "time", "command", "exec", "nice"})
+_SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "|&", "(", ")", ";;"})
+_BARE_NAME = re.compile(r"[A-Za-z][\w-]*")
+
+
+def _names_no_file(script: str, c: dict[str, Any]) -> bool:
+    """True when the word SC2094 reports (`k0s kubeconfig admin > kubeconfig`) is, wherever it
+    is not a redirection's target, a subcommand: a bare name (no `/`, no extension, no `$`)
+    among the words right after a command that reads no file operand, before its first
+    option. Shellcheck compares words alone, so a command named like the file it writes is
+    "read" too. The word stays reported where it may be read as a file: an operand of a
+    filter (`sort f > f`, `sed 's/a/b/' f > f`), an option's value (`--config f > f`), a
+    path or a name with an extension, a variable, a `< f` on the same pipeline.
+
+    Commands are told apart by what they are known to read, not by a list of tools with
+    subcommands: those are countless (`kubectl`, `k0s`, `helm`...), while the commands that
+    take files as operands are few and well known."""
+    line, col, end = c.get("line"), c.get("column"), c.get("endColumn")
+    if not (isinstance(line, int) and isinstance(col, int) and isinstance(end, int)):
+        return False
+    lines = script.split("\n")
+    if not 0 < line <= len(lines):
+        return False
+    word = lines[line - 1][col - 1 : end - 1]
+    if not _BARE_NAME.fullmatch(word):
+        return False
+    # The pipeline may run over lines (`\` or `|` at the end); shellcheck reports each side
+    # of it on its own line.
+    first = last = line - 1
+    while first > 0 and lines[first - 1].rstrip().endswith(("\\", "|")):
+        first -= 1
+    while last < len(lines) - 1 and lines[last].rstrip().endswith(("\\", "|")):
+        last += 1
+    text = " ".join(ln.rstrip().removesuffix("\\") for ln in lines[first : last + 1])
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:  # an open quote: the words cannot be told apart
+        return False
+    commands: list[list[str]] = [[]]
+    target = False
+    for token in tokens:
+        if token in _SEPARATORS:
+            commands.append([])
+        elif set(token) <= set("<>&"):
+            target = True  # `>`, `>>`, `<`, `&>`: the next word is the redirection's
+        elif target:
+            target = False
+        else:
+            commands[-1].append(token)
+    seen = False
+    for words in commands:
+        while words and (words[0] in _WRAPPERS or words[0].startswith("-") or "=" in words[0]):
+            words = words[1:]  # `sudo -E`, `env A=1`: the command is the word after them
+        if word not in words[1:]:
+            continue
+        if os.path.basename(words[0]) in _FILE_READERS:
+            return False
+        options = next((k for k, w in enumerate(words) if w.startswith("-")), len(words))
+        if word in words[options:]:
+            return False
+        seen = True
+    return seen
 
 
 def _first_statement(script: str, line: object) -> bool:
@@ -1176,21 +1255,25 @@ def typed_lines(block: Block, script: str) -> set[int] | None:
     and sessions, whose output is already left out of `script`.
 
     In a block that is mostly output, a line is a command only if it starts with a well-known
-    command: output often has lines no pattern knows (`  size   <integer>`)."""
+    command: output often has lines no pattern knows (`  size   <integer>`). So is a line
+    under output in any block (`uid   Jane Ops <ops@example.com>` under a key listing's rule):
+    the output goes on until a command starts again."""
     if block.kind != "shell" or block_session(block) is not None:
         return None
     found = statements(script)
     lines = script.split("\n")
     mostly_output = bool(found) and sum(st.output for st in found) / len(found) >= OUTPUT_SHARE
     typed: set[int] = set()
+    under_output = False
     for st in found:
         first = lines[st.start]
         if st.output:
             command = _URL_LINE.match(first) is not None
         else:
-            command = not mostly_output or looks_like_commands(first)
+            command = not (mostly_output or under_output) or looks_like_commands(first)
         if command:
             typed.update(range(st.start, st.end + 1))
+        under_output = not command
     return typed
 
 
@@ -1288,6 +1371,9 @@ _OUTPUT_LINE = re.compile(
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
+      | (?!test\b)(?:[a-z],\s+)?[a-z][\w-]*(?:\s+(?:<[^<>\s]+>|\[[^\]\n]*\]|_\w+_))*\s+=\s+\S
+                # a help entry: `fixup <commit> = like squash` (`_commit_` once masked)
+      | [A-Z][A-Z\ ]*(?:\ \[[^\]\n]*\])?:?\ \*{3,}\s*$        # a banner: TASK [name] ****
       | [-dlcbps][r-][w-][xsS-][r-][w-][xsS-][r-][w-][xtT-][.+@]?\s+\d  # ls -l: -rw-r--r--. 1
       | total\s+\d[\d.,]*[KMGT]?\s*$                            # ls -l: total 44K
       | HTTP/\d(?:\.\d)?\s+\d{3}\b                             # a status line: HTTP/1.1 200 OK
@@ -1479,9 +1565,16 @@ def _unquoted(line: str) -> str:
     return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "''", line)
 
 
-_DATA_OPEN = re.compile(r"^([ \t]*)(?:[A-Za-z_:][\w:.]*|[❯›»➜→]{1,3}[ \t]+)?[\[{][ \t]*$")
-"""A JSON document's first line: `[`, `{`, `name {`, or `❯❯ [` (a page's own marker for what
-the command above printed)."""
+_DATA_OPEN = re.compile(
+    r"""(?x)^([ \t]*)(?:
+        [A-Za-z_:][\w:.]*
+      | [❯›»➜→]{1,3}[ \t]+
+      | [^\s$`;&<>'"=][^$`;&<>'"=\n]*?[ \t]=>[ \t]+         # ok: [host] => {, host | SUCCESS => {
+    )?[\[{][ \t]*$"""
+)
+"""A JSON document's first line: `[`, `{`, `name {`, `❯❯ [` (a page's own marker for what
+the command above printed), or a label and `=>` before it, as Ansible prints a host's result
+(`web-1 | SUCCESS => {`, `ok: [web-1] => {`): no shell line ends with `=> {`."""
 _DATA_MEMBER = re.compile(
     r"""(?x)^\s*(?:
         "[^"\n]*"\s*:.*                                       # "key": value
