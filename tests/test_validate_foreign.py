@@ -589,6 +589,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # in quotes, in `XXX-XXX`: shown values; a number never filled in and a note: reported.
         "foreign/values.md:45:27: warning [RBD506]",
         "foreign/values.md:47:1: warning [RBD506]",
+        # Blind round 19: XXX after what it is the value of (`run id XXX`, `#XXX`): nothing.
+        "foreign/values.md:52:39: warning [RBD506]",
         # A vendor's statements and index hints, shard targeting with `use`, sessions opened
         # from the shell or after a comment, a here-document: only the real errors.
         "foreign/vendor-sql.md:68:32: error [RBD401]",

@@ -895,6 +895,11 @@ _STANDS_IN = re.compile(
 `printed as XXX`)."""
 
 
+_NAMED_VALUE = re.compile(r"(?i)(?:\b(?:id|number|no\.|version)|#)$")
+"""What an `XXX` in prose is the value of when it follows its name (`run id XXX`, `ticket
+#XXX`, `build number XXX`): an example value, not a note."""
+
+
 _QUOTED = re.compile(r'"[^"\n]*"')
 _PLACEHOLDER_FAMILY = re.compile(r"\b(?:YYY|ZZZ)\b")
 """The letters that go with `XXX` when it stands for one name among several."""
@@ -932,6 +937,8 @@ def _value_to_fill(text: str, start: int, *, prose: bool, context: _Context | No
     if prose:
         masked = mask_code(context.masked if context and context.masked else text)
         if masked[start] == " " and text[start] != " ":
+            return True
+        if _NAMED_VALUE.search(before):
             return True
         sentence = re.split(r"[.!?](?:\s|$)", f"{context.lead if context else ''} {before}")[-1]
         return _STANDS_IN.search(sentence) is not None
