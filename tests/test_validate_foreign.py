@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 77 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 78 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -545,6 +545,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
+        # Blind round 19: `...` lines in a TOML excerpt are elisions, as in INI and YAML; past
+        # them an unclosed string is found on its line, and a bare word without them.
+        "foreign/toml-excerpts.md:28:32: error [RBD204]",
+        "foreign/toml-excerpts.md:36:1: error [RBD204]",
         # Blind round 14: `#top` and `#Top` scroll to the top of any HTML page (the HTML
         # standard); a renamed section is still missing, and `fragments` without `.md` is no
         # file in a repository's browser (no site generator here).
