@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 78 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 79 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -353,6 +353,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 18: a TODO struck through, XXX with YYY in one example message: nothing;
         # XXX in a sentence of its own is still a marker.
         "foreign/markers.md:48:17: warning [RBD506]",
+        # Blind round 19: a merge of a value an application's tag loads (`<<: !include
+        # file.yaml`, a list of them, with an anchor) is merged as a mapping; a merge of an
+        # untagged word is still refused.
+        "foreign/merge-includes.md:48:5: error [RBD202]",
+        "foreign/merge-includes.md:55:27: error [RBD202]",
         # An MkDocs site with attr_list and mkdocs-macros (settings in an INHERIT file):
         # `data-*` attributes are the site's, `data-prompt` is the block's prompt (a client's
         # `mysql>`, SQL at it: one RBD308); a session's command continued after `|` is one
