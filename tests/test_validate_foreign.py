@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 79 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 82 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -85,6 +85,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
         # `export` and JSX lines make no finding; the missing `\` is found.
         "foreign/components.mdx:33:3: warning [RBD302]",
+        # Blind round 19: a block the page shows as the mistake on purpose (a caption, a
+        # heading, an admonition's title, a sentence ending "this won't work:", a comment
+        # "# Don't do this!" in it) is not judged, and not run; after "If the output is
+        # wrong, run:", "To avoid downtime, run:", under a heading naming a problem, or after
+        # "Do not do this in production:", a mistake is still reported.
+        "foreign/counter-examples.md:67:1: error [RBD301]",
+        "foreign/counter-examples.md:74:11: error [RBD202]",
+        "foreign/counter-examples.md:80:12: error [RBD202]",
+        "foreign/counter-examples.md:86:15: error [RBD201]",
         # Blind round 12: the last block of a page left open, code alone inside, is closed by
         # the end of the page in CommonMark (RBD113); one holding the page's last sentence is
         # never closed (RBD101).
@@ -353,6 +362,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 18: a TODO struck through, XXX with YYY in one example message: nothing;
         # XXX in a sentence of its own is still a marker.
         "foreign/markers.md:48:17: warning [RBD506]",
+        # Blind round 19: a merge of a value an application's tag loads (`<<: !include
+        # file.yaml`, a list of them, with an anchor) is merged as a mapping; a merge of an
+        # untagged word is still refused.
+        "foreign/merge-includes.md:48:5: error [RBD202]",
+        "foreign/merge-includes.md:55:27: error [RBD202]",
         # An MkDocs site with attr_list and mkdocs-macros (settings in an INHERIT file):
         # `data-*` attributes are the site's, `data-prompt` is the block's prompt (a client's
         # `mysql>`, SQL at it: one RBD308); a session's command continued after `|` is one
@@ -566,6 +580,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
+        # Blind round 19: `...` lines in a TOML excerpt are elisions, as in INI and YAML; past
+        # them an unclosed string is found on its line, and a bare word without them.
+        "foreign/toml-excerpts.md:28:32: error [RBD204]",
+        "foreign/toml-excerpts.md:36:1: error [RBD204]",
         # Blind round 14: `#top` and `#Top` scroll to the top of any HTML page (the HTML
         # standard); a renamed section is still missing, and `fragments` without `.md` is no
         # file in a repository's browser (no site generator here).
@@ -1457,3 +1475,36 @@ def test_configuration_blocks_stay_shell_on_runbooks(tmp_path: Path) -> None:
     found = re.findall(r"^\S+layouts\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert ("52", "RBD301") in found, proc.stdout
     assert ("48", "RBD309") not in found
+
+
+def test_counter_examples_are_neither_judged_nor_run(tmp_path: Path) -> None:
+    """Blind round 19: `list` says why a block shown as the mistake is not validated (the
+    page's words), and a shell one is skipped; the same shell block after a sentence that is
+    no such mark ("If the output is wrong, run:") is checked and runnable."""
+    import json
+
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SAMPLES / "counter-examples.md", tmp_path / "docs" / "page.md")
+    proc = cli("list", "--json", "docs/page.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["location"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert rows["docs/page.md:7"]["not_checked"] is None  # "Good example:"
+    assert rows["docs/page.md:13"]["not_checked"] == "shown as a counter-example: Bad example:"
+    assert rows["docs/page.md:33"]["not_checked"] == (
+        "shown as a counter-example: Don't do this! Only one merge is allowed at a level."
+    )
+    assert rows["docs/page.md:48"]["not_checked"] == (
+        'shown as a counter-example: !!! failure "Incorrect"'
+    )
+    shown = rows["docs/page.md:60"]
+    assert shown["runnable"] is False
+    assert shown["reason"] == "skipped: shown as a counter-example: In short, don't do this:"
+    meant = rows["docs/page.md:66"]
+    assert meant["runnable"] is True and meant["not_checked"] is None
+    # A step whose failure the page expects (`expect=`) is a step, whatever its caption says.
+    (tmp_path / "docs" / "step.md").write_text(
+        "# Step\n\nThis won't work:\n\n```bash {expect=1}\nfalse\n```\n", encoding="utf-8"
+    )
+    proc = cli("list", "--json", "docs/step.md", cwd=tmp_path)
+    (step,) = map(json.loads, proc.stdout.splitlines())
+    assert step["runnable"] is True and step["not_checked"] is None

@@ -392,6 +392,27 @@ class Answer(NamedTuple):
     """What to type; may hold `{{ name }}` placeholders (variables or secrets)."""
 
 
+COUNTER_EXAMPLE_CODES = frozenset(
+    {
+        codes.INVALID_JSON.id,
+        codes.INVALID_YAML.id,
+        codes.INVALID_INI.id,
+        codes.INVALID_TOML.id,
+        codes.DUPLICATE_KEY.id,
+        codes.SCHEMA_VIOLATION.id,
+        codes.YAML_ALTERNATIVES.id,
+        codes.SHELL_SYNTAX.id,
+        codes.SHELLCHECK.id,
+        codes.PYTHON_SYNTAX.id,
+        codes.SQL_SYNTAX.id,
+        codes.SQL_UNPARSED.id,
+    }
+)
+"""Codes that say a block's content is wrong: not reported on a block the page shows as a
+counter-example (`Block.counter_example`), which is wrong on purpose. Its header, its links
+and its placeholders are still checked."""
+
+
 class NotRun(NamedTuple):
     """Why a block is not executed: decide on `reason`, show `str()`."""
 
@@ -468,13 +489,18 @@ class Block:
     default_target: str | None = None
     """The runbook's `target` from front matter, used when the block names none."""
     skip_reason: str | None = None
-    """Why the block is not run, from `skip=` or a `runbook: skip-next` directive."""
+    """Why the block is not run, from `skip=` or a `runbook: skip-next` directive, or because
+    the page shows it as a counter-example (`counter_example`)."""
     answers: tuple[Answer, ...] = ()
     """Replies to interactive prompts, from `runbook: answer` directives."""
     indent: int = 0
     """Columns of container indentation (tabs, admonitions, lists) removed from each line."""
     allow: tuple[str, ...] = ()
     """Finding codes not reported for this block (`runbook: allow` directives)."""
+    counter_example: str | None = None
+    """The page's words that show the block as a mistake on purpose (a caption, a heading, a
+    title or a comment, `runbookdocs.extract.counterexamples`), or None. Such a block is not
+    judged valid or invalid (`COUNTER_EXAMPLE_CODES`), and not run."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"

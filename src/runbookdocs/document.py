@@ -6,7 +6,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from runbookdocs.block import Answer, Block, Header, parse_header
 from runbookdocs.config import Config, within
 from runbookdocs.dialect import dialect_for, hugo_archetypes, mkdocs_folder
 from runbookdocs.errors import UsageError
+from runbookdocs.extract.counterexamples import counter_example
 from runbookdocs.extract.directives import Directive, find_directives
 from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page, scan
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
@@ -180,6 +181,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     blocks: list[Block] = []
     pending: list[Directive] = []
     queue = sorted(directives, key=lambda d: d.end_index)
+    texts = [ln.text for ln in lines]
+    hidden = {k for c in comments for k in range(c.start, c.end + 1)}
     for fence in fences:
         while queue and queue[0].end_index < fence.open_index:
             pending.append(queue.pop(0))
@@ -272,6 +275,11 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         pending.clear()
         if ignored:
             continue
+        shown_wrong = (
+            None
+            if "expect" in header.attrs  # a step expected to fail is a step
+            else counter_example(texts, fence.open_index, [ln.text for ln in fence.content], hidden)
+        )
         blocks.append(
             Block(
                 path=path,
@@ -292,8 +300,14 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 answers=tuple(answers),
                 indent=fence.indent,
                 allow=tuple(allow),
+                counter_example=shown_wrong,
             )
         )
+        if shown_wrong is not None and blocks[-1].executable and skip_reason is None:
+            # Running what the page warns against would do the harm it warns of.
+            blocks[-1] = replace(
+                blocks[-1], skip_reason=f"shown as a counter-example: {shown_wrong}"
+            )
     for d in pending + queue:
         findings.append(
             codes.DIRECTIVE_UNUSED.at(

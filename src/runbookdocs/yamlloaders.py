@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
@@ -53,6 +53,43 @@ class _Yaml12Resolver(VersionedResolver):
         return self.DEFAULT_SCALAR_TAG
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_YAML_TAGS = "tag:yaml.org,2002:"
+
+
+def _application_tagged(node: Node) -> bool:
+    """True when `node` carries a tag of the application's own (`!include`, `!ref`), not one
+    of YAML's (`!!map`, or none: a resolved plain scalar)."""
+    tag = str(node.tag)
+    return tag.startswith("!") and tag != "!" and not tag.startswith(_YAML_TAGS)
+
+
+class _MergeIncludeConstructor(RoundTripConstructor):
+    """ruamel.yaml's round-trip constructor, with a merge of an application-tagged value
+    (`<<: !include common.yaml`, `<<: [!include a.yaml, *b]`) read as the merge of a mapping.
+
+    What such a value becomes is the application's loader's business (borgmatic's reads the
+    file named and merges its mapping); YAML alone cannot know it, so it is merged as an
+    empty mapping instead of refused. A merge of an untagged scalar stays an error.
+    """
+
+    def flatten_mapping(self, node: Any) -> Any:
+        for index, (key_node, value_node) in enumerate(node.value):
+            if key_node.tag != _MERGE_TAG:
+                continue
+            if _application_tagged(value_node):
+                node.value[index] = (key_node, _empty_mapping(value_node))
+            elif isinstance(value_node, SequenceNode):
+                value_node.value = [
+                    _empty_mapping(n) if _application_tagged(n) else n for n in value_node.value
+                ]
+        return super().flatten_mapping(node)
+
+
+def _empty_mapping(node: Node) -> MappingNode:
+    return MappingNode(Tag(suffix="tag:yaml.org,2002:map"), [], node.start_mark, node.end_mark)
+
+
 def _fast_loader_class() -> type | None:
     """libyaml's parser with the safe constructor, built once (ruamel.yaml's `YAML.load`
     builds this class on every call); None without the libyaml binding."""
@@ -81,7 +118,9 @@ def loader(lines: bool) -> YAML:
     safe one (YAML 1.2 resolution), built once each."""
     if lines not in _LOADERS:
         yaml = YAML(typ="rt", pure=True) if lines else YAML(typ="safe", pure=True)
-        if not lines:
+        if lines:
+            yaml.Constructor = _MergeIncludeConstructor
+        else:
             yaml.Resolver = _Yaml12Resolver
         yaml.allow_duplicate_keys = False
         _LOADERS[lines] = yaml

@@ -498,6 +498,15 @@ scalar, so YAML refuses it as written)."""
 _BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$")
 
 
+def _excerpt_lines(block: Block, lines: list[str]) -> list[str] | None:
+    """`lines` with each elision line (`_ELISION_LINE`) blank, so that line numbers stay,
+    when `block` shows an excerpt of a file it does not write (INI, TOML: formats where a
+    blank line means nothing); None when it has no elision line, or writes its file."""
+    if block.file or not any(_ELISION_LINE.match(ln) for ln in lines):
+        return None
+    return ["" if _ELISION_LINE.match(ln) else ln for ln in lines]
+
+
 def _elided(lines: list[str]) -> str:
     """`lines` with elision lines read as comments (as blank lines inside a `|` or `>`
     scalar, where a comment at the margin would end it), `[...]` inside a value and template
@@ -1443,12 +1452,10 @@ def check_ini(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     """
     filled = fill(block.source, values_for(ctx))
     lines = filled.text.split("\n")
-    # An excerpt (`...` standing for left-out lines) of a file the block does not write: the
-    # elisions are not keys, and the section header is among what was left out.
-    excerpt = not block.file and any(_ELISION_LINE.match(ln) for ln in lines)
-    text = "\n".join(
-        "" if _INCLUDE.match(ln) or (excerpt and _ELISION_LINE.match(ln)) else ln for ln in lines
-    )
+    # The elisions are not keys, and the section header may be among what was left out.
+    kept = _excerpt_lines(block, lines)
+    excerpt = kept is not None
+    text = "\n".join("" if _INCLUDE.match(ln) else ln for ln in (lines if kept is None else kept))
     shift = 0
     if excerpt and not any(_INI_SECTION.match(ln) for ln in lines):
         text, shift = "[excerpt]\n" + text, 1  # error lines are then one further down
@@ -1737,17 +1744,20 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     if not block.file and not_data(block.source, template_starts(ctx.document)):
         return
     filled = fill(block.source, values_for(ctx), json_quote)
+    # An excerpt (`...` for the keys left out): the elisions are not statements.
+    kept = _excerpt_lines(block, filled.text.split("\n"))
+    text = filled.text if kept is None else "\n".join(kept)
     try:
-        tomllib.loads(filled.text)
+        tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        if not block.file and _toml_value(filled.text):
+        if not block.file and _toml_value(text):
             return  # one value shown alone (an option's default array): valid as `x = value`
         message = str(err)
         m = _TOML_POS.search(message)
         if m:
             index, col = int(m.group(1)) - 1, int(m.group(2))
         else:
-            lines = filled.text.rstrip().split("\n")
+            lines = text.rstrip().split("\n")
             index, col = len(lines) - 1, 1
         message = _TOML_POS.sub("", message).replace("(at end of document)", "").strip()
         yield finding_at(

@@ -1,0 +1,66 @@
+"""What marks a block as a mistake shown on purpose (`runbookdocs.extract.counterexamples`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from runbookdocs.extract.counterexamples import counter_example
+
+FENCE = "```yaml"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "Bad example:",
+        "**Wrong:**",
+        "❌ Incorrect",
+        "For instance, this won't work:",
+        "For example, this will not work:",
+        "Here’s an example of some things not to do:",
+        "The following configuration is invalid:",
+        "Common mistakes to avoid:",
+        "Mauvais exemple :",
+        "Ceci ne fonctionne pas :",
+        "À éviter :",
+        "### Bad example",
+        "#### What not to do",
+        "> In short, don't do this:",
+    ],
+)
+def test_marked(before: str) -> None:
+    assert counter_example([before, "", FENCE], 2, []) is not None
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "If the output is wrong, run:",
+        "To avoid downtime, run:",
+        "If the password is invalid:",
+        "Si la sortie est incorrecte, lancez :",
+        "Do not do this in production:",
+        "This doesn't work on macOS, so use:",
+        "Wrong permissions break the service. Fix them:",
+        "Good example:",
+        "## Invalid configuration",
+        "## Avoid downtime",
+        "Bad example:\n\n```yaml\nx: 1\n```",  # the caption of the block before
+    ],
+)
+def test_not_marked(before: str) -> None:
+    lines = [*before.split("\n"), "", FENCE]
+    assert counter_example(lines, len(lines) - 1, []) is None
+
+
+def test_titles_and_comments() -> None:
+    assert counter_example(['!!! failure "Wrong"', "", "    " + FENCE], 2, [])
+    assert counter_example(['=== "Incorrect"', "", "    " + FENCE], 2, [])
+    assert counter_example(["!!! danger", "", "    " + FENCE], 2, []) is None
+    assert counter_example(['!!! failure "Wrong"', "", FENCE], 2, []) is None  # not inside it
+    assert counter_example(["Text:", FENCE], 1, ["a: 1", "# ❌ Wrong - same key"])
+    assert counter_example(["Text:", FENCE], 1, ["# Don't do this. It won't work!"])
+    assert counter_example(["Text:", FENCE], 1, ["# This doesn't work on macOS"]) is None
+    assert counter_example(["Text:", FENCE], 1, ["# wrong values are ignored"]) is None
+    # A directive or comment between the caption and the block is not read.
+    assert counter_example(["Bad example:", "<!-- note -->", FENCE], 2, [], {1})
