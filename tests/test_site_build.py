@@ -242,6 +242,49 @@ def test_badges_from_the_report(built: tuple[Path, str]) -> None:
     assert 'data-rb-state="not-run"' in absent and "absent du dernier rapport" in text_of(absent)
 
 
+def test_a_counter_example_is_badged_not_run_in_the_site_language(tmp_path: Path) -> None:
+    """A block the page shows as the mistake to avoid is not run: its badge says why, in the
+    site's language (the page's own words in brackets), not the run's English skip reason."""
+    page = """\
+        ---
+        runbook:
+          target: debian
+        ---
+        # Purge des journaux
+
+        Mauvais exemple :
+
+        ```bash {#supprimer-tout}
+        rm -rf /var/log/*
+        ```
+
+        Purger seulement les anciens :
+
+        ```bash {#purger}
+        find /var/log -name '*.gz' -mtime +30 -delete
+        ```
+        """
+    project = make_site(tmp_path, {"docs/ocpizza/purge.md": page})
+    write_report(project, {"purger": ("passed", 0.2, "")}, page="docs/ocpizza/purge.md")
+    html = page_html(build_site(project), "ocpizza/purge/")
+    wrong = element(html, "supprimer-tout")
+    assert 'data-rb-state="not-run"' in wrong
+    assert "non exécuté · la page le montre comme contre-exemple (Mauvais exemple)#" in text_of(
+        wrong
+    )
+    assert "shown as" not in wrong
+    assert 'data-rb-state="verified"' in element(html, "purger")
+
+    from runbookdocs.config import load_config
+    from runbookdocs.document import read_document
+    from runbookdocs.site.report import not_run_text
+
+    doc = read_document(project / "docs/ocpizza/purge.md", load_config(project / "pyproject.toml"))
+    shown = doc.blocks[0]
+    assert str(shown.not_run()) == "skipped: shown as a counter-example: Mauvais exemple :"
+    assert not_run_text(shown, "en") == "the page shows it as a counter-example (Mauvais exemple)"
+
+
 def test_a_result_reused_from_an_earlier_run_says_so(tmp_path: Path) -> None:
     """A result the last run took from its cache (`cached`, 0 s spent) is verified on the date
     it ran, and its badge says it was reused: not "ran successfully in 0.00 s"."""

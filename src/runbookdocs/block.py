@@ -413,16 +413,26 @@ counter-example (`Block.counter_example`), which is wrong on purpose. Its header
 and its placeholders are still checked."""
 
 
+def counter_example_reason(mark: str) -> str:
+    """The skip reason of a block the page shows as a counter-example (`mark`: the page's
+    words that say so): running what the page warns against would do the harm it warns of."""
+    return f"shown as a counter-example: {mark}"
+
+
 class NotRun(NamedTuple):
     """Why a block is not executed: decide on `reason`, show `str()`."""
 
-    reason: Literal["skipped", "config-only", "decision-tree", "python", "language"]
+    reason: Literal[
+        "skipped", "counter-example", "config-only", "decision-tree", "python", "language"
+    ]
     detail: str = ""
-    """The `skip=` reason, or the block's language."""
+    """The `skip=` reason, the page's words that mark a counter-example, or the language."""
 
     def __str__(self) -> str:
         if self.reason == "skipped":
             return f"skipped: {self.detail}"
+        if self.reason == "counter-example":
+            return f"skipped: {counter_example_reason(self.detail)}"
         if self.reason == "config-only":
             return "configuration block: validated only (no file=)"
         if self.reason == "decision-tree":
@@ -612,6 +622,9 @@ class Block:
     def not_run(self) -> NotRun | None:
         """Why this block is not executed, or None when it is."""
         if self.skip_reason is not None:
+            mark = self.counter_example
+            if mark is not None and self.skip_reason == counter_example_reason(mark):
+                return NotRun("counter-example", mark)
             return NotRun("skipped", self.skip_reason)
         if self.executable:
             return None

@@ -11,7 +11,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from runbookdocs import codes
-from runbookdocs.block import Answer, Block, Header, parse_header
+from runbookdocs.block import Answer, Block, Header, counter_example_reason, parse_header
 from runbookdocs.config import Config, within
 from runbookdocs.dialect import dialect_for, hugo_archetypes, mkdocs_folder
 from runbookdocs.errors import UsageError
@@ -305,9 +305,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         )
         if shown_wrong is not None and blocks[-1].executable and skip_reason is None:
             # Running what the page warns against would do the harm it warns of.
-            blocks[-1] = replace(
-                blocks[-1], skip_reason=f"shown as a counter-example: {shown_wrong}"
-            )
+            blocks[-1] = replace(blocks[-1], skip_reason=counter_example_reason(shown_wrong))
     for d in pending + queue:
         findings.append(
             codes.DIRECTIVE_UNUSED.at(

@@ -66,6 +66,10 @@ TEXTS = Catalog(
         "failed-on": {"en": "failed on {date}", "fr": "échec le {date}"},
         "failed-because": {"en": "{failed}: {message}", "fr": "{failed} : {message}"},
         "reason-skipped": {"en": "skipped: {reason}", "fr": "ignoré : {reason}"},
+        "reason-counter-example": {
+            "en": "the page shows it as a counter-example ({mark})",
+            "fr": "la page le montre comme contre-exemple ({mark})",
+        },
         "reason-decision-tree": {
             "en": "decision tree: checked statically",
             "fr": "arbre de décision : vérifié statiquement",
@@ -263,6 +267,9 @@ def not_run_text(block: Block, lang: str) -> str | None:
     t = TEXTS.for_language(lang)
     if reason.reason == "skipped":
         return t("reason-skipped", reason=reason.detail)
+    if reason.reason == "counter-example":
+        # The page's words, without the colon that introduced the block.
+        return t("reason-counter-example", mark=reason.detail.rstrip(" :\u00a0\u202f"))
     if reason.reason == "language":
         return t("reason-language", language=block.lang or t("no-language"))
     return t(f"reason-{reason.reason}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from runbookdocs import __version__, codes
-from runbookdocs.block import COUNTER_EXAMPLE_CODES, Block, near_kind
+from runbookdocs.block import COUNTER_EXAMPLE_CODES, Block, counter_example_reason, near_kind
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
@@ -195,7 +195,7 @@ def why_not_checked(block: Block, doc: Document | None = None) -> str | None:
     if block.kind == "other":
         return f"language {block.lang or '(none)'!r} is not checked{near_kind(block.lang)}"
     if block.counter_example is not None:
-        return f"shown as a counter-example: {block.counter_example}"
+        return counter_example_reason(block.counter_example)
     if (
         block.kind in ("json", "yaml", "toml")
         and not block.file
