@@ -12,7 +12,10 @@ from collections.abc import Iterator
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
-    r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"\[(?P<text>(?:[^\]\\\n]|\\.)*)\]"
+    # A destination may hold balanced parentheses (CommonMark: `image%20(9).png`).
+    r"\(\s*(?P<target><[^>\n]*>|(?:\\.|[^()\s\\]|\((?:\\.|[^()\s\\])*\))+)"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t]*$|[ \t]+[\"'(])")
 """A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
@@ -24,6 +27,11 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 def mask_code(text: str) -> str:
     """`text` with its code spans blanked (same length: columns stay right)."""
     return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+
+
+def link_texts(text: str) -> list[tuple[int, int]]:
+    """(start, end) columns of the text of every link and image in a prose line."""
+    return [m.span("text") for m in _LINK.finditer(mask_code(text))]
 
 
 def links(text: str) -> Iterator[tuple[int, str]]:
