@@ -40,10 +40,10 @@ _MARK = (
     r"|à éviter|à ne pas faire|incorrecte?|invalide"
     r"|(?:ceci|cela|ça) ne (?:fonctionne|marche) pas|ne (?:faites|faîtes) pas (?:ça|ceci|cela)"
 )
-_CAPTION = re.compile(rf"(?:{_MARK})")
+_CAPTION = rf"(?:{_MARK})"
 """A caption, a heading, a title or a comment's first sentence that is only the mark."""
 
-_INTRO = re.compile(
+_INTRO = (
     r"(?:(?:this|that|these|the following)(?: [\w-]+){0,2}"
     r" (?:won't|will not|doesn't|does not|wouldn't|would not|can't|cannot) work"
     r"|(?:don't|do not|never) do (?:this|that)"
@@ -57,7 +57,7 @@ _INTRO = re.compile(
 )
 """The end of a sentence that introduces the block as the mistake, with its colon."""
 
-_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whether|in case|si|quand|lorsque?)\b")
+_CONDITION = r"\b(?:if|when|whenever|unless|whether|in case|si|quand|lorsque?)\b"
 """A condition or a case: what follows is what to do then, not a mistake."""
 
 _HEADING = re.compile(r"#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\Z")
@@ -75,6 +75,27 @@ _FIRST_SENTENCE = re.compile(r"[.!?:;]|[ \t][-\u2013\u2014][ \t]")
 """What ends a comment's first sentence (`# Wrong - same prefix`: a dash between spaces too)."""
 
 
+_WORDS = (
+    "bad", "wrong", "incorrect", "invalid", "broken", "n't", "not", "never", "avoid",
+    "counter", "anti", "mauvais", "éviter", "ne ", "faux",
+)  # fmt: skip
+"""A word every mark holds: most captions, titles and comments hold none, and skip the rest
+(the three patterns above stay strings, compiled through `re`'s cache the first time a text
+holds one of these words: most sites never need them)."""
+_LONGEST = 80
+"""Characters of the longest caption, title or comment that can be only the mark."""
+
+
+def _has_word(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in _WORDS)
+
+
+def _unquoted(line: str) -> str:
+    """`line` without its blockquote marks (`> `)."""
+    return _QUOTE.sub("", line, count=1) if ">" in line else line
+
+
 def _plain(text: str) -> str:
     """`text` as the reader reads it: no emphasis or code marks, straight apostrophes, one
     space between words, lower case, no symbol before the first word (`❌ Wrong`)."""
@@ -86,16 +107,21 @@ def _plain(text: str) -> str:
 
 def _caption(text: str) -> bool:
     """True when `text` (a heading, a title, a caption) is only the mark."""
+    if len(text) > _LONGEST or not _has_word(text):
+        return False
     plain = re.sub(r"[^\w')]+\Z", "", _plain(text))
-    return _CAPTION.fullmatch(plain) is not None
+    return re.fullmatch(_CAPTION, plain) is not None
 
 
 def _introduces(sentence: str) -> bool:
     """True when `sentence` is a caption, or ends by introducing the block as the mistake."""
     if _caption(sentence):
         return True
+    # An introducing sentence ends with its colon (`this won't work:`), its emphasis aside.
+    if ":" not in sentence[-4:] or not _has_word(sentence):
+        return False
     plain = _plain(sentence)
-    return _CONDITION.search(plain) is None and _INTRO.search(plain) is not None
+    return re.search(_CONDITION, plain) is None and re.search(_INTRO, plain) is not None
 
 
 def _indent(text: str) -> int:
@@ -118,16 +144,18 @@ def counter_example(
         skipped: indices of lines the reader does not see (HTML comments, directives).
     """
     for line in content:
+        if "#" not in line and "/" not in line and "-" not in line and ";" not in line:
+            continue  # no comment on this line
         m = _COMMENT.match(line)
         if m is not None and _caption(_FIRST_SENTENCE.split(m.group(1), maxsplit=1)[0]):
             return m.group(1).strip()
-    fence_indent = _indent(_QUOTE.sub("", lines[open_index], count=1))
+    fence_indent = _indent(_unquoted(lines[open_index]))
     i = open_index - 1
-    while i >= 0 and (i in skipped or not _QUOTE.sub("", lines[i], count=1).strip()):
+    while i >= 0 and (i in skipped or not _unquoted(lines[i]).strip()):
         i -= 1
     if i < 0:
         return None
-    raw = _QUOTE.sub("", lines[i], count=1)
+    raw = _unquoted(lines[i])
     text = raw.strip()
     if _FENCE.match(text):
         return None  # another block's closing fence: no caption between the two
@@ -143,7 +171,7 @@ def counter_example(
         return text if inside and m.group(1) and _caption(m.group(1)) else None
     paragraph = [text]
     while i > 0 and (i - 1) not in skipped:
-        above = _QUOTE.sub("", lines[i - 1], count=1).strip()
+        above = _unquoted(lines[i - 1]).strip()
         if not above or _FENCE.match(above) or _HEADING.fullmatch(above):
             break
         if _TITLED.fullmatch(above) or _ITEM.match(paragraph[0]):
