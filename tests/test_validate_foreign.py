@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 82 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 83 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -515,6 +515,22 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the
         # `\` a continued command lost is still found.
         "foreign/sessions.md:55:5: warning [RBD302]",
+        # Blind round 20: flags each followed by `\   # note` are commands whose `\` does not
+        # continue (one SC2215, on the first flag line run alone), not output; a command and
+        # the log it prints (`[2024/03/01 10:00:01] [ info] ...`, a `^C` before one): one
+        # RBD308, and a broken command above its log is still reported; a command's last
+        # argument line shown alone, ending with `\`, passes (a quote left open in one does
+        # not); PowerShell's call operator and `$env:` in a shell block: one RBD309; a Unix
+        # shell's `&` and a Windows path in its string are no PowerShell, its own error stands.
+        "foreign/shell-lookalikes.md:9:5: warning [RBD302]",
+        "foreign/shell-lookalikes.md:15:1: warning [RBD308]",
+        "foreign/shell-lookalikes.md:28:1: warning [RBD308]",
+        "foreign/shell-lookalikes.md:29:1: error [RBD301]",
+        "foreign/shell-lookalikes.md:51:3: error [RBD301]",
+        "foreign/shell-lookalikes.md:56:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:62:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:71:1: error [RBD301]",
+        "foreign/shell-lookalikes.md:76:1: warning [RBD309]",  # backtick continuations
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.

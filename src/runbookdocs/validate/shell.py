@@ -237,6 +237,7 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
     by_index = {u.index: u for u in units}
     selection = Selection.of(ctx.config)
     mixed: dict[int, int] = {}
+    first_only: set[int] = set()  # blocks of output whose first command alone is checked again
     for index, found in out.items():
         unit = by_index[index]
         # Only findings the project would see are replaced by one: a block whose findings are
@@ -252,9 +253,16 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
             # A debugger's session is known line by line: the commands around it are checked
             # again without it (below), so a real error among them is not hidden by it.
             mixed[index] = len(findings)
-        elif output_share(unit.script) >= OUTPUT_SHARE or shown_not_copied(unit.block, ctx):
-            # Program output, logs or help text tagged `bash`: one finding, not one per line.
+        elif shown_not_copied(unit.block, ctx):
             out[index] = [_output_finding(unit, len(findings))]
+        elif output_share(unit.script) >= OUTPUT_SHARE:
+            # Program output, logs or help text tagged `bash`: one finding, not one per line.
+            # A command above them (`fluent-bit -c x.conf`, then its log) is checked alone.
+            if _command_first(unit.script):
+                mixed[index] = len(findings)
+                first_only.add(index)
+            else:
+                out[index] = [_output_finding(unit, len(findings))]
         elif block_session(unit.block) is None:
             shown = _output_lines(unit.script)
             on_output = [f for f in findings if _script_line(unit, f) in shown]
@@ -264,7 +272,16 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         # Commands with the output they print between them, and the tools read the output:
         # the commands alone are checked again, and one finding says the rest is output.
         again = _tool_findings(
-            [_without_lines(by_index[i], _output_lines(by_index[i].script)) for i in mixed], ctx
+            [
+                _without_lines(
+                    by_index[i],
+                    _after_first(by_index[i].script)
+                    if i in first_only
+                    else _output_lines(by_index[i].script),
+                )
+                for i in mixed
+            ],
+            ctx,
         )
         for index, hidden in mixed.items():
             out[index] = [*again.get(index, []), _output_finding(by_index[index], hidden)]
@@ -285,6 +302,13 @@ def shown_not_copied(block: Block, ctx: CheckContext) -> bool:
 def _output_lines(script: str) -> set[int]:
     """0-based lines of `script` that `statements` reads as output."""
     return {k for st in statements(script) if st.output for k in range(st.start, st.end + 1)}
+
+
+def _after_first(script: str) -> set[int]:
+    """0-based lines of `script` below its first statement."""
+    found = statements(script)
+    end = found[0].end if found else -1
+    return set(range(end + 1, script.count("\n") + 1))
 
 
 def _script_line(unit: _Unit, finding: Finding) -> int | None:
@@ -329,6 +353,8 @@ def _tool_findings(units: Sequence[_Unit], ctx: CheckContext) -> dict[int, list[
 _POWERSHELL = re.compile(
     r"""(?x)^\s*(?:
         \$[Ee][Nn][Vv]:\w+\s*=                                        # $env:NAME = value
+      | &[ \t]*(?:"[^"\n]+"|'[^'\n]+'|\$\w+)(?:[ \t]|$)               # & "C:\x\a.exe" -i x
+      | .*(?:^|[\s("'=])\$[Ee][Nn][Vv]:[A-Za-z_]\w*                     # $env:PATH read
       | (?:Get|Set|New|Remove|Add|Invoke|Start|Stop|Restart|Install|Uninstall|Import|Export
          |Write|Read|Test|Copy|Move|Rename|Out|Select|Where|ForEach|Enable|Disable|Expand
          |Compress|Register|Unregister|Update|Resolve|Split|Join|ConvertTo|ConvertFrom|Measure
@@ -336,8 +362,14 @@ _POWERSHELL = re.compile(
     )"""
 )
 """A PowerShell statement: an environment variable set the PowerShell way, or a cmdlet (an
-approved verb, a dash, a capitalised noun) alone, piped, or given a `-Parameter`. Neither is
-valid bash (`$env:X=` is no assignment, `Get-ChildItem` no command of a Unix system)."""
+approved verb, a dash, a capitalised noun) alone, piped, or given a `-Parameter`, the call
+operator running a quoted path or a variable (`& "C:\\Program Files\\x.exe" -c x`), or an
+environment variable read the PowerShell way (`"$env:USERPROFILE\\.kube"`). None is valid bash
+(`$env:X=` is no assignment, `Get-ChildItem` no command of a Unix system, a line cannot start
+with `&`), or bash's reading of it (`$env` then `:PATH`) is not what anybody writes."""
+_BACKTICK_CONTINUED = re.compile(r"[ \t]`[ \t]*$")
+"""A line continued PowerShell's way, with a backtick at its end (bash opens a command
+substitution there)."""
 
 
 @dataclass(frozen=True)
@@ -367,7 +399,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     """The language a shell block that bash or shellcheck refuse is plainly written in, or
     None when the evidence is not strong (then their findings stand).
 
-    PowerShell when a line that is not a comment is a PowerShell statement. Outside runbooks
+    PowerShell when a line that is not a comment is a PowerShell statement, or two lines or
+    more are continued with a backtick (and none with `\\`). Outside runbooks
     (`runbook` False) also configuration shown for the reader to paste elsewhere: every line
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
@@ -376,6 +409,10 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
+        return POWERSHELL
+    if sum(1 for line in lines if _BACKTICK_CONTINUED.search(line)) >= 2 and not any(
+        line.rstrip().endswith("\\") for line in lines
+    ):
         return POWERSHELL
     if runbook or not lines:
         return None
@@ -656,16 +693,23 @@ def _bash_n(script: str) -> _BashError | None:
     return min(problems, key=lambda p: p.line) if problems else None
 
 
+_CONTINUED_END = re.compile(r"(?<!\\)(?:\\\\)*\\\Z")
+"""A `\\` that ends a script (an odd run of them: `\\\\` is a backslash written out)."""
+
+
 def _wrap(units: Sequence[_Unit]) -> tuple[str, list[int]]:
     """One script with every unit as a function body; the first script line of each unit."""
     parts: list[str] = []
     starts: list[int] = []
     line = 1
     for n, u in enumerate(units):
-        # `:` keeps a block that holds only comments a valid function body.
-        parts.append(f"__rbd_{n}() {{ :\n{u.script}\n}}\n")
+        # `:` keeps a block that holds only comments a valid function body. A block whose last
+        # line ends with `\` (a command's arguments shown alone, cut after one) gets a blank
+        # line before the `}`: bash alone reads the block to its end, the `}` is no argument.
+        tail = "\n" if _CONTINUED_END.search(u.script) else ""
+        parts.append(f"__rbd_{n}() {{ :\n{u.script}\n{tail}}}\n")
         starts.append(line)
-        line += u.n_lines + 2
+        line += u.n_lines + 2 + len(tail)
     return "".join(parts), starts
 
 
@@ -940,6 +984,8 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
         return None
     if code == 2215 and _first_statement(unit.script, c.get("line")):
         return None  # flags on the block's first line are a list of flags, not a broken line
+    if code == 2215 and _broken_above(unit.script, c.get("line")):
+        return None  # one finding for a run of `--flag x \  # note` lines: the first one
     if code == 2094 and (
         _writes_derived_names(unit.script, c.get("line")) or _names_no_file(unit.script, c)
     ):
@@ -1074,6 +1120,22 @@ def _names_no_file(script: str, c: dict[str, Any]) -> bool:
             return False
         seen = True
     return seen
+
+
+def _broken_above(script: str, line: object) -> bool:
+    """True when the line above 1-based `line` of `script` is flags of their own, ended with
+    `\\ # note` (a `\\` that does not continue): the break was reported there, or the flags
+    stand first in the block; each line below it breaks in the same way."""
+    if not isinstance(line, int) or line < 2:
+        return False
+    lines = script.split("\n")
+    above = lines[line - 2] if line - 2 < len(lines) else ""
+    before = lines[line - 3] if line >= 3 else ""
+    return (
+        _COMMENTED_CONTINUATION.search(_unquoted(above)) is not None
+        and _OPTION_FIRST.match(above) is not None
+        and not before.rstrip().endswith("\\")
+    )
 
 
 def _first_statement(script: str, line: object) -> bool:
@@ -1338,7 +1400,8 @@ replaced by one: the block is output, logs or help text, not commands."""
 
 _OUTPUT_LINE = re.compile(
     r"""(?x)^\s*(?:
-        \[?\d{4}-\d{2}-\d{2}[T\s]\d{1,2}:\d{2}            # ISO timestamps
+        (?:\^C)?\[?\d{4}(?:-\d{2}-|/\d{2}/)\d{2}[T\s]\d{1,2}:\d{2}  # ISO, 2021/02/05 too
+      | \[\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}              # [05/Feb/2021:22:17:09 +0000]
       | \[?\d{1,2}:\d{2}:\d{2}                              # clock times
       | [A-Z][a-z]{2}\s+\d{1,2}\s\d{2}:\d{2}                  # syslog: Nov 30 17:59
       | [IWEF]\d{4}\s+\d{2}:\d{2}                            # klog: I1130 17:59
@@ -1449,6 +1512,10 @@ def _statements(lines: list[str]) -> list[Statement]:
     data |= _bordered_tables(lines) | _help_text(lines)
     client = client_session_lines(lines)
     data |= client
+    # A line ending with `\ # note` was written to go on (bash ends it there): it and the
+    # line under it are the command's, however much the flags and notes look like help text.
+    meant = {i for i, line in enumerate(lines) if _COMMENTED_CONTINUATION.search(_unquoted(line))}
+    meant |= {i + 1 for i in meant}
     found: list[Statement] = []
     after_output = False
     table = False
@@ -1510,6 +1577,8 @@ def _statements(lines: list[str]) -> list[Statement]:
             # Options with a note or a placeholder after them (`--update=true (default)`) under
             # output or a label (`flags:`): a listing for a reader, no command to continue.
             output = True
+        if i in meant:
+            output = False
         end = i if output else _statement_end(lines, i)
         # A client's session starts at its first prompt, whatever a line above left open
         # (`If you don't see a command prompt`, a message the client's start printed).
@@ -1533,6 +1602,10 @@ _OPTION = re.compile(
 arguments listed for a reader, with no command before them."""
 _OPTION_FIRST = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]|$)")
 _ITEM = re.compile(r"^\s*-\s+\S")
+_COMMENTED_CONTINUATION = re.compile(r"[ \t]\\[ \t]+#")
+"""A `\\` then a comment at the end of a command line (`--flag x \\   # what x is`): the `\\`
+escapes the space after it, so bash ends the command on that line; the writer meant it to go
+on to the next one. Bash and shellcheck say what breaks; the lines are commands, not output."""
 _TABLE_HEADER = re.compile(
     r"^\s*(?=.*\S\s{2,}\S)[A-Z][A-Z0-9_()/.%-]*(?:\s+[A-Z][A-Z0-9_()/.%-]*)+\s*$"
 )
@@ -1706,13 +1779,21 @@ def _message(line: str) -> bool:
     return any(w.lower() in _GLUE_WORDS for w in words[1:6])
 
 
+def _command_first(script: str) -> bool:
+    """True when the first statement of `script` is a command (the output comes after it): a
+    line of several words, or one that reads as a command. A lone word above a tree or a table
+    is its title, no command."""
+    found = statements(script)
+    if not found or found[0].output:
+        return False
+    first = script.split("\n")[found[0].start]
+    return len(first.split()) > 1 or looks_like_commands(first)
+
+
 def _output_finding(unit: _Unit, hidden: int) -> Finding:
-    found = statements(unit.script)
     lang = unit.block.lang or "shell"
     not_shown = f"{hidden} shell finding(s) on it are not shown"
-    first = unit.script.split("\n")[found[0].start] if found else ""
-    command = len(first.split()) > 1 or looks_like_commands(first)
-    if found and not found[0].output and command:
+    if _command_first(unit.script):
         # A command, then what it prints: the command is one, the rest is not (a lone word
         # above a tree or a table is its title, no command).
         return codes.OUTPUT_AS_SHELL.at(
