@@ -1681,11 +1681,38 @@ Their programs read a repeated key as one more value (`After=`, `Environment=`, 
 and a repeated section as one more object (`[Peer]`, `[Route]`): no duplicates there."""
 
 
+_GIT_SECTIONS = frozenset(
+    {"core", "user", "alias", "init", "pull", "push", "fetch", "color", "diff", "merge"}
+    | {"http", "credential", "url", "remote", "branch", "include", "includeIf", "safe", "gpg"}
+    | {"commit", "tag", "rebase", "lfs", "filter", "difftool", "mergetool", "submodule"}
+    | {"status", "log", "pager", "advice", "gc", "protocol", "transfer", "receive", "pack"}
+    | {"maintenance", "rerere", "feature", "index", "format", "sendemail", "blame", "grep"}
+    | {"clone", "column", "help", "worktree", "trailer", "interactive", "sequence", "uploadpack"}
+)
+_GIT_SECTION = re.compile(r'^\s*\[(?P<name>[A-Za-z][\w.-]*)(?:\s+"(?:[^"\\\n]|\\.)*")?\]\s*$')
+"""A section of a git configuration file: `[core]`, or with its subsection in quotes
+(`[remote "origin"]`, `[credential "https://github.com"]`, `[url "git@host:"]`)."""
+
+
+def _git_config(text: str) -> bool:
+    """True when an INI text is a git configuration file (`.gitconfig`, `.git/config`): every
+    section is one of git's, and one has a subsection in quotes or is `[alias]` or `[core]`.
+    Git reads a repeated key as one more value (`fetch =` in `[remote "x"]`, `helper =`, an
+    empty one clearing the list before the next), so a repeated key is no duplicate there."""
+    sections = [_GIT_SECTION.match(ln) for ln in text.split("\n") if _INI_SECTION.match(ln)]
+    names = [m.group("name") if m is not None else "" for m in sections]
+    if not names or not all(name in _GIT_SECTIONS for name in names):
+        return False
+    return any('"' in m.group() for m in sections if m is not None) or bool(
+        {"alias", "core"} & set(names)
+    )
+
+
 def _repeats_allowed(text: str) -> bool:
     """True when every section of an INI text is one whose program reads repeated keys and
-    sections as lists (systemd, WireGuard)."""
+    sections as lists (systemd, WireGuard, git)."""
     names = {m.group("name").strip() for ln in text.split("\n") if (m := _INI_SECTION.match(ln))}
-    return bool(names) and names <= _REPEATING_SECTIONS
+    return (bool(names) and names <= _REPEATING_SECTIONS) or _git_config(text)
 
 
 def _ini_parser(text: str, *, strict: bool) -> configparser.ConfigParser:
