@@ -191,6 +191,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: `. . .` elisions, and a `# ...` that left out the keys opening the
         # levels of the next line: nothing; past such an elision a mistake is still found.
         "foreign/elided-yaml.md:95:15: error [RBD202]",
+        # Blind round 20: `..` on its own line is an elision too; past it a key without its
+        # `:` is still found.
+        "foreign/elided-yaml.md:113:12: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
         # A closing fence outside its list item: one error, no phantom block after it.
@@ -407,6 +410,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: values naming a described block with its fields under them, fields
         # with notes, defaults over lines, list items, `]:`: nothing; a real mistake beside.
         "foreign/notation.md:78:23: error [RBD202]",
+        # Blind round 20: a template with `<...>` for left-out settings and `{a|b}` slots, and
+        # a format named in capitals (`[EPOCH_SECONDS, RECORD]`): nothing; mistakes beside.
+        "foreign/notation.md:110:11: error [RBD202]",
+        "foreign/notation.md:114:2: error [RBD201]",
         # Blind round 15: `<--other-required-flags>` is a placeholder like `<namespace>` (one
         # RBD307, no syntax error); a `<` with nothing after it is still a syntax error.
         "foreign/option-placeholders.md:6:29: warning [RBD307]",

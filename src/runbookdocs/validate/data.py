@@ -421,12 +421,14 @@ _SNIP = r"(?:#|//)?[ \t]*[<\[(]?[ \t-]*(?i:snip(?:ped)?)[ \t-]*[>\])]?"
 """`<- snipped ->`, `<snip>`, `[snip]`, `-- snip --`: a mark, alone on its line, where lines
 were cut out of what a program printed."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:(?:\.{3,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"^([ \t]*)(?:(?:\.{2,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\)|<\.\.\.>)"
+    r"[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
 )
-"""A line that stands for lines left out of an excerpt: `...`, `…`, `. . .`, `# ...`, `// ...`,
-`... other settings ...` (what was left out, between ellipses), and a snip mark."""
+"""A line that stands for lines left out of an excerpt: `...` (or `..`), `…`, `. . .`, `<...>`,
+`# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses), and a snip
+mark."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -1119,9 +1121,10 @@ def _cut_from_deeper(text: str) -> str | None:
 
 
 _BARE_NAME = re.compile(
-    r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}(?:\.[A-Z][A-Z0-9_]{2,})*\b(?=\s*[,}\]\n])"
+    r"(?:(?<=[:\[,]\s)|(?<=\[))\s*\b[A-Z][A-Z0-9_]{2,}(?:\.[A-Z][A-Z0-9_]{2,})*\b(?=\s*[,}\]\n])"
 )
-"""`"binding": JAVASCRIPT_BINDING`, `"ts": SECONDS.MICROSECONDS`: a value described by name."""
+"""`"binding": JAVASCRIPT_BINDING`, `"ts": SECONDS.MICROSECONDS`, `[TIMESTAMP, MAP]`: a value
+described by name."""
 
 
 def json_excerpt(text: str) -> bool:
