@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 83 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 84 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -643,6 +643,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/vuepress-site/guide/install.md:6:64: error [RBD502]",
         "foreign/vuepress-site/guide/install.md:9:19: warning [RBD501]",
         "foreign/vuepress-site/guide/install.md:9:60: error [RBD502]",
+        # Blind round 20: a change shown in a YAML block (`-` and `+` lines changing one key,
+        # each side YAML) is one RBD208; a `+` line alone or a broken side stays an error.
+        "foreign/yaml-diffs.md:6:1: warning [RBD208]",
+        "foreign/yaml-diffs.md:19:10: error [RBD202]",
+        "foreign/yaml-diffs.md:27:1: error [RBD202]",
     ]
 
 

@@ -779,6 +779,30 @@ def http_message(text: str) -> tuple[str, str] | None:
 _DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
 
 
+_CHANGED_KEY = re.compile(r"^([-+])[ \t]*([\w.-]+)[ \t]*:(?:[ \t]|$)")
+
+
+def _changed_lines(text: str) -> bool:
+    """True when a YAML text is a diff without its header: lines marked `-` and `+` at the
+    margin, one key among them both removed and added (`-   lang: a` / `+   lang: b`), and the
+    text before the change and the text after it, each with its marks read as spaces, are
+    YAML. A list item (`- name: x`) alone never makes it one: the `+` side must be there."""
+    lines = text.split("\n")
+    marked = [m for ln in lines if (m := _CHANGED_KEY.match(ln))]
+    removed = {m.group(2) for m in marked if m.group(1) == "-"}
+    added = {m.group(2) for m in marked if m.group(1) == "+"}
+    if not removed & added:
+        return False
+
+    def side(keep: str, drop: str) -> str:
+        return "\n".join(
+            "" if ln.startswith(drop) else " " + ln[1:] if ln.startswith(keep) else ln
+            for ln in lines
+        )
+
+    return _loads(side("-", "+")) and _loads(side("+", "-"))
+
+
 _TITLE_IN_INFO = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _TITLE_TAGS = {".toml": "toml", ".ini": "ini", ".cfg": "ini", ".json": "json", ".sh": "bash"}
 
@@ -852,6 +876,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return "program output (it shows a command at a '$ ' prompt)", "text"
     if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
         return "a unified diff", "diff"
+    if _changed_lines(text):
+        return "a diff (the lines marked - and + are the change)", "diff"
     if len(body) >= 2 and _described(body):
         return "the output of kubectl describe", "text"
     if len(body) < 2:
