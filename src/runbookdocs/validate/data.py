@@ -421,12 +421,14 @@ _SNIP = r"(?:#|//)?[ \t]*[<\[(]?[ \t-]*(?i:snip(?:ped)?)[ \t-]*[>\])]?"
 """`<- snipped ->`, `<snip>`, `[snip]`, `-- snip --`: a mark, alone on its line, where lines
 were cut out of what a program printed."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:(?:\.{3,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\))[ \t]*,?[ \t]*(?:#.*)?"
+    r"^([ \t]*)(?:(?:\.{2,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\)|<\.\.\.>)"
+    r"[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
 )
-"""A line that stands for lines left out of an excerpt: `...`, `…`, `. . .`, `# ...`, `// ...`,
-`... other settings ...` (what was left out, between ellipses), and a snip mark."""
+"""A line that stands for lines left out of an excerpt: `...` (or `..`), `…`, `. . .`, `<...>`,
+`# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses), and a snip
+mark."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -777,6 +779,30 @@ def http_message(text: str) -> tuple[str, str] | None:
 _DIFF_HEADER = (re.compile(r"^--- \S"), re.compile(r"^\+\+\+ \S"), re.compile(r"^@@ -\d"))
 
 
+_CHANGED_KEY = re.compile(r"^([-+])[ \t]*([\w.-]+)[ \t]*:(?:[ \t]|$)")
+
+
+def _changed_lines(text: str) -> bool:
+    """True when a YAML text is a diff without its header: lines marked `-` and `+` at the
+    margin, one key among them both removed and added (`-   lang: a` / `+   lang: b`), and the
+    text before the change and the text after it, each with its marks read as spaces, are
+    YAML. A list item (`- name: x`) alone never makes it one: the `+` side must be there."""
+    lines = text.split("\n")
+    marked = [m for ln in lines if (m := _CHANGED_KEY.match(ln))]
+    removed = {m.group(2) for m in marked if m.group(1) == "-"}
+    added = {m.group(2) for m in marked if m.group(1) == "+"}
+    if not removed & added:
+        return False
+
+    def side(keep: str, drop: str) -> str:
+        return "\n".join(
+            "" if ln.startswith(drop) else " " + ln[1:] if ln.startswith(keep) else ln
+            for ln in lines
+        )
+
+    return _loads(side("-", "+")) and _loads(side("+", "-"))
+
+
 _TITLE_IN_INFO = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _TITLE_TAGS = {".toml": "toml", ".ini": "ini", ".cfg": "ini", ".json": "json", ".sh": "bash"}
 
@@ -850,6 +876,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return "program output (it shows a command at a '$ ' prompt)", "text"
     if len(lines) >= 3 and all(rx.match(ln) for rx, ln in zip(_DIFF_HEADER, lines, strict=False)):
         return "a unified diff", "diff"
+    if _changed_lines(text):
+        return "a diff (the lines marked - and + are the change)", "diff"
     if len(body) >= 2 and _described(body):
         return "the output of kubectl describe", "text"
     if len(body) < 2:
@@ -1119,9 +1147,10 @@ def _cut_from_deeper(text: str) -> str | None:
 
 
 _BARE_NAME = re.compile(
-    r"(?<=[:\[,]\s)\s*\b[A-Z][A-Z0-9_]{2,}(?:\.[A-Z][A-Z0-9_]{2,})*\b(?=\s*[,}\]\n])"
+    r"(?:(?<=[:\[,]\s)|(?<=\[))\s*\b[A-Z][A-Z0-9_]{2,}(?:\.[A-Z][A-Z0-9_]{2,})*\b(?=\s*[,}\]\n])"
 )
-"""`"binding": JAVASCRIPT_BINDING`, `"ts": SECONDS.MICROSECONDS`: a value described by name."""
+"""`"binding": JAVASCRIPT_BINDING`, `"ts": SECONDS.MICROSECONDS`, `[TIMESTAMP, MAP]`: a value
+described by name."""
 
 
 def json_excerpt(text: str) -> bool:
@@ -1681,11 +1710,38 @@ Their programs read a repeated key as one more value (`After=`, `Environment=`, 
 and a repeated section as one more object (`[Peer]`, `[Route]`): no duplicates there."""
 
 
+_GIT_SECTIONS = frozenset(
+    {"core", "user", "alias", "init", "pull", "push", "fetch", "color", "diff", "merge"}
+    | {"http", "credential", "url", "remote", "branch", "include", "includeIf", "safe", "gpg"}
+    | {"commit", "tag", "rebase", "lfs", "filter", "difftool", "mergetool", "submodule"}
+    | {"status", "log", "pager", "advice", "gc", "protocol", "transfer", "receive", "pack"}
+    | {"maintenance", "rerere", "feature", "index", "format", "sendemail", "blame", "grep"}
+    | {"clone", "column", "help", "worktree", "trailer", "interactive", "sequence", "uploadpack"}
+)
+_GIT_SECTION = re.compile(r'^\s*\[(?P<name>[A-Za-z][\w.-]*)(?:\s+"(?:[^"\\\n]|\\.)*")?\]\s*$')
+"""A section of a git configuration file: `[core]`, or with its subsection in quotes
+(`[remote "origin"]`, `[credential "https://github.com"]`, `[url "git@host:"]`)."""
+
+
+def _git_config(text: str) -> bool:
+    """True when an INI text is a git configuration file (`.gitconfig`, `.git/config`): every
+    section is one of git's, and one has a subsection in quotes or is `[alias]` or `[core]`.
+    Git reads a repeated key as one more value (`fetch =` in `[remote "x"]`, `helper =`, an
+    empty one clearing the list before the next), so a repeated key is no duplicate there."""
+    sections = [_GIT_SECTION.match(ln) for ln in text.split("\n") if _INI_SECTION.match(ln)]
+    names = [m.group("name") if m is not None else "" for m in sections]
+    if not names or not all(name in _GIT_SECTIONS for name in names):
+        return False
+    return any('"' in m.group() for m in sections if m is not None) or bool(
+        {"alias", "core"} & set(names)
+    )
+
+
 def _repeats_allowed(text: str) -> bool:
     """True when every section of an INI text is one whose program reads repeated keys and
-    sections as lists (systemd, WireGuard)."""
+    sections as lists (systemd, WireGuard, git)."""
     names = {m.group("name").strip() for ln in text.split("\n") if (m := _INI_SECTION.match(ln))}
-    return bool(names) and names <= _REPEATING_SECTIONS
+    return (bool(names) and names <= _REPEATING_SECTIONS) or _git_config(text)
 
 
 def _ini_parser(text: str, *, strict: bool) -> configparser.ConfigParser:

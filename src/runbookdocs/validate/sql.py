@@ -11,6 +11,13 @@ statement are the client's output and are not parsed. A statement that opens wit
 dialect does not know as a keyword (`BACKUP`, `RESTORE`, `UPSERT`: a vendor's own statement) is
 not parsed either, unless the word is a near miss of a standard keyword (`SELEC`): the generic
 parser reads such a word as an expression and would report an error on correct SQL.
+
+Fluent Bit's stream processor reads its records from a stream or a tag pattern (`FROM
+STREAM:apache`, `FROM TAG:'apache.*'`), over a time window (`WINDOW TUMBLING (5 SECOND)`), into
+a new stream (`CREATE STREAM hello AS SELECT ...`): those clauses are read as a table name, as
+nothing and as `CREATE VIEW`, and the rest of the statement is parsed as usual. A grammar
+synopsis (`[WHERE condition]`, optional clauses in brackets, alternatives between `|`) is not a
+statement and is not parsed.
 """
 
 from __future__ import annotations
@@ -234,7 +241,7 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     syntax error among them is still reported. On a runbook page the block must parse as tagged.
     """
     text = sql_text(block.source)
-    if not text.strip() or _DELIMITER.search(text):
+    if not text.strip() or _DELIMITER.search(text) or _synopsis(text):
         return
     if not on_runbook_page(ctx):
         clients, text = _client_lines(text)
@@ -252,7 +259,11 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     read = dialect(block, ctx.config)
     try:
         statements = _vendor_statements(
-            _vendor_hints(_analyze_options(_without_elisions(_without_placeholders(filled.text)))),
+            _vendor_hints(
+                _analyze_options(
+                    _stream_processor(_without_elisions(_without_placeholders(filled.text)))
+                )
+            ),
             read,
         )
         if read != "mysql":
@@ -409,3 +420,47 @@ def _language_before_security(text: str) -> str:
     if "security" not in text.lower():
         return text
     return _LANGUAGE_SQL.sub(lambda m: m.group()[: m.start(1) - m.start()] + "s__", text)
+
+
+_STREAM_SOURCE = re.compile(r"(\bFROM\s+)((?:STREAM|TAG):(?:'[^'\n]*'|[\w.*-]+))", re.I)
+"""The source of a query of Fluent Bit's stream processor: a stream (`STREAM:apache`) or the
+records whose tag matches a pattern (`TAG:'apache.*'`)."""
+_STREAM_WINDOW = re.compile(
+    r"\bWINDOW\s+(?:TUMBLING|HOPPING)\s*\(\s*\d+\s+SECONDS?"
+    r"(?:\s*,\s*ADVANCE\s+BY\s+\d+\s+SECONDS?)?\s*\)",
+    re.I,
+)
+_CREATE_STREAM = re.compile(r"\b(CREATE\s+)(STREAM)(?=\s)", re.I)
+
+
+def _stream_processor(text: str) -> str:
+    """`text` with the clauses of Fluent Bit's stream processor read as standard SQL of the
+    same width: the source as a table name, the time window as nothing, `CREATE STREAM` as
+    `CREATE VIEW` (the query after `AS` is still parsed). Only in a text that reads from such
+    a source: ksqlDB's `CREATE STREAM s (id INT) WITH (...)` is left to the generic parser."""
+    if ":" not in text or not _STREAM_SOURCE.search(text):
+        return text
+    text = _STREAM_SOURCE.sub(lambda m: m.group(1) + "s" + "_" * (len(m.group(2)) - 1), text)
+    text = _STREAM_WINDOW.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return _CREATE_STREAM.sub(lambda m: m.group(1) + "VIEW  ", text)
+
+
+_CLAUSE_WORDS = frozenset(
+    {"WHERE", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET", "WINDOW", "WITH", "AS", "ON"}
+    | {"USING", "FROM", "JOIN", "INTO", "RETURNING", "PARTITION", "IF", "AND", "OR", "SET"}
+)
+_OPTIONAL_CLAUSE = re.compile(r"^\s*\[\s*(?P<word>[A-Z]+)\s[^\n]*\]\s*$")
+
+
+def _synopsis(text: str) -> bool:
+    """True when `text` is a statement's grammar, not a statement: no `;`, and a line holding
+    only an optional clause in brackets, a keyword and the names to fill in (`[WHERE
+    condition]`, `[GROUP BY groupby]`, `[WINDOW TUMBLING (integer SECOND) | ...]`). SQL has no
+    line of that shape (SQL Server's `[name]` is an identifier, not a keyword and words)."""
+    if ";" in text:
+        return False
+    for line in text.split("\n"):
+        m = _OPTIONAL_CLAUSE.match(line)
+        if m and m.group("word") in _CLAUSE_WORDS and re.search(r"\b[a-z][a-z_]+\b", line):
+            return True
+    return False
