@@ -235,6 +235,27 @@ def test_guided_run_to_the_end(tmp_path: Path) -> None:
 
 
 @pytest.mark.docker
+def test_a_counter_example_is_read_only_with_its_reason_in_the_lesson_language(
+    tmp_path: Path,
+) -> None:
+    """A block the page shows as the mistake to avoid is never run in the sandbox: the
+    learner reads it, and why, in the lesson's language (the page's own words after it)."""
+    root = project(tmp_path, "contre-exemple.md")
+    child = play(root, "docs/contre-exemple.md")
+    child.expect("Étape 1/2")
+    child.expect("À lire seulement")
+    child.expect(r"la\s+page\s+le\s+montre\s+comme\s+contre-exemple\s*:\s+Mauvais\s+exemple\)")
+    child.send("\r")
+    child.expect("Étape 2/2")
+    child.expect(r"\[Entrée\] exécuter")
+    child.send("\r")
+    out, status = finish(child)
+    assert status == 0, out
+    assert "shown as a counter-example" not in out
+    assert "Étapes faites : 1/1" in out and "À lire seulement : 1" in out
+
+
+@pytest.mark.docker
 def test_practice_refuses_a_wrong_command_and_accepts_the_right_one(tmp_path: Path) -> None:
     root = project(tmp_path, "pratique.md")
     child = play(root, "--practice", "docs/pratique.md")

@@ -105,6 +105,10 @@ TEXTS = Catalog(
         # -- a step
         "preparing": {"en": "Preparing the step…", "fr": "Préparation de l'étape…"},
         "step": {"en": "Step {number}/{total}", "fr": "Étape {number}/{total}"},
+        "counter-example": {
+            "en": "the page shows it as a counter-example: {mark}",
+            "fr": "la page le montre comme contre-exemple : {mark}",
+        },
         "read-only": {
             "en": "[bold]Read only[/bold]: this step is not run in the sandbox ({reason}).",
             "fr": "[bold]À lire seulement[/bold] : cette étape n'est pas exécutée dans le bac à "
@@ -454,7 +458,11 @@ class Tutor:
             self._markdown(step.prose)
         if step.read_only:
             self._show_block(step.block)
-            c.print(self.t("read-only", reason=_escape(step.block.skip_reason or "")))
+            reason = step.block.skip_reason or ""
+            why = step.block.not_run()
+            if why is not None and why.reason == "counter-example":
+                reason = self.t("counter-example", mark=why.detail.rstrip(" :\u00a0\u202f"))
+            c.print(self.t("read-only", reason=_escape(reason)))
             self.read_only += 1
             if self._key(self.t("keys-continue"), {"enter", "q"}) == "q":
                 raise Quit
