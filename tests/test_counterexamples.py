@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbookdocs.extract.counterexamples import counter_example
+from runbookdocs.extract.counterexamples import counter_example, may_show_one
 
 FENCE = "```yaml"
 
@@ -30,6 +30,16 @@ FENCE = "```yaml"
 )
 def test_marked(before: str) -> None:
     assert counter_example([before, "", FENCE], 2, []) is not None
+    # The page-wide test made first never rules out a page that shows one, however the
+    # mark is wrapped or emphasised.
+    for page in (before, before.replace(" ", "\n"), before.replace(" ", " **", 1) + "**"):
+        assert may_show_one(f"# Page\n\n{page}\n\n{FENCE}\nx: 1\n```\n"), page
+
+
+def test_a_page_without_a_mark_is_ruled_out_at_once() -> None:
+    page = "# Deploy\n\nCopy the file, then restart it:\n\n```bash\nsystemctl restart x\n```\n"
+    assert not may_show_one(page)
+    assert may_show_one(page + "\n```bash\n# Don't do this!\nrm -rf /\n```\n")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from runbookdocs.block import Answer, Block, Header, counter_example_reason, par
 from runbookdocs.config import Config, within
 from runbookdocs.dialect import dialect_for, hugo_archetypes, mkdocs_folder
 from runbookdocs.errors import UsageError
-from runbookdocs.extract.counterexamples import counter_example
+from runbookdocs.extract.counterexamples import counter_example, may_show_one
 from runbookdocs.extract.directives import Directive, find_directives
 from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page, scan
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
@@ -183,6 +183,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     queue = sorted(directives, key=lambda d: d.end_index)
     texts = [ln.text for ln in lines]
     hidden = {k for c in comments for k in range(c.start, c.end + 1)}
+    marked = may_show_one("\n".join(texts))  # the page with its includes
     for fence in fences:
         while queue and queue[0].end_index < fence.open_index:
             pending.append(queue.pop(0))
@@ -277,7 +278,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             continue
         shown_wrong = (
             None
-            if "expect" in header.attrs  # a step expected to fail is a step
+            if not marked or "expect" in header.attrs  # a step expected to fail is a step
             else counter_example(texts, fence.open_index, [ln.text for ln in fence.content], hidden)
         )
         blocks.append(

@@ -86,6 +86,28 @@ _LONGEST = 80
 """Characters of the longest caption, title or comment that can be only the mark."""
 
 
+_PHRASES = (
+    "bad", "wrong", "incorrect", "invalid", "broken", "n't do", "not do", "never do",
+    "n't work", "not work", "not to do", "avoid", "counter", "anti-pattern", "antipattern",
+    "mauvais", "éviter", "ne pas faire", "ne fonctionne", "ne marche", "ne faites",
+    "ne faîtes", "faux",
+)  # fmt: skip
+"""A phrase every mark holds, once emphasis, code marks and line breaks are gone: a page with
+none of them shows no counter-example."""
+
+
+def may_show_one(page: str) -> bool:
+    """False when no block of the page `page` (its whole text) can be a counter-example: the
+    test `counter_example` makes for each block, made once for the page. Most pages hold none
+    of the marks' phrases."""
+    lowered = page.lower().replace("\u2019", "'")
+    for mark in "*_`":
+        if mark in lowered:
+            lowered = lowered.replace(mark, "")
+    plain = " ".join(lowered.split())
+    return any(p in plain for p in _PHRASES)
+
+
 def _has_word(text: str) -> bool:
     lowered = text.lower()
     return any(w in lowered for w in _WORDS)
