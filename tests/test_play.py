@@ -245,6 +245,7 @@ def test_a_counter_example_is_read_only_with_its_reason_in_the_lesson_language(
     child.expect("Étape 1/2")
     child.expect("À lire seulement")
     child.expect(r"la\s+page\s+le\s+montre\s+comme\s+contre-exemple\s*:\s+Mauvais\s+exemple\)")
+    child.expect(r"\[Entrée\] continuer")  # a key sent before the prompt reads it is lost
     child.send("\r")
     child.expect("Étape 2/2")
     child.expect(r"\[Entrée\] exécuter")
