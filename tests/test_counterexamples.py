@@ -29,7 +29,10 @@ FENCE = "```yaml"
     ],
 )
 def test_marked(before: str) -> None:
-    assert counter_example([before, "", FENCE], 2, []) is not None
+    mark = counter_example([before, "", FENCE], 2, [])
+    assert mark is not None
+    # Kept without the colon that introduces the block: badges and lessons quote it.
+    assert not mark.endswith((":", " ", "\u00a0", "\u202f")), mark
     # The page-wide test made first never rules out a page that shows one, however the
     # mark is wrapped or emphasised.
     for page in (before, before.replace(" ", "\n"), before.replace(" ", " **", 1) + "**"):

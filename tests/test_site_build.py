@@ -281,7 +281,7 @@ def test_a_counter_example_is_badged_not_run_in_the_site_language(tmp_path: Path
 
     doc = read_document(project / "docs/ocpizza/purge.md", load_config(project / "pyproject.toml"))
     shown = doc.blocks[0]
-    assert str(shown.not_run()) == "skipped: shown as a counter-example: Mauvais exemple :"
+    assert str(shown.not_run()) == "skipped: shown as a counter-example: Mauvais exemple"
     assert not_run_text(shown, "en") == "the page shows it as a counter-example (Mauvais exemple)"
 
 

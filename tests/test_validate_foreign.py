@@ -1529,7 +1529,7 @@ def test_counter_examples_are_neither_judged_nor_run(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rows = {r["location"]: r for r in map(json.loads, proc.stdout.splitlines())}
     assert rows["docs/page.md:7"]["not_checked"] is None  # "Good example:"
-    assert rows["docs/page.md:13"]["not_checked"] == "shown as a counter-example: Bad example:"
+    assert rows["docs/page.md:13"]["not_checked"] == "shown as a counter-example: Bad example"
     assert rows["docs/page.md:33"]["not_checked"] == (
         "shown as a counter-example: Don't do this! Only one merge is allowed at a level."
     )
@@ -1538,7 +1538,7 @@ def test_counter_examples_are_neither_judged_nor_run(tmp_path: Path) -> None:
     )
     shown = rows["docs/page.md:60"]
     assert shown["runnable"] is False
-    assert shown["reason"] == "skipped: shown as a counter-example: In short, don't do this:"
+    assert shown["reason"] == "skipped: shown as a counter-example: In short, don't do this"
     meant = rows["docs/page.md:66"]
     assert meant["runnable"] is True and meant["not_checked"] is None
     # A step whose failure the page expects (`expect=`) is a step, whatever its caption says.

@@ -157,7 +157,8 @@ def counter_example(
     skipped: Container[int] = (),
 ) -> str | None:
     """What marks the block whose opening fence is `lines[open_index]` as a mistake shown on
-    purpose, as the page words it; None when nothing does.
+    purpose, as the page words it without the colon that introduces the block ("Bad example"
+    for `Bad example:`); None when nothing does.
 
     Args:
         lines: the page's lines.
@@ -165,6 +166,14 @@ def counter_example(
         content: the block's lines.
         skipped: indices of lines the reader does not see (HTML comments, directives).
     """
+    mark = _mark(lines, open_index, content, skipped)
+    # French puts a (narrow) no-break space before the colon.
+    return mark.rstrip(" :\u00a0\u202f") if mark is not None else None
+
+
+def _mark(
+    lines: Sequence[str], open_index: int, content: Sequence[str], skipped: Container[int]
+) -> str | None:
     for line in content:
         if "#" not in line and "/" not in line and "-" not in line and ";" not in line:
             continue  # no comment on this line

@@ -461,7 +461,7 @@ class Tutor:
             reason = step.block.skip_reason or ""
             why = step.block.not_run()
             if why is not None and why.reason == "counter-example":
-                reason = self.t("counter-example", mark=why.detail.rstrip(" :\u00a0\u202f"))
+                reason = self.t("counter-example", mark=why.detail)
             c.print(self.t("read-only", reason=_escape(reason)))
             self.read_only += 1
             if self._key(self.t("keys-continue"), {"enter", "q"}) == "q":

@@ -269,7 +269,7 @@ def not_run_text(block: Block, lang: str) -> str | None:
         return t("reason-skipped", reason=reason.detail)
     if reason.reason == "counter-example":
         # The page's words, without the colon that introduced the block.
-        return t("reason-counter-example", mark=reason.detail.rstrip(" :\u00a0\u202f"))
+        return t("reason-counter-example", mark=reason.detail)
     if reason.reason == "language":
         return t("reason-language", language=block.lang or t("no-language"))
     return t(f"reason-{reason.reason}")
