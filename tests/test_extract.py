@@ -120,6 +120,18 @@ def test_unclosed_fence_top_level_and_in_container(project: Path) -> None:
     assert doc.blocks[0].source == "echo 1\n"
 
 
+def test_closing_fence_at_another_indentation_says_what_the_site_does(project: Path) -> None:
+    """Superfences leaves the fence open: the message says the block swallows what follows
+    only when something does."""
+    at_end = parse(project, "# Page\n\n```bash\necho 1\n  ```\n")
+    [f] = [f for f in at_end.findings if f.code == "RBD109"]
+    assert f.location.line == 5
+    assert "does not show it as a code block" in f.message and "swallows" not in f.message
+    followed = parse(project, "# Page\n\n```bash\necho 1\n  ```\n\nMore text.\n")
+    [f] = [f for f in followed.findings if f.code == "RBD109"]
+    assert "swallows what follows" in f.message
+
+
 def test_fence_indented_past_its_list_item_closes_at_its_own_column() -> None:
     """Blind round 7: 7 spaces under `- text` is no fence for CommonMark, and a closed block
     for superfences (closing fence at the opening's column): read the superfences way on an

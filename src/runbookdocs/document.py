@@ -383,12 +383,13 @@ def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Find
             ]
     if fence.closed and fence.close_indent is not None and fence.close_indent != width:
         closing = lines[fence.close_index]
+        follows = any(line.text.strip() for line in lines[fence.close_index + 1 :])
         return [
             codes.FENCE_INDENTED.at(
                 Location(path, closing.page_line, 1),
                 f"closing fence indented by {fence.close_indent} space(s): pymdownx.superfences "
                 f"does not close the fence of line {opening.page_line} here, and the site "
-                "swallows what follows",
+                + ("swallows what follows" if follows else "does not show it as a code block"),
                 hint="write the closing fence at the opening fence's indentation",
             )
         ]
