@@ -1254,13 +1254,15 @@ def test_hugo_aliases_of_a_content_folder_mounted_from_elsewhere(tmp_path: Path)
     assert found == [("4", "13", "RBD501")], proc.stdout
 
 
-def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
+@pytest.mark.parametrize("config", ["mkdocs.yml", "properdocs.yml"])
+def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path, config: str) -> None:
     """Without a runbookdocs configuration, `--8<-- "docs/parts/x.md"` is read from the folder
     of the site's mkdocs.yml, where MkDocs (and pymdownx.snippets' default base path) runs; a
-    name found nowhere is still reported."""
+    name found nowhere is still reported. Blind round 21: ProperDocs, the MkDocs fork, names
+    its configuration `properdocs.yml` and builds the same way."""
     site = tmp_path / "site"
     (site / "docs" / "parts").mkdir(parents=True)
-    (site / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    (site / config).write_text("site_name: S\n", encoding="utf-8")
     (site / "docs" / "parts" / "steps.md").write_text(
         "```bash\necho ready\n```\n", encoding="utf-8"
     )
@@ -1275,6 +1277,7 @@ def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
     found = re.findall(r"^\S+page\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert found == [("5", "RBD120")]
     assert "1 block(s)" in proc.stdout + proc.stderr
+    assert f"dialect: mkdocs for 1 page(s), detected from {site / config}" in proc.stderr
 
 
 def test_myst_and_jekyll_readings_stay_out_of_mkdocs_pages(tmp_path: Path) -> None:
