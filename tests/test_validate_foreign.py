@@ -48,6 +48,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
+    assert "dialect: mkdocs for 3 page(s), detected from" in err  # foreign/html-site/
     assert status == 1
     assert found == [
         # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
@@ -235,6 +236,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/help-text.md:89:1: warning [RBD308]",
         "foreign/help-text.md:102:3: error [RBD302]",
         "foreign/help-text.md:102:3: warning [RBD302]",
+        # Blind round 21: an MkDocs site whose `use_directory_urls: false` comes from the file
+        # its mkdocs.yml INHERITs serves each page as `page.html` next to the others: links to
+        # `install.html`, `tuning/index.html#memory-limits` work; a page or anchor missing is
+        # still reported, and so is a bare `install`, which has no URL there.
+        "foreign/html-site/docs/index.md:6:21: warning [RBD503]",
+        "foreign/html-site/docs/index.md:6:59: error [RBD502]",
+        "foreign/html-site/docs/index.md:7:20: warning [RBD503]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
@@ -1229,6 +1237,29 @@ def test_directory_urls_of_index_pages_and_dotted_names_on_mkdocs(tmp_path: Path
     assert broken() == [("4", "13")]
     (tmp_path / "mkdocs.yml").write_text("site_name: S\nuse_directory_urls: false\n", "utf-8")
     assert broken() == [("3", "24"), ("3", "58"), ("4", "13")]
+
+
+def test_directory_urls_set_in_an_inherited_configuration(tmp_path: Path) -> None:
+    """Blind round 21: `use_directory_urls` may come from the file mkdocs.yml names in
+    `INHERIT:`; the nearest file that sets it decides, as MkDocs merges them."""
+    from runbookdocs.dialect import directory_urls
+
+    for name, text in (
+        ("base.yml", "site_name: S\nuse_directory_urls: false  # served as page.html\n"),
+        ("mkdocs.yml", "INHERIT: ./base.yml\n"),
+        ("chain/base.yml", "INHERIT: '../base.yml'\n"),
+        ("chain/mkdocs.yml", "INHERIT: base.yml\n"),
+        ("variant/mkdocs.yml", "INHERIT: ../base.yml\nuse_directory_urls: true\n"),
+        ("plain/mkdocs.yml", "site_name: S\n"),
+    ):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for folder in ("docs", "chain/docs", "variant/docs", "plain/docs"):
+        (tmp_path / folder).mkdir()
+    assert not directory_urls(str(tmp_path / "docs"))
+    assert not directory_urls(str(tmp_path / "chain" / "docs"))
+    assert directory_urls(str(tmp_path / "variant" / "docs"))
+    assert directory_urls(str(tmp_path / "plain" / "docs"))
 
 
 def test_hugo_aliases_of_a_content_folder_mounted_from_elsewhere(tmp_path: Path) -> None:

@@ -359,7 +359,8 @@ def _holds(file: Path, pattern: re.Pattern[str]) -> bool:
     return pattern.search(text) is not None
 
 
-_NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
+_DIRECTORY_URLS = re.compile(r"^use_directory_urls[ \t]*:[ \t]*([^\s#]*)", re.M)
+_INHERIT = re.compile(r"^INHERIT[ \t]*:[ \t]*(['\"]?)([^\s#'\"]+)\1", re.M)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -392,8 +393,25 @@ def mkdocs_config(folder: str) -> Path | None:
 @functools.lru_cache(maxsize=1024)
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
-    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
-    return not _config_sets(site_file(folder, _MKDOCS_YAML), _NO_DIRECTORY_URLS)
+    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default. The setting
+    may come from a file the configuration names in `INHERIT:` (the nearest one that sets it
+    decides, as MkDocs merges them)."""
+    site = site_file(folder, _MKDOCS_YAML)
+    seen: set[Path] = set()
+    while site is not None and site not in seen and len(seen) < _INHERITS:
+        seen.add(site)
+        try:
+            text = site.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return True
+        setting = _DIRECTORY_URLS.search(text)
+        if setting is not None:
+            return setting.group(1).lower() not in ("false", "no", "off")
+        parent = _INHERIT.search(text)
+        site = site.parent / parent.group(2) if parent is not None else None
+        if site is not None and not site.is_file():
+            return True
+    return True
 
 
 _TOP_KEY = r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$"

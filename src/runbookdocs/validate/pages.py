@@ -566,16 +566,20 @@ def _published_as_html(
 ) -> tuple[Finding | None, PageEntry | None]:
     """A link to `page.html` next to `page.md`: Jekyll (GitHub Pages) publishes it there.
 
-    MkDocs publishes `page.md` at `page/` by default, so the reading is not MkDocs'.
+    MkDocs publishes `page.md` at `page/` by default, so the reading is MkDocs' only where the
+    site sets `use_directory_urls: false`: each page is then `page.html` next to the others
+    (`index.md`, or a `README.md` standing for it, is the folder's `index.html`).
     """
     if ref.kind != "link" or not path_part.endswith(".html"):
         return problem, None
-    from runbookdocs.dialect import dialect_for
+    from runbookdocs.dialect import dialect_for, directory_urls
 
-    if dialect_for(source, index.config).name == "mkdocs":
+    if dialect_for(source, index.config).name == "mkdocs" and directory_urls(str(source.parent)):
         return problem, None
     page = Path(os.path.normpath(source.parent / path_part)).with_suffix(".md")
     linked = index.get(page)
+    if linked is None and page.name == "index.md":
+        linked = index.get(page.with_name("README.md"))
     return (problem, None) if linked is None else (None, linked)
 
 
