@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 85 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 86 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -354,7 +354,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
-        "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # `[1]: words` is text; `[2]: x.md "t"` a link (used in the table)
+        "foreign/links.md:41:6: error [RBD501]",
         # Blind round 20: balanced parentheses in a destination; a missing image still found.
         "foreign/links.md:45:19: warning [RBD503]",
         # An `ls -l` listing, a YAML list of commands, SQL with a comment, a list of flags,
@@ -524,6 +525,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/redirect-names.md:23:9: warning [RBD302]",
         "foreign/redirect-names.md:23:26: warning [RBD302]",
         "foreign/redirect-names.md:23:35: warning [RBD302]",
+        # Blind round 21: a link reference definition no link uses renders nothing, so its
+        # target is not checked; a used one (`[label]`, `[label][]`, `[text][Label]` in any
+        # case) whose page or anchor is missing is still reported.
+        "foreign/reference-links.md:7:17: error [RBD501]",
+        "foreign/reference-links.md:8:13: error [RBD501]",
+        "foreign/reference-links.md:9:13: error [RBD502]",
         # Blind round 15: a mysql result table (`+----+` borders, `| who |` rows, one column or
         # more) tagged bash, alone or under its command: one RBD308; a `|` line alone is still
         # a syntax error.

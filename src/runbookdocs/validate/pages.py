@@ -79,6 +79,7 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     macros = template_starts(doc)
     prose = prose_lines(doc)
     spanned = code_over_lines(prose) if "`" in doc.text else {}
+    used: set[str] | None = None  # the labels the page's reference links name
     for p in prose:
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
@@ -86,10 +87,16 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             for m in _HUGO_REF.finditer(p.line.text):
                 where = Location(doc.path, p.line.page_line, m.start("target") + 1)
                 ctx.refer(Reference("hugo-ref", m.group("target"), where, p.line.origin))
+        masked = mask_code(p.line.text)
+        defined = _REF_LABEL.match(masked) if REF_DEF.match(masked) else None
+        if defined is not None and used is None:
+            used = _used_labels(doc)
         for col, raw in links(spanned.get(p.index, p.line.text)):
             target = raw.strip("<>")
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
+            if defined and used is not None and col >= defined.end() and not _used(defined, used):
+                continue  # a definition no link uses: nothing renders it
             if any(start in target for start in macros):
                 continue
             kind = "hugo-link" if hugo else "link"
@@ -99,6 +106,34 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 )
             )
     return []
+
+
+_REF_LABEL = re.compile(r"^ {0,3}\[(?!\^)([^\]]+)\]:")
+_LABEL_USE = re.compile(r"\[([^\]\n]+)\](?!\()")
+"""`[text][label]`, `[label][]`, `[label]`: where a page may use a link reference definition
+(any bracketed text not followed by `(`: more than the uses, never fewer)."""
+
+
+def _used(defined: re.Match[str], used: set[str]) -> bool:
+    """True when the label of the definition `defined` is among the `used` ones."""
+    return _label_key(defined.group(1)) in used
+
+
+def _label_key(label: str) -> str:
+    """A link label as CommonMark matches it: case-folded, its white space collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _used_labels(doc: Document) -> set[str]:
+    """The labels bracketed anywhere on the page outside the definitions themselves: a
+    definition whose label is not among them is used by no link, and no renderer shows it."""
+    used: set[str] = set()
+    for line in doc.lines:
+        text = line.text
+        defined = _REF_LABEL.match(text)
+        for m in _LABEL_USE.finditer(text, defined.end() if defined is not None else 0):
+            used.add(_label_key(m.group(1)))
+    return used
 
 
 _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s*[>%]\}\}\s*\)""")
