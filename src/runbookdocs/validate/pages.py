@@ -984,6 +984,19 @@ def _value_to_fill(text: str, start: int, *, prose: bool, context: _Context | No
     return bool(before) and _COMMENT_SIGN.search(before) is None
 
 
+_ISSUE_SIGN = re.compile(r"\w[ \t]+#$")
+"""`Fixes #`, `issue #`: a word, then the `#` of an issue number."""
+
+
+def _issue_to_fill(text: str, start: int, context: _Context | None) -> bool:
+    """True when the `TODO` at `start` is the issue number of text shown in a code span, to
+    replace when it is copied (`Fixes #TODO` of a pull-request template), not a note to the
+    writer: inside a code span, right after a word and `#`."""
+    masked = mask_code(context.masked if context and context.masked else text)
+    inside = masked[start] == " " and text[start] != " "
+    return inside and _ISSUE_SIGN.search(text, 0, start) is not None
+
+
 def _comments_over_lines(prose: list[Prose]) -> dict[int, str]:
     """Prose lines (by line index) with an HTML comment that
     opens inline and closes on a later line of the same paragraph blanked (`text <!-- TODO:`
@@ -1048,6 +1061,8 @@ def _scan(
     linked = link_texts(text) if prose and "](" in text else []
     for m in MARKERS.finditer(text):
         if m.group(1) == "XXX" and _value_to_fill(text, m.start(), prose=prose, context=context):
+            continue
+        if m.group(1) == "TODO" and prose and _issue_to_fill(text, m.start(), context):
             continue
         if any(start <= m.start() < end for start, end in linked):
             continue
