@@ -1208,6 +1208,10 @@ _PLACEHOLDER_ARG = re.compile(
 `-w '%{http_code}'` write-out variables, log formats: the program reads them, written as
 they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+_DOUBLE_ANGLE = re.compile(r"<<([A-Za-z](?:[^<>\n]{0,80}[^\s<>])?)>>(?![\w/.~$>])")
+"""`--user=<<name@example.com>>`: a placeholder in double angle brackets, closed on its line,
+after `=` or not a word a here-document would end with (and none when a later line is its
+word: `cat <<EOF>>"$LOG"`)."""
 
 
 @dataclass(frozen=True)
@@ -1230,7 +1234,11 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
     found: list[PlaceholderArg] = []
     heredoc: list[str] = []
     quote = ""
-    for index, line in enumerate(script.split("\n")):
+    # `"$(cmd <arg>)"`: each `$(` opened inside double quotes is a command again until its
+    # `)`; the parentheses still open in each, innermost last.
+    within: list[int] = []
+    lines = script.split("\n")
+    for index, line in enumerate(lines):
         if heredoc:
             if line.strip() == heredoc[0]:
                 heredoc.pop(0)
@@ -1243,8 +1251,30 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
                     quote = ""
                 elif ch == "\\" and quote == '"':
                     i += 1
+                elif quote == '"' and line.startswith("$(", i) and not line.startswith("$((", i):
+                    within.append(0)
+                    quote = ""
+                    i += 2
+                    continue
                 i += 1
                 continue
+            if within and ch in "()":
+                if ch == ")" and not within[-1]:
+                    within.pop()
+                    quote = '"'
+                else:
+                    within[-1] += 1 if ch == "(" else -1
+                i += 1
+                continue
+            if line.startswith("<<", i) and (d := _DOUBLE_ANGLE.match(line, i)) is not None:
+                word, h = d.group(1), _HEREDOC_START.match(line, i)
+                ends = {word, h.group(2) if h is not None else word}
+                if (line[i - 1 : i] == "=" or not word.isidentifier()) and not any(
+                    later.strip() in ends for later in lines[index + 1 :]
+                ):
+                    found.append(PlaceholderArg(index, i, d.group()))
+                    i = d.end()
+                    continue
             if ch in "<{[":
                 m = _PLACEHOLDER_ARG.match(line, i)
                 if m is not None:
