@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 86 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 87 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -609,6 +609,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/sql-clients.md:16:1: warning [RBD208]",
         "foreign/sql-clients.md:25:1: warning [RBD208]",
         "foreign/sql-clients.md:26:12: error [RBD401]",
+        # Blind round 21: a URL format alone (`http(s)://host:port/path`) is notation, one
+        # RBD308; upper-case clause lines under a query's first lines are the query, not
+        # commands checked again. Given to a command, or under a command, they are checked.
+        "foreign/sql-in-shell.md:5:1: warning [RBD308]",
+        "foreign/sql-in-shell.md:11:1: warning [RBD308]",
+        "foreign/sql-in-shell.md:24:1: error [RBD301]",
+        "foreign/sql-in-shell.md:29:1: error [RBD301]",
         # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
         "foreign/sql.md:46:29: error [RBD401]",
         "foreign/sql.md:50:10: error [RBD401]",

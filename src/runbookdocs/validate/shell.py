@@ -1445,7 +1445,7 @@ _OUTPUT_LINE = re.compile(
       | --(?:\[no-\])?\w[\w-]*(?:[ =]\S+)?\s{2,}\S             # help: --file=F  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
-      | https?://\S+\s*$                                     # a URL alone on its line
+      | https?(?:\(s\))?://\S+\s*$                   # a URL alone on its line, http(s):// too
       | [?&][\w.%\[\]-]+=\S*\s*$                                # its query, one line each: &a=b
       | [\w.@-]+:(?:\$(?:apr1|2[abxy]?|1|5|6|y|md5)\$[./\w$]+|\{S?SHA\}\S+)\s*$  # htpasswd
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
@@ -1485,6 +1485,11 @@ _OUTPUT_LINE = re.compile(
       | \d                                                  # counts, sizes, ids
     )"""
 )
+_SQL_CLAUSE = re.compile(
+    r"^\s*(?:FROM|WHERE|GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|UNION|VALUES|RETURNING|AND|OR"
+    r"|(?:(?:LEFT|RIGHT|INNER|OUTER|FULL|CROSS)\s+)*JOIN)\b"
+)
+"""An SQL clause, in upper case, starting a line: under a query, the same query."""
 _SQL_CLIENT_LINE = re.compile(r"^\s*(?:mysql|mariadb|MySQL|MariaDB)(?: \[[^\]\n]*\])?>\s")
 """A line typed at a MySQL or MariaDB client's prompt (`mysql> `, `MariaDB [shop]> `): SQL. No
 script starts a line with `mysql> word` (a command `mysql` writing to a file named `word`)."""
@@ -1594,6 +1599,8 @@ def _statements(lines: list[str]) -> list[Statement]:
         under = bool(found) and found[-1].end == i - 1 and indent >= _indent(lines[i - 1]) + 4
         under = under or (nested is not None and indent >= nested)
         output = (after_output and (indent >= _WRAPPED_INDENT or under)) or _not_shell(line)
+        # `FROM t`, `WHERE x`, `GROUP BY y` under a query's first lines: the query goes on.
+        output = output or (after_output and _SQL_CLAUSE.match(line) is not None)
         nested = indent if output and under else None
         if (_OPTION.match(line) and not _HELP_OPTION.match(line)) or (
             _ITEM.match(line) and not output
