@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 85 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 87 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -48,6 +48,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
+    assert "dialect: mkdocs for 3 page(s), detected from" in err  # foreign/html-site/
     assert status == 1
     assert found == [
         # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
@@ -235,6 +236,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/help-text.md:89:1: warning [RBD308]",
         "foreign/help-text.md:102:3: error [RBD302]",
         "foreign/help-text.md:102:3: warning [RBD302]",
+        # Blind round 21: an MkDocs site whose `use_directory_urls: false` comes from the file
+        # its mkdocs.yml INHERITs serves each page as `page.html` next to the others: links to
+        # `install.html`, `tuning/index.html#memory-limits` work; a page or anchor missing is
+        # still reported, and so is a bare `install`, which has no URL there.
+        "foreign/html-site/docs/index.md:6:21: warning [RBD503]",
+        "foreign/html-site/docs/index.md:6:59: error [RBD502]",
+        "foreign/html-site/docs/index.md:7:20: warning [RBD503]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
@@ -346,7 +354,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
-        "foreign/links.md:41:6: error [RBD501]",  # `[1]: words` is text; `[2]: x.md "t"` a link
+        # `[1]: words` is text; `[2]: x.md "t"` a link (used in the table)
+        "foreign/links.md:41:6: error [RBD501]",
         # Blind round 20: balanced parentheses in a destination; a missing image still found.
         "foreign/links.md:45:19: warning [RBD503]",
         # An `ls -l` listing, a YAML list of commands, SQL with a comment, a list of flags,
@@ -372,6 +381,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/markers.md:48:17: warning [RBD506]",
         # Blind round 20: a TODO that is a link's text points to a to-do kept elsewhere.
         "foreign/markers.md:54:17: warning [RBD506]",
+        # Blind round 21: `Closes #TODO` in a code span is text to complete, not a note; an
+        # issue #TODO in prose and a `# TODO` comment shown in a code span are still notes.
+        "foreign/markers.md:59:55: warning [RBD506]",
+        "foreign/markers.md:59:74: warning [RBD506]",
         # Blind round 19: a merge of a value an application's tag loads (`<<: !include
         # file.yaml`, a list of them, with an anchor) is merged as a mapping; a merge of an
         # untagged word is still refused.
@@ -449,6 +462,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/placeholders.md:35:60: warning [RBD307]",  # =</path/to/file>
         "foreign/placeholders.md:41:1: warning [RBD307]",  # <....> ending a command
         "foreign/placeholders.md:47:17: warning [RBD307]",  # <80|443>, <25|587>: choices
+        # Blind round 21: `"$(cmd <arg>)"` and `--user=<<name>>` are placeholders (one RBD307);
+        # `<<WORD>>` with no line ending it is still a here-document never closed.
+        "foreign/placeholders.md:55:40: warning [RBD307]",
+        "foreign/placeholders.md:62:1: error [RBD301]",
         # Blind round 15: a MkDocs site without superfences renders fences with Python-Markdown's
         # fenced_code, which takes them only at the margin: one under a list item or in a quote
         # is text there (RBD109, not checked as a block); a block at the margin is checked.
@@ -516,6 +533,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/redirect-names.md:23:9: warning [RBD302]",
         "foreign/redirect-names.md:23:26: warning [RBD302]",
         "foreign/redirect-names.md:23:35: warning [RBD302]",
+        # Blind round 21: a link reference definition no link uses renders nothing, so its
+        # target is not checked; a used one (`[label]`, `[label][]`, `[text][Label]` in any
+        # case) whose page or anchor is missing is still reported.
+        "foreign/reference-links.md:7:17: error [RBD501]",
+        "foreign/reference-links.md:8:13: error [RBD501]",
+        "foreign/reference-links.md:9:13: error [RBD502]",
         # Blind round 15: a mysql result table (`+----+` borders, `| who |` rows, one column or
         # more) tagged bash, alone or under its command: one RBD308; a `|` line alone is still
         # a syntax error.
@@ -586,6 +609,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/sql-clients.md:16:1: warning [RBD208]",
         "foreign/sql-clients.md:25:1: warning [RBD208]",
         "foreign/sql-clients.md:26:12: error [RBD401]",
+        # Blind round 21: a URL format alone (`http(s)://host:port/path`) is notation, one
+        # RBD308; upper-case clause lines under a query's first lines are the query, not
+        # commands checked again. Given to a command, or under a command, they are checked.
+        "foreign/sql-in-shell.md:5:1: warning [RBD308]",
+        "foreign/sql-in-shell.md:11:1: warning [RBD308]",
+        "foreign/sql-in-shell.md:24:1: error [RBD301]",
+        "foreign/sql-in-shell.md:29:1: error [RBD301]",
         # SQL sessions (prompts, output) and a vendor's statements: only the real errors.
         "foreign/sql.md:46:29: error [RBD401]",
         "foreign/sql.md:50:10: error [RBD401]",
@@ -1231,6 +1261,29 @@ def test_directory_urls_of_index_pages_and_dotted_names_on_mkdocs(tmp_path: Path
     assert broken() == [("3", "24"), ("3", "58"), ("4", "13")]
 
 
+def test_directory_urls_set_in_an_inherited_configuration(tmp_path: Path) -> None:
+    """Blind round 21: `use_directory_urls` may come from the file mkdocs.yml names in
+    `INHERIT:`; the nearest file that sets it decides, as MkDocs merges them."""
+    from runbookdocs.dialect import directory_urls
+
+    for name, text in (
+        ("base.yml", "site_name: S\nuse_directory_urls: false  # served as page.html\n"),
+        ("mkdocs.yml", "INHERIT: ./base.yml\n"),
+        ("chain/base.yml", "INHERIT: '../base.yml'\n"),
+        ("chain/mkdocs.yml", "INHERIT: base.yml\n"),
+        ("variant/mkdocs.yml", "INHERIT: ../base.yml\nuse_directory_urls: true\n"),
+        ("plain/mkdocs.yml", "site_name: S\n"),
+    ):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for folder in ("docs", "chain/docs", "variant/docs", "plain/docs"):
+        (tmp_path / folder).mkdir()
+    assert not directory_urls(str(tmp_path / "docs"))
+    assert not directory_urls(str(tmp_path / "chain" / "docs"))
+    assert directory_urls(str(tmp_path / "variant" / "docs"))
+    assert directory_urls(str(tmp_path / "plain" / "docs"))
+
+
 def test_hugo_aliases_of_a_content_folder_mounted_from_elsewhere(tmp_path: Path) -> None:
     """Blind round 14: a Hugo site whose content is mounted from another repository (no
     `content` folder above the pages, the dialect given): a link to the URL a page's relative
@@ -1254,13 +1307,15 @@ def test_hugo_aliases_of_a_content_folder_mounted_from_elsewhere(tmp_path: Path)
     assert found == [("4", "13", "RBD501")], proc.stdout
 
 
-def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
+@pytest.mark.parametrize("config", ["mkdocs.yml", "properdocs.yml"])
+def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path, config: str) -> None:
     """Without a runbookdocs configuration, `--8<-- "docs/parts/x.md"` is read from the folder
     of the site's mkdocs.yml, where MkDocs (and pymdownx.snippets' default base path) runs; a
-    name found nowhere is still reported."""
+    name found nowhere is still reported. Blind round 21: ProperDocs, the MkDocs fork, names
+    its configuration `properdocs.yml` and builds the same way."""
     site = tmp_path / "site"
     (site / "docs" / "parts").mkdir(parents=True)
-    (site / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    (site / config).write_text("site_name: S\n", encoding="utf-8")
     (site / "docs" / "parts" / "steps.md").write_text(
         "```bash\necho ready\n```\n", encoding="utf-8"
     )
@@ -1275,6 +1330,7 @@ def test_includes_are_looked_up_where_the_site_is_built(tmp_path: Path) -> None:
     found = re.findall(r"^\S+page\.md:(\d+):\d+: \w+: .*\[(\w+)\]$", proc.stdout, re.M)
     assert found == [("5", "RBD120")]
     assert "1 block(s)" in proc.stdout + proc.stderr
+    assert f"dialect: mkdocs for 1 page(s), detected from {site / config}" in proc.stderr
 
 
 def test_myst_and_jekyll_readings_stay_out_of_mkdocs_pages(tmp_path: Path) -> None:

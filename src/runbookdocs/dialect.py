@@ -10,8 +10,9 @@
 
 The project names its dialect (`dialect` in `[tool.runbookdocs]`, `dialects` per directory,
 `--dialect`); otherwise it is detected for each directory from the nearest site configuration
-above it: `mkdocs.yml` or `zensical.toml` is MkDocs, a Hugo configuration (`hugo.toml`, at the
-root or in `config/_default/`, or a `config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo.
+above it: `mkdocs.yml`, `properdocs.yml` (ProperDocs, the MkDocs fork) or `zensical.toml` is
+MkDocs, a Hugo configuration (`hugo.toml`, at the root or in `config/_default/`, or a
+`config.toml`/`.yaml`/`.json` with Hugo's keys) is Hugo.
 Nothing found: `mkdocs` (the strict reading) in a project that configures runbookdocs;
 elsewhere `github` when the repository's git configuration names a remote on github.com (its
 pages are read in GitHub's browser), else `commonmark` (GitLab, Gitea or any CommonMark
@@ -34,7 +35,10 @@ DEFAULT = "mkdocs"
 COMMONMARK_LIKE = frozenset({"commonmark", "github", "hugo"})
 """Dialects whose fences follow CommonMark (the info string's first word is the language)."""
 
-_MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml", "zensical.toml")
+_MKDOCS_YAML = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+"""The YAML configuration of an MkDocs site: MkDocs' own, or ProperDocs' (the MkDocs 1.x fork,
+same keys, plugins and extensions, whose configuration file is `properdocs.yml`)."""
+_MKDOCS_FILES = (*_MKDOCS_YAML, "zensical.toml")
 _HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 _HUGO_CONFIG = ("config.toml", "config.yaml", "config.yml", "config.json")
 DOCUSAURUS_FILES = (
@@ -93,7 +97,7 @@ def dialect_for(file: Path, config: Config) -> Dialect:
     # plugin (site/plugin.py adds it): only a mkdocs.yml with neither can leave it out.
     margin = (
         site is not None
-        and site.name in _MKDOCS_FILES[:2]
+        and site.name in _MKDOCS_YAML
         and "runbookdocs" not in plugins
         and not extensions & {"pymdownx.superfences", "pymdownx.extra"}
     )
@@ -355,7 +359,8 @@ def _holds(file: Path, pattern: re.Pattern[str]) -> bool:
     return pattern.search(text) is not None
 
 
-_NO_DIRECTORY_URLS = re.compile(r"^use_directory_urls\s*:\s*(?:false|no|off)\b", re.I | re.M)
+_DIRECTORY_URLS = re.compile(r"^use_directory_urls[ \t]*:[ \t]*([^\s#]*)", re.M)
+_INHERIT = re.compile(r"^INHERIT[ \t]*:[ \t]*(['\"]?)([^\s#'\"]+)\1", re.M)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -375,15 +380,38 @@ def site_file(folder: str, names: tuple[str, ...]) -> Path | None:
 def mkdocs_folder(folder: str) -> Path | None:
     """The folder of the `mkdocs.yml` above `folder` (None when there is none): where MkDocs
     runs, so where pymdownx.snippets looks an include up by default (`base_path: .`)."""
-    found = site_file(folder, _MKDOCS_FILES[:2])
+    found = mkdocs_config(folder)
     return found.parent if found is not None else None
+
+
+def mkdocs_config(folder: str) -> Path | None:
+    """The YAML configuration of the MkDocs site above `folder` (`mkdocs.yml`, or ProperDocs'
+    `properdocs.yml`); None when there is none."""
+    return site_file(folder, _MKDOCS_YAML)
 
 
 @functools.lru_cache(maxsize=1024)
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
-    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default."""
-    return not _config_sets(site_file(folder, _MKDOCS_FILES[:2]), _NO_DIRECTORY_URLS)
+    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default. The setting
+    may come from a file the configuration names in `INHERIT:` (the nearest one that sets it
+    decides, as MkDocs merges them)."""
+    site = site_file(folder, _MKDOCS_YAML)
+    seen: set[Path] = set()
+    while site is not None and site not in seen and len(seen) < _INHERITS:
+        seen.add(site)
+        try:
+            text = site.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return True
+        setting = _DIRECTORY_URLS.search(text)
+        if setting is not None:
+            return setting.group(1).lower() not in ("false", "no", "off")
+        parent = _INHERIT.search(text)
+        site = site.parent / parent.group(2) if parent is not None else None
+        if site is not None and not site.is_file():
+            return True
+    return True
 
 
 _TOP_KEY = r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$"
@@ -402,7 +430,7 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
     refuses. An entry is a name at the first level of `markdown_extensions:` or `plugins:`,
     written `- name`, `- name:` or `name:` (the mapping form), or listed in `[a, b]`.
     """
-    site = site_file(folder, _MKDOCS_FILES[:2])
+    site = site_file(folder, _MKDOCS_YAML)
     extensions: set[str] = set()
     plugins: set[str] = set()
     seen: set[Path] = set()
@@ -456,7 +484,7 @@ def macros_tag_starts(folder: str) -> tuple[str, ...]:
     if _MACROS not in mkdocs_names(folder)[1]:
         return ()
     starts = dict(_J2_DEFAULTS)
-    site = site_file(folder, _MKDOCS_FILES[:2])
+    site = site_file(folder, _MKDOCS_YAML)
     try:
         text = site.read_text(encoding="utf-8", errors="replace") if site else ""
     except OSError:

@@ -153,12 +153,12 @@ def _nav_paths(nav: Any) -> Iterator[str]:
 def _site_settings(folder: str) -> dict[str, Any]:
     """The `mkdocs.yml` of the MkDocs site above `folder`, loaded ({} when there is none or it
     cannot be read: the site's build reports that, not the check)."""
-    from runbookdocs.dialect import mkdocs_folder
+    from runbookdocs.dialect import mkdocs_config
 
-    root = mkdocs_folder(folder)
-    if root is None:
+    site = mkdocs_config(folder)
+    if site is None:
         return {}
-    data = _read_site(root / "mkdocs.yml") or _read_site(root / "mkdocs.yaml")
+    data = _read_site(site)
     return data if isinstance(data, dict) else {}
 
 

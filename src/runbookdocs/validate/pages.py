@@ -79,6 +79,7 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     macros = template_starts(doc)
     prose = prose_lines(doc)
     spanned = code_over_lines(prose) if "`" in doc.text else {}
+    used: set[str] | None = None  # the labels the page's reference links name
     for p in prose:
         if "](" not in p.line.text and "]:" not in p.line.text:
             continue
@@ -86,10 +87,16 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             for m in _HUGO_REF.finditer(p.line.text):
                 where = Location(doc.path, p.line.page_line, m.start("target") + 1)
                 ctx.refer(Reference("hugo-ref", m.group("target"), where, p.line.origin))
+        masked = mask_code(p.line.text)
+        defined = _REF_LABEL.match(masked) if REF_DEF.match(masked) else None
+        if defined is not None and used is None:
+            used = _used_labels(doc)
         for col, raw in links(spanned.get(p.index, p.line.text)):
             target = raw.strip("<>")
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
+            if defined and used is not None and col >= defined.end() and not _used(defined, used):
+                continue  # a definition no link uses: nothing renders it
             if any(start in target for start in macros):
                 continue
             kind = "hugo-link" if hugo else "link"
@@ -99,6 +106,34 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 )
             )
     return []
+
+
+_REF_LABEL = re.compile(r"^ {0,3}\[(?!\^)([^\]]+)\]:")
+_LABEL_USE = re.compile(r"\[([^\]\n]+)\](?!\()")
+"""`[text][label]`, `[label][]`, `[label]`: where a page may use a link reference definition
+(any bracketed text not followed by `(`: more than the uses, never fewer)."""
+
+
+def _used(defined: re.Match[str], used: set[str]) -> bool:
+    """True when the label of the definition `defined` is among the `used` ones."""
+    return _label_key(defined.group(1)) in used
+
+
+def _label_key(label: str) -> str:
+    """A link label as CommonMark matches it: case-folded, its white space collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _used_labels(doc: Document) -> set[str]:
+    """The labels bracketed anywhere on the page outside the definitions themselves: a
+    definition whose label is not among them is used by no link, and no renderer shows it."""
+    used: set[str] = set()
+    for line in doc.lines:
+        text = line.text
+        defined = _REF_LABEL.match(text)
+        for m in _LABEL_USE.finditer(text, defined.end() if defined is not None else 0):
+            used.add(_label_key(m.group(1)))
+    return used
 
 
 _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s*[>%]\}\}\s*\)""")
@@ -566,16 +601,20 @@ def _published_as_html(
 ) -> tuple[Finding | None, PageEntry | None]:
     """A link to `page.html` next to `page.md`: Jekyll (GitHub Pages) publishes it there.
 
-    MkDocs publishes `page.md` at `page/` by default, so the reading is not MkDocs'.
+    MkDocs publishes `page.md` at `page/` by default, so the reading is MkDocs' only where the
+    site sets `use_directory_urls: false`: each page is then `page.html` next to the others
+    (`index.md`, or a `README.md` standing for it, is the folder's `index.html`).
     """
     if ref.kind != "link" or not path_part.endswith(".html"):
         return problem, None
-    from runbookdocs.dialect import dialect_for
+    from runbookdocs.dialect import dialect_for, directory_urls
 
-    if dialect_for(source, index.config).name == "mkdocs":
+    if dialect_for(source, index.config).name == "mkdocs" and directory_urls(str(source.parent)):
         return problem, None
     page = Path(os.path.normpath(source.parent / path_part)).with_suffix(".md")
     linked = index.get(page)
+    if linked is None and page.name == "index.md":
+        linked = index.get(page.with_name("README.md"))
     return (problem, None) if linked is None else (None, linked)
 
 
@@ -945,6 +984,19 @@ def _value_to_fill(text: str, start: int, *, prose: bool, context: _Context | No
     return bool(before) and _COMMENT_SIGN.search(before) is None
 
 
+_ISSUE_SIGN = re.compile(r"\w[ \t]+#$")
+"""`Fixes #`, `issue #`: a word, then the `#` of an issue number."""
+
+
+def _issue_to_fill(text: str, start: int, context: _Context | None) -> bool:
+    """True when the `TODO` at `start` is the issue number of text shown in a code span, to
+    replace when it is copied (`Fixes #TODO` of a pull-request template), not a note to the
+    writer: inside a code span, right after a word and `#`."""
+    masked = mask_code(context.masked if context and context.masked else text)
+    inside = masked[start] == " " and text[start] != " "
+    return inside and _ISSUE_SIGN.search(text, 0, start) is not None
+
+
 def _comments_over_lines(prose: list[Prose]) -> dict[int, str]:
     """Prose lines (by line index) with an HTML comment that
     opens inline and closes on a later line of the same paragraph blanked (`text <!-- TODO:`
@@ -1009,6 +1061,8 @@ def _scan(
     linked = link_texts(text) if prose and "](" in text else []
     for m in MARKERS.finditer(text):
         if m.group(1) == "XXX" and _value_to_fill(text, m.start(), prose=prose, context=context):
+            continue
+        if m.group(1) == "TODO" and prose and _issue_to_fill(text, m.start(), context):
             continue
         if any(start <= m.start() < end for start, end in linked):
             continue

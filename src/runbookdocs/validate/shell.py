@@ -1208,6 +1208,10 @@ _PLACEHOLDER_ARG = re.compile(
 `-w '%{http_code}'` write-out variables, log formats: the program reads them, written as
 they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+_DOUBLE_ANGLE = re.compile(r"<<([A-Za-z](?:[^<>\n]{0,80}[^\s<>])?)>>(?![\w/.~$>])")
+"""`--user=<<name@example.com>>`: a placeholder in double angle brackets, closed on its line,
+after `=` or not a word a here-document would end with (and none when a later line is its
+word: `cat <<EOF>>"$LOG"`)."""
 
 
 @dataclass(frozen=True)
@@ -1230,7 +1234,11 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
     found: list[PlaceholderArg] = []
     heredoc: list[str] = []
     quote = ""
-    for index, line in enumerate(script.split("\n")):
+    # `"$(cmd <arg>)"`: each `$(` opened inside double quotes is a command again until its
+    # `)`; the parentheses still open in each, innermost last.
+    within: list[int] = []
+    lines = script.split("\n")
+    for index, line in enumerate(lines):
         if heredoc:
             if line.strip() == heredoc[0]:
                 heredoc.pop(0)
@@ -1243,8 +1251,30 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
                     quote = ""
                 elif ch == "\\" and quote == '"':
                     i += 1
+                elif quote == '"' and line.startswith("$(", i) and not line.startswith("$((", i):
+                    within.append(0)
+                    quote = ""
+                    i += 2
+                    continue
                 i += 1
                 continue
+            if within and ch in "()":
+                if ch == ")" and not within[-1]:
+                    within.pop()
+                    quote = '"'
+                else:
+                    within[-1] += 1 if ch == "(" else -1
+                i += 1
+                continue
+            if line.startswith("<<", i) and (d := _DOUBLE_ANGLE.match(line, i)) is not None:
+                word, h = d.group(1), _HEREDOC_START.match(line, i)
+                ends = {word, h.group(2) if h is not None else word}
+                if (line[i - 1 : i] == "=" or not word.isidentifier()) and not any(
+                    later.strip() in ends for later in lines[index + 1 :]
+                ):
+                    found.append(PlaceholderArg(index, i, d.group()))
+                    i = d.end()
+                    continue
             if ch in "<{[":
                 m = _PLACEHOLDER_ARG.match(line, i)
                 if m is not None:
@@ -1415,7 +1445,7 @@ _OUTPUT_LINE = re.compile(
       | --(?:\[no-\])?\w[\w-]*(?:[ =]\S+)?\s{2,}\S             # help: --file=F  text
       | (?:\S+\s{2,}){2,}\S                                  # table rows: columns
       | \(?[A-Za-z][\w .()/-]*:(?:\s|$)                      # key: value, (pseudo-header):
-      | https?://\S+\s*$                                     # a URL alone on its line
+      | https?(?:\(s\))?://\S+\s*$                   # a URL alone on its line, http(s):// too
       | [?&][\w.%\[\]-]+=\S*\s*$                                # its query, one line each: &a=b
       | [\w.@-]+:(?:\$(?:apr1|2[abxy]?|1|5|6|y|md5)\$[./\w$]+|\{S?SHA\}\S+)\s*$  # htpasswd
       | "[\w.-]+"="                                            # logfmt: "msg"="text"
@@ -1455,6 +1485,11 @@ _OUTPUT_LINE = re.compile(
       | \d                                                  # counts, sizes, ids
     )"""
 )
+_SQL_CLAUSE = re.compile(
+    r"^\s*(?:FROM|WHERE|GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|UNION|VALUES|RETURNING|AND|OR"
+    r"|(?:(?:LEFT|RIGHT|INNER|OUTER|FULL|CROSS)\s+)*JOIN)\b"
+)
+"""An SQL clause, in upper case, starting a line: under a query, the same query."""
 _SQL_CLIENT_LINE = re.compile(r"^\s*(?:mysql|mariadb|MySQL|MariaDB)(?: \[[^\]\n]*\])?>\s")
 """A line typed at a MySQL or MariaDB client's prompt (`mysql> `, `MariaDB [shop]> `): SQL. No
 script starts a line with `mysql> word` (a command `mysql` writing to a file named `word`)."""
@@ -1564,6 +1599,8 @@ def _statements(lines: list[str]) -> list[Statement]:
         under = bool(found) and found[-1].end == i - 1 and indent >= _indent(lines[i - 1]) + 4
         under = under or (nested is not None and indent >= nested)
         output = (after_output and (indent >= _WRAPPED_INDENT or under)) or _not_shell(line)
+        # `FROM t`, `WHERE x`, `GROUP BY y` under a query's first lines: the query goes on.
+        output = output or (after_output and _SQL_CLAUSE.match(line) is not None)
         nested = indent if output and under else None
         if (_OPTION.match(line) and not _HELP_OPTION.match(line)) or (
             _ITEM.match(line) and not output
