@@ -37,7 +37,7 @@ from runbookdocs.config import Config
 from runbookdocs.dialect import built_by_generator, template_starts
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
-from runbookdocs.links import REF_DEF, SCHEME, link_texts, links, mask_code
+from runbookdocs.links import REF_DEF, SCHEME, link_texts, links, mask_code, unescape_target
 from runbookdocs.location import Location
 from runbookdocs.mkdocs_site import in_built_folder, localised_file
 from runbookdocs.results import Finding
@@ -87,7 +87,7 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                 where = Location(doc.path, p.line.page_line, m.start("target") + 1)
                 ctx.refer(Reference("hugo-ref", m.group("target"), where, p.line.origin))
         for col, raw in links(spanned.get(p.index, p.line.text)):
-            target = raw.strip("<>")
+            target = unescape_target(raw.strip("<>"))
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)
             if any(start in target for start in macros):
@@ -647,6 +647,10 @@ def _resolve_file(
     if path_part.endswith("/") or file.is_dir():
         found = next((file / n for n in ("index.md", "README.md") if (file / n).is_file()), None)
         if found is None:
+            if not file.is_dir():
+                return _found(
+                    ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no such file or directory"
+                ), None
             return _found(
                 ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no index.md in that directory"
             ), None
