@@ -377,6 +377,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/markers.md:48:17: warning [RBD506]",
         # Blind round 20: a TODO that is a link's text points to a to-do kept elsewhere.
         "foreign/markers.md:54:17: warning [RBD506]",
+        # Blind round 21: `XXX:` starting several lines of output is a blanked log prefix; one
+        # `XXX:` line alone in its block is still a marker.
+        "foreign/markers.md:66:1: warning [RBD506]",
         # Blind round 19: a merge of a value an application's tag loads (`<<: !include
         # file.yaml`, a list of them, with an anchor) is merged as a mapping; a merge of an
         # untagged word is still refused.

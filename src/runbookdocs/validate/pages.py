@@ -827,7 +827,13 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     if suspect:
         for block in doc.blocks:
             quoted = block.kind == "other" and block.lang not in _TEXT_LANGS
-            for i, line in enumerate(block.source.split("\n")):
+            lines = block.source.split("\n")
+            # `XXX: (2) syscalls ...` on several lines: a log prefix the writer blanked out in
+            # the output shown, not a note; one `XXX:` line alone is still a marker.
+            redacted = sum(ln.startswith("XXX: ") for ln in lines) >= 2
+            for i, line in enumerate(lines):
+                if redacted and line.startswith("XXX: "):
+                    line = "   " + line[3:]
                 if quoted and _CODE_COMMENT.search(line):
                     # `// TODO: ...` in source code quoted from a program: the code's own note.
                     line = _CODE_COMMENT.sub(lambda m: " " * len(m.group()), line)
