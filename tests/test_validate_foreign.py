@@ -179,6 +179,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: `(...)` or `(…)` ending a command line is an elision; a `(` left
         # open elsewhere is still a syntax error.
         "foreign/elided-args.md:18:1: error [RBD301]",
+        # Blind round 21: `(..)` between the words of a command is options left out; glued
+        # to a word it is still a syntax error.
+        "foreign/elided-args.md:30:1: error [RBD301]",
         # Blind round 16: output cut short by a `...` line (JSON after its command, a stack
         # trace, a sample over lines) is one RBD308, as the whole of it is; a script missing its
         # `fi` past a `...`, and a quote left open above elided output, stay errors.
@@ -240,6 +243,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/help-text.md:89:1: warning [RBD308]",
         "foreign/help-text.md:102:3: error [RBD302]",
         "foreign/help-text.md:102:3: warning [RBD302]",
+        # Blind round 21: `usage:` right under a command run without its arguments starts
+        # help text (its description lines at the margin too): one RBD308; a command at the
+        # margin under the usage is still checked.
+        "foreign/help-text.md:107:1: warning [RBD308]",
+        "foreign/help-text.md:137:1: error [RBD301]",
         # curl -v traces, HTTP responses with JSON bodies, a client's banner and prompt: one
         # RBD308 each, no syntax error; HTML pages (lines 30, 41): no RBD307 for `<html>`,
         # `<head>` (nothing else to say: masked, they parse). Log lines between
@@ -553,6 +561,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shell-lookalikes.md:62:1: warning [RBD309]",
         "foreign/shell-lookalikes.md:71:1: error [RBD301]",
         "foreign/shell-lookalikes.md:76:1: warning [RBD309]",  # backtick continuations
+        # Blind round 21: in a block of a command and its output, lines starting with `--`
+        # under output (a trace's hops) make no SC2215; under the command, still one.
+        "foreign/shell-lookalikes.md:85:1: warning [RBD308]",
+        "foreign/shell-lookalikes.md:104:1: warning [RBD308]",
+        "foreign/shell-lookalikes.md:106:3: warning [RBD302]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.

@@ -190,7 +190,7 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
 
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
-_TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{3}|…)\)(?=[ \t]*\\?[ \t]*$)", re.M)
+_TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{2,3}|…)\)(?=[ \t]|$)", re.M)
 
 
 def mask_elisions(script: str) -> str:
@@ -199,8 +199,9 @@ def mask_elisions(script: str) -> str:
     the options after it are still the command's (bash would start a new command there)."""
     if "..." not in script and "…" not in script:
         return script
-    # `./configure --prefix=DIR (...)`: the arguments left out at the end of a command line,
-    # in parentheses; a quoted word of the same width keeps the command's columns and syntax.
+    # `./configure --prefix=DIR (...)`: arguments left out of a command line (at its end, or
+    # between words: `docker run -d (..) image`), in parentheses; a quoted word of the same
+    # width keeps the command's columns and syntax.
     script = _TRAILING_ELISION.sub(lambda m: f'"{m.group(1)}"', script)
     lines = script.split("\n")
     for i in range(1, len(lines) - 1):
@@ -284,8 +285,38 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
             ctx,
         )
         for index, hidden in mixed.items():
-            out[index] = [*again.get(index, []), _output_finding(by_index[index], hidden)]
+            found = again.get(index, [])
+            kept = _without_flag_output(by_index[index], found)
+            hidden += len(found) - len(kept)
+            out[index] = [*kept, _output_finding(by_index[index], hidden)]
     return out
+
+
+_CAPITALISED_WORD = re.compile(r"^\s*[A-Z][a-z]+(?![\w=])")
+
+
+def _without_flag_output(unit: _Unit, found: list[Finding]) -> list[Finding]:
+    """`found` without the SC2215 ("flag used as a command name") findings on lines of output
+    in a block of commands and output: a line starting with `--` under an output line, or under
+    a line starting with a capitalised word (`Mapping subject:...`, which no command does), is
+    the program's trace (`--J JetStream action:...`), not a flag whose `\\` was forgotten."""
+    if not any(f.tool_code == "SC2215" for f in found):
+        return found
+    lines = unit.script.split("\n")
+    output = _output_lines(unit.script)
+    dropped: set[int] = set()
+    gone: set[int] = set()  # id() of the findings left out
+    for f in sorted(found, key=lambda f: f.location.line):
+        k = _script_line(unit, f) if f.tool_code == "SC2215" else None
+        if k is None:
+            continue
+        above = next((j for j in range(k - 1, -1, -1) if lines[j].strip()), None)
+        if above is not None and (
+            above in output or above in dropped or _CAPITALISED_WORD.match(lines[above])
+        ):
+            dropped.add(k)
+            gone.add(id(f))
+    return [f for f in found if id(f) not in gone]
 
 
 NOT_COPIED = "no-copy"
@@ -1928,6 +1959,11 @@ _HELP_REQUEST = re.compile(
 -h`, `tool help sub`."""
 
 
+_USAGE = re.compile(r"^(?:usage|Usage|USAGE):[ \t]+\S")
+_HELP_WORDS = re.compile(r"^(?:[A-Z][\w ,'()/-]*[\w.:)]|[a-z][\w ,'()/-]*[.:])[ \t]*$")
+"""A line of words at the margin, a title or a sentence's end, in help text."""
+
+
 def _help_text(lines: list[str]) -> set[int]:
     """Indexes of the help text shown under a first command that asks for it, at the margin
     (`tool --help`, then `Usage:`, `Flags:` and the options indented under them), when every
@@ -1935,11 +1971,18 @@ def _help_text(lines: list[str]) -> set[int]:
     line at the margin that reads as none of these is a command: the block is then commands
     and output, read line by line (their errors are not hidden by the help text's share)."""
     shown = [i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")]
-    if len(shown) < 2 or not _HELP_REQUEST.match(lines[shown[0]]):
+    if len(shown) < 2:
         return set()
+    if not _HELP_REQUEST.match(lines[shown[0]]) and not _USAGE.match(lines[shown[1]]):
+        # A command run without the arguments it needs prints its usage: `usage: tool ...`
+        # right under it starts the help text too.
+        return set()
+    usage = _USAGE.match(lines[shown[1]]) is not None
     help_text = shown[1:]
     for k in help_text:
         line = lines[k]
+        if usage and _HELP_WORDS.match(line):
+            continue  # `Generic data publish utility`, `messages.`: the usage's description
         if not (line[0] in " \t" or line.startswith("-") or _not_shell(line)):
             return set()
     return set(help_text)
