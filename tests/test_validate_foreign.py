@@ -197,6 +197,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 20: `..` on its own line is an elision too; past it a key without its
         # `:` is still found.
         "foreign/elided-yaml.md:113:12: error [RBD202]",
+        # Blind round 21: `... more keys when you need them`, two fragments joined by an
+        # indented `...`, `{NAME}` values to fill in: nothing; a brace left open among them
+        # is still an error.
+        "foreign/elided-yaml.md:145:16: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
         # Blind round 21: backslash escapes and entity references in a link's destination are
@@ -453,6 +457,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/other-formats.md:43:1: warning [RBD208]",
         "foreign/other-formats.md:56:1: error [RBD201]",
         "foreign/other-formats.md:61:3: error [RBD201]",
+        # Blind round 21: a server's configuration in braces (no commas) tagged yaml: one
+        # RBD208; a flow mapping missing one comma among others stays an error.
+        "foreign/other-formats.md:69:1: warning [RBD208]",
+        "foreign/other-formats.md:81:5: error [RBD202]",
         # Blind round 15: output tagged a configuration language (a log line then its JSON,
         # Prometheus samples tagged ini): one RBD208; a prompt and `cat FILE` then the file
         # tagged yaml: one RBD208, and the file is still checked as YAML (line 35).
@@ -566,6 +574,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shell-lookalikes.md:85:1: warning [RBD308]",
         "foreign/shell-lookalikes.md:104:1: warning [RBD308]",
         "foreign/shell-lookalikes.md:106:3: warning [RBD302]",
+        # Blind round 21: a Makefile and a library call tagged shell: one RBD309 each; make's
+        # `:=` above bash's own open quote is no Makefile, the error stands.
+        "foreign/shell-lookalikes.md:114:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:129:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:135:1: error [RBD301]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.

@@ -424,6 +424,35 @@ BLOCK_CONFIG = OtherLanguage(
 ENV_FILE = OtherLanguage(
     "the environment-file format (NAME=value, values taken as written)", "dotenv"
 )
+MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
+CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
+
+_MAKE_ASSIGN = re.compile(r"^[A-Za-z_][\w.-]*[ \t]*(?::=|::=|\?=)")
+"""`OUTPUT := lib$(NAME).so`, `GO ?= go`: make's assignments (bash has neither operator)."""
+_MAKE_RULE = re.compile(r"^[\w.%$()/-]+(?:[ \t]+[\w.%$()/-]+)*[ \t]*::?(?!=)(?:[ \t]|$)")
+_MAKE_CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef)[ \t]")
+_DOTTED_CALL = re.compile(
+    r"^[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*:?=[ \t]*)?"
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\([^)\s].*\)[ \t]*;?[ \t]*$"
+)
+"""`nats.Connect("nats://host:4222")`, `nc, err := nats.Connect(url)`: a call of a package's or
+an object's function with arguments (bash reads `name(` as a function definition)."""
+
+
+def _makefile(source: str) -> bool:
+    """True when `source` is plainly a Makefile: make's `:=` or `?=` assignments, and a rule
+    with a recipe line indented by a tab under it or an `ifeq`/`endif` conditional."""
+    lines = source.split("\n")
+    if not any(_MAKE_ASSIGN.match(ln) for ln in lines):
+        return False
+    recipe = any(
+        _MAKE_RULE.match(ln) and k + 1 < len(lines) and lines[k + 1].startswith("\t")
+        for k, ln in enumerate(lines)
+    )
+    conditional = any(_MAKE_CONDITIONAL.match(ln) for ln in lines) and any(
+        ln.strip() == "endif" for ln in lines
+    )
+    return recipe or conditional
 
 
 def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None:
@@ -436,7 +465,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
-    (`_block_config`). A runbook's shell block is run: there the findings stand.
+    (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
+    line (`_DOTTED_CALL`). A runbook's shell block is run: there the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -463,6 +493,10 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return SUDOERS
     if _block_config(lines):
         return BLOCK_CONFIG
+    if _makefile(source):
+        return MAKEFILE
+    if all(_DOTTED_CALL.match(line) for line in lines):
+        return CALLS
     return None
 
 
