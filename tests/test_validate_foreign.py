@@ -205,9 +205,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/env-files.md:16:1: error [RBD301]",
         # Blind round 21: backslash escapes and entity references in a link's destination are
         # read away (`step\_two.md` names `step_two.md`); a missing anchor behind an escaped
-        # path, and a folder that does not exist (no such file or directory), stay errors.
+        # path, a folder that does not exist (no such file or directory) and a page read as a
+        # folder (a file, not a directory) stay errors.
         "foreign/escaped_links/README.md:13:25: error [RBD502]",
         "foreign/escaped_links/README.md:14:31: error [RBD501]",
+        "foreign/escaped_links/README.md:15:29: error [RBD501]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.

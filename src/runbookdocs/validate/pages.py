@@ -648,9 +648,8 @@ def _resolve_file(
         found = next((file / n for n in ("index.md", "README.md") if (file / n).is_file()), None)
         if found is None:
             if not file.is_dir():
-                return _found(
-                    ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no such file or directory"
-                ), None
+                what = "a file, not a directory" if file.exists() else "no such file or directory"
+                return _found(ref, codes.BROKEN_LINK, f"link to {ref.target!r}: {what}"), None
             return _found(
                 ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no index.md in that directory"
             ), None
