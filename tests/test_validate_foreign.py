@@ -39,12 +39,12 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 87 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 89 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
-    assert "dialect: hugo for 14 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 16 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
@@ -180,6 +180,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 14: `(...)` or `(…)` ending a command line is an elision; a `(` left
         # open elsewhere is still a syntax error.
         "foreign/elided-args.md:18:1: error [RBD301]",
+        # Blind round 21: `(..)` between the words of a command is options left out; glued
+        # to a word it is still a syntax error.
+        "foreign/elided-args.md:30:1: error [RBD301]",
         # Blind round 16: output cut short by a `...` line (JSON after its command, a stack
         # trace, a sample over lines) is one RBD308, as the whole of it is; a script missing its
         # `fi` past a `...`, and a quote left open above elided output, stay errors.
@@ -195,8 +198,19 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 20: `..` on its own line is an elision too; past it a key without its
         # `:` is still found.
         "foreign/elided-yaml.md:113:12: error [RBD202]",
+        # Blind round 21: `... more keys when you need them`, two fragments joined by an
+        # indented `...`, `{NAME}` values to fill in: nothing; a brace left open among them
+        # is still an error.
+        "foreign/elided-yaml.md:145:16: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
+        # Blind round 21: backslash escapes and entity references in a link's destination are
+        # read away (`step\_two.md` names `step_two.md`); a missing anchor behind an escaped
+        # path, a folder that does not exist (no such file or directory) and a page read as a
+        # folder (a file, not a directory) stay errors.
+        "foreign/escaped_links/README.md:13:25: error [RBD502]",
+        "foreign/escaped_links/README.md:14:31: error [RBD501]",
+        "foreign/escaped_links/README.md:15:29: error [RBD501]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
@@ -236,6 +250,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/help-text.md:89:1: warning [RBD308]",
         "foreign/help-text.md:102:3: error [RBD302]",
         "foreign/help-text.md:102:3: warning [RBD302]",
+        # Blind round 21: `usage:` right under a command run without its arguments starts
+        # help text (its description lines at the margin too): one RBD308; a command at the
+        # margin under the usage is still checked.
+        "foreign/help-text.md:107:1: warning [RBD308]",
+        "foreign/help-text.md:137:1: error [RBD301]",
         # Blind round 21: an MkDocs site whose `use_directory_urls: false` comes from the file
         # its mkdocs.yml INHERITs serves each page as `page.html` next to the others: links to
         # `install.html`, `tuning/index.html#memory-limits` work; a page or anchor missing is
@@ -261,6 +280,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
         "foreign/hugo/content/docs/guide/backups.md:17:26: error [RBD502]",
         "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
+        # Blind round 21: front matter closed by `----------` (Hugo ends it at any line
+        # starting with `---`); a shortcode spread over lines that reads a Markdown file by a
+        # named parameter brings that file's headings; an anchor it lacks is still reported.
+        "foreign/hugo/content/docs/guide/limits.md:7:38: error [RBD502]",
         # `{{< relref >}}` finds a page in any case; the missing page and an anchor that the
         # heading's `{#id}` replaced are still reported.
         # Blind round 10: a folder named with a space is served at its sanitised URL
@@ -385,6 +408,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # issue #TODO in prose and a `# TODO` comment shown in a code span are still notes.
         "foreign/markers.md:59:55: warning [RBD506]",
         "foreign/markers.md:59:74: warning [RBD506]",
+        # Blind round 21: `XXX:` starting several lines of output is a blanked log prefix; one
+        # `XXX:` line alone in its block is still a marker.
+        "foreign/markers.md:71:1: warning [RBD506]",
         # Blind round 19: a merge of a value an application's tag loads (`<<: !include
         # file.yaml`, a list of them, with an anchor) is merged as a mapping; a merge of an
         # untagged word is still refused.
@@ -446,6 +472,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/other-formats.md:43:1: warning [RBD208]",
         "foreign/other-formats.md:56:1: error [RBD201]",
         "foreign/other-formats.md:61:3: error [RBD201]",
+        # Blind round 21: a server's configuration in braces (no commas) tagged yaml: one
+        # RBD208; a flow mapping missing one comma among others stays an error.
+        "foreign/other-formats.md:69:1: warning [RBD208]",
+        "foreign/other-formats.md:81:5: error [RBD202]",
         # Blind round 15: output tagged a configuration language (a log line then its JSON,
         # Prometheus samples tagged ini): one RBD208; a prompt and `cat FILE` then the file
         # tagged yaml: one RBD208, and the file is still checked as YAML (line 35).
@@ -564,6 +594,16 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shell-lookalikes.md:62:1: warning [RBD309]",
         "foreign/shell-lookalikes.md:71:1: error [RBD301]",
         "foreign/shell-lookalikes.md:76:1: warning [RBD309]",  # backtick continuations
+        # Blind round 21: in a block of a command and its output, lines starting with `--`
+        # under output (a trace's hops) make no SC2215; under the command, still one.
+        "foreign/shell-lookalikes.md:85:1: warning [RBD308]",
+        "foreign/shell-lookalikes.md:104:1: warning [RBD308]",
+        "foreign/shell-lookalikes.md:106:3: warning [RBD302]",
+        # Blind round 21: a Makefile and a library call tagged shell: one RBD309 each; make's
+        # `:=` above bash's own open quote is no Makefile, the error stands.
+        "foreign/shell-lookalikes.md:114:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:129:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:135:1: error [RBD301]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.

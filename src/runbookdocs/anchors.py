@@ -28,6 +28,7 @@ _ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
 _ATTR_ID_KEY = re.compile(r"""(?:^|\s)id=(?:"([^"]*)"|'([^']*)'|([^\s}"']+))""")
 _TAB_LABEL = re.compile(r'^\s*===[!+]?\s+"(.*)"\s*$')
+_OPEN_SHORTCODE = re.compile(r"\{\{[<%](?!.*[>%]\}\})")
 _HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
 INCLUDE = "\x00include:"
 """An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
@@ -267,7 +268,14 @@ def page_anchors(doc: Document) -> frozenset[str]:
             for inc in _HUGO_INCLUDE.finditer(text):
                 anchors.add(INCLUDE + inc.group(1))
         if hugo and "{{" in text:
-            for shown in shortcode_anchors(Path(os.path.abspath(doc.file)), text):
+            joined = text
+            if _OPEN_SHORTCODE.search(text):
+                # `{{< name` with its parameters on the lines below, up to `>}}`.
+                for q in prose[k + 1 : k + 10]:
+                    joined += " " + q.line.text
+                    if ">}}" in q.line.text or "%}}" in q.line.text:
+                        break
+            for shown in shortcode_anchors(Path(os.path.abspath(doc.file)), joined):
                 anchors.update(shown.ids if shown.known else (UNKNOWN,))
         previous = text
     # Hooks and plugins make ids from words in HTML comments (`<!-- md:option toc.slugify -->`):

@@ -151,7 +151,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     """Extract a page from its text."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
-    front, findings = parse_front_matter(raw_lines, path)
+    dialect = dialect_for(file, config)
+    front, findings = parse_front_matter(raw_lines, path, hugo=dialect.name == "hugo")
     body = "\n".join(raw_lines[front.end_line :])
     base_paths: tuple[Path, ...] = config.snippet_base_paths
     trusted: tuple[Path, ...] = ()
@@ -173,7 +174,6 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         first_line=front.end_line + 1,
     )
     findings.extend(include_findings)
-    dialect = dialect_for(file, config)
     is_runbook = config.source is not None or "runbook" in front.meta
     fences, comments = scan(lines, superfences=dialect.name == "mkdocs")
     directives, directive_findings = find_directives(comments, lines, path)

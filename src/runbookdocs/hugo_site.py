@@ -31,6 +31,8 @@ _SHORTCODE = re.compile(r"\{\{([%<])\s*([A-Za-z][\w-]*)((?:\s+[^{}]*?)?)\s*[%>]\
 _READS_FILE = re.compile(r"\breadFile\b|\bos\.ReadFile\b")
 _FIRST_ARG = re.compile(r"""^\s*(?:["'`]([^"'`]+)["'`]|([^\s"'`=]+))""")
 _FILE_NAME = re.compile(r"[\w./-]+\.[A-Za-z0-9]{1,5}")
+_NAMED_ARG = re.compile(r"""[\w-]+=(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s"'`]+))""")
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _PARTIAL = re.compile(r"""\bpartial(?:Cached)?\s+["`]([^"`]+)["`]""")
 _DATA = re.compile(r"""(?:\.Site|\bsite)\.Data((?:\.\w+)*)""")
 _READS_DATA = re.compile(
@@ -95,6 +97,12 @@ def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
         name, args = m.group(2), m.group(3)
         arg = _FIRST_ARG.match(args)
         value = (arg.group(1) or arg.group(2)) if arg else None
+        if arg and arg.group(2) and args[arg.end() :].startswith("="):
+            # Named parameters (`contentPath="/docs/x.md"`): the one that names a file.
+            named = (
+                next(v for v in a.groups() if v is not None) for a in _NAMED_ARG.finditer(args)
+            )
+            value = next((v for v in named if _FILE_NAME.fullmatch(v)), None)
         data = _data_anchors(str(page.parent), name)
         if data is not None:
             out.append(data)
@@ -261,6 +269,8 @@ def _file_read(page: Path, value: str) -> Path | None:
     content = next((p for p in page.parents if p.name == "content"), None)
     if content is not None:
         places.append(content)
+        # A language's own content directory (`content/en`), mounted at the content's root.
+        places.extend(d for d in page.parents if d.parent == content)
     for place in places:
         candidate = place / value.lstrip("/")
         if candidate.is_file():
@@ -274,6 +284,14 @@ def _ids(path: Path) -> frozenset[str]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return frozenset()
-    from runbookdocs.anchors import html_ids  # anchors imports this module
+    from runbookdocs.anchors import _slugs, heading_text, html_ids  # anchors imports this
 
-    return frozenset(html_ids(text))
+    ids = set(html_ids(text))
+    if path.suffix in (".md", ".markdown"):
+        # Markdown read and rendered into the page (`markdownify`): its headings' ids too.
+        for m in _MD_HEADING.finditer(text):
+            title, explicit = heading_text(m.group(1))
+            ids.update(_slugs(title))
+            if explicit:
+                ids.add(explicit)
+    return frozenset(ids)

@@ -7,6 +7,7 @@ only for a link that names one.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -42,3 +43,17 @@ def links(text: str) -> Iterator[tuple[int, str]]:
     ref = REF_DEF.match(masked)
     if ref:
         yield ref.start("target"), ref.group("target")
+
+
+_ESCAPE = re.compile(
+    r"\\([!-/:-@\[-`{-~])|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def unescape_target(target: str) -> str:
+    """A link destination as the renderer reads it: CommonMark (Goldmark, markdown-it,
+    Python-Markdown too) undoes backslash escapes of ASCII punctuation and entity references in
+    it, so `release\\_notes/a&amp;b.md` names `release_notes/a&b.md`."""
+    if "\\" not in target and "&" not in target:
+        return target
+    return _ESCAPE.sub(lambda m: m.group(1) or html.unescape(m.group()), target)

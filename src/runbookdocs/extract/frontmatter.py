@@ -208,13 +208,20 @@ _KEY_LINE = re.compile(r"^[\w.-]+[ \t]*:(?:[ \t]|$)|^#")
 """The first line of YAML front matter: a key, or a comment."""
 
 
-def parse_front_matter(lines: list[str], path: str) -> tuple[FrontMatter, list[Finding]]:
-    """Read the front matter at the top of a page (lines without their newlines)."""
+def parse_front_matter(
+    lines: list[str], path: str, *, hugo: bool = False
+) -> tuple[FrontMatter, list[Finding]]:
+    """Read the front matter at the top of a page (lines without their newlines).
+
+    Hugo's page lexer ends YAML front matter at the first line that starts with `---`
+    (`----------` too; the dashes left over render as a thematic break): `hugo=True`."""
     if not lines or not _FENCE.match(lines[0]):
         return FrontMatter(), []
-    end = next(
-        (i for i in range(1, len(lines)) if _FENCE.match(lines[i]) or lines[i] == "..."), None
-    )
+
+    def closes(line: str) -> bool:
+        return bool(_FENCE.match(line)) or line == "..." or (hugo and line.startswith("---"))
+
+    end = next((i for i in range(1, len(lines)) if closes(lines[i])), None)
     if end is None:
         following = next((ln for ln in lines[1:] if ln.strip()), "")
         if not _KEY_LINE.match(following):

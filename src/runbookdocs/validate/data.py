@@ -424,11 +424,12 @@ _ELISION_LINE = re.compile(
     r"^([ \t]*)(?:(?:\.{2,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\)|<\.\.\.>)"
     r"[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
+    r"|(?:\.{3}|…)[ \t]+[a-z][a-z'-]*(?:[ \t]+[a-z][a-z'-]*){2,}[ \t]*"
     rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
 )
 """A line that stands for lines left out of an excerpt: `...` (or `..`), `…`, `. . .`, `<...>`,
-`# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses), and a snip
-mark."""
+`# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses, or after one
+in three lower-case words or more: `... other keys if any`), and a snip mark."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -488,8 +489,27 @@ def yaml_excerpt(text: str) -> bool:
         try:
             load_yaml_all(sliced if sliced is not None else kept)
         except (YamlProblem, RecursionError):
-            return _loads(_elisions_opening(lines))
+            return _loads(_elisions_opening(lines)) or _loads(_fragments(lines))
     return True
+
+
+def _fragments(lines: list[str]) -> str | None:
+    """`lines` cut into separate documents at each elision line that the next line stands at
+    the margin under, when the line before it is indented (`- macro: x` and its keys, then
+    `  ...`, then `condition: ...` of another rule): fragments of a file, joined by what was
+    left out between them, each YAML of its own; None when no elision joins two fragments."""
+    out: list[str] = []
+    cut = False
+    for i, ln in enumerate(lines):
+        if _ELISION_LINE.match(ln):
+            below = next((x for x in lines[i + 1 :] if x.strip()), "")
+            above = next((x for x in reversed(out) if x.strip()), "")
+            if below[:1] not in ("", " ", "\t") and above[:1] in (" ", "\t", "-"):
+                out.append("---")
+                cut = True
+                continue
+        out.append(ln)
+    return _elided(out) if cut else None
 
 
 _INLINE_ELISION = re.compile(r"\[(?:\.{3}|…)\]")
@@ -497,6 +517,9 @@ _INLINE_ELISION = re.compile(r"\[(?:\.{3}|…)\]")
 _TEMPLATE_VALUE = re.compile(r"(?<=[:-][ \t])@[A-Z][A-Z0-9_]*@(?=[ \t]*(?:#.*)?$)", re.M)
 """`storageClass: @STORAGE_CLASS@`: a value a template fills in (`@` cannot start a plain
 scalar, so YAML refuses it as written)."""
+_BRACED_NAME = re.compile(r"\{[A-Z][A-Z0-9_]+\}")
+"""`repository: {OWNER}/{NAME}`: upper-case names in braces a template's reader fills in (YAML
+reads a brace at a value's start as a flow mapping, and refuses what follows it)."""
 _BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$")
 
 
@@ -526,7 +549,7 @@ def _elided(lines: list[str]) -> str:
         if scalar < 0 and _BLOCK_SCALAR.search(ln) and not ln.lstrip().startswith("#"):
             scalar = width
         out.append(ln if scalar >= 0 and width > scalar else _INLINE_ELISION.sub("x", ln))
-    return _TEMPLATE_VALUE.sub("x", "\n".join(out))
+    return _BRACED_NAME.sub("x", _TEMPLATE_VALUE.sub("x", "\n".join(out)))
 
 
 def _elisions_opening(lines: list[str]) -> str | None:
@@ -863,6 +886,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     other = config_language(text)
     if other is not None:
         return other
+    if _brace_config(body):
+        return _BRACE_CONFIG_LOOK
     if prometheus_samples(text):
         return _PROMETHEUS_LOOK
     if _PROMPT.match(body[0]):
@@ -890,6 +915,32 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         if isinstance(value, (dict, list)) or ln.lstrip().startswith(("-", "?", "&", "*", "!")):
             return None
     return "a list of values, one per line", "text"
+
+
+_BRACE_OPEN = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*:?[ \t]*\{[ \t]*(?:#.*)?$")
+_BRACE_MEMBER = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*[:=][ \t]*[^\s{\[].*$")
+_BRACE_CLOSE = re.compile(r"^[ \t]*\}[ \t]*$")
+_BRACE_CONFIG_LOOK = (
+    "a configuration in braces, one member a line, no commas (NATS server, HOCON)",
+    "text",
+)
+
+
+def _brace_config(body: list[str]) -> bool:
+    """True when `body` (the lines of a block that are not blank or comments) opens a block
+    (`resolver: {`, `cluster {`) and holds only such openings, `}` and `key: value` members
+    one a line, none ending with a comma, two at least: a configuration language of its own
+    (the NATS server's, HOCON), which YAML's flow mappings (commas between members) are not."""
+    if not body or not _BRACE_OPEN.match(body[0]) or not _BRACE_CLOSE.match(body[-1]):
+        return False
+    members = 0
+    for ln in body[1:]:
+        if _BRACE_OPEN.match(ln) or _BRACE_CLOSE.match(ln):
+            continue
+        if not _BRACE_MEMBER.match(ln) or ln.rstrip().endswith(","):
+            return False
+        members += 1
+    return members >= 2
 
 
 _HCL_BLOCK = re.compile(r'^[ \t]*[A-Za-z_][\w-]*(?:[ \t]+"[^"\n]*")*[ \t]*\{[ \t]*$')

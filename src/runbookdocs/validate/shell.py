@@ -190,7 +190,7 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
 
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
-_TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{3}|…)\)(?=[ \t]*\\?[ \t]*$)", re.M)
+_TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{2,3}|…)\)(?=[ \t]|$)", re.M)
 
 
 def mask_elisions(script: str) -> str:
@@ -199,8 +199,9 @@ def mask_elisions(script: str) -> str:
     the options after it are still the command's (bash would start a new command there)."""
     if "..." not in script and "…" not in script:
         return script
-    # `./configure --prefix=DIR (...)`: the arguments left out at the end of a command line,
-    # in parentheses; a quoted word of the same width keeps the command's columns and syntax.
+    # `./configure --prefix=DIR (...)`: arguments left out of a command line (at its end, or
+    # between words: `docker run -d (..) image`), in parentheses; a quoted word of the same
+    # width keeps the command's columns and syntax.
     script = _TRAILING_ELISION.sub(lambda m: f'"{m.group(1)}"', script)
     lines = script.split("\n")
     for i in range(1, len(lines) - 1):
@@ -284,8 +285,38 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
             ctx,
         )
         for index, hidden in mixed.items():
-            out[index] = [*again.get(index, []), _output_finding(by_index[index], hidden)]
+            found = again.get(index, [])
+            kept = _without_flag_output(by_index[index], found)
+            hidden += len(found) - len(kept)
+            out[index] = [*kept, _output_finding(by_index[index], hidden)]
     return out
+
+
+_CAPITALISED_WORD = re.compile(r"^\s*[A-Z][a-z]+(?![\w=])")
+
+
+def _without_flag_output(unit: _Unit, found: list[Finding]) -> list[Finding]:
+    """`found` without the SC2215 ("flag used as a command name") findings on lines of output
+    in a block of commands and output: a line starting with `--` under an output line, or under
+    a line starting with a capitalised word (`Mapping subject:...`, which no command does), is
+    the program's trace (`--J JetStream action:...`), not a flag whose `\\` was forgotten."""
+    if not any(f.tool_code == "SC2215" for f in found):
+        return found
+    lines = unit.script.split("\n")
+    output = _output_lines(unit.script)
+    dropped: set[int] = set()
+    gone: set[int] = set()  # id() of the findings left out
+    for f in sorted(found, key=lambda f: f.location.line):
+        k = _script_line(unit, f) if f.tool_code == "SC2215" else None
+        if k is None:
+            continue
+        above = next((j for j in range(k - 1, -1, -1) if lines[j].strip()), None)
+        if above is not None and (
+            above in output or above in dropped or _CAPITALISED_WORD.match(lines[above])
+        ):
+            dropped.add(k)
+            gone.add(id(f))
+    return [f for f in found if id(f) not in gone]
 
 
 NOT_COPIED = "no-copy"
@@ -393,6 +424,35 @@ BLOCK_CONFIG = OtherLanguage(
 ENV_FILE = OtherLanguage(
     "the environment-file format (NAME=value, values taken as written)", "dotenv"
 )
+MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
+CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
+
+_MAKE_ASSIGN = re.compile(r"^[A-Za-z_][\w.-]*[ \t]*(?::=|::=|\?=)")
+"""`OUTPUT := lib$(NAME).so`, `GO ?= go`: make's assignments (bash has neither operator)."""
+_MAKE_RULE = re.compile(r"^[\w.%$()/-]+(?:[ \t]+[\w.%$()/-]+)*[ \t]*::?(?!=)(?:[ \t]|$)")
+_MAKE_CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef)[ \t]")
+_DOTTED_CALL = re.compile(
+    r"^[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*:?=[ \t]*)?"
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\([^)\s].*\)[ \t]*;?[ \t]*$"
+)
+"""`nats.Connect("nats://host:4222")`, `nc, err := nats.Connect(url)`: a call of a package's or
+an object's function with arguments (bash reads `name(` as a function definition)."""
+
+
+def _makefile(source: str) -> bool:
+    """True when `source` is plainly a Makefile: make's `:=` or `?=` assignments, and a rule
+    with a recipe line indented by a tab under it or an `ifeq`/`endif` conditional."""
+    lines = source.split("\n")
+    if not any(_MAKE_ASSIGN.match(ln) for ln in lines):
+        return False
+    recipe = any(
+        _MAKE_RULE.match(ln) and k + 1 < len(lines) and lines[k + 1].startswith("\t")
+        for k, ln in enumerate(lines)
+    )
+    conditional = any(_MAKE_CONDITIONAL.match(ln) for ln in lines) and any(
+        ln.strip() == "endif" for ln in lines
+    )
+    return recipe or conditional
 
 
 def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None:
@@ -405,7 +465,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
-    (`_block_config`). A runbook's shell block is run: there the findings stand.
+    (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
+    line (`_DOTTED_CALL`). A runbook's shell block is run: there the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -432,6 +493,10 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return SUDOERS
     if _block_config(lines):
         return BLOCK_CONFIG
+    if _makefile(source):
+        return MAKEFILE
+    if all(_DOTTED_CALL.match(line) for line in lines):
+        return CALLS
     return None
 
 
@@ -1965,6 +2030,11 @@ _HELP_REQUEST = re.compile(
 -h`, `tool help sub`."""
 
 
+_USAGE = re.compile(r"^(?:usage|Usage|USAGE):[ \t]+\S")
+_HELP_WORDS = re.compile(r"^(?:[A-Z][\w ,'()/-]*[\w.:)]|[a-z][\w ,'()/-]*[.:])[ \t]*$")
+"""A line of words at the margin, a title or a sentence's end, in help text."""
+
+
 def _help_text(lines: list[str]) -> set[int]:
     """Indexes of the help text shown under a first command that asks for it, at the margin
     (`tool --help`, then `Usage:`, `Flags:` and the options indented under them), when every
@@ -1972,11 +2042,18 @@ def _help_text(lines: list[str]) -> set[int]:
     line at the margin that reads as none of these is a command: the block is then commands
     and output, read line by line (their errors are not hidden by the help text's share)."""
     shown = [i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")]
-    if len(shown) < 2 or not _HELP_REQUEST.match(lines[shown[0]]):
+    if len(shown) < 2:
         return set()
+    if not _HELP_REQUEST.match(lines[shown[0]]) and not _USAGE.match(lines[shown[1]]):
+        # A command run without the arguments it needs prints its usage: `usage: tool ...`
+        # right under it starts the help text too.
+        return set()
+    usage = _USAGE.match(lines[shown[1]]) is not None
     help_text = shown[1:]
     for k in help_text:
         line = lines[k]
+        if usage and _HELP_WORDS.match(line):
+            continue  # `Generic data publish utility`, `messages.`: the usage's description
         if not (line[0] in " \t" or line.startswith("-") or _not_shell(line)):
             return set()
     return set(help_text)
