@@ -243,3 +243,26 @@ def test_a_failing_worker_is_reported_not_waited_for(
     assert len(crashed) == 30  # every page died here, and each says so
     assert all("crashed its process (exit 3)" in f.message for f in crashed)
     assert multiprocessing.active_children() == []
+
+
+def test_a_changed_checker_does_not_reuse_its_cached_verdicts(
+    in_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache key holds the code that checked, not only its version: an editable install
+    whose rules changed must check again (its old verdicts may be better than the truth)."""
+    from runbookdocs.cache import code_fingerprint
+    from runbookdocs.validate import engine
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "sub" / "rules.py").write_text("X = 1\n")
+    before = code_fingerprint.__wrapped__(package)
+    assert code_fingerprint.__wrapped__(package) == before  # the same code, the same key
+    (package / "sub" / "rules.py").write_text("X = 22\n")
+    assert code_fingerprint.__wrapped__(package) != before
+
+    make_project(in_project, {"docs/p.md": "# P\n\n```bash\ntrue\n```\n"})
+    assert _check(in_project).from_cache == 0
+    assert _check(in_project).from_cache == 1
+    monkeypatch.setattr(engine, "code_fingerprint", lambda: "another checker")
+    assert _check(in_project).from_cache == 0

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent
+"""The runbookdocs package folder."""
 
 
 def digest(*parts: str | bytes) -> str:
@@ -19,6 +23,24 @@ def digest(*parts: str | bytes) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def code_fingerprint(package: Path = _PACKAGE) -> str:
+    """The version and the code of the runbookdocs that runs: part of every cached result's
+    key. The version alone would let a changed checker (an editable or git install, a
+    patched module) serve results the old code made; one `stat` per module tells them apart
+    without reading them."""
+    from runbookdocs import __version__
+
+    parts = [__version__]
+    for file in sorted(package.rglob("*.py")):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        parts.append(f"{file.relative_to(package).as_posix()} {info.st_size} {info.st_mtime_ns}")
+    return digest(*parts)
 
 
 def ignore_itself(directory: Path) -> None:

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from runbookdocs import __version__, codes, transcript, variables
+from runbookdocs import codes, transcript, variables
 from runbookdocs.block import Block
-from runbookdocs.cache import Cache, digest
+from runbookdocs.cache import Cache, code_fingerprint, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import RunbookdocsError
@@ -327,7 +327,7 @@ class _Run:
     def cache_key(
         self, doc: Document, blocks: list[Block], names: list[str], values: Values
     ) -> str:
-        parts: list[str] = [__version__, doc.path, str(self.options.target)]
+        parts: list[str] = [code_fingerprint(), doc.path, str(self.options.target)]
         for b in blocks:
             parts += [
                 str(b.line),

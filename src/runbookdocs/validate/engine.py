@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runbookdocs import __version__, codes
+from runbookdocs import codes
 from runbookdocs.block import COUNTER_EXAMPLE_CODES, Block, counter_example_reason, near_kind
-from runbookdocs.cache import Cache, digest
+from runbookdocs.cache import Cache, code_fingerprint, digest
 from runbookdocs.config import Config
 from runbookdocs.document import Document
 from runbookdocs.errors import third_party_package
@@ -58,7 +58,7 @@ def _fingerprint(config: Config) -> str:
     from runbookdocs.validate.shell import shellcheck_fingerprint
 
     parts: list[str] = [
-        __version__,
+        code_fingerprint(),
         repr(sorted(config.variables.items())),
         # Variables from the environment fill placeholders before parsing, like the project's.
         repr(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX))),
