@@ -154,6 +154,9 @@ def session_source(source: str, prompt: str | None = None) -> str | None:
     """
     if _PROMPTED.search(source):
         return source
+    indented = _indented_session(source)
+    if indented is not None:
+        return indented
     lines = source.split("\n")
     changed = False
     own = prompt.strip() if prompt is not None and prompt.strip() not in ("", "#", "$") else ""
@@ -176,6 +179,26 @@ def session_source(source: str, prompt: str | None = None) -> str | None:
     sign = first[0]
     return "\n".join(
         "$ " + ln[2:] if ln.startswith(f"{sign} ") or ln == sign else ln for ln in lines
+    )
+
+
+def _indented_session(source: str) -> str | None:
+    """`source` with its prompts written `$ ` at the margin (same width), when every line of
+    the block is indented alike and a line starts with `$ ` after that indentation (`  $ id me`
+    then `    uid=1000(me) ...`): a session indented as a whole, as `has_user_prompt` reads
+    it. None otherwise."""
+    filled = [ln for ln in source.split("\n") if ln.strip()]
+    indents = [ln[: len(ln) - len(ln.lstrip(" \t"))] for ln in filled]
+    margin = min(indents, key=len, default="")
+    if not margin or not all(i.startswith(margin) for i in indents):
+        return None
+    if not any(_PROMPTED.match(ln[len(margin) :]) for ln in filled):
+        return None
+    return "\n".join(
+        "$ ".ljust(len(margin) + 2) + ln[len(margin) + 2 :]
+        if ln.startswith(margin) and _PROMPTED.match(ln[len(margin) :])
+        else ln
+        for ln in source.split("\n")
     )
 
 
