@@ -449,6 +449,7 @@ ENV_FILE = OtherLanguage(
 )
 MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
+XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
 
 _MAKE_ASSIGN = re.compile(r"^[A-Za-z_][\w.-]*[ \t]*(?::=|::=|\?=)")
 """`OUTPUT := lib$(NAME).so`, `GO ?= go`: make's assignments (bash has neither operator)."""
@@ -489,7 +490,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
     (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
-    line (`_DOTTED_CALL`). A runbook's shell block is run: there the findings stand.
+    line (`_DOTTED_CALL`), or XML (`_xml`). A runbook's shell block is run: there the findings
+    stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -520,7 +522,26 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return MAKEFILE
     if all(_DOTTED_CALL.match(line) for line in lines):
         return CALLS
+    if _xml(lines):
+        return XML
     return None
+
+
+_XML_LINE = re.compile(r"^\s*<[?!/]?[A-Za-z_][^<>]*>(?:.*>)?\s*$")
+_XML_OPEN = re.compile(r"<([A-Za-z_][\w.:-]*)(?=[\s>])")
+
+
+def _xml(lines: list[str]) -> bool:
+    """True when `lines` (no blank or comment line) are XML: every line starts with a tag and
+    ends with `>`, and the first is an XML declaration (`<?xml version="1.0"?>`) or an element
+    opened is closed too (`<menu id="root">` ... `</menu>`). Bash reads a
+    leading `<` as a redirection and refuses a line ending with `>`; no script is written so."""
+    if not all(_XML_LINE.match(line) for line in lines):
+        return False
+    if lines[0].lstrip().startswith("<?xml"):
+        return True
+    opened = {m.group(1) for line in lines for m in _XML_OPEN.finditer(line)}
+    return any(f"</{name}>" in line for name in opened for line in lines)
 
 
 _DIRECTIVE = re.compile(r"^\s*[A-Za-z_][\w.-]*(?:\s+[^;{}#\s][^;{}]*?)?\s*;\s*(?:#.*)?$")
