@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 89 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 90 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -569,6 +569,18 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/reference-links.md:7:17: error [RBD501]",
         "foreign/reference-links.md:8:13: error [RBD501]",
         "foreign/reference-links.md:9:13: error [RBD502]",
+        # Blind round 22: a session indented as a whole (`   $ id alice` then its output),
+        # XML tagged bash (one RBD309), Goldmark's own heading id (`_` made `-`, `/` dropped),
+        # JSON elided with `{•••}`, and links without `.md` to a sibling page (commonmark: the
+        # renderer is unknown, many serve `x.md` at `x`): nothing. A broken command in an
+        # indented session, a missing anchor, a missing comma, a missing `\` and a link to a
+        # page that exists under no name are still reported.
+        "foreign/renderer-habits.md:18:6: error [RBD301]",
+        "foreign/renderer-habits.md:26:1: warning [RBD309]",
+        "foreign/renderer-habits.md:38:24: error [RBD502]",
+        "foreign/renderer-habits.md:57:2: error [RBD201]",
+        "foreign/renderer-habits.md:67:3: warning [RBD302]",
+        "foreign/renderer-habits.md:74:37: warning [RBD503]",
         # Blind round 15: a mysql result table (`+----+` borders, `| who |` rows, one column or
         # more) tagged bash, alone or under its command: one RBD308; a `|` line alone is still
         # a syntax error.
@@ -690,10 +702,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/toml-excerpts.md:28:32: error [RBD204]",
         "foreign/toml-excerpts.md:36:1: error [RBD204]",
         # Blind round 14: `#top` and `#Top` scroll to the top of any HTML page (the HTML
-        # standard); a renamed section is still missing, and `fragments` without `.md` is no
-        # file in a repository's browser (no site generator here).
+        # standard); a renamed section is still missing. `fragments` without `.md` is no file
+        # in GitHub's browser, but many renderers serve fragments.md there: with no renderer
+        # known (commonmark) it is not judged since blind round 22 (`github`: reported).
         "foreign/top-links.md:11:75: error [RBD502]",
-        "foreign/top-links.md:14:13: warning [RBD503]",
         # Blind round 12: a fence the end of the page closes, code alone inside: CommonMark
         # renders it as written (RBD113); one that swallows the page's last sentence: RBD101.
         "foreign/unclosed.md:3:1: warning [RBD113]",
@@ -1518,7 +1530,9 @@ def test_localised_files_follow_the_i18n_plugin_settings(tmp_path: Path) -> None
 
 def test_docusaurus_links_are_urls_of_docs_only_on_a_docusaurus_site(tmp_path: Path) -> None:
     """`./sort_ro` names the doc sort_ro.md where a docusaurus.config.js says the folder is a
-    Docusaurus site; without it the link names a file that does not exist."""
+    Docusaurus site; without it the renderer is unknown (commonmark): links to `x` where `x.md`
+    is a page are not judged (blind round 22), the others (`./sortx`, a generated category
+    page, a missing anchor) are still reported."""
     site = tmp_path / "site"
     shutil.copytree(SAMPLES / "docusaurus-site", site)
     assert _codes(tmp_path, "site/docs") == [
@@ -1526,7 +1540,7 @@ def test_docusaurus_links_are_urls_of_docs_only_on_a_docusaurus_site(tmp_path: P
         ("site/docs/commands/generic/sort.md", "6", "RBD502"),
     ]
     (site / "docusaurus.config.js").unlink()
-    assert len(_codes(tmp_path, "site/docs")) == 9
+    assert len(_codes(tmp_path, "site/docs")) == 3
 
 
 def test_docusaurus_urls_follow_front_matter_ids_and_slugs(tmp_path: Path) -> None:
@@ -1566,10 +1580,11 @@ def test_docusaurus_site_beside_its_docs_folder(tmp_path: Path) -> None:
         ("site/docs/runbooks/backup.md", "6", "RBD501"),  # ./reference/api.md
         ("site/docs/runbooks/backup.md", "7", "RBD502"),  # #quotas
     ]
-    # A configuration that reads another folder says nothing of this one.
+    # A configuration that reads another folder says nothing of this one (commonmark: links
+    # to `x` where `x.md` is a page are not judged, the other links are).
     config = site / "website" / "docusaurus.config.js"
     config.write_text(config.read_text("utf-8").replace("../docs", "../manual"), "utf-8")
-    assert len(_codes(tmp_path, "site/docs")) == 10
+    assert len(_codes(tmp_path, "site/docs")) == 6
 
 
 def test_a_fence_the_end_of_the_page_closes(tmp_path: Path) -> None:
@@ -1644,3 +1659,26 @@ def test_counter_examples_are_neither_judged_nor_run(tmp_path: Path) -> None:
     proc = cli("list", "--json", "docs/step.md", cwd=tmp_path)
     (step,) = map(json.loads, proc.stdout.splitlines())
     assert step["runnable"] is True and step["not_checked"] is None
+
+
+def test_links_without_md_by_dialect(tmp_path: Path) -> None:
+    """Blind round 22: a link `x` to the page `x.md` is broken in GitHub's file browser (the
+    `github` dialect), and cannot be judged where the renderer is unknown (`commonmark`), many
+    of which serve `x.md` at `x`; a link to a page missing under both names is reported in
+    both."""
+    make_project(
+        tmp_path,
+        {
+            "docs/guide.md": "# Guide\n\nSee [the setup](setup), [a step](setup#first-step)"
+            " and [the old page](retired).\n",
+            "docs/setup.md": "# Setup\n\n## First step\n\nText.\n",
+        },
+    )
+    for dialect, expected in (
+        ("commonmark", {"retired"}),
+        ("github", {"setup", "retired"}),
+    ):
+        proc = cli("check", "docs", "--no-cache", "--dialect", dialect, cwd=tmp_path)
+        found = re.findall(r"link to '([^'#]+)[^']*': no such file \[RBD503\]", proc.stdout)
+        assert set(found) == expected, (dialect, proc.stdout)
+        assert "[RBD50" not in proc.stdout.replace("[RBD503]", ""), proc.stdout

@@ -167,6 +167,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
     toc_used: set[str] = set()
     github_used: dict[str, int] = {}
     vuepress_used: dict[str, int] = {}
+    goldmark_used: dict[str, int] = {}
     anchors: set[str] = set()
     prose = prose_lines(doc)
     previous = ""
@@ -219,6 +220,8 @@ def page_anchors(doc: Document) -> frozenset[str]:
                 if not mkdocs:  # MkDocs never makes this one: there it would hide a bad link
                     # markdown-it-anchor numbers a repeated slug as GitHub does: foo, foo-1.
                     anchors.add(_github_unique(_vuepress_slug(title), vuepress_used))
+                if not mkdocs and not hugo:  # Hugo makes its own ids (`github` by default)
+                    anchors.add(_github_unique(_goldmark_slug(title), goldmark_used))
                 if "{{" in title or "{%" in title:
                     # `## Use {{ site.product }}`: Liquid or Jinja fills the heading in before
                     # the slug is made; any text may stand where the expression is.
@@ -307,7 +310,7 @@ def _step_anchors(doc: Document) -> Iterator[str]:
 @functools.lru_cache(maxsize=4096)
 def _slugs(title: str) -> frozenset[str]:
     """The slugs renderers give a heading: pymdownx's, Python-Markdown's `toc` default (runs of
-    `-` collapsed), GitHub's and Goldmark's (punctuation dropped, spaces kept as `-`). The
+    `-` collapsed), GitHub's and Hugo's (punctuation dropped, spaces kept as `-`). The
     `toc` default slug of an MkDocs site is added where the site uses it (`page_anchors`)."""
     first = slugify(title)
     return frozenset(
@@ -327,6 +330,21 @@ def _toc_default_slug(title: str) -> str:
 
 
 _VUEPRESS_SPECIAL = re.compile(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'“”‘’<>,.?/]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _goldmark_slug(title: str) -> str:
+    """Goldmark's default auto heading id (`parser.WithAutoHeadingID()` with no generator of
+    the site's; Caddy's `templates` renders Markdown so): ASCII letters and digits kept
+    (lower-cased), each space, `-` and `_` made `-`, every other character (punctuation, `/`,
+    non-ASCII) dropped; `heading` when nothing is left. `GET /a_b/c` is `get-a-bc`."""
+    kept = []
+    for c in title.strip():
+        if c.isascii() and c.isalnum():
+            kept.append(c.lower())
+        elif c in " \t\n-_":
+            kept.append("-")
+    return "".join(kept) or "heading"
 
 
 @functools.lru_cache(maxsize=4096)

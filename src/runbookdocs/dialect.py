@@ -4,6 +4,11 @@
   grammar, a top-level fence starts at column 1, anchors are the `toc` extension's slugs.
 - `commonmark`, `github`: CommonMark / GitHub Flavored Markdown. The first word of the info
   string is the language and the rest is the renderer's; anchors are GitHub's slugs.
+  `github` pages are read in GitHub's file browser, where a link `x` names the file `x`: a link
+  without `.md` to the page `x.md` is broken there and reported. `commonmark` means the
+  renderer is unknown, and many serve `x.md` at `x` (a site that serves `/docs/x` from `x.md`,
+  wikis): such a link is accepted there. A link to a page that exists under neither name is
+  reported in both.
 - `hugo`: Goldmark (CommonMark) plus Hugo's ways: `{...}` after the language holds Hugo's
   code-fence attributes on pages that are not runbooks, links may be written relative to the
   page's pretty URL (`../other-page/`) or with `{{< ref >}}`/`{{< relref >}}` shortcodes.

@@ -1375,7 +1375,7 @@ def _without_schema_notation(text: str) -> str:
 
 
 def _without_elisions(text: str) -> tuple[str, bool]:
-    """`text` without comments and `...`/`…` outside strings; and whether it had any."""
+    """`text` without comments and `...`/`…`/`•••` outside strings; and whether it had any."""
     out: list[str] = []
     marked = False
     i, n = 0, len(text)
@@ -1409,6 +1409,12 @@ def _without_elisions(text: str) -> tuple[str, bool]:
         elif text.startswith("...", i) or ch == "…":
             named = _ELIDED_TEXT.match(text, i)
             i = named.end() if named is not None else i + (3 if ch == "." else 1)
+            marked = True
+            continue
+        elif text.startswith(("•••", "···"), i):
+            # `"apps": {•••}`: bullets standing for what was left out, like `...`.
+            while i < n and text[i] == ch:
+                i += 1
             marked = True
             continue
         else:

@@ -454,6 +454,10 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 doc = linked_doc(source, path_part)  # Docusaurus: `./sort` is the doc sort.md
                 if doc is not None:
                     problem, linked, linked_file = None, index.get(doc), doc
+            if problem is not None:
+                bare = _page_without_suffix(ref, source, path_part, index)
+                if bare is not None:  # `[root](root)` for root.md: no renderer known
+                    problem, linked, linked_file = None, index.get(bare), bare
             clamped = False
             if problem is not None:
                 routed = _routed_as_html(ref, source, path_part, index)
@@ -594,6 +598,27 @@ def _routed_as_html(
         return None
     found = next((c for c in candidates if str(c) in index.entries or c.is_file()), None)
     return None if found is None else (found, clamped)
+
+
+def _page_without_suffix(
+    ref: Reference, source: Path, path_part: str, index: PageIndex
+) -> Path | None:
+    """The page `x.md` a link `x` (no suffix) names in the `commonmark` dialect, where no site
+    configuration says what renders the pages: many renderers (a site serving `/docs/x` from
+    `x.md`, Caddy's `templates`, wikis) serve the page at `x`, so the check cannot call the
+    link broken. On github.com (the `github` dialect) `x` is the file `x`, which is not there:
+    reported. A link naming a page under neither name is reported in every dialect."""
+    if ref.kind != "link" or not path_part or path_part.endswith("/"):
+        return None
+    if Path(path_part).suffix:
+        return None
+    from runbookdocs.dialect import dialect_for
+
+    if dialect_for(source, index.config).name != "commonmark":
+        return None
+    page = Path(os.path.normpath(source.parent / path_part))
+    page = page.with_name(page.name + ".md")
+    return page if index.get(page) is not None else None
 
 
 def _published_as_html(

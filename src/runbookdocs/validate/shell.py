@@ -154,6 +154,9 @@ def session_source(source: str, prompt: str | None = None) -> str | None:
     """
     if _PROMPTED.search(source):
         return source
+    indented = _indented_session(source)
+    if indented is not None:
+        return indented
     lines = source.split("\n")
     changed = False
     own = prompt.strip() if prompt is not None and prompt.strip() not in ("", "#", "$") else ""
@@ -176,6 +179,26 @@ def session_source(source: str, prompt: str | None = None) -> str | None:
     sign = first[0]
     return "\n".join(
         "$ " + ln[2:] if ln.startswith(f"{sign} ") or ln == sign else ln for ln in lines
+    )
+
+
+def _indented_session(source: str) -> str | None:
+    """`source` with its prompts written `$ ` at the margin (same width), when every line of
+    the block is indented alike and a line starts with `$ ` after that indentation (`  $ id me`
+    then `    uid=1000(me) ...`): a session indented as a whole, as `has_user_prompt` reads
+    it. None otherwise."""
+    filled = [ln for ln in source.split("\n") if ln.strip()]
+    indents = [ln[: len(ln) - len(ln.lstrip(" \t"))] for ln in filled]
+    margin = min(indents, key=len, default="")
+    if not margin or not all(i.startswith(margin) for i in indents):
+        return None
+    if not any(_PROMPTED.match(ln[len(margin) :]) for ln in filled):
+        return None
+    return "\n".join(
+        "$ ".ljust(len(margin) + 2) + ln[len(margin) + 2 :]
+        if ln.startswith(margin) and _PROMPTED.match(ln[len(margin) :])
+        else ln
+        for ln in source.split("\n")
     )
 
 
@@ -426,6 +449,7 @@ ENV_FILE = OtherLanguage(
 )
 MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
+XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
 
 _MAKE_ASSIGN = re.compile(r"^[A-Za-z_][\w.-]*[ \t]*(?::=|::=|\?=)")
 """`OUTPUT := lib$(NAME).so`, `GO ?= go`: make's assignments (bash has neither operator)."""
@@ -466,7 +490,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
     (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
-    line (`_DOTTED_CALL`). A runbook's shell block is run: there the findings stand.
+    line (`_DOTTED_CALL`), or XML (`_xml`). A runbook's shell block is run: there the findings
+    stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -497,7 +522,26 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return MAKEFILE
     if all(_DOTTED_CALL.match(line) for line in lines):
         return CALLS
+    if _xml(lines):
+        return XML
     return None
+
+
+_XML_LINE = re.compile(r"^\s*<[?!/]?[A-Za-z_][^<>]*>(?:.*>)?\s*$")
+_XML_OPEN = re.compile(r"<([A-Za-z_][\w.:-]*)(?=[\s>])")
+
+
+def _xml(lines: list[str]) -> bool:
+    """True when `lines` (no blank or comment line) are XML: every line starts with a tag and
+    ends with `>`, and the first is an XML declaration (`<?xml version="1.0"?>`) or an element
+    opened is closed too (`<menu id="root">` ... `</menu>`). Bash reads a
+    leading `<` as a redirection and refuses a line ending with `>`; no script is written so."""
+    if not all(_XML_LINE.match(line) for line in lines):
+        return False
+    if lines[0].lstrip().startswith("<?xml"):
+        return True
+    opened = {m.group(1) for line in lines for m in _XML_OPEN.finditer(line)}
+    return any(f"</{name}>" in line for name in opened for line in lines)
 
 
 _DIRECTIVE = re.compile(r"^\s*[A-Za-z_][\w.-]*(?:\s+[^;{}#\s][^;{}]*?)?\s*;\s*(?:#.*)?$")
