@@ -55,6 +55,8 @@ MARKERS = re.compile(r"(?<![./\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
 """Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
 an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."""
 
+_POINTS_TO = re.compile(r"[ \t]+(?:above|below)\b")
+"""After a marker: `TODO above`, `FIXME below`, words pointing to another marker."""
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
@@ -1073,6 +1075,8 @@ def _scan(
             continue
         if m.group(1) == "TODO" and prose and _issue_to_fill(text, m.start(), context):
             continue
+        if prose and _POINTS_TO.match(text, m.end()):
+            continue  # "see the TODO above": a pointer to a marker (reported where it is)
         if any(start <= m.start() < end for start, end in linked):
             continue
         out.append(
