@@ -730,16 +730,49 @@ def _resolve_block(
     return None
 
 
+_UNSEEN_HINT = "check the anchor on the built site"
+_UNSEEN = re.compile(r"link to (.+): no anchor #\S+ seen in (.+), where one of the ")
+
+
 def _unknown_anchor(ref: Reference, anchor: str, where: str) -> Finding:
     """A missing anchor on a page one of the site's shortcodes adds anchors to that the check
-    cannot see (from a file not found, or built from data): a warning, not an error."""
+    cannot see (from a file not found, built from data, or by a shortcode whose template is
+    not in the copy): a warning, not an error (one a linked page, see `merge_unseen`)."""
     return codes.MISSING_ANCHOR.at(
         ref.location,
         f"link to {ref.target!r}: no anchor #{anchor} seen in {where}, where one of the "
-        "site's shortcodes adds anchors from a file not found or from data",
+        "site's shortcodes adds anchors the check cannot see (from a file, data or a template "
+        "not found, or built from data)",
         severity="warning",
-        hint="check the anchor on the built site",
+        hint=_UNSEEN_HINT,
         origin=ref.origin,
+    )
+
+
+def unseen_page(finding: Finding) -> str | None:
+    """The page named by a finding of `_unknown_anchor` (`this page`, `'../x/'`), else None."""
+    if finding.hint != _UNSEEN_HINT:
+        return None
+    m = _UNSEEN.match(finding.message)
+    return m.group(2) if m else None
+
+
+def merge_unseen(findings: list[Finding]) -> Finding:
+    """One warning for the links of a page to anchors not seen in one linked page: they are
+    all anchors its shortcodes may add, a warning each would repeat the same doubt."""
+    first = findings[0]
+    if len(findings) == 1:
+        return first
+    others = findings[1:]
+    targets = [m.group(1) if (m := _UNSEEN.match(f.message)) else "?" for f in others]
+    detail = "\n".join(
+        f"line {f.location.line}: link to {t}" for f, t in zip(others, targets, strict=True)
+    )
+    return dataclasses.replace(
+        first,
+        message=f"{first.message} (and {len(others)} more link(s) to anchors not seen there, "
+        "listed below)",
+        detail=detail,
     )
 
 
