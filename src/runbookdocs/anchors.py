@@ -44,10 +44,12 @@ _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _COMMENT_WORD = re.compile(r"[A-Za-z_][\w.:-]*[\w]")
 COMMENT_IN_LINE = re.compile(r"<!--.*?-->")
 _HTML_ID = re.compile(
-    r"""<(?:[A-Za-z][^>]*?\sid|[aA]\b[^>]*?\sname)=["']([^"']+)["']""", re.IGNORECASE
+    r"""<(?:[A-Za-z][^>]*?\sid|[aA]\b[^>]*?\sname)=(?:["']([^"']+)["']|([^\s"'=<>`{}]+))""",
+    re.IGNORECASE,
 )
 """An HTML element's `id`, or the `name` of an `<a>`: browsers scroll to either on `#x`
-(GitHub prefixes both with `user-content-` and still resolves `#x` to them)."""
+(GitHub prefixes both with `user-content-` and still resolves `#x` to them). The value may be
+unquoted (`<a name=setup>`), as HTML allows."""
 _INLINE_MD = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -92,7 +94,7 @@ def heading_text(raw: str) -> tuple[str, str | None]:
 
 def html_ids(text: str) -> list[str]:
     """The fragments the HTML of `text` gives: `id=` values, and `<a name=>` ones."""
-    return _HTML_ID.findall(text)
+    return [quoted or bare for quoted, bare in _HTML_ID.findall(text)]
 
 
 def _unique(slug: str, used: set[str]) -> str:

@@ -27,7 +27,9 @@ from pathlib import Path
 
 from runbookdocs.dialect import hugo_config
 
-_SHORTCODE = re.compile(r"\{\{([%<])\s*([A-Za-z][\w-]*)((?:\s+[^{}]*?)?)\s*[%>]\}\}")
+_SHORTCODE = re.compile(r"\{\{([%<])\s*([A-Za-z][\w-]*(?:/[\w-]+)*)((?:\s+[^{}]*?)?)\s*[%>]\}\}")
+"""A shortcode: its name may hold `/` (`{{< vrl/concepts >}}`, in `layouts/shortcodes/vrl/`)."""
+_CLOSING = re.compile(r"\{\{[%<]\s*/\s*([A-Za-z][\w-]*(?:/[\w-]+)*)\s*[%>]\}\}")
 _READS_FILE = re.compile(r"\breadFile\b|\bos\.ReadFile\b")
 _FIRST_ARG = re.compile(r"""^\s*(?:["'`]([^"'`]+)["'`]|([^\s"'`=]+))""")
 _FILE_NAME = re.compile(r"[\w./-]+\.[A-Za-z0-9]{1,5}")
@@ -91,7 +93,8 @@ def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
     """The anchors brought by the shortcodes of `line` (a line of the Hugo page `page`) that
     read a file: the file's `id=` values, or "unknown" when the file is not found. A shortcode
     whose template is not found counts as one that reads a file when its first argument is a
-    file name (`x.html`); one whose template is found and reads no file brings nothing."""
+    file name (`x.html`), and brings unknown anchors when it stands alone on its line and
+    wraps nothing; one whose template is found and reads no file brings nothing."""
     out: list[FromFile] = []
     for m in _SHORTCODE.finditer(line):
         name, args = m.group(2), m.group(3)
@@ -112,11 +115,28 @@ def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
             # Hugo's own (a site's template of the same name wins), and the `include` of a
             # page, whose anchors are that page's (anchors.INCLUDE).
             continue
-        if reads is False or (reads is None and not (value and _FILE_NAME.fullmatch(value))):
+        if reads is None and not (value and _FILE_NAME.fullmatch(value)):
+            if line.strip() == m.group() and name not in _closed(page):
+                # A shortcode alone on its line, whose template is not in the copy (content
+                # checked without its `layouts/`, a theme module's): it may write headings
+                # (from the site's data), so the page's anchors are unknown. One that wraps
+                # text (`{{< note >}}…{{< /note >}}`) or sits in a sentence is left out.
+                out.append(FromFile(frozenset(), False))
+            continue
+        if reads is False:
             continue
         found = _file_read(page, value) if value else None
         out.append(FromFile(_ids(found), True) if found else FromFile(frozenset(), False))
     return out
+
+
+def _closed(page: Path) -> frozenset[str]:
+    """The shortcodes the page closes (`{{< /name >}}`): those that wrap text."""
+    try:
+        text = page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    return frozenset(_CLOSING.findall(text))
 
 
 def _site_root(folder: str) -> Path | None:

@@ -128,7 +128,12 @@ def judge_all(files: Sequence[Path], entries: dict[Path, PageEntry], config: Con
 def judge(file: Path, entry: PageEntry, index: PageIndex, config: Config) -> list[Result]:
     """A page's results: its own, plus its references and review date judged today."""
     from runbookdocs.selection import Selection
-    from runbookdocs.validate.pages import resolve_reference, review_finding
+    from runbookdocs.validate.pages import (
+        merge_unseen,
+        resolve_reference,
+        review_finding,
+        unseen_page,
+    )
 
     results = list(entry.results)
     if not entry.references and entry.reviewed is None:
@@ -136,6 +141,7 @@ def judge(file: Path, entry: PageEntry, index: PageIndex, config: Config) -> lis
     path = results[0].path if results else config.display(file)
     selection = Selection.of(config)
     late: list[Result] = []
+    unseen: dict[str, tuple[int, list[Finding]]] = {}  # linked page: (place in `late`, links)
     for ref in entry.references:
         finding = resolve_reference(ref, file, index)
         if finding is None or not selection.reports(
@@ -154,7 +160,14 @@ def judge(file: Path, entry: PageEntry, index: PageIndex, config: Config) -> lis
             if ref.block_line is not None
             else None
         )
-        if owner is None:
+        page = unseen_page(finding) if owner is None else None
+        if page is not None and page in unseen:
+            place, links = unseen[page]
+            links.append(finding)
+            late[place] = finding_result(path, merge_unseen(links), "page")
+        elif owner is None:
+            if page is not None:
+                unseen[page] = (len(late), [finding])
             late.append(finding_result(path, finding, "page"))
         elif finding.severity == "error":
             if owner.outcome == "passed":

@@ -55,6 +55,8 @@ MARKERS = re.compile(r"(?<![./\w])(TODO|FIXME|XXX)\b(?![(.:/-]\w|\()")
 """Unfinished-work markers, reported as warnings wherever they are (not `context.TODO()`,
 an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."""
 
+_POINTS_TO = re.compile(r"[ \t]+(?:above|below)\b")
+"""After a marker: `TODO above`, `FIXME below`, words pointing to another marker."""
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
@@ -753,16 +755,49 @@ def _resolve_block(
     return None
 
 
+_UNSEEN_HINT = "check the anchor on the built site"
+_UNSEEN = re.compile(r"link to (.+): no anchor #\S+ seen in (.+), where one of the ")
+
+
 def _unknown_anchor(ref: Reference, anchor: str, where: str) -> Finding:
     """A missing anchor on a page one of the site's shortcodes adds anchors to that the check
-    cannot see (from a file not found, or built from data): a warning, not an error."""
+    cannot see (from a file not found, built from data, or by a shortcode whose template is
+    not in the copy): a warning, not an error (one a linked page, see `merge_unseen`)."""
     return codes.MISSING_ANCHOR.at(
         ref.location,
         f"link to {ref.target!r}: no anchor #{anchor} seen in {where}, where one of the "
-        "site's shortcodes adds anchors from a file not found or from data",
+        "site's shortcodes adds anchors the check cannot see (from a file, data or a template "
+        "not found, or built from data)",
         severity="warning",
-        hint="check the anchor on the built site",
+        hint=_UNSEEN_HINT,
         origin=ref.origin,
+    )
+
+
+def unseen_page(finding: Finding) -> str | None:
+    """The page named by a finding of `_unknown_anchor` (`this page`, `'../x/'`), else None."""
+    if finding.hint != _UNSEEN_HINT:
+        return None
+    m = _UNSEEN.match(finding.message)
+    return m.group(2) if m else None
+
+
+def merge_unseen(findings: list[Finding]) -> Finding:
+    """One warning for the links of a page to anchors not seen in one linked page: they are
+    all anchors its shortcodes may add, a warning each would repeat the same doubt."""
+    first = findings[0]
+    if len(findings) == 1:
+        return first
+    others = findings[1:]
+    targets = [m.group(1) if (m := _UNSEEN.match(f.message)) else "?" for f in others]
+    detail = "\n".join(
+        f"line {f.location.line}: link to {t}" for f, t in zip(others, targets, strict=True)
+    )
+    return dataclasses.replace(
+        first,
+        message=f"{first.message} (and {len(others)} more link(s) to anchors not seen there, "
+        "listed below)",
+        detail=detail,
     )
 
 
@@ -1098,6 +1133,8 @@ def _scan(
             continue
         if m.group(1) == "TODO" and prose and _issue_to_fill(text, m.start(), context):
             continue
+        if prose and _POINTS_TO.match(text, m.end()):
+            continue  # "see the TODO above": a pointer to a marker (reported where it is)
         if any(start <= m.start() < end for start, end in linked):
             continue
         out.append(
