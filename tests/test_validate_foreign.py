@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 92 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 94 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -561,6 +561,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
+        # Blind round 23: a command then libav log lines (`[Name @ 0x...]`), output cut with
+        # `< -- snip -- >`, output quoted with `> ` under a command (its `<none>` column no
+        # placeholder): one RBD308 each; `<< pod-name >>` is a placeholder, no here-document;
+        # the `\` missing in a `docker run` is still found.
+        "foreign/quoted-output.md:5:4: warning [RBD308]",
+        "foreign/quoted-output.md:18:4: warning [RBD308]",
+        "foreign/quoted-output.md:30:4: warning [RBD308]",
+        "foreign/quoted-output.md:40:26: warning [RBD307]",
+        "foreign/quoted-output.md:49:6: warning [RBD302]",
         # A fence in a blockquote under a list item is found; left open, it is reported (the
         # end of the page closes it with code alone inside: RBD113 since blind round 12).
         "foreign/quoted.md:17:9: warning [RBD113]",
@@ -760,6 +769,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/vuepress-site/guide/install.md:6:64: error [RBD502]",
         "foreign/vuepress-site/guide/install.md:9:19: warning [RBD501]",
         "foreign/vuepress-site/guide/install.md:9:60: error [RBD502]",
+        # Blind round 23: PowerShell (`& x | Invoke-Expression`, `[Environment]::X(`, a
+        # function using `$args`) and cmd's `@FOR /f ... DO` in shell blocks: one RBD309 each;
+        # a bash function using `$args` and a bash `for` loop keep their syntax errors.
+        "foreign/windows-tabs.md:11:1: warning [RBD309]",
+        "foreign/windows-tabs.md:17:1: warning [RBD309]",
+        "foreign/windows-tabs.md:23:1: warning [RBD309]",
+        "foreign/windows-tabs.md:29:1: warning [RBD309]",
+        "foreign/windows-tabs.md:37:1: error [RBD301]",
+        "foreign/windows-tabs.md:44:3: error [RBD301]",
         # Blind round 20: a change shown in a YAML block (`-` and `+` lines changing one key,
         # each side YAML) is one RBD208; a `+` line alone or a broken side stays an error.
         "foreign/yaml-diffs.md:6:1: warning [RBD208]",
