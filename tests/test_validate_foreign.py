@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 94 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 95 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -693,6 +693,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/sql.md:50:10: error [RBD401]",
         # SQL typed at the `mysql>` prompt, tagged bash: one RBD308, no syntax error.
         "foreign/sql.md:55:1: warning [RBD308]",
+        # Blind round 23: sqlite3's dot-commands (`.tables`, `.exit`) between statements are
+        # the client's, blanked; a misspelt statement is still an error.
+        "foreign/sqlite-session.md:24:16: error [RBD401]",
         # Blind round 20: a log shipper's stream processor (`FROM STREAM:x`, `FROM TAG:'x.*'`,
         # `WINDOW TUMBLING (10 SECOND)`, `CREATE STREAM x AS SELECT`) and its grammar synopsis
         # pass; a mistake in the rest of such a statement is still found.
