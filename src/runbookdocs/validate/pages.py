@@ -153,12 +153,14 @@ def _hugo_pages(
     `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`) and `a/_index.md`
     for a render hook that reads it next to the file.
 
+    A page file may carry a language the site configures: `ref "/docs/x"` names `x.en.md`.
+
     Hugo serves every path in lower case unless the site sets `disablePathToLower`: then
     `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it. A shortcode
     finds a page in any case whatever the setting: Hugo looks pages up in a tree whose keys
     are lower-cased (hugolib `cleanTreeKey`); `disablePathToLower` keeps only the URL's case.
     """
-    from runbookdocs.dialect import hugo_lowercases_urls
+    from runbookdocs.dialect import hugo_languages, hugo_lowercases_urls
 
     seen: set[Path] = set()
     bases = [source.parent]
@@ -179,6 +181,8 @@ def _hugo_pages(
     urls_lower = hugo_lowercases_urls(str(source.parent))
     lower = shortcode or urls_lower
     names = [Path(os.path.normpath(base / target)) for base in bases]
+    # `principles.en.md`: the page `principles` in a language the site configures.
+    languages = hugo_languages(str(source.parent))
     for name in names:
         candidates = [name] if name.suffix == ".md" else []
         candidates += [
@@ -187,6 +191,12 @@ def _hugo_pages(
             name / "index.md",
             name / "README.md",
         ]
+        for lang in languages if name.suffix != ".md" else ():
+            candidates += [
+                name.with_name(f"{name.name}.{lang}.md"),
+                name / f"_index.{lang}.md",
+                name / f"index.{lang}.md",
+            ]
         for c in candidates:
             found: Path | None = c if str(c) in index.entries or c.is_file() else None
             if found is None:
