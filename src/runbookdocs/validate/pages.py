@@ -925,8 +925,19 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             if suspect and REF_DEF.match(p.line.text):
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
+            text = _without_struck(hidden.get(p.index) or _without_inline_comments(p.line.text))
+            following = prose[k + 1] if k + 1 < len(prose) else None
+            if (
+                "TODO" in text
+                and following is not None
+                and following.index == p.index + 1
+                and _DELIMITER_ROW.match(following.line.text)
+            ):
+                # `| Package | URL | TODO |`: a column named TODO (what is to do for each
+                # row), the whole text of a table header's cell, is no note on the page.
+                text = _TODO_HEADER_CELL.sub(lambda m: " " * len(m.group()), text)
             out += _scan(
-                _without_struck(hidden.get(p.index) or _without_inline_comments(p.line.text)),
+                text,
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
@@ -952,6 +963,11 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                     line = _REGEX_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+"""A table's delimiter row, `| --- | :-: |`: the line above it is the table's header."""
+_TODO_HEADER_CELL = re.compile(r"(?:^|(?<=\|))[ \t]*TODO[ \t]*(?=\||$)")
 
 
 def _without_inline_comments(text: str) -> str:
