@@ -349,6 +349,26 @@ def hugo_lowercases_urls(folder: str) -> bool:
     return not _config_sets(hugo_config(folder), _DISABLE_PATH_TO_LOWER)
 
 
+_LANGUAGE_KEY = re.compile(
+    r"""^\s*\[languages\.["']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)["']?\]"""
+    r"""|^\s*["']?defaultContentLanguage["']?\s*[=:]\s*["']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\b""",
+    re.M,
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def hugo_languages(folder: str) -> tuple[str, ...]:
+    """The languages the Hugo site of `folder` configures (`[languages.en]` tables of a TOML
+    configuration, its `defaultContentLanguage`): a page file named `name.en.md` is the page
+    `name` in that language. None configured: ()."""
+    found = hugo_config(folder)
+    try:
+        text = found.read_text(encoding="utf-8", errors="replace") if found else ""
+    except OSError:
+        return ()
+    return tuple(dict.fromkeys(m.group(1) or m.group(2) for m in _LANGUAGE_KEY.finditer(text)))
+
+
 def _config_sets(found: Path | None, setting: re.Pattern[str]) -> bool:
     """True when the site configuration `found` holds `setting` (none, or unreadable: False,
     the generator's default then holds)."""

@@ -153,12 +153,14 @@ def _hugo_pages(
     `a/b/_index.md` for the browser (read from the pretty URL `a/b/page/`) and `a/_index.md`
     for a render hook that reads it next to the file.
 
+    A page file may carry a language the site configures: `ref "/docs/x"` names `x.en.md`.
+
     Hugo serves every path in lower case unless the site sets `disablePathToLower`: then
     `cli/backup/` is the URL of `CLI/Backup.md` and any case in a link finds it. A shortcode
     finds a page in any case whatever the setting: Hugo looks pages up in a tree whose keys
     are lower-cased (hugolib `cleanTreeKey`); `disablePathToLower` keeps only the URL's case.
     """
-    from runbookdocs.dialect import hugo_lowercases_urls
+    from runbookdocs.dialect import hugo_languages, hugo_lowercases_urls
 
     seen: set[Path] = set()
     bases = [source.parent]
@@ -179,6 +181,8 @@ def _hugo_pages(
     urls_lower = hugo_lowercases_urls(str(source.parent))
     lower = shortcode or urls_lower
     names = [Path(os.path.normpath(base / target)) for base in bases]
+    # `principles.en.md`: the page `principles` in a language the site configures.
+    languages = hugo_languages(str(source.parent))
     for name in names:
         candidates = [name] if name.suffix == ".md" else []
         candidates += [
@@ -187,6 +191,12 @@ def _hugo_pages(
             name / "index.md",
             name / "README.md",
         ]
+        for lang in languages if name.suffix != ".md" else ():
+            candidates += [
+                name.with_name(f"{name.name}.{lang}.md"),
+                name / f"_index.{lang}.md",
+                name / f"index.{lang}.md",
+            ]
         for c in candidates:
             found: Path | None = c if str(c) in index.entries or c.is_file() else None
             if found is None:
@@ -915,8 +925,19 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
             if suspect and REF_DEF.match(p.line.text):
                 continue  # `[//]: # (TODO ...)`: a link definition, which nothing renders
             page_line = p.line.page_line
+            text = _without_struck(hidden.get(p.index) or _without_inline_comments(p.line.text))
+            following = prose[k + 1] if k + 1 < len(prose) else None
+            if (
+                "TODO" in text
+                and following is not None
+                and following.index == p.index + 1
+                and _DELIMITER_ROW.match(following.line.text)
+            ):
+                # `| Package | URL | TODO |`: a column named TODO (what is to do for each
+                # row), the whole text of a table header's cell, is no note on the page.
+                text = _TODO_HEADER_CELL.sub(lambda m: " " * len(m.group()), text)
             out += _scan(
-                _without_struck(hidden.get(p.index) or _without_inline_comments(p.line.text)),
+                text,
                 partial(_page_location, doc.path, page_line),
                 p.line.origin,
                 prose=True,
@@ -942,6 +963,11 @@ def check_text(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
                     line = _REGEX_COMMENT.sub(lambda m: " " * len(m.group()), line)
                 out += _scan(line, partial(_block_location, block, i), block.origin(i), prose=False)
     return out
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+"""A table's delimiter row, `| --- | :-: |`: the line above it is the table's header."""
+_TODO_HEADER_CELL = re.compile(r"(?:^|(?<=\|))[ \t]*TODO[ \t]*(?=\||$)")
 
 
 def _without_inline_comments(text: str) -> str:

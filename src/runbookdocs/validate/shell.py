@@ -212,7 +212,7 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
     return units
 
 
-_ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
+_ELISION = re.compile(r"^\s*(?:\.{3,}|…|<\s*-*\s*snip\s*-*\s*>|\[snip\])\s*$")
 _TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{2,3}|…)\)(?=[ \t]|$)", re.M)
 
 
@@ -413,6 +413,10 @@ _POWERSHELL = re.compile(
          |Write|Read|Test|Copy|Move|Rename|Out|Select|Where|ForEach|Enable|Disable|Expand
          |Compress|Register|Unregister|Update|Resolve|Split|Join|ConvertTo|ConvertFrom|Measure
          |Wait|Clear|Push|Pop)-[A-Z][A-Za-z]+(?:\s+-[A-Za-z]|\s*$|\s*\|)  # Verb-Noun -Param
+      | &[ \t]+[\w.-]+[ \t].*\|[ \t]*(?:Invoke|ForEach|Where|Select|Out)-[A-Z][A-Za-z]+
+                                                                # & x | Invoke-Expression
+      | \[[A-Za-z_][\w.]*\]::[A-Za-z_]\w*\(                         # [Environment]::Set(
+      | function[ \t]+[\w-]+[ \t]*\{[^;&\n]*\$args\b[^;&\n]*\}\s*$  # function x { y $args }
     )"""
 )
 """A PowerShell statement: an environment variable set the PowerShell way, or a cmdlet (an
@@ -420,7 +424,13 @@ approved verb, a dash, a capitalised noun) alone, piped, or given a `-Parameter`
 operator running a quoted path or a variable (`& "C:\\Program Files\\x.exe" -c x`), or an
 environment variable read the PowerShell way (`"$env:USERPROFILE\\.kube"`). None is valid bash
 (`$env:X=` is no assignment, `Get-ChildItem` no command of a Unix system, a line cannot start
-with `&`), or bash's reading of it (`$env` then `:PATH`) is not what anybody writes."""
+with `&`), or bash's reading of it (`$env` then `:PATH`) is not what anybody writes. Also the
+call operator before a command whose output a cmdlet reads (`& minikube env | Invoke-Expression`),
+a .NET static call (`[Environment]::SetEnvironmentVariable(...)`) and a function on one line
+using PowerShell's `$args` without the `;` bash needs before `}` (bash refuses all three)."""
+_WINDOWS_CMD = re.compile(r"(?i)^\s*@?for[ \t]+/[fdlr]\b.*%%?\w\b.*\bdo\b|^\s*@?doskey[ \t]")
+"""A cmd.exe statement: `@FOR /f "tokens=*" %i IN ('cmd') DO @%i` (bash's `for` takes a name,
+never `/f`), or a `doskey` macro."""
 _BACKTICK_CONTINUED = re.compile(r"[ \t]`[ \t]*$")
 """A line continued PowerShell's way, with a backtick at its end (bash opens a command
 substitution there)."""
@@ -437,6 +447,7 @@ class OtherLanguage:
 
 
 POWERSHELL = OtherLanguage("PowerShell", "powershell")
+WINDOWS_CMD = OtherLanguage("Windows cmd", "bat")
 KEY_VALUES = OtherLanguage(
     "key=value configuration (container labels, properties, sysctl settings)", "properties"
 )
@@ -484,7 +495,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     None when the evidence is not strong (then their findings stand).
 
     PowerShell when a line that is not a comment is a PowerShell statement, or two lines or
-    more are continued with a backtick (and none with `\\`). Outside runbooks
+    more are continued with a backtick (and none with `\\`); Windows cmd when a line is a
+    cmd.exe `for /f ... do` loop or a `doskey` macro. Outside runbooks
     (`runbook` False) also configuration shown for the reader to paste elsewhere: every line
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
@@ -496,6 +508,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
         return POWERSHELL
+    if any(_WINDOWS_CMD.match(line) for line in lines):
+        return WINDOWS_CMD
     if sum(1 for line in lines if _BACKTICK_CONTINUED.search(line)) >= 2 and not any(
         line.rstrip().endswith("\\") for line in lines
     ):
@@ -1317,8 +1331,9 @@ _PLACEHOLDER_ARG = re.compile(
 `-w '%{http_code}'` write-out variables, log formats: the program reads them, written as
 they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
-_DOUBLE_ANGLE = re.compile(r"<<([A-Za-z](?:[^<>\n]{0,80}[^\s<>])?)>>(?![\w/.~$>])")
-"""`--user=<<name@example.com>>`: a placeholder in double angle brackets, closed on its line,
+_DOUBLE_ANGLE = re.compile(r"<<[ \t]?([A-Za-z](?:[^<>\n]{0,80}[^\s<>])?)[ \t]?>>(?![\w/.~$>])")
+"""`--user=<<name@example.com>>`, `<< pod-name >>`: a placeholder in double angle brackets (a
+space inside them or not), closed on its line,
 after `=` or not a word a here-document would end with (and none when a later line is its
 word: `cat <<EOF>>"$LOG"`)."""
 
@@ -1584,6 +1599,7 @@ _OUTPUT_LINE = re.compile(
       | <(?:!DOCTYPE|!--|/?(?:html|head|body|title|center|h[1-6]|hr|br|p|div|span|a|meta|link
          |script|style|pre|table|tr|td|th|ul|ol|li|b|i|em|strong|form|input)(?=[\s/>]))  # HTML
       | \[\s*\d+\.\d+\]                                        # kernel log: [   61.190916]
+      | \[[A-Za-z]\w*\ @\ 0x[0-9a-f]+\]                           # libav log: [Name @ 0x55d0]
       | \S+\s+\d{1,3}%\s*\|[*\#=>\s.-]*\|                         # a progress bar: x  5% |** |
       | (?:Get|Hit|Ign|Err):\d+\s                             # apt: Get:1 http://...
       | [\w.:()-]+>\s*$                                       # a client's prompt alone: mysql>
@@ -1732,6 +1748,15 @@ def _statements(lines: list[str]) -> list[Statement]:
         found.append(Statement(i, end, output))
         after_output = output
         i = end + 1
+        quoted = i
+        while quoted < len(lines) and _QUOTED_OUTPUT.match(lines[quoted]):
+            quoted += 1
+        if not output and quoted - i >= 2:
+            # `> NAME   TYPE ...` lines right under a command: its output, each line marked
+            # with `> ` as a quotation (bash would read redirections without a command).
+            found.extend(Statement(k, k, True) for k in range(i, quoted))
+            after_output = True
+            i = quoted
     return found
 
 
@@ -1748,6 +1773,8 @@ _OPTION = re.compile(
 arguments listed for a reader, with no command before them."""
 _OPTION_FIRST = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]|$)")
 _ITEM = re.compile(r"^\s*-\s+\S")
+_QUOTED_OUTPUT = re.compile(r"^\s*> \S")
+"""A line of output marked as quoted with `> ` (two such lines at least under a command)."""
 _COMMENTED_CONTINUATION = re.compile(r"[ \t]\\[ \t]+#")
 """A `\\` then a comment at the end of a command line (`--flag x \\   # what x is`): the `\\`
 escapes the space after it, so bash ends the command on that line; the writer meant it to go

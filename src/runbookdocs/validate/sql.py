@@ -39,6 +39,9 @@ _META = re.compile(r"^\s*\\")
 # The mysql client's own `use` command: the rest of the line is a database name as the client
 # reads it (no `;` needed), which a server may extend (`use keyspace/-80`, `use db@replica`).
 _USE = re.compile(r"^\s*use\s+[^\s;]+\s*;?\s*$", re.I)
+# sqlite3's dot-commands (`.exit`, `.tables`, `.mode column`): the client's own, one a line,
+# between statements (no statement starts with `.`).
+_DOT_COMMAND = re.compile(r"^\s*\.[a-z]+(?:\s|$)")
 _SHELL_LINE = re.compile(r"^\s*\$\s")
 _COMMENT_LINE = re.compile(r"^\s*--(?:\s|$)")
 _MYSQL_LANGS = frozenset({"mysql", "mariadb"})
@@ -86,13 +89,17 @@ def sql_text(source: str) -> str:
     # `$ cat <<EOF | mysql db` ... `EOF`: the statements are the here-document's body.
     lines = _session(heredoc_body(source).split("\n"))
     out: list[str] = []
+    between = True  # no statement left open above (a dot-command may come)
     for i, line in enumerate(lines):
         if SQL_EXPECT.match(line):
             out.extend("" for _ in lines[i:])
             break
-        if _META.match(line) or _USE.match(line):
+        if _META.match(line) or _USE.match(line) or (between and _DOT_COMMAND.match(line)):
             out.append("")
-        elif line.rstrip().endswith("\\G"):
+            continue
+        if line.strip() and not _COMMENT_LINE.match(line):
+            between = line.rstrip().endswith((";", "\\G"))
+        if line.rstrip().endswith("\\G"):
             out.append(line.rstrip()[:-2] + ";")
         else:
             out.append(line)
