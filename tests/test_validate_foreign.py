@@ -49,6 +49,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
     assert "dialect: mkdocs for 3 page(s), detected from" in err  # foreign/html-site/
+    assert "dialect: mkdocs for 2 page(s), detected from" in err  # foreign/snippet-site/
     assert status == 1
     assert found == [
         # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
@@ -665,6 +666,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shown-values.md:19:12: warning [RBD307]",
         "foreign/shown-values.md:34:8: error [RBD204]",
         "foreign/shown-values.md:42:43: error [RBD501]",
+        # Blind round 23: an MkDocs site (settings reached through `INHERIT:`) whose
+        # pymdownx.snippets `base_path` lists two folders, both left out of the site's pages by
+        # `exclude_docs`, and a drafts folder left out by the `exclude` plugin. Includes are
+        # found there and checked in the pages that include them (the invalid YAML, the
+        # anchor a part brings in is known); the parts are no pages of their own. A missing
+        # include and an anchor no part brings are still errors.
+        "foreign/snippet-site/docs/index.md:5:8: error [RBD202]",
+        "foreign/snippet-site/docs/index.md:10:28: error [RBD502]",
+        "foreign/snippet-site/docs/index.md:12:1: error [RBD120]",
         # Blind round 14: a sql block that opens the client from the shell (`mariadb -u root
         # -p`, after `#` comments): one RBD208; the statements typed in the client after it
         # are still parsed (the misspelt SELECT).
