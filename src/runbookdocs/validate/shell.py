@@ -30,6 +30,7 @@ from runbookdocs import codes
 from runbookdocs.block import SITE_PROMPT, Block
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
+from runbookdocs.dialect import macros_tag_starts
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
 from runbookdocs.selection import Selection
@@ -208,6 +209,10 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
         script = block_script(b)
         if script is not None and script.text.strip():
             text = mask_placeholders(same_width_word(mask_shortcodes(script.text)))
+            if "{" in text:  # the blocks of every page: the site is the block's own
+                text = mask_macros(
+                    text, macros_tag_starts(os.path.dirname(os.path.abspath(b.path)))
+                )
             units.append(_Unit(i, b, mask_elisions(text), script.shifts))
     return units
 
@@ -249,6 +254,21 @@ def mask_shortcodes(text: str) -> str:
     if "{{" not in text:
         return text
     return _SHORTCODE.sub(lambda m: "RBD".ljust(len(m.group()), "_"), text)
+
+
+_MACRO_TAGS = {"{{": re.compile(r"\{\{.*?\}\}"), "{%": re.compile(r"\{%.*?%\}")}
+
+
+def mask_macros(text: str, starts: tuple[str, ...]) -> str:
+    """`text` with each mkdocs-macros expression or statement (`{{ artifact(repo="x") }}`,
+    `{% if x %}`) replaced by a shell word of the same width, when the site enables the
+    plugin (`starts`: `dialect.macros_tag_starts`): it renders them before Markdown reads the
+    page, so the reader sees a value there, not the call."""
+    for start in starts:
+        tag = _MACRO_TAGS.get(start)
+        if tag is not None and start in text:
+            text = tag.sub(lambda m: "RBD".ljust(len(m.group()), "_"), text)
+    return text
 
 
 @batch_check
