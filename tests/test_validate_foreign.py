@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 92 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 93 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -497,6 +497,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/output-as-config.md:33:1: warning [RBD208]",
         "foreign/output-as-config.md:35:2: error [RBD202]",
         # Placeholder arguments: one warning per block, no syntax error or shellcheck noise.
+        # Blind round 23: output tagged bash whose first line is text bash cannot read
+        # (`... (shortened)`, `;; QUESTION SECTION:`): one RBD308, no syntax error; a command
+        # left unfinished above its output is still one.
+        "foreign/output-as-shell.md:9:1: warning [RBD308]",
+        "foreign/output-as-shell.md:19:1: warning [RBD308]",
+        "foreign/output-as-shell.md:29:1: warning [RBD308]",
+        "foreign/output-as-shell.md:30:1: error [RBD301]",
         "foreign/placeholders.md:6:9: warning [RBD307]",
         "foreign/placeholders.md:11:25: warning [RBD307]",
         "foreign/placeholders.md:22:17: warning [RBD307]",

@@ -329,7 +329,9 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         )
         for index, hidden in mixed.items():
             found = again.get(index, [])
-            kept = _without_flag_output(by_index[index], found)
+            kept = _without_text_errors(
+                by_index[index], _without_flag_output(by_index[index], found)
+            )
             hidden += len(found) - len(kept)
             out[index] = [*kept, _output_finding(by_index[index], hidden)]
     return out
@@ -360,6 +362,24 @@ def _without_flag_output(unit: _Unit, found: list[Finding]) -> list[Finding]:
             dropped.add(k)
             gone.add(id(f))
     return [f for f in found if id(f) not in gone]
+
+
+def _without_text_errors(unit: _Unit, found: list[Finding]) -> list[Finding]:
+    """`found` without a syntax error on a line that is no command, in a block that does not
+    start with one either (the block is output, a table row like `name (unit) |value` is one
+    of its lines): the one RBD308 finding says it. A line that reads as a command keeps its
+    error."""
+    if _command_first(unit.script):
+        return found
+    lines = unit.script.split("\n")
+
+    def on_text(f: Finding) -> bool:
+        if f.code != codes.SHELL_SYNTAX.id or re.search(r"\bEOF\b|end of file", f.message):
+            return False  # a quote or a block left open: its cause is above
+        k = _script_line(unit, f)
+        return k is not None and not looks_like_commands(lines[k])
+
+    return [f for f in found if not on_text(f)]
 
 
 NOT_COPIED = "no-copy"
@@ -1953,7 +1973,14 @@ def _command_first(script: str) -> bool:
     if not found or found[0].output:
         return False
     first = script.split("\n")[found[0].start]
-    return len(first.split()) > 1 or looks_like_commands(first)
+    if looks_like_commands(first):
+        return True
+    # A line that starts with an elision or dig's `;;` is a line of the output, no command:
+    # `... (abbreviated)` or `;; ANSWER SECTION:` above what a program printed.
+    return len(first.split()) > 1 and not _OUTPUT_MARK.match(first)
+
+
+_OUTPUT_MARK = re.compile(r"^\s*(?:\.{3,}|…|;;)(?:\s|$)")
 
 
 def _output_finding(unit: _Unit, hidden: int) -> Finding:
