@@ -187,6 +187,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 21: `(..)` between the words of a command is options left out; glued
         # to a word it is still a syntax error.
         "foreign/elided-args.md:30:1: error [RBD301]",
+        # Blind round 23: `... (what it leaves out)` between continued lines continues them;
+        # a parenthesis left open below one is still an error.
+        "foreign/elided-args.md:48:3: error [RBD301]",
         # Blind round 16: output cut short by a `...` line (JSON after its command, a stack
         # trace, a sample over lines) is one RBD308, as the whole of it is; a script missing its
         # `fi` past a `...`, and a quote left open above elided output, stay errors.
@@ -206,6 +209,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # indented `...`, `{NAME}` values to fill in: nothing; a brace left open among them
         # is still an error.
         "foreign/elided-yaml.md:145:16: error [RBD202]",
+        # Blind round 23: `key: | ...`, `[...]` and a vertical ellipsis: nothing; a key
+        # indented past its sibling above the dots is still an error.
+        "foreign/elided-yaml.md:179:8: error [RBD202]",
         "foreign/env-files.md:5:1: warning [RBD309]",
         "foreign/env-files.md:16:1: error [RBD301]",
         # Blind round 21: backslash escapes and entity references in a link's destination are

@@ -218,6 +218,8 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
 
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
+_ELISION_NOTE = re.compile(r"^\s*(?:\.{3,}|…)(?:[ \t]+\([^()`$|;&<>]*\))?\s*$")
+"""An elision line, or one with a note on what it leaves out: `... (the usual options)`."""
 _TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{2,3}|…)\)(?=[ \t]|$)", re.M)
 
 
@@ -234,7 +236,7 @@ def mask_elisions(script: str) -> str:
     lines = script.split("\n")
     for i in range(1, len(lines) - 1):
         if (
-            _ELISION.match(lines[i])
+            _ELISION_NOTE.match(lines[i])
             and lines[i - 1].rstrip().endswith("\\")
             and lines[i + 1].strip()
         ):
