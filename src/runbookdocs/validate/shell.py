@@ -1523,6 +1523,11 @@ def typed_lines(block: Block, script: str) -> set[int] | None:
 _URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 
 
+_DNS_ANSWER = re.compile(r"[ \t]*[\w<>-]+(?:\.[\w<>-]+)+\.(?:\s|$)")
+"""`ns-1.<provider>-18.net. 3600 IN NS ...`: a name server's answer, a domain name ending in
+a dot first (which no command is called)."""
+
+
 @page_check
 def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
     """One warning per shell or console block that holds placeholder arguments: the block
@@ -1543,6 +1548,8 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
             continue
         assigned = variables | {m.group(1) for m in _ASSIGN.finditer(script.text)}
         typed = typed_lines(block, script.text)
+        # A line that starts with a domain name ending in `.` is a DNS answer: no command.
+        lines = script.text.split("\n")
         found = [
             p
             for p in _without_markup(placeholder_args(script.text))
@@ -1550,6 +1557,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
             if not (p.text.startswith("{") and p.text[1:-1] in assigned)
             and (typed is None or p.index in typed)
             and not _email_written(p, script.text)
+            and not _DNS_ANSWER.match(lines[p.index])
         ]
         if not found:
             continue
