@@ -21,6 +21,7 @@ from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page,
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
+from runbookdocs.mkdocs_site import excluded_page, snippet_base_paths
 from runbookdocs.results import Finding
 from runbookdocs.variables import PLACEHOLDER
 
@@ -157,10 +158,13 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     base_paths: tuple[Path, ...] = config.snippet_base_paths
     trusted: tuple[Path, ...] = ()
     site = mkdocs_folder(os.path.abspath(file.parent)) if config.source is None else None
-    if site is not None and site not in base_paths:
+    if site is not None:
         # No runbookdocs configuration: the site's own build runs from its mkdocs.yml folder,
-        # where pymdownx.snippets looks includes up; reading there stays inside that site.
-        base_paths, trusted = (*base_paths, site), (site,)
+        # where pymdownx.snippets looks includes up (in its `base_path` when the site sets
+        # one); reading there stays inside that site.
+        found = snippet_base_paths(os.path.abspath(file.parent))
+        base_paths = (*base_paths, *(b for b in found if b not in base_paths))
+        trusted = (site,)
 
     def allows(target: Path) -> bool:
         return config.allows(target) or within(target, trusted)
@@ -421,6 +425,8 @@ def iter_markdown(paths: Sequence[Path], config: Config) -> Iterator[Path]:
             rel = _from_root(f, config)
             if f in seen or any(fnmatch(rel, pat) for pat in config.exclude):
                 continue
+            if p.is_dir() and excluded_page(f):
+                continue  # the MkDocs site builds no page of it (includes may still read it)
             if f.is_dir():
                 continue
             seen.add(f)

@@ -14,8 +14,10 @@ to `install.md` from `setup.de.md` is therefore a link to `install.de.md`, else 
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,15 +153,50 @@ def _nav_paths(nav: Any) -> Iterator[str]:
 
 
 def _site_settings(folder: str) -> dict[str, Any]:
-    """The `mkdocs.yml` of the MkDocs site above `folder`, loaded ({} when there is none or it
-    cannot be read: the site's build reports that, not the check)."""
+    """The `mkdocs.yml` of the MkDocs site above `folder`, loaded and merged with the files it
+    names in `INHERIT:` ({} when there is none or it cannot be read: the site's build reports
+    that, not the check)."""
     from runbookdocs.dialect import mkdocs_config
 
     site = mkdocs_config(folder)
     if site is None:
         return {}
-    data = _read_site(site)
-    return data if isinstance(data, dict) else {}
+    loaded = _read_site(site)
+    if not isinstance(loaded, dict):
+        return {}
+    data: dict[str, Any] = loaded
+    for _ in range(5):  # `INHERIT:` merged as MkDocs does: dicts key by key, the rest replaced
+        parent = data.get("INHERIT")
+        base = _read_site(site.parent / parent) if isinstance(parent, str) else None
+        if not isinstance(base, dict):
+            break
+        from runbookdocs.site.settings import _merge
+
+        site = site.parent / str(parent)
+        data = _merge(base, {k: v for k, v in data.items() if k != "INHERIT"})
+    return data
+
+
+@functools.lru_cache(maxsize=256)
+def snippet_base_paths(folder: str) -> tuple[Path, ...]:
+    """Where pymdownx.snippets looks includes up in the MkDocs site above `folder`: its
+    `base_path` (a folder or a list of them, from the folder of `mkdocs.yml`, where MkDocs
+    runs), else that folder itself (the default `.`); empty outside MkDocs sites."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    root = mkdocs_folder(folder)
+    if root is None:
+        return ()
+    extensions = _site_settings(folder).get("markdown_extensions")
+    items: list[Any] = extensions if isinstance(extensions, list) else [extensions]
+    for entry in items:
+        options = entry.get("pymdownx.snippets") if isinstance(entry, dict) else None
+        base = options.get("base_path") if isinstance(options, dict) else None
+        names = [base] if isinstance(base, str) else base if isinstance(base, list) else []
+        found = [Path(os.path.normpath(root / str(n))) for n in names]
+        if found:
+            return tuple(found)
+    return (root,)
 
 
 def mkdocstrings_enabled(folder: str) -> bool:
@@ -216,3 +253,75 @@ __all__ = [
     "suffix_languages",
     "toc_default_slugify",
 ]
+
+
+def excluded_page(file: Path) -> bool:
+    """True when the MkDocs site above `file` leaves it out of its pages: a gitignore-style
+    pattern of `exclude_docs`, or a glob of the `exclude` plugin, names it (from the docs
+    folder). The site then builds no page of it, though pages may still include it."""
+    folder = os.path.dirname(os.path.abspath(file))
+    docs, patterns, globs = _exclusions(folder)
+    if docs is None:
+        return False
+    rel = os.path.relpath(os.path.abspath(file), docs).replace(os.sep, "/")
+    if rel.startswith("../"):
+        return False
+    if any(fnmatch.fnmatchcase(rel, g) for g in globs):
+        return True
+    parts = rel.split("/")
+    candidates = ["/".join(parts[: k + 1]) for k in range(len(parts))]
+    out = False
+    for negate, directory, pattern in patterns:
+        names = candidates[:-1] if directory else candidates
+        if any(pattern.fullmatch(n) for n in names):
+            out = not negate
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _exclusions(
+    folder: str,
+) -> tuple[str | None, tuple[tuple[bool, bool, re.Pattern[str]], ...], tuple[str, ...]]:
+    """The docs folder of the MkDocs site above `folder`, its `exclude_docs` patterns (negated,
+    folders only, regex) and its `exclude` plugin globs; (None, (), ()) outside a site."""
+    from runbookdocs.dialect import mkdocs_folder
+
+    root = mkdocs_folder(folder)
+    if root is None:
+        return None, (), ()
+    data = _site_settings(folder)
+    docs = os.path.normpath(root / str(data.get("docs_dir") or "docs"))
+    lines = data.get("exclude_docs")
+    patterns = tuple(
+        p for p in map(_gitignore, lines.split("\n") if isinstance(lines, str) else []) if p
+    )
+    plugins = data.get("plugins")
+    entries = list(plugins.items()) if isinstance(plugins, dict) else []
+    for entry in plugins if isinstance(plugins, list) else []:
+        entries.extend(entry.items() if isinstance(entry, dict) else [])
+    globs: list[str] = []
+    for name, options in entries:
+        glob = options.get("glob") if name == "exclude" and isinstance(options, dict) else None
+        globs.extend([glob] if isinstance(glob, str) else glob if isinstance(glob, list) else [])
+    return docs, patterns, tuple(str(g) for g in globs)
+
+
+def _gitignore(line: str) -> tuple[bool, bool, re.Pattern[str]] | None:
+    """A gitignore pattern line as (negated, folders only, regex of the paths it names)."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    negate = line.startswith("!")
+    line = line.removeprefix("!")
+    directory = line.endswith("/")
+    line = line.rstrip("/")
+    anchored = "/" in line
+    line = line.lstrip("/")
+    if not line:
+        return None
+    out = ""
+    for token in re.split(r"(\*\*/|/\*\*$|\*|\?)", line):
+        out += {"**/": "(?:.*/)?", "/**": "/.*", "*": "[^/]*", "?": "[^/]"}.get(
+            token, re.escape(token)
+        )
+    return negate, directory, re.compile(out if anchored else f"(?:.*/)?{out}")

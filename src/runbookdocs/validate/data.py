@@ -421,13 +421,14 @@ _SNIP = r"(?:#|//)?[ \t]*[<\[(]?[ \t-]*(?i:snip(?:ped)?)[ \t-]*[>\])]?"
 """`<- snipped ->`, `<snip>`, `[snip]`, `-- snip --`: a mark, alone on its line, where lines
 were cut out of what a program printed."""
 _ELISION_LINE = re.compile(
-    r"^([ \t]*)(?:(?:\.{2,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\)|<\.\.\.>)"
+    r"^([ \t]*)(?:(?:\.{1,}|…|\.(?:[ \t]\.){2,}|\[\.\.\.?\]|\(\.\.\.\)|<\.\.\.>)"
     r"[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     r"|(?:\.{3}|…)[ \t]+[a-z][a-z'-]*(?:[ \t]+[a-z][a-z'-]*){2,}[ \t]*"
     rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
 )
-"""A line that stands for lines left out of an excerpt: `...` (or `..`), `…`, `. . .`, `<...>`,
+"""A line that stands for lines left out of an excerpt: `...` (or `..`, or `.` on lines of
+its own, a vertical ellipsis), `…`, `. . .`, `<...>`,
 `# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses, or after one
 in three lower-case words or more: `... other keys if any`), and a snip mark."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
@@ -520,6 +521,7 @@ scalar, so YAML refuses it as written)."""
 _BRACED_NAME = re.compile(r"\{[A-Z][A-Z0-9_]+\}")
 """`repository: {OWNER}/{NAME}`: upper-case names in braces a template's reader fills in (YAML
 reads a brace at a value's start as a flow mapping, and refuses what follows it)."""
+_ELIDED_SCALAR = re.compile(r"(?<=:[ \t])[|>][-+1-9]{0,2}[ \t]+(?:\.{3}|…)(?=[ \t]*$)")
 _BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$")
 
 
@@ -546,6 +548,7 @@ def _elided(lines: list[str]) -> str:
             continue
         if ln.strip() and width <= scalar:
             scalar = -1
+        ln = _ELIDED_SCALAR.sub("x", ln)  # `key: | ...`: the text of the scalar left out
         if scalar < 0 and _BLOCK_SCALAR.search(ln) and not ln.lstrip().startswith("#"):
             scalar = width
         out.append(ln if scalar >= 0 and width > scalar else _INLINE_ELISION.sub("x", ln))

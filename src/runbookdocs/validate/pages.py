@@ -1134,6 +1134,20 @@ def _suspect(text: str) -> bool:
     return "\ufffd" in text or (("Ã" in text or "â€" in text) and bool(_LATIN1.search(text)))
 
 
+_PULL_REQUEST_ENTRY = re.compile(
+    r"[ \t]*(?:[*+-]|\d+[.)])[ \t].*(?:\[#\d+\]\([^()\s]*/pull/\d+\)|#\d+)\)?[ \t]*"
+)
+"""A list item of release notes that ends with the pull request it names (`[#5178](…/pull/5178)`,
+`(#5178)`): the request's title, whose TODO is one in the code it changed."""
+
+
+def _pull_request_entry(text: str, at: int) -> bool:
+    """True when the line of `text` holding `at` is a `_PULL_REQUEST_ENTRY`."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return _PULL_REQUEST_ENTRY.fullmatch(text, start, end if end >= 0 else len(text)) is not None
+
+
 def _page_location(path: str, line: int, col: int) -> Location:
     return Location(path, line, col)
 
@@ -1161,6 +1175,8 @@ def _scan(
             continue
         if prose and _POINTS_TO.match(text, m.end()):
             continue  # "see the TODO above": a pointer to a marker (reported where it is)
+        if prose and _pull_request_entry(text, m.start()):
+            continue  # a changelog entry naming a pull request: its title, about the code
         if any(start <= m.start() < end for start, end in linked):
             continue
         out.append(

@@ -30,6 +30,7 @@ from runbookdocs import codes
 from runbookdocs.block import SITE_PROMPT, Block
 from runbookdocs.cache import Cache, digest
 from runbookdocs.config import Config
+from runbookdocs.dialect import macros_tag_starts
 from runbookdocs.document import Document
 from runbookdocs.results import Finding, Severity
 from runbookdocs.selection import Selection
@@ -208,11 +209,17 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
         script = block_script(b)
         if script is not None and script.text.strip():
             text = mask_placeholders(same_width_word(mask_shortcodes(script.text)))
+            if "{" in text:  # the blocks of every page: the site is the block's own
+                text = mask_macros(
+                    text, macros_tag_starts(os.path.dirname(os.path.abspath(b.path)))
+                )
             units.append(_Unit(i, b, mask_elisions(text), script.shifts))
     return units
 
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…|<\s*-*\s*snip\s*-*\s*>|\[snip\])\s*$")
+_ELISION_NOTE = re.compile(r"^\s*(?:\.{3,}|…)(?:[ \t]+\([^()`$|;&<>]*\))?\s*$")
+"""An elision line, or one with a note on what it leaves out: `... (the usual options)`."""
 _TRAILING_ELISION = re.compile(r"(?<=[ \t])\((\.{2,3}|…)\)(?=[ \t]|$)", re.M)
 
 
@@ -229,7 +236,7 @@ def mask_elisions(script: str) -> str:
     lines = script.split("\n")
     for i in range(1, len(lines) - 1):
         if (
-            _ELISION.match(lines[i])
+            _ELISION_NOTE.match(lines[i])
             and lines[i - 1].rstrip().endswith("\\")
             and lines[i + 1].strip()
         ):
@@ -249,6 +256,21 @@ def mask_shortcodes(text: str) -> str:
     if "{{" not in text:
         return text
     return _SHORTCODE.sub(lambda m: "RBD".ljust(len(m.group()), "_"), text)
+
+
+_MACRO_TAGS = {"{{": re.compile(r"\{\{.*?\}\}"), "{%": re.compile(r"\{%.*?%\}")}
+
+
+def mask_macros(text: str, starts: tuple[str, ...]) -> str:
+    """`text` with each mkdocs-macros expression or statement (`{{ artifact(repo="x") }}`,
+    `{% if x %}`) replaced by a shell word of the same width, when the site enables the
+    plugin (`starts`: `dialect.macros_tag_starts`): it renders them before Markdown reads the
+    page, so the reader sees a value there, not the call."""
+    for start in starts:
+        tag = _MACRO_TAGS.get(start)
+        if tag is not None and start in text:
+            text = tag.sub(lambda m: "RBD".ljust(len(m.group()), "_"), text)
+    return text
 
 
 @batch_check
@@ -309,7 +331,9 @@ def check_shell(blocks: list[Block], ctx: CheckContext) -> dict[int, list[Findin
         )
         for index, hidden in mixed.items():
             found = again.get(index, [])
-            kept = _without_flag_output(by_index[index], found)
+            kept = _without_text_errors(
+                by_index[index], _without_flag_output(by_index[index], found)
+            )
             hidden += len(found) - len(kept)
             out[index] = [*kept, _output_finding(by_index[index], hidden)]
     return out
@@ -340,6 +364,24 @@ def _without_flag_output(unit: _Unit, found: list[Finding]) -> list[Finding]:
             dropped.add(k)
             gone.add(id(f))
     return [f for f in found if id(f) not in gone]
+
+
+def _without_text_errors(unit: _Unit, found: list[Finding]) -> list[Finding]:
+    """`found` without a syntax error on a line that is no command, in a block that does not
+    start with one either (the block is output, a table row like `name (unit) |value` is one
+    of its lines): the one RBD308 finding says it. A line that reads as a command keeps its
+    error."""
+    if _command_first(unit.script):
+        return found
+    lines = unit.script.split("\n")
+
+    def on_text(f: Finding) -> bool:
+        if f.code != codes.SHELL_SYNTAX.id or re.search(r"\bEOF\b|end of file", f.message):
+            return False  # a quote or a block left open: its cause is above
+        k = _script_line(unit, f)
+        return k is not None and not looks_like_commands(lines[k])
+
+    return [f for f in found if not on_text(f)]
 
 
 NOT_COPIED = "no-copy"
@@ -1496,6 +1538,11 @@ def typed_lines(block: Block, script: str) -> set[int] | None:
 _URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 
 
+_DNS_ANSWER = re.compile(r"[ \t]*[\w<>-]+(?:\.[\w<>-]+)+\.(?:\s|$)")
+"""`ns-1.<provider>-18.net. 3600 IN NS ...`: a name server's answer, a domain name ending in
+a dot first (which no command is called)."""
+
+
 @page_check
 def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
     """One warning per shell or console block that holds placeholder arguments: the block
@@ -1516,6 +1563,8 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
             continue
         assigned = variables | {m.group(1) for m in _ASSIGN.finditer(script.text)}
         typed = typed_lines(block, script.text)
+        # A line that starts with a domain name ending in `.` is a DNS answer: no command.
+        lines = script.text.split("\n")
         found = [
             p
             for p in _without_markup(placeholder_args(script.text))
@@ -1523,6 +1572,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
             if not (p.text.startswith("{") and p.text[1:-1] in assigned)
             and (typed is None or p.index in typed)
             and not _email_written(p, script.text)
+            and not _DNS_ANSWER.match(lines[p.index])
         ]
         if not found:
             continue
@@ -1960,7 +2010,14 @@ def _command_first(script: str) -> bool:
     if not found or found[0].output:
         return False
     first = script.split("\n")[found[0].start]
-    return len(first.split()) > 1 or looks_like_commands(first)
+    if looks_like_commands(first):
+        return True
+    # A line that starts with an elision or dig's `;;` is a line of the output, no command:
+    # `... (abbreviated)` or `;; ANSWER SECTION:` above what a program printed.
+    return len(first.split()) > 1 and not _OUTPUT_MARK.match(first)
+
+
+_OUTPUT_MARK = re.compile(r"^\s*(?:\.{3,}|…|;;)(?:\s|$)")
 
 
 def _output_finding(unit: _Unit, hidden: int) -> Finding:
