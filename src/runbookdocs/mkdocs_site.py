@@ -17,7 +17,6 @@ from __future__ import annotations
 import fnmatch
 import functools
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,8 +256,9 @@ __all__ = [
 
 def excluded_page(file: Path) -> bool:
     """True when the MkDocs site above `file` leaves it out of its pages: a gitignore-style
-    pattern of `exclude_docs`, or a glob of the `exclude` plugin, names it (from the docs
-    folder). The site then builds no page of it, though pages may still include it."""
+    pattern of `exclude_docs` (read with pathspec, as MkDocs reads it), or a glob of the
+    `exclude` plugin, names it (from the docs folder). The site then builds no page of it,
+    though pages may still include it."""
     folder = os.path.dirname(os.path.abspath(file))
     docs, patterns, globs = _exclusions(folder)
     if docs is None:
@@ -268,22 +268,20 @@ def excluded_page(file: Path) -> bool:
         return False
     if any(fnmatch.fnmatchcase(rel, g) for g in globs):
         return True
-    parts = rel.split("/")
-    candidates = ["/".join(parts[: k + 1]) for k in range(len(parts))]
-    out = False
-    for negate, directory, pattern in patterns:
-        names = candidates[:-1] if directory else candidates
-        if any(pattern.fullmatch(n) for n in names):
-            out = not negate
-    return out
+    return bool(patterns) and _ignore_spec(patterns).match_file(rel)
+
+
+@functools.lru_cache(maxsize=64)
+def _ignore_spec(lines: tuple[str, ...]) -> Any:
+    from pathspec.gitignore import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(lines)
 
 
 @functools.lru_cache(maxsize=256)
-def _exclusions(
-    folder: str,
-) -> tuple[str | None, tuple[tuple[bool, bool, re.Pattern[str]], ...], tuple[str, ...]]:
-    """The docs folder of the MkDocs site above `folder`, its `exclude_docs` patterns (negated,
-    folders only, regex) and its `exclude` plugin globs; (None, (), ()) outside a site."""
+def _exclusions(folder: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """The docs folder of the MkDocs site above `folder`, its `exclude_docs` lines and its
+    `exclude` plugin globs; (None, (), ()) outside a site."""
     from runbookdocs.dialect import mkdocs_folder
 
     root = mkdocs_folder(folder)
@@ -292,9 +290,7 @@ def _exclusions(
     data = _site_settings(folder)
     docs = os.path.normpath(root / str(data.get("docs_dir") or "docs"))
     lines = data.get("exclude_docs")
-    patterns = tuple(
-        p for p in map(_gitignore, lines.split("\n") if isinstance(lines, str) else []) if p
-    )
+    patterns = tuple(lines.split("\n")) if isinstance(lines, str) and lines.strip() else ()
     plugins = data.get("plugins")
     entries = list(plugins.items()) if isinstance(plugins, dict) else []
     for entry in plugins if isinstance(plugins, list) else []:
@@ -304,24 +300,3 @@ def _exclusions(
         glob = options.get("glob") if name == "exclude" and isinstance(options, dict) else None
         globs.extend([glob] if isinstance(glob, str) else glob if isinstance(glob, list) else [])
     return docs, patterns, tuple(str(g) for g in globs)
-
-
-def _gitignore(line: str) -> tuple[bool, bool, re.Pattern[str]] | None:
-    """A gitignore pattern line as (negated, folders only, regex of the paths it names)."""
-    line = line.strip()
-    if not line or line.startswith("#"):
-        return None
-    negate = line.startswith("!")
-    line = line.removeprefix("!")
-    directory = line.endswith("/")
-    line = line.rstrip("/")
-    anchored = "/" in line
-    line = line.lstrip("/")
-    if not line:
-        return None
-    out = ""
-    for token in re.split(r"(\*\*/|/\*\*$|\*|\?)", line):
-        out += {"**/": "(?:.*/)?", "/**": "/.*", "*": "[^/]*", "?": "[^/]"}.get(
-            token, re.escape(token)
-        )
-    return negate, directory, re.compile(out if anchored else f"(?:.*/)?{out}")
