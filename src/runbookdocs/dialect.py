@@ -384,10 +384,6 @@ def _holds(file: Path, pattern: re.Pattern[str]) -> bool:
     return pattern.search(text) is not None
 
 
-_DIRECTORY_URLS = re.compile(r"^use_directory_urls[ \t]*:[ \t]*([^\s#]*)", re.M)
-_INHERIT = re.compile(r"^INHERIT[ \t]*:[ \t]*(['\"]?)([^\s#'\"]+)\1", re.M)
-
-
 @functools.lru_cache(maxsize=1024)
 def site_file(folder: str, names: tuple[str, ...]) -> Path | None:
     """The nearest of `names` (site configurations) in `folder` or above it, up to the top of
@@ -418,25 +414,11 @@ def mkdocs_config(folder: str) -> Path | None:
 @functools.lru_cache(maxsize=1024)
 def directory_urls(folder: str) -> bool:
     """False when the MkDocs site above `folder` sets `use_directory_urls: false` (pages are
-    then served as `page.html`, not at `page/`); True otherwise, MkDocs' default. The setting
-    may come from a file the configuration names in `INHERIT:` (the nearest one that sets it
-    decides, as MkDocs merges them)."""
-    site = site_file(folder, _MKDOCS_YAML)
-    seen: set[Path] = set()
-    while site is not None and site not in seen and len(seen) < _INHERITS:
-        seen.add(site)
-        try:
-            text = site.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return True
-        setting = _DIRECTORY_URLS.search(text)
-        if setting is not None:
-            return setting.group(1).lower() not in ("false", "no", "off")
-        parent = _INHERIT.search(text)
-        site = site.parent / parent.group(2) if parent is not None else None
-        if site is not None and not site.is_file():
-            return True
-    return True
+    then served as `page.html`, not at `page/`), itself or in a file it names in `INHERIT:`;
+    True otherwise, MkDocs' default."""
+    from runbookdocs.mkdocs_site import site_settings
+
+    return site_settings(folder).get("use_directory_urls", True) is not False
 
 
 _TOP_KEY = r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$"

@@ -46,7 +46,7 @@ def suffix_languages(folder: str) -> SuffixLanguages | None:
     """The languages of the MkDocs site above `folder` when it enables mkdocs-static-i18n with
     the suffix structure; None for any other site (no plugin, `docs_structure: folder`, or a
     configuration that names no language)."""
-    data = _site_settings(folder)
+    data = site_settings(folder)
     options = _plugin_options(data.get("plugins"))
     if options is None or str(options.get("docs_structure") or "suffix") != "suffix":
         return None
@@ -91,7 +91,7 @@ def toc_default_slugify(folder: str) -> bool:
 
     if mkdocs_folder(folder) is None:
         return False
-    extensions = _site_settings(folder).get("markdown_extensions")
+    extensions = site_settings(folder).get("markdown_extensions")
     items: list[Any] = extensions if isinstance(extensions, list) else [extensions]
     for entry in items:
         if isinstance(entry, dict) and isinstance(entry.get("toc"), dict):
@@ -111,7 +111,7 @@ def built_folders(folder: str) -> frozenset[Path]:
     root = mkdocs_folder(folder)
     if root is None:
         return frozenset()
-    data = _site_settings(folder)
+    data = site_settings(folder)
     docs = root / str(data.get("docs_dir") or "docs")
     if not docs.is_dir():
         return frozenset()
@@ -151,10 +151,11 @@ def _nav_paths(nav: Any) -> Iterator[str]:
             yield from _nav_paths(item)
 
 
-def _site_settings(folder: str) -> dict[str, Any]:
+@functools.lru_cache(maxsize=256)
+def site_settings(folder: str) -> dict[str, Any]:
     """The `mkdocs.yml` of the MkDocs site above `folder`, loaded and merged with the files it
     names in `INHERIT:` ({} when there is none or it cannot be read: the site's build reports
-    that, not the check)."""
+    that, not the check). Shared between callers: read it, never change it."""
     from runbookdocs.dialect import mkdocs_config
 
     site = mkdocs_config(folder)
@@ -186,7 +187,7 @@ def snippet_base_paths(folder: str) -> tuple[Path, ...]:
     root = mkdocs_folder(folder)
     if root is None:
         return ()
-    extensions = _site_settings(folder).get("markdown_extensions")
+    extensions = site_settings(folder).get("markdown_extensions")
     items: list[Any] = extensions if isinstance(extensions, list) else [extensions]
     for entry in items:
         options = entry.get("pymdownx.snippets") if isinstance(entry, dict) else None
@@ -249,6 +250,7 @@ __all__ = [
     "built_folders",
     "in_built_folder",
     "localised_file",
+    "site_settings",
     "suffix_languages",
     "toc_default_slugify",
 ]
@@ -287,7 +289,7 @@ def _exclusions(folder: str) -> tuple[str | None, tuple[str, ...], tuple[str, ..
     root = mkdocs_folder(folder)
     if root is None:
         return None, (), ()
-    data = _site_settings(folder)
+    data = site_settings(folder)
     docs = os.path.normpath(root / str(data.get("docs_dir") or "docs"))
     lines = data.get("exclude_docs")
     patterns = tuple(lines.split("\n")) if isinstance(lines, str) and lines.strip() else ()
