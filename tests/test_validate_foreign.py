@@ -49,6 +49,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
     assert "dialect: mkdocs for 3 page(s), detected from" in err  # foreign/html-site/
+    assert "dialect: mkdocs for 2 page(s), detected from" in err  # foreign/commented-site/
     assert re.search(r"mkdocs for 3 page\(s\), detected from \S+/snippet-site/mkdocs.yml", err)
     assert status == 1
     assert found == [
@@ -85,6 +86,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/clients.md:77:1: warning [RBD308]",
         "foreign/clients.md:85:3: error [RBD301]",
         "foreign/clients.md:89:1: error [RBD301]",
+        # Blind round 24: a mkdocs.yml whose entries carry a trailing `# comment` still enables
+        # superfences: fences in list items and boxes are blocks (no RBD109), and their
+        # mistakes are found (a space after `\`, a link to an anchor no heading makes).
+        "foreign/commented-site/docs/index.md:9:66: error [RBD502]",
+        "foreign/commented-site/docs/index.md:12:30: warning [RBD302]",
+        "foreign/commented-site/docs/index.md:13:7: warning [RBD302]",
         # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
         "foreign/comments.md:18:1: error [RBD301]",
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
