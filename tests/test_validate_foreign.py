@@ -405,6 +405,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/layouts.md:48:1: warning [RBD309]",
         "foreign/layouts.md:69:1: error [RBD301]",
         "foreign/layouts.md:75:51: warning [RBD307]",
+        # Blind round 24: a tree with a name back at the margin after indented entries, one
+        # drawn with `|-` branches and a bar alone: one RBD308 each; a command at the margin
+        # after a folder is no tree, its open quote is found.
+        "foreign/layouts.md:80:1: warning [RBD308]",
+        "foreign/layouts.md:90:1: warning [RBD308]",
+        "foreign/layouts.md:102:1: error [RBD301]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",

@@ -2241,28 +2241,38 @@ _TREE_ENTRY = re.compile(
     r"""(?x)^
         (?=[ \t│|`├└┃┣┗])                                # under the top: indented or drawn
         [ \t│|┃]*                                       # the lines of the folders above
-        (?:(?:[├└┣┗`|+]?(?:──|━━|--|─)+|[├└┣┗])[ \t]*)?  # the entry's branch: ├── └── |-- --
+        (?:(?:[├└┣┗`|+]?(?:──|━━|--|─)+|[|+`]-|[├└┣┗])[ \t]*)?  # branch: ├── └── |-- -- |-
         [\w.@+~*][\w.@+~*-]*/?                            # one name, a folder's ending in /
         [ \t]*(?:\#.*|<-.*|←.*)?$                         # a note beside it
     """
 )
 """A line of a directory tree under its top: indentation or the drawing of the folders above,
 the entry's branch, one name (no space: a line with words is not one), maybe a note."""
+_TREE_LINK = re.compile(r"^[ \t]*[│|┃][ \t│|┃]*$")
+"""A tree's line holding only the drawing of the folders above (`  |`), between entries."""
+_TREE_SIBLING = re.compile(r"^[\w.@+~][\w.@+~-]*/?[ \t]*(?:#.*)?$")
+"""One name at the margin: after indented entries, another entry beside the tree's top."""
 
 
 def _directory_tree(lines: list[str]) -> set[int]:
     """Every line when `lines` draw a directory tree (what `tree` prints, or a folder's layout
     written by hand): the first line a folder's name ending in `/` (or `.`) and every other one
-    an entry under it, one name each. A shell reads each entry as a command (`--file.png` a
-    flag as a command name, `conf/` a command ending in `/`): all of it is output. A folder's
-    name alone on a line is no command anyone types, and the entries under it are indented
-    single names: no statement of a script has that shape."""
+    an entry under it, one name each (or only the drawing of the folders above, `|`; or, after
+    indented entries, a name at the margin beside the top: `galaxy.yaml` after `roles/`'s
+    entries). A shell reads each entry as a command (`--file.png` a flag as a command name,
+    `conf/` a command ending in `/`): all of it is output. A folder's name alone on a line is
+    no command anyone types, and the entries under it are indented single names: no statement
+    of a script has that shape."""
     shown = [i for i, ln in enumerate(lines) if ln.strip()]
     if len(shown) < 3 or not _TREE_ROOT.match(lines[shown[0]].strip()):
         return set()
-    if not all(_TREE_ENTRY.match(lines[i]) for i in shown[1:]):
-        return set()
-    return set(shown)
+    named = 0
+    for i in shown[1:]:
+        if _TREE_ENTRY.match(lines[i]):
+            named += 1
+        elif not _TREE_LINK.match(lines[i]) and not (named and _TREE_SIBLING.match(lines[i])):
+            return set()
+    return set(shown) if named else set()
 
 
 _BOX_SIDE = re.compile(r"^\s*[|+│┃├┌└╭╰].*[|+│┃┤┐┘╮╯]\s*$")
