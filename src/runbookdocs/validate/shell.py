@@ -1365,13 +1365,16 @@ _ANGLE = (
 _ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
 # `[ ... arguments (see above) ... ]`: what was left out of a command, said in words.
 _ELIDED_ARGS = r"\[[ \t]*(?:\.{3}|…)[^\[\]\n]{0,80}?(?:\.{3}|…)[ \t]*\](?![\w/.~$])"
+# `(REPO_PATH | REPO_URL)`: a choice between values to fill in, written in capitals (usage
+# notation; no script runs a subshell of commands named so).
+_ALTERNATIVES = r"\([ \t]*[A-Z][A-Z0-9_]+(?:[ \t]*\|[ \t]*[A-Z][A-Z0-9_]+)+[ \t]*\)(?![\w/.~$(])"
 _PLACEHOLDER_ARG = re.compile(
     rf"(?<![<$])(?:{_ANGLE}(?!>)|{_ANGLE_PATH})|(?<![$%\w{{]){{[A-Za-z_][\w-]*}}(?!}})"
-    rf"|(?<![\w$]){_ELIDED_ARGS}"
+    rf"|(?<![\w$]){_ELIDED_ARGS}|(?<![\w$(]){_ALTERNATIVES}"
 )
-"""`<word>`, `<"text">`, `</path>`, `{word}` or `[ ... words ... ]`; not `%{word}` (curl's
-`-w '%{http_code}'` write-out variables, log formats: the program reads them, written as
-they are)."""
+"""`<word>`, `<"text">`, `</path>`, `{word}`, `[ ... words ... ]` or `(WORD | WORD)`; not
+`%{word}` (curl's `-w '%{http_code}'` write-out variables, log formats: the program reads
+them, written as they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 _DOUBLE_ANGLE = re.compile(r"<<[ \t]?([A-Za-z](?:[^<>\n]{0,80}[^\s<>])?)[ \t]?>>(?![\w/.~$>])")
 """`--user=<<name@example.com>>`, `<< pod-name >>`: a placeholder in double angle brackets (a
@@ -1395,7 +1398,7 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
     """Placeholders outside quotes, comments and here-documents (where the shell would read
     `<word>` as a redirection and `{word}` as a literal word). A quote inside a placeholder
     (`<the bug's commit>`) belongs to the placeholder."""
-    if "<" not in script and "{" not in script and "[" not in script:
+    if not any(c in script for c in "<{[("):
         return []
     found: list[PlaceholderArg] = []
     heredoc: list[str] = []
@@ -1441,7 +1444,7 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
                     found.append(PlaceholderArg(index, i, d.group()))
                     i = d.end()
                     continue
-            if ch in "<{[":
+            if ch in "<{[(":
                 m = _PLACEHOLDER_ARG.match(line, i)
                 if m is not None:
                     found.append(PlaceholderArg(index, i, m.group()))
@@ -1551,7 +1554,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
     variables = set(doc.front.variables) | set(doc.front.secrets)
     for block in doc.blocks:
         script = block_script(block)
-        if script is None or not any(c in script.text for c in "<{["):
+        if script is None or not any(c in script.text for c in "<{[("):
             continue
         if (
             block.kind == "shell"
