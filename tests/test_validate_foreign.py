@@ -569,6 +569,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed-results.md:36:1: warning [RBD308]",
         "foreign/printed-results.md:52:1: error [RBD301]",
         "foreign/printed-results.md:60:14: warning [RBD307]",
+        # Blind round 24: a report whose first line is a heading underlined with `===` starts
+        # with no command: one RBD308, no syntax error; a command above such a report is
+        # still one, and its open quote is found.
+        "foreign/printed-results.md:65:1: warning [RBD308]",
+        "foreign/printed-results.md:80:1: error [RBD301]",
         # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
         # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
         "foreign/printed-yaml.md:6:1: warning [RBD208]",

@@ -2012,7 +2012,10 @@ def _command_first(script: str) -> bool:
     found = statements(script)
     if not found or found[0].output:
         return False
-    first = script.split("\n")[found[0].start]
+    lines = script.split("\n")
+    first = lines[found[0].start]
+    if _underlined(first, lines[found[0].start + 1 : found[0].start + 2]):
+        return False  # a report's heading (`config.yaml (kubernetes)` over `=====`)
     if looks_like_commands(first):
         return True
     # A line that starts with an elision or dig's `;;` is a line of the output, no command:
@@ -2021,6 +2024,16 @@ def _command_first(script: str) -> bool:
 
 
 _OUTPUT_MARK = re.compile(r"^\s*(?:\.{3,}|…|;;)(?:\s|$)")
+_UNDERLINE = re.compile(r"^[ \t]*(?:={3,}|─{3,}|━{3,}|(-{3,}))[ \t]*$")
+
+
+def _underlined(line: str, below: list[str]) -> bool:
+    """True when the line `below` (a list of at most one) underlines `line` as a heading: a
+    rule of `=`, `─` or `━` (or of `-` as long as the text), which no command is followed by."""
+    rule = _UNDERLINE.match(below[0]) if below else None
+    if rule is None:
+        return False
+    return rule.group(1) is None or len(rule.group(1)) >= len(line.strip())
 
 
 def _output_finding(unit: _Unit, hidden: int) -> Finding:
