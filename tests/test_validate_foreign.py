@@ -579,6 +579,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed-yaml.md:6:1: warning [RBD208]",
         "foreign/printed-yaml.md:14:1: warning [RBD208]",
         "foreign/printed-yaml.md:27:15: error [RBD202]",
+        # Blind round 24: `$ cat file`, the file, a comment and `$ command`: the file ends at
+        # the next prompt, one RBD208 and nothing else; a mistake in the file is still found.
+        "foreign/printed-yaml.md:34:1: warning [RBD208]",
+        "foreign/printed-yaml.md:49:1: warning [RBD208]",
+        "foreign/printed-yaml.md:53:5: error [RBD202]",
         "foreign/printed.md:3:1: warning [RBD308]",
         "foreign/printed.md:9:1: warning [RBD308]",
         "foreign/printed.md:14:1: warning [RBD308]",
