@@ -684,6 +684,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shell-lookalikes.md:114:1: warning [RBD309]",
         "foreign/shell-lookalikes.md:129:1: warning [RBD309]",
         "foreign/shell-lookalikes.md:135:1: error [RBD301]",
+        # Blind round 24: a Rego policy tagged sh (`package`, `import data.`, `:=` rules):
+        # one RBD309; a script starting with a `package` command is still checked.
+        "foreign/shell-lookalikes.md:140:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:158:1: error [RBD301]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.

@@ -503,6 +503,7 @@ ENV_FILE = OtherLanguage(
 MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
 XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
+REGO = OtherLanguage("Rego (`package a.b`, then `import data.x` or `name := value` rules)", "rego")
 
 _MAKE_ASSIGN = re.compile(r"^[A-Za-z_][\w.-]*[ \t]*(?::=|::=|\?=)")
 """`OUTPUT := lib$(NAME).so`, `GO ?= go`: make's assignments (bash has neither operator)."""
@@ -580,7 +581,19 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return CALLS
     if _xml(lines):
         return XML
+    if _REGO_PACKAGE.match(lines[0]) and any(_REGO_RULE.match(line) for line in lines[1:]):
+        return REGO
     return None
+
+
+_REGO_PACKAGE = re.compile(r"^package[ \t]+[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*[ \t]*$")
+"""A Rego policy's first statement (`package builtin.kubernetes.rules`): no command is so."""
+_REGO_RULE = re.compile(
+    r"^(?:import[ \t]+(?:data|input|future|rego)\b[\w.]*"
+    r"|[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\([^()]*\))?[ \t]+:=[ \t]+\S.*)[ \t]*$"
+)
+"""Rego beside its `package`: an `import data.lib.x` line, or a rule or value at the margin
+written `name := value` (`allowed := ["a", "b"]`, `check(x) := {...} {`)."""
 
 
 _XML_LINE = re.compile(r"^\s*<[?!/]?[A-Za-z_][^<>]*>(?:.*>)?\s*$")
