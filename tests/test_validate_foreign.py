@@ -574,6 +574,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # still one, and its open quote is found.
         "foreign/printed-results.md:65:1: warning [RBD308]",
         "foreign/printed-results.md:80:1: error [RBD301]",
+        "foreign/printed-results.md:89:1: warning [RBD308]",  # `name (kind)` alone: a title
         # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
         # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
         "foreign/printed-yaml.md:6:1: warning [RBD208]",

@@ -2032,11 +2032,14 @@ def _command_first(script: str) -> bool:
     if looks_like_commands(first):
         return True
     # A line that starts with an elision or dig's `;;` is a line of the output, no command:
-    # `... (abbreviated)` or `;; ANSWER SECTION:` above what a program printed.
-    return len(first.split()) > 1 and not _OUTPUT_MARK.match(first)
+    # `... (abbreviated)` or `;; ANSWER SECTION:` above what a program printed. A name with
+    # its kind in parentheses (`main.tf (terraform)`) is a report's title: bash refuses it.
+    return len(first.split()) > 1 and not _OUTPUT_MARK.match(first) and not _TITLE_KIND.match(first)
 
 
 _OUTPUT_MARK = re.compile(r"^\s*(?:\.{3,}|…|;;)(?:\s|$)")
+_TITLE_KIND = re.compile(r"^[ \t]*[\w.@/-]+[ \t]+\([\w.-]+\)[ \t]*$")
+"""`Dockerfile (dockerfile)`, `main.tf (terraform)`: a scanned file's name and its kind."""
 _UNDERLINE = re.compile(r"^[ \t]*(?:={3,}|─{3,}|━{3,}|(-{3,}))[ \t]*$")
 
 
