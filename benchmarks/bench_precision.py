@@ -59,6 +59,7 @@ class SetFigures:
     findings: list[str] = field(default_factory=list)
     reference_blocks: int = 0
     dropped: list[str] = field(default_factory=list)
+    as_text: list[str] = field(default_factory=list)
     not_validated: Counter[str] = field(default_factory=Counter)
     tracebacks: int = 0
 
@@ -158,6 +159,12 @@ def measure(folder: Path, dialect: str | None) -> SetFigures:
         # A closing fence written outside its list item: CommonMark opens a new block there,
         # the extractor reads it as the closing fence it is meant to be (and reports it).
         ignored |= set(doc.misplaced_closes)
+        # A fence the site renders as text (RBD109, an indented fence without superfences) is
+        # a block for CommonMark only: reported, and listed here, not lost.
+        for line in doc.text_fences:
+            figures.not_validated["rendered as text (RBD109)"] += 1
+            figures.as_text.append(f"{config.display(file)}:{line}")
+        ignored |= set(doc.text_fences)
         for line in ref:
             if line not in ours and line not in ignored:
                 figures.dropped.append(f"{config.display(file)}:{line}")
@@ -238,7 +245,7 @@ def print_table(sets: list[SetFigures], verdicts: dict[str, str]) -> None:
         print("shellcheck codes, per 1,000 blocks")
         for code in tools:
             row(f"  {code}", [f"{s.per_1000(s.by_tool_code[code]):.1f}" for s in sets])
-    print("\nblocks found but not validated (language not checked), per set")
+    print("\nblocks found but not validated (language not checked, or rendered as text), per set")
     for s in sets:
         top = ", ".join(f"{k} {v}" for k, v in s.not_validated.most_common(8))
         print(f"  {s.name}: {sum(s.not_validated.values())} ({top})")
@@ -270,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         for s in sets:
             for d in s.dropped:
                 print(f"dropped: {d}")
+            for d in s.as_text:
+                print(f"rendered as text (RBD109, not dropped): {d}")
     if args.findings:
         args.findings.write_text(
             "".join(f + "\n" for s in sets for f in s.findings), encoding="utf-8"

@@ -49,6 +49,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
     assert "dialect: mkdocs for 3 page(s), detected from" in err  # foreign/html-site/
+    assert "dialect: mkdocs for 2 page(s), detected from" in err  # foreign/commented-site/
     assert re.search(r"mkdocs for 3 page\(s\), detected from \S+/snippet-site/mkdocs.yml", err)
     assert status == 1
     assert found == [
@@ -85,6 +86,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/clients.md:77:1: warning [RBD308]",
         "foreign/clients.md:85:3: error [RBD301]",
         "foreign/clients.md:89:1: error [RBD301]",
+        # Blind round 24: a mkdocs.yml whose entries carry a trailing `# comment` still enables
+        # superfences: fences in list items and boxes are blocks (no RBD109), and their
+        # mistakes are found (a space after `\`, a link to an anchor no heading makes).
+        "foreign/commented-site/docs/index.md:9:66: error [RBD502]",
+        "foreign/commented-site/docs/index.md:12:30: warning [RBD302]",
+        "foreign/commented-site/docs/index.md:13:7: warning [RBD302]",
         # A `<!--` in a fence hides nothing; a directive shown in an example applies to nothing.
         "foreign/comments.md:18:1: error [RBD301]",
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
@@ -398,6 +405,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/layouts.md:48:1: warning [RBD309]",
         "foreign/layouts.md:69:1: error [RBD301]",
         "foreign/layouts.md:75:51: warning [RBD307]",
+        # Blind round 24: a tree with a name back at the margin after indented entries, one
+        # drawn with `|-` branches and a bar alone: one RBD308 each; a command at the margin
+        # after a folder is no tree, its open quote is found.
+        "foreign/layouts.md:80:1: warning [RBD308]",
+        "foreign/layouts.md:90:1: warning [RBD308]",
+        "foreign/layouts.md:102:1: error [RBD301]",
         # Links: only the broken page and the broken anchor.
         "foreign/links.md:34:15: error [RBD501]",
         "foreign/links.md:34:52: error [RBD502]",
@@ -556,11 +569,22 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed-results.md:36:1: warning [RBD308]",
         "foreign/printed-results.md:52:1: error [RBD301]",
         "foreign/printed-results.md:60:14: warning [RBD307]",
+        # Blind round 24: a report whose first line is a heading underlined with `===` starts
+        # with no command: one RBD308, no syntax error; a command above such a report is
+        # still one, and its open quote is found.
+        "foreign/printed-results.md:65:1: warning [RBD308]",
+        "foreign/printed-results.md:80:1: error [RBD301]",
+        "foreign/printed-results.md:89:1: warning [RBD308]",  # `name (kind)` alone: a title
         # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
         # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
         "foreign/printed-yaml.md:6:1: warning [RBD208]",
         "foreign/printed-yaml.md:14:1: warning [RBD208]",
         "foreign/printed-yaml.md:27:15: error [RBD202]",
+        # Blind round 24: `$ cat file`, the file, a comment and `$ command`: the file ends at
+        # the next prompt, one RBD208 and nothing else; a mistake in the file is still found.
+        "foreign/printed-yaml.md:34:1: warning [RBD208]",
+        "foreign/printed-yaml.md:49:1: warning [RBD208]",
+        "foreign/printed-yaml.md:53:5: error [RBD202]",
         "foreign/printed.md:3:1: warning [RBD308]",
         "foreign/printed.md:9:1: warning [RBD308]",
         "foreign/printed.md:14:1: warning [RBD308]",
@@ -661,6 +685,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shell-lookalikes.md:114:1: warning [RBD309]",
         "foreign/shell-lookalikes.md:129:1: warning [RBD309]",
         "foreign/shell-lookalikes.md:135:1: error [RBD301]",
+        # Blind round 24: a Rego policy tagged sh (`package`, `import data.`, `:=` rules):
+        # one RBD309; a script starting with a `package` command is still checked.
+        "foreign/shell-lookalikes.md:140:1: warning [RBD309]",
+        "foreign/shell-lookalikes.md:158:1: error [RBD301]",
         # A console block without prompts that looks like commands is checked as commands.
         "foreign/shells.md:19:1: error [RBD301]",
         # Output and a query tagged as shell: one finding each.
@@ -742,6 +770,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # command with a pipe keeps its error.
         "foreign/synopses.md:5:1: warning [RBD308]",
         "foreign/synopses.md:14:1: error [RBD301]",
+        # Blind round 24: `(ARCHIVE_FILE | IMAGE_NAME)`, a choice between values in capitals,
+        # is notation: one RBD307, no syntax error; a subshell of commands is still checked.
+        "foreign/synopses.md:20:15: warning [RBD307]",
+        "foreign/synopses.md:26:25: warning [RBD307]",
+        "foreign/synopses.md:32:1: error [RBD301]",
         # Content tabs written the old SuperFences way: checked, the wrong TOML found.
         "foreign/tabs.md:24:7: error [RBD204]",
         # Blocks tagged with another language: one warning each; real defects stay errors.

@@ -428,6 +428,20 @@ _INHERITS = 5
 loop or a long chain is not how sites are written)."""
 
 
+def _uncommented(line: str) -> str:
+    """`line` of a YAML file without its trailing comment: a `#` after a space or a tab and
+    outside quotes (`- name  # see x` is `- name`; `a#b` and `'a #b'` keep theirs)."""
+    quote = ""
+    for at, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"" and (at == 0 or line[at - 1] in " \t-:[{,"):
+            quote = char
+        elif char == "#" and (at == 0 or line[at - 1] in " \t"):
+            return line[:at].rstrip()
+    return line
+
+
 @functools.lru_cache(maxsize=256)
 def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
     """The Markdown extensions and the plugins the MkDocs site above `folder` enables, from its
@@ -450,8 +464,9 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
         parent: Path | None = None
         section: set[str] | None = None
         depth: int | None = None
-        for line in text.split("\n"):
-            if not line.strip() or line.lstrip().startswith("#"):
+        for raw in text.split("\n"):
+            line = _uncommented(raw)
+            if not line.strip():
                 continue
             top = re.match(_TOP_KEY, line)
             if top is not None:
@@ -497,8 +512,9 @@ def macros_tag_starts(folder: str) -> tuple[str, ...]:
     except OSError:
         text = ""
     within: int | None = None  # the indentation of the `- macros:` entry being read
-    for line in text.split("\n"):
-        if not line.strip() or line.lstrip().startswith("#"):
+    for raw in text.split("\n"):
+        line = _uncommented(raw)
+        if not line.strip():
             continue
         width = len(line) - len(line.lstrip())
         if within is not None and width <= within:

@@ -49,6 +49,9 @@ class Document:
     misplaced_closes: tuple[int, ...] = ()
     """Page lines of closing fences written outside the list item or block of their fence
     (read as that fence's closing fence, never as the opening of a new block)."""
+    text_fences: tuple[int, ...] = ()
+    """Page lines of fences the site renders as text, not as blocks (an indented fence on a
+    MkDocs site without superfences): each is reported (RBD109), none is a block."""
     comment_spans: tuple[tuple[int, int], ...] = ()
     """(first, last) indices in `lines` of every block-level HTML comment."""
     dialect: str = "mkdocs"
@@ -183,6 +186,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     directives, directive_findings = find_directives(comments, lines, path)
     findings.extend(directive_findings)
     blocks: list[Block] = []
+    text_fences: list[int] = []
     pending: list[Directive] = []
     queue = sorted(directives, key=lambda d: d.end_index)
     texts = [ln.text for ln in lines]
@@ -216,6 +220,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                     "move the fence to the margin",
                 )
             )
+            text_fences.append(opening.page_line)
             pending.clear()
             continue
         if dialect.name == "mkdocs":
@@ -344,6 +349,7 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         misplaced_closes=tuple(
             lines[f.misplaced_close].page_line for f in fences if f.misplaced_close is not None
         ),
+        text_fences=tuple(text_fences),
         comment_spans=tuple((c.start, c.end) for c in comments),
         dialect=dialect.name,
         is_runbook=is_runbook,

@@ -391,12 +391,30 @@ _CAT_PROMPT = re.compile(
 
 def _cat_shown(text: str) -> str | None:
     """The file a block shows after a first line that prints it (`~ # cat /etc/x.yaml`),
-    that line blanked so line numbers stay; None when the block does not open that way."""
+    that line blanked so line numbers stay; None when the block does not open that way. The
+    file ends at the next line with the same prompt (`$ app --config x.yaml`), and the
+    comment lines just above it (`# Then run:`) are the session's words: both blanked too
+    (a bare `#` prompt is not looked for: it is how YAML comments start)."""
     lines = text.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None or not _CAT_PROMPT.match(lines[first]):
         return None
-    return "\n".join("" if i == first else ln for i, ln in enumerate(lines))
+    shown = ["" if i == first else ln for i, ln in enumerate(lines)]
+    head = re.match(r"([ \t]*)(.*?[#$%])[ \t]+(?:sudo[ \t]+)?cat[ \t]", lines[first])
+    if head is not None and head.group(2) != "#":
+        # The same prompt at the same indentation: `$ `, `~ # `, `[me@h ~]$ `.
+        mark = re.compile(re.escape(head.group(1)) + re.escape(head.group(2)) + r"[ \t]+\S")
+        end = next((i for i in range(first + 1, len(lines)) if mark.match(lines[i])), None)
+        if end is not None:
+            while end > first + 1 and (
+                not lines[end - 1].strip() or _COMMENT_LINE.match(lines[end - 1])
+            ):
+                end -= 1
+            shown[end:] = [""] * (len(lines) - end)
+    return "\n".join(shown)
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#")
 
 
 def _yaml_problem(text: str) -> YamlProblem | None:

@@ -503,6 +503,7 @@ ENV_FILE = OtherLanguage(
 MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
 XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
+REGO = OtherLanguage("Rego (`package a.b`, then `import data.x` or `name := value` rules)", "rego")
 
 _MAKE_ASSIGN = re.compile(r"^[A-Za-z_][\w.-]*[ \t]*(?::=|::=|\?=)")
 """`OUTPUT := lib$(NAME).so`, `GO ?= go`: make's assignments (bash has neither operator)."""
@@ -580,7 +581,19 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return CALLS
     if _xml(lines):
         return XML
+    if _REGO_PACKAGE.match(lines[0]) and any(_REGO_RULE.match(line) for line in lines[1:]):
+        return REGO
     return None
+
+
+_REGO_PACKAGE = re.compile(r"^package[ \t]+[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*[ \t]*$")
+"""A Rego policy's first statement (`package builtin.kubernetes.rules`): no command is so."""
+_REGO_RULE = re.compile(
+    r"^(?:import[ \t]+(?:data|input|future|rego)\b[\w.]*"
+    r"|[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\([^()]*\))?[ \t]+:=[ \t]+\S.*)[ \t]*$"
+)
+"""Rego beside its `package`: an `import data.lib.x` line, or a rule or value at the margin
+written `name := value` (`allowed := ["a", "b"]`, `check(x) := {...} {`)."""
 
 
 _XML_LINE = re.compile(r"^\s*<[?!/]?[A-Za-z_][^<>]*>(?:.*>)?\s*$")
@@ -1365,13 +1378,16 @@ _ANGLE = (
 _ANGLE_PATH = r"<[/~][\w./~-]{0,80}>(?![\w/.~$])"
 # `[ ... arguments (see above) ... ]`: what was left out of a command, said in words.
 _ELIDED_ARGS = r"\[[ \t]*(?:\.{3}|…)[^\[\]\n]{0,80}?(?:\.{3}|…)[ \t]*\](?![\w/.~$])"
+# `(REPO_PATH | REPO_URL)`: a choice between values to fill in, written in capitals (usage
+# notation; no script runs a subshell of commands named so).
+_ALTERNATIVES = r"\([ \t]*[A-Z][A-Z0-9_]+(?:[ \t]*\|[ \t]*[A-Z][A-Z0-9_]+)+[ \t]*\)(?![\w/.~$(])"
 _PLACEHOLDER_ARG = re.compile(
     rf"(?<![<$])(?:{_ANGLE}(?!>)|{_ANGLE_PATH})|(?<![$%\w{{]){{[A-Za-z_][\w-]*}}(?!}})"
-    rf"|(?<![\w$]){_ELIDED_ARGS}"
+    rf"|(?<![\w$]){_ELIDED_ARGS}|(?<![\w$(]){_ALTERNATIVES}"
 )
-"""`<word>`, `<"text">`, `</path>`, `{word}` or `[ ... words ... ]`; not `%{word}` (curl's
-`-w '%{http_code}'` write-out variables, log formats: the program reads them, written as
-they are)."""
+"""`<word>`, `<"text">`, `</path>`, `{word}`, `[ ... words ... ]` or `(WORD | WORD)`; not
+`%{word}` (curl's `-w '%{http_code}'` write-out variables, log formats: the program reads
+them, written as they are)."""
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
 _DOUBLE_ANGLE = re.compile(r"<<[ \t]?([A-Za-z](?:[^<>\n]{0,80}[^\s<>])?)[ \t]?>>(?![\w/.~$>])")
 """`--user=<<name@example.com>>`, `<< pod-name >>`: a placeholder in double angle brackets (a
@@ -1395,7 +1411,7 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
     """Placeholders outside quotes, comments and here-documents (where the shell would read
     `<word>` as a redirection and `{word}` as a literal word). A quote inside a placeholder
     (`<the bug's commit>`) belongs to the placeholder."""
-    if "<" not in script and "{" not in script and "[" not in script:
+    if not any(c in script for c in "<{[("):
         return []
     found: list[PlaceholderArg] = []
     heredoc: list[str] = []
@@ -1441,7 +1457,7 @@ def placeholder_args(script: str) -> list[PlaceholderArg]:
                     found.append(PlaceholderArg(index, i, d.group()))
                     i = d.end()
                     continue
-            if ch in "<{[":
+            if ch in "<{[(":
                 m = _PLACEHOLDER_ARG.match(line, i)
                 if m is not None:
                     found.append(PlaceholderArg(index, i, m.group()))
@@ -1551,7 +1567,7 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
     variables = set(doc.front.variables) | set(doc.front.secrets)
     for block in doc.blocks:
         script = block_script(block)
-        if script is None or not any(c in script.text for c in "<{["):
+        if script is None or not any(c in script.text for c in "<{[("):
             continue
         if (
             block.kind == "shell"
@@ -2009,15 +2025,31 @@ def _command_first(script: str) -> bool:
     found = statements(script)
     if not found or found[0].output:
         return False
-    first = script.split("\n")[found[0].start]
+    lines = script.split("\n")
+    first = lines[found[0].start]
+    if _underlined(first, lines[found[0].start + 1 : found[0].start + 2]):
+        return False  # a report's heading (`config.yaml (kubernetes)` over `=====`)
     if looks_like_commands(first):
         return True
     # A line that starts with an elision or dig's `;;` is a line of the output, no command:
-    # `... (abbreviated)` or `;; ANSWER SECTION:` above what a program printed.
-    return len(first.split()) > 1 and not _OUTPUT_MARK.match(first)
+    # `... (abbreviated)` or `;; ANSWER SECTION:` above what a program printed. A name with
+    # its kind in parentheses (`main.tf (terraform)`) is a report's title: bash refuses it.
+    return len(first.split()) > 1 and not _OUTPUT_MARK.match(first) and not _TITLE_KIND.match(first)
 
 
 _OUTPUT_MARK = re.compile(r"^\s*(?:\.{3,}|…|;;)(?:\s|$)")
+_TITLE_KIND = re.compile(r"^[ \t]*[\w.@/-]+[ \t]+\([\w.-]+\)[ \t]*$")
+"""`Dockerfile (dockerfile)`, `main.tf (terraform)`: a scanned file's name and its kind."""
+_UNDERLINE = re.compile(r"^[ \t]*(?:={3,}|─{3,}|━{3,}|(-{3,}))[ \t]*$")
+
+
+def _underlined(line: str, below: list[str]) -> bool:
+    """True when the line `below` (a list of at most one) underlines `line` as a heading: a
+    rule of `=`, `─` or `━` (or of `-` as long as the text), which no command is followed by."""
+    rule = _UNDERLINE.match(below[0]) if below else None
+    if rule is None:
+        return False
+    return rule.group(1) is None or len(rule.group(1)) >= len(line.strip())
 
 
 def _output_finding(unit: _Unit, hidden: int) -> Finding:
@@ -2241,28 +2273,38 @@ _TREE_ENTRY = re.compile(
     r"""(?x)^
         (?=[ \t│|`├└┃┣┗])                                # under the top: indented or drawn
         [ \t│|┃]*                                       # the lines of the folders above
-        (?:(?:[├└┣┗`|+]?(?:──|━━|--|─)+|[├└┣┗])[ \t]*)?  # the entry's branch: ├── └── |-- --
+        (?:(?:[├└┣┗`|+]?(?:──|━━|--|─)+|[|+`]-|[├└┣┗])[ \t]*)?  # branch: ├── └── |-- -- |-
         [\w.@+~*][\w.@+~*-]*/?                            # one name, a folder's ending in /
         [ \t]*(?:\#.*|<-.*|←.*)?$                         # a note beside it
     """
 )
 """A line of a directory tree under its top: indentation or the drawing of the folders above,
 the entry's branch, one name (no space: a line with words is not one), maybe a note."""
+_TREE_LINK = re.compile(r"^[ \t]*[│|┃][ \t│|┃]*$")
+"""A tree's line holding only the drawing of the folders above (`  |`), between entries."""
+_TREE_SIBLING = re.compile(r"^[\w.@+~][\w.@+~-]*/?[ \t]*(?:#.*)?$")
+"""One name at the margin: after indented entries, another entry beside the tree's top."""
 
 
 def _directory_tree(lines: list[str]) -> set[int]:
     """Every line when `lines` draw a directory tree (what `tree` prints, or a folder's layout
     written by hand): the first line a folder's name ending in `/` (or `.`) and every other one
-    an entry under it, one name each. A shell reads each entry as a command (`--file.png` a
-    flag as a command name, `conf/` a command ending in `/`): all of it is output. A folder's
-    name alone on a line is no command anyone types, and the entries under it are indented
-    single names: no statement of a script has that shape."""
+    an entry under it, one name each (or only the drawing of the folders above, `|`; or, after
+    indented entries, a name at the margin beside the top: `galaxy.yaml` after `roles/`'s
+    entries). A shell reads each entry as a command (`--file.png` a flag as a command name,
+    `conf/` a command ending in `/`): all of it is output. A folder's name alone on a line is
+    no command anyone types, and the entries under it are indented single names: no statement
+    of a script has that shape."""
     shown = [i for i, ln in enumerate(lines) if ln.strip()]
     if len(shown) < 3 or not _TREE_ROOT.match(lines[shown[0]].strip()):
         return set()
-    if not all(_TREE_ENTRY.match(lines[i]) for i in shown[1:]):
-        return set()
-    return set(shown)
+    named = 0
+    for i in shown[1:]:
+        if _TREE_ENTRY.match(lines[i]):
+            named += 1
+        elif not _TREE_LINK.match(lines[i]) and not (named and _TREE_SIBLING.match(lines[i])):
+            return set()
+    return set(shown) if named else set()
 
 
 _BOX_SIDE = re.compile(r"^\s*[|+│┃├┌└╭╰].*[|+│┃┤┐┘╮╯]\s*$")
