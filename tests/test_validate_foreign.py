@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 99 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 100 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -585,6 +585,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 18: JSON printed after a `❯❯` marker, objects on one line among its
         # items, an escaped quote in a string: output, one RBD308 (no syntax error).
         "foreign/printed.md:131:1: warning [RBD308]",
+        # Blind round 24: a command then status lines and logs prefixed `== NAME ==`, and one
+        # then `> exit` typed at pprof's prompt: one RBD308 each; a quote left open above such
+        # logs, and `> exit` under curl (no prompt), are still reported.
+        "foreign/prompted-output.md:6:1: warning [RBD308]",
+        "foreign/prompted-output.md:18:1: warning [RBD308]",
+        "foreign/prompted-output.md:32:1: error [RBD301]",
+        "foreign/prompted-output.md:37:3: warning [RBD302]",
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
