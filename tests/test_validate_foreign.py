@@ -39,12 +39,12 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 99 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 100 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
-    assert "dialect: hugo for 22 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 23 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
@@ -340,6 +340,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/tuning.md:9:15: error [RBD502]",
         "foreign/hugo/content/docs/guide/tuning.md:11:45: warning [RBD502]",
         "foreign/hugo/content/docs/guide/tuning.md:14:16: error [RBD502]",
+        # Blind round 24: a reference by name alone finds the one page of the site with that
+        # name, in any folder, a section by its folder's name; a renamed anchor, an anchor in
+        # the wrong case, a name no page has, and a name two pages have are still reported.
+        "foreign/hugo/content/docs/lookup/by-name.md:12:26: error [RBD502]",
+        "foreign/hugo/content/docs/lookup/by-name.md:13:22: error [RBD502]",
+        "foreign/hugo/content/docs/lookup/by-name.md:14:21: error [RBD501]",
+        "foreign/hugo/content/docs/lookup/by-name.md:15:20: error [RBD501]",
         # Blind round 16: HuJSON tagged json (comments and trailing commas) is one RBD208;
         # comments alone, or one standing for members left out, are annotations; jsonc and
         # hujson blocks read both, json5 is not checked. A missing comma is reported where it
@@ -602,6 +609,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 18: JSON printed after a `❯❯` marker, objects on one line among its
         # items, an escaped quote in a string: output, one RBD308 (no syntax error).
         "foreign/printed.md:131:1: warning [RBD308]",
+        # Blind round 24: a command then status lines and logs prefixed `== NAME ==`, and one
+        # then `> exit` typed at pprof's prompt: one RBD308 each; a quote left open above such
+        # logs, and `> exit` under curl (no prompt), are still reported.
+        "foreign/prompted-output.md:6:1: warning [RBD308]",
+        "foreign/prompted-output.md:18:1: warning [RBD308]",
+        "foreign/prompted-output.md:32:1: error [RBD301]",
+        "foreign/prompted-output.md:37:3: warning [RBD302]",
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
@@ -858,6 +872,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/yaml-diffs.md:6:1: warning [RBD208]",
         "foreign/yaml-diffs.md:19:10: error [RBD202]",
         "foreign/yaml-diffs.md:27:1: error [RBD202]",
+        # Blind round 24: marks put in front of the lines as written, in an excerpt with `...`
+        # lines: one RBD208; a side still wrong once the marks are taken out stays an error.
+        "foreign/yaml-diffs.md:35:1: warning [RBD208]",
+        "foreign/yaml-diffs.md:57:1: error [RBD202]",
     ]
 
 
@@ -1051,6 +1069,55 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     assert forced.returncode == 0, forced.stdout
     bad = cli("check", "--dialect", "rst", cwd=tmp_path / "p")
     assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
+
+
+def test_hugo_ref_by_name_looks_in_the_whole_site(tmp_path: Path) -> None:
+    """Blind round 24: a `ref` by name alone finds the one page of the site with that name
+    even when the check reads one folder only (the site's other pages are on the disk). A
+    site mounting content from a folder the copy does not hold (`[[module.mounts]]`): a name
+    found nowhere may be there, a warning; a path into the content present stays an error."""
+    shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
+    proc = cli("check", "hugo/content/docs/lookup", "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    lines = [
+        re.sub(r"^(\S+?:\d+:\d+): (\w+): .*\[(\w+)\]$", r"\1 \2 \3", x)
+        for x in proc.stdout.splitlines()
+        if x.endswith("]")
+    ]
+    assert lines == [
+        "hugo/content/docs/lookup/by-name.md:12:26 error RBD502",
+        "hugo/content/docs/lookup/by-name.md:13:22 error RBD502",
+        "hugo/content/docs/lookup/by-name.md:14:21 error RBD501",
+        "hugo/content/docs/lookup/by-name.md:15:20 error RBD501",
+    ]
+    assert "is ambiguous, 2 pages of the site have that name" in proc.stdout
+    site = tmp_path / "mounted"
+    (site / "content" / "docs").mkdir(parents=True)
+    (site / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\n[[module.mounts]]\nsource = "content"\n'
+        'target = "content"\n[[module.mounts]]\nsource = "../sdk/docs"\n'
+        'target = "content/docs/sdk"\n',
+        encoding="utf-8",
+    )
+    (site / "content" / "docs" / "a.md").write_text(
+        '# A\n\n[client]({{< ref "client.md" >}}), [sdk]({{< ref "/docs/sdk/setup" >}}),\n'
+        '[here]({{< ref "/docs/nope" >}}), [b]({{< ref "b#missing" >}})\n',
+        encoding="utf-8",
+    )
+    (site / "content" / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
+    proc = cli("check", "mounted/content", "--no-cache", cwd=tmp_path)
+    lines = [
+        re.sub(r"^(\S+?:\d+:\d+): (\w+): .*\[(\w+)\]$", r"\1 \2 \3", x)
+        for x in proc.stdout.splitlines()
+        if x.endswith("]")
+    ]
+    assert lines == [
+        "mounted/content/docs/a.md:3:19 warning RBD501",
+        "mounted/content/docs/a.md:3:51 warning RBD501",
+        "mounted/content/docs/a.md:4:17 error RBD501",
+        "mounted/content/docs/a.md:4:48 error RBD502",
+    ], proc.stdout
+    assert "the site mounts content the copy does not hold ('../sdk/docs')" in proc.stdout
 
 
 def test_hugo_configuration_directory_and_archetypes(tmp_path: Path) -> None:

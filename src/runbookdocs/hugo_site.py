@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookdocs.dialect import hugo_config
+from runbookdocs.yamlio import YamlProblem, load_yaml
 
 _SHORTCODE = re.compile(r"\{\{([%<])\s*([A-Za-z][\w-]*(?:/[\w-]+)*)((?:\s+[^{}]*?)?)\s*[%>]\}\}")
 """A shortcode: its name may hold `/` (`{{< vrl/concepts >}}`, in `layouts/shortcodes/vrl/`)."""
@@ -315,3 +316,54 @@ def _ids(path: Path) -> frozenset[str]:
             if explicit:
                 ids.add(explicit)
     return frozenset(ids)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A `[[module.mounts]]` entry of a Hugo site that brings content into the site."""
+
+    source: str
+    target: str
+    """The mounted folder's place under `content` (`` for the content root itself)."""
+    lang: str
+
+
+@functools.lru_cache(maxsize=256)
+def missing_content_mounts(folder: str) -> tuple[Mount, ...]:
+    """The content mounts of the Hugo site of `folder` whose source is not in the copy
+    (`source = "../sdkdocs/..."`, a submodule or a module the copy does not hold): pages Hugo
+    builds that the check cannot see. TOML, YAML and JSON configurations are read; an
+    unreadable one mounts nothing."""
+    root = _site_root(folder)
+    config = hugo_config(folder)
+    if root is None or config is None:
+        return ()
+    try:
+        text = config.read_text(encoding="utf-8", errors="replace")
+        if config.suffix == ".toml":
+            import tomllib
+
+            data: object = tomllib.loads(text)
+        elif config.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = load_yaml(text, lines=False)
+    except (OSError, ValueError, YamlProblem):  # a configuration Hugo would refuse
+        return ()
+    module = data.get("module") if isinstance(data, dict) else None
+    mounts = module.get("mounts") if isinstance(module, dict) else None
+    found: list[Mount] = []
+    for m in mounts if isinstance(mounts, list) else ():
+        if not isinstance(m, dict):
+            continue
+        source, target = m.get("source"), m.get("target")
+        if not isinstance(source, str) or not isinstance(target, str):
+            continue
+        target = target.strip("/")
+        if target != "content" and not target.startswith("content/"):
+            continue
+        if (root / source).exists():
+            continue
+        lang = m.get("lang")
+        found.append(Mount(source, target.removeprefix("content").strip("/"), str(lang or "")))
+    return tuple(found)

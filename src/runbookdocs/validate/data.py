@@ -829,8 +829,9 @@ _CHANGED_KEY = re.compile(r"^([-+])[ \t]*([\w.-]+)[ \t]*:(?:[ \t]|$)")
 def _changed_lines(text: str) -> bool:
     """True when a YAML text is a diff without its header: lines marked `-` and `+` at the
     margin, one key among them both removed and added (`-   lang: a` / `+   lang: b`), and the
-    text before the change and the text after it, each with its marks read as spaces, are
-    YAML. A list item (`- name: x`) alone never makes it one: the `+` side must be there."""
+    text before the change and the text after it, each with its marks read as spaces (or
+    removed), are YAML (an excerpt's elision lines, `...`, read as comments). A list item
+    (`- name: x`) alone never makes it one: the `+` side must be there."""
     lines = text.split("\n")
     marked = [m for ln in lines if (m := _CHANGED_KEY.match(ln))]
     removed = {m.group(2) for m in marked if m.group(1) == "-"}
@@ -838,13 +839,18 @@ def _changed_lines(text: str) -> bool:
     if not removed & added:
         return False
 
-    def side(keep: str, drop: str) -> str:
+    def side(keep: str, drop: str, mark: str) -> str:
         return "\n".join(
-            "" if ln.startswith(drop) else " " + ln[1:] if ln.startswith(keep) else ln
+            "" if ln.startswith(drop) else mark + ln[1:] if ln.startswith(keep) else ln
             for ln in lines
         )
 
-    return _loads(side("-", "+")) and _loads(side("+", "-"))
+    def loads(text: str) -> bool:  # an excerpt's `...` lines read as comments
+        return _loads(text) or _loads(_elided(text.split("\n")))
+
+    # The mark takes the place of a space of the diff's context (`-  key`, context lines
+    # indented one more), or stands in front of the line as written (context as it is).
+    return any(loads(side("-", "+", mark)) and loads(side("+", "-", mark)) for mark in (" ", ""))
 
 
 _TITLE_IN_INFO = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))""")

@@ -56,10 +56,10 @@ class PageIndex:
             )
         return name in self._myst
 
-    def by_base_name(self, name: str) -> Path | None:
-        """The one checked page whose base name is `name` (in any case): `arch` names
-        `a/b/arch.md`, or the bundle `a/arch/index.md` or `_index.md`, wherever it is. None when
-        no page has that name or several do (Hugo's `ref` calls that ambiguous)."""
+    def by_base_name(self, name: str) -> list[Path]:
+        """The checked pages whose base name is `name` (in any case): `arch` names
+        `a/b/arch.md`, or the bundle `a/arch/index.md` or `_index.md`, wherever it is. One page
+        is the one Hugo's `ref` finds; several make the reference ambiguous."""
         if self._base_names is None:
             found: dict[str, list[str]] = {}
             for f in self.entries:
@@ -67,8 +67,7 @@ class PageIndex:
                 base = path.parent.name if path.stem in ("index", "_index") else path.stem
                 found.setdefault(base.lower(), []).append(f)
             self._base_names = found
-        pages = self._base_names.get(name.lower(), [])
-        return Path(pages[0]) if len(pages) == 1 else None
+        return [Path(p) for p in self._base_names.get(name.lower(), [])]
 
     def names(self) -> list[str]:
         """File names of the checked pages (for suggestions), computed once."""

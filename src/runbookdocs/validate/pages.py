@@ -209,12 +209,11 @@ def _hugo_pages(
     # looked up by the page's base name anywhere in the site, when one page alone has it
     # (hugolib's pageFinder, `pageReverseIndex`). A `.md` link is made a `ref` by the sites
     # whose link render hook or build step turns source links into page references.
-    simple = target.count("/") == 0 and (shortcode or target.endswith(".md"))
-    if simple and not seen and target:
-        unique = index.by_base_name(target.removesuffix(".md"))
-        if unique is not None:
-            seen.add(unique)
-            yield unique
+    if not seen:
+        named = _hugo_named(source, target, index, shortcode=shortcode)
+        if len(named) == 1:
+            seen.add(named[0])
+            yield named[0]
     if not shortcode:
         redirects = (
             _hugo_aliases(str(content), urls_lower)
@@ -226,6 +225,127 @@ def _hugo_pages(
             if found is not None and found not in seen:
                 seen.add(found)
                 yield found
+
+
+def _hugo_named(source: Path, target: str, index: PageIndex, *, shortcode: bool) -> list[Path]:
+    """The pages of the site a reference without `/` names by their base name, wherever they
+    are: Hugo's `ref`, after the paths relative to the page and to the content directory, looks
+    the name up among the site's pages (hugolib's pageFinder, `pageReverseIndex`: a file's name
+    without extension and language, a bundle's or section's folder name, in any case). One
+    page: the reference names it; several: Hugo stops the build (the reference is ambiguous).
+    The site is the page's content directory (its language's folder, `content/en`, when the
+    site configures one per language), read from the disk: pages outside the check count; a
+    site without a `content` folder above the page has the checked pages only. A `.md` link is
+    made a `ref` by the sites whose link render hook or build step turns source links into
+    page references."""
+    if target.count("/") or not target or not (shortcode or target.endswith(".md")):
+        return []
+    name = target.removesuffix(".md").lower()
+    root = _hugo_site_root(source)
+    if root is None:
+        return index.by_base_name(name)
+    return [Path(p) for p in _site_base_names(str(root[0]), root[1]).get(name, [])]
+
+
+def _ambiguous_ref(ref: Reference, source: Path, name: str, named: list[Path]) -> Finding:
+    """Hugo's error for a `ref` whose name several pages of the site have."""
+    shown = ", ".join(repr(os.path.relpath(p, source.parent)) for p in named[:3])
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    return codes.BROKEN_LINK.at(
+        ref.location,
+        f"link to {ref.target!r}: page reference {name!r} is ambiguous, {len(named)} pages of "
+        f"the site have that name ({shown}{more}): Hugo stops the build",
+        hint="write the page's path from the content directory ('/section/page.md')",
+        origin=ref.origin,
+    )
+
+
+def _mounted_elsewhere(source: Path, target: str) -> str | None:
+    """`'a'` or `'a' and N more`: the sources of `_mounts_elsewhere`; None when none."""
+    found = _mounts_elsewhere(source, target)
+    if not found:
+        return None
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return f"{found[0]!r}{more}"
+
+
+def _mounts_elsewhere(source: Path, target: str) -> list[str]:
+    """The source of a content mount of the site (`[[module.mounts]]`) that is not in the copy
+    and may hold the page `target` names (a `ref` found nowhere in the copy): any such mount of
+    the page's language for a name without `/` (Hugo looks it up in the whole site), the one
+    mounted where the path leads for a path. []: the copy holds all the content it may be
+    in. Such a reference is a warning, not an error: the check cannot see that content."""
+    from runbookdocs.dialect import hugo_languages
+    from runbookdocs.hugo_site import missing_content_mounts
+
+    mounts = missing_content_mounts(str(source.parent))
+    site = _hugo_site_root(source)
+    if not mounts or site is None:
+        return []
+    root, lang = site
+    if not lang:  # no language folder: the site's first language is the page's
+        lang = next(iter(hugo_languages(str(source.parent))), "")
+    mine = [m for m in mounts if not m.lang or not lang or m.lang == lang]
+    if not target.strip("/").count("/") and not target.startswith((".", "/")):
+        return list(dict.fromkeys(m.source for m in mine))
+    if target.startswith("/"):
+        where = os.path.normpath(root / target.lstrip("/"))
+    else:
+        where = os.path.normpath(source.parent / target)
+    found: list[str] = []
+    for m in mine:
+        under = os.path.normpath(root / m.target) if m.target else str(root)
+        if where == under or where.startswith(under + os.sep):
+            found.append(m.source)
+    return found
+
+
+def _hugo_site_root(source: Path) -> tuple[Path, str] | None:
+    """The content folder of the page's site and its language (`` when not known): the
+    `content` folder above the page, or its language folder (`content/en`) when the site
+    configures that language. None: no `content` folder above the page."""
+    from runbookdocs.dialect import hugo_languages
+
+    content = next((d for d in source.parents if d.name == "content"), None)
+    if content is None:
+        return None
+    first = source.relative_to(content).parts[0]
+    if first in hugo_languages(str(source.parent)) and (content / first).is_dir():
+        return content / first, first
+    return content, ""
+
+
+@functools.lru_cache(maxsize=16)
+def _site_base_names(root: str, lang: str) -> dict[str, list[str]]:
+    """The pages under the content folder `root` by their lower-cased base name (see
+    `_hugo_named`). A leaf bundle (`x/index.md`) is one page: the other files and folders in
+    it are its resources. A file of another language than `lang` (`x.fr.md`) is another
+    site's page; the language suffix is not part of the name."""
+    from runbookdocs.dialect import hugo_languages
+
+    languages = set(hugo_languages(root))
+    found: dict[str, list[str]] = {}
+    for folder, dirs, files in os.walk(root):
+        pages = [f for f in files if f.endswith((".md", ".markdown"))]
+        stems = {f.rsplit(".", 1)[0] for f in pages}
+        leaf = [s for s in stems if s.split(".")[0] == "index"]
+        if leaf:
+            dirs.clear()
+            pages = [f for f in pages if f.rsplit(".", 1)[0] in leaf]
+        dirs.sort()
+        for f in sorted(pages):
+            stem = f.rsplit(".", 1)[0]
+            base, _, suffix = stem.rpartition(".")
+            if base and suffix in languages:
+                if lang and suffix != lang:
+                    continue
+                stem = base
+            if stem in ("index", "_index"):
+                if folder == root:
+                    continue  # the home page: named by `/`, not by a name
+                stem = os.path.basename(folder)
+            found.setdefault(stem.lower(), []).append(os.path.join(folder, f))
+    return found
 
 
 def _served_at(path: Path, lower: bool) -> Path | None:
@@ -419,7 +539,23 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         if not pages:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
+            shortcode = ref.kind == "hugo-ref"
+            named = _hugo_named(source, path_part, index, shortcode=shortcode)
+            if len(named) > 1 and shortcode:
+                return _ambiguous_ref(ref, source, path_part, named)
+            unseen = _mounted_elsewhere(source, path_part) if shortcode else None
+            if unseen is not None:
+                return codes.BROKEN_LINK.at(
+                    ref.location,
+                    f"link to {ref.target!r}: no such page in the copy, but the site mounts "
+                    f"content the copy does not hold ({unseen}): the page may be there",
+                    severity="warning",
+                    hint="check the link with that content present",
+                    origin=ref.origin,
+                )
             where = "next to the page, at its pretty URL and in the content directory"
+            if shortcode and path_part and "/" not in path_part:
+                where += ", nor by that name anywhere in the site"
             return _found(ref, codes.BROKEN_LINK, f"link to {ref.target!r}: no such page ({where})")
         found = pages[0]
         linked = index.get(found)

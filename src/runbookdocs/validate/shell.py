@@ -1649,6 +1649,7 @@ _OUTPUT_LINE = re.compile(
       | [|`]--\s                                             # tree drawings: |-- child
       | \+[-=+]{3,}\+?\s*$                                   # table borders: +----+---+
       | (?:-{3,}|={3,})\s*$                                  # a rule, a document separator
+      | ==\ ?[A-Za-z][\w.-]*(?:\ [\w.-]+)?\ ?==\s                # a prefixed log line: == APP ==
       | -\s+[\w.-]+:(?:\s|$)                                  # a YAML item: - image: x
       | [a-z0-9][\w.-]*\.[a-z]{2,}/[\w.-]+=\S                 # a label: example.com/key=value
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
@@ -1817,9 +1818,11 @@ def _statements(lines: list[str]) -> list[Statement]:
         quoted = i
         while quoted < len(lines) and _QUOTED_OUTPUT.match(lines[quoted]):
             quoted += 1
-        if not output and quoted - i >= 2:
+        if not output and (quoted - i >= 2 or (quoted > i and _REPL.match(line))):
             # `> NAME   TYPE ...` lines right under a command: its output, each line marked
-            # with `> ` as a quotation (bash would read redirections without a command).
+            # with `> ` as a quotation (bash would read redirections without a command). Under
+            # a command that opens a program's prompt (`go tool pprof URL`, `psql`), one
+            # such line is what the reader types at that prompt (`> exit`).
             found.extend(Statement(k, k, True) for k in range(i, quoted))
             after_output = True
             i = quoted
@@ -1840,6 +1843,17 @@ arguments listed for a reader, with no command before them."""
 _OPTION_FIRST = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]|$)")
 _ITEM = re.compile(r"^\s*-\s+\S")
 _QUOTED_OUTPUT = re.compile(r"^\s*> \S")
+_REPL = re.compile(
+    r"""(?x)^\s*(?:sudo\s+)?(?:
+        (?:go\s+tool\s+)?pprof(?![^|;&<>]*\s--?(?:pdf|png|svg|gif|text|top|web|http|list|raw|proto
+            |traces|dot|tree|peek|disasm|weblist|callgrind|kcachegrind|o|output)\b)
+      | (?:psql|mysql|mariadb|redis-cli|sqlite3|mongo|mongosh|gdb|lldb|dlv|nslookup|bc)
+        (?![^|;&<>]*\s(?:-c|-e|--eval|--command|--execute|-x|--batch)\b)
+      | (?:python3?|node|irb)\s*$
+    )(?:\s+[^|;&<>]*)?$"""
+)
+"""A command that opens a program's own prompt (pprof without a report format, a database or
+debugger client without a command to run, a bare interpreter): what follows is typed there."""
 """A line of output marked as quoted with `> ` (two such lines at least under a command)."""
 _COMMENTED_CONTINUATION = re.compile(r"[ \t]\\[ \t]+#")
 """A `\\` then a comment at the end of a command line (`--flag x \\   # what x is`): the `\\`
