@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 102 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 103 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -153,6 +153,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/deep-fences.md:20:8: error [RBD101]",
         "foreign/deep-fences.md:22:8: error [RBD301]",
         "foreign/deep-fences.md:27:8: error [RBD101]",
+        # Blind round 25: a command and the device rows it prints (`name  (253:0)`) in one bash
+        # block without prompts: one RBD308 each; a command line bash refuses is still an error.
+        *[f"foreign/device-listing.md:{n}:1: warning [RBD308]" for n in (5, 12, 21)],
+        "foreign/device-listing.md:22:1: error [RBD301]",
         # Blind round 14: a box diagram drawn with `|`, `_` and `-` tagged bash: one RBD308; a
         # Dockerfile's `MAINTAINER Name <e-mail>` holds no placeholder; `<container-name>` does.
         "foreign/diagrams.md:3:1: warning [RBD308]",
