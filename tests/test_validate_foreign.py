@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 100 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 104 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -153,6 +153,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/deep-fences.md:20:8: error [RBD101]",
         "foreign/deep-fences.md:22:8: error [RBD301]",
         "foreign/deep-fences.md:27:8: error [RBD101]",
+        # Blind round 25: a command and the device rows it prints (`name  (253:0)`) in one bash
+        # block without prompts: one RBD308 each; a command line bash refuses is still an error.
+        *[f"foreign/device-listing.md:{n}:1: warning [RBD308]" for n in (5, 12, 21)],
+        "foreign/device-listing.md:22:1: error [RBD301]",
         # Blind round 14: a box diagram drawn with `|`, `_` and `-` tagged bash: one RBD308; a
         # Dockerfile's `MAINTAINER Name <e-mail>` holds no placeholder; `<container-name>` does.
         "foreign/diagrams.md:3:1: warning [RBD308]",
@@ -226,11 +230,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/env-files.md:16:1: error [RBD301]",
         # Blind round 21: backslash escapes and entity references in a link's destination are
         # read away (`step\_two.md` names `step_two.md`); a missing anchor behind an escaped
-        # path, a folder that does not exist (no such file or directory) and a page read as a
-        # folder (a file, not a directory) stay errors.
-        "foreign/escaped_links/README.md:13:25: error [RBD502]",
-        "foreign/escaped_links/README.md:14:31: error [RBD501]",
-        "foreign/escaped_links/README.md:15:29: error [RBD501]",
+        # path and a folder that does not exist (no such file or directory) stay errors. Blind
+        # round 25: `step\_two.md/` is the page on GitHub (commonmark and github dialects).
+        "foreign/escaped_links/README.md:14:25: error [RBD502]",
+        "foreign/escaped_links/README.md:15:31: error [RBD501]",
         # A closing fence outside its list item: one error, no phantom block after it.
         "foreign/fences.md:17:4: error [RBD101]",
         # `{ .sh }` is a shell block, and is checked.
@@ -741,6 +744,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/shown-values.md:19:12: warning [RBD307]",
         "foreign/shown-values.md:34:8: error [RBD204]",
         "foreign/shown-values.md:42:43: error [RBD501]",
+        # Blind round 25: `page.md/#anchor` (a slash after a page file) is the page on GitHub:
+        # its anchor is checked there; a missing anchor and a missing page are still errors.
+        "foreign/slash-after-page/guide.md:4:64: error [RBD502]",
+        "foreign/slash-after-page/guide.md:6:64: error [RBD501]",
         # Blind round 23: an MkDocs site (settings reached through `INHERIT:`) whose
         # pymdownx.snippets `base_path` lists two folders, both left out of the site's pages by
         # `exclude_docs`, and a drafts folder left out by the `exclude` plugin. Includes are
@@ -814,6 +821,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # them an unclosed string is found on its line, and a bare word without them.
         "foreign/toml-excerpts.md:28:32: error [RBD204]",
         "foreign/toml-excerpts.md:36:1: error [RBD204]",
+        # Blind round 25: TOML templates (`= <true|false>`, `[ <names> ]` to fill, `= { ... }`
+        # for a value left out) are valid once filled; a string left open is still an error.
+        "foreign/toml-templates.md:27:1: error [RBD204]",
         # Blind round 14: `#top` and `#Top` scroll to the top of any HTML page (the HTML
         # standard); a renamed section is still missing. `fragments` without `.md` is no file
         # in GitHub's browser, but many renderers serve fragments.md there: with no renderer

@@ -1893,6 +1893,13 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         if not block.file and _toml_value(text):
             return  # one value shown alone (an option's default array): valid as `x = value`
         message = str(err)
+        template = None if block.file else _toml_template(text)
+        if template is not None:
+            # `<true|false>` to fill, `{ ... }` for what was left out: valid once filled, or
+            # the mistake left once they are (not the placeholder tomllib stopped at).
+            if not template:
+                return
+            message = template
         m = _TOML_POS.search(message)
         if m:
             index, col = int(m.group(1)) - 1, int(m.group(2))
@@ -1909,6 +1916,30 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         )
     except RecursionError:
         yield finding_at(block, 0, 1, "invalid TOML: nested too deeply", code=codes.INVALID_TOML)
+
+
+_TOML_PLACEHOLDER = re.compile(r"([=\[,][ \t]*)<[A-Za-z][^<>\n]*>(?=[ \t]*(?:[,\]}#]|$))", re.M)
+"""A value to fill (`= <true|false>`, `[ <plugin names> ]`): a placeholder, no TOML value."""
+_TOML_ELIDED = re.compile(r"(=[ \t]*)([{\[])[ \t]*(?:\.{3}|…)[ \t]*[}\]](?=[ \t]*(?:#|$))", re.M)
+"""A value left out (`= { ... }`, `= [ … ]`): the table or array it stands for."""
+
+
+def _toml_template(text: str) -> str | None:
+    """What tomllib says of `text` once its placeholders are filled (`key = <true|false>`,
+    `key = [ <names> ]`) and its elided values (`key = { ... }`) read as empty, as YAML
+    placeholders are: "" when it loads then (a template the page asks the reader to complete),
+    None when `text` has neither. Any other mistake still fails."""
+    filled = _TOML_PLACEHOLDER.sub(r'\1"x"', text)
+    filled = _TOML_ELIDED.sub(lambda m: m.group(1) + ("{}" if m.group(2) == "{" else "[]"), filled)
+    if filled == text:
+        return None
+    try:
+        tomllib.loads(filled)
+    except tomllib.TOMLDecodeError as err:
+        return str(err)
+    except RecursionError:
+        return None
+    return ""
 
 
 def _toml_value(text: str) -> bool:

@@ -702,10 +702,12 @@ _INDEX_STEMS = ("index", "_index", "README")
 def _page_before_slash(source: Path, name: str, index: PageIndex) -> PageEntry | None:
     """The page a link `page.md/` (`page.md/#anchor`) names on an MkDocs site: MkDocs
     normalises the link's path before it looks the file up (`posixpath.normpath` drops the
-    trailing `/`), and rewrites it to the page's URL. Other renderers look for a folder."""
+    trailing `/`), and rewrites it to the page's URL. GitHub's file browser (the `github` and
+    `commonmark` dialects) serves the file at `page.md/` too. Other renderers look for a
+    folder. The anchor is still checked on the page found."""
     from runbookdocs.dialect import dialect_for
 
-    if dialect_for(source, index.config).name != "mkdocs":
+    if dialect_for(source, index.config).name not in ("mkdocs", "github", "commonmark"):
         return None
     return index.entries.get(name)
 

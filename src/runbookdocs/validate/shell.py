@@ -1994,6 +1994,8 @@ def _not_shell(line: str) -> bool:
         return True
     if _message(line):
         return True
+    if _DEVICE_ROW.match(line):
+        return True  # a device and its numbers, as `dmsetup ls` prints it: `pool  (253:0)`
     if _PARENTHESISED.match(line) and not looks_like_commands(line):
         return True  # a log line: `unhealthy TCP increment (1/2) for x` (bash: syntax error)
     column = _TWO_COLUMNS.match(line)
@@ -2013,6 +2015,8 @@ _PROGRESS = re.compile(r"^\s*\S.*[\w)\]]\s?(?:\.{3}|…)\s*$")
 _PARENTHESISED = re.compile(
     r"^\s*[A-Za-z][\w-]*(?:\s+[^\s()|;&<>$`=]+)+\s+\([^()$`|;&<>]*\)(?:\s|$)"
 )
+_DEVICE_ROW = re.compile(r"^[ \t]*[\w.@:/-]+[ \t]+\(\d+:\d+\)[ \t]*$")
+"""A device's name and its major:minor numbers in parentheses (bash refuses `name (1:2)`)."""
 _TWO_COLUMNS = re.compile(r"^\s*[^\s|;&<>]+\s{3,}(\S.*)$")
 _SHELL_SYNTAX = re.compile(r"[|;`]|&&|\$\(")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+[,:]?")
