@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 100 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 102 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -619,6 +619,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
+        # Blind round 25: PromQL and Grafana variable queries tagged json are one RBD208
+        # each; a JSON object with a comma missing is still an error.
+        "foreign/queries-as-json.md:8:1: warning [RBD208]",
+        "foreign/queries-as-json.md:14:1: warning [RBD208]",
+        "foreign/queries-as-json.md:20:1: warning [RBD208]",
+        "foreign/queries-as-json.md:28:3: error [RBD201]",
         # Blind round 23: a command then libav log lines (`[Name @ 0x...]`), output cut with
         # `< -- snip -- >`, output quoted with `> ` under a command (its `<none>` column no
         # placeholder): one RBD308 each; `<< pod-name >>` is a placeholder, no here-document;
@@ -819,6 +825,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # in GitHub's browser, but many renderers serve fragments.md there: with no renderer
         # known (commonmark) it is not judged since blind round 22 (`github`: reported).
         "foreign/top-links.md:11:75: error [RBD502]",
+        # Blind round 25: a folder's layout tagged yaml (`name:` on top, then file and folder
+        # names) is one RBD208; a tab as indentation and zero-width spaces are still errors.
+        "foreign/tree-as-yaml.md:6:1: warning [RBD208]",
+        "foreign/tree-as-yaml.md:21:1: error [RBD202]",
+        "foreign/tree-as-yaml.md:28:19: error [RBD202]",
         # Blind round 12: a fence the end of the page closes, code alone inside: CommonMark
         # renders it as written (RBD113); one that swallows the page's last sentence: RBD101.
         "foreign/unclosed.md:3:1: warning [RBD113]",

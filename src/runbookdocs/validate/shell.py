@@ -1701,6 +1701,12 @@ _QUERY_LINE = re.compile(
 )
 
 
+def query_line(line: str) -> bool:
+    """True when `line` reads as part of a PromQL or LogQL query (a function over a series,
+    `metric{label="value"}`, a range selector, an operator on its own line, a threshold)."""
+    return bool(_QUERY_LINE.search(line))
+
+
 @dataclass(frozen=True)
 class Statement:
     """A statement of a shell block as `statements` reads it: a command with the lines that
@@ -2319,6 +2325,11 @@ def _directory_tree(lines: list[str]) -> set[int]:
         elif not _TREE_LINK.match(lines[i]) and not (named and _TREE_SIBLING.match(lines[i])):
             return set()
     return set(shown) if named else set()
+
+
+def directory_tree(lines: list[str]) -> bool:
+    """True when `lines` draw a directory tree (see `_directory_tree`)."""
+    return bool(_directory_tree(lines))
 
 
 _BOX_SIDE = re.compile(r"^\s*[|+│┃├┌└╭╰].*[|+│┃┤┐┘╮╯]\s*$")
