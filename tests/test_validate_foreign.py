@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 103 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 104 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -102,6 +102,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
         # `export` and JSX lines make no finding; the missing `\` is found.
         "foreign/components.mdx:33:3: warning [RBD302]",
+        # Blind round 25: what is typed into a database client started in a container
+        # (`docker exec -it X mongosh`, `kubectl exec -it X -- psql`) is the client's input:
+        # one RBD308, no shell syntax error; past `\q` the shell's open quote is still found.
+        "foreign/container-clients.md:5:1: warning [RBD308]",
+        "foreign/container-clients.md:23:1: error [RBD301]",
         # Blind round 19: a block the page shows as the mistake on purpose (a caption, a
         # heading, an admonition's title, a sentence ending "this won't work:", a comment
         # "# Don't do this!" in it) is not judged, and not run; after "If the output is

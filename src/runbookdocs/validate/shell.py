@@ -2173,7 +2173,48 @@ def _typed_into_program(lines: list[str]) -> set[int]:
     for i, line in enumerate(lines):
         if _INTERACTIVE.match(line) and not lines[i - 1 if i else 0].rstrip().endswith("\\"):
             return {k for k in range(i + 1, len(lines)) if lines[k].strip()}
-    return set()
+    return _typed_into_client(lines)
+
+
+_CLIENT_STARTED = re.compile(
+    r"""(?x)^\s*(?:sudo\s+(?:-\S+\s+)*)?
+        (?:(?:(?:docker|podman|nerdctl)\s+(?:container\s+)?exec|(?:kubectl|oc)\s+exec)
+           (?=[^|;&<>]*\s-(?:it|ti)\s)                          # with a terminal: -it
+           [^|;&<>]*?\s(?:--\s+)?)?
+        (?:psql|mysql|mariadb|redis-cli|sqlite3|mongo|mongosh|cqlsh)
+        (?![^|;&<>]*\s(?:-c|-e|--eval|--command|--execute|-f|--file)\b)  # nothing to run
+        (?:\s+[^|;&<>]*)?$"""
+)
+"""A database client started for a session, in a container with a terminal or not (`docker
+exec -it db mongo`, `kubectl exec -it db-0 -- psql -U app`, `mysql -u root -p`): what follows
+is typed at the client's prompt."""
+_CLIENT_EXIT = re.compile(r"^(?:exit|quit|\\q|\.exit|\.quit)(?:\(\))?;?$")
+_SHELL_KEYWORD = re.compile(r"^(?:if|for|while|until|case|then|do|done|fi|esac|export)\b")
+
+
+def _typed_into_client(lines: list[str]) -> set[int]:
+    """Indexes of the lines typed into a database client a line above them starts for a
+    session (`_CLIENT_STARTED`), up to the line that leaves it (`exit`, `\\q`) or the next
+    line that reads as a command. A line ending with `\\` above the client makes it an
+    argument."""
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _CLIENT_STARTED.match(line):
+            continue
+        if i and lines[i - 1].rstrip().endswith("\\"):
+            continue
+        for k in range(i + 1, len(lines)):
+            text = lines[k].strip()
+            if not text or text.startswith("#"):
+                continue
+            if looks_like_commands(text) or text.startswith(("./", "$")):
+                break
+            if _SHELL_KEYWORD.match(text):
+                break
+            found.add(k)
+            if _CLIENT_EXIT.match(text):
+                break
+    return found
 
 
 _EDITOR = re.compile(
