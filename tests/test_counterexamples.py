@@ -26,6 +26,8 @@ FENCE = "```yaml"
         "### Bad example",
         "#### What not to do",
         "> In short, don't do this:",
+        "Rendered, the result will not be what we expect:",
+        "A single space is enough: we could break the list above by doing this:",
     ],
 )
 def test_marked(before: str) -> None:
@@ -58,6 +60,9 @@ def test_a_page_without_a_mark_is_ruled_out_at_once() -> None:
         "Good example:",
         "## Invalid configuration",
         "## Avoid downtime",
+        "If the result would not be what you want, run:",
+        "Add a line break after each item by doing this:",
+        "You can fix the list above by doing this:",
         "Bad example:\n\n```yaml\nx: 1\n```",  # the caption of the block before
     ],
 )

@@ -39,11 +39,12 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 104 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 108 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
+    assert re.search(r"commonmark for 2 page\(s\), detected from \S+-dashes/\S+ \(Docu", err)
     assert "dialect: hugo for 23 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
@@ -65,6 +66,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/alternatives.md:55:1: warning [RBD209]",
         "foreign/alternatives.md:66:1: error [RBD205]",
         "foreign/alternatives.md:74:3: warning [RBD209]",
+        # Blind round 25: template output after "The output will not be what we expect:" and
+        # a block after "we could break the example above by doing this:" are mistakes shown
+        # on purpose; a manifest the page asks to apply is still checked.
+        "foreign/announced-mistakes.md:33:9: error [RBD202]",
         # Blind round 22: `<a name=x>` and `<div id=x>` without quotes are anchors; a link to
         # an anchor the page lacks is still an error.
         "foreign/bare-attributes.md:16:31: error [RBD502]",
@@ -97,6 +102,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # An MDX page: its blocks (inside JSX components too) are checked, its `import`,
         # `export` and JSX lines make no finding; the missing `\` is found.
         "foreign/components.mdx:33:3: warning [RBD302]",
+        # Blind round 25: what is typed into a database client started in a container
+        # (`docker exec -it X mongosh`, `kubectl exec -it X -- psql`) is the client's input:
+        # one RBD308, no shell syntax error; past `\q` the shell's open quote is still found.
+        "foreign/container-clients.md:5:1: warning [RBD308]",
+        "foreign/container-clients.md:23:1: error [RBD301]",
         # Blind round 19: a block the page shows as the mistake on purpose (a caption, a
         # heading, an admonition's title, a sentence ending "this won't work:", a comment
         # "# Don't do this!" in it) is not judged, and not run; after "If the output is
@@ -169,6 +179,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 23: a DNS answer under its `dig` command (a name ending in `.` first) is
         # output, its `<provider>` no argument; a placeholder in the command still is one.
         "foreign/dns-answers.md:19:12: warning [RBD307]",
+        # Blind round 25: docusaurus-dashes/, front matter closed by a long line of dashes
+        # (gray-matter ends it at the first line starting with `---`): read; a link to a
+        # renamed heading and front matter that YAML refuses are still reported.
+        "foreign/docusaurus-dashes/docs/cli/extras.md:8:64: error [RBD502]",
+        "foreign/docusaurus-dashes/docs/cli/setup.md:4:30: error [RBD003]",
         # A Docusaurus site: links without an extension are URLs of docs (`./sort_ro`, a
         # folder's own doc, a generated category index); only the missing doc and anchor.
         # Blind round 12: Docusaurus links to the URLs front matter ids and slugs make; an id
@@ -622,6 +637,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
+        # Blind round 25: PromQL and Grafana variable queries tagged json are one RBD208
+        # each; a JSON object with a comma missing is still an error.
+        "foreign/queries-as-json.md:8:1: warning [RBD208]",
+        "foreign/queries-as-json.md:14:1: warning [RBD208]",
+        "foreign/queries-as-json.md:20:1: warning [RBD208]",
+        "foreign/queries-as-json.md:28:3: error [RBD201]",
         # Blind round 23: a command then libav log lines (`[Name @ 0x...]`), output cut with
         # `< -- snip -- >`, output quoted with `> ` under a command (its `<none>` column no
         # placeholder): one RBD308 each; `<< pod-name >>` is a placeholder, no here-document;
@@ -829,6 +850,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # in GitHub's browser, but many renderers serve fragments.md there: with no renderer
         # known (commonmark) it is not judged since blind round 22 (`github`: reported).
         "foreign/top-links.md:11:75: error [RBD502]",
+        # Blind round 25: a folder's layout tagged yaml (`name:` on top, then file and folder
+        # names) is one RBD208; a tab as indentation and zero-width spaces are still errors.
+        "foreign/tree-as-yaml.md:6:1: warning [RBD208]",
+        "foreign/tree-as-yaml.md:21:1: error [RBD202]",
+        "foreign/tree-as-yaml.md:28:19: error [RBD202]",
         # Blind round 12: a fence the end of the page closes, code alone inside: CommonMark
         # renders it as written (RBD113); one that swallows the page's last sentence: RBD101.
         "foreign/unclosed.md:3:1: warning [RBD113]",

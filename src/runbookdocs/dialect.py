@@ -81,6 +81,11 @@ class Dialect(NamedTuple):
     as inline code."""
 
     @property
+    def docusaurus(self) -> bool:
+        """True when the dialect was detected from a Docusaurus site's configuration."""
+        return self.reason.endswith(" (Docusaurus)")
+
+    @property
     def commonmark(self) -> bool:
         """True when fences follow CommonMark rather than pymdownx.superfences."""
         return self.name in COMMONMARK_LIKE

@@ -156,7 +156,8 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
     dialect = dialect_for(file, config)
-    front, findings = parse_front_matter(raw_lines, path, hugo=dialect.name == "hugo")
+    dashes_close = dialect.name == "hugo" or dialect.docusaurus  # gray-matter reads as Hugo
+    front, findings = parse_front_matter(raw_lines, path, hugo=dashes_close)
     body = "\n".join(raw_lines[front.end_line :])
     base_paths: tuple[Path, ...] = config.snippet_base_paths
     trusted: tuple[Path, ...] = ()

@@ -19,7 +19,8 @@ The page says so right before the block, or in it, and only these places count:
   It won't work.`, `# ❌ Wrong - same prefix`).
 
 The words are few and anchored: a caption must be the mark and nothing else, an introducing
-sentence must end with it and a colon, and a sentence with a condition (`If the output is
+sentence must end with it and a colon (`The output will not be what we expect:`, `We could
+break the example above by doing this:`), and a sentence with a condition (`If the output is
 wrong, run:`) or a purpose (`To avoid downtime, run:`) is never one.
 """
 
@@ -52,7 +53,10 @@ _INTRO = (
     r"|(?:mistakes?|errors?|pitfalls?|things|patterns?|examples?|forms?|syntax|ways?) to avoid"
     r"|(?:bad|wrong|incorrect|invalid) (?:example|usage|way|syntax)s?"
     r"|ne (?:fonctionne|fonctionnera|marche|marchera) pas|(?:est|sont) (?:incorrecte?s?|invalides?)"
-    r"|à éviter|à ne pas faire|mauvais exemples?|ne faites pas (?:ça|ceci|cela))"
+    r"|à éviter|à ne pas faire|mauvais exemples?|ne faites pas (?:ça|ceci|cela)"
+    r"|(?:won't|will not|wouldn't|would not) be what (?:we|you) (?:expect|want)(?:ed)?"
+    r"|\b(?:could|can|would|will|might|to) break (?:the|this|that|it|our|your)(?: [\w-]+){0,2}"
+    r" by doing (?:this|that))"
     r" ?:\Z"
 )
 """The end of a sentence that introduces the block as the mistake, with its colon."""
@@ -77,7 +81,7 @@ _FIRST_SENTENCE = re.compile(r"[.!?:;]|[ \t][-\u2013\u2014][ \t]")
 
 _WORDS = (
     "bad", "wrong", "incorrect", "invalid", "broken", "n't", "not", "never", "avoid",
-    "counter", "anti", "mauvais", "éviter", "ne ", "faux",
+    "counter", "anti", "mauvais", "éviter", "ne ", "faux", "by doing",
 )  # fmt: skip
 """A word every mark holds: most captions, titles and comments hold none, and skip the rest
 (the three patterns above stay strings, compiled through `re`'s cache the first time a text
@@ -90,7 +94,7 @@ _PHRASES = (
     "bad", "wrong", "incorrect", "invalid", "broken", "n't do", "not do", "never do",
     "n't work", "not work", "not to do", "avoid", "counter", "anti-pattern", "antipattern",
     "mauvais", "éviter", "ne pas faire", "ne fonctionne", "ne marche", "ne faites",
-    "ne faîtes", "faux",
+    "ne faîtes", "faux", "not be what", "n't be what", "by doing this", "by doing that",
 )  # fmt: skip
 """A phrase every mark holds, once emphasis, code marks and line breaks are gone: a page with
 none of them shows no counter-example."""

@@ -214,7 +214,8 @@ def parse_front_matter(
     """Read the front matter at the top of a page (lines without their newlines).
 
     Hugo's page lexer ends YAML front matter at the first line that starts with `---`
-    (`----------` too; the dashes left over render as a thematic break): `hugo=True`."""
+    (`----------` too; the dashes left over render as a thematic break): `hugo=True`. So does
+    gray-matter, which reads a Docusaurus page's front matter: pass `hugo=True` for those too."""
     if not lines or not _FENCE.match(lines[0]):
         return FrontMatter(), []
 

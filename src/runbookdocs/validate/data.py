@@ -86,6 +86,7 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                 config_language(filled.text)
                 or http_message(filled.text)
                 or json_in_output(filled.text)
+                or metrics_query(filled.text)
             )
             if other is not None:
                 yield wrong_language(block, "json", *other)
@@ -773,6 +774,26 @@ _SINGLE_QUOTED = re.compile(r"(?:^|[:\[,])[ \t]*'[^'\n]*'[ \t]*(?=[,}\]\n]|$)", 
 _OBJECT_LITERAL_LOOK = "a JavaScript or Jsonnet object (keys without quotes, 'strings')"
 
 
+_GRAFANA_QUERY = re.compile(r"^\s*(?:label_values|label_names|query_result|metrics)\(")
+"""A Grafana template variable's query over Prometheus: `label_values(metric, label)`."""
+_JSON_OPENING = re.compile(r"^\s*(?:[\[\"]|\{\s*(?:[\"}]|$))")
+"""How a JSON text starts: `[`, a string, `{` then a key in quotes, `}` or the line's end."""
+
+
+def metrics_query(text: str) -> tuple[str, str] | None:
+    """(what it looks like, tag) when every line of `text` is a PromQL or LogQL query or a
+    Grafana variable query (`sum(rate(...))`, `metric{job="x"}`, `label_values(...)`), and the
+    text does not open the way JSON does (then a broken JSON text stays one)."""
+    from runbookdocs.validate.shell import query_line
+
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if not lines or _JSON_OPENING.match(lines[0]):
+        return None
+    if all(_GRAFANA_QUERY.match(ln) or query_line(ln) for ln in lines):
+        return "a PromQL or Grafana query", "promql"
+    return None
+
+
 def object_literal(text: str) -> bool:
     """True when `text` is an object of JavaScript or Jsonnet: keys without quotes and
     strings in single quotes, both (JSON has neither). One of them alone, or a trailing comma
@@ -917,6 +938,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return _BRACE_CONFIG_LOOK
     if prometheus_samples(text):
         return _PROMETHEUS_LOOK
+    if _directory_tree(lines):
+        return "a directory tree", "text"
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
     if looks_like_commands(body[0]) and len(body[0].split()) > 1:
@@ -942,6 +965,26 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         if isinstance(value, (dict, list)) or ln.lstrip().startswith(("-", "?", "&", "*", "!")):
             return None
     return "a list of values, one per line", "text"
+
+
+_TREE_TOP = re.compile(r"^[\w.@+~-]+/?:?[ \t]*$")
+"""The top of a directory tree written as YAML would be: `chart:`, `chart/` or `chart/:`."""
+
+
+def _directory_tree(lines: list[str]) -> bool:
+    """True when `lines` (a block's lines that are not blank) draw a directory tree: a folder's
+    name on top (`chart:`), then only names, one a line, folders' ending in `/` (one at least),
+    indented under it, with notes (`# ...`) between them. YAML reads the names as scalars and
+    refuses them."""
+    from runbookdocs.validate.shell import directory_tree
+
+    body = [ln for ln in lines if not ln.lstrip().startswith("#")]
+    if len(body) < 3 or not _TREE_TOP.match(body[0]):
+        return False
+    if not any(ln.rstrip().endswith("/") for ln in body[1:]):
+        return False
+    top = body[0].strip().rstrip(":")
+    return directory_tree([top if top.endswith("/") else top + "/", *body[1:]])
 
 
 _BRACE_OPEN = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*:?[ \t]*\{[ \t]*(?:#.*)?$")

@@ -1701,6 +1701,12 @@ _QUERY_LINE = re.compile(
 )
 
 
+def query_line(line: str) -> bool:
+    """True when `line` reads as part of a PromQL or LogQL query (a function over a series,
+    `metric{label="value"}`, a range selector, an operator on its own line, a threshold)."""
+    return bool(_QUERY_LINE.search(line))
+
+
 @dataclass(frozen=True)
 class Statement:
     """A statement of a shell block as `statements` reads it: a command with the lines that
@@ -2171,7 +2177,48 @@ def _typed_into_program(lines: list[str]) -> set[int]:
     for i, line in enumerate(lines):
         if _INTERACTIVE.match(line) and not lines[i - 1 if i else 0].rstrip().endswith("\\"):
             return {k for k in range(i + 1, len(lines)) if lines[k].strip()}
-    return set()
+    return _typed_into_client(lines)
+
+
+_CLIENT_STARTED = re.compile(
+    r"""(?x)^\s*(?:sudo\s+(?:-\S+\s+)*)?
+        (?:(?:(?:docker|podman|nerdctl)\s+(?:container\s+)?exec|(?:kubectl|oc)\s+exec)
+           (?=[^|;&<>]*\s-(?:it|ti)\s)                          # with a terminal: -it
+           [^|;&<>]*?\s(?:--\s+)?)?
+        (?:psql|mysql|mariadb|redis-cli|sqlite3|mongo|mongosh|cqlsh)
+        (?![^|;&<>]*\s(?:-c|-e|--eval|--command|--execute|-f|--file)\b)  # nothing to run
+        (?:\s+[^|;&<>]*)?$"""
+)
+"""A database client started for a session, in a container with a terminal or not (`docker
+exec -it db mongo`, `kubectl exec -it db-0 -- psql -U app`, `mysql -u root -p`): what follows
+is typed at the client's prompt."""
+_CLIENT_EXIT = re.compile(r"^(?:exit|quit|\\q|\.exit|\.quit)(?:\(\))?;?$")
+_SHELL_KEYWORD = re.compile(r"^(?:if|for|while|until|case|then|do|done|fi|esac|export)\b")
+
+
+def _typed_into_client(lines: list[str]) -> set[int]:
+    """Indexes of the lines typed into a database client a line above them starts for a
+    session (`_CLIENT_STARTED`), up to the line that leaves it (`exit`, `\\q`) or the next
+    line that reads as a command. A line ending with `\\` above the client makes it an
+    argument."""
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _CLIENT_STARTED.match(line):
+            continue
+        if i and lines[i - 1].rstrip().endswith("\\"):
+            continue
+        for k in range(i + 1, len(lines)):
+            text = lines[k].strip()
+            if not text or text.startswith("#"):
+                continue
+            if looks_like_commands(text) or text.startswith(("./", "$")):
+                break
+            if _SHELL_KEYWORD.match(text):
+                break
+            found.add(k)
+            if _CLIENT_EXIT.match(text):
+                break
+    return found
 
 
 _EDITOR = re.compile(
@@ -2323,6 +2370,11 @@ def _directory_tree(lines: list[str]) -> set[int]:
         elif not _TREE_LINK.match(lines[i]) and not (named and _TREE_SIBLING.match(lines[i])):
             return set()
     return set(shown) if named else set()
+
+
+def directory_tree(lines: list[str]) -> bool:
+    """True when `lines` draw a directory tree (see `_directory_tree`)."""
+    return bool(_directory_tree(lines))
 
 
 _BOX_SIDE = re.compile(r"^\s*[|+│┃├┌└╭╰].*[|+│┃┤┐┘╮╯]\s*$")

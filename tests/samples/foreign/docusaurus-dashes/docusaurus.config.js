@@ -1,0 +1,6 @@
+module.exports = {
+  title: 'Relay',
+  url: 'https://relay.example.org',
+  baseUrl: '/',
+  presets: [['classic', { docs: { routeBasePath: '/' } }]],
+};
