@@ -1107,6 +1107,15 @@ def test_dialect_detection_configuration_and_directories(tmp_path: Path) -> None
     assert bad.returncode == 2 and "invalid choice: 'rst'" in bad.stderr
 
 
+def _where_what(stdout: str) -> list[str]:
+    """Each finding line of `check` as `path:line:col severity CODE`."""
+    return [
+        re.sub(r"^(\S+?:\d+:\d+): (\w+): .*\[(\w+)\]$", r"\1 \2 \3", x)
+        for x in stdout.splitlines()
+        if x.endswith("]")
+    ]
+
+
 def test_hugo_ref_by_name_looks_in_the_whole_site(tmp_path: Path) -> None:
     """Blind round 24: a `ref` by name alone finds the one page of the site with that name
     even when the check reads one folder only (the site's other pages are on the disk). A
@@ -1115,11 +1124,7 @@ def test_hugo_ref_by_name_looks_in_the_whole_site(tmp_path: Path) -> None:
     shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
     proc = cli("check", "hugo/content/docs/lookup", "--no-cache", cwd=tmp_path)
     assert "Traceback" not in proc.stderr
-    lines = [
-        re.sub(r"^(\S+?:\d+:\d+): (\w+): .*\[(\w+)\]$", r"\1 \2 \3", x)
-        for x in proc.stdout.splitlines()
-        if x.endswith("]")
-    ]
+    lines = _where_what(proc.stdout)
     assert lines == [
         "hugo/content/docs/lookup/by-name.md:12:26 error RBD502",
         "hugo/content/docs/lookup/by-name.md:13:22 error RBD502",
@@ -1142,11 +1147,7 @@ def test_hugo_ref_by_name_looks_in_the_whole_site(tmp_path: Path) -> None:
     )
     (site / "content" / "docs" / "b.md").write_text("# B\n", encoding="utf-8")
     proc = cli("check", "mounted/content", "--no-cache", cwd=tmp_path)
-    lines = [
-        re.sub(r"^(\S+?:\d+:\d+): (\w+): .*\[(\w+)\]$", r"\1 \2 \3", x)
-        for x in proc.stdout.splitlines()
-        if x.endswith("]")
-    ]
+    lines = _where_what(proc.stdout)
     assert lines == [
         "mounted/content/docs/a.md:3:19 warning RBD501",
         "mounted/content/docs/a.md:3:51 warning RBD501",
