@@ -73,6 +73,18 @@ def test_line_highlights_are_the_renderer_s_outside_mkdocs(info: str, lang: str)
     }
 
 
+def test_no_break_space_before_the_language() -> None:
+    """Blind round 26: `~~~` then a no-break space then `text`. CommonMark trims only spaces
+    and tabs around the info string, so the renderer still shows a block (the first word is
+    the language for CommonMark readers); superfences does not take it: an MkDocs site drops
+    the fence, which is said. The header is never "unreadable"."""
+    header = parse_header("\u00a0text", commonmark=True)
+    assert (header.lang, header.problems) == ("text", ())
+    [problem] = parse_header("\u00a0text").problems
+    assert "not understood by pymdownx.superfences" in problem.message
+    assert "unreadable" not in problem.message
+
+
 def test_unknown_attribute_column_points_at_it() -> None:
     [p] = parse_header("bash {#a bogus=1}", info_col=4).problems
     assert p.col == 4 + len("bash {#a ")
