@@ -280,7 +280,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
                     joined += " " + q.line.text
                     if ">}}" in q.line.text or "%}}" in q.line.text:
                         break
-            for shown in shortcode_anchors(Path(os.path.abspath(doc.file)), joined):
+            for shown in shortcode_anchors(Path(os.path.abspath(doc.file)), joined, doc.text):
                 anchors.update(shown.ids if shown.known else (UNKNOWN,))
         previous = text
     # Hooks and plugins make ids from words in HTML comments (`<!-- md:option toc.slugify -->`):

@@ -90,8 +90,9 @@ class FromFile:
     """False when the file read could not be found: the page's anchors are then unknown."""
 
 
-def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
-    """The anchors brought by the shortcodes of `line` (a line of the Hugo page `page`) that
+def shortcode_anchors(page: Path, line: str, text: str) -> list[FromFile]:
+    """The anchors brought by the shortcodes of `line` (a line of the Hugo page `page`, whose
+    whole text is `text`) that
     read a file: the file's `id=` values, or "unknown" when the file is not found. A shortcode
     whose template is not found counts as one that reads a file when its first argument is a
     file name (`x.html`), and brings unknown anchors when it stands alone on its line and
@@ -117,7 +118,7 @@ def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
             # page, whose anchors are that page's (anchors.INCLUDE).
             continue
         if reads is None and not (value and _FILE_NAME.fullmatch(value)):
-            if line.strip() == m.group() and name not in _closed(page):
+            if line.strip() == m.group() and name not in _closed(text):
                 # A shortcode alone on its line, whose template is not in the copy (content
                 # checked without its `layouts/`, a theme module's): it may write headings
                 # (from the site's data), so the page's anchors are unknown. One that wraps
@@ -131,13 +132,10 @@ def shortcode_anchors(page: Path, line: str) -> list[FromFile]:
     return out
 
 
-def _closed(page: Path) -> frozenset[str]:
-    """The shortcodes the page closes (`{{< /name >}}`): those that wrap text."""
-    try:
-        text = page.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return frozenset()
-    return frozenset(_CLOSING.findall(text))
+@functools.lru_cache(maxsize=64)
+def _closed(text: str) -> frozenset[str]:
+    """The shortcodes the page `text` closes (`{{< /name >}}`): those that wrap text."""
+    return frozenset(_CLOSING.findall(text)) if "/" in text else frozenset()
 
 
 def _site_root(folder: str) -> Path | None:
