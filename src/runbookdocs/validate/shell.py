@@ -1849,18 +1849,20 @@ arguments listed for a reader, with no command before them."""
 _OPTION_FIRST = re.compile(r"^\s*--?[A-Za-z][\w.-]*(?:[= ]|$)")
 _ITEM = re.compile(r"^\s*-\s+\S")
 _QUOTED_OUTPUT = re.compile(r"^\s*> \S")
+"""A line of output marked as quoted with `> ` (two such lines at least under a command)."""
+_DB_CLIENTS = r"psql|mysql|mariadb|redis-cli|sqlite3|mongo|mongosh|cqlsh"
+"""Database clients that open their own prompt when given no command to run."""
 _REPL = re.compile(
-    r"""(?x)^\s*(?:sudo\s+)?(?:
+    rf"""(?x)^\s*(?:sudo\s+)?(?:
         (?:go\s+tool\s+)?pprof(?![^|;&<>]*\s--?(?:pdf|png|svg|gif|text|top|web|http|list|raw|proto
             |traces|dot|tree|peek|disasm|weblist|callgrind|kcachegrind|o|output)\b)
-      | (?:psql|mysql|mariadb|redis-cli|sqlite3|mongo|mongosh|gdb|lldb|dlv|nslookup|bc)
+      | (?:{_DB_CLIENTS}|gdb|lldb|dlv|nslookup|bc)
         (?![^|;&<>]*\s(?:-c|-e|--eval|--command|--execute|-x|--batch)\b)
       | (?:python3?|node|irb)\s*$
     )(?:\s+[^|;&<>]*)?$"""
 )
 """A command that opens a program's own prompt (pprof without a report format, a database or
 debugger client without a command to run, a bare interpreter): what follows is typed there."""
-"""A line of output marked as quoted with `> ` (two such lines at least under a command)."""
 _COMMENTED_CONTINUATION = re.compile(r"[ \t]\\[ \t]+#")
 """A `\\` then a comment at the end of a command line (`--flag x \\   # what x is`): the `\\`
 escapes the space after it, so bash ends the command on that line; the writer meant it to go
@@ -2181,11 +2183,11 @@ def _typed_into_program(lines: list[str]) -> set[int]:
 
 
 _CLIENT_STARTED = re.compile(
-    r"""(?x)^\s*(?:sudo\s+(?:-\S+\s+)*)?
+    rf"""(?x)^\s*(?:sudo\s+(?:-\S+\s+)*)?
         (?:(?:(?:docker|podman|nerdctl)\s+(?:container\s+)?exec|(?:kubectl|oc)\s+exec)
            (?=[^|;&<>]*\s-(?:it|ti)\s)                          # with a terminal: -it
            [^|;&<>]*?\s(?:--\s+)?)?
-        (?:psql|mysql|mariadb|redis-cli|sqlite3|mongo|mongosh|cqlsh)
+        (?:{_DB_CLIENTS})
         (?![^|;&<>]*\s(?:-c|-e|--eval|--command|--execute|-f|--file)\b)  # nothing to run
         (?:\s+[^|;&<>]*)?$"""
 )
