@@ -167,3 +167,23 @@ def test_vuepress_slugs_outside_mkdocs_only(tmp_path: Path) -> None:
     mkdocs = cli("check", "--no-cache", "--dialect", "mkdocs", "page.md", cwd=tmp_path)
     found = [ln.split(": error")[0] for ln in mkdocs.stdout.splitlines() if ": error" in ln]
     assert found == ["page.md:7:16", "page.md:7:48", "page.md:7:70"], mkdocs.stdout
+
+
+def test_files_the_repository_ignores_are_written_by_the_build(tmp_path: Path) -> None:
+    """Blind round 27: a `.gitignore` between a file and the top of its repository (or, in a
+    copy without Git, its site) says the build writes it; a deeper `!name` keeps it; above no
+    top, nothing is read."""
+    from runbookdocs.generated import ignored_by_repository
+
+    site = tmp_path / "site"
+    (site / "content" / "cli").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n')
+    (site / ".gitignore").write_text("public/\ncontent/cli/tool_*.md\n")
+    (site / "content" / "cli" / ".gitignore").write_text("!tool_kept.md\n")
+    assert ignored_by_repository(site / "content" / "cli" / "tool_run.md")
+    assert not ignored_by_repository(site / "content" / "cli" / "tool_kept.md")
+    assert not ignored_by_repository(site / "content" / "cli" / "other.md")
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / ".gitignore").write_text("*.md\n")
+    assert not ignored_by_repository(loose / "page.md")

@@ -37,6 +37,7 @@ from runbookdocs.config import Config
 from runbookdocs.dialect import built_by_generator, template_starts
 from runbookdocs.document import PLACEHOLDER, Document
 from runbookdocs.docusaurus import linked_doc
+from runbookdocs.generated import ignored_by_repository
 from runbookdocs.links import REF_DEF, SCHEME, link_texts, links, mask_code, unescape_target
 from runbookdocs.location import Location
 from runbookdocs.mkdocs_site import in_built_folder, localised_file
@@ -142,6 +143,40 @@ _HUGO_REF = re.compile(r"""\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+"(?P<target>[^"]+)"\s
 """`[text]({{< relref "page.md#anchor" >}})`: Hugo's page references."""
 
 
+def _hugo_bases(source: Path, target: str) -> tuple[list[Path], list[Path], Path | None, str]:
+    """The folders a Hugo link `target` of the page `source` is read from (see `_hugo_pages`),
+    those an alias's redirect is followed from, the content directory (None when the pages
+    are not under one), and the target without its leading `/`."""
+    bases = [source.parent]
+    if source.stem not in ("index", "_index"):
+        bases.append(source.parent / source.stem)
+    # Hugo's link render hook and `ref` look a path up from the content directory too.
+    content = next((d for d in source.parents if d.name == "content"), None)
+    # The browser follows an alias's redirect from the URL it reads the link against: the
+    # page's pretty URL (an index page's folder), or the site's root for `/x/`.
+    seen_from = [bases[-1]]
+    if content is not None:
+        bases.append(content)
+        bases.extend(d for d in source.parents if content in d.parents)  # language folders
+    if target.startswith("/"):
+        bases = bases[2:] or bases
+        seen_from = bases if content is not None else []
+        target = target.lstrip("/")
+    return bases, seen_from, content, target
+
+
+def _hugo_generated(source: Path, target: str) -> bool:
+    """True when a page the Hugo link `target` may name is one the repository ignores: a
+    build step writes it (`generated.ignored_by_repository`)."""
+    bases, _, _, target = _hugo_bases(source, target)
+    for name in (Path(os.path.normpath(base / target)) for base in bases):
+        candidates = [name] if name.suffix == ".md" else []
+        candidates += [name.with_name(name.name + ".md"), name / "_index.md", name / "index.md"]
+        if any(ignored_by_repository(c) for c in candidates):
+            return True
+    return False
+
+
 def _hugo_pages(
     source: Path, target: str, index: PageIndex, *, shortcode: bool = False
 ) -> Iterator[Path]:
@@ -163,21 +198,7 @@ def _hugo_pages(
     from runbookdocs.dialect import hugo_languages, hugo_lowercases_urls
 
     seen: set[Path] = set()
-    bases = [source.parent]
-    if source.stem not in ("index", "_index"):
-        bases.append(source.parent / source.stem)
-    # Hugo's link render hook and `ref` look a path up from the content directory too.
-    content = next((d for d in source.parents if d.name == "content"), None)
-    # The browser follows an alias's redirect from the URL it reads the link against: the
-    # page's pretty URL (an index page's folder), or the site's root for `/x/`.
-    seen_from = [bases[-1]]
-    if content is not None:
-        bases.append(content)
-        bases.extend(d for d in source.parents if content in d.parents)  # language folders
-    if target.startswith("/"):
-        bases = bases[2:] or bases
-        seen_from = bases if content is not None else []
-        target = target.lstrip("/")
+    bases, seen_from, content, target = _hugo_bases(source, target)
     urls_lower = hugo_lowercases_urls(str(source.parent))
     lower = shortcode or urls_lower
     names = [Path(os.path.normpath(base / target)) for base in bases]
@@ -539,6 +560,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         if not pages:
             if ref.kind == "hugo-link" and "/" not in path_part and "." not in path_part:
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
+            if _hugo_generated(source, path_part):
+                return None  # a page the build writes (the repository ignores it)
             shortcode = ref.kind == "hugo-ref"
             named = _hugo_named(source, path_part, index, shortcode=shortcode)
             if len(named) > 1 and shortcode:
@@ -589,6 +612,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 return None
             if not os.path.exists(name) and in_built_folder(source, Path(name)):
                 return None  # a folder the site's nav names and a step before the build writes
+            if not os.path.exists(name) and ignored_by_repository(Path(name)):
+                return None  # a file the build writes (the repository ignores it)
             problem, linked = _resolve_file(ref, Path(name), path_part, index)
             if problem is not None:
                 served = _at_pretty_url(ref, source, path_part, index)
