@@ -206,6 +206,10 @@ def _hugo_pages(
     languages = hugo_languages(str(source.parent))
     for name in names:
         candidates = [name] if name.suffix == ".md" else []
+        if name.suffix == ".md" and name.stem in ("index", "_index"):
+            # `../setup/index.md`: Hugo's page lookup reads a bundle's index file as the
+            # bundle's path (`/setup`), which is also the path of a page `setup.md`.
+            candidates.append(name.parent.with_name(name.parent.name + ".md"))
         candidates += [
             name.with_name(name.name + ".md"),
             name / "_index.md",
