@@ -45,7 +45,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
     assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
     assert re.search(r"commonmark for 2 page\(s\), detected from \S+-dashes/\S+ \(Docu", err)
-    assert "dialect: hugo for 24 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 25 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
@@ -371,6 +371,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/lookup/by-name.md:13:22: error [RBD502]",
         "foreign/hugo/content/docs/lookup/by-name.md:14:21: error [RBD501]",
         "foreign/hugo/content/docs/lookup/by-name.md:15:20: error [RBD501]",
+        # Blind round 27: a news page the site's `permalinks` serve four folders deep links
+        # its picture four levels up, in the site's static folder; a missing one is reported.
+        "foreign/hugo/content/news/launch.md:13:54: warning [RBD503]",
         # Blind round 16: HuJSON tagged json (comments and trailing commas) is one RBD208;
         # comments alone, or one standing for members left out, are annotations; jsonc and
         # hujson blocks read both, json5 is not checked. A missing comma is reported where it

@@ -374,6 +374,49 @@ def hugo_languages(folder: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1) or m.group(2) for m in _LANGUAGE_KEY.finditer(text)))
 
 
+@functools.lru_cache(maxsize=256)
+def hugo_permalinks(folder: str) -> dict[str, str]:
+    """The URL patterns the Hugo site of `folder` sets for the regular pages of its sections
+    (`permalinks`: `{"blog": "/:section/:year/:month/:slug/"}`), read from its configuration
+    file, or from `permalinks.*` beside it in a configuration directory; {} when none (or
+    the configuration cannot be read: the pages are then served at their file's path)."""
+    found = hugo_config(folder)
+    if found is None:
+        return {}
+    data = _load_config(found)
+    table = data.get("permalinks") if isinstance(data, dict) else None
+    if table is None:
+        for suffix in (".toml", ".yaml", ".yml", ".json"):
+            beside = found.with_name("permalinks" + suffix)
+            if beside.is_file():
+                table = _load_config(beside)
+                break
+    if not isinstance(table, dict):
+        return {}
+    # Hugo 0.120 and later also take the patterns by page kind: `permalinks.page.blog`.
+    if isinstance(table.get("page"), dict):
+        table = table["page"]
+    return {str(k).strip("/"): v for k, v in table.items() if isinstance(v, str)}
+
+
+def _load_config(path: Path) -> object:
+    """A TOML, YAML or JSON configuration file, loaded; None when it cannot be read."""
+    import json
+    import tomllib
+
+    from runbookdocs.yamlio import YamlProblem, load_yaml
+
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        return load_yaml(text, lines=False)
+    except (OSError, ValueError, YamlProblem):
+        return None
+
+
 def _config_sets(found: Path | None, setting: re.Pattern[str]) -> bool:
     """True when the site configuration `found` holds `setting` (none, or unreadable: False,
     the generator's default then holds)."""

@@ -702,7 +702,11 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
     to files that exist), so they work in the browser. The file named (a page or
     any other file), or None when there is none, or the page is not served that way.
     """
-    if ref.kind != "hugo-link":
+    if ref.kind == "hugo-link":
+        routed = _from_permalink(source, path_part)
+        if routed is not None:
+            return routed
+    else:
         from runbookdocs.dialect import dialect_for, directory_urls
 
         if ref.kind != "link" or dialect_for(source, index.config).name != "mkdocs":
@@ -722,6 +726,50 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
     else:
         candidates = [name]
     return next((c for c in candidates if str(c) in index.entries or c.is_file()), None)
+
+
+def _from_permalink(source: Path, path_part: str) -> Path | None:
+    """What a relative link names when the page is served at a URL its Hugo site's
+    `permalinks` make (`/:section/:year/:month/:slug/` for `blog/post.md`: four folders deep,
+    where its file is two) and the link climbs out of that URL to the site's root
+    (`../../../../img/x.png` is `/img/x.png`): the site's static file or the page at that
+    path. None otherwise: a link that stays among the pattern's folders names a URL the
+    check does not compute (from a date, a slug), and is read as before."""
+    from runbookdocs.dialect import hugo_config, hugo_languages, hugo_permalinks
+
+    # A section's `_index.md` is no regular page: `permalinks` of pages leave it where it is
+    # (a bundle's `index.md` is one: it is served at the pattern's URL).
+    if source.stem == "_index" or path_part.startswith("/"):
+        return None
+    content = next((d for d in source.parents if d.name == "content"), None)
+    config = hugo_config(str(source.parent))
+    if content is None or config is None:
+        return None
+    folders = source.parent.relative_to(content).parts
+    # The section is the first folder under the content directory, or under its language's.
+    language = folders[0] if folders and folders[0] in hugo_languages(str(source.parent)) else ""
+    sections = folders[1:] if language else folders
+    if not sections:
+        return None
+    pattern = hugo_permalinks(str(source.parent)).get(sections[0])
+    if pattern is None:
+        return None
+    depth = len([p for p in pattern.split("/") if p])
+    parts = [p for p in Path(path_part).parts if p not in (".", "")]
+    ups = 0
+    while ups < len(parts) and parts[ups] == "..":
+        ups += 1
+    if ups < depth or ups == len(parts):
+        return None
+    rest = Path(*parts[ups:])
+    root = config.parent.parent.parent if config.parent.name == "_default" else config.parent
+    bases = [root / "static", content / language if language else content]
+    for base in bases:
+        name = base / rest
+        for c in (name, name.with_name(name.name + ".md"), name / "_index.md", name / "index.md"):
+            if c.is_file():
+                return c
+    return None
 
 
 _INDEXES = ("index.md", "_index.md", "README.md")
