@@ -58,6 +58,11 @@ an identifier of code, nor `XXX.XXX.XXX/XX` or `/nfs/XXX`, a value to fill in)."
 
 _POINTS_TO = re.compile(r"[ \t]+(?:above|below)\b")
 """After a marker: `TODO above`, `FIXME below`, words pointing to another marker."""
+_TALKED_ABOUT = re.compile(r"(?i)(?<![\w-])(?:our|your|their|its|still)[ \t]+$")
+"""Before a marker: a word that makes it a noun or a state in a sentence (`our TODO list`,
+`43% were still TODO`), the page talking about to-dos, not one left on the page."""
+_TODO_LIST = re.compile(r"[ \t]+lists?\b")
+"""After a marker: `a TODO list`, the list of to-dos a sentence talks about."""
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
@@ -1356,6 +1361,15 @@ _PULL_REQUEST_ENTRY = re.compile(
 `(#5178)`): the request's title, whose TODO is one in the code it changed."""
 
 
+def _talked_about(text: str, start: int, end: int) -> bool:
+    """True when the marker at `start:end` of prose is a word of its sentence (`_TALKED_ABOUT`
+    before it, or `list` after it) and not a note's head (`our TODO: ...`, a colon after it)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text.startswith(":", end):
+        return False
+    return bool(_TALKED_ABOUT.search(text, line_start, start) or _TODO_LIST.match(text, end))
+
+
 def _pull_request_entry(text: str, at: int) -> bool:
     """True when the line of `text` holding `at` is a `_PULL_REQUEST_ENTRY`."""
     start = text.rfind("\n", 0, at) + 1
@@ -1390,6 +1404,8 @@ def _scan(
             continue
         if prose and _POINTS_TO.match(text, m.end()):
             continue  # "see the TODO above": a pointer to a marker (reported where it is)
+        if prose and _talked_about(text, m.start(), m.end()):
+            continue  # "our TODO list", "still TODO": the page talks about to-dos
         if prose and _pull_request_entry(text, m.start()):
             continue  # a changelog entry naming a pull request: its title, about the code
         if any(start <= m.start() < end for start, end in linked):
