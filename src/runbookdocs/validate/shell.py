@@ -2004,6 +2004,8 @@ def _not_shell(line: str) -> bool:
         return True
     if _DEVICE_ROW.match(line):
         return True  # a device and its numbers, as `dmsetup ls` prints it: `pool  (253:0)`
+    if _MOUNT_ROW.match(line):
+        return True  # a mounted file system, as `mount` lists it: `/dev/sdb1 on /data (rw)`
     if _PARENTHESISED.match(line) and not looks_like_commands(line):
         return True  # a log line: `unhealthy TCP increment (1/2) for x` (bash: syntax error)
     column = _TWO_COLUMNS.match(line)
@@ -2025,6 +2027,11 @@ _PARENTHESISED = re.compile(
 )
 _DEVICE_ROW = re.compile(r"^[ \t]*[\w.@:/-]+[ \t]+\(\d+:\d+\)[ \t]*$")
 """A device's name and its major:minor numbers in parentheses (bash refuses `name (1:2)`)."""
+_MOUNT_ROW = re.compile(
+    r"^[ \t]*[\w.@:/-]+[ \t]+on[ \t]+\S+(?:[ \t]+type[ \t]+[\w.-]+)?[ \t]+\([^()$`|;&<>]*\)[ \t]*$"
+)
+"""A line of `mount`'s listing: what is mounted, `on` where, its type, then its options in
+parentheses (`/dev/sdb1 on /data type ext4 (rw,noatime)`; bash refuses the parenthesis)."""
 _TWO_COLUMNS = re.compile(r"^\s*[^\s|;&<>]+\s{3,}(\S.*)$")
 _SHELL_SYNTAX = re.compile(r"[|;`]|&&|\$\(")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+[,:]?")
