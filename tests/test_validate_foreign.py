@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 108 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 110 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -198,6 +198,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/docusaurus-website/docs/runbooks/backup.md:6:28: warning [RBD503]",
         "foreign/docusaurus-website/docs/runbooks/backup.md:6:57: error [RBD501]",
         "foreign/docusaurus-website/docs/runbooks/backup.md:7:21: error [RBD502]",
+        # Blind round 27 (B): a folder's name without its `/` over entries drawn with branches
+        # (`|- cmd`, `+- tests`) is a directory tree: one RBD308; a word over a branch and an
+        # open quote is still a shell error.
+        "foreign/drawn-trees.md:5:1: warning [RBD308]",
+        "foreign/drawn-trees.md:19:3: error [RBD301]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
         # same value on a command line stays a syntax error.
         # Blind round 11: the lines typed into a file opened in an editor (`sudo vim f`, then
@@ -832,6 +837,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
+        # Blind round 27 (B): a test runner's output after a `▶` prompt, with the assertions it
+        # generates (`len(hits) == 2`, `hits["a"][0].Ok == true`), is one RBD308; a comparison
+        # written for the shell (`[ x == y ]`) in an `if` left open is still an error.
+        "foreign/test-assertions.md:5:1: warning [RBD308]",
+        "foreign/test-assertions.md:24:3: error [RBD301]",
         # Blind round 23: a table column named TODO is no marker; a TODO in a cell is one.
         "foreign/todo-column.md:12:35: warning [RBD506]",
         # Blind round 22: "the TODO above", "the FIXME below" point at markers, reported
