@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 110 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 113 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -78,6 +78,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/bugs.md:9:26: warning [RBD302]",
         "foreign/bugs.md:14:6: warning [RBD302]",
         "foreign/bugs.md:19:1: warning [RBD506]",
+        # Blind round 27 (B): `[format: (lines|csv|json)]`, an optional field and the values it
+        # takes, is a reference's notation, not YAML; a key misindented beside it is found.
+        "foreign/choice-notation.md:18:4: error [RBD202]",
         # Sessions typed into a key-value store's client (`name$>`, `host:port>`, `name>` with
         # its replies), a text protocol, a client started by a command, a site's `$>` shell
         # prompt, `field:value` statistics, a menu in a `.no-copy` block: one RBD308 at most
@@ -605,6 +608,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed-results.md:65:1: warning [RBD308]",
         "foreign/printed-results.md:80:1: error [RBD301]",
         "foreign/printed-results.md:89:1: warning [RBD308]",  # `name (kind)` alone: a title
+        # Blind round 27 (B): a table a program printed (`+--+` or box-drawing borders, `|` or
+        # `│` rows, maybe `...`) tagged yaml is one RBD208; a block scalar misindented is found.
+        "foreign/printed-tables-as-yaml.md:6:1: warning [RBD208]",
+        "foreign/printed-tables-as-yaml.md:16:1: warning [RBD208]",
+        "foreign/printed-tables-as-yaml.md:28:2: error [RBD202]",
         # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
         # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
         "foreign/printed-yaml.md:6:1: warning [RBD208]",
@@ -922,6 +930,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # lines: one RBD208; a side still wrong once the marks are taken out stays an error.
         "foreign/yaml-diffs.md:35:1: warning [RBD208]",
         "foreign/yaml-diffs.md:57:1: error [RBD202]",
+        # Blind round 27 (B): an expression (a function call and an operator, no key) tagged
+        # yaml is one RBD208; a key misindented in a rule whose filter is an expression is found.
+        "foreign/yaml-expressions.md:6:1: warning [RBD208]",
+        "foreign/yaml-expressions.md:14:10: error [RBD202]",
     ]
 
 
