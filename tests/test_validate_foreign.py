@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 110 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 116 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -78,6 +78,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/bugs.md:9:26: warning [RBD302]",
         "foreign/bugs.md:14:6: warning [RBD302]",
         "foreign/bugs.md:19:1: warning [RBD506]",
+        # Blind round 27 (B): `[format: (lines|csv|json)]`, an optional field and the values it
+        # takes, is a reference's notation, not YAML; a key misindented beside it is found.
+        "foreign/choice-notation.md:18:4: error [RBD202]",
         # Sessions typed into a key-value store's client (`name$>`, `host:port>`, `name>` with
         # its replies), a text protocol, a client started by a command, a site's `$>` shell
         # prompt, `field:value` statistics, a menu in a `.no-copy` block: one RBD308 at most
@@ -91,6 +94,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/clients.md:77:1: warning [RBD308]",
         "foreign/clients.md:85:3: error [RBD301]",
         "foreign/clients.md:89:1: error [RBD301]",
+        # Blind round 27 (B): a link inside an HTML comment, closed on its line or on a later
+        # line of the paragraph, is not shown and not checked; a link after it still is.
+        "foreign/commented-links.md:8:16: error [RBD501]",
         # Blind round 24: a mkdocs.yml whose entries carry a trailing `# comment` still enables
         # superfences: fences in list items and boxes are blocks (no RBD109), and their
         # mistakes are found (a space after `\`, a link to an anchor no heading makes).
@@ -198,6 +204,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/docusaurus-website/docs/runbooks/backup.md:6:28: warning [RBD503]",
         "foreign/docusaurus-website/docs/runbooks/backup.md:6:57: error [RBD501]",
         "foreign/docusaurus-website/docs/runbooks/backup.md:7:21: error [RBD502]",
+        # Blind round 27 (B): a folder's name without its `/` over entries drawn with branches
+        # (`|- cmd`, `+- tests`) is a directory tree: one RBD308; a word over a branch and an
+        # open quote is still a shell error.
+        "foreign/drawn-trees.md:5:1: warning [RBD308]",
+        "foreign/drawn-trees.md:19:3: error [RBD301]",
         # An environment file's lines tagged bash (a DSN's `tcp(host:port)`): one RBD309; the
         # same value on a command line stays a syntax error.
         # Blind round 11: the lines typed into a file opened in an editor (`sudo vim f`, then
@@ -612,6 +623,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed-results.md:65:1: warning [RBD308]",
         "foreign/printed-results.md:80:1: error [RBD301]",
         "foreign/printed-results.md:89:1: warning [RBD308]",  # `name (kind)` alone: a title
+        # Blind round 27 (B): a table a program printed (`+--+` or box-drawing borders, `|` or
+        # `│` rows, maybe `...`) tagged yaml is one RBD208; a block scalar misindented is found.
+        "foreign/printed-tables-as-yaml.md:6:1: warning [RBD208]",
+        "foreign/printed-tables-as-yaml.md:16:1: warning [RBD208]",
+        "foreign/printed-tables-as-yaml.md:28:2: error [RBD202]",
         # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
         # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
         "foreign/printed-yaml.md:6:1: warning [RBD208]",
@@ -844,6 +860,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # `kubectl apply -f - <<END` around a manifest tagged yaml: the manifest is checked.
         "foreign/tags.md:96:2: error [RBD202]",
         "foreign/tags.md:104:1: warning [RBD208]",  # TOML with a value to fill in
+        # Blind round 27 (B): a test runner's output after a `▶` prompt, with the assertions it
+        # generates (`len(hits) == 2`, `hits["a"][0].Ok == true`), is one RBD308; a comparison
+        # written for the shell (`[ x == y ]`) in an `if` left open is still an error.
+        "foreign/test-assertions.md:5:1: warning [RBD308]",
+        "foreign/test-assertions.md:24:3: error [RBD301]",
         # Blind round 23: a table column named TODO is no marker; a TODO in a cell is one.
         "foreign/todo-column.md:12:35: warning [RBD506]",
         # Blind round 22: "the TODO above", "the FIXME below" point at markers, reported
@@ -927,6 +948,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # lines: one RBD208; a side still wrong once the marks are taken out stays an error.
         "foreign/yaml-diffs.md:35:1: warning [RBD208]",
         "foreign/yaml-diffs.md:57:1: error [RBD202]",
+        # Blind round 27 (B): an expression (a function call and an operator, no key) tagged
+        # yaml is one RBD208; a key misindented in a rule whose filter is an expression is found.
+        "foreign/yaml-expressions.md:6:1: warning [RBD208]",
+        "foreign/yaml-expressions.md:14:10: error [RBD202]",
     ]
 
 

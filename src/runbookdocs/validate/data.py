@@ -614,11 +614,14 @@ def _loads(text: str | None) -> bool:
 
 
 _OPTIONAL_FIELD = re.compile(
-    r"^([ \t]*)\[[ \t]*(?:([\w.-]*(?:[ \t]*\|[ \t]*[\w.-]+)*)[ \t]*:[ \t]*)?<[^\n]*\][ \t]*$", re.M
+    r"^([ \t]*)\[[ \t]*(?:([\w.-]*(?:[ \t]*\|[ \t]*[\w.-]+)*)[ \t]*:[ \t]*)?"
+    r"(?:<[^\n]*|\([\w.-]+(?:[ \t]*\|[ \t]*[\w.-]+)+\)[ \t]*)\][ \t]*$",
+    re.M,
 )
 """`[name: <type> | default = value]`, `[<tls_config>]`: an optional field, or an optional
 block described elsewhere, in a configuration reference written the Prometheus way
-(Prometheus, Alertmanager, Loki, Mimir...): a notation, not YAML."""
+(Prometheus, Alertmanager, Loki, Mimir...); `[name: (a|b|c)]`: an optional field and the
+values it takes: a notation, not YAML."""
 
 
 def yaml_reference_notation(text: str) -> bool:
@@ -940,6 +943,10 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return _PROMETHEUS_LOOK
     if _directory_tree(lines):
         return "a directory tree", "text"
+    if _printed_table(body):
+        return "a table a program printed", "text"
+    if all(_EXPRESSION_LINE.match(ln) and _EXPRESSION_OPERATOR.search(ln) for ln in body):
+        return "an expression (a filter or a condition)", "text"
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
     if looks_like_commands(body[0]) and len(body[0].split()) > 1:
@@ -985,6 +992,36 @@ def _directory_tree(lines: list[str]) -> bool:
         return False
     top = body[0].strip().rstrip(":")
     return directory_tree([top if top.endswith("/") else top + "/", *body[1:]])
+
+
+_TABLE_RULE = re.compile(r"^[ \t]*[+|│┃║├┌└╭╰╠╔╚]?[-=─━═┬┼┴╤╪╧+]{3,}[+|│┃║┤┐┘╮╯╣╗╝]?[ \t]*$")
+"""A table's border or rule: `+----+----+`, `├────┼────┤`, `───┬───╮`."""
+_TABLE_LINE = re.compile(r"^[ \t]*[|│┃║].*[|│┃║][ \t]*$")
+"""A table's row between its sides: `| 1 | a |`, `│ 1 │ a │`."""
+
+
+_EXPRESSION_LINE = re.compile(
+    r"^[ \t]*(?![-?][ \t])(?![\w.-]+[ \t]*:(?:[ \t]|$))"  # no item, no key
+    r"""(?!(?:"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|$))"""  # no quoted key
+    r".*\b[A-Za-z_]\w*\([^()]*\)"  # a call
+)
+"""A line that is not a YAML key or item and that calls a function: `"a" in Lookup(x).Names()`."""
+_EXPRESSION_OPERATOR = re.compile(
+    r"==|!=|<=|>=|&&|\|\||[ \t](?:in|not|and|or|contains|matches)[ \t]"
+)
+"""An operator of an expression language (expr, CEL, JMESPath filters)."""
+
+
+def _printed_table(body: list[str]) -> bool:
+    """True when `body` (a block's lines, blank ones left out) is a table a program printed
+    (what `mysql` or a CLI's `list` command shows): every line a border or rule of `-`, `=`,
+    `+` or box-drawing characters, or a row between `|` or `│` sides, with one rule and one
+    row at least, maybe an elision (`...`) for the rows left out. YAML reads `|` as a block
+    scalar and refuses the rows; such a block is output tagged `yaml`."""
+    rules = sum(1 for ln in body if _TABLE_RULE.match(ln))
+    rows = sum(1 for ln in body if _TABLE_LINE.match(ln) and not _TABLE_RULE.match(ln))
+    elided = sum(1 for ln in body if ln.strip() in ("...", "…"))
+    return rules >= 1 and rows >= 1 and rules + rows + elided == len(body)
 
 
 _BRACE_OPEN = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*:?[ \t]*\{[ \t]*(?:#.*)?$")

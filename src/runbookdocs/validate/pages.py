@@ -87,6 +87,8 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     macros = template_starts(doc)
     prose = prose_lines(doc)
     spanned = code_over_lines(prose) if "`" in doc.text else {}
+    # A link inside an HTML comment (`text <!-- see [x](TODO) -->`) is not shown: no link.
+    hidden = _comments_over_lines(prose) if "<!--" in doc.text else {}
     used: set[str] | None = None  # the labels the page's reference links name
     for p in prose:
         if "](" not in p.line.text and "]:" not in p.line.text:
@@ -99,7 +101,8 @@ def check_links(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         defined = _REF_LABEL.match(masked) if REF_DEF.match(masked) else None
         if defined is not None and used is None:
             used = _used_labels(doc)
-        for col, raw in links(spanned.get(p.index, p.line.text)):
+        shown = hidden.get(p.index) or _without_inline_comments(spanned.get(p.index, p.line.text))
+        for col, raw in links(shown):
             target = unescape_target(raw.strip("<>"))
             if not target or SCHEME.match(target) or target.startswith(("//", "/", "{{")):
                 continue  # absolute, or a template (`{{< relref >}}` is read above)

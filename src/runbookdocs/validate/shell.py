@@ -1983,11 +1983,15 @@ _PSEUDO_CODE = re.compile(
     r"""(?x)^\s*(?:
         (?:[A-Za-z_][\w.]*\s*=\s*)?[A-Za-z_][\w.]*\((?!\))[^$`'"|;&<>]*\)\s*;?\s*$  # f(x), y = f(x)
       | [A-Za-z_][\w.]*\s+[-+*/]\s+[^$`'"|;&<>]*\([^$`'"|;&<>]*\)\s*$        # a / (b - c)
+      | [A-Za-z_]\w*(?:\.\w+|\[[^\]\s]*\]|\([^()\s]*\))*(?:\[[^\]\s]*\]|\([^()\s]*\))
+        (?:\.\w+|\[[^\]\s]*\]|\([^()\s]*\))*\s+[=!]=\s+[^$`|;&<>]+$     # len(x) == 2, a["k"].b == v
     )"""
 )
 """A formula or a function call written as pseudo-code (`signature=base64(HMAC(s, k))`,
-`Used / (Max - Reserved)`): bash reads `word(` as a syntax error, and no shell statement has
-that form (a function is defined with `()`, an array assigned with `=(`)."""
+`Used / (Max - Reserved)`), or an assertion a test tool prints or reads (`len(res) == 2`,
+`res["a"][0].Ok == true`): bash reads `word(` as a syntax error, and no shell statement has
+that form (a function is defined with `()`, an array assigned with `=(`, and a comparison
+is written inside `[ ]`, `[[ ]]` or `test`)."""
 
 
 _GLUE_WORDS = _PROSE_WORDS | {"from", "for", "in", "on", "at", "with", "by", "were", "can"}
@@ -2354,6 +2358,8 @@ _TREE_ENTRY = re.compile(
 )
 """A line of a directory tree under its top: indentation or the drawing of the folders above,
 the entry's branch, one name (no space: a line with words is not one), maybe a note."""
+_TREE_BRANCH = re.compile(r"^[ \t│|┃]*(?:[├└┣┗`|+]-|[├└┣┗])")
+"""An entry drawn with its branch: `|- name`, `|-- name`, `+- name`, `├── name`."""
 _TREE_LINK = re.compile(r"^[ \t]*[│|┃][ \t│|┃]*$")
 """A tree's line holding only the drawing of the folders above (`  |`), between entries."""
 _TREE_SIBLING = re.compile(r"^[\w.@+~][\w.@+~-]*/?[ \t]*(?:#.*)?$")
@@ -2362,19 +2368,26 @@ _TREE_SIBLING = re.compile(r"^[\w.@+~][\w.@+~-]*/?[ \t]*(?:#.*)?$")
 
 def _directory_tree(lines: list[str]) -> set[int]:
     """Every line when `lines` draw a directory tree (what `tree` prints, or a folder's layout
-    written by hand): the first line a folder's name ending in `/` (or `.`) and every other one
-    an entry under it, one name each (or only the drawing of the folders above, `|`; or, after
-    indented entries, a name at the margin beside the top: `galaxy.yaml` after `roles/`'s
-    entries). A shell reads each entry as a command (`--file.png` a flag as a command name,
-    `conf/` a command ending in `/`): all of it is output. A folder's name alone on a line is
-    no command anyone types, and the entries under it are indented single names: no statement
-    of a script has that shape."""
+    written by hand): the first line a folder's name ending in `/` (or `.`; or a bare name when
+    every entry under it is drawn with a branch, `|- cmd`) and every other one an entry under
+    it, one name each (or only the drawing of the folders above, `|`; or, after indented
+    entries, a name at the margin beside the top: `galaxy.yaml` after `roles/`'s entries). A
+    shell reads each entry as a command (`--file.png` a flag as a command name, `conf/` a
+    command ending in `/`): all of it is output. A folder's name alone on a line is no command
+    anyone types, and the entries under it are indented single names: no statement of a script
+    has that shape."""
     shown = [i for i, ln in enumerate(lines) if ln.strip()]
-    if len(shown) < 3 or not _TREE_ROOT.match(lines[shown[0]].strip()):
+    if len(shown) < 3:
+        return set()
+    top = lines[shown[0]].strip()
+    # A top without its `/` (`project`) is a folder's name too when every entry under it is
+    # drawn with a branch (`|- src`, `├── src`): a lone word could be a command, a branch not.
+    drawn = not _TREE_ROOT.match(top)
+    if drawn and not _TREE_SIBLING.match(top):
         return set()
     named = 0
     for i in shown[1:]:
-        if _TREE_ENTRY.match(lines[i]):
+        if _TREE_ENTRY.match(lines[i]) and (not drawn or _TREE_BRANCH.match(lines[i])):
             named += 1
         elif not _TREE_LINK.match(lines[i]) and not (named and _TREE_SIBLING.match(lines[i])):
             return set()
