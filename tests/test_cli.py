@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 import subprocess
 import sys
@@ -140,3 +141,35 @@ def test_check_summary_counts_findings_not_blocks(tmp_path: Path) -> None:
     warnings = sum(": warning: " in ln for ln in printed)
     assert (errors, warnings) == (3, 1), proc.stdout
     assert f": {errors} error(s), {warnings} warning(s) in " in proc.stderr
+
+
+def test_a_project_checked_from_another_folder_is_checked_with_its_own_configuration(
+    tmp_path: Path,
+) -> None:
+    # Typed in one project (`here`), about another: that one's rules, snippets and root hold,
+    # not those of the folder the command is typed in.
+    make_project(tmp_path / "here", {"docs/x.md": "# X\n"})
+    page = '# Page\n\nSee [x](#nowhere).\n\n```bash\n--8<-- "setup.sh"\n```\n'
+    there = tmp_path / "there"
+    (there / "docs").mkdir(parents=True)
+    (there / "snippets").mkdir()
+    (there / "runbookdocs.toml").write_text('ignore = ["RBD502"]\n', encoding="utf-8")
+    (there / "docs" / "page.md").write_text(page, encoding="utf-8")
+    (there / "snippets" / "setup.sh").write_text('echo "unclosed\n', encoding="utf-8")
+    proc = cli("check", "../there/docs", "--no-cache", cwd=tmp_path / "here")
+    assert proc.returncode == 1, proc.stderr
+    # The snippet is found and its real defect reported; the link rule stays ignored.
+    assert "page.md:6:1: error: shell syntax error" in proc.stdout
+    assert "RBD502" not in proc.stdout and "RBD120" not in proc.stdout
+    # A repository without configuration: its own root (the folder holding .git).
+    plain = tmp_path / "plain"
+    shutil.copytree(there / "docs", plain / "docs")
+    shutil.copytree(there / "snippets", plain / "snippets")
+    (plain / ".git").mkdir()
+    proc = cli("check", str(plain / "docs"), "--no-cache", cwd=tmp_path / "here")
+    assert "page.md:6:1: error: shell syntax error" in proc.stdout, proc.stdout
+    assert "[RBD502]" in proc.stdout and "RBD120" not in proc.stdout
+    # Paths of two projects with different configurations: one run cannot honour both.
+    proc = cli("check", "../there/docs", str(plain / "docs"), cwd=tmp_path / "here")
+    assert proc.returncode == 2
+    assert "different configurations" in proc.stderr and "Traceback" not in proc.stderr

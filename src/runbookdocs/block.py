@@ -20,6 +20,7 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from runbookdocs import codes
 from runbookdocs.location import Location
+from runbookdocs.patterns import lazy
 
 KINDS: Mapping[str, str] = MappingProxyType(
     {
@@ -136,10 +137,10 @@ _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
 # Lines to highlight (VitePress, Docusaurus: ```bash {4,8-10}), not attributes.
 _LINE_RANGES = r"\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*\Z"
 # VitePress' line-number switch glued to the language: ```ts:line-numbers=5, ```sh:no-line-numbers.
-_LINE_NUMBERS = re.compile(r":(?:no-)?line-numbers(?:=\d+)?\Z")
+_LINE_NUMBERS = lazy(r":(?:no-)?line-numbers(?:=\d+)?\Z")
 _MYST_DIRECTIVE = re.compile(r"\s*\{([A-Za-z][\w:-]*)\}(?=\s|$)")
-_PLACEHOLDER_WORD = re.compile(r"\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
-OWNER = re.compile(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
+_PLACEHOLDER_WORD = lazy(r"\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
+OWNER = lazy(r"[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
 """`owner=` once filled in: user or user:group."""
 _OPTION = r"""(?P<key>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<quot>"|')(?P<value>.*?)(?P=quot))?"""
 

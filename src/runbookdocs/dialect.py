@@ -32,6 +32,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from runbookdocs.patterns import lazy
+
 if TYPE_CHECKING:
     from runbookdocs.config import Config
     from runbookdocs.document import Document
@@ -158,7 +160,7 @@ _GENERATOR_FILES = (
     "astro.config.ts",
     "_config.yml",  # Jekyll (GitHub Pages)
 )
-_CONTAINER = re.compile(r"^ {0,3}:::+[ \t]*[A-Za-z{]", re.M)
+_CONTAINER = lazy(r"^ {0,3}:::+[ \t]*[A-Za-z{]", re.M)
 """`::: tip`, `:::warning`, `:::{note}`: a container of markdown-it-container (VuePress,
 VitePress), Docusaurus or MyST; GitHub shows such lines as text."""
 
@@ -210,7 +212,7 @@ def _html_site_root(folder: str) -> str | None:
     return _html_site_root(str(here.parent))
 
 
-_GITHUB_URL = re.compile(r"^\s*url\s*=\s*\S*github\.com[:/]", re.M)
+_GITHUB_URL = lazy(r"^\s*url\s*=\s*\S*github\.com[:/]", re.M)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -267,7 +269,7 @@ def detect(folder: str) -> Dialect:
 
 _NOTHING = "default: no mkdocs.yml or Hugo configuration found"
 
-_DOCS_PATH = re.compile(r"""\bpath\s*:\s*(["'`])(\.\./[^"'`\n]*)\1""")
+_DOCS_PATH = lazy(r"""\bpath\s*:\s*(["'`])(\.\./[^"'`\n]*)\1""")
 """A plugin's `path: '../docs'` in a Docusaurus configuration: a content folder outside the
 site's own folder (`website/docusaurus.config.js` reading the repository's `docs/`)."""
 
@@ -342,7 +344,7 @@ def hugo_config(folder: str) -> Path | None:
     return None
 
 
-_DISABLE_PATH_TO_LOWER = re.compile(
+_DISABLE_PATH_TO_LOWER = lazy(
     r"""^\s*["']?disablePathToLower["']?\s*[=:]\s*["']?true\b""", re.I | re.M
 )
 
@@ -354,7 +356,7 @@ def hugo_lowercases_urls(folder: str) -> bool:
     return not _config_sets(hugo_config(folder), _DISABLE_PATH_TO_LOWER)
 
 
-_LANGUAGE_KEY = re.compile(
+_LANGUAGE_KEY = lazy(
     r"""^\s*\[languages\.["']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)["']?\]"""
     r"""|^\s*["']?defaultContentLanguage["']?\s*[=:]\s*["']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\b""",
     re.M,
@@ -540,7 +542,7 @@ def mkdocs_names(folder: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 _J2_DEFAULTS = {"j2_block_start_string": "{%", "j2_variable_start_string": "{{"}
-_J2_OPTION = re.compile(r"^[ \t]+(j2_(?:block|variable)_start_string)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
+_J2_OPTION = lazy(r"^[ \t]+(j2_(?:block|variable)_start_string)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
 
 
 @functools.lru_cache(maxsize=1024)

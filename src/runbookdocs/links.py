@@ -11,6 +11,8 @@ import html
 import re
 from collections.abc import Iterator
 
+from runbookdocs.patterns import lazy
+
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
     r"\[(?P<text>(?:[^\]\\\n]|\\.)*)\]"
@@ -22,7 +24,7 @@ REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)(?:[ \t
 """A link reference definition (`[name]: target`, then nothing or a title); `[^1]: text` is a
 footnote, and `[1]: Some words.` a paragraph (CommonMark: words after the target that are not a
 quoted title make the line text), not links."""
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+SCHEME = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def mask_code(text: str) -> str:
@@ -45,7 +47,7 @@ def links(text: str) -> Iterator[tuple[int, str]]:
         yield ref.start("target"), ref.group("target")
 
 
-_ESCAPE = re.compile(
+_ESCAPE = lazy(
     r"\\([!-/:-@\[-`{-~])|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from runbookdocs import codes
+from runbookdocs.patterns import lazy
 
 if TYPE_CHECKING:
     from runbookdocs.config import Config
@@ -80,7 +81,7 @@ DEFAULT_SHELLCHECK: frozenset[str] = frozenset(
 """Shellcheck codes reported without being named in `select`; each has found commands in real
 documentation that did not do what their page said."""
 
-_PREFIX = re.compile(r"[A-Z]{2,5}[0-9]{0,3}\Z")
+_PREFIX = lazy(r"[A-Z]{2,5}[0-9]{0,3}\Z")
 
 
 def _norm(selector: str) -> str:

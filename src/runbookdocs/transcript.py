@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from runbookdocs.block import Block
+from runbookdocs.patterns import lazy
 from runbookdocs.variables import PLACEHOLDER
 
 ELLIPSIS = "..."
@@ -35,7 +36,7 @@ REGEX_SUFFIX = " (re)"
 
 _EXIT = re.compile(r"\[(\d{1,3})\]\Z")
 # A line that would close the block's fence if written into the page as it is.
-_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\Z")
+_FENCE = lazy(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\Z")
 _ANSI = r"""(?x)
     \x1b\[[0-?]*[ -/]*[@-~]                 # CSI: colours, cursor moves, bracketed paste
     | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?    # OSC: window titles, hyperlinks
@@ -447,7 +448,7 @@ def diff(
     return "\n".join(lines)
 
 
-_SEP = re.compile(r"(\r\n|\r|\n)")
+_SEP = lazy(r"(\r\n|\r|\n)")
 
 
 class Edit(NamedTuple):
@@ -562,7 +563,7 @@ __all__ = [
 ]
 
 
-SQL_EXPECT = re.compile(r"^\s*--\s*expect:\s*$", re.IGNORECASE)
+SQL_EXPECT = lazy(r"^\s*--\s*expect:\s*$", re.IGNORECASE)
 """The line that starts a SQL block's expected result."""
 
 

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from runbookdocs.errors import UsageError
+from runbookdocs.patterns import lazy
 
 if TYPE_CHECKING:
     from runbookdocs.config import Config
@@ -33,7 +34,7 @@ ENV_PREFIX = "RUNBOOK_VAR_"
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 """A placeholder: `{{ name }}`, filled from variables or secrets."""
 
-_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
+_ASSIGNMENT = lazy(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
 
 
 def parse_assignments(items: Iterable[str], option: str = "--var") -> dict[str, str]:

@@ -9,9 +9,10 @@ because every module is imported to build `--help`.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -90,11 +91,47 @@ def shard(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def load(args: argparse.Namespace) -> Config:
-    """The configuration `--config` names, or the nearest one."""
+def load(args: argparse.Namespace, pages: Sequence[Path] = ()) -> Config:
+    """The configuration `--config` names, or the nearest one: above the `pages` the command
+    works on when they are given, above the working directory otherwise."""
     from runbookdocs.config import load_config
 
-    return load_config(getattr(args, "config", None))
+    explicit = getattr(args, "config", None)
+    if explicit is not None or not pages:
+        return load_config(explicit)
+    return load_config(start=project_start(pages))
+
+
+def project_start(pages: Sequence[Path]) -> Path:
+    """Where the project of `pages` (files or folders) is looked for.
+
+    `runbookdocs check ../their-repo/docs` is about that repository: its configuration, its
+    snippets, its root, not those of the folder the command is typed in. Pages inside the
+    working directory keep it as the project (its configuration, if any, is found upwards
+    from the pages anyway). Without a configuration, the project is the repository holding
+    the pages (the nearest `.git` above their common folder, below the working directory),
+    else the working directory when it holds them, else their common folder.
+    """
+    from runbookdocs.config import find_config_file
+
+    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in pages]
+    configs = {find_config_file(folder) for folder in folders}
+    if len(configs) > 1:  # one run reads one configuration: the others' rules would not hold
+        named = ", ".join(sorted(str(c) if c else "(none)" for c in configs))
+        raise UsageError(
+            f"these paths belong to projects with different configurations ({named})",
+            hint="check each project on its own, or name one with --config",
+        )
+    common = Path(os.path.commonpath(folders)) if len(folders) > 1 else folders[0]
+    if configs != {None}:
+        return common
+    cwd = Path.cwd().resolve()
+    for folder in (common, *common.parents):
+        if folder == cwd:
+            return cwd
+        if (folder / ".git").exists():
+            return folder
+    return common
 
 
 def no_files(what: str, args: argparse.Namespace, config: Config) -> UsageError:

@@ -70,7 +70,7 @@ def configured(args: argparse.Namespace) -> Config:
 
     select = _codes("--select", getattr(args, "select", None))
     ignore = _codes("--ignore", getattr(args, "ignore", None))
-    config = base.load(args)
+    config = base.load(args, args.paths)
     dialect = getattr(args, "dialect", None)
     return dataclasses.replace(
         config,
@@ -169,7 +169,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     from runbookdocs.validate import documents_from_paths, why_not_checked
 
-    config = base.load(args)
+    config = base.load(args, args.paths)
     for doc in documents_from_paths(args.paths, config):
         for b in doc.blocks:
             why = b.why_not_run()

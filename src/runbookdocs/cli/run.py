@@ -60,7 +60,7 @@ def run_run(args: argparse.Namespace) -> int:
     from runbookdocs.variables import parse_assignments
 
     variables = parse_assignments(args.var)
-    config = base.load(args)
+    config = base.load(args, args.paths)
     documents = documents_from_paths(args.paths, config)
     if not documents:
         raise base.no_files("run", args, config)

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
+from runbookdocs.patterns import lazy
+
 _MARK = (
     r"(?:(?:an?|the|one) )?(?:bad|wrong|incorrect|invalid|broken)"
     r"(?: (?:example|usage|use|way|syntax|practice)s?)?"
@@ -64,18 +66,18 @@ _INTRO = (
 _CONDITION = r"\b(?:if|when|whenever|unless|whether|in case|si|quand|lorsque?)\b"
 """A condition or a case: what follows is what to do then, not a mistake."""
 
-_HEADING = re.compile(r"#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\Z")
-_SETEXT = re.compile(r"(?:=+|-+)[ \t]*\Z")
-_TITLED = re.compile(
+_HEADING = lazy(r"#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\Z")
+_SETEXT = lazy(r"(?:=+|-+)[ \t]*\Z")
+_TITLED = lazy(
     r"(?:(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*|===\+?)(?:[ \t]+\"([^\"]*)\")?[ \t]*\Z"
 )
 """An admonition (`!!! failure "Wrong"`, `??? note`) or a content tab (`=== "Wrong"`) opener."""
-_FENCE = re.compile(r"(?:`{3,}|~{3,})")
-_COMMENT = re.compile(r"[ \t]*(?:#|//|--|;)[ \t]*(.*)\Z")
-_QUOTE = re.compile(r"\A[ \t]*(?:>[ \t]?)+")
-_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=\S)")
-_FIRST_SENTENCE = re.compile(r"[.!?:;]|[ \t][-\u2013\u2014][ \t]")
+_FENCE = lazy(r"(?:`{3,}|~{3,})")
+_COMMENT = lazy(r"[ \t]*(?:#|//|--|;)[ \t]*(.*)\Z")
+_QUOTE = lazy(r"\A[ \t]*(?:>[ \t]?)+")
+_ITEM = lazy(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_SENTENCE_END = lazy(r"(?<=[.!?])[ \t]+(?=\S)")
+_FIRST_SENTENCE = lazy(r"[.!?:;]|[ \t][-\u2013\u2014][ \t]")
 """What ends a comment's first sentence (`# Wrong - same prefix`: a dash between spaces too)."""
 
 

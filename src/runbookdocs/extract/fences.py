@@ -21,6 +21,7 @@ import re
 from typing import NamedTuple
 
 from runbookdocs.extract.snippets import Line
+from runbookdocs.patterns import lazy
 
 _OPEN = re.compile(
     r"^(?P<prefix>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
@@ -30,8 +31,8 @@ _QUOTED_OPEN = (
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
 """A fence in a blockquote that is itself in a list item (`1. Do this` / `    > ```yaml`)."""
-_QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
-_LEAD_QUOTE = re.compile(r"^(?P<lead>[ \t]*)>[ ]?")
+_QUOTE = lazy(r"^[ ]{0,3}>[ ]?")
+_LEAD_QUOTE = lazy(r"^(?P<lead>[ \t]*)>[ ]?")
 _COMMENT = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*<!--")
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?P<gap>[ \t]+|$)")
 _CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?|===\+?)[ \t]")
@@ -287,7 +288,7 @@ def _fence(
     return found, j
 
 
-_STRAY_FENCE = re.compile(r"^[ \t]*(?:`{2,}|~{2,})")
+_STRAY_FENCE = lazy(r"^[ \t]*(?:`{2,}|~{2,})")
 _PROSE_LINE = r"^[ \t]*[A-Z][a-z']*[ \t]+(?:\S+[ \t]+){3,}\S*(?:[.:][ \t]*$|`)|.*\]\(|.*\*\*\w"
 """A sentence of the page (four words or more after a capitalised one, ending a sentence or
 holding a code span), a Markdown link or bold text: prose, not code."""

@@ -11,6 +11,7 @@ from typing import Any
 from runbookdocs import codes
 from runbookdocs.block import suggest
 from runbookdocs.location import Location
+from runbookdocs.patterns import lazy
 from runbookdocs.results import Finding
 from runbookdocs.yamlio import NOT_SIMPLE, YamlLines, YamlProblem, load_yaml, plain_value
 
@@ -204,7 +205,7 @@ def simple_yaml(text: str) -> Any:
     return root if root else NOT_SIMPLE
 
 
-_KEY_LINE = re.compile(r"^[\w.-]+[ \t]*:(?:[ \t]|$)|^#")
+_KEY_LINE = lazy(r"^[\w.-]+[ \t]*:(?:[ \t]|$)|^#")
 """The first line of YAML front matter: a key, or a comment."""
 
 

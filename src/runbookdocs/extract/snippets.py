@@ -15,12 +15,13 @@ from typing import NamedTuple
 
 from runbookdocs import codes
 from runbookdocs.location import Location
+from runbookdocs.patterns import lazy
 from runbookdocs.results import Finding
 
 _INLINE = re.compile(
     r"""^(?P<indent>[ \t]*)(?P<escape>;*)--8<--[ \t]+(?P<q>["'])(?P<name>.*?)(?P=q)[ \t]*$"""
 )
-_BLOCK = re.compile(r"^(?P<indent>[ \t]*)--8<--[ \t]*$")
+_BLOCK = lazy(r"^(?P<indent>[ \t]*)--8<--[ \t]*$")
 _SECTION = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 MAX_DEPTH = 8
 MAX_LINES = 200_000

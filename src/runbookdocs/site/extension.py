@@ -34,6 +34,7 @@ from markdown.treeprocessors import Treeprocessor
 from runbookdocs.block import DEFAULT_TARGET
 from runbookdocs.config import Config
 from runbookdocs.i18n import Catalog
+from runbookdocs.patterns import lazy
 from runbookdocs.site import assets
 from runbookdocs.site.dates import format_date
 from runbookdocs.site.fences import (
@@ -202,7 +203,7 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         return out
 
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_FENCE = lazy(r"^\s*(`{3,}|~{3,})")
 
 
 def marker_lines(lines: list[str]) -> list[int]:
@@ -292,7 +293,7 @@ def _shown(path: Any) -> str:
         return str(path)
 
 
-CHROME = re.compile(
+CHROME = lazy(
     r'<div class="rb-block__head" data-search-exclude>.*?</div>'
     r'|<p class="rb-block__secret" data-search-exclude>.*?</p>'
     r'|<p class="rb-block__setup" data-search-exclude>.*?</p>'

@@ -43,6 +43,7 @@ from runbookdocs.block import (
 )
 from runbookdocs.document import PLACEHOLDER
 from runbookdocs.i18n import Catalog
+from runbookdocs.patterns import lazy
 from runbookdocs.results import Finding
 from runbookdocs.site.dates import format_duration
 from runbookdocs.site.report import BlockStatus, block_status
@@ -232,7 +233,7 @@ def _validator(check: Callable[..., bool]) -> Callable[..., bool]:
 
 
 _HL_LINES = r"^\s*\d+(\s*-\s*\d+)?(\s+\d+(\s*-\s*\d+)?)*\s*$"
-_LINENUMS = re.compile(r"^\d+(\s+\d+(\s+\d+)?)?$")
+_LINENUMS = lazy(r"^\d+(\s+\d+(\s+\d+)?)?$")
 
 
 def validator(
