@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a file, as a reader of that file would point at it."""
+class Location(NamedTuple):
+    """A place in a file, as a reader of that file would point at it.
+
+    A `NamedTuple`: ordered, hashed and compared field by field as a frozen dataclass with
+    `order=True` would be, without compiling ten methods at import (every command loads it)."""
 
     path: str
     """The file, relative to the working directory where possible."""

@@ -18,16 +18,14 @@ import fnmatch
 import functools
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 _PLUGIN = "i18n"
 """The name mkdocs-static-i18n registers in `plugins:`."""
 
 
-@dataclass(frozen=True)
-class SuffixLanguages:
+class SuffixLanguages(NamedTuple):
     """The languages of a site built with mkdocs-static-i18n's suffix structure."""
 
     default: str

@@ -72,6 +72,8 @@ def parse_time(value: object) -> dt.datetime | None:
 
 @dataclass
 class _Repository:
+    """What git says of one work tree: when each file was last committed, which are changed."""
+
     root: Path
     committed: dict[str, dt.datetime] = field(default_factory=dict)
     """Path relative to `root` (posix) -> time of the last commit that changed it."""
