@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 116 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 117 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -97,6 +97,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 27 (B): a link inside an HTML comment, closed on its line or on a later
         # line of the paragraph, is not shown and not checked; a link after it still is.
         "foreign/commented-links.md:8:16: error [RBD501]",
+        # Blind round 28 (D), no false alarm found: output kept in a heredoc no command reads,
+        # `%` prompts in a `shell script` block, a JSON excerpt ending in `],` and a YAML key
+        # shown right then wrong stay silent; a quote left open above such output is found.
+        "foreign/commented-output.md:47:1: error [RBD301]",
         # Blind round 24: a mkdocs.yml whose entries carry a trailing `# comment` still enables
         # superfences: fences in list items and boxes are blocks (no RBD109), and their
         # mistakes are found (a space after `\`, a link to an anchor no heading makes).
