@@ -314,7 +314,12 @@ def check_yaml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             documents = [data]
     except YamlProblem as err:
         if not block.file and (yaml_excerpt(filled.text) or yaml_reference_notation(filled.text)):
-            return  # shown in part, or a Markdown example tagged yaml: nothing to judge
+            # Shown in part, or a Markdown example tagged yaml: nothing to judge, unless what
+            # is left once the elisions are out is a table a program printed (a status
+            # report cut with `[...]`, which YAML reads as a plain string).
+            if not on_runbook_page(ctx) and _column_table(_unelided(filled.text)):
+                yield wrong_language(block, "yaml", "a table a program printed", "text")
+            return
         shown = None if block.file else yaml_alternatives(filled.text, runbook=on_runbook_page(ctx))
         if shown == "forms":
             return  # `image: a` / `image: a:1`: the forms one value may take, one a line
@@ -943,7 +948,7 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return _PROMETHEUS_LOOK
     if _directory_tree(lines):
         return "a directory tree", "text"
-    if _printed_table(body):
+    if _printed_table(body) or _column_table(body):
         return "a table a program printed", "text"
     if all(_EXPRESSION_LINE.match(ln) and _EXPRESSION_OPERATOR.search(ln) for ln in body):
         return "an expression (a filter or a condition)", "text"
@@ -1022,6 +1027,34 @@ def _printed_table(body: list[str]) -> bool:
     rows = sum(1 for ln in body if _TABLE_LINE.match(ln) and not _TABLE_RULE.match(ln))
     elided = sum(1 for ln in body if ln.strip() in ("...", "…"))
     return rules >= 1 and rows >= 1 and rules + rows + elided == len(body)
+
+
+_COLUMN_RULE = re.compile(r"^[ \t]*-{2,}(?:[ \t]+-{2,})+[ \t]*$")
+"""A rule of dashes under a table's columns, spaces between them: `----  -----  ------`."""
+
+
+def _column_table(body: list[str]) -> bool:
+    """True when a line of `body` (a block's lines) is a rule of dashes, two groups at least,
+    each starting under a word of the line above (`Name   Owner  Status`, then
+    `----   -----  ------`): the header of a table a program printed with its columns lined
+    up by spaces (a status command's report, `psql`'s aligned output without borders). YAML
+    reads such lines as one plain string, or refuses them when a row holds `: `. Both lines
+    stand at the block's margin: a table indented under a key is the text of a `|` scalar."""
+    margin = min((len(ln) - len(ln.lstrip()) for ln in body), default=0)
+    for above, ln in itertools.pairwise(body):
+        if not _COLUMN_RULE.match(ln) or len(ln) - len(ln.lstrip()) != margin:
+            continue
+        if len(above) - len(above.lstrip()) != margin:
+            continue
+        heads = {m.start() for m in re.finditer(r"\S+", above)}
+        if all(m.start() in heads for m in re.finditer(r"-+", ln)):
+            return True
+    return False
+
+
+def _unelided(text: str) -> list[str]:
+    """The lines of `text` that are not blank and not elision lines (`[...]`, `...`)."""
+    return [ln for ln in text.split("\n") if ln.strip() and not _ELISION_LINE.match(ln)]
 
 
 _BRACE_OPEN = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*:?[ \t]*\{[ \t]*(?:#.*)?$")
