@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 116 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 117 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -628,6 +628,16 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/printed-tables-as-yaml.md:6:1: warning [RBD208]",
         "foreign/printed-tables-as-yaml.md:16:1: warning [RBD208]",
         "foreign/printed-tables-as-yaml.md:28:2: error [RBD202]",
+        # Blind round 28 (E): values a program printed (Python lists and bytes, `Name(Inner {
+        # .. })`, `name:"x" name:(a, b)` fields), alone or under their command, tagged bash:
+        # one RBD308 each, no syntax error; an open quote in a command under output, and a
+        # `(` in a command, are still errors.
+        "foreign/printed-values.md:5:1: warning [RBD308]",
+        "foreign/printed-values.md:14:1: warning [RBD308]",
+        "foreign/printed-values.md:21:1: warning [RBD308]",
+        "foreign/printed-values.md:28:1: warning [RBD308]",
+        "foreign/printed-values.md:40:1: error [RBD301]",
+        "foreign/printed-values.md:46:1: error [RBD301]",
         # Blind round 11: output tagged yaml (`curl -v` headers, an install's printed notes
         # with a `$ ` command in them): one RBD208 each; unfinished YAML is still an error.
         "foreign/printed-yaml.md:6:1: warning [RBD208]",

@@ -2012,6 +2012,8 @@ def _not_shell(line: str) -> bool:
         return True  # a mounted file system, as `mount` lists it: `/dev/sdb1 on /data (rw)`
     if _PARENTHESISED.match(line) and not looks_like_commands(line):
         return True  # a log line: `unhealthy TCP increment (1/2) for x` (bash: syntax error)
+    if _PRINTED_VALUE.match(line) or _FIELDS.match(line):
+        return True  # `[(b'k', b'v')]`, `b'v'`, `Failed(Status { .. })`, `a:"x" b:(y, z)`
     column = _TWO_COLUMNS.match(line)
     if column is not None and _message(column.group(1)) and not looks_like_commands(line):
         return True  # a name, then a description: `app.ins   Ubuntu for z Series`
@@ -2029,6 +2031,29 @@ _PROGRESS = re.compile(r"^\s*\S.*[\w)\]]\s?(?:\.{3}|…)\s*$")
 _PARENTHESISED = re.compile(
     r"^\s*[A-Za-z][\w-]*(?:\s+[^\s()|;&<>$`=]+)+\s+\([^()$`|;&<>]*\)(?:\s|$)"
 )
+_PRINTED_VALUE = re.compile(
+    r"""(?x)^\s*(?:
+        \[\s*(?:\]|\(|[bru]?'[^'\n]*'\s*[,\]]|[bru]?"[^"\n]*"\s*[,\]]|-?\d[\d.]*\s*[,\]]
+          |None\b|True\b|False\b).*[\])]\s*,?                  # [(b'k', b'v')], ['a', 1], []
+      | [bB]'[^'\n]*'|[bB]"[^"\n]*"                             # a bytes value: b'alpha'
+      | (?:[A-Za-z_][\w]*(?:::[A-Za-z_]\w*)+:\s+)?             # Client::call: before it
+        [A-Z][A-Za-z0-9_]*(?:::[A-Za-z_]\w*)*\((?!\)).*\)       # Failed(Status { code: .. })
+    )\s*$"""
+)
+"""A value a program prints, as its language writes it: a Python list or bytes (`[]`,
+`[(b'k', b'v')]`, `b'alpha'`), a Rust or Go value (`Failed(Status { code: Busy })`), with
+the call that printed it before it (`Client::check: Failed(...)`). No shell line starts
+with `[(`, `['a',` (`[` is a command followed by a space), `b'...'` alone, or a capitalised
+name directly followed by `(x` (bash refuses it; a function is defined with `()`)."""
+_FIELDS = re.compile(
+    r"""(?x)^\s*[a-z][\w.-]*:(?:"[^"\n]*"|\([^()\n]*\)|[^\s"()|;&<>$`]+)
+        (?:\s+(?:[a-z][\w.-]*:(?:"[^"\n]*"|\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|[^\s"()|;&<>$`]+)
+        |[^\s:|;&<>$`]+))*
+        \s+[a-z][\w.-]*:\((?:[^()\n]|\([^()\n]*\))*\).*$"""
+)
+"""A line of `name:value` fields a program prints, one of them in parentheses
+(`reply:"10.0.0.5:7000" status:(ok, 3 ms) done!`): a command starts with its name, not a
+`name:value`, and bash refuses the `(`."""
 _DEVICE_ROW = re.compile(r"^[ \t]*[\w.@:/-]+[ \t]+\(\d+:\d+\)[ \t]*$")
 """A device's name and its major:minor numbers in parentheses (bash refuses `name (1:2)`)."""
 _MOUNT_ROW = re.compile(
