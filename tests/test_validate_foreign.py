@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 117 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 118 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -54,6 +54,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert re.search(r"mkdocs for 3 page\(s\), detected from \S+/snippet-site/mkdocs.yml", err)
     assert status == 1
     assert found == [
+        # Blind round 28 (E): an admin tool's session at its bare `>>` prompt, a `// note`
+        # after each command (`-1`, `(beta)` in the notes) or two commands typed there: one
+        # RBD308, no SC code or syntax error; a line appending to a file it names (`>>
+        # pool.log cmd`) is still shell, its mistakes found.
+        "foreign/admin-console.md:5:1: warning [RBD308]",
+        "foreign/admin-console.md:25:1: error [RBD301]",
+        "foreign/admin-console.md:30:1: error [RBD301]",
         # Blind round 13: a YAML block showing alternatives (a key repeated after a comment
         # saying `Or`, or after a comment naming another file) is one RBD209 warning; a key
         # repeated in one manifest with an unrelated comment between is still an error.

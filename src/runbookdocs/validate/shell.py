@@ -2454,13 +2454,16 @@ _CLIENT_PROMPT = re.compile(
       | (?P<name>[A-Za-z][\w.-]*)(?:\[\d+\])?>                  # redis>  redis[1]>
       | \((?!(?:integer|nil|error|double|empty)\))                # not redis-cli's replies
         (?P<debugger>[A-Za-z][\w-]*)\)(?=[ \t]+[^\s|&;<>)\#])     # (dlv) c  (gdb) bt  (Pdb) n
+      | (?P<append>>>)(?=[ \t]+[a-z])                          # >> store show   // a note
     )[ \t]+(?P<typed>\S.*)$"""
 )
 """A line typed at a network client's prompt (redis-cli, memcached over telnet, a sentinel):
 `host:port> CMD`, `name$> CMD`, `name> CMD`, or at a debugger's `(name) CMD` (delve, gdb,
-lldb, pdb). In bash `name> CMD` redirects the output of a command `name` to a file named after
-the typed command, and `(name) CMD` (a subshell, then a word) is a syntax error: a script
-writes no such line."""
+lldb, pdb), or at a bare `>>` prompt (an admin tool's own shell: `>> store show   // note`).
+In bash `name> CMD` redirects the output of a command `name` to a file named after the typed
+command, and `(name) CMD` (a subshell, then a word) is a syntax error: a script writes no such
+line. A line starting with `>> word` appends a command's output to the file `word`: it is a
+prompt only with more evidence (see `_client_prompt`)."""
 _CLIENT_REPLY = re.compile(
     r"""(?x)^\s*(?:
         \((?:integer|nil|error|empty\ (?:array|list\ or\ set)|double)\)   # (integer) 1  (nil)
@@ -2471,6 +2474,10 @@ _CLIENT_REPLY = re.compile(
 """A reply a key-value client prints: redis-cli's typed values (`(integer) 1`, `(nil)`,
 `(error) ERR ...`), array items (`1) "a"`), status words; memcached's text protocol."""
 _CLIENT_LEAVE = re.compile(r"(?i)^(?:exit|quit)\s*$")
+_NOTE_AFTER = re.compile(r"[ \t]//[ \t]")
+"""A note after what is typed at a tool's prompt (`>> store show   // List the stores`)."""
+_BARE_WORD_FIRST = re.compile(r"[a-z][\w-]*(?:\s|$)")
+"""What is typed at a `>>` prompt starts with a word (`store`), not a file (`app.log`)."""
 
 
 def client_session_lines(lines: list[str]) -> set[int]:
@@ -2483,16 +2490,25 @@ def client_session_lines(lines: list[str]) -> set[int]:
     A bare `name> ` prompt is taken for a client's only with more evidence: the same prompt
     on another line, a reply of the client's below it, or a command typed in capitals (`GET`);
     `host:port> ` and `name$> ` are no shell an author writes. A client that is a database
-    shell (`mysql> `) is read the same way: what is typed there is not shell either."""
+    shell (`mysql> `) is read the same way: what is typed there is not shell either. A bare
+    `>> ` prompt likewise, with a `// note` after a line typed at it, or on two lines starting
+    with a word (a script does not append two commands' output to files named `store`)."""
     prompts = [(i, m) for i, ln in enumerate(lines) if (m := _CLIENT_PROMPT.match(ln)) is not None]
     if not prompts:
         return set()
     names = [m.group("name") for _, m in prompts if m.group("name")]
     replies = any(_CLIENT_REPLY.match(ln) for ln in lines)
+    appended = [m.group("typed") for _, m in prompts if m.group("append")]
+    if not (
+        any(_NOTE_AFTER.search(typed) for typed in appended)
+        or sum(1 for typed in appended if _BARE_WORD_FIRST.match(typed)) > 1
+    ):
+        prompts = [(i, m) for i, m in prompts if not m.group("append")]
+    at = dict(prompts)
     found: set[int] = set()
     inside = False
     for i, line in enumerate(lines):
-        m = _CLIENT_PROMPT.match(line)
+        m = at.get(i)
         if m is not None and _client_prompt(m, names, replies):
             inside = True
             found.add(i)
