@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 118 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 119 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -679,6 +679,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/prompted-output.md:18:1: warning [RBD308]",
         "foreign/prompted-output.md:32:1: error [RBD301]",
         "foreign/prompted-output.md:37:3: warning [RBD302]",
+        # Blind round 28 (E): a line typed at an admin tool's prompt (`adminctl >> config
+        # set ...`) tagged toml is one RBD208; a quote left open in real TOML is an error.
+        "foreign/prompted-toml.md:6:1: warning [RBD208]",
+        "foreign/prompted-toml.md:13:1: error [RBD204]",
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
