@@ -151,6 +151,15 @@ def _unreadable(
     )
 
 
+_MAGIC_COMMENT = re.compile(
+    r"^[ \t]*(?:\{?/\*|//|#|<!--|--|;;|%)[ \t]*highlight-(?:next-line|start|end)"
+    r"[ \t]*(?:\*/\}?|-->)?[ \t]*$"
+)
+"""A Docusaurus magic comment on its line (`// highlight-next-line`, `# highlight-start`,
+`<!-- highlight-end -->`, `{/* highlight-next-line */}`): the site highlights the lines it
+marks and leaves the comment out of the code it shows and copies."""
+
+
 def parse_document(text: str, *, path: str, file: Path, config: Config) -> Document:
     """Extract a page from its text."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -286,10 +295,15 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         pending.clear()
         if ignored:
             continue
+        content = fence.content
+        if dialect.docusaurus:
+            # Docusaurus removes its magic comments (`# highlight-next-line`) from the code it
+            # shows and copies: a command continued over one is continued.
+            content = tuple(ln for ln in content if not _MAGIC_COMMENT.match(ln.text))
         shown_wrong = (
             None
             if not marked or "expect" in header.attrs  # a step expected to fail is a step
-            else counter_example(texts, fence.open_index, [ln.text for ln in fence.content], hidden)
+            else counter_example(texts, fence.open_index, [ln.text for ln in content], hidden)
         )
         blocks.append(
             Block(
@@ -300,9 +314,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 else opening.page_line,
                 lang=header.lang,
                 info=fence.info.strip(),
-                source="\n".join(ln.text for ln in fence.content),
-                source_lines=tuple(ln.page_line for ln in fence.content),
-                origins=tuple(ln.origin for ln in fence.content),
+                source="\n".join(ln.text for ln in content),
+                source_lines=tuple(ln.page_line for ln in content),
+                origins=tuple(ln.origin for ln in content),
                 attrs=header.attrs,
                 classes=header.classes,
                 flags=header.flags,
