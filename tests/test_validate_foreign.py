@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 119 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 120 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -908,6 +908,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 25: TOML templates (`= <true|false>`, `[ <names> ]` to fill, `= { ... }`
         # for a value left out) are valid once filled; a string left open is still an error.
         "foreign/toml-templates.md:27:1: error [RBD204]",
+        # Blind round 28 (E): a fence indented 4 spaces under a paragraph, in no list item,
+        # is text in CommonMark (indented code, or the paragraph going on): one RBD109 each,
+        # not checked as a block; in a list item, at the margin or under an HTML tag it is a
+        # block, and its mistakes are found.
+        "foreign/top-indented.md:5:5: error [RBD109]",
+        "foreign/top-indented.md:10:5: error [RBD109]",
+        "foreign/top-indented.md:19:5: error [RBD301]",
+        "foreign/top-indented.md:25:1: error [RBD301]",
+        "foreign/top-indented.md:43:7: error [RBD301]",  # in an item, a lazy line above
         # Blind round 14: `#top` and `#Top` scroll to the top of any HTML page (the HTML
         # standard); a renamed section is still missing. `fragments` without `.md` is no file
         # in GitHub's browser, but many renderers serve fragments.md there: with no renderer

@@ -295,7 +295,9 @@ FENCE_INDENTED = _c(
     "by 1-3 spaces whose content is less indented than it, or closed at another indentation "
     "than it opens (pymdownx.superfences); any fence off the margin (in a list item or quote) "
     "when the site's mkdocs.yml enables no superfences (Python-Markdown's fenced_code). The "
-    "site shows it as text and may swallow what follows.",
+    "site shows it as text and may swallow what follows. On a CommonMark, GitHub or Hugo page "
+    "(not MDX), a fence indented 4 spaces or more under a paragraph, in no list item: "
+    "CommonMark shows it as indented code or as the paragraph going on.",
     """
 # Restart
 
