@@ -2033,8 +2033,9 @@ _PARENTHESISED = re.compile(
 )
 _PRINTED_VALUE = re.compile(
     r"""(?x)^\s*(?:
-        \[\s*(?:\]|\(|[bru]?'[^'\n]*'\s*[,\]]|[bru]?"[^"\n]*"\s*[,\]]|-?\d[\d.]*\s*[,\]]
-          |None\b|True\b|False\b).*[\])]\s*,?                  # [(b'k', b'v')], ['a', 1], []
+        \[\]\s*,?                                                # an empty list: []
+      | \[(?:\(|[bru]?'[^'\n]*'\s*[,\]]|[bru]?"[^"\n]*"\s*[,\]]|-?\d[\d.]*\s*[,\]]
+          |None\b|True\b|False\b).*[\])]\s*,?                  # [(b'k', b'v')], ['a', 1]
       | [bB]'[^'\n]*'|[bB]"[^"\n]*"                             # a bytes value: b'alpha'
       | (?:[A-Za-z_][\w]*(?:::[A-Za-z_]\w*)+:\s+)?             # Client::call: before it
         [A-Z][A-Za-z0-9_]*(?:::[A-Za-z_]\w*)*\((?!\)).*\)       # Failed(Status { code: .. })
@@ -2043,8 +2044,9 @@ _PRINTED_VALUE = re.compile(
 """A value a program prints, as its language writes it: a Python list or bytes (`[]`,
 `[(b'k', b'v')]`, `b'alpha'`), a Rust or Go value (`Failed(Status { code: Busy })`), with
 the call that printed it before it (`Client::check: Failed(...)`). No shell line starts
-with `[(`, `['a',` (`[` is a command followed by a space), `b'...'` alone, or a capitalised
-name directly followed by `(x` (bash refuses it; a function is defined with `()`)."""
+with `[]`, `[(` or `['a',` (`[`, the test command, is followed by a space: `[ "$a" ]` is no
+value), is `b'...'` alone, or starts with a capitalised name directly followed by `(x` (bash
+refuses it; a function is defined with `()`)."""
 _FIELDS = re.compile(
     r"""(?x)^\s*[a-z][\w.-]*:(?:"[^"\n]*"|\([^()\n]*\)|[^\s"()|;&<>$`]+)
         (?:\s+(?:[a-z][\w.-]*:(?:"[^"\n]*"|\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|[^\s"()|;&<>$`]+)
