@@ -254,6 +254,16 @@ def test_ssh_config_tagged_ini_is_one_warning_outside_runbooks(tmp_path: Path) -
     assert found.startswith("docs/page.md:4:1: error: key outside any [section]"), found
 
 
+def test_prompted_command_tagged_toml_is_one_warning_outside_runbooks(tmp_path: Path) -> None:
+    """Blind round 28 (E): a line typed at an admin tool's prompt tagged toml is one RBD208
+    on a page that is no runbook, the TOML error on a runbook."""
+    page = "# P\n\n```toml\nadminctl >> config set zones a,b\n```\n"
+    plain, found = _plain_page_and_runbook(tmp_path, page)
+    assert plain.startswith("page.md:4:1: warning: this toml block"), plain
+    assert "[RBD208]" in plain
+    assert "invalid TOML" in found and "[RBD204]" in found, found
+
+
 def _plain_page_and_runbook(tmp_path: Path, page: str) -> tuple[str, str]:
     """What `check` says of `page` alone in a folder (no configuration: no runbook), and its
     one finding in a project with a configuration (a runbook page)."""

@@ -412,3 +412,11 @@ def test_labels_tagged_bash_are_one_warning_outside_runbooks(tmp_path: Path) -> 
     assert "docs/page.md:2:1 [RBD302]" in found
     assert "docs/page.md:3:1 [RBD301]" in found
     assert "docs/page.md:3:15 [RBD307]" in found
+
+
+def test_printed_values_are_output_and_tests_are_commands() -> None:
+    """Blind round 28 (E): values a program printed (Python lists and bytes, a Rust value,
+    `name:(a, b)` fields) are output; `[`, the test command, followed by a space is not."""
+    printed = "[]\nb'alpha'\n[(b'x', b'one')]\nFailed(Status { code: Busy })\nr:\"a\" s:(ok, 3)\n"
+    assert shell.output_share(printed) == 1.0
+    assert shell.output_share('[ "$a" ] && [ "$b" ]\n[ 1 -eq 1 ] || exit 1\n') == 0.0

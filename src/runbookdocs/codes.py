@@ -295,7 +295,9 @@ FENCE_INDENTED = _c(
     "by 1-3 spaces whose content is less indented than it, or closed at another indentation "
     "than it opens (pymdownx.superfences); any fence off the margin (in a list item or quote) "
     "when the site's mkdocs.yml enables no superfences (Python-Markdown's fenced_code). The "
-    "site shows it as text and may swallow what follows.",
+    "site shows it as text and may swallow what follows. On a CommonMark, GitHub or Hugo page "
+    "(not MDX), a fence indented 4 spaces or more under a paragraph, in no list item: "
+    "CommonMark shows it as indented code or as the paragraph going on.",
     """
 # Restart
 
@@ -461,14 +463,14 @@ WRONG_LANGUAGE = _c(
     "RBD208",
     "wrong-language",
     "warning",
-    "A `json`, `yaml` or `sql` block that does not parse as tagged but clearly is something "
-    "else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, JSON with comments and "
-    "trailing commas or an HTTP message (status line, headers, body) tagged `json`, a "
-    "console transcript, a shell command, a diff, a table a program printed, an expression "
-    "(a call and an operator, no key) or a list of names tagged `yaml`, a query's result "
-    "table or a shell command running the SQL client tagged `sql`): one warning to fix the "
-    "tag, not a parse error (statements typed in the client after such a command are still "
-    "parsed). On a runbook page the parse error stays.",
+    "A `json`, `yaml`, `toml` or `sql` block that does not parse as tagged but clearly is "
+    "something else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, JSON with comments "
+    "and trailing commas or an HTTP message (status line, headers, body) tagged `json`, a "
+    "console transcript, a shell command, a diff, a table a program printed, an expression (a "
+    "call and an operator, no key) or a list of names tagged `yaml`, a query's result table or a "
+    "shell command running the SQL client tagged `sql`, a command typed at a prompt tagged "
+    "`toml`): one warning to fix the tag, not a parse error (statements typed in the client "
+    "after such a command are still parsed). On a runbook page the parse error stays.",
     """
 ```yaml
 $ kubectl get configmap app -o yaml

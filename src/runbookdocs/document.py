@@ -151,6 +151,15 @@ def _unreadable(
     )
 
 
+_MAGIC_COMMENT = re.compile(
+    r"^[ \t]*(?:\{?/\*|//|#|<!--|--|;;|%)[ \t]*highlight-(?:next-line|start|end)"
+    r"[ \t]*(?:\*/\}?|-->)?[ \t]*$"
+)
+"""A Docusaurus magic comment on its line (`// highlight-next-line`, `# highlight-start`,
+`<!-- highlight-end -->`, `{/* highlight-next-line */}`): the site highlights the lines it
+marks and leaves the comment out of the code it shows and copies."""
+
+
 def parse_document(text: str, *, path: str, file: Path, config: Config) -> Document:
     """Extract a page from its text."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -224,6 +233,28 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
             text_fences.append(opening.page_line)
             pending.clear()
             continue
+        if (
+            dialect.commonmark
+            and not dialect.docusaurus  # MDX has no indented code: its fences may be indented
+            and file.suffix.lower() != ".mdx"
+            and _indented_code(fence, lines)
+        ):
+            # Four columns or more at the top level, under a paragraph: CommonMark reads the
+            # fence as the paragraph going on, or (after a blank line) as indented code that
+            # shows the backticks. It is no block of the rendered page: not checked or run.
+            findings.append(
+                codes.FENCE_INDENTED.at(
+                    Location(path, opening.page_line, fence.indent + 1),
+                    f"fence rendered as text: indented by {fence.indent} columns at the top "
+                    "level (in no list item), CommonMark reads it as indented code or as the "
+                    "paragraph above going on, not as a fenced code block",
+                    hint="move the fence to the margin (3 spaces at most), or indent it under "
+                    "the list item it belongs to",
+                )
+            )
+            text_fences.append(opening.page_line)
+            pending.clear()
+            continue
         if dialect.name == "mkdocs":
             findings.extend(_superfences_indent(fence, lines, path))
         for problem in header.problems:
@@ -286,10 +317,15 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         pending.clear()
         if ignored:
             continue
+        content = fence.content
+        if dialect.docusaurus:
+            # Docusaurus removes its magic comments (`# highlight-next-line`) from the code it
+            # shows and copies: a command continued over one is continued.
+            content = tuple(ln for ln in content if not _MAGIC_COMMENT.match(ln.text))
         shown_wrong = (
             None
             if not marked or "expect" in header.attrs  # a step expected to fail is a step
-            else counter_example(texts, fence.open_index, [ln.text for ln in fence.content], hidden)
+            else counter_example(texts, fence.open_index, [ln.text for ln in content], hidden)
         )
         blocks.append(
             Block(
@@ -300,9 +336,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
                 else opening.page_line,
                 lang=header.lang,
                 info=fence.info.strip(),
-                source="\n".join(ln.text for ln in fence.content),
-                source_lines=tuple(ln.page_line for ln in fence.content),
-                origins=tuple(ln.origin for ln in fence.content),
+                source="\n".join(ln.text for ln in content),
+                source_lines=tuple(ln.page_line for ln in content),
+                origins=tuple(ln.origin for ln in content),
                 attrs=header.attrs,
                 classes=header.classes,
                 flags=header.flags,
@@ -405,6 +441,34 @@ def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Find
             )
         ]
     return []
+
+
+_INDENTED_OPENING = re.compile(r"^(?:[ ]{4,}|[ ]{0,3}\t)[ \t]*(?:`{3,}|~{3,})")
+_PARAGRAPH_LINE = re.compile(
+    r"^[ ]{0,3}(?![-*+][ \t]|\d{1,9}[.)](?:[ \t]|$)|<|\{\{|\{%|:::|\||>|`{3,}|~{3,}|\[\^"
+    r"|(?:!!!|\?\?\?|===)\+?[ \t])\S"
+)
+"""A line of text at the margin: a paragraph's or a heading's (no list item, HTML, template
+tag, container, admonition or tab, table, quote or fence, whose content may be indented)."""
+
+
+def _indented_code(fence: Fence, lines: list[Line]) -> bool:
+    """True when `fence` opens 4 columns or more from the margin with no list item or quote
+    around it (`scan` found no container), under a paragraph or a heading at the margin: in
+    CommonMark that line is no fence (indented code, or a paragraph's lazy continuation)."""
+    if fence.own_indent or not _INDENTED_OPENING.match(lines[fence.open_index].text):
+        return False
+    for k in range(fence.open_index - 1, max(fence.open_index - 201, -1), -1):
+        text = lines[k].text
+        if not text.strip() or _lead(text) >= 4:
+            continue
+        # The whole paragraph is at the margin: a line there may also be the lazy
+        # continuation of a paragraph opened in a list item (above an indented line).
+        start = k
+        while start > 0 and lines[start - 1].text.strip():
+            start -= 1
+        return all(_PARAGRAPH_LINE.match(lines[j].text) for j in range(start, k + 1))
+    return False
 
 
 def _lead(text: str) -> int:

@@ -2005,6 +2005,10 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     except tomllib.TOMLDecodeError as err:
         if not block.file and _toml_value(text):
             return  # one value shown alone (an option's default array): valid as `x = value`
+        if not block.file and not on_runbook_page(ctx) and _prompted_command(text):
+            # `adminctl >> config set zones a,b`: a line typed at a tool's prompt, not TOML.
+            yield wrong_language(block, "toml", "a command typed at a prompt", "text")
+            return
         message = str(err)
         template = None if block.file else _toml_template(text)
         if template is not None:
@@ -2053,6 +2057,19 @@ def _toml_template(text: str) -> str | None:
     except RecursionError:
         return None
     return ""
+
+
+_PROMPTED = re.compile(
+    r"^[ \t]*(?:\$|[A-Za-z][\w.-]*(?:[ \t]*>>|>|\$)|>>)[ \t]+[a-z][\w.-]*(?:[ \t]+\S+)*[ \t]*$"
+)
+"""A command typed at a prompt: a shell's `$ `, or a tool's own (`adminctl >> `, `tool> `)."""
+
+
+def _prompted_command(text: str) -> bool:
+    """True when the first line of `text` that is not a comment is a command typed at a
+    prompt (`adminctl >> config set zones a,b`), which no TOML document starts with."""
+    body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(body) and _PROMPTED.match(body[0]) is not None
 
 
 def _toml_value(text: str) -> bool:

@@ -2012,6 +2012,8 @@ def _not_shell(line: str) -> bool:
         return True  # a mounted file system, as `mount` lists it: `/dev/sdb1 on /data (rw)`
     if _PARENTHESISED.match(line) and not looks_like_commands(line):
         return True  # a log line: `unhealthy TCP increment (1/2) for x` (bash: syntax error)
+    if _PRINTED_VALUE.match(line) or _FIELDS.match(line):
+        return True  # `[(b'k', b'v')]`, `b'v'`, `Failed(Status { .. })`, `a:"x" b:(y, z)`
     column = _TWO_COLUMNS.match(line)
     if column is not None and _message(column.group(1)) and not looks_like_commands(line):
         return True  # a name, then a description: `app.ins   Ubuntu for z Series`
@@ -2029,6 +2031,31 @@ _PROGRESS = re.compile(r"^\s*\S.*[\w)\]]\s?(?:\.{3}|…)\s*$")
 _PARENTHESISED = re.compile(
     r"^\s*[A-Za-z][\w-]*(?:\s+[^\s()|;&<>$`=]+)+\s+\([^()$`|;&<>]*\)(?:\s|$)"
 )
+_PRINTED_VALUE = re.compile(
+    r"""(?x)^\s*(?:
+        \[\]\s*,?                                                # an empty list: []
+      | \[(?:\(|[bru]?'[^'\n]*'\s*[,\]]|[bru]?"[^"\n]*"\s*[,\]]|-?\d[\d.]*\s*[,\]]
+          |None\b|True\b|False\b).*[\])]\s*,?                  # [(b'k', b'v')], ['a', 1]
+      | [bB]'[^'\n]*'|[bB]"[^"\n]*"                             # a bytes value: b'alpha'
+      | (?:[A-Za-z_][\w]*(?:::[A-Za-z_]\w*)+:\s+)?             # Client::call: before it
+        [A-Z][A-Za-z0-9_]*(?:::[A-Za-z_]\w*)*\((?!\)).*\)       # Failed(Status { code: .. })
+    )\s*$"""
+)
+"""A value a program prints, as its language writes it: a Python list or bytes (`[]`,
+`[(b'k', b'v')]`, `b'alpha'`), a Rust or Go value (`Failed(Status { code: Busy })`), with
+the call that printed it before it (`Client::check: Failed(...)`). No shell line starts
+with `[]`, `[(` or `['a',` (`[`, the test command, is followed by a space: `[ "$a" ]` is no
+value), is `b'...'` alone, or starts with a capitalised name directly followed by `(x` (bash
+refuses it; a function is defined with `()`)."""
+_FIELDS = re.compile(
+    r"""(?x)^\s*[a-z][\w.-]*:(?:"[^"\n]*"|\([^()\n]*\)|[^\s"()|;&<>$`]+)
+        (?:\s+(?:[a-z][\w.-]*:(?:"[^"\n]*"|\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|[^\s"()|;&<>$`]+)
+        |[^\s:|;&<>$`]+))*
+        \s+[a-z][\w.-]*:\((?:[^()\n]|\([^()\n]*\))*\).*$"""
+)
+"""A line of `name:value` fields a program prints, one of them in parentheses
+(`reply:"10.0.0.5:7000" status:(ok, 3 ms) done!`): a command starts with its name, not a
+`name:value`, and bash refuses the `(`."""
 _DEVICE_ROW = re.compile(r"^[ \t]*[\w.@:/-]+[ \t]+\(\d+:\d+\)[ \t]*$")
 """A device's name and its major:minor numbers in parentheses (bash refuses `name (1:2)`)."""
 _MOUNT_ROW = re.compile(
@@ -2429,13 +2456,16 @@ _CLIENT_PROMPT = re.compile(
       | (?P<name>[A-Za-z][\w.-]*)(?:\[\d+\])?>                  # redis>  redis[1]>
       | \((?!(?:integer|nil|error|double|empty)\))                # not redis-cli's replies
         (?P<debugger>[A-Za-z][\w-]*)\)(?=[ \t]+[^\s|&;<>)\#])     # (dlv) c  (gdb) bt  (Pdb) n
+      | (?P<append>>>)(?=[ \t]+[a-z])                          # >> store show   // a note
     )[ \t]+(?P<typed>\S.*)$"""
 )
 """A line typed at a network client's prompt (redis-cli, memcached over telnet, a sentinel):
 `host:port> CMD`, `name$> CMD`, `name> CMD`, or at a debugger's `(name) CMD` (delve, gdb,
-lldb, pdb). In bash `name> CMD` redirects the output of a command `name` to a file named after
-the typed command, and `(name) CMD` (a subshell, then a word) is a syntax error: a script
-writes no such line."""
+lldb, pdb), or at a bare `>>` prompt (an admin tool's own shell: `>> store show   // note`).
+In bash `name> CMD` redirects the output of a command `name` to a file named after the typed
+command, and `(name) CMD` (a subshell, then a word) is a syntax error: a script writes no such
+line. A line starting with `>> word` appends a command's output to the file `word`: it is a
+prompt only with more evidence (see `_client_prompt`)."""
 _CLIENT_REPLY = re.compile(
     r"""(?x)^\s*(?:
         \((?:integer|nil|error|empty\ (?:array|list\ or\ set)|double)\)   # (integer) 1  (nil)
@@ -2446,6 +2476,10 @@ _CLIENT_REPLY = re.compile(
 """A reply a key-value client prints: redis-cli's typed values (`(integer) 1`, `(nil)`,
 `(error) ERR ...`), array items (`1) "a"`), status words; memcached's text protocol."""
 _CLIENT_LEAVE = re.compile(r"(?i)^(?:exit|quit)\s*$")
+_NOTE_AFTER = re.compile(r"[ \t]//[ \t]")
+"""A note after what is typed at a tool's prompt (`>> store show   // List the stores`)."""
+_BARE_WORD_FIRST = re.compile(r"[a-z][\w-]*(?:\s|$)")
+"""What is typed at a `>>` prompt starts with a word (`store`), not a file (`app.log`)."""
 
 
 def client_session_lines(lines: list[str]) -> set[int]:
@@ -2458,16 +2492,25 @@ def client_session_lines(lines: list[str]) -> set[int]:
     A bare `name> ` prompt is taken for a client's only with more evidence: the same prompt
     on another line, a reply of the client's below it, or a command typed in capitals (`GET`);
     `host:port> ` and `name$> ` are no shell an author writes. A client that is a database
-    shell (`mysql> `) is read the same way: what is typed there is not shell either."""
+    shell (`mysql> `) is read the same way: what is typed there is not shell either. A bare
+    `>> ` prompt likewise, with a `// note` after a line typed at it, or on two lines starting
+    with a word (a script does not append two commands' output to files named `store`)."""
     prompts = [(i, m) for i, ln in enumerate(lines) if (m := _CLIENT_PROMPT.match(ln)) is not None]
     if not prompts:
         return set()
     names = [m.group("name") for _, m in prompts if m.group("name")]
     replies = any(_CLIENT_REPLY.match(ln) for ln in lines)
+    appended = [m.group("typed") for _, m in prompts if m.group("append")]
+    if not (
+        any(_NOTE_AFTER.search(typed) for typed in appended)
+        or sum(1 for typed in appended if _BARE_WORD_FIRST.match(typed)) > 1
+    ):
+        prompts = [(i, m) for i, m in prompts if not m.group("append")]
+    at = dict(prompts)
     found: set[int] = set()
     inside = False
     for i, line in enumerate(lines):
-        m = _CLIENT_PROMPT.match(line)
+        m = at.get(i)
         if m is not None and _client_prompt(m, names, replies):
             inside = True
             found.add(i)

@@ -1,0 +1,6 @@
+module.exports = {
+  title: 'Beacon',
+  url: 'https://beacon.example.org',
+  baseUrl: '/',
+  presets: [['classic', { docs: { routeBasePath: '/' } }]],
+};
