@@ -22,6 +22,7 @@ from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
 from runbookdocs.mkdocs_site import excluded_page, snippet_base_paths
+from runbookdocs.patterns import lazy
 from runbookdocs.results import Finding
 from runbookdocs.variables import PLACEHOLDER
 
@@ -151,7 +152,7 @@ def _unreadable(
     )
 
 
-_MAGIC_COMMENT = re.compile(
+_MAGIC_COMMENT = lazy(
     r"^[ \t]*(?:\{?/\*|//|#|<!--|--|;;|%)[ \t]*highlight-(?:next-line|start|end)"
     r"[ \t]*(?:\*/\}?|-->)?[ \t]*$"
 )
@@ -443,8 +444,8 @@ def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Find
     return []
 
 
-_INDENTED_OPENING = re.compile(r"^(?:[ ]{4,}|[ ]{0,3}\t)[ \t]*(?:`{3,}|~{3,})")
-_PARAGRAPH_LINE = re.compile(
+_INDENTED_OPENING = lazy(r"^(?:[ ]{4,}|[ ]{0,3}\t)[ \t]*(?:`{3,}|~{3,})")
+_PARAGRAPH_LINE = lazy(
     r"^[ ]{0,3}(?![-*+][ \t]|\d{1,9}[.)](?:[ \t]|$)|<|\{\{|\{%|:::|\||>|`{3,}|~{3,}|\[\^"
     r"|(?:!!!|\?\?\?|===)\+?[ \t])\S"
 )
