@@ -1368,8 +1368,9 @@ def brace_without_dollar(doc: Document, ctx: CheckContext) -> list[Finding]:
 # -------------------------------------------------------------------- placeholder arguments
 
 _ANGLE = (
-    # `<--other-flags>`: options to fill in, written as a placeholder like the others.
-    r"<(?:(?:--)?[A-Za-z](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…"
+    # `<--other-flags>`: options to fill in, written as a placeholder like the others; a
+    # name in any script (`<命令>`, `<имя>`) as in Latin letters.
+    r"<(?:(?:--)?[^\W\d_](?:[^<>\n]{0,80}[^\s<>=])?|\"[^\"\n]*\"|\.{2,}|…"
     # `<none|gzip|zstd-fastest>`, `<25|465|587>`: a choice among values, however many (no
     # space inside), words or numbers.
     r"|[\w.-]+(?:\|[\w.-]+)+(?=>(?![\w/.~$])))>"
@@ -1595,7 +1596,11 @@ def placeholder_arguments(doc: Document, ctx: CheckContext) -> list[Finding]:
         first = found[0]
         names = list(dict.fromkeys(p.text for p in found))
         shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-        example = re.sub(r"[^\w]+", "_", names[0].strip('<>{}"')).strip("_").lower() or "value"
+        # A variable's name is ASCII (`{{ name }}`, `$NAME`): a placeholder named in another
+        # script (`<命令>`) gets a neutral example.
+        example = re.sub(r"[^A-Za-z0-9_]+", "_", names[0].strip('<>{}"')).strip("_").lower()
+        if not example or example[0].isdigit():
+            example = "value"
         out.append(
             finding_at(
                 block,
