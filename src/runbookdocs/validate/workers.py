@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Iterator
@@ -125,6 +126,26 @@ class Workers:
         sweep_scratch()  # what a worker killed before it could clean up left behind
 
 
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+"""The signals that end a check: held while a worker is forked (`_forking`)."""
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Hold the signals that end a check while a worker is forked.
+
+    A child starts with the parent's handlers, which raise KeyboardInterrupt: a SIGTERM the
+    stopping parent sends to a worker still in fork's own hooks (before `_worker` installs its
+    handlers) printed a traceback on the shared stderr. The child inherits the held mask and
+    lets signals in once its handlers are set; the parent gets any signal that came meanwhile
+    as soon as the fork is done."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def start(tasks: list[list[Path]], workers: int, config: Config, use_cache: bool) -> Workers:
     """Fork `workers` processes, each with every `workers`-th chunk of `tasks`."""
     import multiprocessing
@@ -139,7 +160,8 @@ def start(tasks: list[list[Path]], workers: int, config: Config, use_cache: bool
             proc = context.Process(
                 target=_worker, args=(tasks[n::workers], config, use_cache, send), daemon=True
             )
-            proc.start()
+            with _forking():
+                proc.start()
             send.close()  # the parent keeps only its reading end: EOF when the worker ends
             procs.append(proc)
             pipes[receive] = proc
@@ -157,7 +179,8 @@ def _isolated(page: Path, config: Config, use_cache: bool) -> Entries:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     proc = context.Process(target=_worker, args=([[page]], config, use_cache, send), daemon=True)
-    proc.start()
+    with _forking():
+        proc.start()
     send.close()
     entries: Entries = []
     try:
@@ -195,13 +218,12 @@ def _crashed(page: Path, config: Config, status: int | None) -> Entries:
 
 
 def _worker(tasks: list[list[Path]], config: Config, use_cache: bool, send: Any) -> None:
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # The parent's handlers were copied by fork. A worker stopped by its parent kills its
     # bash and shellcheck first: they would otherwise run on, holding the check's output open.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held by the parent while forking
     from runbookdocs.validate.engine import check_chunk
 
     cache = Cache(config.cache_dir, enabled=use_cache)
