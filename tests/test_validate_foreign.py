@@ -50,6 +50,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
+    assert re.search(r"mkdocs for 1 page\(s\), detected from \S+/zensical-site/zensical.toml", err)
     assert "dialect: mkdocs for 3 page(s), detected from" in err  # foreign/html-site/
     assert "dialect: mkdocs for 2 page(s), detected from" in err  # foreign/commented-site/
     assert re.search(r"mkdocs for 3 page\(s\), detected from \S+/snippet-site/mkdocs.yml", err)
@@ -1000,6 +1001,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # yaml is one RBD208; a key misindented in a rule whose filter is an expression is found.
         "foreign/yaml-expressions.md:6:1: warning [RBD208]",
         "foreign/yaml-expressions.md:14:10: error [RBD202]",
+        # Blind round 29: a Zensical site (zensical.toml, no mkdocs.yml) looks includes up in
+        # the base_path it sets, from its own folder; an include in none is still an error.
+        "foreign/zensical-site/docs/index.md:13:1: error [RBD120]",
     ]
 
 

@@ -449,9 +449,10 @@ def site_file(folder: str, names: tuple[str, ...]) -> Path | None:
 
 
 def mkdocs_folder(folder: str) -> Path | None:
-    """The folder of the `mkdocs.yml` above `folder` (None when there is none): where MkDocs
-    runs, so where pymdownx.snippets looks an include up by default (`base_path: .`)."""
-    found = mkdocs_config(folder)
+    """The folder of the `mkdocs.yml` (or `zensical.toml`) above `folder`, the nearest (None
+    when there is none): where the site is built, so where pymdownx.snippets looks an include
+    up by default (`base_path: .`)."""
+    found = site_file(folder, _MKDOCS_FILES)
     return found.parent if found is not None else None
 
 

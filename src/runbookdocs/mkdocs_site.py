@@ -149,14 +149,44 @@ def _nav_paths(nav: Any) -> Iterator[str]:
             yield from _nav_paths(item)
 
 
+def _zensical_settings(file: Path) -> dict[str, Any]:
+    """The `[project]` table of a `zensical.toml`, its Markdown extensions as `mkdocs.yml`
+    lists them (`[project.markdown_extensions.pymdownx.snippets]` is TOML's nesting of the
+    extension `pymdownx.snippets`); {} when it cannot be read."""
+    import tomllib
+
+    try:
+        project = tomllib.loads(file.read_text(encoding="utf-8")).get("project")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    if not isinstance(project, dict):
+        return {}
+    data = dict(project)
+    extensions = data.get("markdown_extensions")
+    if isinstance(extensions, dict):
+        listed: list[Any] = []
+        for name, options in extensions.items():
+            nested = options if name == "pymdownx" and isinstance(options, dict) else {}
+            if nested and all(isinstance(v, dict) for v in nested.values()):
+                listed.extend({f"{name}.{sub}": opts} for sub, opts in nested.items())
+            else:
+                listed.append({name: options if isinstance(options, dict) else {}})
+        data["markdown_extensions"] = listed
+    return data
+
+
 @functools.lru_cache(maxsize=256)
 def site_settings(folder: str) -> dict[str, Any]:
     """The `mkdocs.yml` of the MkDocs site above `folder`, loaded and merged with the files it
     names in `INHERIT:` ({} when there is none or it cannot be read: the site's build reports
-    that, not the check). Shared between callers: read it, never change it."""
-    from runbookdocs.dialect import mkdocs_config
+    that, not the check). A site configured by `zensical.toml` alone gives its `[project]`
+    table, which holds the same keys. Shared between callers: read it, never change it."""
+    from runbookdocs.dialect import mkdocs_config, mkdocs_folder
 
     site = mkdocs_config(folder)
+    root = mkdocs_folder(folder)
+    if root is not None and (site is None or site.parent != root):
+        return _zensical_settings(root / "zensical.toml")
     if site is None:
         return {}
     loaded = _read_site(site)

@@ -1,0 +1,1 @@
+pantryctl restock --shelf 3
