@@ -61,8 +61,14 @@ _POINTS_TO = re.compile(r"[ \t]+(?:above|below)\b")
 _TALKED_ABOUT = re.compile(r"(?i)(?<![\w-])(?:our|your|their|its|still)[ \t]+$")
 """Before a marker: a word that makes it a noun or a state in a sentence (`our TODO list`,
 `43% were still TODO`), the page talking about to-dos, not one left on the page."""
-_TODO_LIST = re.compile(r"[ \t]+lists?\b")
-"""After a marker: `a TODO list`, the list of to-dos a sentence talks about."""
+_TODO_LIST = re.compile(
+    r"[ \t]+(?:lists?|tags?|labels?|box(?:es)?|items?|columns?|folders?|boards?|views?)\b"
+)
+"""After a marker: `a TODO list`, `the TODO tag`, `the TODO box`: the to-dos, or a thing
+named after them, that a sentence talks about."""
+_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+"""Opening quote -> closing quote: a marker in quotes (`tags such as "TODO"`) is a word the
+sentence names, not a note left on the page."""
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+")
 _TARGET = re.compile(r"\]\([^)\s]*|^ {0,3}\[[^\]]+\]:\s*\S+")
 _QUERY = re.compile(r"\S*\?[\w.%-]+=\S*")
@@ -1366,10 +1372,14 @@ _PULL_REQUEST_ENTRY = re.compile(
 
 def _talked_about(text: str, start: int, end: int) -> bool:
     """True when the marker at `start:end` of prose is a word of its sentence (`_TALKED_ABOUT`
-    before it, or `list` after it) and not a note's head (`our TODO: ...`, a colon after it)."""
+    before it, `list` or `tag` after it, or in quotes) and not a note's head (`our TODO: ...`,
+    a colon after it)."""
     line_start = text.rfind("\n", 0, start) + 1
     if text.startswith(":", end):
         return False
+    before = text[start - 1] if start > line_start else ""
+    if before in _QUOTES and text.startswith(_QUOTES[before], end):
+        return True  # `tags such as "TODO"`: the word, named
     return bool(_TALKED_ABOUT.search(text, line_start, start) or _TODO_LIST.match(text, end))
 
 
@@ -1408,7 +1418,7 @@ def _scan(
         if prose and _POINTS_TO.match(text, m.end()):
             continue  # "see the TODO above": a pointer to a marker (reported where it is)
         if prose and _talked_about(text, m.start(), m.end()):
-            continue  # "our TODO list", "still TODO": the page talks about to-dos
+            continue  # "our TODO list", "the TODO tag": the page talks about to-dos
         if prose and _pull_request_entry(text, m.start()):
             continue  # a changelog entry naming a pull request: its title, about the code
         if any(start <= m.start() < end for start, end in linked):
