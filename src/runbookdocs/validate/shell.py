@@ -1327,7 +1327,9 @@ def _first_statement(script: str, line: object) -> bool:
 # ------------------------------------------------------------------ {name} without the dollar
 
 _ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=")
-_BARE_BRACE = re.compile(r"(?<![$\w{]){([A-Za-z_]\w*)}(?!})")
+_BARE_BRACE = re.compile(r"(?<![$%\w{]){([A-Za-z_]\w*)}(?!})")
+"""`{name}` alone; `%{name}` is a program's own format (curl's `-w %{http_code}`, unquoted
+or not), left to the program by the shell, and `${name}` would be wrong there."""
 
 
 @page_check
