@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 124 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 125 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -586,6 +586,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # RBD208; a flow mapping missing one comma among others stays an error.
         "foreign/other-formats.md:69:1: warning [RBD208]",
         "foreign/other-formats.md:81:5: error [RBD202]",
+        # Blind round 29 (H): Go statements (`x := f(y)`, `defer`, `if err != nil {`, a stub's
+        # chained calls) and a Makefile (an `ifeq` conditional, rules with tab-indented
+        # recipes and no assignment) under a `shell` tag: one RBD309 each, no syntax error; a
+        # real script's stray `)` is still one.
+        "foreign/other-languages.md:5:1: warning [RBD309]",
+        "foreign/other-languages.md:15:1: warning [RBD309]",
+        "foreign/other-languages.md:21:1: warning [RBD309]",
+        "foreign/other-languages.md:32:1: warning [RBD309]",
+        "foreign/other-languages.md:46:1: error [RBD301]",
         # Blind round 15: output tagged a configuration language (a log line then its JSON,
         # Prometheus samples tagged ini): one RBD208; a prompt and `cat FILE` then the file
         # tagged yaml: one RBD208, and the file is still checked as YAML (line 35).

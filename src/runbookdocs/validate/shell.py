@@ -502,6 +502,7 @@ ENV_FILE = OtherLanguage(
 )
 MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
+GO = OtherLanguage("Go (`name := value`, `defer`, `if err != nil {`)", "go")
 XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
 REGO = OtherLanguage("Rego (`package a.b`, then `import data.x` or `name := value` rules)", "rego")
 
@@ -511,26 +512,73 @@ _MAKE_RULE = re.compile(r"^[\w.%$()/-]+(?:[ \t]+[\w.%$()/-]+)*[ \t]*::?(?!=)(?:[
 _MAKE_CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef)[ \t]")
 _DOTTED_CALL = re.compile(
     r"^[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*:?=[ \t]*)?"
-    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\([^)\s].*\)[ \t]*;?[ \t]*$"
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\((?:\)(?:\.[A-Za-z_]\w*)+\()*[^)\s].*\)[ \t]*;?[ \t]*$"
 )
-"""`nats.Connect("nats://host:4222")`, `nc, err := nats.Connect(url)`: a call of a package's or
-an object's function with arguments (bash reads `name(` as a function definition)."""
+"""`nats.Connect("nats://host:4222")`, `nc, err := nats.Connect(url)`,
+`mock.EXPECT().Get(key).Return(v)`: a call of a package's or an object's function with
+arguments, through calls without them (bash reads `name(` as a function definition)."""
+_GO_STRONG = re.compile(
+    r"""(?x)^[ \t]*(?:
+        [A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+:=[ \t]+\S.*      # a, err := f(x)
+      | (?:defer|go)[ \t]+[A-Za-z_][\w.]*\(.*\)                         # defer c.Close()
+      | (?:if|for|switch)[ \t]+[^;{}]*(?:;[^;{}]*)*\{                    # if err != nil {
+      | \}[ \t]*else(?:[ \t]+if[ \t]+[^{}]*)?[ \t]*\{                  # } else {
+      | func[ \t]+(?:\([^()]*\)[ \t]*)?[A-Za-z_]\w*\(.*\{                 # func f(x) error {
+    )[ \t]*$"""
+)
+"""A line only Go writes so: `:=` between spaces after names, `defer` or `go` before a call,
+`if`, `for` or `switch` ending with `{`, `} else {`, a `func` declaration."""
+_GO_LINE = re.compile(
+    r"""(?x)^[ \t]*(?:
+        [A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*[-+*/]?=[ \t]*\S.*
+      | [A-Za-z_][\w.]*\(.*\)(?:\.[A-Za-z_]\w*\(.*\))*                 # f(x), a.B().C(y)
+      | [A-Za-z_][\w.]*(?:\+\+|--)                                       # i++
+      | return(?:[ \t]+\S.*)? | break | continue
+      | \}(?:[ \t]*\)|[ \t]*,)?                                          # }, }), },
+      | //.*
+    )[ \t]*;?[ \t]*$"""
+)
+"""A Go statement besides those `_GO_STRONG` knows: an assignment, a call (chained too),
+`i++`, `return`, a closing brace, a `// comment`."""
+
+
+def _go(lines: list[str]) -> bool:
+    """True when `lines` (no blank or `#` comment line) are Go statements: every line one, a
+    line only Go writes among them (`_GO_STRONG`: `client := newClient(cfg)`, `if err != nil
+    {`) and a call somewhere (`name(`, which bash refuses)."""
+    return (
+        all(_GO_STRONG.match(ln) or _GO_LINE.match(ln) for ln in lines)
+        and any(_GO_STRONG.match(ln) for ln in lines)
+        and any(re.search(r"\w\(", ln) for ln in lines)
+    )
+
+
+_MAKE_OTHER = re.compile(
+    r"^(?:else|endif|endef|(?:-|s)?include[ \t]+\S.*|export[ \t]+[A-Za-z_]\w*"
+    r"|define[ \t]+[A-Za-z_][\w.-]*)[ \t]*$"
+)
 
 
 def _makefile(source: str) -> bool:
-    """True when `source` is plainly a Makefile: make's `:=` or `?=` assignments, and a rule
-    with a recipe line indented by a tab under it or an `ifeq`/`endif` conditional."""
+    """True when `source` is plainly a Makefile: an `ifeq`/`endif` conditional (no command is
+    named `ifeq`), make's `:=` or `?=` assignments with a rule whose recipe line is indented by
+    a tab under it, or rules with recipes alone, every line at the margin then a rule
+    (`build: $(OBJS)`), an assignment or one of make's directives."""
     lines = source.split("\n")
-    if not any(_MAKE_ASSIGN.match(ln) for ln in lines):
-        return False
     recipe = any(
         _MAKE_RULE.match(ln) and k + 1 < len(lines) and lines[k + 1].startswith("\t")
         for k, ln in enumerate(lines)
     )
-    conditional = any(_MAKE_CONDITIONAL.match(ln) for ln in lines) and any(
+    if any(_MAKE_CONDITIONAL.match(ln) for ln in lines) and any(
         ln.strip() == "endif" for ln in lines
+    ):
+        return True
+    if any(_MAKE_ASSIGN.match(ln) for ln in lines):
+        return recipe
+    margin = [ln for ln in lines if ln.strip() and ln[0] not in " \t#"]
+    return recipe and all(
+        _MAKE_RULE.match(ln) or _MAKE_ASSIGN.match(ln) or _MAKE_OTHER.match(ln) for ln in margin
     )
-    return recipe or conditional
 
 
 def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None:
@@ -545,8 +593,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
     (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
-    line (`_DOTTED_CALL`), or XML (`_xml`). A runbook's shell block is run: there the findings
-    stand.
+    line (`_DOTTED_CALL`), Go statements (`_go`), or XML (`_xml`). A runbook's shell block is
+    run: there the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -579,6 +627,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return MAKEFILE
     if all(_DOTTED_CALL.match(line) for line in lines):
         return CALLS
+    if _go(lines):
+        return GO
     if _xml(lines):
         return XML
     if _REGO_PACKAGE.match(lines[0]) and any(_REGO_RULE.match(line) for line in lines[1:]):
