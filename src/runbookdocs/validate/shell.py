@@ -500,7 +500,9 @@ BLOCK_CONFIG = OtherLanguage(
 ENV_FILE = OtherLanguage(
     "the environment-file format (NAME=value, values taken as written)", "dotenv"
 )
-MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
+MAKEFILE = OtherLanguage(
+    "a Makefile (`NAME := value`, `ifeq` conditionals, rules with their recipes)", "makefile"
+)
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
 GO = OtherLanguage("Go (`name := value`, `defer`, `if err != nil {`)", "go")
 XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
