@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 122 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 125 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -126,6 +126,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # one RBD308, no shell syntax error; past `\q` the shell's open quote is still found.
         "foreign/container-clients.md:5:1: warning [RBD308]",
         "foreign/container-clients.md:23:1: error [RBD301]",
+        # Blind round 29 (H): `docker run img cat f > f` (Podman, `docker exec`, `kubectl exec
+        # -- cat f > f` too) reads the container's file and writes the host's: no SC2094; `cat f
+        # > f` on the host and a container with the folder mounted are still reported.
+        "foreign/container-copies.md:20:5: warning [RBD302]",
+        "foreign/container-copies.md:20:28: warning [RBD302]",
+        "foreign/container-copies.md:26:76: warning [RBD302]",
+        "foreign/container-copies.md:26:99: warning [RBD302]",
         # Blind round 19: a block the page shows as the mistake on purpose (a caption, a
         # heading, an admonition's title, a sentence ending "this won't work:", a comment
         # "# Don't do this!" in it) is not judged, and not run; after "If the output is
@@ -579,6 +586,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # RBD208; a flow mapping missing one comma among others stays an error.
         "foreign/other-formats.md:69:1: warning [RBD208]",
         "foreign/other-formats.md:81:5: error [RBD202]",
+        # Blind round 29 (H): Go statements (`x := f(y)`, `defer`, `if err != nil {`, a stub's
+        # chained calls) and a Makefile (an `ifeq` conditional, rules with tab-indented
+        # recipes and no assignment) under a `shell` tag: one RBD309 each, no syntax error; a
+        # real script's stray `)` is still one.
+        "foreign/other-languages.md:5:1: warning [RBD309]",
+        "foreign/other-languages.md:15:1: warning [RBD309]",
+        "foreign/other-languages.md:21:1: warning [RBD309]",
+        "foreign/other-languages.md:32:1: warning [RBD309]",
+        "foreign/other-languages.md:46:1: error [RBD301]",
         # Blind round 15: output tagged a configuration language (a log line then its JSON,
         # Prometheus samples tagged ini): one RBD208; a prompt and `cat FILE` then the file
         # tagged yaml: one RBD208, and the file is still checked as YAML (line 35).
@@ -989,6 +1005,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/windows-tabs.md:29:1: warning [RBD309]",
         "foreign/windows-tabs.md:37:1: error [RBD301]",
         "foreign/windows-tabs.md:44:3: error [RBD301]",
+        # Blind round 29 (H): `-w %{status}`, quoted or not, is curl's own write-out format,
+        # not a variable of the page without its `$`; `image:{release}` still is.
+        "foreign/write-out-formats.md:20:35: warning [RBD306]",
         # Blind round 20: a change shown in a YAML block (`-` and `+` lines changing one key,
         # each side YAML) is one RBD208; a `+` line alone or a broken side stays an error.
         "foreign/yaml-diffs.md:6:1: warning [RBD208]",

@@ -500,8 +500,11 @@ BLOCK_CONFIG = OtherLanguage(
 ENV_FILE = OtherLanguage(
     "the environment-file format (NAME=value, values taken as written)", "dotenv"
 )
-MAKEFILE = OtherLanguage("a Makefile (`NAME := value`, rules with their recipes)", "makefile")
+MAKEFILE = OtherLanguage(
+    "a Makefile (`NAME := value`, `ifeq` conditionals, rules with their recipes)", "makefile"
+)
 CALLS = OtherLanguage("a program's code (`name.Call(...)` calls)", "text")
+GO = OtherLanguage("Go (`name := value`, `defer`, `if err != nil {`)", "go")
 XML = OtherLanguage("XML (`<?xml ...?>`, elements opened and closed)", "xml")
 REGO = OtherLanguage("Rego (`package a.b`, then `import data.x` or `name := value` rules)", "rego")
 
@@ -511,26 +514,73 @@ _MAKE_RULE = re.compile(r"^[\w.%$()/-]+(?:[ \t]+[\w.%$()/-]+)*[ \t]*::?(?!=)(?:[
 _MAKE_CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef)[ \t]")
 _DOTTED_CALL = re.compile(
     r"^[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*:?=[ \t]*)?"
-    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\([^)\s].*\)[ \t]*;?[ \t]*$"
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\((?:\)(?:\.[A-Za-z_]\w*)+\()*[^)\s].*\)[ \t]*;?[ \t]*$"
 )
-"""`nats.Connect("nats://host:4222")`, `nc, err := nats.Connect(url)`: a call of a package's or
-an object's function with arguments (bash reads `name(` as a function definition)."""
+"""`nats.Connect("nats://host:4222")`, `nc, err := nats.Connect(url)`,
+`mock.EXPECT().Get(key).Return(v)`: a call of a package's or an object's function with
+arguments, through calls without them (bash reads `name(` as a function definition)."""
+_GO_STRONG = re.compile(
+    r"""(?x)^[ \t]*(?:
+        [A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+:=[ \t]+\S.*      # a, err := f(x)
+      | (?:defer|go)[ \t]+[A-Za-z_][\w.]*\(.*\)                         # defer c.Close()
+      | (?:if|for|switch)[ \t]+[^;{}]*(?:;[^;{}]*)*\{                    # if err != nil {
+      | \}[ \t]*else(?:[ \t]+if[ \t]+[^{}]*)?[ \t]*\{                  # } else {
+      | func[ \t]+(?:\([^()]*\)[ \t]*)?[A-Za-z_]\w*\(.*\{                 # func f(x) error {
+    )[ \t]*$"""
+)
+"""A line only Go writes so: `:=` between spaces after names, `defer` or `go` before a call,
+`if`, `for` or `switch` ending with `{`, `} else {`, a `func` declaration."""
+_GO_LINE = re.compile(
+    r"""(?x)^[ \t]*(?:
+        [A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*[-+*/]?=[ \t]*\S.*
+      | [A-Za-z_][\w.]*\(.*\)(?:\.[A-Za-z_]\w*\(.*\))*                 # f(x), a.B().C(y)
+      | [A-Za-z_][\w.]*(?:\+\+|--)                                       # i++
+      | return(?:[ \t]+\S.*)? | break | continue
+      | \}(?:[ \t]*\)|[ \t]*,)?                                          # }, }), },
+      | //.*
+    )[ \t]*;?[ \t]*$"""
+)
+"""A Go statement besides those `_GO_STRONG` knows: an assignment, a call (chained too),
+`i++`, `return`, a closing brace, a `// comment`."""
+
+
+def _go(lines: list[str]) -> bool:
+    """True when `lines` (no blank or `#` comment line) are Go statements: every line one, a
+    line only Go writes among them (`_GO_STRONG`: `client := newClient(cfg)`, `if err != nil
+    {`) and a call somewhere (`name(`, which bash refuses)."""
+    return (
+        all(_GO_STRONG.match(ln) or _GO_LINE.match(ln) for ln in lines)
+        and any(_GO_STRONG.match(ln) for ln in lines)
+        and any(re.search(r"\w\(", ln) for ln in lines)
+    )
+
+
+_MAKE_OTHER = re.compile(
+    r"^(?:else|endif|endef|(?:-|s)?include[ \t]+\S.*|export[ \t]+[A-Za-z_]\w*"
+    r"|define[ \t]+[A-Za-z_][\w.-]*)[ \t]*$"
+)
 
 
 def _makefile(source: str) -> bool:
-    """True when `source` is plainly a Makefile: make's `:=` or `?=` assignments, and a rule
-    with a recipe line indented by a tab under it or an `ifeq`/`endif` conditional."""
+    """True when `source` is plainly a Makefile: an `ifeq`/`endif` conditional (no command is
+    named `ifeq`), make's `:=` or `?=` assignments with a rule whose recipe line is indented by
+    a tab under it, or rules with recipes alone, every line at the margin then a rule
+    (`build: $(OBJS)`), an assignment or one of make's directives."""
     lines = source.split("\n")
-    if not any(_MAKE_ASSIGN.match(ln) for ln in lines):
-        return False
     recipe = any(
         _MAKE_RULE.match(ln) and k + 1 < len(lines) and lines[k + 1].startswith("\t")
         for k, ln in enumerate(lines)
     )
-    conditional = any(_MAKE_CONDITIONAL.match(ln) for ln in lines) and any(
+    if any(_MAKE_CONDITIONAL.match(ln) for ln in lines) and any(
         ln.strip() == "endif" for ln in lines
+    ):
+        return True
+    if any(_MAKE_ASSIGN.match(ln) for ln in lines):
+        return recipe
+    margin = [ln for ln in lines if ln.strip() and ln[0] not in " \t#"]
+    return recipe and all(
+        _MAKE_RULE.match(ln) or _MAKE_ASSIGN.match(ln) or _MAKE_OTHER.match(ln) for ln in margin
     )
-    return recipe or conditional
 
 
 def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None:
@@ -545,8 +595,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
     (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
-    line (`_DOTTED_CALL`), or XML (`_xml`). A runbook's shell block is run: there the findings
-    stand.
+    line (`_DOTTED_CALL`), Go statements (`_go`), or XML (`_xml`). A runbook's shell block is
+    run: there the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -579,6 +629,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return MAKEFILE
     if all(_DOTTED_CALL.match(line) for line in lines):
         return CALLS
+    if _go(lines):
+        return GO
     if _xml(lines):
         return XML
     if _REGO_PACKAGE.match(lines[0]) and any(_REGO_RULE.match(line) for line in lines[1:]):
@@ -1165,7 +1217,9 @@ def _shellcheck_finding(unit: _Unit, c: dict[str, Any]) -> Finding | None:
     if code == 2215 and _broken_above(unit.script, c.get("line")):
         return None  # one finding for a run of `--flag x \  # note` lines: the first one
     if code == 2094 and (
-        _writes_derived_names(unit.script, c.get("line")) or _names_no_file(unit.script, c)
+        _writes_derived_names(unit.script, c.get("line"))
+        or _names_no_file(unit.script, c)
+        or _read_in_container(unit.script, c)
     ):
         return None
     parser = code < 2000
@@ -1239,27 +1293,16 @@ _SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "|&", "(", ")", ";;"})
 _BARE_NAME = re.compile(r"[A-Za-z][\w-]*")
 
 
-def _names_no_file(script: str, c: dict[str, Any]) -> bool:
-    """True when the word SC2094 reports (`k0s kubeconfig admin > kubeconfig`) is, wherever it
-    is not a redirection's target, a subcommand: a bare name (no `/`, no extension, no `$`)
-    among the words right after a command that reads no file operand, before its first
-    option. Shellcheck compares words alone, so a command named like the file it writes is
-    "read" too. The word stays reported where it may be read as a file: an operand of a
-    filter (`sort f > f`, `sed 's/a/b/' f > f`), an option's value (`--config f > f`), a
-    path or a name with an extension, a variable, a `< f` on the same pipeline.
-
-    Commands are told apart by what they are known to read, not by a list of tools with
-    subcommands: those are countless (`kubectl`, `k0s`, `helm`...), while the commands that
-    take files as operands are few and well known."""
+def _reported_tokens(script: str, c: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The word a shellcheck comment `c` points at and the tokens of the lines its pipeline
+    runs over (words, operators); None when they cannot be told."""
     line, col, end = c.get("line"), c.get("column"), c.get("endColumn")
     if not (isinstance(line, int) and isinstance(col, int) and isinstance(end, int)):
-        return False
+        return None
     lines = script.split("\n")
     if not 0 < line <= len(lines):
-        return False
+        return None
     word = lines[line - 1][col - 1 : end - 1]
-    if not _BARE_NAME.fullmatch(word):
-        return False
     # The pipeline may run over lines (`\` or `|` at the end); shellcheck reports each side
     # of it on its own line.
     first = last = line - 1
@@ -1273,7 +1316,17 @@ def _names_no_file(script: str, c: dict[str, Any]) -> bool:
     try:
         tokens = list(lexer)
     except ValueError:  # an open quote: the words cannot be told apart
-        return False
+        return None
+    return word, tokens
+
+
+def _reported_pipeline(script: str, c: dict[str, Any]) -> tuple[str, list[list[str]]] | None:
+    """The word a shellcheck comment `c` points at and the simple commands of its pipeline,
+    each as its words without redirections and their targets; None when they cannot be told."""
+    found = _reported_tokens(script, c)
+    if found is None:
+        return None
+    word, tokens = found
     commands: list[list[str]] = [[]]
     target = False
     for token in tokens:
@@ -1285,6 +1338,91 @@ def _names_no_file(script: str, c: dict[str, Any]) -> bool:
             target = False
         else:
             commands[-1].append(token)
+    return word, commands
+
+
+_CONTAINER_CLIENTS = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
+_MOUNTS = re.compile(r"-v|--volume|--mount|--volumes-from")
+
+
+def _read_in_container(script: str, c: dict[str, Any]) -> bool:
+    """True when the file SC2094 reports is read by a command run in a container and the
+    redirection writes the host's file of that name (`docker run --rm img cat /usr/bin/x >
+    /usr/bin/x`, `podman run`, `docker exec ctr cat f > f`, `kubectl exec pod -- cat f > f`):
+    two files, one inside the container, one outside. In each pipeline that writes the file,
+    every command naming it must be a container client's `run` or `exec`, with no volume
+    mounted (`-v`, `--mount`: a mount may make them one file); `cat f > f` on the host, or a
+    `< f` the host reads, stays reported."""
+    found = _reported_tokens(script, c)
+    if found is None:
+        return False
+    word, tokens = found
+    # pipelines of the line: (commands, files written)
+    pipelines: list[tuple[list[list[str]], set[str]]] = [([[]], set())]
+    redirect = ""
+    for token in tokens:
+        if redirect:
+            if "<" in redirect and token == word:
+                return False  # `< f`: the host's file is read
+            if ">" in redirect:
+                pipelines[-1][1].add(token)
+            redirect = ""
+        elif token in ("|", "|&"):
+            pipelines[-1][0].append([])
+        elif token in _SEPARATORS:
+            pipelines.append(([[]], set()))
+        elif set(token) <= set("<>&"):
+            redirect = token
+        else:
+            pipelines[-1][0][-1].append(token)
+    seen = False
+    for commands, written in pipelines:
+        if word not in written:
+            continue
+        for words in commands:
+            while words and (words[0] in _WRAPPERS or words[0].startswith("-") or "=" in words[0]):
+                words = words[1:]  # `sudo -E`, `env A=1`: the command is the word after them
+            if word not in words[1:]:
+                continue
+            if not _container_reads(words, word):
+                return False
+            seen = True
+    return seen
+
+
+def _container_reads(words: list[str], word: str) -> bool:
+    """True when the simple command `words` runs in a container the command that names
+    `word` (`docker run img cat word`, `kubectl exec pod -- cat word`), no volume mounted."""
+    client = os.path.basename(words[0])
+    if client not in _CONTAINER_CLIENTS or any(_MOUNTS.match(w) for w in words):
+        return False
+    verbs = [w for w in words[1:4] if not w.startswith("-")]
+    if client in ("kubectl", "oc"):
+        # `kubectl exec pod -- cat f`: the file is named after the `--`
+        return bool(verbs) and verbs[0] == "exec" and "--" in words[: words.index(word)]
+    return bool(verbs) and (
+        verbs[0] in ("run", "exec") or verbs[:2] in (["container", "run"], ["container", "exec"])
+    )
+
+
+def _names_no_file(script: str, c: dict[str, Any]) -> bool:
+    """True when the word SC2094 reports (`k0s kubeconfig admin > kubeconfig`) is, wherever it
+    is not a redirection's target, a subcommand: a bare name (no `/`, no extension, no `$`)
+    among the words right after a command that reads no file operand, before its first
+    option. Shellcheck compares words alone, so a command named like the file it writes is
+    "read" too. The word stays reported where it may be read as a file: an operand of a
+    filter (`sort f > f`, `sed 's/a/b/' f > f`), an option's value (`--config f > f`), a
+    path or a name with an extension, a variable, a `< f` on the same pipeline.
+
+    Commands are told apart by what they are known to read, not by a list of tools with
+    subcommands: those are countless (`kubectl`, `k0s`, `helm`...), while the commands that
+    take files as operands are few and well known."""
+    found = _reported_pipeline(script, c)
+    if found is None:
+        return False
+    word, commands = found
+    if not _BARE_NAME.fullmatch(word):
+        return False
     seen = False
     for words in commands:
         while words and (words[0] in _WRAPPERS or words[0].startswith("-") or "=" in words[0]):
@@ -1327,7 +1465,9 @@ def _first_statement(script: str, line: object) -> bool:
 # ------------------------------------------------------------------ {name} without the dollar
 
 _ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=")
-_BARE_BRACE = re.compile(r"(?<![$\w{]){([A-Za-z_]\w*)}(?!})")
+_BARE_BRACE = re.compile(r"(?<![$%\w{]){([A-Za-z_]\w*)}(?!})")
+"""`{name}` alone; `%{name}` is a program's own format (curl's `-w %{http_code}`, unquoted
+or not), left to the program by the shell, and `${name}` would be wrong there."""
 
 
 @page_check
