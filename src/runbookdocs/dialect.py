@@ -54,6 +54,8 @@ DOCUSAURUS_FILES = (
     "docusaurus.config.mjs",
     "docusaurus.config.cjs",
 )
+SITE_FILES = (*_MKDOCS_FILES, *_HUGO_FILES, *DOCUSAURUS_FILES)
+"""The configuration files that name a site by themselves (not Hugo's generic `config.*`)."""
 _HUGO_KEY = (
     r"""(?m)^\s*["']?"""
     r"(baseURL|baseurl|languageCode|theme|contentDir|disableKinds|enableGitInfo)"
@@ -678,6 +680,7 @@ __all__ = [
     "COMMONMARK_LIKE",
     "DEFAULT",
     "DOCUSAURUS_FILES",
+    "SITE_FILES",
     "Dialect",
     "detect",
     "dialect_for",

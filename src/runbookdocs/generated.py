@@ -15,21 +15,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-_TOP_MARKERS = (
-    ".git",
-    "mkdocs.yml",
-    "mkdocs.yaml",
-    "properdocs.yml",
-    "properdocs.yaml",
-    "zensical.toml",
-    "hugo.toml",
-    "hugo.yaml",
-    "hugo.yml",
-    "hugo.json",
-    "docusaurus.config.js",
-    "docusaurus.config.ts",
-    "docusaurus.config.mjs",
-)
+from runbookdocs.dialect import SITE_FILES
+
+_TOP_MARKERS = (".git", *SITE_FILES)
 """A folder holding one of these is the top: the repository's, or the site's in a copy."""
 
 
