@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 125 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 126 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -714,6 +714,17 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Sessions at `me@host:~$` and `host:~#` prompts with output after `...`, a loop typed
         # without `> ` prompts: nothing; a loop never closed is still an error.
         "foreign/prompts.md:31:3: error [RBD301]",
+        # Blind round 30 (A): PostgreSQL an extension adds to (`WITH (ext.option)` storage
+        # parameters, `rollup(x)` and `stddev(x, 'pop')` calls), what psql prints after a
+        # statement (tables, `(2 rows)`, expanded records, `\\d`'s titled table, after a tab
+        # following `db->`), a function's signature, a `DO $$ ... $$` block: no error; output
+        # alone is one RBD208. A missing comma, a `;` missing before COMMIT, date_trunc without
+        # its field and a quote left open are still errors.
+        "foreign/psql-sessions.md:91:1: warning [RBD208]",
+        "foreign/psql-sessions.md:101:18: error [RBD401]",
+        "foreign/psql-sessions.md:107:1: error [RBD401]",
+        "foreign/psql-sessions.md:111:24: error [RBD401]",
+        "foreign/psql-sessions.md:115:1: error [RBD401]",
         # Blind round 25: PromQL and Grafana variable queries tagged json are one RBD208
         # each; a JSON object with a comma missing is still an error.
         "foreign/queries-as-json.md:8:1: warning [RBD208]",

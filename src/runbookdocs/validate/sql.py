@@ -50,11 +50,11 @@ _POSTGRES_LANGS = frozenset({"psql", "postgresql", "pgsql"})
 # `db=>`, CockroachDB's `user@host:26257/db>` and bare `>`.
 _PROMPT = re.compile(
     r"^(\s*)(?:>|(?:mysql|mariadb|sqlite|sql)>|(?:mysql|mariadb) \[[^\]]*\]>"
-    r"|[\w.-]+=[#>]|[\w.-]+@[\w.:-]+/[\w.-]*>)(?= |$)",
+    r"|[\w.-]+=[#>]|[\w.-]+@[\w.:-]+/[\w.-]*>)(?=[ \t]|$)",
     re.I,
 )
 # Continuation prompts: mysql's `->`, psql's `db-#`, `db(#`, `db'#`, sqlite's `...>`.
-_CONTINUATION = re.compile(r"^(\s*)(?:->|[\w.-]+[-('\"][#>]|\.\.\.>)(?= |$)")
+_CONTINUATION = re.compile(r"^(\s*)(?:->|[\w.-]+[-('\"][#>]|\.\.\.>)(?=[ \t]|$)")
 # Statement keywords a misspelt leading word is compared with.
 _STATEMENTS = frozenset(
     {"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "WITH", "GRANT", "REVOKE"}
@@ -149,7 +149,10 @@ def _vendor_statements(text: str, read: str | None) -> str:
     from sqlglot import TokenType
     from sqlglot.dialects.dialect import Dialect
 
-    tokens = Dialect.get_or_raise(read).tokenize(text)
+    # A dollar-quoted body (`DO $$ ... $$`) is PostgreSQL's: only its tokenizer keeps the body's
+    # `;` inside the string, where the generic one would end the statement there.
+    tokenizer = read if read is not None or "$$" not in text else "postgres"
+    tokens = Dialect.get_or_raise(tokenizer).tokenize(text)
     spans: list[tuple[int, int]] = []
     first = None
     for token in tokens:
@@ -248,7 +251,7 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
     syntax error among them is still reported. On a runbook page the block must parse as tagged.
     """
     text = sql_text(block.source)
-    if not text.strip() or _DELIMITER.search(text) or _synopsis(text):
+    if not text.strip() or _DELIMITER.search(text) or _synopsis(text) or _signature(text):
         return
     if not on_runbook_page(ctx):
         clients, text = _client_lines(text)
@@ -258,9 +261,15 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             yield wrong_language(block, "sql", "a shell command running the SQL client", "bash")
             if not text.strip():
                 return
+        statements_only = _without_output(text)
+        if text.strip() and not statements_only.strip():
+            from runbookdocs.validate.data import wrong_language
+
+            yield wrong_language(block, "sql", "a query's result table", "text")
+            return
+        text = statements_only
     filled = fill(text, values_for(ctx))
-    import sqlglot
-    from sqlglot.errors import ErrorLevel, ParseError, TokenError
+    from sqlglot.errors import ParseError, TokenError
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     read = dialect(block, ctx.config)
@@ -268,7 +277,13 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         statements = _vendor_statements(
             _vendor_hints(
                 _analyze_options(
-                    _stream_processor(_without_elisions(_without_placeholders(filled.text)))
+                    _stream_processor(
+                        _functions_named_like_keywords(
+                            _without_storage_parameters(
+                                _without_elisions(_without_placeholders(filled.text))
+                            )
+                        )
+                    )
                 )
             ),
             read,
@@ -276,7 +291,7 @@ def check_sql(block: Block, ctx: CheckContext) -> Iterable[Finding]:
         if read != "mysql":
             statements = _language_before_security(statements)
         try:
-            sqlglot.parse(statements, read=read, error_level=ErrorLevel.RAISE)
+            _parse(statements, read)
         except ParseError:
             if read is not None or not _some_dialect_reads(statements):
                 raise
@@ -329,16 +344,33 @@ reads (`PRIMARY KEY (id ASC)` in SQL Server, SQLite, MySQL) is not an error of t
 
 
 def _some_dialect_reads(text: str) -> bool:
-    import sqlglot
-    from sqlglot.errors import ErrorLevel
-
     for read in _FALLBACKS:
         try:
-            sqlglot.parse(text, read=read, error_level=ErrorLevel.RAISE)
+            _parse(text, read)
         except Exception:  # any failure of that dialect: try the next one
             continue
         return True
     return False
+
+
+_TOO_MANY_ARGUMENTS = "The number of provided arguments"
+
+
+def _parse(text: str, read: str | None) -> None:
+    """Parse `text` in the dialect `read`; raise ParseError for a syntax error.
+
+    More arguments than sqlglot's model of a built-in function takes is not one: PostgreSQL
+    overloads functions, and extensions add forms of the built-in names (TimescaleDB's
+    `stddev(summary, 'pop')`). Fewer arguments than a function needs is still reported."""
+    import sqlglot
+    from sqlglot.errors import ErrorLevel, ParseError
+
+    try:
+        sqlglot.parse(text, read=read, error_level=ErrorLevel.RAISE)
+    except ParseError as err:
+        errors = err.errors or [{}]
+        if not all(str(e.get("description", "")).startswith(_TOO_MANY_ARGUMENTS) for e in errors):
+            raise
 
 
 # `{table_name}`, `<database>`, `<pid from iotop>`: a name or value to fill in, where the
@@ -468,6 +500,159 @@ def _synopsis(text: str) -> bool:
         return False
     for line in text.split("\n"):
         m = _OPTIONAL_CLAUSE.match(line)
-        if m and m.group("word") in _CLAUSE_WORDS and re.search(r"\b[a-z][a-z_]+\b", line):
+        if m and m.group("word") in _CLAUSE_WORDS and re.search(r"\b[a-z][a-z_]+\b|\.\.\.", line):
             return True
     return False
+
+
+_TYPE_NAMES = frozenset(
+    {"REGCLASS", "REGPROC", "BOOL", "BOOLEAN", "INT", "INT2", "INT4", "INT8", "INTEGER"}
+    | {"SMALLINT", "BIGINT", "TEXT", "NAME", "VARCHAR", "INTERVAL", "TIMESTAMP", "TIMESTAMPTZ"}
+    | {"DATE", "DOUBLE", "FLOAT", "FLOAT8", "REAL", "NUMERIC", "JSONB", "JSON", "ANYELEMENT"}
+    | {'"ANY"', "UUID", "BYTEA", "OID", "RECORD", "VOID"}
+)
+_SIGNATURE_CALL = re.compile(
+    r"(?:^|\bSELECT\s+)\s*(?P<name>[A-Za-z_][\w.]*)\s*\((?P<args>[^()]*)\)", re.I
+)
+_PARAMETER = re.compile(
+    r"^\s*(?:VARIADIC\s+)?[A-Za-z_]\w*\s+(?P<type>\"any\"|[A-Za-z_]\w*)(?:\s+PRECISION)?"
+    r"(?:\[\])?(?:\s*(?:=|DEFAULT)\s*\S[^,]*)?\s*$",
+    re.I,
+)
+
+
+def _signature(text: str) -> bool:
+    """True when `text` is a function's signature as a reference shows it, not a statement:
+    `name(param TYPE, param TYPE = default) RETURNS type`, each parameter a name and a type,
+    one type at least a PostgreSQL type (`REGCLASS`, `TIMESTAMPTZ`, `"any"`) or one named
+    in CamelCase, outside a `CREATE FUNCTION` (whose parameters sqlglot reads)."""
+    if re.search(r"\bCREATE\b", text, re.I):
+        return False
+    for m in _SIGNATURE_CALL.finditer(text):
+        if m.group("name").upper() in ("CAST", "TRY_CAST", "CONVERT"):
+            continue
+        params = [_PARAMETER.match(p) for p in m.group("args").split(",")]
+        if (
+            params
+            and all(params)
+            and any(
+                p.group("type").upper() in _TYPE_NAMES
+                or re.match(r"[A-Z][a-z]+[A-Z]", p.group("type"))
+                for p in params
+                if p
+            )
+        ):
+            return True
+    return False
+
+
+_STORAGE_PARAMETERS = re.compile(
+    r"\bWITH(\s*\(\s*(?:[A-Za-z_][\w.]*(?:\s*=\s*(?:'[^'\n]*'|[\w.+-]+))?|\.{3}|…)"
+    r"(?:\s*,\s*(?:[A-Za-z_][\w.]*(?:\s*=\s*(?:'[^'\n]*'|[\w.+-]+))?|\.{3}|…))*\s*\))",
+    re.I,
+)
+
+
+def _without_storage_parameters(text: str) -> str:
+    """`text` with PostgreSQL's storage parameters (`WITH (fillfactor = 70)`, an extension's
+    `WITH (timescaledb.continuous)`) read as nothing (same width): sqlglot wants `name = value`
+    and no dotted name, where PostgreSQL takes a boolean parameter by its name alone and an
+    extension's parameters under its own prefix. A common table expression names itself
+    before its parenthesis (`WITH t AS (`) and is left alone."""
+    if "with" not in text.lower():
+        return text
+    return _STORAGE_PARAMETERS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+_KEYWORD_CALL = re.compile(r"\b(rollup|cube)(\s*\()", re.I)
+_CLAUSE = re.compile(
+    r"\b(SELECT|FROM|WHERE|GROUP\s+BY|HAVING|ORDER\s+BY|WINDOW|LIMIT|ON|SET|VALUES)\b", re.I
+)
+
+
+def _functions_named_like_keywords(text: str) -> str:
+    """`text` with `rollup(x)` and `cube(x)` outside a GROUP BY clause read as a call of a
+    function with another name of the same width: PostgreSQL's ROLLUP and CUBE are
+    non-reserved words, and functions take such names (TimescaleDB's `rollup(summary)`, the
+    cube extension's `cube(1, 2)`); sqlglot reads them as grouping sets anywhere."""
+    if "rollup" not in text.lower() and "cube" not in text.lower():
+        return text
+
+    def rename(m: re.Match[str]) -> str:
+        clauses = _CLAUSE.findall(text, 0, m.start())
+        if clauses and re.sub(r"\s+", " ", clauses[-1]).upper() == "GROUP BY":
+            return m.group()
+        return "f" + "_" * (len(m.group(1)) - 1) + m.group(2)
+
+    return _KEYWORD_CALL.sub(rename, text)
+
+
+_STATEMENT_START = re.compile(
+    r"^\s*(?:--|/\*|\\|(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|GRANT|REVOKE"
+    r"|TRUNCATE|MERGE|EXPLAIN|BEGIN|COMMIT|ROLLBACK|SET|SHOW|USE|VALUES|CALL|COPY|VACUUM"
+    r"|ANALYZE|DO|TABLE|REFRESH|REINDEX|CLUSTER|COMMENT|PREPARE|EXECUTE|DECLARE|FETCH"
+    r"|LOCK|DISCARD|RESET|START|END|ABORT|SAVEPOINT|RELEASE|NOTIFY|LISTEN|LOAD)\b)",
+    re.I,
+)
+_RULE = re.compile(r"^\s*(?:[-+]*-{3,}[-+]*|[─━┌└├╞═╒╘]\S*)\s*$")
+_OUTPUT_ROW = re.compile(
+    r"^\s*(?:-\[ RECORD \d+ \]-*[-+]*|\(\d+ rows?\)|->\s{2,}[A-Z][A-Za-z]+\b.*|[│┃|].*"
+    r"|\S.*?\s\|(?:\s.*)?|[┌└├╞╒╘─].*)\s*$"
+)
+
+
+_OUTPUT_LINE = re.compile(r"^\s*(?:-{3,}[-+]*\s*$|-+\+|-\[ RECORD )")
+"""A rule or a record's header, whose leading dashes are not a `--` comment."""
+
+
+def _header_row(lines: list[str], i: int) -> bool:
+    following = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+    return bool(_OUTPUT_ROW.match(lines[i])) and bool(following) and bool(_RULE.match(following))
+
+
+_ALWAYS_OUTPUT = re.compile(r"^\s*(?:-\[ RECORD \d+ \]|\(\d+ rows?\)\s*$)")
+
+
+def _is_output(lines: list[str], i: int) -> bool:
+    """True when line `i` shows what psql prints: a table's row or rule, an expanded record's
+    header, the row count, or a column header above a rule."""
+    line = lines[i]
+    if _RULE.match(line) or _OUTPUT_ROW.match(line):
+        return True
+    # A column's header above its rule; a title (`List of relations`, `Table "public.t"`)
+    # above a table's header row.
+    following = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+    return bool(following) and (_RULE.match(following) or _OUTPUT_ROW.match(following)) is not None
+
+
+def _without_output(text: str) -> str:
+    """`text` with what psql prints after a statement blanked (lines keep their numbers): a
+    result table (`col | col`, a `---+---` rule, `(2 rows)`), expanded records (`-[ RECORD 1
+    ]`), a single column under its rule. Output starts after a statement ended with `;` (or
+    at the block's first line) on a line no statement starts with, and lasts until one does;
+    a statement cannot start with a table's row, so no SQL is taken for output."""
+    lines = text.split("\n")
+    out: list[str] = []
+    finished = True
+    in_output = False
+    for i, line in enumerate(lines):
+        code = line.strip()
+        starts = bool(code) and _STATEMENT_START.match(line) and not _OUTPUT_LINE.match(line)
+        if in_output and starts:
+            in_output = False
+        if not in_output and code and not finished and _header_row(lines, i):
+            in_output = True
+            # A line alone right above a table's header is its title (`Table "public.t"`,
+            # which would read as the statement `TABLE name`), not an open statement.
+            if i > 0 and out[i - 1].strip() and (i < 2 or not out[i - 2].strip()):
+                out[i - 1] = ""
+        if not in_output and code and not starts:
+            # A record's header or a row count is output wherever it stands.
+            in_output = _is_output(lines, i) if finished else bool(_ALWAYS_OUTPUT.match(line))
+        if in_output:
+            out.append("")
+            continue
+        out.append(line)
+        if code and not _COMMENT_LINE.match(line) and code not in ("...", "…"):
+            finished = code.endswith(";")
+    return "\n".join(out)
