@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 126 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 130 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -518,6 +518,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 21: `XXX:` starting several lines of output is a blanked log prefix; one
         # `XXX:` line alone in its block is still a marker.
         "foreign/markers.md:71:1: warning [RBD506]",
+        # Blind round 30 (A): MDX pages and the partials they import (`import Steps from
+        # "alias/_partials/_steps.mdx"`, then `<Steps />`): the partial's headings are anchors
+        # of the page, the page's headings anchors the partial's links reach; a partial no
+        # page imports links to its includer's anchors (a warning). An anchor neither has, and
+        # one of a partial imported but never rendered, are still errors.
+        "foreign/mdx-partials/_partials/_steps.md:4:49: error [RBD502]",
+        "foreign/mdx-partials/_reference/_functions.md:1:16: warning [RBD502]",
+        "foreign/mdx-partials/guide.md:11:35: error [RBD502]",
+        "foreign/mdx-partials/guide.md:11:100: error [RBD502]",
         # Blind round 19: a merge of a value an application's tag loads (`<<: !include
         # file.yaml`, a list of them, with an anchor) is merged as a mapping; a merge of an
         # untagged word is still refused.

@@ -32,6 +32,10 @@ _OPEN_SHORTCODE = re.compile(r"\{\{[<%](?!.*[>%]\}\})")
 _HUGO_INCLUDE = re.compile(r"""\{\{[%<]\s*include\s+["']([^"']+)["']\s*[%>]\}\}""")
 INCLUDE = "\x00include:"
 """An anchors entry naming a page whose anchors this page shows too (Hugo's `include`)."""
+IMPORT = "\x00import:"
+"""An anchors entry naming a Markdown file an MDX page imports and renders (`import Setup from
+'./_setup.mdx'`, then `<Setup />`): the file's headings are anchors of the page too."""
+_MDX_IMPORT = re.compile(r"""^import\s+(\w+)\s+from\s+["']([^"']+\.mdx?)["'];?\s*$""")
 UNKNOWN = "\x00unknown"
 """An anchors entry saying the page shows a file a Hugo shortcode reads that is not found, or
 ids a shortcode builds from data in ways the check does not compute: the page has anchors the
@@ -57,6 +61,8 @@ _INLINE_MD = (
     (re.compile(r"`+"), ""),
     (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), ""),
 )
+_COMPONENT = re.compile(r"<\s*([A-Z]\w*)(?=[\s/>])")
+"""An MDX component rendered in the page (`<Setup />`, `< Skip/>`)."""
 _AUTODOC = re.compile(r"^:::[ \t]+([A-Za-z_][\w.]*[\w])[ \t]*$")
 """mkdocstrings' autodoc line: `::: package.module.Object`."""
 _VUE_TAB = re.compile(r"""^ {0,3}:{3,}[ \t]*tab[ \t]+(?:"([^"]+)"|'([^']+)'|(\S.*?))[ \t]*$""")
@@ -180,8 +186,15 @@ def page_anchors(doc: Document) -> frozenset[str]:
     toc_default = mkdocs and toc_default_slugify(folder)
     autodoc = mkdocs and mkdocstrings_enabled(folder)
     last_heading = ""
+    imports: dict[str, str] = {}
+    rendered: set[str] = set()
     for k, p in enumerate(prose):
         text = p.line.text
+        if not mkdocs and not hugo and ("import" in text or "<" in text):
+            imported = _MDX_IMPORT.match(text)
+            if imported:
+                imports[imported.group(1)] = imported.group(2)
+            rendered.update(_COMPONENT.findall(text))
         raw: str | None = None
         m = _ATX.match(text)
         if m:
@@ -289,6 +302,7 @@ def page_anchors(doc: Document) -> frozenset[str]:
         for ln in doc.lines[first : last + 1]:
             for word in _COMMENT_WORD.findall(ln.text):
                 anchors.update((word, "+" + word))
+    anchors.update(IMPORT + path for name, path in imports.items() if name in rendered)
     anchors.update(b.id for b in doc.blocks if b.id)
     anchors.update(_step_anchors(doc))
     result = frozenset(anchors)
@@ -437,3 +451,34 @@ def code_over_lines(prose: list[Prose]) -> dict[int, str]:
             if text != p.line.text:
                 out[p.index] = text
     return out
+
+
+def imported_file(source: Path, name: str) -> Path | None:
+    """The Markdown file an MDX page's `import ... from "name"` names, or None when none is
+    found: relative to the page (`./`, `../`), else under a folder above the page, with the
+    bundler's alias prefix (`@site/`, a site's own `versionContent/`) or without it; `.md` and
+    `.mdx` are tried both (a site may build one from the other)."""
+    stem, suffix = os.path.splitext(name)
+    spellings = [name] + [stem + other for other in (".md", ".mdx") if other != suffix]
+    if name.startswith(("./", "../")):
+        bases: list[tuple[Path, str]] = [(source.parent, s) for s in spellings]
+    else:
+        tails = []
+        for spelling in spellings:
+            tails.append(spelling.lstrip("/"))
+            if "/" in spelling.lstrip("/"):
+                tails.append(spelling.lstrip("/").split("/", 1)[1])  # without the alias
+        bases = [(base, tail) for base in source.parents for tail in tails]
+    for base, tail in bases:
+        candidate = Path(os.path.normpath(base / tail))
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def partial_page(file: Path) -> bool:
+    """True when `file` is a partial by MDX sites' convention (Docusaurus): its name or a
+    folder at most two levels up starts with `_`, and it is not Hugo's `_index.md`. A partial
+    is shown inside the pages that import it, never on its own."""
+    parts = file.parts[-3:-1] + ((file.name,) if file.stem != "_index" else ())
+    return any(part.startswith("_") and part.strip("_") for part in parts)

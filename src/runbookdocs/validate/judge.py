@@ -28,6 +28,7 @@ class PageIndex:
         self._suggestions: dict[str, str] = {}
         self._myst: frozenset[str] | None = None
         self._base_names: dict[str, list[str]] | None = None
+        self._importers: dict[Path, list[Path]] | None = None
 
     def get(self, file: Path) -> PageEntry | None:
         """The page at `file` (absolute), or None when there is no such page."""
@@ -68,6 +69,21 @@ class PageIndex:
                 found.setdefault(base.lower(), []).append(f)
             self._base_names = found
         return [Path(p) for p in self._base_names.get(name.lower(), [])]
+
+    def importers(self, file: Path) -> list[Path]:
+        """The checked pages that import `file` into themselves (MDX `import`), computed once."""
+        if self._importers is None:
+            from runbookdocs.anchors import IMPORT, imported_file
+
+            found: dict[Path, list[Path]] = {}
+            for f, entry in self.entries.items():
+                for a in entry.anchors:
+                    if a.startswith(IMPORT):
+                        target = imported_file(Path(f), a[len(IMPORT) :])
+                        if target is not None:
+                            found.setdefault(target, []).append(Path(f))
+            self._importers = found
+        return list(self._importers.get(file, []))
 
     def names(self) -> list[str]:
         """File names of the checked pages (for suggestions), computed once."""

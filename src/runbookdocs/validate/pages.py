@@ -25,11 +25,14 @@ from urllib.parse import unquote
 from runbookdocs import codes
 from runbookdocs.anchors import (
     COMMENT_IN_LINE,
+    IMPORT,
     INCLUDE,
     UNKNOWN,
     Prose,
     anchor_exists,
     code_over_lines,
+    imported_file,
+    partial_page,
     prose_lines,
 )
 from runbookdocs.block import Block, suggest
@@ -684,6 +687,12 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
         where = "this page" if not path_part else repr(path_part)
         if UNKNOWN in linked.anchors:
             return _unknown_anchor(ref, anchor, where)
+        if not path_part and partial_page(linked_file):
+            shown = _known_where_shown(anchor, linked_file, index)
+            if shown:
+                return None
+            if shown is None:
+                return _partial_anchor(ref, anchor)
         if _found_by_github(anchor, linked, index, linked_file):
             if not built_by_generator(linked_file):
                 return None  # read in GitHub's browser, whose page script finds it
@@ -902,9 +911,34 @@ def _anchor_known(
         for entry in linked.anchors:
             if entry.startswith(INCLUDE):
                 found = _included(source, entry[len(INCLUDE) :])
-                other = index.get(found) if found is not None else None
-                if other is not None and _anchor_known(anchor, other, index, found, depth + 1):
-                    return True
+            elif entry.startswith(IMPORT):
+                found = imported_file(source, entry[len(IMPORT) :])
+            else:
+                continue
+            other = index.get(found) if found is not None else None
+            if other is not None and _anchor_known(anchor, other, index, found, depth + 1):
+                return True
+    return False
+
+
+def _known_where_shown(anchor: str, source: Path, index: PageIndex) -> bool | None:
+    """For a partial (`_setup.mdx`), whose links are read in the page that imports it: True
+    when a checked page importing it (or importing a partial that does) has `anchor`, False
+    when none does, None when no checked page imports it (the page showing it is unknown)."""
+    importers = index.importers(source)
+    if not importers:
+        return None
+    seen = {source}
+    while importers:
+        found = importers.pop()
+        if found in seen:
+            continue
+        seen.add(found)
+        entry = index.get(found)
+        if entry is not None and _anchor_known(anchor, entry, index, found):
+            return True
+        if len(seen) < 50:
+            importers.extend(index.importers(found))
     return False
 
 
@@ -1009,6 +1043,20 @@ def _unknown_anchor(ref: Reference, anchor: str, where: str) -> Finding:
         "not found, or built from data)",
         severity="warning",
         hint=_UNSEEN_HINT,
+        origin=ref.origin,
+    )
+
+
+def _partial_anchor(ref: Reference, anchor: str) -> Finding:
+    """A link from a partial (`_setup.mdx`) to an anchor it does not have, when no checked page
+    imports it: the anchor belongs to the page that shows the partial, which the check does
+    not know (a site's template, a page outside the check). A warning, not an error."""
+    return codes.MISSING_ANCHOR.at(
+        ref.location,
+        f"link to {ref.target!r}: no anchor #{anchor} in this partial, which no checked page "
+        "imports: the link is read in the page that shows it",
+        severity="warning",
+        hint="check the anchor in the page that imports this file",
         origin=ref.origin,
     )
 
