@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 130 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 131 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -645,6 +645,18 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/pretty-urls.md:6:22: warning [RBD503]",
         "foreign/pretty-urls.md:8:45: error [RBD501]",
         "foreign/pretty-urls.md:9:13: error [RBD501]",
+        # Blind round 30 (A): psql's banner, a migration tool's report (`== name: done`), a
+        # printed Python dictionary, line protocol after `> `, psql tables and expanded
+        # records, upper-case SQL for an embedded database (ATTACH, COPY): one RBD308 each; a
+        # quote left open above a record is still an error.
+        "foreign/printed-output.md:5:1: warning [RBD308]",
+        "foreign/printed-output.md:14:1: warning [RBD308]",
+        "foreign/printed-output.md:24:1: warning [RBD308]",
+        "foreign/printed-output.md:37:1: warning [RBD308]",
+        "foreign/printed-output.md:44:1: warning [RBD308]",
+        "foreign/printed-output.md:52:1: warning [RBD308]",
+        "foreign/printed-output.md:61:1: error [RBD301]",
+        "foreign/printed-output.md:68:1: warning [RBD308]",
         # A command then its output (messages, kind/name results, a Prometheus sample, JSON,
         # a PEM block, a table): one RBD308 each (none where every shell finding is one the
         # selection leaves out, line 41); `<none>`, `<git SHA>`, `<integer>` in output

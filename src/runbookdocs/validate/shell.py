@@ -1795,6 +1795,10 @@ _OUTPUT_LINE = re.compile(
       | \+[-=+]{3,}\+?\s*$                                   # table borders: +----+---+
       | (?:-{3,}|={3,})\s*$                                  # a rule, a document separator
       | ==\ ?[A-Za-z][\w.-]*(?:\ [\w.-]+)?\ ?==\s                # a prefixed log line: == APP ==
+      | ={2,}\ \S.*                                           # a step's report: == 2024-x: done
+      | [\w.-]+(?:\ [\w.-]+)?\ [(\[](?:[A-Za-z]+:\ ?)?v?\d+(?:\.\d+)+[,)\]]  # psql (16.2, server..)
+      | (?:>\ )?[A-Za-z_][\w.-]*(?:,[\w.-]+=[^\s,]+)+\ [\w.-]+=[^\s,]+(?:,[\w.-]+=[^\s,]+)*
+        (?:\ \d{9,})?\s*$                                     # line protocol: cpu,host=a x=1 T
       | -\s+[\w.-]+:(?:\s|$)                                  # a YAML item: - image: x
       | [a-z0-9][\w.-]*\.[a-z]{2,}/[\w.-]+=\S                 # a label: example.com/key=value
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
@@ -1817,7 +1821,7 @@ _OUTPUT_LINE = re.compile(
       | [\w.:()-]+>\s*$                                       # a client's prompt alone: mysql>
       | (?:/\*.*?\*/\s*)?(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|SHOW
          |CREATE\s+(?:TABLE|INDEX|DATABASE|USER|VIEW)|DROP\s+(?:TABLE|DATABASE|INDEX|USER|VIEW)
-         |ALTER\s+TABLE|GRANT|REVOKE|EXPLAIN)\s                # SQL, upper case
+         |ALTER\s+TABLE|GRANT|REVOKE|EXPLAIN|ATTACH(?=\s+')|COPY\s+\S+\s+(?:FROM|TO))\s  # SQL
       | /\*                                                  # a C or SQL comment
       | \d                                                  # counts, sizes, ids
     )"""
@@ -2063,6 +2067,17 @@ _DATA_MEMBER = re.compile(
       | [\[{] | [\]}][\]},]*                                  # nested brackets
     )\s*$"""
 )
+_PRINTED_DICT_OPEN = re.compile(r"^([ \t]*)[\[{][ \t]*[{\[]?'[^'\n]*'[ \t]*:.*,[ \t]*$")
+"""The first line of a Python dictionary (or a list of them) as a program prints it, its first
+member beside the brace: `{'event': 'status',`. No shell line starts with `{'word':`."""
+_PRINTED_MEMBER = re.compile(
+    r"""(?x)^\s*(?:
+        '[^'\n]*'\s*:.*                                      # 'key': value
+      | \{\s*'[^'\n]*'\s*:.*\}\s*,?                          # {'a': 'b', 'c': 1},
+      | [\]}][\]},]*\s*,?
+    )\s*$"""
+)
+"""A member of a printed Python dictionary: `'key': value`, `{'a': 'b'},`, `],`."""
 _DATA_CUT = 3
 """Members from which a JSON document left open at the end of a block is still one."""
 _PEM_BEGIN = re.compile(r"^\s*-----BEGIN [A-Z0-9 ]+-----\s*$")
@@ -2082,7 +2097,7 @@ def _data_regions(lines: list[str]) -> set[int]:
                 found.update(range(i, end + 1))
                 i = end + 1
                 continue
-        m = _DATA_OPEN.match(lines[i])
+        m = _DATA_OPEN.match(lines[i]) or _PRINTED_DICT_OPEN.match(lines[i])
         if m is not None:
             close = re.compile(rf"^{re.escape(m.group(1))}[\]}}][\]}},]*(?:[ \t]+\S+)?[ \t]*$")
             members = 0
@@ -2093,7 +2108,7 @@ def _data_regions(lines: list[str]) -> set[int]:
                     break
                 if not lines[j].strip():
                     continue
-                if not _DATA_MEMBER.match(lines[j]):
+                if not _DATA_MEMBER.match(lines[j]) and not _PRINTED_MEMBER.match(lines[j]):
                     break
                 members += 1
             else:
@@ -2469,7 +2484,9 @@ def _help_text(lines: list[str]) -> set[int]:
     return set(help_text)
 
 
-_RESULT_RULE = re.compile(r"^\s*-{2,}(?:\+-{2,})+\s*$")
+_RESULT_RULE = re.compile(r"^\s*-{2,}(?:\+-{2,})+\+?\s*$")
+_RECORD_HEADER = re.compile(r"^\s*-\[ RECORD \d+ \]-*(?:\+-*)?\s*$")
+"""An expanded record's header as psql prints it (`\\x`): `-[ RECORD 1 ]---+------`."""
 _ROW_COUNT = re.compile(r"^\s*\(\d+ rows?\)\s*$")
 
 
@@ -2478,6 +2495,13 @@ def _result_tables(lines: list[str]) -> set[int]:
     rule, the rule, and the rows under it to a blank line (with `(2 rows)`)."""
     found: set[int] = set()
     for i, line in enumerate(lines):
+        if _RECORD_HEADER.match(line):
+            # An expanded record: its `name | value` lines, to the next blank line.
+            end = i
+            while end + 1 < len(lines) and "|" in lines[end + 1]:
+                end += 1
+            found.update(range(i, end + 1))
+            continue
         if i == 0 or not _RESULT_RULE.match(line) or "|" not in lines[i - 1]:
             continue
         end = i
