@@ -539,12 +539,17 @@ def _fragments(lines: list[str]) -> str | None:
 
 _INLINE_ELISION = re.compile(r"\[(?:\.{3}|…)\]")
 """`[...]` inside a value (`role: [...].example.org`): part of the value left out."""
-_TEMPLATE_VALUE = re.compile(r"(?<=[:-][ \t])@[A-Z][A-Z0-9_]*@(?=[ \t]*(?:#.*)?$)", re.M)
-"""`storageClass: @STORAGE_CLASS@`: a value a template fills in (`@` cannot start a plain
+_TEMPLATE_VALUE = re.compile(
+    r"(?<=[:-][ \t])(?:@[A-Z][A-Z0-9_]*@|%\{[A-Za-z_][\w.]*\})(?=[ \t]*(?:#.*)?$)", re.M
+)
+"""`storageClass: @STORAGE_CLASS@`, `url: %{STORE_URL}`: a value a template or the program
+fills in from its environment before reading the file (`@` and `%` cannot start a plain
 scalar, so YAML refuses it as written)."""
-_BRACED_NAME = re.compile(r"\{[A-Z][A-Z0-9_]+\}")
+_BRACED_NAME = re.compile(r"\{[A-Z][A-Z0-9_]+\}|(?<=:[ \t])\{[a-z][a-z0-9_]*\}(?=[@.]\{?[a-z])")
 """`repository: {OWNER}/{NAME}`: upper-case names in braces a template's reader fills in (YAML
-reads a brace at a value's start as a flow mapping, and refuses what follows it)."""
+reads a brace at a value's start as a flow mapping, and refuses what follows it); a key's value
+that starts with a lower-case name in braces joined by `@` or `.` to more of it
+(`{account}@{project}.iam.example.com`, an address to fill in), which no flow mapping is."""
 _ELIDED_SCALAR = re.compile(r"(?<=:[ \t])[|>][-+1-9]{0,2}[ \t]+(?:\.{3}|…)(?=[ \t]*$)")
 _BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$")
 
@@ -620,13 +625,13 @@ def _loads(text: str | None) -> bool:
 
 _OPTIONAL_FIELD = re.compile(
     r"^([ \t]*)\[[ \t]*(?:([\w.-]*(?:[ \t]*\|[ \t]*[\w.-]+)*)[ \t]*:[ \t]*)?"
-    r"(?:<[^\n]*|\([\w.-]+(?:[ \t]*\|[ \t]*[\w.-]+)+\)[ \t]*)\][ \t]*$",
+    r"(?:(?:-[ \t]*)?<[^\n]*|\([\w.-]+(?:[ \t]*\|[ \t]*[\w.-]+)+\)[ \t]*)\][ \t]*$",
     re.M,
 )
-"""`[name: <type> | default = value]`, `[<tls_config>]`: an optional field, or an optional
-block described elsewhere, in a configuration reference written the Prometheus way
-(Prometheus, Alertmanager, Loki, Mimir...); `[name: (a|b|c)]`: an optional field and the
-values it takes: a notation, not YAML."""
+"""`[name: <type> | default = value]`, `[<tls_config>]`, `[ - <rule> ]`: an optional field, or
+an optional block (or list of them) described elsewhere, in a configuration reference written
+the Prometheus way (Prometheus, Alertmanager, Loki, Mimir...); `[name: (a|b|c)]`: an
+optional field and the values it takes: a notation, not YAML."""
 
 
 def yaml_reference_notation(text: str) -> bool:
@@ -930,7 +935,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     Strong evidence: the first line that is not a comment is a shell prompt with a command
     (a console transcript) or a well-known command with arguments and no prompt, or a later
     line is a prompt with a command (output that shows a command); every line is
-    one of `curl -v`'s `<`/`>`/`*` lines, an HTTP status or request among them; the block
+    one of `curl -v`'s `<`/`>`/`*` lines, an HTTP status or request among them, or a log line
+    that starts with a date and time; the block
     opens with a unified diff's `---`/`+++`/`@@` header;
     or every line that is not a comment is a lone scalar (names or values listed one per
     line, with comments), with no mapping or sequence anywhere.
@@ -954,6 +960,8 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
         return "an expression (a filter or a condition)", "text"
     if _PROMPT.match(body[0]):
         return "a console transcript", "console"
+    if all(_LOG_LINE.match(ln) for ln in body):
+        return "log lines", "text"
     if looks_like_commands(body[0]) and len(body[0].split()) > 1:
         return "a shell command", "bash"  # `kubectl patch ... -p '{...}'` without its `$`
     traced = len(body) >= 2 and all(_TRACE_LINE.match(ln) for ln in body)
@@ -979,6 +987,9 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     return "a list of values, one per line", "text"
 
 
+_LOG_LINE = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\S*\s+\S.*:\s")
+"""A log line a server wrote: a date and time (`2024-03-01 18:15:08 UTC [42]:app: LOG: x`), then
+words with `: ` in them, which YAML takes for a mapping inside a plain scalar and refuses."""
 _TREE_TOP = re.compile(r"^[\w.@+~-]+/?:?[ \t]*$")
 """The top of a directory tree written as YAML would be: `chart:`, `chart/` or `chart/:`."""
 
@@ -1359,8 +1370,9 @@ def json_excerpt(text: str) -> bool:
         cleaned, marked = bare, True
     if marked:
         cleaned = re.sub(r":(\s*)(?=[,}\]])", r": null\1", cleaned)  # `"key": ...` elided
-        cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
+        # `a, ...,` leaves `a, ,`: the empty item first, then the comma before a bracket.
         cleaned = re.sub(r"([\[{,]\s*),", r"\1", cleaned)
+        cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)  # `a, ...` leaves `a,`
         cleaned = re.sub(r",\s*$", "", cleaned)  # `{...},`: an item of a list shown alone
     member = re.sub(r",\s*$", "", cleaned)
     if _MEMBER_START.match(member):
