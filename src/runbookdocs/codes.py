@@ -603,9 +603,10 @@ OTHER_LANGUAGE_AS_SHELL = _c(
     "A shell block that bash refuses and that is plainly written in another language: "
     "PowerShell (`$env:NAME = value`, `Get-Item -Path x`), and outside runbooks `dotted.key=value` "
     "configuration (container labels, properties, sysctl settings), an environment file "
-    "(`NAME=user:pw@tcp(db:3306)/app`), sudoers rules or an nginx-style configuration "
-    "(`directive value;` lines in `name {` ... `}` blocks): one warning to fix the tag instead "
-    "of its syntax errors.",
+    "(`NAME=user:pw@tcp(db:3306)/app`), sudoers rules, an nginx-style configuration "
+    "(`directive value;` lines in `name {` ... `}` blocks) or an Apache-style one "
+    "(`<Location /app/>` ... `</Location>` sections): one warning to fix the tag instead of its "
+    "syntax errors.",
     """
 ```bash
 $env:REGION = "eu-west-1"
