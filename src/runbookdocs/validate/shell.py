@@ -1807,6 +1807,7 @@ _OUTPUT_LINE = re.compile(
       | [IWEF]\d{4}\s+\d{2}:\d{2}                            # klog: I1130 17:59
       | (?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|NOTICE|Warning|Normal)\b
       | level=\w+ | time="?\d
+      | (?:<nil>\s+)?(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+\S       # zerolog: <nil> INF msg k=v
       | \{"\w+":                                             # JSON log lines
       | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
       | -\w,\s+--(?:\[no-\])?\w                              # help: -f, --file, -q, --[no-]q
@@ -1833,6 +1834,8 @@ _OUTPUT_LINE = re.compile(
       | -\s+[\w.-]+:(?:\s|$)                                  # a YAML item: - image: x
       | [a-z0-9][\w.-]*\.[a-z]{2,}/[\w.-]+=\S                 # a label: example.com/key=value
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
+      | (?:<[A-Za-z][^<>\s]*>|[^\s=/<>'"]+)/[^\s<>'"]*\?[\w.-]+=[^\s<>'"]*\s*$
+                # a URL without its scheme, with a query: <host>/sign_in?code=1, host:80/a?b=c
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | (?!test\b)(?:[a-z],\s+)?[a-z][\w-]*(?:\s+(?:<[^<>\s]+>|\[[^\]\n]*\]|_\w+_))*\s+=\s+\S
