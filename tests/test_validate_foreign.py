@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 127 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 128 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -453,6 +453,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/json-output.md:36:1: warning [RBD208]",
         "foreign/json-output.md:74:1: error [RBD201]",
         "foreign/json-output.md:81:3: error [RBD201]",
+        # Blind round 30 (B): a JSON line with carets under it pointing at a field, items of a
+        # list each with its comma (no brackets): nothing to report; a protocol buffer's text
+        # (bare keys, no commas, braces) tagged json: one RBD208. A missing comma inside an
+        # object, or between members shown alone, is still an error.
+        "foreign/json-pieces.md:20:1: warning [RBD208]",
+        "foreign/json-pieces.md:34:3: error [RBD201]",
+        "foreign/json-pieces.md:39:4: error [RBD201]",
         # Configuration tagged bash on a page that is no runbook (container labels, Caddy
         # labels, sysctl settings, sudoers rules): one RBD309 each, no error per line and no
         # RBD307 for their `<name>`; htpasswd output and a URL written over lines: RBD308.
