@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 128 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 129 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -163,6 +163,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/cut-short.md:77:15: error [RBD201]",
         "foreign/cut-short.md:83:3: error [RBD201]",
         "foreign/cut-short.md:87:33: error [RBD401]",
+        # Blind round 30 (B): kubectl describe's Events table shown alone under `Events:` and a
+        # systemd unit tagged toml: one RBD208 each; `***FILL IN***` values in YAML are to fill
+        # in, no aliases. An unquoted `*.example.org` and a bare TOML value stay errors.
+        "foreign/data-lookalikes.md:6:1: warning [RBD208]",
+        "foreign/data-lookalikes.md:25:1: warning [RBD208]",
+        "foreign/data-lookalikes.md:34:7: error [RBD202]",
+        "foreign/data-lookalikes.md:41:8: error [RBD204]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.

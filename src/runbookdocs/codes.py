@@ -465,12 +465,13 @@ WRONG_LANGUAGE = _c(
     "warning",
     "A `json`, `yaml`, `toml` or `sql` block that does not parse as tagged but clearly is "
     "something else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, JSON with comments "
-    "and trailing commas or an HTTP message (status line, headers, body) tagged `json`, a "
+    "and trailing commas, an HTTP message (status line, headers, body) or a configuration in "
+    "braces without commas (a protocol buffer's text) tagged `json`, a "
     "console transcript, a shell command, a diff, a table a program printed, an expression (a "
     "call and an operator, no key) or a list of names tagged `yaml`, a query's result table or a "
-    "shell command running the SQL client tagged `sql`, a command typed at a prompt tagged "
-    "`toml`): one warning to fix the tag, not a parse error (statements typed in the client "
-    "after such a command are still parsed). On a runbook page the parse error stays.",
+    "shell command running the SQL client tagged `sql`, a command typed at a prompt or a systemd "
+    "unit tagged `toml`): one warning to fix the tag, not a parse error (statements typed in the "
+    "client after such a command are still parsed). On a runbook page the parse error stays.",
     """
 ```yaml
 $ kubectl get configmap app -o yaml

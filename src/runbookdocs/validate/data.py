@@ -462,8 +462,10 @@ _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
 _MERGED_ALIAS = re.compile(r"(<<[ \t]*:[ \t]*)\*([\w-]+)")
-_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*(?:#.*)?$)", re.M)
-"""`password: ***`, `key: ***** # the id`: a value hidden on purpose."""
+_REDACTED = re.compile(r"(?<=:\s)(?:\*{3,}|\*{2,}[^*\n]*[^*\s][^*\n]*\*{2,})(?=\s*(?:#.*)?$)", re.M)
+"""`password: ***`, `key: ***** # the id`: a value hidden on purpose; `id: ***FILL IN***`,
+`secret: **REPLACE ME**`: a value to fill in, between asterisks (YAML reads `*` as an
+alias)."""
 
 
 def yaml_excerpt(text: str) -> bool:
@@ -914,11 +916,12 @@ _EVENT_TABLE = re.compile(r"^[ \t]*(?:Type[ \t]+Reason[ \t]+Age\b|-{4}[ \t]+-{6}
 def _described(body: list[str]) -> bool:
     """True when `body` (lines that are not blank or comments) is `kubectl describe` output:
     it opens with a capitalised field, at least two fields have their value aligned past the
-    name (two spaces or more), and every line is a field, its event table, or deeper text."""
+    name (two spaces or more) or the event table's header and rule are there (`Events:` shown
+    alone), and every line is a field, its event table, or deeper text."""
     if not _DESCRIBED.match(body[0]) or body[0][0].isspace():
         return False
     aligned = sum(1 for ln in body if _DESCRIBED.match(ln) and re.search(r":[ \t]{2,}\S", ln))
-    if aligned < 2:
+    if aligned < 2 and sum(1 for ln in body if _EVENT_TABLE.match(ln)) < 2:
         return False
     fields = sum(1 for ln in body if _DESCRIBED.match(ln) or _EVENT_TABLE.match(ln))
     return fields * 2 >= len(body)
@@ -2044,6 +2047,9 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             # `adminctl >> config set zones a,b`: a line typed at a tool's prompt, not TOML.
             yield wrong_language(block, "toml", "a command typed at a prompt", "text")
             return
+        if not block.file and not on_runbook_page(ctx) and _unit_file(text):
+            yield wrong_language(block, "toml", _UNIT_LOOK, "ini")
+            return
         message = str(err)
         template = None if block.file else _toml_template(text)
         if template is not None:
@@ -2105,6 +2111,24 @@ def _prompted_command(text: str) -> bool:
     prompt (`adminctl >> config set zones a,b`), which no TOML document starts with."""
     body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(body) and _PROMPTED.match(body[0]) is not None
+
+
+_UNIT_KEY = re.compile(r"^[A-Z][A-Za-z0-9]*=")
+_UNIT_LOOK = "an INI file (a systemd unit or a desktop entry: `[Section]`, then `Key=value`)"
+
+
+def _unit_file(text: str) -> bool:
+    """True when `text` is a systemd unit or a desktop entry rather than TOML: a `[Section]`
+    first, then only sections and `Key=value` lines at the margin, each key capitalised and
+    no space around `=` (`Type=notify`, `ExecStart=/usr/bin/app`), whose values are taken as
+    written. TOML writes `key = "value"`; a TOML table whose keys are written so is rare."""
+    body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith(("#", ";"))]
+    return (
+        len(body) >= 2
+        and _INI_SECTION.match(body[0]) is not None
+        and all(_INI_SECTION.match(ln) or _UNIT_KEY.match(ln) for ln in body)
+        and any(_UNIT_KEY.match(ln) for ln in body)
+    )
 
 
 def _toml_value(text: str) -> bool:
