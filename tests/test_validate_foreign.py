@@ -170,6 +170,8 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/data-lookalikes.md:25:1: warning [RBD208]",
         "foreign/data-lookalikes.md:34:7: error [RBD202]",
         "foreign/data-lookalikes.md:41:8: error [RBD204]",
+        # A flow mapping missing its commas under a YAML key is no braced configuration.
+        "foreign/data-lookalikes.md:50:9: error [RBD202]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.

@@ -946,7 +946,9 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     other = config_language(text)
     if other is not None:
         return other
-    if _brace_config(body):
+    if _BRACE_OPEN.match(body[0]) and _BRACE_CLOSE.match(body[-1]) and _brace_config(body):
+        # Framed by a block: members outside any (`name: app` above `resources: {`) are YAML's,
+        # and a flow mapping there missing its commas stays an error.
         return _BRACE_CONFIG_LOOK
     if prometheus_samples(text):
         return _PROMETHEUS_LOOK
