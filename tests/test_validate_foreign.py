@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 132 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 136 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -163,6 +163,15 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/cut-short.md:77:15: error [RBD201]",
         "foreign/cut-short.md:83:3: error [RBD201]",
         "foreign/cut-short.md:87:33: error [RBD401]",
+        # Blind round 30 (B): kubectl describe's Events table shown alone under `Events:` and a
+        # systemd unit tagged toml: one RBD208 each; `***FILL IN***` values in YAML are to fill
+        # in, no aliases. An unquoted `*.example.org` and a bare TOML value stay errors.
+        "foreign/data-lookalikes.md:6:1: warning [RBD208]",
+        "foreign/data-lookalikes.md:25:1: warning [RBD208]",
+        "foreign/data-lookalikes.md:34:7: error [RBD202]",
+        "foreign/data-lookalikes.md:41:8: error [RBD204]",
+        # A flow mapping missing its commas under a YAML key is no braced configuration.
+        "foreign/data-lookalikes.md:50:9: error [RBD202]",
         # Excerpts (INI too), multi-document YAML, JSON Lines, annotations: only the real error.
         "foreign/data.md:49:16: error [RBD201]",
         # Alternatives under captions are not duplicates; a key twice in one manifest is.
@@ -460,6 +469,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/json-output.md:36:1: warning [RBD208]",
         "foreign/json-output.md:74:1: error [RBD201]",
         "foreign/json-output.md:81:3: error [RBD201]",
+        # Blind round 30 (B): a JSON line with carets under it pointing at a field, items of a
+        # list each with its comma (no brackets): nothing to report; a protocol buffer's text
+        # (bare keys, no commas, braces) tagged json: one RBD208. A missing comma inside an
+        # object, or between members shown alone, is still an error.
+        "foreign/json-pieces.md:20:1: warning [RBD208]",
+        "foreign/json-pieces.md:34:3: error [RBD201]",
+        "foreign/json-pieces.md:39:4: error [RBD201]",
         # Configuration tagged bash on a page that is no runbook (container labels, Caddy
         # labels, sysctl settings, sudoers rules): one RBD309 each, no error per line and no
         # RBD307 for their `<name>`; htpasswd output and a URL written over lines: RBD308.
@@ -652,6 +668,12 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/pretty-urls.md:6:22: warning [RBD503]",
         "foreign/pretty-urls.md:8:45: error [RBD501]",
         "foreign/pretty-urls.md:9:13: error [RBD501]",
+        # Blind round 30 (B): a zerolog line (`<nil> INF starting ...`) is output, `<nil>` no
+        # placeholder; a sign-in URL printed without its scheme (`<host>/sign_in?code=X`)
+        # under a command's message is output (one RBD308, no SC2276); ssh's password prompt
+        # after `$ ` is no command. A quote left open on a command is still an error.
+        "foreign/printed-lines.md:11:1: warning [RBD308]",
+        "foreign/printed-lines.md:27:3: error [RBD301]",
         # Blind round 30 (A): psql's banner, a migration tool's report (`== name: done`), a
         # printed Python dictionary, line protocol after `> `, psql tables and expanded
         # records, upper-case SQL for an embedded database (ATTACH, COPY): one RBD308 each; a
@@ -810,6 +832,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/result-tables.md:11:1: warning [RBD308]",
         "foreign/result-tables.md:21:1: warning [RBD308]",
         "foreign/result-tables.md:35:1: error [RBD301]",
+        # Blind round 30 (B): an Apache configuration (`<Location>` sections around CamelCase
+        # directives) tagged bash has no placeholders to fill; a real `<site-name>` still is
+        # one, and so are the tags of a section left open.
+        "foreign/server-configs.md:36:15: warning [RBD307]",
+        "foreign/server-configs.md:43:1: warning [RBD307]",
         # Sessions after `> `, `/ $ `, `me@box:~$ ` prompts: commands checked, output not; the
         # `\` a continued command lost is still found.
         "foreign/sessions.md:55:5: warning [RBD302]",

@@ -465,12 +465,13 @@ WRONG_LANGUAGE = _c(
     "warning",
     "A `json`, `yaml`, `toml` or `sql` block that does not parse as tagged but clearly is "
     "something else (YAML tagged `json`, TOML or HCL tagged `json` or `yaml`, JSON with comments "
-    "and trailing commas or an HTTP message (status line, headers, body) tagged `json`, a "
+    "and trailing commas, an HTTP message (status line, headers, body) or a configuration in "
+    "braces without commas (a protocol buffer's text) tagged `json`, a "
     "console transcript, a shell command, a diff, a table a program printed, an expression (a "
     "call and an operator, no key) or a list of names tagged `yaml`, a query's result table or a "
-    "shell command running the SQL client tagged `sql`, a command typed at a prompt tagged "
-    "`toml`): one warning to fix the tag, not a parse error (statements typed in the client "
-    "after such a command are still parsed). On a runbook page the parse error stays.",
+    "shell command running the SQL client tagged `sql`, a command typed at a prompt or a systemd "
+    "unit tagged `toml`): one warning to fix the tag, not a parse error (statements typed in the "
+    "client after such a command are still parsed). On a runbook page the parse error stays.",
     """
 ```yaml
 $ kubectl get configmap app -o yaml
@@ -603,9 +604,10 @@ OTHER_LANGUAGE_AS_SHELL = _c(
     "A shell block that bash refuses and that is plainly written in another language: "
     "PowerShell (`$env:NAME = value`, `Get-Item -Path x`), and outside runbooks `dotted.key=value` "
     "configuration (container labels, properties, sysctl settings), an environment file "
-    "(`NAME=user:pw@tcp(db:3306)/app`), sudoers rules or an nginx-style configuration "
-    "(`directive value;` lines in `name {` ... `}` blocks): one warning to fix the tag instead "
-    "of its syntax errors.",
+    "(`NAME=user:pw@tcp(db:3306)/app`), sudoers rules, an nginx-style configuration "
+    "(`directive value;` lines in `name {` ... `}` blocks) or an Apache-style one "
+    "(`<Location /app/>` ... `</Location>` sections): one warning to fix the tag instead of its "
+    "syntax errors.",
     """
 ```bash
 $env:REGION = "eu-west-1"

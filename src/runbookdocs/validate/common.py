@@ -288,6 +288,9 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
             # typed as root (`# systemctl restart app` is one).
             script[cmd.index] = lines[cmd.index]
             continue
+        if _PASSWORD_PROMPT.match(cmd.text):
+            # `$ me@box's password:`: the question ssh asks, shown after a prompt; output.
+            continue
         k = cmd.index
         end = min(cmd.index + cmd.n_lines, len(lines))
         for k in range(cmd.index, end):
@@ -354,6 +357,12 @@ def console_script(block: Block, *, hash_comments: bool = False) -> Script:
     return Script("\n".join(script), tuple(shifts))
 
 
+_PASSWORD_PROMPT = re.compile(
+    r"^\s*(?:[\w.<>-]+@[\w.<>-]+'s |\[sudo\] |Enter )?[Pp]ass(?:word|phrase)(?: for [^:\s]+)?:\s*$"
+)
+"""What a program prints to ask for a password (ssh's `me@box's password:`, sudo's
+`[sudo] password for me:`, `Enter passphrase:`): no command looks so, and the quote in
+`box's` would leave bash waiting for its end."""
 _OPTION_LINE = re.compile(r"^\s+--?[A-Za-z][\w-]*(?:[= ]\S|\s*$)")
 _CONTINUED = ("\\", "|", "&&", "||")
 _FORGOTTEN_OPTION = re.compile(r"^[ \t]*--[A-Za-z][\w-]*=\S(?!.*\S[ \t]{2,}\S)")

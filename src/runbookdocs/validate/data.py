@@ -84,6 +84,7 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
                 return
             other = (
                 config_language(filled.text)
+                or _braced(filled.text)
                 or http_message(filled.text)
                 or json_in_output(filled.text)
                 or metrics_query(filled.text)
@@ -461,8 +462,10 @@ _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 
 _ALIAS = re.compile(r"(?<![\w*&])\*([\w-]+)")
 _MERGED_ALIAS = re.compile(r"(<<[ \t]*:[ \t]*)\*([\w-]+)")
-_REDACTED = re.compile(r"(?<=:\s)\*{3,}(?=\s*(?:#.*)?$)", re.M)
-"""`password: ***`, `key: ***** # the id`: a value hidden on purpose."""
+_REDACTED = re.compile(r"(?<=:\s)(?:\*{3,}|\*{2,}[^*\n]*[^*\s][^*\n]*\*{2,})(?=\s*(?:#.*)?$)", re.M)
+"""`password: ***`, `key: ***** # the id`: a value hidden on purpose; `id: ***FILL IN***`,
+`secret: **REPLACE ME**`: a value to fill in, between asterisks (YAML reads `*` as an
+alias)."""
 
 
 def yaml_excerpt(text: str) -> bool:
@@ -918,11 +921,12 @@ _EVENT_TABLE = re.compile(r"^[ \t]*(?:Type[ \t]+Reason[ \t]+Age\b|-{4}[ \t]+-{6}
 def _described(body: list[str]) -> bool:
     """True when `body` (lines that are not blank or comments) is `kubectl describe` output:
     it opens with a capitalised field, at least two fields have their value aligned past the
-    name (two spaces or more), and every line is a field, its event table, or deeper text."""
+    name (two spaces or more) or the event table's header and rule are there (`Events:` shown
+    alone), and every line is a field, its event table, or deeper text."""
     if not _DESCRIBED.match(body[0]) or body[0][0].isspace():
         return False
     aligned = sum(1 for ln in body if _DESCRIBED.match(ln) and re.search(r":[ \t]{2,}\S", ln))
-    if aligned < 2:
+    if aligned < 2 and sum(1 for ln in body if _EVENT_TABLE.match(ln)) < 2:
         return False
     fields = sum(1 for ln in body if _DESCRIBED.match(ln) or _EVENT_TABLE.match(ln))
     return fields * 2 >= len(body)
@@ -948,7 +952,9 @@ def yaml_is_other(text: str) -> tuple[str, str] | None:
     other = config_language(text)
     if other is not None:
         return other
-    if _brace_config(body):
+    if _BRACE_OPEN.match(body[0]) and _BRACE_CLOSE.match(body[-1]) and _brace_config(body):
+        # Framed by a block: members outside any (`name: app` above `resources: {`) are YAML's,
+        # and a flow mapping there missing its commas stays an error.
         return _BRACE_CONFIG_LOOK
     if prometheus_samples(text):
         return _PROMETHEUS_LOOK
@@ -1072,32 +1078,47 @@ _BRACE_OPEN = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*:?[ \t]*\{[ \t]*(?:#.*)?
 _BRACE_MEMBER = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*[ \t]*[:=][ \t]*[^\s{\[].*$")
 _BRACE_CLOSE = re.compile(r"^[ \t]*\}[ \t]*$")
 _BRACE_CONFIG_LOOK = (
-    "a configuration in braces, one member a line, no commas (NATS server, HOCON)",
+    "a configuration in braces, one member a line, no commas (NATS server, HOCON, "
+    "protocol buffer text)",
     "text",
 )
 
 
 def _brace_config(body: list[str]) -> bool:
-    """True when `body` (the lines of a block that are not blank or comments) opens a block
-    (`resolver: {`, `cluster {`) and holds only such openings, `}` and `key: value` members
-    one a line, none ending with a comma, two at least: a configuration language of its own
-    (the NATS server's, HOCON), which YAML's flow mappings (commas between members) are not."""
-    if not body or not _BRACE_OPEN.match(body[0]) or not _BRACE_CLOSE.match(body[-1]):
-        return False
-    members = 0
-    for ln in body[1:]:
-        if _BRACE_OPEN.match(ln) or _BRACE_CLOSE.match(ln):
-            continue
-        if not _BRACE_MEMBER.match(ln) or ln.rstrip().endswith(","):
+    """True when `body` (the lines of a block that are not blank or comments) holds only
+    openings of a block (`resolver: {`, `cluster {`), `}` and `key: value` members one a line,
+    none ending with a comma, two at least, the braces balanced, one block at least: a
+    configuration language of its own (the NATS server's, HOCON) or a protocol buffer in its
+    text format (`metadata: {` ... `}` then `method: "get"`), which YAML's flow mappings and
+    JSON (commas between members, keys in quotes) are not."""
+    depth = members = 0
+    opened = False
+    for ln in body:
+        if _BRACE_OPEN.match(ln):
+            depth += 1
+            opened = True
+        elif _BRACE_CLOSE.match(ln):
+            depth -= 1
+            if depth < 0:
+                return False
+        elif _BRACE_MEMBER.match(ln) and not ln.rstrip().endswith(","):
+            members += 1
+        else:
             return False
-        members += 1
-    return members >= 2
+    return opened and depth == 0 and members >= 2
 
 
 _HCL_BLOCK = re.compile(r'^[ \t]*[A-Za-z_][\w-]*(?:[ \t]+"[^"\n]*")*[ \t]*\{[ \t]*$')
 """`service {`, `resource "aws_s3_bucket" "logs" {`: a block of HCL (Terraform, Nomad)."""
 _HCL_ATTRIBUTE = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*=[ \t]*\S")
 _TOML_TABLE = re.compile(r"^[ \t]*\[\[?[A-Za-z_][\w.\"-]*\]\]?[ \t]*(?:#.*)?$", re.M)
+
+
+def _braced(text: str) -> tuple[str, str] | None:
+    """`_BRACE_CONFIG_LOOK` when the lines of `text` that are not blank or comments are a
+    configuration in braces (`_brace_config`)."""
+    body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    return _BRACE_CONFIG_LOOK if _brace_config(body) else None
 
 
 def config_language(text: str) -> tuple[str, str] | None:
@@ -1357,8 +1378,12 @@ described by name."""
 
 def json_excerpt(text: str) -> bool:
     """True when `text` is JSON shown in part: elisions (`...`, `…`), code annotations
-    (`// (1)!`) or comments, several values in a row (JSON Lines, or items of a list)."""
+    (`// (1)!`) or comments, carets under a line pointing at a part of it (`^^^^`), several
+    values in a row (JSON Lines, or items of a list, each with its comma)."""
     text, spliced = _without_shell_splices(text)
+    underlined = _CARET_LINE.sub("", text)  # `^^^^` under a line: pointing at a part of it
+    spliced = spliced or underlined != text
+    text = underlined
     text, elided = _without_elided_members(text)
     text, bracketed = _without_elided_brackets(text)
     elided = elided or bracketed
@@ -1380,6 +1405,9 @@ def json_excerpt(text: str) -> bool:
         # have been left out too (`"last": 0,` then `}`).
         member = re.sub(r",(\s*[}\]])", r"\1", member)
     candidates = [cleaned, f"[{cleaned}]"] if marked else [f"[{cleaned}]"]
+    items = re.sub(r",\s*$", "", cleaned)
+    if items != cleaned and _several(f"[{items}]"):
+        candidates.append(f"[{items}]")  # `{"ip": "a"},` `{"ip": "b"},`: items with commas
     candidates.append(f"{{{member}}}")  # `"key": value,` shown alone: a member of an object
     cut = _closed_at_cut(cleaned, fragment=marked or _MEMBER_START.match(cleaned) is not None)
     if cut is not None:
@@ -1401,6 +1429,18 @@ def json_excerpt(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return len(rows) > 1
+
+
+_CARET_LINE = re.compile(r"^[ \t]*\^[\^~]*[ \t]*(?:\n|\Z)", re.M)
+
+
+def _several(text: str) -> bool:
+    """True when `text` is a JSON array of two items or more."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, list) and len(value) > 1
 
 
 def _member_forms(rows: list[str]) -> bool:
@@ -2021,6 +2061,9 @@ def check_toml(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             # `adminctl >> config set zones a,b`: a line typed at a tool's prompt, not TOML.
             yield wrong_language(block, "toml", "a command typed at a prompt", "text")
             return
+        if not block.file and not on_runbook_page(ctx) and _unit_file(text):
+            yield wrong_language(block, "toml", _UNIT_LOOK, "ini")
+            return
         message = str(err)
         template = None if block.file else _toml_template(text)
         if template is not None:
@@ -2082,6 +2125,24 @@ def _prompted_command(text: str) -> bool:
     prompt (`adminctl >> config set zones a,b`), which no TOML document starts with."""
     body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(body) and _PROMPTED.match(body[0]) is not None
+
+
+_UNIT_KEY = re.compile(r"^[A-Z][A-Za-z0-9]*=")
+_UNIT_LOOK = "an INI file (a systemd unit or a desktop entry: `[Section]`, then `Key=value`)"
+
+
+def _unit_file(text: str) -> bool:
+    """True when `text` is a systemd unit or a desktop entry rather than TOML: a `[Section]`
+    first, then only sections and `Key=value` lines at the margin, each key capitalised and
+    no space around `=` (`Type=notify`, `ExecStart=/usr/bin/app`), whose values are taken as
+    written. TOML writes `key = "value"`; a TOML table whose keys are written so is rare."""
+    body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith(("#", ";"))]
+    return (
+        len(body) >= 2
+        and _INI_SECTION.match(body[0]) is not None
+        and all(_INI_SECTION.match(ln) or _UNIT_KEY.match(ln) for ln in body)
+        and any(_UNIT_KEY.match(ln) for ln in body)
+    )
 
 
 def _toml_value(text: str) -> bool:

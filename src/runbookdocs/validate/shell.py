@@ -497,6 +497,10 @@ SUDOERS = OtherLanguage("sudoers rules", "text")
 BLOCK_CONFIG = OtherLanguage(
     "an nginx-style configuration (`directive value;` lines in `name {` ... `}` blocks)", "nginx"
 )
+SECTION_CONFIG = OtherLanguage(
+    "an Apache-style configuration (`Directive value` lines in `<Section ...>` ... `</Section>`)",
+    "apache",
+)
 ENV_FILE = OtherLanguage(
     "the environment-file format (NAME=value, values taken as written)", "dotenv"
 )
@@ -594,9 +598,9 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
     `dotted.key=value` (Traefik or Caddy container labels, Java properties, sysctl settings),
     or every line a sudoers rule, or every line `NAME=value` with a `(` inside a value (an
     environment file: `DSN=user:pw@tcp(db:3306)/app`), or an nginx-style configuration
-    (`_block_config`), a Makefile (`_makefile`), or calls of a program's functions, every
-    line (`_DOTTED_CALL`), Go statements (`_go`), or XML (`_xml`). A runbook's shell block is
-    run: there the findings stand.
+    (`_block_config`), an Apache-style one (`_section_config`), a Makefile (`_makefile`), or
+    calls of a program's functions, every line (`_DOTTED_CALL`), Go statements (`_go`), or
+    XML (`_xml`). A runbook's shell block is run: there the findings stand.
     """
     lines = [ln for ln in source.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     if any(_POWERSHELL.match(line) for line in lines):
@@ -625,6 +629,8 @@ def shell_is_other(source: str, *, runbook: bool = True) -> OtherLanguage | None
         return SUDOERS
     if _block_config(lines):
         return BLOCK_CONFIG
+    if _section_config(lines):
+        return SECTION_CONFIG
     if _makefile(source):
         return MAKEFILE
     if all(_DOTTED_CALL.match(line) for line in lines):
@@ -695,6 +701,35 @@ def _block_config(lines: list[str]) -> bool:
         else:
             return False
     return opened and depth == 0 and inside >= 2
+
+
+_SECTION_OPEN = re.compile(r"^\s*<([A-Za-z]\w*)(?:\s+[^<>]*)?>\s*$")
+_SECTION_CLOSE = re.compile(r"^\s*</([A-Za-z]\w*)>\s*$")
+_SECTION_DIRECTIVE = re.compile(r"^\s*[A-Z][A-Za-z0-9]*\s+\S.*$")
+"""`ProxyPass "http://localhost:9000/"`, `Require valid-user`: an Apache directive, its name
+in CamelCase (a command's name is in lower case)."""
+
+
+def _section_config(lines: list[str]) -> bool:
+    """True when `lines` (no blank or comment line) are an Apache-style configuration: every
+    line a section opened (`<Location /app/>`, `<VirtualHost host>`), the section closed by its
+    name (`</Location>`) or a directive in CamelCase with its value (`ProxyPass "http://x/"`),
+    the sections balanced, with at least two directives inside them. Bash reads `<Location`
+    as a redirection from a file, and the placeholder check would take the tags for `<name>`
+    arguments to fill in."""
+    opened: list[str] = []
+    inside = 0
+    for line in lines:
+        if m := _SECTION_OPEN.match(line):
+            opened.append(m.group(1))
+        elif m := _SECTION_CLOSE.match(line):
+            if not opened or opened.pop() != m.group(1):
+                return False
+        elif _SECTION_DIRECTIVE.match(line):
+            inside += bool(opened)
+        else:
+            return False
+    return not opened and inside >= 2 and any(_SECTION_CLOSE.match(line) for line in lines)
 
 
 _KEY = re.compile(r"^\s*[A-Za-z_][\w-]*((?:\.(?:[\w-]+|<[\w-]+>|\{[\w-]+\}))*)=(?=\S)(.*?)\s*$")
@@ -1772,6 +1807,7 @@ _OUTPUT_LINE = re.compile(
       | [IWEF]\d{4}\s+\d{2}:\d{2}                            # klog: I1130 17:59
       | (?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|NOTICE|Warning|Normal)\b
       | level=\w+ | time="?\d
+      | (?:<nil>\s+)?(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+\S       # zerolog: <nil> INF msg k=v
       | \{"\w+":                                             # JSON log lines
       | Usage: | usage: | Options: | Flags: | Examples?: | Available\ Commands:
       | -\w,\s+--(?:\[no-\])?\w                              # help: -f, --file, -q, --[no-]q
@@ -1802,6 +1838,8 @@ _OUTPUT_LINE = re.compile(
       | -\s+[\w.-]+:(?:\s|$)                                  # a YAML item: - image: x
       | [a-z0-9][\w.-]*\.[a-z]{2,}/[\w.-]+=\S                 # a label: example.com/key=value
       | [~.]?/[^\s;|&<>]*/\s*$                                # a directory shown: /srv/app/
+      | (?:<[A-Za-z][^<>\s]*>|[^\s=/<>'"]+)/[^\s<>'"]*\?[\w.-]+=[^\s<>'"]*\s*$
+                # a URL without its scheme, with a query: <host>/sign_in?code=1, host:80/a?b=c
       | \|[^|]*\|.*\|\s*$                                     # table rows: | a | b |
       | [\w.-]+\s+=\s+\S                                        # key = value (configuration)
       | (?!test\b)(?:[a-z],\s+)?[a-z][\w-]*(?:\s+(?:<[^<>\s]+>|\[[^\]\n]*\]|_\w+_))*\s+=\s+\S
