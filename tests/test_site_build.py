@@ -159,6 +159,36 @@ def test_blocks_render_title_target_and_id_anchor(built: tuple[Path, str]) -> No
     assert '<span class="w"> </span>' in block
 
 
+def test_what_runbookdocs_adds_keeps_a_latin_1_page_narrow(tmp_path: Path) -> None:
+    """The badges, banner, print button and forms runbookdocs adds write the characters
+    beyond Latin-1 (`’`, `—`, the printer) as character references: a page whose own text is
+    Latin-1 stays one byte per character through the rest of the build (`fences.narrow`)."""
+    page = """
+        ---
+        runbook:
+          owner: équipe exploitation
+          variables: {service: memcached}
+        ---
+        # Redémarrer le cache
+
+        ```bash {#redemarrer target=debian}
+        systemctl restart {{ service }}
+        ```
+
+        ```console
+        $ systemctl is-active {{ service }}
+        active
+        ```
+        """
+    project = make_site(tmp_path, {"docs/ocpizza/cache.md": page})
+    write_report(project, STANDARD_OUTCOMES)
+    article = page_html(build_site(project), "ocpizza/cache/")
+    assert max(map(ord, article)) < 256
+    assert "\N{PRINTER}" in htmllib.unescape(article)
+    assert "Imprimer ce runbook" in text_of(article)
+    assert "Variables de la page" in text_of(article)
+
+
 def test_attributes_never_leak(built: tuple[Path, str]) -> None:
     _, html = built
     visible = text_of(html)

@@ -12,7 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbookdocs.site import extension, search
+from runbookdocs.site import extension, fences, search
 
 PIECES = [
     '<div class="rb-block__head" data-search-exclude>',
@@ -420,3 +420,14 @@ def test_plain_tree_text_takes_the_fast_path() -> None:
         assert fences._PLAIN_TEXT.match(plain), plain
     for marked in ("*Oui*", "1. Non", "- a", "# t", "a_b_", "see [x](y.md)", "`x`", "a<b"):
         assert not fences._PLAIN_TEXT.match(marked), marked
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_narrowed_html_reads_as_the_html_it_stands_for(text: str) -> None:
+    markup = html.escape(text)  # HTML as the formatters write it: text escaped
+    narrowed = fences.narrow(markup)
+    assert all(ord(c) < 256 for c in narrowed)
+    assert html.unescape(narrowed) == html.unescape(markup)
+    if all(ord(c) < 256 for c in markup):
+        assert narrowed == markup

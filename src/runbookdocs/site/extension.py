@@ -42,6 +42,7 @@ from runbookdocs.site.fences import (
     STATE_ATTR,
     SiteBuildError,
     SiteSetupError,
+    narrow,
     page_state,
     register,
 )
@@ -183,7 +184,7 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
             for i in reversed(health):
                 out[i : i + 1] = ["", *text, ""]
         if state.is_runbook:
-            banner = self.md.htmlStash.store(page_banner(state) + print_button(state.lang))
+            banner = self.md.htmlStash.store(narrow(page_banner(state) + print_button(state.lang)))
             at = 0
             for i, line in enumerate(out):
                 if line.strip():
@@ -199,7 +200,7 @@ class PagePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown ships no
         if ctx.settings is not None and ctx.settings.last_updated and ctx.file is not None:
             updated = last_updated(ctx.file, state)
             if updated:
-                out += ["", self.md.htmlStash.store(updated)]
+                out += ["", self.md.htmlStash.store(narrow(updated))]
         return out
 
 

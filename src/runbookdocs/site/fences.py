@@ -203,11 +203,25 @@ def _dotted(formatter: Any) -> str:
     return f"{module}.{name}"
 
 
+def narrow(markup: str) -> str:
+    """`markup` (HTML) with the characters beyond Latin-1 written as character references.
+
+    Python stores a string in 1, 2 or 4 bytes per character, as its widest character needs. A
+    page written in English or French is mostly 1 byte per character; one `’` or `🖨` in the
+    HTML runbookdocs adds would widen the page's text, and every later pass of the build
+    (Markdown, the theme, the search index, the UTF-8 file) would copy and scan it wider. The
+    browser and the search indexer read `&#8217;` as `’`: the page is the same.
+    """
+    if markup.isascii():
+        return markup
+    return markup.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
+
+
 def _formatter(fmt: Callable[..., str], class_name: str) -> Callable[..., str]:
     def format_fence(
         src: str = "", language: str = "", options: Any = None, md: Any = None, **kwargs: Any
     ) -> str:
-        return fmt(src, language, class_name, options, md, **kwargs)
+        return narrow(fmt(src, language, class_name, options, md, **kwargs))
 
     format_fence.runbookdocs_formatter = fmt  # type: ignore[attr-defined]
     return format_fence
