@@ -8,7 +8,6 @@ header says.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -169,6 +168,8 @@ class Header(NamedTuple):
 
 def suggest(name: str, known: list[str] | frozenset[str] | Mapping[str, object]) -> str:
     """`" (did you mean 'x'?)"` for the closest known name, or an empty string."""
+    import difflib  # only when a name is wrong: not on every start-up (the site's build)
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

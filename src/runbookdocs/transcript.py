@@ -20,7 +20,6 @@ changing only those lines and keeping every other byte.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -444,6 +443,8 @@ def diff(
             old = [*old, f"[{expected_exit}]"]
         if exit:
             new = [*new, f"[{exit}]"]
+    import difflib  # only for a mismatch: not imported by every site build
+
     lines = difflib.unified_diff(old, new, label, "actual", n=3, lineterm="")
     return "\n".join(lines)
 
