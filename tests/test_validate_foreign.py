@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 136 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 137 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -264,6 +264,9 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # Blind round 23: `... (what it leaves out)` between continued lines continues them;
         # a parenthesis left open below one is still an error.
         "foreign/elided-args.md:48:3: error [RBD301]",
+        # Blind round 31: `  ...` under a key with a value (`kind: Job`) stands for levels
+        # beside it, and `...<snip>` is an elision line; `a: b: c` is still an error.
+        "foreign/elided-manifests.md:29:20: error [RBD202]",
         # Blind round 16: output cut short by a `...` line (JSON after its command, a stack
         # trace, a sample over lines) is one RBD308, as the whole of it is; a script missing its
         # `fi` past a `...`, and a quote left open above elided output, stay errors.

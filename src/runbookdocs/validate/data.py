@@ -450,12 +450,13 @@ _ELISION_LINE = re.compile(
     r"[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     r"|(?:\.{3}|…)[ \t]+[a-z][a-z'-]*(?:[ \t]+[a-z][a-z'-]*){2,}[ \t]*"
-    rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
+    rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|(?:(?:\.{{3}}|…)[ \t]*)?{_SNIP}[ \t]*)$"
 )
 """A line that stands for lines left out of an excerpt: `...` (or `..`, or `.` on lines of
 its own, a vertical ellipsis), `…`, `. . .`, `<...>`,
 `# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses, or after one
-in three lower-case words or more: `... other keys if any`), and a snip mark."""
+in three lower-case words or more: `... other keys if any`), and a snip mark (after an
+ellipsis too: `...<snip>`)."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -587,6 +588,10 @@ def _elided(lines: list[str]) -> str:
     return _BRACED_NAME.sub("x", _TEMPLATE_VALUE.sub("x", "\n".join(out)))
 
 
+_ITEM_MARKS = re.compile(r"^[ \t]*(?:-[ \t]+)*")
+"""The indentation and list-item marks before a line's first key (`  - - name: x`)."""
+
+
 def _elisions_opening(lines: list[str]) -> str | None:
     """`lines` with each elision line that the next line is indented under read as a key
     (the left-out text opened the levels that line sits in: `# ...` then `    spec:` under
@@ -607,6 +612,10 @@ def _elisions_opening(lines: list[str]) -> str | None:
         # (`volumes:` then `. . .` then `  - x`) needs no key of its own. The key stands
         # beside the line before when the elision sits left of it (`# ...` at the margin).
         at = max(len(indent), above_indent)
+        if above and not above.split(" #", 1)[0].rstrip().endswith(":"):
+            # The line before opens no level (`kind: AnalysisRun`, `- name: x`): the left-out
+            # text cannot sit inside it, its keys stand beside that line's own keys.
+            at = min(at, len(above) - len(_ITEM_MARKS.sub("", above, count=1)))
         if below_indent > at and below_indent > above_indent:
             out.append(f"{' ' * at}elided-{i}:")
             opened = True
