@@ -85,6 +85,7 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             other = (
                 config_language(filled.text)
                 or _braced(filled.text)
+                or assigned_objects(filled.text)
                 or http_message(filled.text)
                 or json_in_output(filled.text)
                 or metrics_query(filled.text)
@@ -1128,6 +1129,33 @@ def _braced(text: str) -> tuple[str, str] | None:
     configuration in braces (`_brace_config`)."""
     body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     return _BRACE_CONFIG_LOOK if _brace_config(body) else None
+
+
+_ASSIGNED_MEMBER = re.compile(r'^[ \t]*(?:[A-Za-z_][\w.-]*|"[^"\n]*")[ \t]*=[ \t]*[^\s=].*$')
+_BRACKET_LINE = re.compile(r"^[ \t]*[\[{}\]](?:[ \t]*[\]}])*[ \t]*,?[ \t]*$")
+_ASSIGNED_LOOK = (
+    "objects whose members are set with `=` (HCL, Grafana Alloy, a value Terraform prints)",
+    "hcl",
+)
+
+
+def assigned_objects(text: str) -> tuple[str, str] | None:
+    """`_ASSIGNED_LOOK` when `text` opens with `[` or `{` and every other line that is not
+    blank, a comment or an elision is a bracket (`{`, `},`, `]`) or a member set with `=`
+    (`__address__ = "10.0.0.1:80",`), two members at least: objects written in HCL's syntax,
+    which JSON (`"key": value`) is not. One member written with `=` among JSON's `:` members
+    is a typo, still an error."""
+    body = [
+        ln
+        for ln in text.split("\n")
+        if ln.strip() and not ln.lstrip().startswith(("#", "//")) and not _ELISION_LINE.match(ln)
+    ]
+    if not body or not body[0].lstrip().startswith(("[", "{")):
+        return None
+    members = sum(1 for ln in body if _ASSIGNED_MEMBER.match(ln))
+    if members >= 2 and all(_ASSIGNED_MEMBER.match(ln) or _BRACKET_LINE.match(ln) for ln in body):
+        return _ASSIGNED_LOOK
+    return None
 
 
 def config_language(text: str) -> tuple[str, str] | None:
