@@ -555,8 +555,8 @@ def _read_from_includers(source: Path, path_part: str, index: PageIndex) -> bool
     rest = parts[ups:]
     if not rest or ".." in rest or not _headless(source):
         return False
-    tail = "/" + "/".join(rest).removesuffix(".md")
-    ends = (tail + ".md", tail + "/_index.md", tail + "/index.md")
+    tail = os.sep + os.path.join(*rest).removesuffix(".md")
+    ends = (tail + ".md", *(os.path.join(tail, n) for n in ("_index.md", "index.md")))
     return any(key.endswith(ends) for key in index.entries)
 
 
