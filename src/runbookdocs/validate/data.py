@@ -85,6 +85,7 @@ def check_json(block: Block, ctx: CheckContext) -> Iterable[Finding]:
             other = (
                 config_language(filled.text)
                 or _braced(filled.text)
+                or assigned_objects(filled.text)
                 or http_message(filled.text)
                 or json_in_output(filled.text)
                 or metrics_query(filled.text)
@@ -450,12 +451,13 @@ _ELISION_LINE = re.compile(
     r"[ \t]*,?[ \t]*(?:#.*)?"
     r"|(?:\.{3}|…)[^\n]*?(?:\.{3}|…)[ \t]*,?[ \t]*"
     r"|(?:\.{3}|…)[ \t]+[a-z][a-z'-]*(?:[ \t]+[a-z][a-z'-]*){2,}[ \t]*"
-    rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|{_SNIP}[ \t]*)$"
+    rf"|(?://|#)[ \t]*(?:\.\.\.|…).*|(?:(?:\.{{3}}|…)[ \t]*)?{_SNIP}[ \t]*)$"
 )
 """A line that stands for lines left out of an excerpt: `...` (or `..`, or `.` on lines of
 its own, a vertical ellipsis), `…`, `. . .`, `<...>`,
 `# ...`, `// ...`, `... other settings ...` (what was left out, between ellipses, or after one
-in three lower-case words or more: `... other keys if any`), and a snip mark."""
+in three lower-case words or more: `... other keys if any`), and a snip mark (after an
+ellipsis too: `...<snip>`)."""
 _ELIDED_TEXT = re.compile(r"(?:\.{3}|…)[^\"\n]*?(?:\.{3}|…)")
 """`... YOUR OTHER STATEMENTS ...`: what was left out of a JSON excerpt, named."""
 
@@ -587,6 +589,10 @@ def _elided(lines: list[str]) -> str:
     return _BRACED_NAME.sub("x", _TEMPLATE_VALUE.sub("x", "\n".join(out)))
 
 
+_ITEM_MARKS = re.compile(r"^[ \t]*(?:-[ \t]+)*")
+"""The indentation and list-item marks before a line's first key (`  - - name: x`)."""
+
+
 def _elisions_opening(lines: list[str]) -> str | None:
     """`lines` with each elision line that the next line is indented under read as a key
     (the left-out text opened the levels that line sits in: `# ...` then `    spec:` under
@@ -607,6 +613,10 @@ def _elisions_opening(lines: list[str]) -> str | None:
         # (`volumes:` then `. . .` then `  - x`) needs no key of its own. The key stands
         # beside the line before when the elision sits left of it (`# ...` at the margin).
         at = max(len(indent), above_indent)
+        if above and not above.split(" #", 1)[0].rstrip().endswith(":"):
+            # The line before opens no level (`kind: AnalysisRun`, `- name: x`): the left-out
+            # text cannot sit inside it, its keys stand beside that line's own keys.
+            at = min(at, len(above) - len(_ITEM_MARKS.sub("", above, count=1)))
         if below_indent > at and below_indent > above_indent:
             out.append(f"{' ' * at}elided-{i}:")
             opened = True
@@ -1119,6 +1129,33 @@ def _braced(text: str) -> tuple[str, str] | None:
     configuration in braces (`_brace_config`)."""
     body = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
     return _BRACE_CONFIG_LOOK if _brace_config(body) else None
+
+
+_ASSIGNED_MEMBER = re.compile(r'^[ \t]*(?:[A-Za-z_][\w.-]*|"[^"\n]*")[ \t]*=[ \t]*[^\s=].*$')
+_BRACKET_LINE = re.compile(r"^[ \t]*[\[{}\]](?:[ \t]*[\]}])*[ \t]*,?[ \t]*$")
+_ASSIGNED_LOOK = (
+    "objects whose members are set with `=` (HCL, Grafana Alloy, a value Terraform prints)",
+    "hcl",
+)
+
+
+def assigned_objects(text: str) -> tuple[str, str] | None:
+    """`_ASSIGNED_LOOK` when `text` opens with `[` or `{` and every other line that is not
+    blank, a comment or an elision is a bracket (`{`, `},`, `]`) or a member set with `=`
+    (`__address__ = "10.0.0.1:80",`), two members at least: objects written in HCL's syntax,
+    which JSON (`"key": value`) is not. One member written with `=` among JSON's `:` members
+    is a typo, still an error."""
+    body = [
+        ln
+        for ln in text.split("\n")
+        if ln.strip() and not ln.lstrip().startswith(("#", "//")) and not _ELISION_LINE.match(ln)
+    ]
+    if not body or not body[0].lstrip().startswith(("[", "{")):
+        return None
+    members = sum(1 for ln in body if _ASSIGNED_MEMBER.match(ln))
+    if members >= 2 and all(_ASSIGNED_MEMBER.match(ln) or _BRACKET_LINE.match(ln) for ln in body):
+        return _ASSIGNED_LOOK
+    return None
 
 
 def config_language(text: str) -> tuple[str, str] | None:

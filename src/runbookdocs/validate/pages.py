@@ -524,6 +524,42 @@ def _relative_aliases(index: PageIndex, lower: bool) -> dict[str, Path]:
     return by_lower[lower]
 
 
+_HEADLESS = re.compile(r"^headless\s*[:=]\s*true\s*$", re.M | re.I)
+
+
+@functools.lru_cache(maxsize=256)
+def _headless(page: Path) -> bool:
+    """True when the page's front matter says `headless: true` (TOML `headless = true`)."""
+    try:
+        with page.open(encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    if not head.startswith(("---", "+++")):
+        return False
+    end = head.find("\n" + head[:3], 3)
+    return end > 0 and _HEADLESS.search(head[3:end]) is not None
+
+
+def _read_from_includers(source: Path, path_part: str, index: PageIndex) -> bool:
+    """True when `source` is a headless Hugo page and its relative link names a page once
+    read from some page of the site. Hugo publishes a headless page at no URL of its own: a
+    shortcode of the site shows its text inside other pages, and the browser reads the link
+    from those pages' URLs (`../../../cli/run/` climbs from theirs, not from the shared
+    file's folder). The check does not know which pages include it, so it asks whether the
+    path below the link's `../` is a page anywhere; a name no page has is still reported."""
+    parts = Path(path_part).parts
+    ups = 0
+    while ups < len(parts) and parts[ups] in ("..", "."):
+        ups += 1
+    rest = parts[ups:]
+    if not rest or ".." in rest or not _headless(source):
+        return False
+    tail = os.sep + os.path.join(*rest).removesuffix(".md")
+    ends = (tail + ".md", *(os.path.join(tail, n) for n in ("_index.md", "index.md")))
+    return any(key.endswith(ends) for key in index.entries)
+
+
 def _page_aliases(page: Path) -> list[str]:
     """The `aliases` of a page's front matter (YAML `---` or TOML `+++`); [] when none."""
     try:
@@ -576,6 +612,10 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
             origin=problem.origin,
         )
     pageish = Path(path_part.rstrip("/")).suffix in ("", ".md")
+    if ref.kind == "hugo-link" and path_part and not pageish:
+        # `../discovery.aws`: the page `discovery.aws.md` (served at `discovery.aws/`), whose
+        # name has a dot that is no file extension; a file of that name is read as before.
+        pageish = next(_hugo_pages(source, path_part, index), None) is not None
     if ref.kind == "hugo-ref" or (ref.kind == "hugo-link" and path_part and pageish):
         pages = list(_hugo_pages(source, path_part, index, shortcode=ref.kind == "hugo-ref"))
         if not pages:
@@ -583,6 +623,8 @@ def resolve_reference(ref: Reference, source: Path, index: PageIndex) -> Finding
                 return None  # a bare word (`[term](g)`): a link render hook's, not ours to judge
             if _hugo_generated(source, path_part):
                 return None  # a page the build writes (the repository ignores it)
+            if ref.kind == "hugo-link" and _read_from_includers(source, path_part, index):
+                return None  # a headless page's link, found from the pages that show it
             shortcode = ref.kind == "hugo-ref"
             named = _hugo_named(source, path_part, index, shortcode=shortcode)
             if len(named) > 1 and shortcode:
@@ -744,10 +786,13 @@ def _at_pretty_url(ref: Reference, source: Path, path_part: str, index: PageInde
     # "unrecognized relative link" at INFO, its default level for those), and the browser asks
     # for the page's directory URL without its `/`, which web servers redirect to it.
     bare = ref.kind == "link" and not Path(path_part).suffix
+    pages = [name.with_name(name.name + ".md"), *(name / n for n in _INDEXES)]
     if path_part.endswith("/") or name.is_dir() or bare:
-        candidates = [name.with_name(name.name + ".md"), *(name / n for n in _INDEXES)]
+        candidates = pages
     else:
-        candidates = [name]
+        # `../setup.sh` where no such file is and `setup.sh.md` is: a page whose name has a
+        # dot that is no file extension, served at `setup.sh/` (the server adds the `/`).
+        candidates = [name, *pages] if ref.kind == "link" else [name]
     return next((c for c in candidates if str(c) in index.entries or c.is_file()), None)
 
 
