@@ -165,6 +165,10 @@ def measure(folder: Path, dialect: str | None) -> SetFigures:
             figures.not_validated["rendered as text (RBD109)"] += 1
             figures.as_text.append(f"{config.display(file)}:{line}")
         ignored |= set(doc.text_fences)
+        # A Hugo `{{< highlight >}}` shortcode is a block the reference does not see (it reads
+        # the shortcodes as text); a fence between them is that block's code, not a block.
+        for first, last in doc.highlight_spans:
+            ignored |= set(range(first, last + 1))
         for line in ref:
             if line not in ours and line not in ignored:
                 figures.dropped.append(f"{config.display(file)}:{line}")

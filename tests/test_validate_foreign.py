@@ -9,6 +9,7 @@ directive, `--select`/`--ignore`) and dialects (configured, per directory, detec
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
     assert re.search(r"commonmark for 5 page\(s\), detected from \S+-website/website/\S+ \(Do", err)
     assert re.search(r"commonmark for 2 page\(s\), detected from \S+-dashes/\S+ \(Docu", err)
     assert re.search(r"commonmark for 1 page\(s\), detected from \S+-highlight/\S+ \(Do", err)
-    assert "dialect: hugo for 28 page(s), detected from" in err  # foreign/hugo/, a Hugo site
+    assert "dialect: hugo for 29 page(s), detected from" in err  # foreign/hugo/, a Hugo site
     assert "dialect: mkdocs for 5 page(s), detected from" in err  # foreign/i18n-site/
     assert "dialect: mkdocs for 6 page(s), detected from" in err  # foreign/mkdocs-site/
     assert "dialect: mkdocs for 1 page(s), detected from" in err  # plain-mkdocs-site/
@@ -385,6 +386,13 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/hugo/content/docs/guide/backups.md:16:35: error [RBD501]",
         "foreign/hugo/content/docs/guide/backups.md:17:26: error [RBD502]",
         "foreign/hugo/content/docs/guide/backups.md:18:30: error [RBD501]",
+        # Hugo's `highlight` shortcode is a block of its language, checked like a fence of
+        # it at the page's lines (in a list item too): the `if` left open, the YAML list left
+        # open, and a shortcode never closed. One in a fence or a comment is text; a fence
+        # between two shortcodes is the block's code.
+        "foreign/hugo/content/docs/guide/highlighted.md:16:3: error [RBD301]",
+        "foreign/hugo/content/docs/guide/highlighted.md:24:26: error [RBD202]",
+        "foreign/hugo/content/docs/guide/highlighted.md:57:1: error [RBD101]",
         # Blind round 27: pages a build step writes are listed in the repository's
         # `.gitignore`, so links to them resolve once the site is built; `x/index.md` is the
         # page `x.md` for Hugo's page lookup. A page neither kept nor ignored, and an index
@@ -2094,3 +2102,47 @@ def test_links_without_md_by_dialect(tmp_path: Path) -> None:
         found = re.findall(r"link to '([^'#]+)[^']*': no such file \[RBD503\]", proc.stdout)
         assert set(found) == expected, (dialect, proc.stdout)
         assert "[RBD50" not in proc.stdout.replace("[RBD503]", ""), proc.stdout
+
+
+def test_hugo_highlight_shortcodes_are_blocks_checked_never_run(tmp_path: Path) -> None:
+    """A Hugo page's `{{< highlight LANG >}}` blocks are checked like fences of LANG and
+    listed as not run, with the reason; the same page on another dialect has no such block,
+    and a fence between two shortcodes is the block's code, not a block."""
+    shutil.copytree(SAMPLES / "hugo", tmp_path / "hugo")
+    page = "hugo/content/docs/guide/highlighted.md"
+    proc = cli("check", page, "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1
+    assert _where_what(proc.stdout) == [
+        f"{page}:16:3 error RBD301",
+        f"{page}:24:26 error RBD202",
+        f"{page}:57:1 error RBD101",
+    ]
+    assert "highlight shortcode is never closed" in proc.stdout
+    assert "checked 1 page(s), 6 block(s)" in proc.stderr
+    listed = cli("list", page, "--json", cwd=tmp_path)
+    rows = [json.loads(x) for x in listed.stdout.splitlines()]
+    assert [(r["location"].split(":")[-1], r["lang"], r["runnable"]) for r in rows] == [
+        ("8", "bash", False),
+        ("14", "shell", False),
+        ("21", "yaml", False),
+        ("29", "json", False),
+        ("35", "markdown", False),
+        ("49", "markdown", False),
+    ]
+    assert rows[0]["reason"] == rows[1]["reason"]
+    assert rows[0]["reason"].startswith("skipped: Hugo highlight shortcode: validated only")
+    assert rows[2]["reason"] == "configuration block: validated only (no file=)"
+    assert all(r["checked"] for r in rows[:4])
+    run = cli("run", page, "--no-cache", cwd=tmp_path)
+    assert "Traceback" not in run.stderr
+    assert "0 verified, 0 failed, 0 error(s), 2 not run" in run.stderr
+    # The same page where no Hugo configuration says so: the shortcodes are text.
+    (tmp_path / "plain").mkdir()
+    shutil.copy(tmp_path / page, tmp_path / "plain" / "page.md")
+    other = cli("list", "plain/page.md", cwd=tmp_path)
+    assert other.returncode == 0, other.stderr
+    assert [x.split()[0] for x in other.stdout.splitlines()] == [
+        "plain/page.md:35",
+        "plain/page.md:50",
+    ]

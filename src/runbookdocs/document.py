@@ -19,6 +19,7 @@ from runbookdocs.extract.counterexamples import counter_example, may_show_one
 from runbookdocs.extract.directives import Directive, find_directives
 from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page, scan
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
+from runbookdocs.extract.shortcodes import Highlight, find_highlights
 from runbookdocs.extract.snippets import Line, expand_snippets
 from runbookdocs.location import Location
 from runbookdocs.mkdocs_site import excluded_page, snippet_base_paths
@@ -57,6 +58,9 @@ class Document:
     """(first, last) indices in `lines` of every block-level HTML comment."""
     dialect: str = "mkdocs"
     """How the page is rendered (`runbookdocs.dialect`)."""
+    highlight_spans: tuple[tuple[int, int], ...] = ()
+    """(opening, closing) page lines of a Hugo page's `{{< highlight >}}` shortcode blocks:
+    each is a block, and a fence between them is code of it, not a block."""
     is_runbook: bool = True
     """True when runbookdocs' own rules apply to the page: the project configures runbookdocs,
     or the page has `runbook:` settings. Elsewhere `{{ }}` and attributes after the language
@@ -194,6 +198,17 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
     findings.extend(include_findings)
     is_runbook = config.source is not None or "runbook" in front.meta
     fences, comments = scan(lines, superfences=dialect.name == "mkdocs")
+    highlights: list[Highlight] = []
+    if dialect.name == "hugo" and ("{{<" in body or "{{%" in body):
+        highlights = find_highlights(
+            lines,
+            [(f.open_index, f.close_index) for f in fences] + [(c.start, c.end) for c in comments],
+        )
+        if highlights:
+            # Hugo reads shortcodes before Markdown: a fence between `highlight` shortcodes is
+            # code of that block, not a block of its own.
+            inside = [(h.open_index, h.close_index) for h in highlights if h.closed]
+            fences = [f for f in fences if not any(a < f.open_index <= b for a, b in inside)]
     directives, directive_findings = find_directives(comments, lines, path)
     findings.extend(directive_findings)
     blocks: list[Block] = []
@@ -354,6 +369,9 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         if shown_wrong is not None and blocks[-1].executable and skip_reason is None:
             # Running what the page warns against would do the harm it warns of.
             blocks[-1] = replace(blocks[-1], skip_reason=counter_example_reason(shown_wrong))
+    if highlights:
+        findings.extend(_highlight_blocks(highlights, lines, path, front.target, blocks))
+        blocks.sort(key=lambda b: b.line)
     for d in pending + queue:
         findings.append(
             codes.DIRECTIVE_UNUSED.at(
@@ -381,8 +399,16 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         tuple(lines),
         tuple(sorted(findings, key=lambda f: f.location)),
         fence_spans=tuple(
-            (f.open_index, f.misplaced_close if f.misplaced_close is not None else f.close_index)
-            for f in fences
+            sorted(
+                [
+                    (
+                        f.open_index,
+                        f.misplaced_close if f.misplaced_close is not None else f.close_index,
+                    )
+                    for f in fences
+                ]
+                + [(h.open_index, h.close_index) for h in highlights if h.closed]
+            )
         ),
         misplaced_closes=tuple(
             lines[f.misplaced_close].page_line for f in fences if f.misplaced_close is not None
@@ -391,7 +417,57 @@ def parse_document(text: str, *, path: str, file: Path, config: Config) -> Docum
         comment_spans=tuple((c.start, c.end) for c in comments),
         dialect=dialect.name,
         is_runbook=is_runbook,
+        highlight_spans=tuple(
+            (lines[h.open_index].page_line, lines[h.close_index].page_line)
+            for h in highlights
+            if h.closed
+        ),
     )
+
+
+HIGHLIGHT_REASON = "Hugo highlight shortcode: validated only (no runbookdocs attributes)"
+"""Why a `{{< highlight >}}` block is never run: steps are fenced blocks with attributes."""
+
+
+def _highlight_blocks(
+    highlights: list[Highlight],
+    lines: list[Line],
+    path: str,
+    target: str | None,
+    blocks: list[Block],
+) -> list[Finding]:
+    """Add the blocks of a Hugo page's `highlight` shortcodes to `blocks`; the findings of
+    those never closed (Hugo stops the build there: no block is made of them)."""
+    findings: list[Finding] = []
+    for h in highlights:
+        opening = lines[h.open_index]
+        if not h.closed:
+            findings.append(
+                codes.FENCE_NOT_CLOSED.at(
+                    Location(path, opening.page_line, h.indent + 1),
+                    "highlight shortcode is never closed (no {{< /highlight >}} below it)",
+                    hint="add {{< /highlight >}} after the code; Hugo fails the build without it",
+                )
+            )
+            continue
+        block = Block(
+            path=path,
+            line=opening.page_line,
+            end_line=lines[h.close_index].page_line,
+            lang=h.lang,
+            info=h.lang,
+            source="\n".join(ln.text for ln in h.content),
+            source_lines=tuple(ln.page_line for ln in h.content),
+            origins=tuple(ln.origin for ln in h.content),
+            default_target=target,
+            indent=h.removed,
+        )
+        # A shell or SQL block is a step everywhere (run, play, the site's counts), a Python
+        # one is pytest-markdown-docs' (which reads fences only): this one says why it is not
+        # run. Other languages read as a fence of theirs does.
+        steps = block.executable or block.kind == "python"
+        blocks.append(replace(block, skip_reason=HIGHLIGHT_REASON) if steps else block)
+    return findings
 
 
 def _superfences_indent(fence: Fence, lines: list[Line], path: str) -> list[Finding]:
