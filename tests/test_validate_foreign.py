@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 136 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 137 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -587,6 +587,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # as an `id` is; `name` on another element is none, and a missing anchor stays an error.
         "foreign/name-anchors.md:16:53: error [RBD502]",
         "foreign/name-anchors.md:17:34: error [RBD502]",
+        # Blind round 31 (B): a fence under a list nested 4 columns in (`    1. Step`) below a
+        # paragraph of the outer item is the nested step's block, no RBD109; a fence 7 columns
+        # in under a paragraph in no list item is still indented code.
+        "foreign/nested-steps.md:20:8: error [RBD109]",
         # `%{var}` (curl's write-out), `<cert>`...`</cert>` elements: no placeholders; a real
         # `<pod-name>` and `{namespace}` still are.
         "foreign/not-placeholders.md:24:14: warning [RBD307]",
