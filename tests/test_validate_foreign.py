@@ -39,7 +39,7 @@ def _foreign(tmp_path: Path, *args: str) -> tuple[int, list[str], str]:
 def test_pages_as_others_write_them(tmp_path: Path) -> None:
     status, found, err = _foreign(tmp_path)
     assert "Traceback" not in err
-    assert "dialect: commonmark for 137 page(s), detected: no mkdocs.yml" in err
+    assert "dialect: commonmark for 138 page(s), detected: no mkdocs.yml" in err
     # foreign/docusaurus-site/ and docusaurus-ids/, Docusaurus sites: CommonMark, and said so
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+ \(Docusaurus\)", err)
     assert re.search(r"dialect: commonmark for 5 page\(s\), detected from \S+-ids/\S+ \(Docu", err)
@@ -666,6 +666,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/plain-mkdocs-site/docs/install.md:11:5: error [RBD109]",
         "foreign/plain-mkdocs-site/docs/install.md:17:3: error [RBD109]",
         "foreign/plain-mkdocs-site/docs/install.md:25:3: error [RBD301]",
+        # Blind round 31 (B): a value of a name in braces joined by `:` to a port
+        # (`baseUrl: {workstation-ip}:7002`, `- {host}:6379`) is an address to fill in, no
+        # flow mapping; a key misindented under it and `{cpu: 1}:2` are still errors.
+        "foreign/pointed-values.md:20:8: error [RBD202]",
+        "foreign/pointed-values.md:24:17: error [RBD202]",
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",
