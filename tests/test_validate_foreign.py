@@ -610,6 +610,10 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         # as an `id` is; `name` on another element is none, and a missing anchor stays an error.
         "foreign/name-anchors.md:16:53: error [RBD502]",
         "foreign/name-anchors.md:17:34: error [RBD502]",
+        # Blind round 31 (B): a fence under a list nested 4 columns in (`    1. Step`) below a
+        # paragraph of the outer item is the nested step's block, no RBD109; a fence 7 columns
+        # in under a paragraph in no list item is still indented code.
+        "foreign/nested-steps.md:20:8: error [RBD109]",
         # `%{var}` (curl's write-out), `<cert>`...`</cert>` elements: no placeholders; a real
         # `<pod-name>` and `{namespace}` still are.
         "foreign/not-placeholders.md:24:14: warning [RBD307]",
@@ -685,6 +689,11 @@ def test_pages_as_others_write_them(tmp_path: Path) -> None:
         "foreign/plain-mkdocs-site/docs/install.md:11:5: error [RBD109]",
         "foreign/plain-mkdocs-site/docs/install.md:17:3: error [RBD109]",
         "foreign/plain-mkdocs-site/docs/install.md:25:3: error [RBD301]",
+        # Blind round 31 (B): a value of a name in braces joined by `:` to a port
+        # (`baseUrl: {workstation-ip}:7002`, `- {host}:6379`) is an address to fill in, no
+        # flow mapping; a key misindented under it and `{cpu: 1}:2` are still errors.
+        "foreign/pointed-values.md:20:8: error [RBD202]",
+        "foreign/pointed-values.md:24:17: error [RBD202]",
         # Links written against pretty URLs are broken where pages are served as files.
         "foreign/pretty-urls.md:4:22: error [RBD501]",
         "foreign/pretty-urls.md:4:69: error [RBD502]",

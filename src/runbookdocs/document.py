@@ -17,7 +17,13 @@ from runbookdocs.dialect import dialect_for, hugo_archetypes, mkdocs_folder
 from runbookdocs.errors import UsageError
 from runbookdocs.extract.counterexamples import counter_example, may_show_one
 from runbookdocs.extract.directives import Directive, find_directives
-from runbookdocs.extract.fences import Fence, ended_by_container, ended_by_page, scan
+from runbookdocs.extract.fences import (
+    Fence,
+    ended_by_container,
+    ended_by_page,
+    in_container,
+    scan,
+)
 from runbookdocs.extract.frontmatter import FrontMatter, parse_front_matter
 from runbookdocs.extract.shortcodes import Highlight, find_highlights
 from runbookdocs.extract.snippets import Line, expand_snippets
@@ -544,6 +550,10 @@ def _indented_code(fence: Fence, lines: list[Line]) -> bool:
         start = k
         while start > 0 and lines[start - 1].text.strip():
             start -= 1
+        if in_container(lines, start, _lead(lines[start].text)):
+            # A paragraph 1 to 3 columns in, in a list item: the fence below it is in a
+            # list nested in that item (`    1. Step` then the fence under the step).
+            return False
         return all(_PARAGRAPH_LINE.match(lines[j].text) for j in range(start, k + 1))
     return False
 

@@ -144,6 +144,12 @@ def _container(lines: list[Line], i: int, width: int) -> int:
     return 0 if width <= 3 else width
 
 
+def in_container(lines: list[Line], i: int, width: int) -> bool:
+    """True when a list item, admonition or tab above line `i` holds text that starts `width`
+    columns in (at most 3) on that line, so that the text is not at the page's top level."""
+    return width <= 3 and _container(lines, i, width) > 0
+
+
 def _lazy(lines: list[Line], k: int) -> bool:
     """True when line `k` continues the paragraph that opens a list item above it: CommonMark
     keeps such a *lazy* line in the item however little it is indented, so it must not end

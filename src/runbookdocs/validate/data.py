@@ -550,11 +550,14 @@ _TEMPLATE_VALUE = re.compile(
 """`storageClass: @STORAGE_CLASS@`, `url: %{STORE_URL}`: a value a template or the program
 fills in from its environment before reading the file (`@` and `%` cannot start a plain
 scalar, so YAML refuses it as written)."""
-_BRACED_NAME = re.compile(r"\{[A-Z][A-Z0-9_]+\}|(?<=:[ \t])\{[a-z][a-z0-9_]*\}(?=[@.]\{?[a-z])")
+_BRACED_NAME = re.compile(
+    r"\{[A-Z][A-Z0-9_]+\}|(?<=[:-][ \t])\{[a-z][a-z0-9_-]*\}(?=[@.]\{?[a-z]|:\d{1,5}\b)"
+)
 """`repository: {OWNER}/{NAME}`: upper-case names in braces a template's reader fills in (YAML
 reads a brace at a value's start as a flow mapping, and refuses what follows it); a key's value
-that starts with a lower-case name in braces joined by `@` or `.` to more of it
-(`{account}@{project}.iam.example.com`, an address to fill in), which no flow mapping is."""
+(or a list item's) that starts with a lower-case name in braces joined by `@` or `.` to more of it
+(`{account}@{project}.iam.example.com`, an address to fill in) or by `:` to a port
+(`baseUrl: {workstation-ip}:7002`, `- {host}:8080`), which no flow mapping is."""
 _ELIDED_SCALAR = re.compile(r"(?<=:[ \t])[|>][-+1-9]{0,2}[ \t]+(?:\.{3}|…)(?=[ \t]*$)")
 _BLOCK_SCALAR = re.compile(r"(?:^|[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$")
 
