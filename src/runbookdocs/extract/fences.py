@@ -82,14 +82,15 @@ class Comment(NamedTuple):
     """What is between `<!--` and `-->`."""
 
 
-def _width(ws: str) -> int:
+def indent_width(ws: str) -> int:
+    """Columns `ws` (spaces and tabs, tab stops every 4) takes."""
     col = 0
     for ch in ws:
         col = col + 4 - col % 4 if ch == "\t" else col + 1
     return col
 
 
-def _remove(text: str, columns: int) -> str:
+def remove_columns(text: str, columns: int) -> str:
     """`text` without `columns` columns of leading blanks (a straddling tab is expanded)."""
     col, i = 0, 0
     while i < len(text) and col < columns and text[i] in " \t":
@@ -104,7 +105,7 @@ def _strip_quotes(text: str, quotes: int, lead: int = 0) -> str | None:
     for k in range(quotes):
         if k == 0 and lead:
             m = _LEAD_QUOTE.match(text)
-            if m is None or _width(m.group("lead")) > lead + 3:
+            if m is None or indent_width(m.group("lead")) > lead + 3:
                 return None
         else:
             m = _QUOTE.match(text)
@@ -124,10 +125,10 @@ def _container(lines: list[Line], i: int, width: int) -> int:
         text = lines[k].text
         if not text.strip():
             continue
-        lead = _width(text[: len(text) - len(text.lstrip(" \t"))])
+        lead = indent_width(text[: len(text) - len(text.lstrip(" \t"))])
         item = _LIST_ITEM.match(text)
         if item is not None:
-            gap = _width(item.group("gap")) if item.group("gap").strip(" \t") == "" else 1
+            gap = indent_width(item.group("gap")) if item.group("gap").strip(" \t") == "" else 1
             content = lead + len(item.group("marker")) + (gap if 1 <= gap <= 4 else 1)
             if content <= width and floor >= content:
                 return content
@@ -205,7 +206,7 @@ def _quoted_in_item(lines: list[Line], i: int) -> re.Match[str] | None:
     m = re.match(_QUOTED_OPEN, lines[i].text)
     if m is None:
         return None
-    lead = _width(m.group("lead"))
+    lead = indent_width(m.group("lead"))
     return m if lead - _container(lines, i, lead) <= 3 else None
 
 
@@ -227,8 +228,8 @@ def _fence(
     """The fence opened on line `i`, and the index of the line after it."""
     n = len(lines)
     quotes = m.group("prefix").count(">")
-    quote_lead = _width(m.groupdict().get("lead") or "")
-    width = _width(m.group("indent"))
+    quote_lead = indent_width(m.groupdict().get("lead") or "")
+    width = indent_width(m.group("indent"))
     container = width if quotes else _container(lines, i, width)
     if superfences and width - container > 3:
         # More than 3 columns past the list item's content (a fence under `- text`):
@@ -262,24 +263,24 @@ def _fence(
             content.append(Line("", line.page_line, line.origin))
             j += 1
             continue
-        lead = _width(text[: len(text) - len(text.lstrip(" \t"))])
+        lead = indent_width(text[: len(text) - len(text.lstrip(" \t"))])
         if lead < container:
             if closer.match(text.lstrip(" \t")) and quotes == 0:
                 misplaced = j  # the closing fence, written outside the container
             break
-        inner = _remove(text, container)
+        inner = remove_columns(text, container)
         close = closer.match(inner)
         if close is not None:
             closed, close_indent = True, len(close.group("ws"))
             break
-        content.append(Line(_remove(inner, own), line.page_line, line.origin))
+        content.append(Line(remove_columns(inner, own), line.page_line, line.origin))
         j += 1
     end = j if closed else max(j - 1, i)
     found = Fence(
         open_index=i,
         info=m.group("info"),
         info_col=m.start("info") + 1,
-        indent=quote_lead + _width(m.group("prefix") + m.group("indent")),
+        indent=quote_lead + indent_width(m.group("prefix") + m.group("indent")),
         content=tuple(content),
         close_index=end,
         closed=closed,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from runbookdocs.extract.fences import indent_width, remove_columns
 from runbookdocs.extract.snippets import Line
 
 _OPEN = re.compile(
@@ -43,23 +44,8 @@ class Highlight(NamedTuple):
     closed: bool
 
 
-def _width(ws: str) -> int:
-    col = 0
-    for ch in ws:
-        col = col + 4 - col % 4 if ch == "\t" else col + 1
-    return col
-
-
 def _lead(text: str) -> int:
-    return _width(text[: len(text) - len(text.lstrip(" \t"))])
-
-
-def _dedent(text: str, columns: int) -> str:
-    col, i = 0, 0
-    while i < len(text) and col < columns and text[i] in " \t":
-        col = col + 4 - col % 4 if text[i] == "\t" else col + 1
-        i += 1
-    return " " * max(col - columns, 0) + text[i:]
+    return indent_width(text[: len(text) - len(text.lstrip(" \t"))])
 
 
 def find_highlights(lines: Sequence[Line], hidden: Sequence[tuple[int, int]]) -> list[Highlight]:
@@ -104,11 +90,11 @@ def _block(lines: Sequence[Line], i: int, m: re.Match[str]) -> Highlight:
             break
         raw.append(line)
         j += 1
-    indent = _width(m.group("indent"))
+    indent = indent_width(m.group("indent"))
     leads = [_lead(ln.text) for ln in raw if ln.text.strip()]
     removed = min([indent, *leads])
     content = tuple(
-        Line(_dedent(ln.text, removed) if ln.text.strip() else "", ln.page_line, ln.origin)
+        Line(remove_columns(ln.text, removed) if ln.text.strip() else "", ln.page_line, ln.origin)
         for ln in raw
     )
     return Highlight(
